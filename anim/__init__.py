@@ -1,0 +1,47 @@
+"""anim: animate optimizers racing on a 2-variable loss surface.
+
+A scene (surface + optimizers) races in lockstep, one step per frame, and is filmed
+into a GIF, an MP4 or a PNG. Rendering imports matplotlib lazily, so the race engine
+(``anim.race``, ``anim.optimizers``, ``anim.surfaces``) stays pure numpy.
+"""
+
+__version__ = "0.1.0"
+
+from . import optimizers, surfaces
+from .errors import AnimError, RenderError, RequestError, SceneError
+from .loader import load_scene, load_scenes
+from .race import RaceResult, simulate
+from .scene import Scene
+from .surface import Surface
+
+
+def render(scene, output=None, **options):
+    """Film ``scene`` into ``output`` (.gif, .mp4 or .png); see :func:`anim.renderer.render`."""
+    from .renderer import render as _render
+
+    return _render(scene, output, **options)
+
+
+def still(scene, output=None, **options):
+    """Write one frame of ``scene`` as a PNG; see :func:`anim.renderer.still`."""
+    from .renderer import still as _still
+
+    return _still(scene, output, **options)
+
+
+__all__ = [
+    "AnimError",
+    "RaceResult",
+    "RenderError",
+    "RequestError",
+    "Scene",
+    "SceneError",
+    "Surface",
+    "load_scene",
+    "load_scenes",
+    "optimizers",
+    "render",
+    "simulate",
+    "still",
+    "surfaces",
+]

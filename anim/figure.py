@@ -1,0 +1,358 @@
+"""The picture of a race: a matplotlib figure built once whose frames only move artists.
+
+Everything static (filled contours, contour lines, goal, start, axes, legend, titles) is
+drawn once and kept as pixels; each frame restores those pixels and draws only the
+trails, heads, step counter, finish board and loss lines on top.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle
+
+from .race import RaceResult
+
+#: Okabe & Ito's colour-blind-safe palette, most distinct first (yellow is too faint on
+#: the light surface, so it comes last); marker shapes add a second cue.
+COLORS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+          "#F0E442")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h")
+SURFACE_CMAP = LinearSegmentedColormap.from_list(
+    "anim_surface", ["#fbfbf8", "#e4e9ee", "#c3cfdb", "#98abbf", "#6d86a0"])
+CONTOUR_LINE_COLOR = "#4a5a6a"
+GOAL_COLOR = "#ffd21f"
+#: Log-spaced contour levels when the surface's values span more than this ratio.
+LOG_LEVELS_SPAN = 100.0
+LEVELS = 18
+GRID_POINTS = 240
+#: Layout is designed at 800 x 600 px and 100 dpi, and scales with the figure.
+BASE_SIZE = (800, 600)
+BASE_DPI = 100
+
+
+@dataclass(frozen=True)
+class FrameStyle:
+    """Pixel size, resolution and layout options of the picture."""
+
+    width: int = 800
+    height: int = 600
+    dpi: float = 100.0
+    loss_panel: bool = False
+
+
+def default_dpi(width: int, height: int) -> float:
+    """The dpi that keeps text and lines the same relative size at any pixel size."""
+    return BASE_DPI * min(width / BASE_SIZE[0], height / BASE_SIZE[1])
+
+
+def contour_levels(z: np.ndarray, count: int = LEVELS) -> tuple[np.ndarray, bool]:
+    """Contour levels for ``z``: log-spaced above the minimum when values span decades."""
+    finite = z[np.isfinite(z)]
+    low, high = float(finite.min()), float(finite.max())
+    if high <= low:
+        return np.array([low - 1, low, low + 1]), False
+    offsets = finite - low
+    floor = float(np.percentile(offsets[offsets > 0], 2)) if np.any(offsets > 0) else 0.0
+    if floor > 0 and (high - low) / floor > LOG_LEVELS_SPAN:
+        return low + np.concatenate([[0.0], np.geomspace(floor, high - low, count)]), True
+    return np.linspace(low, high, count + 1), False
+
+
+def _plot_bounds(result: RaceResult):
+    """The surface bounds, or the extent of the finite paths with a margin."""
+    if result.surface.bounds is not None:
+        return result.surface.bounds
+    points = result.paths.reshape(-1, 2)
+    points = points[np.all(np.isfinite(points), axis=1)]
+    extras = [p for p in (result.goal, *result.surface.minima) if p is not None]
+    if extras:
+        points = np.vstack([points, extras])
+    low, high = points.min(axis=0), points.max(axis=0)
+    pad = np.maximum(0.1 * (high - low), 0.5)
+    return ((low[0] - pad[0], high[0] + pad[0]), (low[1] - pad[1], high[1] + pad[1]))
+
+
+class _Backdrop(Artist):
+    """Every static pixel of the figure, captured once, restored in one copy per frame."""
+
+    def __init__(self, region):
+        super().__init__()
+        self.region = region
+        self.set_zorder(-math.inf)
+
+    def draw(self, renderer):
+        renderer.restore_region(self.region)
+
+
+class RaceFigure:
+    """The figure for one race; ``draw_frame(k)`` moves every artist to frame ``k``.
+
+    Frame ``k`` shows the race after ``min(k, steps)`` steps, so frames past the last
+    step hold the final picture.
+    """
+
+    def __init__(self, result: RaceResult, style: FrameStyle = FrameStyle(),
+                 title: str | None = None, fast: bool = True):
+        self.result = result
+        self.style = style
+        self.figure = Figure(figsize=(style.width / style.dpi, style.height / style.dpi),
+                             dpi=style.dpi, facecolor="white")
+        self.canvas = FigureCanvasAgg(self.figure)
+        self._em = 10 * style.dpi / 72 / style.height  # one 10-pt line as a figure fraction
+        self._dynamic: list[Artist] = []
+        self._build(title)
+        self._frozen = False
+        self._board_rows = None
+        if fast:
+            self.freeze()
+
+    # --- building -------------------------------------------------------------------
+    def _build(self, title):
+        result, count = self.result, len(self.result.optimizers)
+        rows = count + 1
+        strip = (rows * 1.55 + 1.0) * self._em
+        top = 1 - 3.2 * self._em
+        bottom = strip + 3.4 * self._em
+        right = 0.60 if self.style.loss_panel else 0.975
+        self.ax = self.figure.add_axes((0.085, bottom, right - 0.085, top - bottom))
+        self._draw_surface(self.ax)
+        if self.style.loss_panel:
+            self.loss_ax = self.figure.add_axes((0.71, bottom, 0.265, top - bottom))
+            self._draw_loss_axes(self.loss_ax)
+        else:
+            self.loss_ax = None
+
+        heading = title or self._default_title()
+        self.figure.text(0.5, 1 - 1.5 * self._em, heading, ha="center", va="center",
+                         fontsize=12, weight="bold")
+        # Monospace, so the changing digits (drawn every frame) fill the blank left for
+        # them in the static "step ___ / N" (drawn once): far fewer glyphs per frame.
+        digits, total = len(str(self.result.steps)), f" / {self.result.steps}"
+        counter = dict(ha="right", va="top", fontsize=9, family="monospace")
+        self.figure.text(0.975, strip - 0.4 * self._em, f"step {' ' * digits}{total}",
+                         **counter)
+        self.step_text = self.figure.text(0.975, strip - 0.4 * self._em, "", **counter)
+        self._step_format = f"{{:>{digits}}}{' ' * len(total)}"
+        self._build_trails()
+        self._build_legend_and_board(strip)
+
+    def _default_title(self):
+        surface = self.result.surface
+        name = (surface.name or "").replace("_", " ").capitalize()
+        formula = f"f = {surface.formula}" if surface.formula else ""
+        return "   ".join(part for part in (name, formula) if part) or "Optimizer race"
+
+    def _draw_surface(self, ax):
+        result = self.result
+        (x0, x1), (y0, y1) = _plot_bounds(result)
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ratio = (y1 - y0) / (x1 - x0)
+        if 1 / 3 <= ratio <= 3:
+            ax.set_aspect("equal", adjustable="box")
+        xs, ys = np.linspace(x0, x1, GRID_POINTS), np.linspace(y0, y1, GRID_POINTS)
+        grid_x, grid_y = np.meshgrid(xs, ys)
+        with np.errstate(all="ignore"):
+            z = np.asarray(result.surface.f(grid_x, grid_y), dtype=float)
+        z = np.broadcast_to(z, grid_x.shape)
+        levels, _ = contour_levels(z)
+        norm = BoundaryNorm(levels, SURFACE_CMAP.N, extend="both")
+        ax.contourf(grid_x, grid_y, z, levels=levels, cmap=SURFACE_CMAP, norm=norm,
+                    extend="both", zorder=0.5)
+        ax.contour(grid_x, grid_y, z, levels=levels, colors=CONTOUR_LINE_COLOR,
+                   linewidths=0.5, alpha=0.55, zorder=0.6)
+        ax.tick_params(labelsize=8, length=3, direction="out")
+        ax.set_xlabel("x", fontsize=9, labelpad=2)
+        ax.set_ylabel("y", fontsize=9, labelpad=2)
+        for spine in ax.spines.values():
+            spine.set_linewidth(0.6)
+        for goal in result.goals:
+            ax.plot(*goal, marker="*", markersize=17, color=GOAL_COLOR,
+                    markeredgecolor="#6b5200", markeredgewidth=0.9, zorder=1, linestyle="")
+            ax.add_patch(_goal_circle(goal, result.goal_radius))
+        ax.plot(*result.start, marker="o", markersize=7, markerfacecolor="white",
+                markeredgecolor="#222222", markeredgewidth=1.2, zorder=1, linestyle="")
+
+    def _draw_loss_axes(self, ax):
+        result = self.result
+        losses = self._loss_curves()
+        finite = losses[np.isfinite(losses) & (losses > 0)]
+        ax.set_xlim(0, result.steps)
+        if finite.size:
+            high = float(finite.max())
+            ax.set_yscale("log")
+            ax.set_ylim(max(float(finite.min()), high * 1e-16) / 2, high * 2)
+        ax.set_xlabel("step", fontsize=9, labelpad=2)
+        ax.set_ylabel("f − f(goal)" if result.goal is not None else "f", fontsize=9,
+                      labelpad=2)
+        ax.tick_params(labelsize=8, length=3)
+        ax.grid(True, which="major", color="#dddddd", linewidth=0.5)
+        for spine in ax.spines.values():
+            spine.set_linewidth(0.6)
+
+    def _loss_curves(self) -> np.ndarray:
+        """Loss above the goal's value (positive, for a log axis), per optimizer and step."""
+        losses = self.result.losses
+        if self.result.goal is not None:
+            goal_value = float(self.result.surface.f(*self.result.goal))
+            losses = losses - goal_value
+        if np.nanmin(losses, initial=np.inf) <= 0:
+            # Exactly on the goal: draw it at the floor of the axis instead of dropping it.
+            losses = np.where(losses <= 0, np.nan if self.result.goal is None else 1e-300,
+                              losses)
+        return losses
+
+    def _build_trails(self):
+        self._trails, self._heads, self._loss_lines = [], [], []
+        for i, _ in enumerate(self.result.optimizers):
+            color, marker = COLORS[i % len(COLORS)], MARKERS[i % len(MARKERS)]
+            z = 3 + i * 0.01  # above the spines (2.5) so a full redraw matches the fast path
+            # A dot per step: the spacing shows each optimizer's step size.
+            trail = Line2D([], [], color=color, linewidth=1.6, alpha=0.9, zorder=z,
+                           marker="o", markersize=2.4, markeredgewidth=0,
+                           solid_capstyle="round", solid_joinstyle="round")
+            head = Line2D([], [], color=color, marker=marker, markersize=8, linestyle="",
+                          markeredgecolor="white", markeredgewidth=1.0, zorder=z + 0.005)
+            self.ax.add_line(trail)
+            self.ax.add_line(head)
+            self._trails.append(trail)
+            self._heads.append(head)
+            if self.loss_ax is not None:
+                line = Line2D([], [], color=color, linewidth=1.4, zorder=z)
+                self.loss_ax.add_line(line)
+                self._loss_lines.append(line)
+        self._dynamic += [*self._trails, *self._heads, *self._loss_lines, self.step_text]
+        self._loss_values = self._loss_curves() if self.loss_ax is not None else None
+
+    def _build_legend_and_board(self, strip):
+        fig, em = self.figure, self._em
+        y = strip - 0.4 * em
+        fig.text(0.085, y, "Optimizers", fontsize=9, weight="bold", va="top")
+        fig.text(0.60, y, "Finish", fontsize=9, weight="bold", va="top")
+        self._board = []
+        for i, optimizer in enumerate(self.result.optimizers):
+            row_y = y - (i + 1) * 1.55 * em
+            color, marker = COLORS[i % len(COLORS)], MARKERS[i % len(MARKERS)]
+            fig.add_artist(Line2D([0.095], [row_y - 0.5 * em], color=color, marker=marker,
+                                  markersize=7, markeredgecolor="white",
+                                  markeredgewidth=0.8, transform=fig.transFigure))
+            fig.add_artist(Line2D([0.075, 0.115], [row_y - 0.5 * em] * 2, color=color,
+                                  linewidth=1.8, transform=fig.transFigure, zorder=1.9))
+            fig.text(0.13, row_y, optimizer.label, fontsize=9, va="top")
+            self._board.append(fig.text(0.60, row_y, "", fontsize=9, va="top", color=color,
+                                        weight="bold"))
+
+    # --- the fast path --------------------------------------------------------------
+    def freeze(self):
+        """Draw the static parts once, keep their pixels, and stop drawing them.
+
+        The finish board changes a handful of times per race, so it is baked into the
+        kept pixels whenever it changes instead of being drawn every frame.
+        """
+        if self._frozen:
+            return
+        for artist in (*self._dynamic, *self._board):
+            artist.set_visible(False)
+        self.canvas.draw()
+        self._static_region = self.canvas.copy_from_bbox(self.figure.bbox)
+        self._backdrop = _Backdrop(self._static_region)
+        moving = set(map(id, self._dynamic))
+        for axes in self.figure.axes:
+            for child in axes.get_children():
+                if id(child) not in moving:
+                    child.set_visible(False)
+            axes.set_axis_off()
+        for child in self.figure.get_children():
+            if id(child) not in moving and child not in self.figure.axes:
+                child.set_visible(False)
+        self.figure.add_artist(self._backdrop)
+        for artist in self._dynamic:
+            artist.set_visible(True)
+        self._frozen = True
+        self._board_rows = None
+        self._show_board(self._board_rows_at(0))
+
+    def _show_board(self, rows):
+        """Set the finish board's rows; when frozen, bake them into the backdrop."""
+        if rows == self._board_rows:
+            return
+        self._board_rows = rows
+        for text, (content, color) in zip(self._board, rows):
+            text.set_text(content)
+            text.set_color(color)
+        if not self._frozen:
+            return
+        renderer = self.canvas.get_renderer()
+        renderer.restore_region(self._static_region)
+        for text in self._board:
+            text.set_visible(True)
+            text.draw(renderer)
+            text.set_visible(False)
+        self._backdrop.region = self.canvas.copy_from_bbox(self.figure.bbox)
+
+    def _board_rows_at(self, step: int) -> tuple:
+        """(text, colour) for every board row: arrivals by step, then divergences."""
+        result = self.result
+        finished = []
+        for i, optimizer in enumerate(result.optimizers):
+            arrived, diverged = result.arrival_step[i], result.diverged_step[i]
+            if arrived is not None and arrived <= step:
+                where = ""
+                if len(result.goals) > 1:
+                    where = " at ({:.3g}, {:.3g})".format(*result.arrived_at[i])
+                finished.append((arrived, i, f"{optimizer.name} — step {arrived}{where}"))
+            elif diverged is not None and diverged <= step:
+                finished.append((math.inf, i, f"✗ {optimizer.name} diverged at step {diverged}"))
+        finished.sort(key=lambda item: (item[0], item[1]))
+        rows = []
+        for place, (arrived, i, text) in enumerate(finished, start=1):
+            rows.append((f"{place}. {text}" if math.isfinite(arrived) else text,
+                         COLORS[i % len(COLORS)]))
+        rows += [("", "black")] * (len(self._board) - len(rows))
+        return tuple(rows)
+
+    # --- frames ---------------------------------------------------------------------
+    def update(self, frame: int) -> list:
+        """Move every dynamic artist to ``frame`` (clamped to the last step)."""
+        result = self.result
+        step = min(max(int(frame), 0), result.steps)
+        for i, (trail, head) in enumerate(zip(self._trails, self._heads)):
+            arrived, diverged = result.arrival_step[i], result.diverged_step[i]
+            has_diverged = diverged is not None and diverged <= step
+            last = step
+            if arrived is not None and arrived <= step:
+                last = arrived
+            elif has_diverged:
+                last = diverged - 1
+            points = result.paths[i, :last + 1]
+            trail.set_data(points[:, 0], points[:, 1])
+            head.set_data(points[-1:, 0], points[-1:, 1])
+            head.set_marker("X" if has_diverged else MARKERS[i % len(MARKERS)])
+            if self._loss_lines:
+                self._loss_lines[i].set_data(np.arange(last + 1),
+                                             self._loss_values[i, :last + 1])
+        self._show_board(self._board_rows_at(step))
+        self.step_text.set_text(self._step_format.format(step))
+        return []
+
+    def draw_frame(self, frame: int) -> np.ndarray:
+        """Render ``frame`` and return the canvas as an (height, width, 4) uint8 view."""
+        self.update(frame)
+        self.canvas.draw()
+        return np.asarray(self.canvas.buffer_rgba())
+
+    def close(self):
+        self.figure.clear()
+
+
+def _goal_circle(goal, radius):
+    return Circle(goal, radius, fill=False, linestyle=(0, (2, 2)),
+                  linewidth=0.8, edgecolor="#6b5200", alpha=0.8, zorder=0.9)

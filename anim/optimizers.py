@@ -1,0 +1,772 @@
+"""Gradient-descent optimizers as pure functions over numpy arrays, in the style of optax.
+
+An optimizer holds only its hyperparameters. ``init(params)`` returns a fresh state and
+``update(grads, state, params)`` returns ``(new_params, new_state)`` without touching its
+arguments, so a race can keep every intermediate state and replay any step::
+
+    opt = RMSProp(lr=0.1)
+    params = np.array([[-1.5, 2.0]])            # shape (n, 2): n points on the surface
+    state = opt.init(params)
+    for _ in range(100):
+        params, state = opt.update(grad(params), state, params)
+
+Each class reproduces, step for step in float64, the trajectory of the ``torch.optim``
+class of the same algorithm (torch 2.x, single-tensor code path): same defaults (except
+where a class docstring says otherwise), same placement of eps, same bias corrections and
+the same order of floating-point operations, so the two agree to a few ulps per step.
+torch computes some steps with fused multiply-adds and with a square root that is not
+always correctly rounded, which numpy cannot reproduce bit for bit. Hyperparameters carry
+torch's names; ``maximize``, ``foreach``, ``capturable``, ``differentiable`` and ``fused``
+are not supported. Every invalid hyperparameter value raises ``ValueError`` at
+construction; an unknown hyperparameter name raises ``TypeError`` as Python does for an
+unknown keyword argument.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import numbers
+from typing import Any, Callable, ClassVar, NamedTuple
+
+import numpy as np
+
+__all__ = [
+    "Optimizer",
+    "GD",
+    "Momentum",
+    "Nesterov",
+    "AdaGrad",
+    "RMSProp",
+    "AdaDelta",
+    "Adam",
+    "AdamW",
+    "NAdam",
+    "RAdam",
+    "Adamax",
+    "OPTIMIZERS",
+]
+
+
+# --------------------------------------------------------------------------- validation
+
+def _shown(value) -> str:
+    if isinstance(value, np.generic):
+        value = value.item()  # np.float64(0.1) would print as "np.float64(0.1)"
+    return repr(value)
+
+
+def _invalid(name: str, value, expectation: str) -> ValueError:
+    what = "learning rate" if name == "lr" else name
+    return ValueError(f"Invalid {what}: {_shown(value)} ({expectation})")
+
+
+def _real(name: str, value) -> float:
+    if isinstance(value, (bool, np.bool_)):
+        raise _invalid(name, value, "must be a number, not a bool")
+    if not isinstance(value, numbers.Real):
+        raise _invalid(name, value, "must be a real number")
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond the float range
+        number = math.inf
+    if not math.isfinite(number):
+        raise _invalid(name, value, "must be finite")
+    return number
+
+
+def _ranged(test: Callable[[float], bool], expectation: str):
+    def check(name: str, value) -> float:
+        number = _real(name, value)
+        if not test(number):
+            raise _invalid(name, value, expectation)
+        return number
+    return check
+
+
+_positive = _ranged(lambda x: x > 0, "must be > 0")
+_non_negative = _ranged(lambda x: x >= 0, "must be >= 0")
+# A decay rate of 1 would freeze its running average at the initial value.
+_unit = _ranged(lambda x: 0 <= x < 1, "must be in [0, 1)")
+_fraction = _ranged(lambda x: 0 <= x <= 1, "must be in [0, 1]")
+
+
+def _flag(name: str, value) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise _invalid(name, value, "must be True or False")
+    return bool(value)
+
+
+def _betas(name: str, value) -> tuple[float, float]:
+    is_sequence = isinstance(value, (tuple, list)) or (
+        isinstance(value, np.ndarray) and value.ndim == 1)
+    if not is_sequence or len(value) != 2:
+        raise _invalid(name, value, "must be a pair (beta1, beta2)")
+    return _unit("beta1", value[0]), _unit("beta2", value[1])
+
+
+class _Hyper(NamedTuple):
+    default: Any
+    check: Callable[[str, Any], Any]
+
+
+# Legend symbols, as the literature writes them.
+_SYMBOLS = {
+    "lr": "lr",
+    "momentum": "β",
+    "dampening": "τ",
+    "rho": "ρ",
+    "eps": "ε",
+    "weight_decay": "wd",
+    "lr_decay": "lr_decay",
+    "initial_accumulator_value": "h₀",
+    "momentum_decay": "ψ",
+    "amsgrad": "AMSGrad",
+    "centered": "centered",
+    "decoupled_weight_decay": "decoupled",
+}
+
+
+# --------------------------------------------------------------------------- arithmetic
+# Each helper spells out the operation order of the torch kernel it stands for.
+
+def _lerp(start, end, weight: float):
+    """``start.lerp_(end, weight)``: ATen switches formula at |weight| = 0.5."""
+    if abs(weight) < 0.5:
+        return start + weight * (end - start)
+    return end - (end - start) * (1.0 - weight)
+
+
+def _ema_square(avg, grad, decay: float):
+    """``avg.mul_(decay).addcmul_(grad, grad, value=1 - decay)``."""
+    return avg * decay + ((1.0 - decay) * grad) * grad
+
+
+def _as_points(value, what: str) -> np.ndarray:
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be a float array of shape (n, 2), got {value!r}") from None
+    if array.ndim != 2 or array.shape[1] != 2:
+        raise ValueError(f"{what} must have shape (n, 2), got shape {array.shape}")
+    return array
+
+
+def _frozen(array) -> np.ndarray:
+    # A private read-only copy: the state can never alias, or be changed through, the
+    # caller's arrays, which is what lets a race keep every past state.
+    array = np.array(array, dtype=np.float64)
+    array.flags.writeable = False
+    return array
+
+
+def _zeros(shape) -> np.ndarray:
+    return _frozen(np.zeros(shape))
+
+
+# --------------------------------------------------------------------------- base class
+
+class Optimizer:
+    """Base class: hyperparameters validated at construction, then pure ``init``/``update``.
+
+    Subclasses declare ``name``, ``_spec`` (hyperparameter name -> default and validator,
+    in torch's argument order), ``_label_keys`` (the hyperparameters always shown in the
+    legend), a ``State`` NamedTuple whose first field is the step count, ``_init_state``
+    and ``_step``.
+    """
+
+    name: ClassVar[str] = "Optimizer"
+    _spec: ClassVar[dict[str, _Hyper]] = {}
+    _label_keys: ClassVar[tuple[str, ...]] = ("lr",)
+    _decoupled: ClassVar[bool] = False  # AdamW: weight decay shrinks the params directly
+    _renamed: ClassVar[dict[str, str]] = {}  # torch's name -> ours
+    State: ClassVar[type]
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # So that help() and inspect.signature() list the real hyperparameters.
+        cls.__signature__ = inspect.Signature([
+            inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, default=hyper.default)
+            for key, hyper in cls._spec.items()
+        ])
+
+    def __init__(self, **hyperparameters):
+        unknown = [key for key in hyperparameters if key not in self._spec]
+        if unknown:
+            renamed = self._renamed.get(unknown[0])
+            hint = f" (torch's {unknown[0]} is called {renamed} here)" if renamed else ""
+            raise TypeError(f"{self.name} has no hyperparameter {unknown[0]!r}{hint}; "
+                            f"its hyperparameters are: {', '.join(self._spec)}")
+        values = {key: hyper.default for key, hyper in self._spec.items()}
+        values.update(hyperparameters)
+        self._hp = {key: self._spec[key].check(key, value) for key, value in values.items()}
+        self._check()
+
+    def _check(self) -> None:
+        """Constraints between hyperparameters; raises ValueError."""
+
+    @property
+    def hyperparameters(self) -> dict:
+        """Every hyperparameter as plain JSON-ready Python values (betas as a list)."""
+        return {key: list(value) if isinstance(value, tuple) else value
+                for key, value in self._hp.items()}
+
+    @property
+    def label(self) -> str:
+        """Legend text: the main hyperparameters, then any other that is not the default."""
+        parts = [self.name]
+        for key, value in self._hp.items():
+            default = self._spec[key].default
+            if key not in self._label_keys and value == default:
+                continue
+            if key == "betas":
+                parts += [f"β{sub}={beta:g}" for sub, beta, base in zip("₁₂", value, default)
+                          if key in self._label_keys or beta != base]
+            elif isinstance(value, bool):
+                parts.append(_SYMBOLS[key] if value else f"no {_SYMBOLS[key]}")
+            else:
+                parts.append(f"{_SYMBOLS[key]}={value:g}")
+        return " ".join(parts)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{key}={value!r}" for key, value in self._hp.items())
+        return f"{type(self).__name__}({args})"
+
+    def init(self, params) -> NamedTuple:
+        """The state before the first step, for ``params`` of shape (n, 2)."""
+        params = _as_points(params, "params")
+        return self._init_state(params.shape)
+
+    def update(self, grads, state, params) -> tuple[np.ndarray, NamedTuple]:
+        """One step: ``(new_params, new_state)``; the arguments are left as they were."""
+        params = _as_points(params, "params")
+        grads = _as_points(grads, "grads")
+        if grads.shape != params.shape:
+            raise ValueError(f"grads has shape {grads.shape} but params has shape {params.shape}")
+        if not isinstance(state, self.State):
+            raise ValueError(f"{self.name} needs a state from its own init(), "
+                             f"got {type(state).__name__}")
+        for field, value in zip(state._fields, state):
+            if isinstance(value, np.ndarray) and value.shape != params.shape:
+                raise ValueError(f"state.{field} has shape {value.shape} but params has "
+                                 f"shape {params.shape}: the state belongs to other params")
+        new_params, new_state = self._step(grads, state, params)
+        new_state = new_state._replace(**{
+            field: _frozen(value) for field, value in zip(new_state._fields, new_state)
+            if isinstance(value, np.ndarray)})
+        return np.array(new_params, dtype=np.float64), new_state
+
+    def _init_state(self, shape) -> NamedTuple:
+        raise NotImplementedError
+
+    def _step(self, grads, state, params):
+        raise NotImplementedError
+
+    def _weight_decay(self, grads, params):
+        """L2 penalty added to the gradient, or (decoupled) the params shrunk by lr·wd."""
+        wd = self._hp.get("weight_decay", 0.0)
+        if wd == 0:
+            return grads, params
+        if self._decoupled or self._hp.get("decoupled_weight_decay", False):
+            return grads, params * (1 - self._hp["lr"] * wd)
+        return grads + wd * params, params
+
+
+# --------------------------------------------------------------------------- SGD family
+
+class SGDState(NamedTuple):
+    step: int
+    momentum_buffer: np.ndarray
+
+
+class _SGD(Optimizer):
+    _nesterov: ClassVar[bool] = False
+    State = SGDState
+
+    def _init_state(self, shape):
+        return SGDState(0, _zeros(shape))
+
+    def _step(self, grads, state, params):
+        grads, _ = self._weight_decay(grads, params)
+        momentum = self._hp.get("momentum", 0.0)
+        buf = state.momentum_buffer
+        if momentum != 0:
+            if state.step == 0:
+                buf = grads  # not (1 - dampening)·g: torch starts the buffer at g
+            else:
+                buf = buf * momentum + (1 - self._hp["dampening"]) * grads
+            grads = grads + momentum * buf if self._nesterov else buf
+        return params + (-self._hp["lr"]) * grads, SGDState(state.step + 1, buf)
+
+
+class GD(_SGD):
+    """Plain gradient descent, ``torch.optim.SGD`` with momentum 0.
+
+    Update (torch's documentation, λ = weight_decay, γ = lr)::
+
+        g_t ← ∇f(θ_{t-1}) + λ θ_{t-1}
+        θ_t ← θ_{t-1} − γ g_t
+
+    Defaults: lr=1e-3, weight_decay=0. With λ = 0 this is the blog form x −= η ∇f.
+    """
+
+    name = "GD"
+    _spec = {"lr": _Hyper(1e-3, _positive), "weight_decay": _Hyper(0.0, _non_negative)}
+
+
+class Momentum(_SGD):
+    """Heavy-ball momentum, ``torch.optim.SGD(momentum=μ, dampening=τ, nesterov=False)``.
+
+    Update (torch's documentation, λ = weight_decay, γ = lr)::
+
+        g_t ← ∇f(θ_{t-1}) + λ θ_{t-1}
+        b_t ← g_t                          at t = 1
+        b_t ← μ b_{t-1} + (1 − τ) g_t      at t > 1
+        θ_t ← θ_{t-1} − γ b_t
+
+    Defaults: lr=1e-3, momentum=0.9 (torch's default 0 would make this plain GD),
+    dampening=0, weight_decay=0.
+
+    The blog form v ← α v − η ∇f, x ← x + v is the same path: with τ = 0 and λ = 0 it
+    is torch's rule with v = −γ b, α = μ, η = γ. The first buffer is g itself, not
+    (1 − τ) g, so with τ ≠ 0 the first step is a full gradient step.
+    """
+
+    name = "Momentum"
+    _spec = {
+        "lr": _Hyper(1e-3, _positive),
+        "momentum": _Hyper(0.9, _non_negative),
+        "dampening": _Hyper(0.0, _fraction),
+        "weight_decay": _Hyper(0.0, _non_negative),
+    }
+    _label_keys = ("lr", "momentum")
+
+
+class Nesterov(_SGD):
+    """Nesterov momentum, ``torch.optim.SGD(momentum=μ, nesterov=True)``.
+
+    Update (torch's documentation, λ = weight_decay, γ = lr)::
+
+        g_t ← ∇f(θ_{t-1}) + λ θ_{t-1}
+        b_t ← g_t                          at t = 1
+        b_t ← μ b_{t-1} + g_t              at t > 1
+        θ_t ← θ_{t-1} − γ (g_t + μ b_t)
+
+    This is Sutskever et al.'s look-ahead step rewritten to need the gradient at θ only.
+    Defaults: lr=1e-3, momentum=0.9 (must be > 0), dampening=0 (must be 0, as torch
+    requires), weight_decay=0.
+    """
+
+    name = "Nesterov"
+    _nesterov = True
+    _spec = Momentum._spec
+    _label_keys = ("lr", "momentum")
+
+    def _check(self):
+        if self._hp["momentum"] <= 0:
+            raise _invalid("momentum", self._hp["momentum"], "must be > 0 for Nesterov momentum")
+        if self._hp["dampening"] != 0:
+            raise _invalid("dampening", self._hp["dampening"], "must be 0 for Nesterov momentum")
+
+
+# --------------------------------------------------------------------------- adaptive rates
+
+class AdaGradState(NamedTuple):
+    step: int
+    sum: np.ndarray
+
+
+class AdaGrad(Optimizer):
+    """AdaGrad, ``torch.optim.Adagrad``.
+
+    Update (torch's documentation, γ = lr, η = lr_decay, λ = weight_decay,
+    τ = initial_accumulator_value)::
+
+        state_sum_0 ← τ
+        γ̃ ← γ / (1 + (t − 1) η)
+        g_t ← ∇f(θ_{t-1}) + λ θ_{t-1}
+        state_sum_t ← state_sum_{t-1} + g_t²
+        θ_t ← θ_{t-1} − γ̃ g_t / (√state_sum_t + ε)
+
+    Defaults: lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
+    eps=1e-10. The blog form h += g², x −= η g / (√h + ε) is the same path (η = lr,
+    h = state_sum, lr_decay = 0): ε sits outside the square root.
+    """
+
+    name = "AdaGrad"
+    _spec = {
+        "lr": _Hyper(1e-2, _positive),
+        "lr_decay": _Hyper(0.0, _non_negative),
+        "weight_decay": _Hyper(0.0, _non_negative),
+        "initial_accumulator_value": _Hyper(0.0, _non_negative),
+        "eps": _Hyper(1e-10, _non_negative),
+    }
+    State = AdaGradState
+
+    def _init_state(self, shape):
+        return AdaGradState(0, _frozen(np.full(shape, self._hp["initial_accumulator_value"])))
+
+    def _step(self, grads, state, params):
+        hp, step = self._hp, state.step + 1
+        grads, _ = self._weight_decay(grads, params)
+        clr = hp["lr"] / (1 + (step - 1) * hp["lr_decay"])
+        total = state.sum + grads * grads
+        std = np.sqrt(total) + hp["eps"]
+        return params + (-clr * grads) / std, AdaGradState(step, total)
+
+
+class RMSPropState(NamedTuple):
+    step: int
+    square_avg: np.ndarray
+    grad_avg: np.ndarray
+    momentum_buffer: np.ndarray
+
+
+class RMSProp(Optimizer):
+    """RMSProp, ``torch.optim.RMSprop`` with its smoothing constant α called ``rho``.
+
+    Update (torch's documentation, γ = lr, ρ = rho (torch's α), μ = momentum,
+    λ = weight_decay)::
+
+        g_t ← ∇f(θ_{t-1}) + λ θ_{t-1}
+        v_t ← ρ v_{t-1} + (1 − ρ) g_t²
+        ṽ_t ← v_t
+        if centered:  ḡ_t ← ρ ḡ_{t-1} + (1 − ρ) g_t;  ṽ_t ← ṽ_t − ḡ_t²
+        if μ > 0:     b_t ← μ b_{t-1} + g_t / (√ṽ_t + ε);  θ_t ← θ_{t-1} − γ b_t
+        else:         θ_t ← θ_{t-1} − γ g_t / (√ṽ_t + ε)
+
+    Defaults: lr=1e-2, rho=0.9 (Hinton's recommendation; torch's alpha defaults to 0.99),
+    eps=1e-8, weight_decay=0, momentum=0, centered=False.
+
+    The blog form h ← ρ h + (1 − ρ) g², x −= η g / √h is the same path, except that
+    torch adds ε outside the square root: g / (√h + ε).
+    """
+
+    name = "RMSProp"
+    _spec = {
+        "lr": _Hyper(1e-2, _positive),
+        "rho": _Hyper(0.9, _unit),
+        "eps": _Hyper(1e-8, _non_negative),
+        "weight_decay": _Hyper(0.0, _non_negative),
+        "momentum": _Hyper(0.0, _non_negative),
+        "centered": _Hyper(False, _flag),
+    }
+    _label_keys = ("lr", "rho")
+    _renamed = {"alpha": "rho"}
+    State = RMSPropState
+
+    def _init_state(self, shape):
+        return RMSPropState(0, _zeros(shape), _zeros(shape), _zeros(shape))
+
+    def _step(self, grads, state, params):
+        hp = self._hp
+        grads, _ = self._weight_decay(grads, params)
+        square_avg = _ema_square(state.square_avg, grads, hp["rho"])
+        grad_avg = state.grad_avg
+        if hp["centered"]:
+            grad_avg = _lerp(grad_avg, grads, 1 - hp["rho"])
+            avg = np.sqrt(square_avg - grad_avg * grad_avg)
+        else:
+            avg = np.sqrt(square_avg)
+        avg = avg + hp["eps"]
+        buf = state.momentum_buffer
+        if hp["momentum"] > 0:
+            buf = buf * hp["momentum"] + grads / avg
+            new_params = params + (-hp["lr"]) * buf
+        else:
+            new_params = params + (-hp["lr"] * grads) / avg
+        return new_params, RMSPropState(state.step + 1, square_avg, grad_avg, buf)
+
+
+class AdaDeltaState(NamedTuple):
+    step: int
+    square_avg: np.ndarray
+    acc_delta: np.ndarray
+
+
+class AdaDelta(Optimizer):
+    """AdaDelta, ``torch.optim.Adadelta``.
+
+    Update (torch's documentation, γ = lr, λ = weight_decay)::
+
+        g_t ← ∇f(θ_{t-1}) + λ θ_{t-1}
+        v_t ← ρ v_{t-1} + (1 − ρ) g_t²
+        Δx_t ← √(u_{t-1} + ε) / √(v_t + ε) · g_t
+        u_t ← ρ u_{t-1} + (1 − ρ) Δx_t²
+        θ_t ← θ_{t-1} − γ Δx_t
+
+    Defaults: lr=1.0, rho=0.9, eps=1e-6, weight_decay=0. ε sits inside both square
+    roots and sets the size of the first steps: about γ √(ε / (1 − ρ)) · sign(g).
+    """
+
+    name = "AdaDelta"
+    _spec = {
+        "lr": _Hyper(1.0, _positive),
+        "rho": _Hyper(0.9, _unit),
+        "eps": _Hyper(1e-6, _non_negative),
+        "weight_decay": _Hyper(0.0, _non_negative),
+    }
+    _label_keys = ("lr", "rho")
+    State = AdaDeltaState
+
+    def _init_state(self, shape):
+        return AdaDeltaState(0, _zeros(shape), _zeros(shape))
+
+    def _step(self, grads, state, params):
+        hp = self._hp
+        grads, _ = self._weight_decay(grads, params)
+        square_avg = _ema_square(state.square_avg, grads, hp["rho"])
+        std = np.sqrt(square_avg + hp["eps"])
+        delta = np.sqrt(state.acc_delta + hp["eps"]) / std * grads
+        acc_delta = _ema_square(state.acc_delta, delta, hp["rho"])
+        return params + (-hp["lr"]) * delta, AdaDeltaState(state.step + 1, square_avg, acc_delta)
+
+
+# --------------------------------------------------------------------------- Adam family
+
+_BETAS = (0.9, 0.999)
+
+
+class AdamState(NamedTuple):
+    step: int
+    exp_avg: np.ndarray
+    exp_avg_sq: np.ndarray
+    max_exp_avg_sq: np.ndarray
+
+
+class Adam(Optimizer):
+    """Adam, ``torch.optim.Adam``; with ``amsgrad=True``, AMSGrad.
+
+    Update (torch's documentation, γ = lr, λ = weight_decay)::
+
+        g_t ← ∇f(θ_{t-1}) + λ θ_{t-1}
+        m_t ← β₁ m_{t-1} + (1 − β₁) g_t
+        v_t ← β₂ v_{t-1} + (1 − β₂) g_t²
+        m̂_t ← m_t / (1 − β₁ᵗ)
+        if amsgrad:  v_t^max ← max(v_{t-1}^max, v_t);  v̂_t ← v_t^max / (1 − β₂ᵗ)
+        else:        v̂_t ← v_t / (1 − β₂ᵗ)
+        θ_t ← θ_{t-1} − γ m̂_t / (√v̂_t + ε)
+
+    Defaults: lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False.
+    The bias corrections make the first step γ g / (|g| + ε) ≈ γ·sign(g) per coordinate.
+    """
+
+    name = "Adam"
+    _spec = {
+        "lr": _Hyper(1e-3, _positive),
+        "betas": _Hyper(_BETAS, _betas),
+        "eps": _Hyper(1e-8, _non_negative),
+        "weight_decay": _Hyper(0.0, _non_negative),
+        "amsgrad": _Hyper(False, _flag),
+    }
+    State = AdamState
+
+    def _init_state(self, shape):
+        return AdamState(0, _zeros(shape), _zeros(shape), _zeros(shape))
+
+    def _step(self, grads, state, params):
+        hp, step = self._hp, state.step + 1
+        beta1, beta2 = hp["betas"]
+        grads, params = self._weight_decay(grads, params)
+        exp_avg = _lerp(state.exp_avg, grads, 1 - beta1)
+        exp_avg_sq = _ema_square(state.exp_avg_sq, grads, beta2)
+        step_size = hp["lr"] / (1 - beta1**step)
+        bias_correction2_sqrt = (1 - beta2**step) ** 0.5
+        max_exp_avg_sq = state.max_exp_avg_sq
+        if hp["amsgrad"]:
+            max_exp_avg_sq = np.maximum(max_exp_avg_sq, exp_avg_sq)
+            denom = np.sqrt(max_exp_avg_sq) / bias_correction2_sqrt + hp["eps"]
+        else:
+            denom = np.sqrt(exp_avg_sq) / bias_correction2_sqrt + hp["eps"]
+        new_params = params + (-step_size * exp_avg) / denom
+        return new_params, AdamState(step, exp_avg, exp_avg_sq, max_exp_avg_sq)
+
+
+class AdamW(Adam):
+    """AdamW, ``torch.optim.AdamW``: Adam with decoupled weight decay.
+
+    Update (torch's documentation, γ = lr, λ = weight_decay)::
+
+        θ_t ← θ_{t-1} − γ λ θ_{t-1}
+        m_t, v_t, m̂_t, v̂_t as in Adam, from the undecayed gradient g_t
+        θ_t ← θ_t − γ m̂_t / (√v̂_t + ε)
+
+    Defaults: lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False.
+    """
+
+    name = "AdamW"
+    _spec = {**Adam._spec, "weight_decay": _Hyper(1e-2, _non_negative)}
+    _label_keys = ("lr", "weight_decay")
+    _decoupled = True
+
+
+class NAdamState(NamedTuple):
+    step: int
+    exp_avg: np.ndarray
+    exp_avg_sq: np.ndarray
+    mu_product: float
+
+
+class NAdam(Optimizer):
+    """NAdam (Adam with Nesterov momentum), ``torch.optim.NAdam``.
+
+    Update (torch's documentation, γ = lr, λ = weight_decay, ψ = momentum_decay)::
+
+        if decoupled_weight_decay:  θ_{t-1} ← θ_{t-1} − γ λ θ_{t-1}
+        else:                       g_t ← g_t + λ θ_{t-1}
+        μ_t ← β₁ (1 − ½ · 0.96^(t ψ))
+        μ_{t+1} ← β₁ (1 − ½ · 0.96^((t+1) ψ))
+        m_t ← β₁ m_{t-1} + (1 − β₁) g_t
+        v_t ← β₂ v_{t-1} + (1 − β₂) g_t²
+        m̂_t ← μ_{t+1} m_t / (1 − ∏_{i≤t+1} μ_i)
+              + (1 − μ_t) g_t / (1 − ∏_{i≤t} μ_i)
+        v̂_t ← v_t / (1 − β₂ᵗ)
+        θ_t ← θ_{t-1} − γ m̂_t / (√v̂_t + ε)
+
+    Defaults: lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+    momentum_decay=4e-3, decoupled_weight_decay=False.
+    """
+
+    name = "NAdam"
+    _spec = {
+        "lr": _Hyper(2e-3, _positive),
+        "betas": _Hyper(_BETAS, _betas),
+        "eps": _Hyper(1e-8, _non_negative),
+        "weight_decay": _Hyper(0.0, _non_negative),
+        "momentum_decay": _Hyper(4e-3, _non_negative),
+        "decoupled_weight_decay": _Hyper(False, _flag),
+    }
+    State = NAdamState
+
+    def _init_state(self, shape):
+        return NAdamState(0, _zeros(shape), _zeros(shape), 1.0)
+
+    def _step(self, grads, state, params):
+        hp, step = self._hp, state.step + 1
+        lr, (beta1, beta2), psi = hp["lr"], hp["betas"], hp["momentum_decay"]
+        bias_correction2 = 1 - beta2**step
+        grads, params = self._weight_decay(grads, params)
+        mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * psi)))
+        mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * psi)))
+        mu_product = state.mu_product * mu
+        mu_product_next = mu_product * mu_next
+        exp_avg = _lerp(state.exp_avg, grads, 1 - beta1)
+        exp_avg_sq = _ema_square(state.exp_avg_sq, grads, beta2)
+        denom = np.sqrt(exp_avg_sq / bias_correction2) + hp["eps"]
+        params = params + ((-lr * (1.0 - mu) / (1.0 - mu_product)) * grads) / denom
+        params = params + ((-lr * mu_next) / (1.0 - mu_product_next) * exp_avg) / denom
+        return params, NAdamState(step, exp_avg, exp_avg_sq, mu_product)
+
+
+class RAdamState(NamedTuple):
+    step: int
+    exp_avg: np.ndarray
+    exp_avg_sq: np.ndarray
+
+
+class RAdam(Optimizer):
+    """Rectified Adam, ``torch.optim.RAdam``.
+
+    Update (torch's documentation, γ = lr, λ = weight_decay)::
+
+        if decoupled_weight_decay:  θ_{t-1} ← θ_{t-1} − γ λ θ_{t-1}
+        else:                       g_t ← g_t + λ θ_{t-1}
+        ρ_∞ ← 2 / (1 − β₂) − 1
+        m_t ← β₁ m_{t-1} + (1 − β₁) g_t
+        v_t ← β₂ v_{t-1} + (1 − β₂) g_t²
+        m̂_t ← m_t / (1 − β₁ᵗ)
+        ρ_t ← ρ_∞ − 2 t β₂ᵗ / (1 − β₂ᵗ)
+        if ρ_t > 5:
+            l_t ← √(1 − β₂ᵗ) / (√v_t + ε)
+            r_t ← √((ρ_t − 4)(ρ_t − 2) ρ_∞ / ((ρ_∞ − 4)(ρ_∞ − 2) ρ_t))
+            θ_t ← θ_{t-1} − γ m̂_t r_t l_t
+        else:
+            θ_t ← θ_{t-1} − γ m̂_t          (plain momentum SGD while v is unreliable)
+
+    With β₂ = 0.999 the first 5 steps are un-rectified. Note ε is added to √v_t, before
+    the bias correction, unlike Adam. Defaults: lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
+    weight_decay=0, decoupled_weight_decay=False.
+    """
+
+    name = "RAdam"
+    _spec = {
+        "lr": _Hyper(1e-3, _positive),
+        "betas": _Hyper(_BETAS, _betas),
+        "eps": _Hyper(1e-8, _non_negative),
+        "weight_decay": _Hyper(0.0, _non_negative),
+        "decoupled_weight_decay": _Hyper(False, _flag),
+    }
+    State = RAdamState
+
+    def _init_state(self, shape):
+        return RAdamState(0, _zeros(shape), _zeros(shape))
+
+    def _step(self, grads, state, params):
+        hp, step = self._hp, state.step + 1
+        lr, (beta1, beta2) = hp["lr"], hp["betas"]
+        grads, params = self._weight_decay(grads, params)
+        exp_avg = _lerp(state.exp_avg, grads, 1 - beta1)
+        exp_avg_sq = _ema_square(state.exp_avg_sq, grads, beta2)
+        bias_correction1 = 1 - beta1**step
+        bias_correction2 = 1 - beta2**step
+        bias_corrected_exp_avg = exp_avg / bias_correction1
+        rho_inf = 2 / (1 - beta2) - 1
+        rho_t = rho_inf - 2 * step * (beta2**step) / bias_correction2
+        if rho_t > 5.0:
+            rect = ((rho_t - 4) * (rho_t - 2) * rho_inf
+                    / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+            # torch evaluates float / tensor as reciprocal(tensor) * float
+            adaptive_lr = (1.0 / (np.sqrt(exp_avg_sq) + hp["eps"])) * bias_correction2**0.5
+            new_params = params - bias_corrected_exp_avg * lr * adaptive_lr * rect
+        else:
+            new_params = params - bias_corrected_exp_avg * lr
+        return new_params, RAdamState(step, exp_avg, exp_avg_sq)
+
+
+class AdamaxState(NamedTuple):
+    step: int
+    exp_avg: np.ndarray
+    exp_inf: np.ndarray
+
+
+class Adamax(Optimizer):
+    """Adamax (Adam with the infinity norm), ``torch.optim.Adamax``.
+
+    Update (torch's documentation, γ = lr, λ = weight_decay)::
+
+        g_t ← ∇f(θ_{t-1}) + λ θ_{t-1}
+        m_t ← β₁ m_{t-1} + (1 − β₁) g_t
+        u_t ← max(β₂ u_{t-1}, |g_t| + ε)
+        θ_t ← θ_{t-1} − γ m_t / ((1 − β₁ᵗ) u_t)
+
+    ε sits inside the max, so u_t ≥ ε. Defaults: lr=2e-3, betas=(0.9, 0.999), eps=1e-8,
+    weight_decay=0.
+    """
+
+    name = "Adamax"
+    _spec = {
+        "lr": _Hyper(2e-3, _positive),
+        "betas": _Hyper(_BETAS, _betas),
+        "eps": _Hyper(1e-8, _non_negative),
+        "weight_decay": _Hyper(0.0, _non_negative),
+    }
+    State = AdamaxState
+
+    def _init_state(self, shape):
+        return AdamaxState(0, _zeros(shape), _zeros(shape))
+
+    def _step(self, grads, state, params):
+        hp, step = self._hp, state.step + 1
+        beta1, beta2 = hp["betas"]
+        grads, _ = self._weight_decay(grads, params)
+        exp_avg = _lerp(state.exp_avg, grads, 1 - beta1)
+        exp_inf = np.maximum(state.exp_inf * beta2, np.abs(grads) + hp["eps"])
+        clr = hp["lr"] / (1 - beta1**step)
+        return params + (-clr * exp_avg) / exp_inf, AdamaxState(step, exp_avg, exp_inf)
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    cls.name: cls
+    for cls in (GD, Momentum, Nesterov, AdaGrad, RMSProp, AdaDelta,
+                Adam, AdamW, NAdam, RAdam, Adamax)
+}

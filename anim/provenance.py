@@ -1,0 +1,47 @@
+"""Where an output came from: versions, the scene file's hash, the race's results."""
+
+from __future__ import annotations
+
+from importlib import metadata
+
+from . import __version__
+
+
+def _version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def scene_identity(scene) -> dict:
+    return {"file": getattr(scene, "source_path", None), "name": scene.name,
+            "sha256": getattr(scene, "source_sha256", None)}
+
+
+def provenance_comment(scene) -> str:
+    """One line for a GIF comment or MP4 metadata: anim version and the scene's hash."""
+    identity = scene_identity(scene)
+    digest = identity["sha256"] or "unknown"
+    name = identity["name"] or "scene"
+    return f"made with anim {__version__}; scene {name} sha256:{digest}"
+
+
+def png_metadata(scene):
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text("Software", f"anim {__version__}")
+    info.add_text("Comment", provenance_comment(scene))
+    return info
+
+
+def describe(scene, result) -> dict:
+    """The answer to "how was this made?": scene, versions and the race's results."""
+    return {
+        "anim": __version__,
+        "scene": scene_identity(scene),
+        "versions": {package: _version(package) for package in
+                     ("numpy", "matplotlib", "imageio", "imageio-ffmpeg", "pillow")},
+        "race": result.summary(),
+    }

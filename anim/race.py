@@ -1,0 +1,183 @@
+"""The lockstep race: every optimizer takes one step per frame from the same start.
+
+Pure numpy; the renderer only reads the :class:`RaceResult` this module produces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .optimizers import Optimizer
+from .surface import Surface
+
+#: Default goal radius as a fraction of the diagonal of the surface bounds.
+GOAL_RADIUS_FRACTION_OF_BOUNDS = 0.02
+#: Without bounds, the default goal radius is this fraction of the start-goal distance.
+GOAL_RADIUS_FRACTION_OF_DISTANCE = 0.05
+#: A position farther than this many bound-spans outside the bounds counts as diverged.
+DIVERGENCE_SPANS = 100.0
+#: Without bounds, a coordinate larger than this in magnitude counts as diverged.
+DIVERGENCE_ABSOLUTE = 1e12
+
+
+@dataclass(frozen=True)
+class RaceResult:
+    """Everything the race produced, indexed by optimizer in the order given.
+
+    ``paths[i, k]`` is optimizer ``i``'s position after ``k`` steps (row 0 is the start);
+    ``losses[i, k]`` is f there. Rows from ``diverged_step[i]`` on are NaN.
+    """
+
+    surface: Surface
+    optimizers: tuple[Optimizer, ...]
+    start: tuple[float, float]
+    steps: int
+    paths: np.ndarray
+    losses: np.ndarray
+    goal: tuple[float, float] | None
+    goal_radius: float | None
+    arrival_step: tuple[int | None, ...]
+    diverged_step: tuple[int | None, ...]
+    #: Every point that counts as a finish: ``(goal,)``, or all minima for goal="any".
+    goals: tuple[tuple[float, float], ...] = ()
+    #: Per optimizer, the goal it reached (None if it did not arrive).
+    arrived_at: tuple[tuple[float, float] | None, ...] = ()
+
+    def finish_order(self) -> list[int]:
+        """Indices of the optimizers that arrived, by arrival step (ties keep list order)."""
+        arrived = [i for i, step in enumerate(self.arrival_step) if step is not None]
+        return sorted(arrived, key=lambda i: self.arrival_step[i])
+
+    def final_loss(self, index: int) -> float:
+        """Loss at the last step, or at the last finite step before a divergence."""
+        finite = self.losses[index][np.isfinite(self.losses[index])]
+        return float(finite[-1]) if finite.size else float("nan")
+
+    def summary(self) -> dict:
+        """The race as plain JSON-ready data: goal, and per optimizer its results."""
+        return {
+            "steps": self.steps,
+            "start": list(self.start),
+            "goal": None if self.goal is None else list(self.goal),
+            "goals": [list(g) for g in self.goals],
+            "goal_radius": self.goal_radius,
+            "optimizers": [
+                {"name": opt.name, "label": opt.label,
+                 "hyperparameters": opt.hyperparameters,
+                 "arrival_step": self.arrival_step[i],
+                 "arrived_at": None if self.arrived_at[i] is None else list(self.arrived_at[i]),
+                 "diverged_step": self.diverged_step[i],
+                 "final_loss": self.final_loss(i)}
+                for i, opt in enumerate(self.optimizers)],
+        }
+
+
+def default_goal_radius(surface: Surface, start, goal) -> float:
+    """2 % of the bounds' diagonal; without bounds, 5 % of the start-goal distance."""
+    if surface.bounds is not None:
+        (x0, x1), (y0, y1) = surface.bounds
+        return GOAL_RADIUS_FRACTION_OF_BOUNDS * float(np.hypot(x1 - x0, y1 - y0))
+    distance = float(np.hypot(goal[0] - start[0], goal[1] - start[1]))
+    return GOAL_RADIUS_FRACTION_OF_DISTANCE * distance if distance > 0 else 1e-3
+
+
+def _divergence_limits(surface: Surface):
+    """Per-axis (low, high) outside which a position counts as having flown off."""
+    if surface.bounds is None:
+        return np.array([-DIVERGENCE_ABSOLUTE] * 2), np.array([DIVERGENCE_ABSOLUTE] * 2)
+    bounds = np.asarray(surface.bounds, dtype=float)
+    margin = DIVERGENCE_SPANS * (bounds[:, 1] - bounds[:, 0])
+    return bounds[:, 0] - margin, bounds[:, 1] + margin
+
+
+def _as_point(value, what: str) -> tuple[float, float]:
+    try:
+        point = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be a point (x, y), got {value!r}") from None
+    if point.shape != (2,) or not np.all(np.isfinite(point)):
+        raise ValueError(f"{what} must be a finite point (x, y), got {value!r}")
+    return float(point[0]), float(point[1])
+
+
+def simulate(surface: Surface, optimizers, start=None, steps: int = 150, goal=None,
+             goal_radius=None) -> RaceResult:
+    """Race ``optimizers`` on ``surface`` from ``start`` for ``steps`` steps in lockstep.
+
+    The goal defaults to the surface minimum nearest the start (no goal for a surface
+    without minima); ``goal="any"`` counts an arrival at any of the surface's minima.
+    ``goal_radius`` defaults to :func:`default_goal_radius`. An optimizer
+    whose position becomes non-finite or leaves the bounds by more than
+    ``DIVERGENCE_SPANS`` spans is marked diverged and stops; the others race on.
+    """
+    optimizers = tuple(optimizers)
+    if not optimizers:
+        raise ValueError("a race needs at least one optimizer")
+    start = _as_point(surface.start if start is None else start, "start")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"Invalid steps: {steps!r} (must be an integer >= 1)")
+    steps = int(steps)
+    any_minimum = isinstance(goal, str) and goal == "any"
+    if any_minimum and not surface.minima:
+        raise ValueError('goal="any" needs a surface with minima; this one declares none')
+    if goal is None or any_minimum:
+        goal = surface.nearest_minimum(start)
+    goal = None if goal is None else _as_point(goal, "goal")
+    goals = tuple(surface.minima) if any_minimum else (() if goal is None else (goal,))
+    if goal is not None and goal_radius is None:
+        goal_radius = default_goal_radius(surface, start, goal)
+    if goal_radius is not None and not (np.isfinite(goal_radius) and goal_radius > 0):
+        raise ValueError(f"Invalid goal_radius: {goal_radius!r} (must be > 0)")
+
+    count = len(optimizers)
+    paths = np.full((count, steps + 1, 2), np.nan)
+    losses = np.full((count, steps + 1), np.nan)
+    low, high = _divergence_limits(surface)
+    diverged: list[int | None] = [None] * count
+
+    params = [np.array([start], dtype=float) for _ in optimizers]
+    states = [opt.init(p) for opt, p in zip(optimizers, params)]
+    paths[:, 0] = start
+    racing = list(range(count))
+    for step in range(steps + 1):
+        if not racing:
+            break
+        # One vectorized surface call per step for every optimizer still racing.
+        points = np.concatenate([params[i] for i in racing])
+        with np.errstate(all="ignore"):
+            values, grads = surface.value_and_grad_at(points)
+        still_racing = []
+        for row, i in enumerate(racing):
+            point = points[row]
+            bad = (not np.all(np.isfinite(point)) or np.any(point < low) or np.any(point > high)
+                   or not np.isfinite(values[row]) or not np.all(np.isfinite(grads[row])))
+            if bad:
+                diverged[i] = step
+                paths[i, step] = np.nan
+                continue
+            paths[i, step] = point
+            losses[i, step] = values[row]
+            if step < steps:
+                with np.errstate(all="ignore"):
+                    params[i], states[i] = optimizers[i].update(grads[row:row + 1], states[i],
+                                                                params[i])
+                still_racing.append(i)
+        racing = still_racing
+
+    arrival: list[int | None] = [None] * count
+    arrived_at: list[tuple[float, float] | None] = [None] * count
+    for target in goals:
+        distance = np.hypot(paths[..., 0] - target[0], paths[..., 1] - target[1])
+        within = np.nan_to_num(distance, nan=np.inf) <= goal_radius
+        for i in range(count):
+            hits = np.flatnonzero(within[i])
+            if hits.size and (arrival[i] is None or hits[0] < arrival[i]):
+                arrival[i], arrived_at[i] = int(hits[0]), target
+
+    return RaceResult(surface=surface, optimizers=optimizers, start=start, steps=steps,
+                      paths=paths, losses=losses, goal=goal,
+                      goal_radius=None if goal_radius is None else float(goal_radius),
+                      arrival_step=tuple(arrival), diverged_step=tuple(diverged),
+                      goals=goals, arrived_at=tuple(arrived_at))

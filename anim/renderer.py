@@ -1,0 +1,241 @@
+"""Film a scene: race it, build its figure, animate it and write GIF, MP4 or PNG."""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import os
+import sys
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import RenderError, RequestError
+from .figure import FrameStyle, RaceFigure, default_dpi
+from .provenance import describe, png_metadata, provenance_comment
+from .scene import MAX_FPS, Scene
+from .writers import GifWriter, Mp4Writer, replacing
+
+FORMATS = (".gif", ".mp4", ".png")
+#: Presets in the spirit of manim's -ql / -qm / -qh: (width, height, fps).
+QUALITY = {"low": (480, 360, 15), "medium": (800, 600, 30), "high": (1440, 1080, 30)}
+MIN_SIDE, MAX_SIDE = 64, 7680
+MIN_DPI, MAX_DPI = 10, 1200
+MAX_HOLD = 600.0
+DEFAULT_HOLD = 2.0
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """A validated render request: everything but the scene and the output path."""
+
+    width: int
+    height: int
+    dpi: float
+    fps: float
+    steps: int
+    hold: float
+    loop: int
+    loss_panel: bool
+
+    @property
+    def hold_frames(self) -> int:
+        return round(self.hold * self.fps)
+
+    @property
+    def total_frames(self) -> int:
+        return self.steps + 1 + self.hold_frames
+
+    @property
+    def style(self) -> FrameStyle:
+        return FrameStyle(self.width, self.height, self.dpi, self.loss_panel)
+
+
+def _number(value, name, low, high, integer=False):
+    kind = "an integer" if integer else "a number"
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise RequestError(f"Invalid {name}: {value!r} (must be {kind} from {low} to {high})")
+    if integer and int(value) != value or not (math.isfinite(value) and low <= value <= high):
+        raise RequestError(f"Invalid {name}: {value!r} (must be {kind} from {low} to {high})")
+    return int(value) if integer else float(value)
+
+
+def parse_size(text) -> tuple[int, int]:
+    """``"800x600"`` (or a (w, h) pair) -> (800, 600), validated."""
+    if isinstance(text, str):
+        parts = text.lower().replace("×", "x").split("x")
+        try:
+            width, height = (int(p) for p in parts)
+        except ValueError:
+            raise RequestError(f"Invalid size: {text!r} (expected WIDTHxHEIGHT, "
+                               "e.g. 800x600)") from None
+    else:
+        try:
+            width, height = text
+        except (TypeError, ValueError):
+            raise RequestError(f"Invalid size: {text!r} (expected (width, height))") from None
+    for side in (width, height):
+        if isinstance(side, bool) or not isinstance(side, (int, np.integer)) or not (
+                MIN_SIDE <= side <= MAX_SIDE):
+            raise RequestError(f"Invalid size: {width}x{height} (each side must be a whole "
+                               f"number of pixels from {MIN_SIDE} to {MAX_SIDE})")
+    return int(width), int(height)
+
+
+def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None,
+                    steps=None, hold=None, loop=None, loss_panel=None) -> RenderOptions:
+    """Merge quality preset, scene fields and explicit options; raise RequestError."""
+    if quality is not None and quality not in QUALITY:
+        raise RequestError(f"Invalid quality: {quality!r} (choose from {', '.join(QUALITY)})")
+    preset = QUALITY[quality] if quality else None
+    width, height = parse_size(size) if size is not None else (
+        preset[:2] if preset else QUALITY["medium"][:2])
+    fps = _number(fps if fps is not None else (preset[2] if preset else scene.fps),
+                  "fps", 1, MAX_FPS)
+    dpi = default_dpi(width, height) if dpi is None else _number(dpi, "dpi", MIN_DPI, MAX_DPI)
+    steps = scene.steps if steps is None else _number(steps, "steps", 1, 100_000, True)
+    hold = DEFAULT_HOLD if hold is None else _number(hold, "hold", 0, MAX_HOLD)
+    loop = 0 if loop is None else _number(loop, "loop", 0, 65535, True)
+    loss_panel = scene.loss_panel if loss_panel is None else bool(loss_panel)
+    return RenderOptions(width, height, dpi, fps, steps, hold, loop, loss_panel)
+
+
+def check_output(output, allowed=FORMATS) -> Path:
+    """Validate the output path before any work: known suffix, writable existing folder."""
+    path = Path(output)
+    suffix = path.suffix.lower()
+    if suffix not in allowed:
+        raise RequestError(f"{path}: unknown output format {path.suffix or '(no suffix)'!r} "
+                           f"(use {', '.join(allowed)})")
+    folder = path.parent
+    if not folder.is_dir():
+        raise RequestError(f"{path}: the folder {str(folder)!r} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise RequestError(f"{path}: the folder {str(folder)!r} is not writable")
+    if path.is_dir():
+        raise RequestError(f"{path}: is a folder, not a file name")
+    return path
+
+
+def default_output(scene: Scene, suffix: str = ".gif") -> Path:
+    stem = Path(getattr(scene, "source_path", "") or "").stem or scene.name or "scene"
+    return Path("output") / f"{stem}{suffix}"
+
+
+def _progress(total, enabled, description):
+    from tqdm import tqdm
+
+    return tqdm(total=total, disable=not enabled, unit="frame", desc=description,
+                file=sys.stderr, leave=True, dynamic_ncols=True)
+
+
+def render(scene: Scene, output=None, *, progress: bool = True, sidecar: bool = False,
+           **options) -> Path:
+    """Film ``scene`` into ``output`` (.gif, .mp4 or .png) and return the path written.
+
+    ``options``: fps, size ("800x600" or (w, h)), dpi, quality ("low"/"medium"/"high"),
+    steps, hold (seconds the last frame is held), loop (GIF plays, 0 = forever) and
+    loss_panel. An existing file is replaced only once the new one is complete.
+    """
+    output = check_output(output if output is not None else default_output(scene))
+    if output.suffix.lower() == ".png":
+        return still(scene, output, sidecar=sidecar, **{k: v for k, v in options.items()
+                                                       if k in ("size", "dpi", "loss_panel",
+                                                                "steps", "quality")})
+    request = resolve_options(scene, **options)
+    if output.suffix.lower() == ".mp4" and (request.width % 2 or request.height % 2):
+        raise RequestError(f"{output}: MP4 needs an even width and height, got "
+                           f"{request.width}x{request.height}")
+    result = scene.race(request.steps)
+    figure = RaceFigure(result, request.style, title=scene.title)
+    try:
+        comment = provenance_comment(scene)
+        if output.suffix.lower() == ".gif":
+            writer = GifWriter(request.fps, loop=request.loop, comment=comment,
+                               palette_sample=_palette_sample(figure, request))
+        else:
+            writer = Mp4Writer(request.fps, comment=comment)
+        _save(figure, writer, output, request, progress)
+    finally:
+        figure.close()
+    if sidecar:
+        _write_sidecar(output, scene, request, result)
+    return output
+
+
+def _palette_sample(figure: RaceFigure, request: RenderOptions) -> np.ndarray:
+    """First and last frames stacked: between them they show every colour of the GIF."""
+    last = figure.draw_frame(request.total_frames - 1)[..., :3].copy()
+    first = figure.draw_frame(0)[..., :3]
+    return np.concatenate([first, last])
+
+
+def _save(figure: RaceFigure, writer, output: Path, request: RenderOptions, progress: bool):
+    from matplotlib.animation import FuncAnimation
+
+    animation = FuncAnimation(figure.figure, figure.update, frames=range(request.total_frames),
+                              init_func=lambda: [], interval=1000 / request.fps, blit=False,
+                              repeat=False, cache_frame_data=False)
+    with _progress(request.total_frames, progress, output.name) as bar, replacing(output) as tmp:
+        try:
+            animation.save(tmp, writer=writer, dpi=request.dpi,
+                           progress_callback=lambda done, total: bar.update(1))
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise RenderError(f"{output}: writing failed: {exc}") from exc
+
+
+def still(scene: Scene, output=None, *, frame: int | None = None, sidecar: bool = False,
+          size=None, dpi=None, loss_panel=None, steps=None, quality=None) -> Path:
+    """Write one frame of ``scene`` (default: the last step) as a PNG."""
+    output = check_output(output if output is not None else default_output(scene, ".png"),
+                          allowed=(".png",))
+    request = resolve_options(scene, size=size, dpi=dpi, loss_panel=loss_panel, steps=steps,
+                              quality=quality, hold=0)
+    frame = request.steps if frame is None else _number(frame, "frame", 0, request.steps, True)
+    result = scene.race(request.steps)
+    figure = RaceFigure(result, request.style, title=scene.title, fast=False)
+    try:
+        pixels = figure.draw_frame(frame)
+        from PIL import Image
+
+        with replacing(output) as tmp:
+            Image.fromarray(pixels[..., :3]).save(tmp, format="PNG",
+                                                  pnginfo=png_metadata(scene))
+    finally:
+        figure.close()
+    if sidecar:
+        _write_sidecar(output, scene, request, result, frame=frame)
+    return output
+
+
+def frames(scene: Scene, *, fast: bool = True, **options):
+    """Yield every frame of the animation as an (height, width, 3) uint8 array."""
+    request = resolve_options(scene, **options)
+    figure = RaceFigure(scene.race(request.steps), request.style, title=scene.title,
+                        fast=fast)
+    try:
+        for index in range(request.total_frames):
+            yield figure.draw_frame(index)[..., :3].copy()
+    finally:
+        figure.close()
+
+
+def _write_sidecar(output: Path, scene: Scene, request: RenderOptions, result, **extra):
+    record = describe(scene, result)
+    record["output"] = output.name
+    record["options"] = {**asdict(request), **extra}
+    sidecar = output.with_name(output.name + ".json")
+    with replacing(sidecar) as tmp:
+        tmp.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n",
+                       encoding="utf-8")
+
+
+def to_html(scene: Scene, **options) -> str:
+    """The animation as an inline GIF ``<img>``, for notebooks."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = render(scene, Path(folder) / "scene.gif", progress=False, **options)
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<img src="data:image/gif;base64,{data}" alt="{scene!r}"/>'

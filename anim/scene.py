@@ -1,0 +1,112 @@
+"""A scene: one surface, the optimizers racing on it, and how to film the race."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .optimizers import Optimizer
+from .race import RaceResult, _as_point, simulate
+from .surface import Surface
+
+#: More steps than this is almost certainly a typo (and an hours-long render).
+MAX_STEPS = 100_000
+#: GIF frame delays are whole centiseconds and browsers slow down delays under 2 cs.
+MAX_FPS = 50
+
+
+def validate_fps(fps) -> int | float:
+    if isinstance(fps, bool) or not isinstance(fps, (int, float, np.integer, np.floating)):
+        raise ValueError(f"Invalid fps: {fps!r} (must be a number from 1 to {MAX_FPS})")
+    if not (np.isfinite(fps) and 1 <= fps <= MAX_FPS):
+        raise ValueError(f"Invalid fps: {fps!r} (must be from 1 to {MAX_FPS})")
+    return fps
+
+
+class Scene:
+    """What to race and how to show it.
+
+    A scene module is a Python file that defines one or more module-level ``Scene``
+    instances; ``python -m anim render FILE`` films it.
+
+    >>> from anim import Scene, surfaces, optimizers as opt
+    >>> scene = Scene(surface=surfaces.ravine(), optimizers=[opt.GD(lr=0.9)], steps=50)
+    """
+
+    def __init__(self, surface: Surface, optimizers, start=None, steps: int = 150,
+                 title: str | None = None, goal=None, goal_radius=None, fps: float = 30,
+                 loss_panel: bool = False):
+        if not isinstance(surface, Surface):
+            raise ValueError(f"surface must be an anim.Surface, got {type(surface).__name__}")
+        optimizers = list(optimizers) if isinstance(optimizers, (list, tuple)) else optimizers
+        if not isinstance(optimizers, list):
+            raise ValueError("optimizers must be a list of optimizers, "
+                             f"got {type(optimizers).__name__}")
+        if not optimizers:
+            raise ValueError("optimizers is empty (a race needs at least one optimizer)")
+        for item in optimizers:
+            if not isinstance(item, Optimizer):
+                raise ValueError(f"optimizers must hold anim optimizers, got {item!r}")
+        if start is None and surface.start is None:
+            raise ValueError("start is missing (the surface recommends none): "
+                             "pass start=(x, y)")
+        start = _as_point(surface.start if start is None else start, "start")
+        if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+            raise ValueError(f"Invalid steps: {steps!r} (must be an integer >= 1)")
+        if steps > MAX_STEPS:
+            raise ValueError(f"Invalid steps: {steps} (at most {MAX_STEPS})")
+        self.surface = surface
+        self.optimizers = optimizers
+        self.start = start
+        self.steps = int(steps)
+        self.title = title
+        if isinstance(goal, str):
+            if goal != "any":
+                raise ValueError(f'Invalid goal: {goal!r} (a point (x, y), "any" or None)')
+            if not surface.minima:
+                raise ValueError('goal="any" needs a surface with minima; this one '
+                                 "declares none")
+            self.goal = goal
+        else:
+            self.goal = None if goal is None else _as_point(goal, "goal")
+        if goal_radius is not None and not (
+                isinstance(goal_radius, (int, float, np.number)) and np.isfinite(goal_radius)
+                and goal_radius > 0):
+            raise ValueError(f"Invalid goal_radius: {goal_radius!r} (must be > 0)")
+        self.goal_radius = goal_radius
+        self.fps = validate_fps(fps)
+        self.loss_panel = bool(loss_panel)
+        self.name: str | None = None  # the variable name, set by the loader
+        self._check_start()
+
+    def _check_start(self):
+        """Fail at construction, not mid-render, when the surface is broken at the start."""
+        label = repr(self.surface.name) if self.surface.name else "the surface"
+        try:
+            with np.errstate(all="ignore"):
+                values, grads = self.surface.value_and_grad_at(np.array([self.start]))
+        except Exception as exc:  # the user's f: any exception is a scene error
+            raise ValueError(f"{label} fails at the start {self.start}: "
+                             f"{type(exc).__name__}: {exc}") from exc
+        if not np.all(np.isfinite(values)):
+            raise ValueError(f"{label} is not finite at the start {self.start}: "
+                             f"f = {float(values[0])}")
+        if not np.all(np.isfinite(grads)):
+            raise ValueError(f"the gradient of {label} is not finite at the start "
+                             f"{self.start}: {tuple(float(g) for g in grads[0])}")
+
+    def race(self, steps: int | None = None) -> RaceResult:
+        """Run the race (``steps`` overrides the scene's step count)."""
+        return simulate(self.surface, self.optimizers, start=self.start,
+                        steps=self.steps if steps is None else steps, goal=self.goal,
+                        goal_radius=self.goal_radius)
+
+    def __repr__(self):
+        names = ", ".join(o.name for o in self.optimizers)
+        return (f"Scene({self.name or self.title or self.surface.name or 'unnamed'}: "
+                f"[{names}], start={self.start}, steps={self.steps})")
+
+    def _repr_html_(self):
+        """Jupyter shows a scene as its animation, inline."""
+        from .renderer import to_html
+
+        return to_html(self)

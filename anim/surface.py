@@ -1,0 +1,399 @@
+"""A 2-variable loss surface: the function, its gradient and what a picture of it needs.
+
+Gradients are exact when the user gives one. Otherwise they come from complex-step
+differentiation, df/dx = Im f(x + ih, y) / h, which has no subtractive cancellation and
+so is accurate to machine precision for any analytic numpy expression. Code that is not
+complex-analytic (abs, sign, casts to float, functions that refuse complex input) is
+detected once by comparing against a central difference, and then central differences
+are used instead, with a GradientWarning.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Callable
+
+import numpy as np
+
+__all__ = ["Surface", "GradientWarning"]
+
+# Small enough that h**2 vanishes next to f at double precision, far above the
+# smallest normal number so h * f'(x) does not underflow for ordinary gradients.
+_COMPLEX_STEP = 1e-20
+
+# Central-difference step relative to max(1, |x|): balances truncation (h**2 f''')
+# against rounding (eps |f| / h) near the optimum for double precision.
+_CENTRAL_STEP = 1e-6
+
+# A genuine complex step gives Im f = h * f'. An imaginary part this large relative to
+# f would mean |f'| > 1e15 (1 + |f|), which in practice only happens when x lies outside
+# the real domain of f (log or sqrt of a negative number), where the real f is NaN.
+_OFF_DOMAIN_IMAG = 1e-5
+
+# Generic fractions of the bounds box: irrational-looking so the probe avoids the
+# symmetric points (0, integers, centres) where abs, sign or ties hide their kinks.
+_PROBE_FRACTIONS = np.array(
+    [
+        [0.2137, 0.6513],
+        [0.7231, 0.3187],
+        [0.4519, 0.8743],
+        [0.8911, 0.1329],
+        [0.3571, 0.4421],
+    ]
+)
+_PROBE_RTOL = 1e-4
+_PROBE_ATOL = 1e-6
+# Below this h * f' is subnormal and the complex step loses digits; such gradients are
+# zero for every practical purpose, so they never count as a disagreement.
+_PROBE_FLOOR = 1e4 * np.finfo(np.float64).tiny / _COMPLEX_STEP
+
+
+class GradientWarning(UserWarning):
+    """The gradient of a surface is only approximated (central differences)."""
+
+
+def _show(value, limit=80):
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _as_point(value):
+    """(x, y) as a tuple of finite floats, or None if `value` is not such a point."""
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    if arr.shape != (2,) or not np.all(np.isfinite(arr)):
+        return None
+    return (float(arr[0]), float(arr[1]))
+
+
+class Surface:
+    """A loss surface f(x, y) with its gradient, plotting bounds, minima and a start point.
+
+    Parameters
+    ----------
+    f : callable
+        f(x, y) -> z, broadcasting over numpy arrays.
+    grad : callable, optional
+        grad(x, y) -> (gx, gy) or an array of shape (2, ...). Computed automatically
+        when omitted (complex step, or central differences if f is not complex-analytic).
+    bounds : ((xmin, xmax), (ymin, ymax)), optional
+        Region to draw.
+    minimum : (x, y) or list of (x, y), optional
+        Every global minimum; stored as `minima`.
+    name : str, optional
+        Defaults to ``f.__name__`` unless f is a lambda.
+    start : (x, y), optional
+        Recommended starting point for a race.
+    formula : str, optional
+        Textbook formula for titles, e.g. ``"x²/20 + y²"``.
+    """
+
+    def __init__(
+        self,
+        f: Callable,
+        grad: Callable | None = None,
+        bounds=None,
+        minimum=None,
+        name: str | None = None,
+        start=None,
+        formula: str | None = None,
+    ):
+        if name is not None and not isinstance(name, str):
+            raise ValueError(f"surface name must be a string or None, got {_show(name)} ({type(name).__name__})")
+        if name is None:
+            default = getattr(f, "__name__", None)
+            if isinstance(default, str) and default != "<lambda>":
+                name = default
+        self.name = name
+        where = f"surface {name!r}: " if name else ""
+
+        if not callable(f):
+            raise ValueError(f"{where}f must be a callable f(x, y), got {_show(f)} ({type(f).__name__})")
+        if grad is not None and not callable(grad):
+            raise ValueError(
+                f"{where}grad must be None or a callable grad(x, y) -> (gx, gy), "
+                f"got {_show(grad)} ({type(grad).__name__})"
+            )
+        if formula is not None and not isinstance(formula, str):
+            raise ValueError(f"{where}formula must be a string or None, got {_show(formula)} ({type(formula).__name__})")
+
+        self.f = f
+        self._grad_fn = grad
+        self.bounds = None if bounds is None else self._check_bounds(bounds, where)
+        self.minima = self._check_minima(minimum, where)
+        if start is None:
+            self.start = None
+        else:
+            self.start = _as_point(start)
+            if self.start is None:
+                raise ValueError(f"{where}start must be a point (x, y) with finite coordinates, got {_show(start)}")
+        self.formula = formula
+        self._method = "analytic" if grad is not None else None
+
+    @staticmethod
+    def _check_bounds(bounds, where):
+        try:
+            arr = np.asarray(bounds, dtype=np.float64)
+        except (TypeError, ValueError):
+            arr = None
+        if arr is None or arr.shape != (2, 2) or not np.all(np.isfinite(arr)) or not np.all(arr[:, 0] < arr[:, 1]):
+            raise ValueError(
+                f"{where}bounds must be ((xmin, xmax), (ymin, ymax)) with finite numbers, "
+                f"xmin < xmax and ymin < ymax, got {_show(bounds)}"
+            )
+        return ((float(arr[0, 0]), float(arr[0, 1])), (float(arr[1, 0]), float(arr[1, 1])))
+
+    @staticmethod
+    def _check_minima(minimum, where):
+        if minimum is None:
+            return ()
+        expected = (
+            f"{where}minimum must be None, a point (x, y) or a list of points (x, y) "
+            f"with finite coordinates, got {_show(minimum)}"
+        )
+        try:
+            arr = np.asarray(minimum, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(expected) from None
+        if arr.size == 0:
+            return ()
+        if arr.shape == (2,):
+            arr = arr[None, :]
+        if arr.ndim != 2 or arr.shape[1] != 2 or not np.all(np.isfinite(arr)):
+            raise ValueError(expected)
+        return tuple((float(x), float(y)) for x, y in arr)
+
+    # ------------------------------------------------------------------ values
+
+    @property
+    def _label(self):
+        return repr(self.name) if self.name else "unnamed surface"
+
+    def _eval(self, x, y, shape):
+        z = np.asarray(self.f(x, y))
+        return z if z.shape == shape else self._broadcast(z, shape)
+
+    def _broadcast(self, z, shape):
+        try:
+            return np.broadcast_to(z, shape)
+        except ValueError:
+            raise ValueError(f"f of {self._label} returned shape {z.shape}, expected shape {shape}") from None
+
+    def __call__(self, x, y):
+        """f(x, y) evaluated on float64 arrays, broadcast to the shape of the inputs."""
+        x = np.asarray(x, dtype=np.float64)
+        y = np.asarray(y, dtype=np.float64)
+        shape = np.broadcast_shapes(x.shape, y.shape)
+        return np.asarray(self._eval(x, y, shape), dtype=np.float64)
+
+    # --------------------------------------------------------------- gradient
+
+    @property
+    def gradient_method(self) -> str:
+        """How the gradient is computed: "analytic", "complex-step" or "central-difference".
+
+        Without a user gradient, the first access (or first gradient) probes f once.
+        """
+        return self._resolved_method(stacklevel=3)
+
+    def grad(self, x, y):
+        """(gx, gy): float64 arrays broadcast to the shape of x and y."""
+        x = np.asarray(x, dtype=np.float64)
+        y = np.asarray(y, dtype=np.float64)
+        shape = np.broadcast_shapes(x.shape, y.shape)
+        method = self._resolved_method(stacklevel=3)
+        if method == "analytic":
+            return self._analytic(x, y, shape)
+        if method == "complex-step":
+            _, gx, gy = self._complex_step(x, y, shape)
+        else:
+            _, gx, gy = self._central(x, y, shape, with_value=False)
+        return gx, gy
+
+    def value_and_grad_at(self, points):
+        """f and its gradient at `points` of shape (n, 2): (values (n,), grads (n, 2))."""
+        pts = np.asarray(points, dtype=np.float64)
+        if pts.ndim == 0 or pts.shape[-1] != 2:
+            raise ValueError(f"points must have shape (n, 2), got shape {pts.shape}")
+        x, y = pts[..., 0], pts[..., 1]
+        shape = x.shape
+        method = self._resolved_method(stacklevel=3)
+        if method == "analytic":
+            values = np.asarray(self._eval(x, y, shape), dtype=np.float64)
+            gx, gy = self._analytic(x, y, shape)
+        elif method == "complex-step":
+            values = np.asarray(self._eval(x, y, shape), dtype=np.float64)
+            _, gx, gy = self._complex_step(x, y, shape)
+            # Outside the real domain of f the complex extension still has a value.
+            bad = ~np.isfinite(values)
+            if np.any(bad):
+                gx = np.where(bad, np.nan, gx)
+                gy = np.where(bad, np.nan, gy)
+        else:
+            values, gx, gy = self._central(x, y, shape, with_value=True)
+        grads = np.empty(shape + (2,))
+        grads[..., 0] = gx
+        grads[..., 1] = gy
+        return values, grads
+
+    def _analytic(self, x, y, shape):
+        g = self._grad_fn(x, y)
+        expected = f"expected (gx, gy) each of shape {shape}"
+        if isinstance(g, (tuple, list)):
+            if len(g) != 2:
+                try:
+                    got = np.shape(g)
+                except ValueError:
+                    got = f"a sequence of {len(g)} items"
+                raise ValueError(f"gradient of {self._label} returned shape {got}, {expected}")
+            parts = [np.asarray(c, dtype=np.float64) for c in g]
+        else:
+            arr = np.asarray(g, dtype=np.float64)
+            if arr.ndim == 0 or arr.shape[0] != 2:
+                raise ValueError(f"gradient of {self._label} returned shape {arr.shape}, {expected}")
+            parts = [arr[0], arr[1]]
+        try:
+            gx, gy = (c if c.shape == shape else np.broadcast_to(c, shape) for c in parts)
+        except ValueError:
+            got = tuple(c.shape for c in parts) if isinstance(g, (tuple, list)) else np.shape(g)
+            raise ValueError(f"gradient of {self._label} returned shape {got}, {expected}") from None
+        return gx, gy
+
+    def _complex_step(self, x, y, shape):
+        """(f, gx, gy) from one call of f on a stacked complex batch."""
+        h = _COMPLEX_STEP
+        xs = np.empty((2,) + shape, dtype=np.complex128)
+        ys = np.empty((2,) + shape, dtype=np.complex128)
+        xs[0] = x + 1j * h
+        xs[1] = x
+        ys[0] = y
+        ys[1] = y + 1j * h
+        z = self._eval(xs, ys, (2,) + shape)
+        if np.iscomplexobj(z):
+            re, im = z.real, z.imag
+        else:
+            re, im = z.astype(np.float64, copy=False), np.zeros(z.shape)
+        value = re[0]
+        gx = im[0] / h
+        gy = im[1] / h
+        off = np.abs(im) > _OFF_DOMAIN_IMAG * (1.0 + np.abs(re))
+        if np.any(off):
+            off = off[0] | off[1]
+            value = np.where(off, np.nan, value)
+            gx = np.where(off, np.nan, gx)
+            gy = np.where(off, np.nan, gy)
+        return value, gx, gy
+
+    def _central(self, x, y, shape, with_value):
+        """(f or None, gx, gy) from one call of f on a stacked batch of shifted points."""
+        x = np.broadcast_to(x, shape)
+        y = np.broadcast_to(y, shape)
+        hx = _CENTRAL_STEP * np.maximum(1.0, np.abs(x))
+        hy = _CENTRAL_STEP * np.maximum(1.0, np.abs(y))
+        xp, xm, yp, ym = x + hx, x - hx, y + hy, y - hy
+        xs = [xp, xm, x, x]
+        ys = [y, y, yp, ym]
+        if with_value:
+            xs.append(x)
+            ys.append(y)
+        z = np.asarray(self._eval(np.stack(xs), np.stack(ys), (len(xs),) + shape), dtype=np.float64)
+        # Dividing by the representable spacing xp - xm, not 2h, removes the error of
+        # rounding x + h.
+        gx = (z[0] - z[1]) / (xp - xm)
+        gy = (z[2] - z[3]) / (yp - ym)
+        return (z[4] if with_value else None), gx, gy
+
+    def _resolved_method(self, stacklevel):
+        if self._method is None:
+            reason = self._probe()
+            if reason is None:
+                self._method = "complex-step"
+            else:
+                self._method = "central-difference"
+                warnings.warn(
+                    f"gradient of {self._label} is approximated by central differences because "
+                    f"f is not complex-differentiable ({reason}); pass grad= for an exact gradient",
+                    GradientWarning,
+                    stacklevel=stacklevel,
+                )
+        return self._method
+
+    def _probe_points(self):
+        if self.bounds is not None:
+            lo = np.array([self.bounds[0][0], self.bounds[1][0]])
+            hi = np.array([self.bounds[0][1], self.bounds[1][1]])
+            pts = lo + _PROBE_FRACTIONS * (hi - lo)
+        else:
+            centre = self.start or (self.minima[0] if self.minima else (0.0, 0.0))
+            centre = np.array(centre)
+            pts = centre + np.maximum(1.0, np.abs(centre)) * (2.0 * _PROBE_FRACTIONS - 1.0)
+        return pts[:, 0], pts[:, 1]
+
+    def _probe(self):
+        """None if the complex step agrees with a central difference, else the reason it does not."""
+        x, y = self._probe_points()
+        shape = x.shape
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            value, gx_c, gy_c = self._central(x, y, shape, with_value=True)
+            try:
+                _, gx_s, gy_s = self._complex_step(x, y, shape)
+            except Exception as exc:  # anything f raises on complex input means "cannot"
+                return f"it raised {type(exc).__name__} on complex input"
+        ok = np.isfinite(value) & np.isfinite(gx_c) & np.isfinite(gy_c)
+        ok &= np.isfinite(gx_s) & np.isfinite(gy_s)
+        if not np.any(ok):
+            return None
+        scale = np.max(np.abs(value[ok]))
+        for g_s, g_c, coord in ((gx_s, gx_c, x), (gy_s, gy_c, y)):
+            tol = _PROBE_RTOL * np.maximum(np.abs(g_s), np.abs(g_c))
+            tol += _PROBE_ATOL * scale / np.maximum(1.0, np.abs(coord)) + _PROBE_FLOOR
+            wrong = ok & (np.abs(g_s - g_c) > tol)
+            if np.any(wrong):
+                i = int(np.argmax(wrong))
+                return (
+                    f"complex-step gradient ({gx_s[i]:.6g}, {gy_s[i]:.6g}) differs from "
+                    f"central difference ({gx_c[i]:.6g}, {gy_c[i]:.6g}) at ({x[i]:.6g}, {y[i]:.6g})"
+                )
+        return None
+
+    # ------------------------------------------------------------------ misc
+
+    def nearest_minimum(self, point):
+        """The declared minimum closest to `point`, or None if there is none."""
+        p = _as_point(point)
+        if p is None:
+            raise ValueError(f"point must be a point (x, y) with finite coordinates, got {_show(point)}")
+        if not self.minima:
+            return None
+        return min(self.minima, key=lambda m: math.hypot(m[0] - p[0], m[1] - p[1]))
+
+    def replace(self, **changes):
+        """A copy with some constructor arguments changed, e.g. ``s.replace(start=(0, 1))``."""
+        args = dict(
+            f=self.f,
+            grad=self._grad_fn,
+            bounds=self.bounds,
+            minimum=list(self.minima),
+            name=self.name,
+            start=self.start,
+            formula=self.formula,
+        )
+        unknown = set(changes) - set(args)
+        if unknown:
+            raise TypeError(f"replace() got unexpected argument(s): {', '.join(sorted(unknown))}")
+        args.update(changes)
+        return Surface(**args)
+
+    def __repr__(self):
+        parts = [repr(self.name) if self.name else "unnamed"]
+        if self.bounds is not None:
+            parts.append(f"bounds={self.bounds}")
+        if self.minima:
+            parts.append(f"minima={self.minima}")
+        if self.start is not None:
+            parts.append(f"start={self.start}")
+        return f"Surface({', '.join(parts)})"
