@@ -29,8 +29,9 @@ SURFACE_CMAP = LinearSegmentedColormap.from_list(
     "anim_surface", ["#fbfbf8", "#e4e9ee", "#c3cfdb", "#98abbf", "#6d86a0"])
 CONTOUR_LINE_COLOR = "#4a5a6a"
 GOAL_COLOR = "#ffd21f"
-#: Log-spaced contour levels when the surface's values span more than this ratio.
-LOG_LEVELS_SPAN = 100.0
+#: Log-spaced contour levels when evenly spaced ones would leave more than this share of
+#: the picture inside the lowest band (Rosenbrock's valley, Beale's plateaus).
+LOWEST_BAND_SHARE = 0.25
 LEVELS = 18
 GRID_POINTS = 240
 #: Layout is designed at 800 x 600 px and 100 dpi, and scales with the figure.
@@ -54,14 +55,19 @@ def default_dpi(width: int, height: int) -> float:
 
 
 def contour_levels(z: np.ndarray, count: int = LEVELS) -> tuple[np.ndarray, bool]:
-    """Contour levels for ``z``: log-spaced above the minimum when values span decades."""
+    """Contour levels for ``z`` and whether they are log-spaced above the minimum.
+
+    Values that span decades squeeze the interesting low region into one band of evenly
+    spaced levels; then the levels are spaced geometrically from the 2nd percentile.
+    """
     finite = z[np.isfinite(z)]
     low, high = float(finite.min()), float(finite.max())
     if high <= low:
         return np.array([low - 1, low, low + 1]), False
     offsets = finite - low
-    floor = float(np.percentile(offsets[offsets > 0], 2)) if np.any(offsets > 0) else 0.0
-    if floor > 0 and (high - low) / floor > LOG_LEVELS_SPAN:
+    crowded = np.percentile(offsets, 100 * LOWEST_BAND_SHARE) < (high - low) / count
+    floor = float(np.percentile(offsets[offsets > 0], 2))
+    if crowded and 0 < floor < high - low:
         return low + np.concatenate([[0.0], np.geomspace(floor, high - low, count)]), True
     return np.linspace(low, high, count + 1), False
 

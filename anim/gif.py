@@ -27,18 +27,48 @@ def frame_delay_cs(index: int, fps: float) -> int:
     return round((index + 1) * 100 / fps) - round(index * 100 / fps)
 
 
-def build_palette(sample: np.ndarray) -> Image.Image:
-    """A 255-colour palette image fitted to ``sample`` (H, W, 3); slot 255 stays free."""
-    quantized = Image.fromarray(np.ascontiguousarray(sample)).quantize(
-        TRANSPARENT, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    colors = np.array(quantized.getpalette()[:3 * TRANSPARENT], dtype=np.uint8).reshape(-1, 3)
-    table = np.zeros((256, 3), dtype=np.uint8)
-    table[:len(colors)] = colors
-    # Slot 255 repeats colour 0 so nearest-colour search never prefers it over a real slot.
-    table[len(colors):] = colors[0]
-    palette = Image.new("P", (1, 1))
-    palette.putpalette(table.tobytes())
-    return palette
+def build_palette(sample: np.ndarray) -> np.ndarray:
+    """At most 255 colours (k, 3) for ``sample`` (..., 3): exact when it has that few."""
+    pixels = np.ascontiguousarray(sample, dtype=np.uint8).reshape(-1, 3)
+    distinct = np.unique(_pack(pixels[None])[0])
+    if distinct.size <= TRANSPARENT:
+        return _unpack(distinct)
+    strip = Image.fromarray(pixels[None])
+    quantized = strip.quantize(TRANSPARENT, method=Image.Quantize.MEDIANCUT,
+                               dither=Image.Dither.NONE)
+    used = sorted(index for _, index in quantized.getcolors(TRANSPARENT + 1))
+    return np.array(quantized.getpalette(), dtype=np.uint8).reshape(-1, 3)[used]
+
+
+class NearestColor:
+    """Maps packed colours to the index of the nearest palette colour, exactly.
+
+    Pillow's own mapping goes through a coarse colour cache and loses a few dB; here each
+    distinct colour is matched once by true Euclidean distance and remembered, so later
+    frames, which mostly repeat colours, cost a sort and a lookup.
+    """
+
+    def __init__(self, palette: np.ndarray):
+        self._palette = palette.astype(np.int32)
+        self._keys = np.empty(0, dtype=np.uint32)
+        self._indices = np.empty(0, dtype=np.uint8)
+
+    def __call__(self, packed: np.ndarray) -> np.ndarray:
+        keys, inverse = np.unique(packed, return_inverse=True)
+        position = np.minimum(np.searchsorted(self._keys, keys), max(self._keys.size - 1, 0))
+        known = self._keys[position] == keys if self._keys.size else np.zeros(keys.size, bool)
+        indices = np.empty(keys.size, dtype=np.uint8)
+        indices[known] = self._indices[position[known]]
+        if not known.all():
+            fresh = keys[~known]
+            rgb = _unpack(fresh).astype(np.int32)
+            distance = ((rgb[:, None, :] - self._palette[None]) ** 2).sum(axis=2)
+            indices[~known] = distance.argmin(axis=1)
+            merged = np.concatenate([self._keys, fresh])
+            order = np.argsort(merged, kind="stable")
+            self._keys = merged[order]
+            self._indices = np.concatenate([self._indices, indices[~known]])[order]
+        return indices[inverse.reshape(packed.shape)]
 
 
 def _sub_blocks(data: bytes) -> bytes:
@@ -60,6 +90,7 @@ class GifStream:
         self._file = file
         self._size = size
         self._palette = build_palette(palette_sample)
+        self._nearest = NearestColor(self._palette)
         self._previous: np.ndarray | None = None
         self._pending: tuple[Image.Image, tuple[int, int], int] | None = None
         self.frames_written = 0
@@ -69,7 +100,7 @@ class GifStream:
         width, height = self._size
         # Global colour table of 256 entries, 8 bits of colour resolution.
         header = b"GIF89a" + struct.pack("<HHBBB", width, height, 0xF7, 0, 0)
-        header += self._palette.palette.tobytes()[:768].ljust(768, b"\0")
+        header += self._palette.tobytes().ljust(768, b"\0")
         if loop != 1:
             # NETSCAPE2.0 counts repeats after the first play; 0 repeats forever.
             repeats = 0 if loop == 0 else loop - 1
@@ -97,14 +128,15 @@ class GifStream:
             box = (int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
             changed = changed[box[1]:box[3], box[0]:box[2]]
         left, top, right, bottom = box
-        region = Image.fromarray(np.ascontiguousarray(rgba[top:bottom, left:right, :3]))
-        indices = np.asarray(region.quantize(palette=self._palette, dither=Image.Dither.NONE))
-        indices = np.where(indices == TRANSPARENT, 0, indices)
-        if changed is not None:
-            indices = np.where(changed, indices, TRANSPARENT)
+        region = packed[top:bottom, left:right]
+        if changed is None:
+            indices = self._nearest(region)
+        else:
+            indices = np.full(region.shape, TRANSPARENT, dtype=np.uint8)
+            indices[changed] = self._nearest(region[changed])
         self._flush_pending()
         self._pending = (Image.fromarray(indices.astype(np.uint8), "P"), (left, top), delay_cs)
-        self._previous = packed.copy()
+        self._previous = packed
 
     def _extend_pending(self, delay_cs):
         image, offset, delay = self._pending
@@ -131,9 +163,14 @@ class GifStream:
         self._file.write(b";")
 
 
-def _pack(rgba: np.ndarray) -> np.ndarray:
-    """One uint32 per pixel, so a frame difference is a single comparison."""
-    if rgba.shape[2] == 4:
-        return np.ascontiguousarray(rgba).view(np.uint32)[..., 0]
-    rgb = rgba.astype(np.uint32)
-    return (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+def _pack(image: np.ndarray) -> np.ndarray:
+    """One uint32 per pixel (R, G, B in the low bytes), so a pixel compares in one step."""
+    if image.shape[-1] == 4 and image.flags.c_contiguous:
+        return image.view(np.uint32)[..., 0] | np.uint32(0xFF000000)
+    rgb = image[..., :3].astype(np.uint32)
+    return rgb[..., 0] | (rgb[..., 1] << 8) | (rgb[..., 2] << 16) | np.uint32(0xFF000000)
+
+
+def _unpack(packed: np.ndarray) -> np.ndarray:
+    """(N,) packed colours -> (N, 3) uint8 RGB."""
+    return np.ascontiguousarray(packed, dtype=np.uint32).view(np.uint8).reshape(-1, 4)[:, :3]

@@ -22,8 +22,8 @@ __all__ = ["Surface", "GradientWarning"]
 # smallest normal number so h * f'(x) does not underflow for ordinary gradients.
 _COMPLEX_STEP = 1e-20
 
-# Central-difference step relative to max(1, |x|): balances truncation (h**2 f''')
-# against rounding (eps |f| / h) near the optimum for double precision.
+# Central-difference step relative to max(1, |x|): roughly balances truncation
+# (h**2 f''') against rounding (eps |f| / h) in double precision.
 _CENTRAL_STEP = 1e-6
 
 # A genuine complex step gives Im f = h * f'. An imaginary part this large relative to
@@ -102,7 +102,9 @@ class Surface:
         formula: str | None = None,
     ):
         if name is not None and not isinstance(name, str):
-            raise ValueError(f"surface name must be a string or None, got {_show(name)} ({type(name).__name__})")
+            raise ValueError(
+                f"surface name must be a string or None, got {_show(name)} ({type(name).__name__})"
+            )
         if name is None:
             default = getattr(f, "__name__", None)
             if isinstance(default, str) and default != "<lambda>":
@@ -111,14 +113,19 @@ class Surface:
         where = f"surface {name!r}: " if name else ""
 
         if not callable(f):
-            raise ValueError(f"{where}f must be a callable f(x, y), got {_show(f)} ({type(f).__name__})")
+            raise ValueError(
+                f"{where}f must be a callable f(x, y), got {_show(f)} ({type(f).__name__})"
+            )
         if grad is not None and not callable(grad):
             raise ValueError(
                 f"{where}grad must be None or a callable grad(x, y) -> (gx, gy), "
                 f"got {_show(grad)} ({type(grad).__name__})"
             )
         if formula is not None and not isinstance(formula, str):
-            raise ValueError(f"{where}formula must be a string or None, got {_show(formula)} ({type(formula).__name__})")
+            raise ValueError(
+                f"{where}formula must be a string or None, "
+                f"got {_show(formula)} ({type(formula).__name__})"
+            )
 
         self.f = f
         self._grad_fn = grad
@@ -129,7 +136,10 @@ class Surface:
         else:
             self.start = _as_point(start)
             if self.start is None:
-                raise ValueError(f"{where}start must be a point (x, y) with finite coordinates, got {_show(start)}")
+                raise ValueError(
+                    f"{where}start must be a point (x, y) with finite coordinates, "
+                    f"got {_show(start)}"
+                )
         self.formula = formula
         self._method = "analytic" if grad is not None else None
 
@@ -139,7 +149,12 @@ class Surface:
             arr = np.asarray(bounds, dtype=np.float64)
         except (TypeError, ValueError):
             arr = None
-        if arr is None or arr.shape != (2, 2) or not np.all(np.isfinite(arr)) or not np.all(arr[:, 0] < arr[:, 1]):
+        if (
+            arr is None
+            or arr.shape != (2, 2)
+            or not np.all(np.isfinite(arr))
+            or not np.all(arr[:, 0] < arr[:, 1])
+        ):
             raise ValueError(
                 f"{where}bounds must be ((xmin, xmax), (ymin, ymax)) with finite numbers, "
                 f"xmin < xmax and ymin < ymax, got {_show(bounds)}"
@@ -180,7 +195,9 @@ class Surface:
         try:
             return np.broadcast_to(z, shape)
         except ValueError:
-            raise ValueError(f"f of {self._label} returned shape {z.shape}, expected shape {shape}") from None
+            raise ValueError(
+                f"f of {self._label} returned shape {z.shape}, expected shape {shape}"
+            ) from None
 
     def __call__(self, x, y):
         """f(x, y) evaluated on float64 arrays, broadcast to the shape of the inputs."""
@@ -208,7 +225,7 @@ class Surface:
         if method == "analytic":
             return self._analytic(x, y, shape)
         if method == "complex-step":
-            _, gx, gy = self._complex_step(x, y, shape)
+            gx, gy = self._complex_step(x, y, shape)
         else:
             _, gx, gy = self._central(x, y, shape, with_value=False)
         return gx, gy
@@ -226,10 +243,10 @@ class Surface:
             gx, gy = self._analytic(x, y, shape)
         elif method == "complex-step":
             values = np.asarray(self._eval(x, y, shape), dtype=np.float64)
-            _, gx, gy = self._complex_step(x, y, shape)
+            gx, gy = self._complex_step(x, y, shape)
             # Outside the real domain of f the complex extension still has a value.
             bad = ~np.isfinite(values)
-            if np.any(bad):
+            if bad.any():
                 gx = np.where(bad, np.nan, gx)
                 gy = np.where(bad, np.nan, gy)
         else:
@@ -253,17 +270,21 @@ class Surface:
         else:
             arr = np.asarray(g, dtype=np.float64)
             if arr.ndim == 0 or arr.shape[0] != 2:
-                raise ValueError(f"gradient of {self._label} returned shape {arr.shape}, {expected}")
+                raise ValueError(
+                    f"gradient of {self._label} returned shape {arr.shape}, {expected}"
+                )
             parts = [arr[0], arr[1]]
         try:
             gx, gy = (c if c.shape == shape else np.broadcast_to(c, shape) for c in parts)
         except ValueError:
             got = tuple(c.shape for c in parts) if isinstance(g, (tuple, list)) else np.shape(g)
-            raise ValueError(f"gradient of {self._label} returned shape {got}, {expected}") from None
+            raise ValueError(
+                f"gradient of {self._label} returned shape {got}, {expected}"
+            ) from None
         return gx, gy
 
     def _complex_step(self, x, y, shape):
-        """(f, gx, gy) from one call of f on a stacked complex batch."""
+        """(gx, gy) from one call of f on a stacked complex batch."""
         h = _COMPLEX_STEP
         xs = np.empty((2,) + shape, dtype=np.complex128)
         ys = np.empty((2,) + shape, dtype=np.complex128)
@@ -276,21 +297,19 @@ class Surface:
             re, im = z.real, z.imag
         else:
             re, im = z.astype(np.float64, copy=False), np.zeros(z.shape)
-        value = re[0]
         gx = im[0] / h
         gy = im[1] / h
         off = np.abs(im) > _OFF_DOMAIN_IMAG * (1.0 + np.abs(re))
-        if np.any(off):
+        if off.any():
             off = off[0] | off[1]
-            value = np.where(off, np.nan, value)
             gx = np.where(off, np.nan, gx)
             gy = np.where(off, np.nan, gy)
-        return value, gx, gy
+        return gx, gy
 
     def _central(self, x, y, shape, with_value):
         """(f or None, gx, gy) from one call of f on a stacked batch of shifted points."""
-        x = np.broadcast_to(x, shape)
-        y = np.broadcast_to(y, shape)
+        if x.shape != shape or y.shape != shape:
+            x, y = np.broadcast_to(x, shape), np.broadcast_to(y, shape)
         hx = _CENTRAL_STEP * np.maximum(1.0, np.abs(x))
         hy = _CENTRAL_STEP * np.maximum(1.0, np.abs(y))
         xp, xm, yp, ym = x + hx, x - hx, y + hy, y - hy
@@ -299,7 +318,9 @@ class Surface:
         if with_value:
             xs.append(x)
             ys.append(y)
-        z = np.asarray(self._eval(np.stack(xs), np.stack(ys), (len(xs),) + shape), dtype=np.float64)
+        z = np.asarray(
+            self._eval(np.stack(xs), np.stack(ys), (len(xs),) + shape), dtype=np.float64
+        )
         # Dividing by the representable spacing xp - xm, not 2h, removes the error of
         # rounding x + h.
         gx = (z[0] - z[1]) / (xp - xm)
@@ -315,7 +336,8 @@ class Surface:
                 self._method = "central-difference"
                 warnings.warn(
                     f"gradient of {self._label} is approximated by central differences because "
-                    f"f is not complex-differentiable ({reason}); pass grad= for an exact gradient",
+                    f"f is not complex-differentiable ({reason}); "
+                    "pass grad= for an exact gradient",
                     GradientWarning,
                     stacklevel=stacklevel,
                 )
@@ -333,14 +355,14 @@ class Surface:
         return pts[:, 0], pts[:, 1]
 
     def _probe(self):
-        """None if the complex step agrees with a central difference, else the reason it does not."""
+        """None if the complex step agrees with a central difference, else why it does not."""
         x, y = self._probe_points()
         shape = x.shape
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             value, gx_c, gy_c = self._central(x, y, shape, with_value=True)
             try:
-                _, gx_s, gy_s = self._complex_step(x, y, shape)
+                gx_s, gy_s = self._complex_step(x, y, shape)
             except Exception as exc:  # anything f raises on complex input means "cannot"
                 return f"it raised {type(exc).__name__} on complex input"
         ok = np.isfinite(value) & np.isfinite(gx_c) & np.isfinite(gy_c)
@@ -356,7 +378,8 @@ class Surface:
                 i = int(np.argmax(wrong))
                 return (
                     f"complex-step gradient ({gx_s[i]:.6g}, {gy_s[i]:.6g}) differs from "
-                    f"central difference ({gx_c[i]:.6g}, {gy_c[i]:.6g}) at ({x[i]:.6g}, {y[i]:.6g})"
+                    f"central difference ({gx_c[i]:.6g}, {gy_c[i]:.6g}) "
+                    f"at ({x[i]:.6g}, {y[i]:.6g})"
                 )
         return None
 
@@ -366,7 +389,9 @@ class Surface:
         """The declared minimum closest to `point`, or None if there is none."""
         p = _as_point(point)
         if p is None:
-            raise ValueError(f"point must be a point (x, y) with finite coordinates, got {_show(point)}")
+            raise ValueError(
+                f"point must be a point (x, y) with finite coordinates, got {_show(point)}"
+            )
         if not self.minima:
             return None
         return min(self.minima, key=lambda m: math.hypot(m[0] - p[0], m[1] - p[1]))

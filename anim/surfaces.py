@@ -224,7 +224,12 @@ def ackley():
 
     def f(x, y):
         r = np.sqrt(0.5 * (x * x + y * y))
-        return -20.0 * np.exp(-0.2 * r) - np.exp(0.5 * (np.cos(_TAU * x) + np.cos(_TAU * y))) + np.e + 20.0
+        return (
+            -20.0 * np.exp(-0.2 * r)
+            - np.exp(0.5 * (np.cos(_TAU * x) + np.cos(_TAU * y)))
+            + np.e
+            + 20.0
+        )
 
     def grad(x, y):
         x = np.asarray(x)
@@ -264,7 +269,10 @@ def six_hump_camel():
         grad=grad,
         # The literature's (-3, 3) x (-2, 2) is dominated by the walls; this shows the humps.
         bounds=((-2.0, 2.0), (-1.0, 1.0)),
-        minimum=[(0.08984201310031806, -0.7126564030207396), (-0.08984201310031806, 0.7126564030207396)],
+        minimum=[
+            (0.08984201310031806, -0.7126564030207396),
+            (-0.08984201310031806, 0.7126564030207396),
+        ],
         name="six_hump_camel",
         # Between a global and two local minima: step size decides where a racer lands.
         start=(-1.3, -0.95),

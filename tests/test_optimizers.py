@@ -529,7 +529,7 @@ def test_update_checks_shapes_and_state():
         opt.update(np.zeros(2), state, params)
     with pytest.raises(ValueError, match=r"state.exp_avg has shape \(3, 2\)"):
         opt.update(np.zeros((2, 2)), opt.init(np.zeros((3, 2))), params)
-    with pytest.raises(ValueError, match=r"Adam needs a state from its own init\(\), got RAdamState"):
+    with pytest.raises(ValueError, match=r"Adam needs a state from its own init\(\), got RAdamS"):
         opt.update(np.zeros((2, 2)), RAdam().init(params), params)
 
 
@@ -548,8 +548,10 @@ INVALID = [
     (Momentum, {"momentum": -0.5}, r"^Invalid momentum: -0\.5 \(must be >= 0\)$"),
     (Momentum, {"dampening": 1.5}, r"^Invalid dampening: 1\.5 \(must be in \[0, 1\]\)$"),
     (Momentum, {"momentum": False}, r"^Invalid momentum: False \(must be a number, not a bool\)$"),
-    (Nesterov, {"momentum": 0.0}, r"^Invalid momentum: 0\.0 \(must be > 0 for Nesterov momentum\)$"),
-    (Nesterov, {"dampening": 0.1}, r"^Invalid dampening: 0\.1 \(must be 0 for Nesterov momentum\)$"),
+    (Nesterov, {"momentum": 0.0},
+     r"^Invalid momentum: 0\.0 \(must be > 0 for Nesterov momentum\)$"),
+    (Nesterov, {"dampening": 0.1},
+     r"^Invalid dampening: 0\.1 \(must be 0 for Nesterov momentum\)$"),
     (Nesterov, {"momentum": -1.0}, r"^Invalid momentum: -1\.0 \(must be >= 0\)$"),
     (AdaGrad, {"lr_decay": -0.1}, r"^Invalid lr_decay: -0\.1 \(must be >= 0\)$"),
     (AdaGrad, {"initial_accumulator_value": -1.0},
@@ -579,7 +581,8 @@ INVALID = [
 
 
 @pytest.mark.parametrize("cls, hyper, message", INVALID,
-                         ids=[f"{c.name}-{next(iter(h))}-{i}" for i, (c, h, _) in enumerate(INVALID)])
+                         ids=[f"{c.name}-{next(iter(h))}-{i}"
+                              for i, (c, h, _) in enumerate(INVALID)])
 def test_invalid_hyperparameters(cls, hyper, message):
     with pytest.raises(ValueError, match=message):
         cls(**hyper)

@@ -45,8 +45,19 @@ def test_library_lists_every_factory():
     assert set(SURFACES) <= set(lib.__all__)
     assert "SURFACES" in lib.__all__
     assert set(SURFACES) == {
-        "rosenbrock", "beale", "himmelblau", "booth", "goldstein_price", "rastrigin", "ackley",
-        "six_hump_camel", "matyas", "levi13", "saddle", "monkey_saddle", "ravine",
+        "rosenbrock",
+        "beale",
+        "himmelblau",
+        "booth",
+        "goldstein_price",
+        "rastrigin",
+        "ackley",
+        "six_hump_camel",
+        "matyas",
+        "levi13",
+        "saddle",
+        "monkey_saddle",
+        "ravine",
     }
 
 
@@ -258,7 +269,10 @@ def test_autograd_of_a_constant():
 def test_np_maximum_and_where_stay_exact():
     # numpy orders complex numbers by real part first, so a branch chooses the same arm
     # as in real arithmetic and the complex step remains valid.
-    s = Surface(lambda x, y: np.maximum(x, 0.5 * y) ** 2 + np.where(y > 0, y**3, -y), bounds=((-2, 2), (-2, 2)))
+    s = Surface(
+        lambda x, y: np.maximum(x, 0.5 * y) ** 2 + np.where(y > 0, y**3, -y),
+        bounds=((-2, 2), (-2, 2)),
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error", GradientWarning)
         gx, gy = s.grad(np.array([1.0, -1.0]), np.array([0.5, 1.0]))
@@ -309,8 +323,12 @@ def test_autograd_of_random_quadratics(coefficients, x, y):
     terms_x = abs(2 * a * x) + abs(b * y) + abs(d)
     terms_y = abs(b * x) + abs(2 * c * y) + abs(e)
     # h * gradient underflows below ~1e-288; nothing on a plot is that flat.
-    assert float(gx) == pytest.approx(2 * a * x + b * y + d, rel=1e-10, abs=1e-14 * terms_x + 1e-280)
-    assert float(gy) == pytest.approx(b * x + 2 * c * y + e, rel=1e-10, abs=1e-14 * terms_y + 1e-280)
+    assert float(gx) == pytest.approx(
+        2 * a * x + b * y + d, rel=1e-10, abs=1e-14 * terms_x + 1e-280
+    )
+    assert float(gy) == pytest.approx(
+        b * x + 2 * c * y + e, rel=1e-10, abs=1e-14 * terms_y + 1e-280
+    )
 
 
 # ------------------------------------------------------ central-difference fallback
@@ -334,7 +352,11 @@ FALLBACKS = [
     (refuses_complex, lambda x, y: (np.cos(x) + y**2, 2 * x * y), "TypeError"),
     (with_abs, lambda x, y: (np.sign(x) * y, np.abs(x) + 2 * y), "differs"),
     (casts_to_real, lambda x, y: (2 * x, 3 + 0 * y), "differs"),
-    (lambda x, y: x * np.sign(x) + np.hypot(1, y), lambda x, y: (np.sign(x), y / np.hypot(1, y)), "on complex input"),
+    (
+        lambda x, y: x * np.sign(x) + np.hypot(1, y),
+        lambda x, y: (np.sign(x), y / np.hypot(1, y)),
+        "on complex input",
+    ),
 ]
 
 
@@ -413,9 +435,21 @@ def test_user_grad_tuple_array_and_broadcast():
 @pytest.mark.parametrize(
     "bad, x, message",
     [
-        (lambda x, y: np.zeros(3), 1.0, "gradient of 'bowl' returned shape (3,), expected (gx, gy) each of shape ()"),
-        (lambda x, y: 5.0, 1.0, "gradient of 'bowl' returned shape (), expected (gx, gy) each of shape ()"),
-        (lambda x, y: (x, y, x), 1.0, "gradient of 'bowl' returned shape (3,), expected (gx, gy) each of shape ()"),
+        (
+            lambda x, y: np.zeros(3),
+            1.0,
+            "gradient of 'bowl' returned shape (3,), expected (gx, gy) each of shape ()",
+        ),
+        (
+            lambda x, y: 5.0,
+            1.0,
+            "gradient of 'bowl' returned shape (), expected (gx, gy) each of shape ()",
+        ),
+        (
+            lambda x, y: (x, y, x),
+            1.0,
+            "gradient of 'bowl' returned shape (3,), expected (gx, gy) each of shape ()",
+        ),
         (
             lambda x, y: (np.zeros(3), np.zeros(3)),
             np.zeros(2),
@@ -437,7 +471,9 @@ def test_user_grad_of_wrong_shape(bad, x, message):
 
 def test_f_of_wrong_shape():
     s = Surface(lambda x, y: np.zeros(5), name="flat")
-    with pytest.raises(ValueError, match=r"f of 'flat' returned shape \(5,\), expected shape \(3,\)"):
+    with pytest.raises(
+        ValueError, match=r"f of 'flat' returned shape \(5,\), expected shape \(3,\)"
+    ):
         s(np.zeros(3), 0.0)
 
 
@@ -461,7 +497,9 @@ def test_value_and_grad_at_shapes(make):
         assert values.shape == (3,) and grads.shape == (3, 2)
         assert values.dtype == grads.dtype == np.float64
         np.testing.assert_allclose(values, [5.0, 10.0, 0.25])
-        np.testing.assert_allclose(grads, [[2.0, 4.0], [6.0, -2.0], [1.0, 0.0]], rtol=1e-7, atol=1e-9)
+        np.testing.assert_allclose(
+            grads, [[2.0, 4.0], [6.0, -2.0], [1.0, 0.0]], rtol=1e-7, atol=1e-9
+        )
         values, grads = s.value_and_grad_at([[1, 1]])
         assert values.shape == (1,) and grads.shape == (1, 2)
         values, grads = s.value_and_grad_at(np.empty((0, 2)))
@@ -489,10 +527,16 @@ def test_value_and_grad_at_is_one_vectorized_batch():
 
 def test_defaults_and_normalisation():
     s = Surface(bowl)
-    assert s.name == "bowl" and s.bounds is None and s.minima == () and s.start is None and s.formula is None
+    assert s.name == "bowl"
+    assert s.bounds is None and s.start is None and s.formula is None
+    assert s.minima == ()
     assert Surface(lambda x, y: x).name is None
     s = Surface(
-        bowl, bounds=np.array([[-1, 1], [-2, 2]]), minimum=(0, 0), start=np.array([1, 1]), formula="x² + y²"
+        bowl,
+        bounds=np.array([[-1, 1], [-2, 2]]),
+        minimum=(0, 0),
+        start=np.array([1, 1]),
+        formula="x² + y²",
     )
     assert s.bounds == ((-1.0, 1.0), (-2.0, 2.0)) and isinstance(s.bounds[0][0], float)
     assert s.minima == ((0.0, 0.0),) and s.start == (1.0, 1.0)
@@ -517,14 +561,29 @@ def test_call_evaluates_on_float64_and_broadcasts():
     "kwargs, message",
     [
         ({"f": 3}, r"f must be a callable f\(x, y\), got 3 \(int\)"),
-        ({"grad": "slope"}, r"grad must be None or a callable grad\(x, y\) -> \(gx, gy\), got 'slope' \(str\)"),
-        ({"bounds": ((1, 0), (0, 1))}, r"bounds must be \(\(xmin, xmax\), \(ymin, ymax\)\).*got \(\(1, 0\), \(0, 1\)\)"),
+        (
+            {"grad": "slope"},
+            r"grad must be None or a callable grad\(x, y\) -> \(gx, gy\), got 'slope' \(str\)",
+        ),
+        (
+            {"bounds": ((1, 0), (0, 1))},
+            r"bounds must be \(\(xmin, xmax\), \(ymin, ymax\)\).*got \(\(1, 0\), \(0, 1\)\)",
+        ),
         ({"bounds": ((0, 1), (0, 0))}, r"xmin < xmax and ymin < ymax, got \(\(0, 1\), \(0, 0\)\)"),
-        ({"bounds": ((0, math.inf), (0, 1))}, r"bounds must be .* finite numbers.*got \(\(0, inf\), \(0, 1\)\)"),
+        (
+            {"bounds": ((0, math.inf), (0, 1))},
+            r"bounds must be .* finite numbers.*got \(\(0, inf\), \(0, 1\)\)",
+        ),
         ({"bounds": (0, 1)}, r"bounds must be .*got \(0, 1\)"),
         ({"bounds": "wide"}, r"bounds must be .*got 'wide'"),
-        ({"minimum": (1, 2, 3)}, r"minimum must be None, a point \(x, y\) or a list of points .*got \(1, 2, 3\)"),
-        ({"minimum": [(0, 0), (1, math.nan)]}, r"minimum must be .*finite coordinates, got \[\(0, 0\), \(1, nan\)\]"),
+        (
+            {"minimum": (1, 2, 3)},
+            r"minimum must be None, a point \(x, y\) or a list of points .*got \(1, 2, 3\)",
+        ),
+        (
+            {"minimum": [(0, 0), (1, math.nan)]},
+            r"minimum must be .*finite coordinates, got \[\(0, 0\), \(1, nan\)\]",
+        ),
         ({"minimum": "origin"}, r"minimum must be .*got 'origin'"),
         ({"start": (0,)}, r"start must be a point \(x, y\) with finite coordinates, got \(0,\)"),
         ({"start": (math.inf, 0)}, r"start must be a point .*got \(inf, 0\)"),

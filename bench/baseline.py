@@ -1,0 +1,85 @@
+"""The reference race as a blog post animates it: FuncAnimation redrawing the whole
+figure every frame, saved by matplotlib's own PillowWriter or FFMpegWriter.
+
+Usage: python bench/baseline.py OUT.gif|OUT.mp4 [--steps N]
+"""
+
+import argparse
+
+import imageio_ffmpeg
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.animation import FFMpegWriter, FuncAnimation, PillowWriter  # noqa: E402
+
+parser = argparse.ArgumentParser()
+parser.add_argument("output")
+parser.add_argument("--steps", type=int, default=150)
+args = parser.parse_args()
+STEPS, FPS, START = args.steps, 30, np.array([-7.0, 2.0])
+
+
+def f(x, y):
+    return x**2 / 20 + y**2
+
+
+def grad(p):
+    return np.array([p[0] / 10, 2 * p[1]])
+
+
+def run(update):
+    p, state, path = START.copy(), {}, [START.copy()]
+    for _ in range(STEPS):
+        p = update(p, grad(p), state)
+        path.append(p.copy())
+    return np.array(path)
+
+
+def gd(p, g, s):
+    return p - 0.95 * g
+
+
+def momentum(p, g, s):
+    s["b"] = 0.9 * s["b"] + g if "b" in s else g
+    return p - 0.1 * s["b"]
+
+
+def adagrad(p, g, s):
+    s["h"] = s.get("h", 0) + g * g
+    return p - 1.5 * g / (np.sqrt(s["h"]) + 1e-10)
+
+
+def rmsprop(p, g, s):
+    s["h"] = 0.9 * s.get("h", 0) + 0.1 * g * g
+    return p - 0.15 * g / (np.sqrt(s["h"]) + 1e-8)
+
+
+paths = {"GD": run(gd), "Momentum": run(momentum), "AdaGrad": run(adagrad),
+         "RMSProp": run(rmsprop)}
+
+fig, ax = plt.subplots(figsize=(8, 6), dpi=100)
+X, Y = np.meshgrid(np.linspace(-10, 10, 240), np.linspace(-5, 5, 240))
+ax.contourf(X, Y, f(X, Y), levels=18, cmap="Blues_r")
+ax.contour(X, Y, f(X, Y), levels=18, colors="k", linewidths=0.5, alpha=0.5)
+ax.plot(0, 0, "*", color="gold", markersize=16, markeredgecolor="k")
+lines = [ax.plot([], [], "o-", markersize=3, label=name)[0] for name in paths]
+ax.legend(loc="upper right")
+ax.set_xlabel("x")
+ax.set_ylabel("y")
+
+
+def update(k):
+    for line, path in zip(lines, paths.values()):
+        line.set_data(path[:k + 1, 0], path[:k + 1, 1])
+    ax.set_title(f"f = x²/20 + y²   step {k} / {STEPS}")
+    return lines
+
+
+animation = FuncAnimation(fig, update, frames=STEPS + 1, interval=1000 / FPS, blit=False)
+if args.output.endswith(".mp4"):
+    plt.rcParams["animation.ffmpeg_path"] = imageio_ffmpeg.get_ffmpeg_exe()
+    animation.save(args.output, writer=FFMpegWriter(fps=FPS), dpi=100)
+else:
+    animation.save(args.output, writer=PillowWriter(fps=FPS), dpi=100)

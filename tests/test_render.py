@@ -1,0 +1,216 @@
+import base64
+import struct
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import anim
+from anim import Scene, Surface, surfaces
+from anim.errors import RequestError
+from anim.figure import FrameStyle, RaceFigure, contour_levels
+from anim.optimizers import GD, Adam, Momentum, RMSProp
+from anim.renderer import QUALITY, frames, resolve_options
+
+SMALL = "320x240"
+
+
+def quick_scene(steps=12, **kwargs):
+    return Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.4), Momentum(lr=0.4),
+                                                       RMSProp(lr=0.4)],
+                 start=(-7, 2), steps=steps, **kwargs)
+
+
+def diverging_scene():
+    return Scene(surface=surfaces.ravine(), optimizers=[GD(lr=1.5), RMSProp(lr=0.5)],
+                 start=(-7, 2), steps=30)
+
+
+@pytest.mark.parametrize("make, loss_panel", [(quick_scene, False), (quick_scene, True),
+                                              (diverging_scene, True)])
+def test_fast_path_draws_the_same_pixels_as_a_full_redraw(make, loss_panel):
+    result = make().race()
+    style = FrameStyle(400, 300, 50.0, loss_panel)
+    fast = RaceFigure(result, style, fast=True)
+    full = RaceFigure(result, style, fast=False)
+    for frame in (0, 1, 5, result.steps, result.steps + 3):
+        np.testing.assert_array_equal(fast.draw_frame(frame), full.draw_frame(frame),
+                                      err_msg=f"frame {frame}")
+
+
+def test_fast_path_does_not_redraw_static_artists():
+    figure = RaceFigure(quick_scene().race(), FrameStyle(400, 300, 50.0))
+    visible_static = [a for a in figure.ax.get_children()
+                      if a.get_visible() and a not in figure._trails + figure._heads]
+    assert visible_static == []
+
+
+def test_contour_levels_go_logarithmic_when_values_span_decades():
+    x, y = np.meshgrid(np.linspace(-2, 2, 100), np.linspace(-1, 3, 100))
+    rosenbrock_levels, rosen_log = contour_levels((1 - x) ** 2 + 100 * (y - x**2) ** 2)
+    assert rosen_log
+    gaps = np.diff(rosenbrock_levels[1:])
+    assert gaps[-1] / gaps[0] > 100
+    _, bowl_log = contour_levels(x**2 + y**2)
+    assert not bowl_log
+
+
+def decode_gif(path):
+    image = Image.open(path)
+    out = []
+    for index in range(image.n_frames):
+        image.seek(index)
+        out.append((np.asarray(image.convert("RGB")), image.info.get("duration")))
+    return image, out
+
+
+def test_gif_matches_rendered_frames_and_holds_the_last(tmp_path):
+    scene = quick_scene()
+    path = anim.render(scene, tmp_path / "race.gif", size=SMALL, hold=1.0, fps=20,
+                       progress=False)
+    image, decoded = decode_gif(path)
+    rendered = list(frames(scene, size=SMALL, hold=1.0, fps=20))
+    assert len(rendered) == scene.steps + 1 + 20
+    # Identical hold frames are merged into the last frame's delay.
+    assert len(decoded) == scene.steps + 1
+    assert decoded[-1][1] == 1050  # 5 cs + 1 s hold, in ms as Pillow reports it
+    assert image.info["loop"] == 0
+    for (pixels, _), expected in zip(decoded, rendered):
+        mse = np.mean((pixels.astype(float) - expected) ** 2)
+        assert 10 * np.log10(255**2 / max(mse, 1e-12)) > 40
+
+
+def test_gif_delays_add_up_to_the_frame_rate(tmp_path):
+    path = anim.render(quick_scene(steps=29), tmp_path / "race.gif", size=SMALL, fps=30,
+                       hold=0, progress=False)
+    _, decoded = decode_gif(path)
+    assert sum(duration for _, duration in decoded) == 1000  # 30 frames at 30 fps = 1 s
+    assert {duration for _, duration in decoded} <= {30, 40}
+
+
+@pytest.mark.parametrize("loop, netscape", [(0, 0), (3, 2), (1, None)])
+def test_gif_loop_count(tmp_path, loop, netscape):
+    path = anim.render(quick_scene(steps=3), tmp_path / "race.gif", size=SMALL, loop=loop,
+                       progress=False)
+    assert Image.open(path).info.get("loop") == netscape
+
+
+def mp4_boxes(data):
+    boxes, offset = [], 0
+    while offset + 8 <= len(data):
+        size, kind = struct.unpack(">I4s", data[offset:offset + 8])
+        boxes.append(kind.decode("latin-1"))
+        if size < 8:
+            break
+        offset += size
+    return boxes
+
+
+def test_mp4_is_h264_yuv420p_faststart(tmp_path):
+    import imageio.v2 as imageio
+
+    scene = quick_scene()
+    path = anim.render(scene, tmp_path / "race.mp4", size=SMALL, hold=0.5, fps=20,
+                       progress=False)
+    boxes = mp4_boxes(path.read_bytes())
+    assert boxes.index("moov") < boxes.index("mdat")  # faststart
+    reader = imageio.get_reader(path, format="FFMPEG")
+    meta = reader.get_meta_data()
+    assert meta["codec"] == "h264"
+    assert "yuv420p" in meta["pix_fmt"]
+    assert meta["size"] == (320, 240)
+    decoded = [frame for frame in reader]
+    reader.close()
+    assert len(decoded) == scene.steps + 1 + 10
+
+
+def test_mp4_needs_even_dimensions(tmp_path):
+    with pytest.raises(RequestError, match="even width and height"):
+        anim.render(quick_scene(), tmp_path / "race.mp4", size="321x240", progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_still_writes_the_requested_frame(tmp_path):
+    scene = quick_scene()
+    path = anim.still(scene, tmp_path / "still.png", frame=4, size=SMALL)
+    pixels = np.asarray(Image.open(path).convert("RGB"))
+    expected = list(frames(scene, size=SMALL, hold=0))[4]
+    np.testing.assert_array_equal(pixels, expected)
+    assert "anim" in Image.open(path).text["Software"]
+
+
+def test_loss_panel_adds_a_log_axis():
+    figure = RaceFigure(quick_scene().race(), FrameStyle(800, 600, 100.0, loss_panel=True))
+    assert figure.loss_ax is not None
+    assert figure.loss_ax.get_yscale() == "log"
+    figure.update(5)
+    x, y = figure._loss_lines[0].get_data()
+    assert list(x) == list(range(6)) and np.all(np.asarray(y) > 0)
+
+
+def test_finish_board_lists_arrivals_in_order_and_divergences():
+    result = diverging_scene().race()
+    figure = RaceFigure(result, FrameStyle(400, 300, 50.0), fast=False)
+    figure.update(result.steps)
+    rows = [text.get_text() for text in figure._board]
+    assert rows[0].startswith("1. RMSProp — step ")
+    assert rows[1].startswith("✗ GD diverged at step ")
+    figure.update(0)
+    assert [text.get_text() for text in figure._board] == ["", ""]
+
+
+def test_arrived_head_stops_at_its_arrival_point():
+    result = quick_scene(steps=60).race()
+    figure = RaceFigure(result, FrameStyle(400, 300, 50.0), fast=False)
+    index = result.finish_order()[0]
+    arrival = result.arrival_step[index]
+    figure.update(result.steps)
+    x, y = figure._heads[index].get_data()
+    np.testing.assert_array_equal([x[0], y[0]], result.paths[index, arrival])
+
+
+def test_quality_presets_and_defaults():
+    scene = quick_scene()
+    low = resolve_options(scene, quality="low")
+    assert (low.width, low.height, low.fps) == QUALITY["low"]
+    medium = resolve_options(scene)
+    assert (medium.width, medium.height, medium.fps, medium.dpi) == (800, 600, 30, 100)
+    assert medium.hold == 2.0 and medium.loop == 0
+    assert medium.total_frames == scene.steps + 1 + 60
+    explicit = resolve_options(scene, quality="low", fps=24, size="640x480")
+    assert (explicit.width, explicit.height, explicit.fps) == (640, 480, 24)
+    assert explicit.dpi == pytest.approx(80)  # text keeps its relative size
+
+
+def test_default_output_is_output_slash_stem_gif(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "output").mkdir()
+    (tmp_path / "tiny.py").write_text(
+        "from anim import Scene, surfaces\nfrom anim.optimizers import GD\n"
+        "scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.4)], steps=3)\n")
+    path = anim.render(anim.load_scene("tiny.py"), size=SMALL, progress=False)
+    assert str(path) == "output/tiny.gif" and path.exists()
+
+
+def test_progress_bar_on_stderr(tmp_path, capsys):
+    anim.render(quick_scene(steps=5), tmp_path / "race.gif", size=SMALL, hold=0)
+    err = capsys.readouterr().err
+    assert "6/6" in err and "frame" in err
+    anim.render(quick_scene(steps=5), tmp_path / "race.gif", size=SMALL, hold=0,
+                progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_scene_displays_inline_in_jupyter():
+    html = quick_scene(steps=3)._repr_html_()
+    assert html.startswith('<img src="data:image/gif;base64,')
+    data = base64.b64decode(html.split(",", 1)[1].split('"', 1)[0])
+    assert data[:6] == b"GIF89a"
+
+
+def test_surface_without_bounds_is_framed_by_its_paths(tmp_path):
+    surface = Surface(lambda x, y: (x - 1) ** 2 + (y + 2) ** 2, minimum=(1, -2))
+    scene = Scene(surface=surface, optimizers=[Adam(lr=0.2)], start=(-3, 3), steps=20)
+    figure = RaceFigure(scene.race(), FrameStyle(400, 300, 50.0))
+    (x0, x1), (y0, y1) = figure.ax.get_xlim(), figure.ax.get_ylim()
+    assert x0 < -3 and x1 > 1 and y0 < -2 and y1 > 3
