@@ -121,8 +121,11 @@ def check_output(output, allowed=FORMATS) -> Path:
 
 
 def default_output(scene: Scene, suffix: str = ".gif") -> Path:
+    """``output/<scene file stem><suffix>``; the ``output`` folder is created if missing."""
     stem = Path(getattr(scene, "source_path", "") or "").stem or scene.name or "scene"
-    return Path("output") / f"{stem}{suffix}"
+    folder = Path("output")
+    folder.mkdir(exist_ok=True)
+    return folder / f"{stem}{suffix}"
 
 
 def _progress(total, enabled, description):

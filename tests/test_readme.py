@@ -1,0 +1,45 @@
+"""The README's promises: its two commands, and the scene example it teaches."""
+
+import re
+from pathlib import Path
+
+import anim
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def shell_blocks():
+    return re.findall(r"```sh\n(.*?)```", README, flags=re.S)
+
+
+def test_readme_starts_with_the_render_and_test_commands():
+    render, tests = (block.strip() for block in shell_blocks()[:2])
+    assert "pip install" in render and "anim render scenes/rmsprop_vs_adagrad.py" in render
+    assert "'.[test]'" in tests and "pytest" in tests
+    assert README.index(render) < 600
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    tests = shell_blocks()[1].strip()
+    ci_lines = (ROOT / ".ci" / "run").read_text().strip().splitlines()
+    assert ci_lines[-1] == tests
+
+
+def test_the_readme_scene_example_runs(tmp_path):
+    example = re.search(r"```python\n(# scenes/my_race.py.*?)```", README, flags=re.S).group(1)
+    path = tmp_path / "my_race.py"
+    path.write_text(example)
+    scene = anim.load_scene(path)
+    assert [o.name for o in scene.optimizers] == ["GD", "Momentum", "Adam"]
+    assert scene.loss_panel and scene.steps == 300
+
+
+def test_the_readme_surface_example_runs():
+    example = re.search(r"```python\n(from anim import Surface.*?)```", README,
+                        flags=re.S).group(1)
+    namespace = {}
+    exec(example, namespace)
+    gx, gy = namespace["bowl"].grad(1.0, 0.5)
+    assert abs(gx - 2 / 3) < 1e-12 and abs(gy - 4 / 3) < 1e-12
+    assert namespace["bowl"].gradient_method == "complex-step"
