@@ -31,7 +31,7 @@ CONTOUR_LINE_COLOR = "#4a5a6a"
 GOAL_COLOR = "#ffd21f"
 #: Log-spaced contour levels when evenly spaced ones would leave more than this share of
 #: the picture inside the lowest band (Rosenbrock's valley, Beale's plateaus).
-LOWEST_BAND_SHARE = 0.25
+LOWEST_BAND_SHARE = 0.10
 LEVELS = 18
 GRID_POINTS = 240
 #: Layout is designed at 800 x 600 px and 100 dpi, and scales with the figure.

@@ -27,17 +27,30 @@ def frame_delay_cs(index: int, fps: float) -> int:
     return round((index + 1) * 100 / fps) - round(index * 100 / fps)
 
 
+#: Palette slots given to the most frequent exact colours before median cut fills the rest:
+#: small but flat areas (a goal star, a marker) keep their true colour.
+EXACT_SLOTS = 128
+
+
 def build_palette(sample: np.ndarray) -> np.ndarray:
-    """At most 255 colours (k, 3) for ``sample`` (..., 3): exact when it has that few."""
-    pixels = np.ascontiguousarray(sample, dtype=np.uint8).reshape(-1, 3)
-    distinct = np.unique(_pack(pixels[None])[0])
-    if distinct.size <= TRANSPARENT:
-        return _unpack(distinct)
-    strip = Image.fromarray(pixels[None])
-    quantized = strip.quantize(TRANSPARENT, method=Image.Quantize.MEDIANCUT,
+    """At most 255 colours (k, 3) for ``sample`` (..., 3): exact when it has that few.
+
+    Otherwise the most frequent colours are kept exactly and median cut approximates the
+    rest (antialiased edges), which on its own would merge a small gold star into the
+    orange of a nearby trail.
+    """
+    packed = _pack(np.ascontiguousarray(sample, dtype=np.uint8).reshape(1, -1, 3))[0]
+    keys, counts = np.unique(packed, return_counts=True)
+    if keys.size <= TRANSPARENT:
+        return _unpack(keys)
+    exact = keys[np.argsort(-counts, kind="stable")[:EXACT_SLOTS]]
+    rest = packed[~np.isin(packed, exact)]
+    strip = Image.fromarray(np.ascontiguousarray(_unpack(rest))[None])
+    quantized = strip.quantize(TRANSPARENT - EXACT_SLOTS, method=Image.Quantize.MEDIANCUT,
                                dither=Image.Dither.NONE)
     used = sorted(index for _, index in quantized.getcolors(TRANSPARENT + 1))
-    return np.array(quantized.getpalette(), dtype=np.uint8).reshape(-1, 3)[used]
+    approximate = np.array(quantized.getpalette(), dtype=np.uint8).reshape(-1, 3)[used]
+    return np.concatenate([_unpack(exact), approximate])
 
 
 class NearestColor:

@@ -61,7 +61,7 @@ paths = {"GD": run(gd), "Momentum": run(momentum), "AdaGrad": run(adagrad),
 
 fig, ax = plt.subplots(figsize=(8, 6), dpi=100)
 X, Y = np.meshgrid(np.linspace(-10, 10, 240), np.linspace(-5, 5, 240))
-ax.contourf(X, Y, f(X, Y), levels=18, cmap="Blues_r")
+ax.contourf(X, Y, f(X, Y), levels=18)
 ax.contour(X, Y, f(X, Y), levels=18, colors="k", linewidths=0.5, alpha=0.5)
 ax.plot(0, 0, "*", color="gold", markersize=16, markeredgecolor="k")
 lines = [ax.plot([], [], "o-", markersize=3, label=name)[0] for name in paths]

@@ -51,8 +51,9 @@ def test_contour_levels_go_logarithmic_when_values_span_decades():
     assert rosen_log
     gaps = np.diff(rosenbrock_levels[1:])
     assert gaps[-1] / gaps[0] > 100
-    _, bowl_log = contour_levels(x**2 + y**2)
-    assert not bowl_log
+    saddle_levels, saddle_log = contour_levels(x**2 - y**2)
+    assert not saddle_log
+    np.testing.assert_allclose(np.diff(saddle_levels), np.diff(saddle_levels)[0])
 
 
 def decode_gif(path):
