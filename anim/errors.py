@@ -24,7 +24,21 @@ class RequestError(AnimError):
     exit_code = 2
 
 
+class UsageError(RequestError):
+    """The command line does not parse: unknown option, missing argument, not a number."""
+
+
 class RenderError(AnimError):
     """Something failed while rendering or encoding (exit status 1)."""
 
     exit_code = 1
+
+
+def one_line(text) -> str:
+    """``text`` with its lines joined, for a message that must fit on one line of stderr.
+
+    Exception texts from scenes, ffmpeg or imageio often span several lines; a report that
+    spills onto the next line looks like a traceback and breaks ``grep``.
+    """
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    return " | ".join(lines)

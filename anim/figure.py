@@ -24,7 +24,7 @@ from .race import RaceResult
 #: the light surface, so it comes last); marker shapes add a second cue.
 COLORS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
           "#F0E442")
-MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h")
+MARKERS = ("o", "s", "^", "D", "v", "P", "p", "h")  # "X" is kept for "diverged"
 SURFACE_CMAP = LinearSegmentedColormap.from_list(
     "anim_surface", ["#fbfbf8", "#e4e9ee", "#c3cfdb", "#98abbf", "#6d86a0"])
 CONTOUR_LINE_COLOR = "#4a5a6a"
@@ -137,8 +137,8 @@ class RaceFigure:
             self.loss_ax = None
 
         heading = title or self._default_title()
-        self.figure.text(0.5, 1 - 1.5 * self._em, heading, ha="center", va="center",
-                         fontsize=12, weight="bold")
+        self._fit(self.figure.text(0.5, 1 - 1.5 * self._em, heading, ha="center",
+                                   va="center", fontsize=12, weight="bold"), 0.95)
         # Monospace, so the changing digits (drawn every frame) fill the blank left for
         # them in the static "step ___ / N" (drawn once): far fewer glyphs per frame.
         digits, total = len(str(self.result.steps)), f" / {self.result.steps}"
@@ -149,6 +149,14 @@ class RaceFigure:
         self._step_format = f"{{:>{digits}}}{' ' * len(total)}"
         self._build_trails()
         self._build_legend_and_board(strip)
+
+    def _fit(self, text, width: float, smallest: float = 6.0):
+        """Shrink ``text``'s font until it spans at most ``width`` of the figure."""
+        renderer = self.canvas.get_renderer()
+        limit = width * self.style.width
+        while (text.get_fontsize() > smallest
+               and text.get_window_extent(renderer).width > limit):
+            text.set_fontsize(text.get_fontsize() - 0.5)
 
     def _default_title(self):
         surface = self.result.surface
@@ -252,7 +260,7 @@ class RaceFigure:
                                   markeredgewidth=0.8, transform=fig.transFigure))
             fig.add_artist(Line2D([0.075, 0.115], [row_y - 0.5 * em] * 2, color=color,
                                   linewidth=1.8, transform=fig.transFigure, zorder=1.9))
-            fig.text(0.13, row_y, optimizer.label, fontsize=9, va="top")
+            self._fit(fig.text(0.13, row_y, optimizer.label, fontsize=9, va="top"), 0.45)
             self._board.append(fig.text(0.60, row_y, "", fontsize=9, va="top", color=color,
                                         weight="bold"))
 
