@@ -34,6 +34,8 @@ GOAL_COLOR = "#ffd21f"
 LOWEST_BAND_SHARE = 0.10
 LEVELS = 18
 GRID_POINTS = 240
+BOARD_X = 0.60  # left edge of the finish board, as a fraction of the figure width
+BOARD_FONTSIZE = 9
 #: Layout is designed at 800 x 600 px and 100 dpi, and scales with the figure.
 BASE_SIZE = (800, 600)
 BASE_DPI = 100
@@ -169,6 +171,7 @@ class RaceFigure:
         (x0, x1), (y0, y1) = _plot_bounds(result)
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
+        self._view_low, self._view_high = np.array([x0, y0]), np.array([x1, y1])
         ratio = (y1 - y0) / (x1 - x0)
         if 1 / 3 <= ratio <= 3:
             ax.set_aspect("equal", adjustable="box")
@@ -182,7 +185,7 @@ class RaceFigure:
         ax.contourf(grid_x, grid_y, z, levels=levels, cmap=SURFACE_CMAP, norm=norm,
                     extend="both", zorder=0.5)
         ax.contour(grid_x, grid_y, z, levels=levels, colors=CONTOUR_LINE_COLOR,
-                   linewidths=0.5, alpha=0.55, zorder=0.6)
+                   linewidths=0.5, alpha=0.55, zorder=0.6, negative_linestyles="solid")
         ax.tick_params(labelsize=8, length=3, direction="out")
         ax.set_xlabel("x", fontsize=9, labelpad=2)
         ax.set_ylabel("y", fontsize=9, labelpad=2)
@@ -198,6 +201,9 @@ class RaceFigure:
     def _draw_loss_axes(self, ax):
         result = self.result
         losses = self._loss_curves()
+        shown = np.arange(result.steps + 1) <= np.array(
+            [self._last_shown_step(i) for i in range(len(result.optimizers))])[:, None]
+        losses = losses[shown]
         finite = losses[np.isfinite(losses) & (losses > 0)]
         ax.set_xlim(0, result.steps)
         if finite.size:
@@ -228,13 +234,15 @@ class RaceFigure:
         self._trails, self._heads, self._loss_lines = [], [], []
         for i, _ in enumerate(self.result.optimizers):
             color, marker = COLORS[i % len(COLORS)], MARKERS[i % len(MARKERS)]
-            z = 3 + i * 0.01  # above the spines (2.5) so a full redraw matches the fast path
+            # Above the spines (2.5), so a full redraw matches the fast path; every head
+            # above every trail, so no trail hides a head.
+            z = 3 + i * 0.01
             # A dot per step: the spacing shows each optimizer's step size.
             trail = Line2D([], [], color=color, linewidth=1.6, alpha=0.9, zorder=z,
                            marker="o", markersize=2.4, markeredgewidth=0,
                            solid_capstyle="round", solid_joinstyle="round")
             head = Line2D([], [], color=color, marker=marker, markersize=8, linestyle="",
-                          markeredgecolor="white", markeredgewidth=1.0, zorder=z + 0.005)
+                          markeredgecolor="white", markeredgewidth=1.0, zorder=z + 1)
             self.ax.add_line(trail)
             self.ax.add_line(head)
             self._trails.append(trail)
@@ -250,8 +258,9 @@ class RaceFigure:
         fig, em = self.figure, self._em
         y = strip - 0.4 * em
         fig.text(0.085, y, "Optimizers", fontsize=9, weight="bold", va="top")
-        fig.text(0.60, y, "Finish", fontsize=9, weight="bold", va="top")
+        fig.text(BOARD_X, y, "Finish", fontsize=9, weight="bold", va="top")
         self._board = []
+        self._board_names = _short_names(self.result.optimizers)
         for i, optimizer in enumerate(self.result.optimizers):
             row_y = y - (i + 1) * 1.55 * em
             color, marker = COLORS[i % len(COLORS)], MARKERS[i % len(MARKERS)]
@@ -261,8 +270,8 @@ class RaceFigure:
             fig.add_artist(Line2D([0.075, 0.115], [row_y - 0.5 * em] * 2, color=color,
                                   linewidth=1.8, transform=fig.transFigure, zorder=1.9))
             self._fit(fig.text(0.13, row_y, optimizer.label, fontsize=9, va="top"), 0.45)
-            self._board.append(fig.text(0.60, row_y, "", fontsize=9, va="top", color=color,
-                                        weight="bold"))
+            self._board.append(fig.text(BOARD_X, row_y, "", fontsize=BOARD_FONTSIZE,
+                                        va="top", color=color, weight="bold"))
 
     # --- the fast path --------------------------------------------------------------
     def freeze(self):
@@ -302,6 +311,8 @@ class RaceFigure:
         for text, (content, color) in zip(self._board, rows):
             text.set_text(content)
             text.set_color(color)
+            text.set_fontsize(BOARD_FONTSIZE)
+            self._fit(text, 0.975 - BOARD_X)
         if not self._frozen:
             return
         renderer = self.canvas.get_renderer()
@@ -318,13 +329,15 @@ class RaceFigure:
         finished = []
         for i, optimizer in enumerate(result.optimizers):
             arrived, diverged = result.arrival_step[i], result.diverged_step[i]
+            name = self._board_names[i]
             if arrived is not None and arrived <= step:
                 where = ""
                 if len(result.goals) > 1:
-                    where = " at ({:.3g}, {:.3g})".format(*result.arrived_at[i])
-                finished.append((arrived, i, f"{optimizer.name} — step {arrived}{where}"))
+                    x, y = (f"{v:.3g}".replace("-", "−") for v in result.arrived_at[i])
+                    where = f" at ({x}, {y})"
+                finished.append((arrived, i, f"{name} — step {arrived}{where}"))
             elif diverged is not None and diverged <= step:
-                finished.append((math.inf, i, f"✗ {optimizer.name} diverged at step {diverged}"))
+                finished.append((math.inf, i, f"✗ {name} diverged at step {diverged}"))
         finished.sort(key=lambda item: (item[0], item[1]))
         rows = []
         for place, (arrived, i, text) in enumerate(finished, start=1):
@@ -334,21 +347,31 @@ class RaceFigure:
         return tuple(rows)
 
     # --- frames ---------------------------------------------------------------------
+    def _last_shown_step(self, index: int, step: int | None = None) -> int:
+        """The step optimizer ``index`` is drawn at: it stops on arrival or divergence."""
+        step = self.result.steps if step is None else step
+        arrived, diverged = self.result.arrival_step[index], self.result.diverged_step[index]
+        if arrived is not None and arrived <= step:
+            return arrived
+        if diverged is not None and diverged <= step:
+            return diverged - 1
+        return step
+
     def update(self, frame: int) -> list:
         """Move every dynamic artist to ``frame`` (clamped to the last step)."""
         result = self.result
         step = min(max(int(frame), 0), result.steps)
         for i, (trail, head) in enumerate(zip(self._trails, self._heads)):
-            arrived, diverged = result.arrival_step[i], result.diverged_step[i]
+            diverged = result.diverged_step[i]
             has_diverged = diverged is not None and diverged <= step
-            last = step
-            if arrived is not None and arrived <= step:
-                last = arrived
-            elif has_diverged:
-                last = diverged - 1
+            last = self._last_shown_step(i, step)
             points = result.paths[i, :last + 1]
             trail.set_data(points[:, 0], points[:, 1])
-            head.set_data(points[-1:, 0], points[-1:, 1])
+            tip = points[-1:]
+            if has_diverged:
+                # It flew off: mark where it left, on the edge of the picture.
+                tip = np.clip(tip, self._view_low, self._view_high)
+            head.set_data(tip[:, 0], tip[:, 1])
             head.set_marker("X" if has_diverged else MARKERS[i % len(MARKERS)])
             if self._loss_lines:
                 self._loss_lines[i].set_data(np.arange(last + 1),
@@ -365,6 +388,18 @@ class RaceFigure:
 
     def close(self):
         self.figure.clear()
+
+
+def _short_names(optimizers) -> list[str]:
+    """Names for the finish board: two Momentums also show the settings that differ."""
+    labels = [optimizer.label.split() for optimizer in optimizers]
+    names = []
+    for optimizer, label in zip(optimizers, labels):
+        twins = [other for other, o in zip(labels, optimizers)
+                 if o.name == optimizer.name and other is not label]
+        differing = [part for part in label[1:] if any(part not in twin for twin in twins)]
+        names.append(" ".join([optimizer.name, *differing]))
+    return names
 
 
 def _goal_circle(goal, radius):

@@ -144,6 +144,9 @@ def render(scene: Scene, output=None, *, progress: bool = True, sidecar: bool = 
     loss_panel. An existing file is replaced only once the new one is complete.
     """
     output = check_output(output if output is not None else default_output(scene))
+    if options.get("loop") is not None and output.suffix.lower() != ".gif":
+        raise RequestError(f"{output}: --loop applies to GIF output only (video players "
+                           "loop with their own setting)")
     if output.suffix.lower() == ".png":
         return still(scene, output, sidecar=sidecar, **{k: v for k, v in options.items()
                                                        if k in ("size", "dpi", "loss_panel",

@@ -215,3 +215,27 @@ def test_surface_without_bounds_is_framed_by_its_paths(tmp_path):
     figure = RaceFigure(scene.race(), FrameStyle(400, 300, 50.0))
     (x0, x1), (y0, y1) = figure.ax.get_xlim(), figure.ax.get_ylim()
     assert x0 < -3 and x1 > 1 and y0 < -2 and y1 > 3
+
+
+def test_board_tells_same_named_optimizers_apart_by_what_differs():
+    from anim.figure import _short_names
+
+    names = _short_names([Momentum(lr=0.01, momentum=0.9), Momentum(lr=0.01, momentum=0.5),
+                          Adam(lr=0.1), GD(lr=1.0), GD(lr=2.0)])
+    assert names == ["Momentum β=0.9", "Momentum β=0.5", "Adam", "GD lr=1", "GD lr=2"]
+
+
+def test_a_diverged_head_is_marked_inside_the_picture():
+    result = diverging_scene().race()
+    figure = RaceFigure(result, FrameStyle(400, 300, 50.0), fast=False)
+    figure.update(result.steps)
+    x, y = figure._heads[0].get_data()
+    assert figure._heads[0].get_marker() == "X"
+    (x0, x1), (y0, y1) = figure.ax.get_xlim(), figure.ax.get_ylim()
+    assert x0 <= x[0] <= x1 and y0 <= y[0] <= y1
+
+
+def test_heads_are_drawn_above_every_trail():
+    figure = RaceFigure(quick_scene().race(), FrameStyle(400, 300, 50.0))
+    assert min(h.get_zorder() for h in figure._heads) > max(
+        t.get_zorder() for t in figure._trails)
