@@ -3,16 +3,32 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-import math
 import os
+import signal
 import sys
+import threading
 import traceback
+import warnings
+from pathlib import Path
 
 from . import __version__
-from .errors import AnimError
+from .errors import AnimError, SceneError, UsageError, one_line
 
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse whose mistakes are reported like every other error: one ``anim: error:`` line."""
+
+    def error(self, message):
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised like KeyboardInterrupt so the same cleanup runs on the way out."""
 
 
 def _add_scene_arguments(parser):
@@ -30,13 +46,18 @@ def _add_picture_arguments(parser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="anim", description="Animate optimizers racing on "
-                                     "a 2-variable loss surface.")
+    parser = _Parser(prog="anim", description="Animate optimizers racing on "
+                     "a 2-variable loss surface.")
     parser.add_argument("--version", action="version", version=f"anim {__version__}")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--debug", action="store_true", help="show full tracebacks")
+    parser.add_argument("--debug", action="store_true", help="show full tracebacks")
+    common = _Parser(add_help=False)
+    # SUPPRESS: a subcommand default would otherwise undo `anim --debug render ...`.
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show full tracebacks")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    add = lambda name, **kw: commands.add_parser(name, parents=[common], **kw)  # noqa: E731
+
+    def add(name, **kwargs):
+        return commands.add_parser(name, parents=[common], **kwargs)
 
     race = add("race", help="run the race and print who arrived when")
     race.add_argument("file", help="scene file (a Python file defining a Scene)")
@@ -75,19 +96,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _format_loss(value: float) -> str:
-    return "—" if not math.isfinite(value) else f"{value:.3g}"
+def _format_loss(value) -> str:
+    return "—" if value is None else f"{value:.3g}"
 
 
 def _race_table(name, scene, summary) -> str:
     head = f"{name}: {scene.steps} steps from {tuple(summary['start'])}"
-    if summary["goal"] is not None:
+    if len(summary["goals"]) > 1:
+        head += f", goal: any of {len(summary['goals'])} minima " \
+                f"(radius {summary['goal_radius']:.3g})"
+    elif summary["goal"] is not None:
         head += f", goal {tuple(round(v, 6) for v in summary['goal'])} " \
                 f"(radius {summary['goal_radius']:.3g})"
-    rows = [("optimizer", "label", "arrival", "diverged", "final loss")]
+    any_goal = len(summary["goals"]) > 1
+    rows = [("optimizer", "label", "arrival", *(("at",) if any_goal else ()), "diverged",
+             "final loss")]
     for entry in summary["optimizers"]:
+        reached = entry["arrived_at"]
+        at = ("—" if reached is None else "({:.4g}, {:.4g})".format(*reached),)
         rows.append((entry["name"], entry["label"],
                      "—" if entry["arrival_step"] is None else str(entry["arrival_step"]),
+                     *(at if any_goal else ()),
                      "—" if entry["diverged_step"] is None else str(entry["diverged_step"]),
                      _format_loss(entry["final_loss"])))
     widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
@@ -95,16 +124,6 @@ def _race_table(name, scene, summary) -> str:
                       for row in rows]
     lines.insert(2, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
-
-
-def _json_safe(value):
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    return value
 
 
 def cmd_race(args) -> int:
@@ -117,7 +136,7 @@ def cmd_race(args) -> int:
     for name, scene in scenes.items():
         summary = scene.race().summary()
         if args.json:
-            reports.append(_json_safe({"scene": name, **summary}))
+            reports.append({"scene": name, **summary})
         else:
             reports.append(_race_table(name, scene, summary))
     if args.json:
@@ -127,11 +146,28 @@ def cmd_race(args) -> int:
     return 0
 
 
+def _fingerprint(path):
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def _remember_output(args, scene, still: bool):
+    """Note the output file as it is now, to say after Ctrl-C whether it changed."""
+    from .renderer import output_path
+
+    args.output_path = output_path(scene, args.output, still=still)
+    args.output_before = _fingerprint(args.output_path)
+
+
 def cmd_render(args) -> int:
     from .loader import load_scene
     from .renderer import render
 
     scene = load_scene(args.file, args.scene)
+    _remember_output(args, scene, still=False)
     path = render(scene, args.output, fps=args.fps, size=args.size, dpi=args.dpi,
                   quality=args.quality, steps=args.steps, hold=args.hold, loop=args.loop,
                   loss_panel=args.loss_panel, progress=not args.quiet, sidecar=args.sidecar)
@@ -145,6 +181,7 @@ def cmd_still(args) -> int:
     from .renderer import still
 
     scene = load_scene(args.file, args.scene)
+    _remember_output(args, scene, still=True)
     path = still(scene, args.output, frame=args.frame, size=args.size, dpi=args.dpi,
                  loss_panel=args.loss_panel, steps=args.steps, sidecar=args.sidecar)
     print(f"wrote {path}", file=sys.stderr)
@@ -160,27 +197,103 @@ def cmd_doctor(args) -> int:
 COMMANDS = {"race": cmd_race, "render": cmd_render, "still": cmd_still, "doctor": cmd_doctor}
 
 
-def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+def _error(message: str):
+    print(f"anim: error: {one_line(message)}", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def _one_line_warnings(scene_file, enabled: bool = True):
+    """Warnings as ``anim: warning:`` lines, pointing into the scene file when they come from it."""
+    if not enabled:
+        yield
+        return
+    scene_path = Path(scene_file).resolve() if scene_file else None
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        where = ""
+        if scene_path is not None and Path(filename) == scene_path:
+            where = f"{scene_file}: line {lineno}: "
+        print(f"anim: warning: {where}{one_line(message)}", file=sys.stderr)
+
+    with warnings.catch_warnings():
+        warnings.showwarning = show
+        yield
+
+
+@contextlib.contextmanager
+def _terminate_cleanly():
+    """Turn SIGTERM into an exception, so partial files are removed as on Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_sigterm(signum, frame):
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
     try:
-        return COMMANDS[args.command](args)
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _unexpected(exc: Exception, scene_file, output=None) -> int:
+    """Report an exception anim did not anticipate; blame the scene when it was its code."""
+    from .loader import scene_line
+
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    line = scene_line(scene_file, exc) if scene_file else None
+    if line is not None:
+        error = SceneError(scene_file, f"the scene's code failed (line {line}): {detail}")
+        _error(str(error))
+        return error.exit_code
+    where = f"{output or scene_file}: " if output or scene_file else ""
+    _error(f"{where}unexpected {detail} (run with --debug for the traceback)")
+    return 1
+
+
+def _print_traceback(exc: BaseException):
+    # Errors re-raised `from None` hide the scene's own exception, which --debug is for.
+    exc.__suppress_context__ = False
+    traceback.print_exception(exc, file=sys.stderr)
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as exc:
+        _error(str(exc))
+        return exc.exit_code
+    except SystemExit as exc:  # --help and --version print and stop; not an error
+        return exc.code if isinstance(exc.code, int) else 0
+    scene_file = getattr(args, "file", None)
+    try:
+        with _terminate_cleanly(), _one_line_warnings(scene_file, enabled=not args.debug):
+            return COMMANDS[args.command](args)
     except BrokenPipeError:
         # Output piped into e.g. `head`, which stopped reading: not an error to report.
         sys.stdout = open(os.devnull, "w")
         return 1
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _Terminated) as exc:
         if args.debug:
-            traceback.print_exc()
-        print("anim: interrupted; no output was changed", file=sys.stderr)
-        return EXIT_INTERRUPTED
+            _print_traceback(exc)
+        what = "interrupted" if isinstance(exc, KeyboardInterrupt) else "terminated"
+        output = getattr(args, "output_path", None)
+        if output is None:
+            kept = "no output file was changed"
+        elif _fingerprint(output) == args.output_before:
+            kept = f"{output} was not changed"
+        else:  # the signal came after the finished file was moved into place
+            kept = f"{output} had already been written"
+        _error(f"{what}; {kept}")
+        return EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else EXIT_TERMINATED
     except AnimError as exc:
         if args.debug:
-            traceback.print_exc()
-        print(f"anim: error: {exc}", file=sys.stderr)
+            _print_traceback(exc)
+        _error(str(exc))
         return exc.exit_code
     except Exception as exc:  # the last line of defence: one line, not a traceback
         if args.debug:
-            traceback.print_exc()
-        print(f"anim: unexpected error: {type(exc).__name__}: {exc} "
-              "(run with --debug for the traceback)", file=sys.stderr)
-        return 1
+            _print_traceback(exc)
+        return _unexpected(exc, scene_file, getattr(args, "output_path", None))

@@ -2,24 +2,38 @@
 
 from __future__ import annotations
 
+import platform
 import subprocess
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from .errors import one_line
+
+
+def _require(module: str, package: str):
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise RuntimeError(f"{package} is not installed ({exc}): pip install {package}") from exc
+
 
 def _check_matplotlib():
-    import matplotlib
+    matplotlib = _require("matplotlib", "matplotlib")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(1, 1), dpi=50)
     FigureCanvasAgg(figure).draw()
-    return f"matplotlib {matplotlib.__version__}, Agg canvas draws (anim never needs a display)"
+    return (f"matplotlib {matplotlib.__version__}, Agg backend draws off-screen "
+            "(anim never needs a display or MPLBACKEND)")
 
 
 def _check_pillow():
+    PIL = _require("PIL", "pillow")
     from PIL import Image, features
 
     from .gif import GifStream
@@ -32,29 +46,40 @@ def _check_pillow():
             stream.write(frame, 4)
             stream.close()
         Image.open(path).load()
-    zlib = "with zlib (PNG)" if features.check("zlib") else "WITHOUT zlib: PNG output fails"
-    import PIL
+    if not features.check("zlib"):
+        raise RuntimeError(f"Pillow {PIL.__version__} was built without zlib: PNG output "
+                           "fails; reinstall it with pip install --force-reinstall pillow")
+    return f"Pillow {PIL.__version__}, GIF encodes and decodes, PNG (zlib) available"
 
-    return f"Pillow {PIL.__version__}, GIF encodes and decodes, {zlib}"
+
+def _check_tqdm():
+    tqdm = _require("tqdm", "tqdm")
+    return f"tqdm {tqdm.__version__} (progress bar)"
 
 
 def _check_ffmpeg():
-    try:
-        import imageio_ffmpeg
-    except ImportError as exc:
-        raise RuntimeError("imageio-ffmpeg is not installed: pip install imageio-ffmpeg") from exc
+    imageio_ffmpeg = _require("imageio_ffmpeg", "imageio-ffmpeg")
     try:
         exe = imageio_ffmpeg.get_ffmpeg_exe()
     except RuntimeError as exc:
-        raise RuntimeError(f"no ffmpeg found ({exc}); reinstall imageio-ffmpeg, or set "
+        raise RuntimeError(f"no ffmpeg found ({one_line(exc)}): reinstall it with pip "
+                           "install --force-reinstall imageio-ffmpeg, or set "
                            "IMAGEIO_FFMPEG_EXE to an ffmpeg binary") from exc
-    encoders = subprocess.run([exe, "-hide_banner", "-encoders"], capture_output=True,
-                              text=True, timeout=30).stdout
-    if "libx264" not in encoders:
+    try:
+        run = subprocess.run([exe, "-hide_banner", "-encoders"], capture_output=True,
+                             text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise RuntimeError(f"ffmpeg at {exe} cannot be run ({one_line(exc)}): reinstall "
+                           "imageio-ffmpeg, or point IMAGEIO_FFMPEG_EXE to a working ffmpeg"
+                           ) from exc
+    if "libx264" not in run.stdout:
         raise RuntimeError(f"{exe} has no libx264 (H.264) encoder: MP4 output is not "
                            "possible; install an ffmpeg built with libx264 and set "
                            "IMAGEIO_FFMPEG_EXE to it")
-    version = imageio_ffmpeg.get_ffmpeg_version()
+    try:
+        version = imageio_ffmpeg.get_ffmpeg_version()
+    except Exception:  # the version is a detail; the encoder list already proved it runs
+        version = "(version unknown)"
     return f"ffmpeg {version} at {exe}, with the libx264 (H.264) encoder"
 
 
@@ -69,28 +94,54 @@ def _check_mp4():
         for value in (0, 128, 255):
             writer.append_data(np.full((16, 16, 3), value, dtype=np.uint8))
         writer.close()
-        frames = len(list(imageio.get_reader(path, format="FFMPEG")))
+        with imageio.get_reader(path, format="FFMPEG") as reader:
+            # Not list(reader): imageio reports len() = inf for a stream, and list() would
+            # try to preallocate that.
+            frames = sum(1 for _ in reader)
     if frames != 3:
-        raise RuntimeError(f"an MP4 of 3 frames read back as {frames} frames")
+        raise RuntimeError(f"an MP4 of 3 frames read back as {frames} frames: the ffmpeg "
+                           "in use is broken; reinstall imageio-ffmpeg")
     return "a 3-frame H.264 MP4 encodes and decodes"
 
 
-CHECKS = (("matplotlib", _check_matplotlib), ("Pillow / GIF", _check_pillow),
-          ("ffmpeg", _check_ffmpeg), ("MP4", _check_mp4))
+CHECKS = (("matplotlib", _check_matplotlib), ("Pillow / GIF / PNG", _check_pillow),
+          ("tqdm", _check_tqdm), ("ffmpeg", _check_ffmpeg), ("MP4", _check_mp4))
+#: A check that cannot work when an earlier one failed is skipped, not run into a crash.
+NEEDS = {"MP4": "ffmpeg"}
+
+
+def ffmpeg_problem() -> str | None:
+    """Why MP4 output cannot work here (one actionable sentence), or None when it can."""
+    try:
+        _check_ffmpeg()
+    except RuntimeError as exc:
+        return one_line(exc)
+    return None
 
 
 def run_checks(out) -> int:
     """Print one line per check; return 0 when everything works, 1 otherwise."""
-    failed = 0
+    from . import __version__
+
+    print(f"anim {__version__}, Python {platform.python_version()} on {platform.system()}",
+          file=out)
+    failed: set[str] = set()
     for name, check in CHECKS:
+        if NEEDS.get(name) in failed:
+            failed.add(name)
+            print(f"✗ {name}: skipped, needs {NEEDS[name]} (see above)", file=out)
+            continue
         try:
             detail = check()
         except Exception as exc:  # every failure is a finding to report, not a crash
-            failed += 1
-            print(f"✗ {name}: {exc}", file=out)
+            failed.add(name)
+            print(f"✗ {name}: {one_line(exc) or type(exc).__name__}", file=out)
         else:
             print(f"✓ {name}: {detail}", file=out)
-    print("everything rendering needs works here" if not failed else
-          f"{failed} check(s) failed: GIF/PNG still work unless Pillow failed; "
-          "MP4 needs ffmpeg with libx264", file=out)
+    if not failed:
+        print("everything rendering needs works here", file=out)
+    else:
+        gif = "GIF/PNG output does not work" if failed & {"matplotlib", "Pillow / GIF / PNG",
+                                                         "tqdm"} else "GIF/PNG output works"
+        print(f"{len(failed)} check(s) failed: {gif}; MP4 needs ffmpeg with libx264", file=out)
     return 1 if failed else 0

@@ -41,6 +41,17 @@ BASE_SIZE = (800, 600)
 BASE_DPI = 100
 
 
+#: Vertical layout in 10-pt lines: the title band above the plot, the axis labels below
+#: it, and the legend strip (a header row and a row per optimizer, plus a margin).
+TITLE_LINES, AXIS_LABEL_LINES, ROW_LINES, STRIP_MARGIN_LINES = 3.2, 3.4, 1.55, 1.0
+#: The plot must keep at least this share of the figure height.
+MIN_PLOT_SHARE = 0.2
+
+
+class SurfaceDrawingError(ValueError):
+    """The surface cannot be drawn (no finite value anywhere in the picture)."""
+
+
 @dataclass(frozen=True)
 class FrameStyle:
     """Pixel size, resolution and layout options of the picture."""
@@ -49,6 +60,25 @@ class FrameStyle:
     height: int = 600
     dpi: float = 100.0
     loss_panel: bool = False
+
+
+def _vertical_layout(style: FrameStyle, optimizers: int) -> tuple[float, float, float]:
+    """(strip top, plot bottom, plot top) as fractions of the figure height."""
+    em = 10 * style.dpi / 72 / style.height
+    strip = ((optimizers + 1) * ROW_LINES + STRIP_MARGIN_LINES) * em
+    return strip, strip + AXIS_LABEL_LINES * em, 1 - TITLE_LINES * em
+
+
+def check_layout(style: FrameStyle, optimizers: int):
+    """Raise ValueError when text at this dpi leaves no room for the plot."""
+    _, bottom, top = _vertical_layout(style, optimizers)
+    if top - bottom >= MIN_PLOT_SHARE:
+        return
+    lines = TITLE_LINES + AXIS_LABEL_LINES + STRIP_MARGIN_LINES + ROW_LINES * (optimizers + 1)
+    best = math.floor((1 - MIN_PLOT_SHARE) / lines * 72 * style.height / 10)
+    raise ValueError(f"the text of {optimizers} optimizer(s) at dpi {style.dpi:g} leaves no "
+                     f"room for the plot in {style.width}x{style.height}; use a larger size "
+                     f"or a dpi of at most {best}")
 
 
 def default_dpi(width: int, height: int) -> float:
@@ -80,9 +110,8 @@ def _plot_bounds(result: RaceResult):
         return result.surface.bounds
     points = result.paths.reshape(-1, 2)
     points = points[np.all(np.isfinite(points), axis=1)]
-    extras = [p for p in (result.goal, *result.surface.minima) if p is not None]
-    if extras:
-        points = np.vstack([points, extras])
+    extras = [p for p in (result.start, result.goal, *result.surface.minima) if p is not None]
+    points = np.vstack([points, extras])
     low, high = points.min(axis=0), points.max(axis=0)
     pad = np.maximum(0.1 * (high - low), 0.5)
     return ((low[0] - pad[0], high[0] + pad[0]), (low[1] - pad[1], high[1] + pad[1]))
@@ -124,11 +153,8 @@ class RaceFigure:
 
     # --- building -------------------------------------------------------------------
     def _build(self, title):
-        result, count = self.result, len(self.result.optimizers)
-        rows = count + 1
-        strip = (rows * 1.55 + 1.0) * self._em
-        top = 1 - 3.2 * self._em
-        bottom = strip + 3.4 * self._em
+        check_layout(self.style, len(self.result.optimizers))
+        strip, bottom, top = _vertical_layout(self.style, len(self.result.optimizers))
         right = 0.60 if self.style.loss_panel else 0.975
         self.ax = self.figure.add_axes((0.085, bottom, right - 0.085, top - bottom))
         self._draw_surface(self.ax)
@@ -180,6 +206,10 @@ class RaceFigure:
         with np.errstate(all="ignore"):
             z = np.asarray(result.surface.f(grid_x, grid_y), dtype=float)
         z = np.broadcast_to(z, grid_x.shape)
+        if not np.isfinite(z).any():
+            raise SurfaceDrawingError(
+                f"f is not finite anywhere in the plotted region x in [{x0:g}, {x1:g}], "
+                f"y in [{y0:g}, {y1:g}]: give the surface bounds where it is defined")
         levels, _ = contour_levels(z)
         norm = BoundaryNorm(levels, SURFACE_CMAP.N, extend="both")
         ax.contourf(grid_x, grid_y, z, levels=levels, cmap=SURFACE_CMAP, norm=norm,
@@ -262,7 +292,7 @@ class RaceFigure:
         self._board = []
         self._board_names = _short_names(self.result.optimizers)
         for i, optimizer in enumerate(self.result.optimizers):
-            row_y = y - (i + 1) * 1.55 * em
+            row_y = y - (i + 1) * ROW_LINES * em
             color, marker = COLORS[i % len(COLORS)], MARKERS[i % len(MARKERS)]
             fig.add_artist(Line2D([0.095], [row_y - 0.5 * em], color=color, marker=marker,
                                   markersize=7, markeredgecolor="white",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import io
 import sys
+import tokenize
 import traceback
 from pathlib import Path
 
@@ -17,6 +19,9 @@ def _read_source(path: Path) -> bytes:
         raise SceneError(path, "no such file")
     if path.is_dir():
         raise SceneError(path, "is a directory, not a scene file (a .py file)")
+    if not path.is_file():
+        # A FIFO or a device such as /dev/zero would block or never end.
+        raise SceneError(path, "is not a regular file, not a scene file (a .py file)")
     try:
         source = path.read_bytes()
     except OSError as exc:
@@ -24,15 +29,25 @@ def _read_source(path: Path) -> bytes:
     if b"\0" in source:
         raise SceneError(path, "is a binary file, not a Python scene file")
     try:
-        source.decode("utf-8")
+        # Honours a PEP 263 coding cookie, like Python itself; UTF-8 otherwise.
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
+    except SyntaxError as exc:  # undecodable first lines, or an unknown coding cookie
+        encoding, bad_cookie = "utf-8", exc.msg
+    else:
+        bad_cookie = None
+    try:
+        source.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise SceneError(path, f"is not a UTF-8 text file (byte {exc.start}): "
+        raise SceneError(path, f"is not a {encoding.upper()} text file (byte {exc.start}): "
                                "a scene is a Python file") from None
+    if bad_cookie is not None:
+        raise SceneError(path, f"has a bad encoding declaration: {bad_cookie}")
     return source
 
 
-def _scene_line(path: Path, exc: BaseException) -> int | None:
-    """The deepest line of the scene file in the exception's traceback."""
+def scene_line(path, exc: BaseException) -> int | None:
+    """The deepest line of the scene file ``path`` in the exception's traceback."""
+    path = Path(path).resolve()
     line = None
     for frame in traceback.extract_tb(exc.__traceback__):
         if Path(frame.filename) == path:
@@ -53,7 +68,10 @@ def load_scenes(path) -> dict[str, Scene]:
         code = compile(source, str(path), "exec")
     except SyntaxError as exc:
         where = f"line {exc.lineno}" if exc.lineno else "unknown line"
-        raise SceneError(display, f"syntax error at {where}: {exc.msg}") from None
+        message = f"syntax error at {where}: {exc.msg}"
+        if path.suffix.lower() not in (".py", ".pyw"):
+            message = f"is not a Python scene file (a .py file): {message}"
+        raise SceneError(display, message) from None
     except ValueError as exc:  # e.g. "source code string cannot contain null bytes"
         raise SceneError(display, f"cannot be compiled: {exc}") from None
 
@@ -69,7 +87,7 @@ def load_scenes(path) -> dict[str, Scene]:
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # the scene's own code: anything it raises is reported
-        line = _scene_line(path, exc)
+        line = scene_line(path, exc)
         where = f" (line {line})" if line else ""
         if isinstance(exc, SystemExit):
             detail = f"called exit({exc.code!r})"

@@ -50,10 +50,10 @@ class RaceResult:
         arrived = [i for i, step in enumerate(self.arrival_step) if step is not None]
         return sorted(arrived, key=lambda i: self.arrival_step[i])
 
-    def final_loss(self, index: int) -> float:
+    def final_loss(self, index: int) -> float | None:
         """Loss at the last step, or at the last finite step before a divergence."""
         finite = self.losses[index][np.isfinite(self.losses[index])]
-        return float(finite[-1]) if finite.size else float("nan")
+        return float(finite[-1]) if finite.size else None
 
     def summary(self) -> dict:
         """The race as plain JSON-ready data: goal, and per optimizer its results."""

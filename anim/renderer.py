@@ -5,16 +5,16 @@ from __future__ import annotations
 import base64
 import json
 import math
-import os
 import sys
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-from .errors import RenderError, RequestError
-from .figure import FrameStyle, RaceFigure, default_dpi
+from .doctor import ffmpeg_problem
+from .errors import RenderError, RequestError, SceneError
+from .figure import FrameStyle, RaceFigure, SurfaceDrawingError, check_layout, default_dpi
 from .provenance import describe, png_metadata, provenance_comment
 from .scene import MAX_FPS, Scene
 from .writers import GifWriter, Mp4Writer, replacing
@@ -103,29 +103,72 @@ def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None
     return RenderOptions(width, height, dpi, fps, steps, hold, loop, loss_panel)
 
 
-def check_output(output, allowed=FORMATS) -> Path:
-    """Validate the output path before any work: known suffix, writable existing folder."""
-    path = Path(output)
-    suffix = path.suffix.lower()
-    if suffix not in allowed:
-        raise RequestError(f"{path}: unknown output format {path.suffix or '(no suffix)'!r} "
-                           f"(use {', '.join(allowed)})")
-    folder = path.parent
-    if not folder.is_dir():
-        raise RequestError(f"{path}: the folder {str(folder)!r} does not exist")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise RequestError(f"{path}: the folder {str(folder)!r} is not writable")
-    if path.is_dir():
-        raise RequestError(f"{path}: is a folder, not a file name")
-    return path
-
-
-def default_output(scene: Scene, suffix: str = ".gif") -> Path:
-    """``output/<scene file stem><suffix>``; the ``output`` folder is created if missing."""
+def output_path(scene: Scene, output=None, *, still: bool = False) -> Path:
+    """``output`` as a Path, or the default ``output/<scene file stem>.gif`` (``.png``)."""
+    if output is not None:
+        return Path(output)
     stem = Path(getattr(scene, "source_path", "") or "").stem or scene.name or "scene"
-    folder = Path("output")
-    folder.mkdir(exist_ok=True)
-    return folder / f"{stem}{suffix}"
+    return Path("output") / f"{stem}{'.png' if still else '.gif'}"
+
+
+def _check_folder(path: Path, default: bool):
+    folder = path.parent
+    if default:
+        folder.mkdir(parents=True, exist_ok=True)
+    if not folder.is_dir():
+        raise RequestError(f"the folder {str(folder)!r} does not exist")
+    if path.is_dir():
+        raise RequestError("is a folder, not a file name")
+    # Really create a file: os.access says yes to root on read-only mounts.
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{path.stem}.", suffix=".probe"):
+            pass
+    except OSError as exc:
+        raise RequestError(f"cannot write in the folder {str(folder)!r}: "
+                           f"{exc.strerror or exc}") from None
+
+
+def prepare(scene: Scene, output=None, *, still: bool = False, frame=None,
+            **options) -> tuple[Path, RenderOptions, int | None]:
+    """Check a request completely before any rendering; return (path, options, frame).
+
+    Raises :class:`RequestError` naming the output for a bad format, option, layout or
+    folder, and :class:`RenderError` when MP4 is asked for but ffmpeg cannot make it.
+    Creates the default ``output/`` folder when it is the one used.
+    """
+    path = output_path(scene, output, still=still)
+    suffix = path.suffix.lower()
+    allowed = (".png",) if still else FORMATS
+    try:
+        if suffix not in allowed:
+            raise RequestError(f"unknown output format {path.suffix or '(no suffix)'!r} "
+                               f"(use {', '.join(allowed)})")
+        request = resolve_options(scene, **options)
+        if suffix == ".png":
+            # One frame: fps, hold and loop have no effect (but a typo is still reported).
+            request = replace(request, hold=0.0)
+            frame = request.steps if frame is None else _number(frame, "frame", 0,
+                                                                request.steps, True)
+        elif options.get("loop") is not None and suffix != ".gif":
+            raise RequestError("--loop applies to GIF output only (video players loop "
+                               "with their own setting)")
+        if suffix == ".mp4" and (request.width % 2 or request.height % 2):
+            raise RequestError(f"MP4 needs an even width and height, got "
+                               f"{request.width}x{request.height}")
+        try:
+            check_layout(request.style, len(scene.optimizers))
+        except ValueError as exc:
+            raise RequestError(str(exc)) from None
+        _check_folder(path, default=output is None)
+    except RequestError as exc:
+        raise RequestError(f"{path}: {exc}") from None
+    if suffix == ".mp4":
+        problem = ffmpeg_problem()
+        if problem:
+            # Never fall back to another format or encoder: H.264 MP4 was asked for.
+            raise RenderError(f"{path}: MP4 needs ffmpeg with libx264: {problem} "
+                              "(`python -m anim doctor` checks the setup)")
+    return path, request, frame
 
 
 def _progress(total, enabled, description):
@@ -135,41 +178,41 @@ def _progress(total, enabled, description):
                 file=sys.stderr, leave=True, dynamic_ncols=True)
 
 
+def _figure(scene: Scene, result, request: RenderOptions, fast: bool = True) -> RaceFigure:
+    try:
+        return RaceFigure(result, request.style, title=scene.title, fast=fast)
+    except SurfaceDrawingError as exc:
+        raise SceneError(getattr(scene, "source_path", None) or scene.name or "scene",
+                         str(exc)) from None
+
+
 def render(scene: Scene, output=None, *, progress: bool = True, sidecar: bool = False,
            **options) -> Path:
     """Film ``scene`` into ``output`` (.gif, .mp4 or .png) and return the path written.
 
     ``options``: fps, size ("800x600" or (w, h)), dpi, quality ("low"/"medium"/"high"),
     steps, hold (seconds the last frame is held), loop (GIF plays, 0 = forever) and
-    loss_panel. An existing file is replaced only once the new one is complete.
+    loss_panel. Every option is checked before rendering starts; an existing file is
+    replaced only once the new one is complete.
     """
-    output = check_output(output if output is not None else default_output(scene))
-    if options.get("loop") is not None and output.suffix.lower() != ".gif":
-        raise RequestError(f"{output}: --loop applies to GIF output only (video players "
-                           "loop with their own setting)")
-    if output.suffix.lower() == ".png":
-        return still(scene, output, sidecar=sidecar, **{k: v for k, v in options.items()
-                                                       if k in ("size", "dpi", "loss_panel",
-                                                                "steps", "quality")})
-    request = resolve_options(scene, **options)
-    if output.suffix.lower() == ".mp4" and (request.width % 2 or request.height % 2):
-        raise RequestError(f"{output}: MP4 needs an even width and height, got "
-                           f"{request.width}x{request.height}")
+    path, request, frame = prepare(scene, output, **options)
+    if path.suffix.lower() == ".png":
+        return _write_still(scene, path, request, frame, sidecar)
     result = scene.race(request.steps)
-    figure = RaceFigure(result, request.style, title=scene.title)
+    figure = _figure(scene, result, request)
     try:
         comment = provenance_comment(scene)
-        if output.suffix.lower() == ".gif":
+        if path.suffix.lower() == ".gif":
             writer = GifWriter(request.fps, loop=request.loop, comment=comment,
                                palette_sample=_palette_sample(figure, request))
         else:
             writer = Mp4Writer(request.fps, comment=comment)
-        _save(figure, writer, output, request, progress)
+        _save(figure, writer, path, request, progress)
     finally:
         figure.close()
     if sidecar:
-        _write_sidecar(output, scene, request, result)
-    return output
+        _write_sidecar(path, scene, request, result)
+    return path
 
 
 def _palette_sample(figure: RaceFigure, request: RenderOptions) -> np.ndarray:
@@ -194,34 +237,36 @@ def _save(figure: RaceFigure, writer, output: Path, request: RenderOptions, prog
 
 
 def still(scene: Scene, output=None, *, frame: int | None = None, sidecar: bool = False,
-          size=None, dpi=None, loss_panel=None, steps=None, quality=None) -> Path:
-    """Write one frame of ``scene`` (default: the last step) as a PNG."""
-    output = check_output(output if output is not None else default_output(scene, ".png"),
-                          allowed=(".png",))
-    request = resolve_options(scene, size=size, dpi=dpi, loss_panel=loss_panel, steps=steps,
-                              quality=quality, hold=0)
-    frame = request.steps if frame is None else _number(frame, "frame", 0, request.steps, True)
+          **options) -> Path:
+    """Write one frame of ``scene`` (default: the last step) as a PNG.
+
+    ``options``: size, dpi, quality, steps and loss_panel, as for :func:`render`.
+    """
+    path, request, frame = prepare(scene, output, still=True, frame=frame, **options)
+    return _write_still(scene, path, request, frame, sidecar)
+
+
+def _write_still(scene, path: Path, request: RenderOptions, frame: int, sidecar: bool):
+    from PIL import Image
+
     result = scene.race(request.steps)
-    figure = RaceFigure(result, request.style, title=scene.title, fast=False)
+    figure = _figure(scene, result, request, fast=False)
     try:
         pixels = figure.draw_frame(frame)
-        from PIL import Image
-
-        with replacing(output) as tmp:
+        with replacing(path) as tmp:
             Image.fromarray(pixels[..., :3]).save(tmp, format="PNG",
                                                   pnginfo=png_metadata(scene))
     finally:
         figure.close()
     if sidecar:
-        _write_sidecar(output, scene, request, result, frame=frame)
-    return output
+        _write_sidecar(path, scene, request, result, frame=frame)
+    return path
 
 
 def frames(scene: Scene, *, fast: bool = True, **options):
     """Yield every frame of the animation as an (height, width, 3) uint8 array."""
     request = resolve_options(scene, **options)
-    figure = RaceFigure(scene.race(request.steps), request.style, title=scene.title,
-                        fast=fast)
+    figure = _figure(scene, scene.race(request.steps), request, fast=fast)
     try:
         for index in range(request.total_frames):
             yield figure.draw_frame(index)[..., :3].copy()
@@ -235,8 +280,8 @@ def _write_sidecar(output: Path, scene: Scene, request: RenderOptions, result, *
     record["options"] = {**asdict(request), **extra}
     sidecar = output.with_name(output.name + ".json")
     with replacing(sidecar) as tmp:
-        tmp.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n",
-                       encoding="utf-8")
+        tmp.write_text(json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False)
+                       + "\n", encoding="utf-8")
 
 
 def to_html(scene: Scene, **options) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .optimizers import Optimizer
-from .race import RaceResult, _as_point, simulate
+from .race import RaceResult, _as_point, _divergence_limits, simulate
 from .surface import Surface
 
 #: More steps than this is almost certainly a typo (and an hours-long render).
@@ -50,6 +50,14 @@ class Scene:
             raise ValueError("start is missing (the surface recommends none): "
                              "pass start=(x, y)")
         start = _as_point(surface.start if start is None else start, "start")
+        low, high = _divergence_limits(surface)
+        if np.any(np.array(start) < low) or np.any(np.array(start) > high):
+            # Every optimizer would be marked diverged before its first step: an empty
+            # race, and nothing finite to frame the picture around.
+            where = (f"far outside the bounds {surface.bounds}" if surface.bounds is not None
+                     else f"beyond ±{high[0]:g}")
+            raise ValueError(f"start {start} is {where}: every optimizer would count as "
+                             "diverged before its first step")
         if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
             raise ValueError(f"Invalid steps: {steps!r} (must be an integer >= 1)")
         if steps > MAX_STEPS:

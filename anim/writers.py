@@ -34,6 +34,20 @@ class _CanvasWriter(AbstractMovieWriter):
         super().setup(fig, outfile, dpi)
         self._open()
 
+    @contextlib.contextmanager
+    def saving(self, fig, outfile, dpi, *args, **kwargs):
+        """Like matplotlib's, but a failed or interrupted save is abandoned, not finished."""
+        self.setup(fig, outfile, dpi, *args, **kwargs)
+        try:
+            yield self
+        except BaseException:
+            self._abort()
+            raise
+        self.finish()
+
+    def _abort(self):
+        raise NotImplementedError
+
     def grab_frame(self, **savefig_kwargs):
         canvas = self.fig.canvas
         if canvas.get_width_height() != self.frame_size:
@@ -77,12 +91,19 @@ class GifWriter(_CanvasWriter):
         finally:
             self._file.close()
 
+    def _abort(self):
+        self._file.close()
+
+
+class _Abandon(BaseException):
+    """Thrown into imageio-ffmpeg's frame writer: it kills ffmpeg instead of finishing."""
+
 
 class Mp4Writer(_CanvasWriter):
-    """H.264 in yuv420p with faststart, through imageio's ffmpeg plugin."""
+    """H.264 in yuv420p with faststart, through imageio-ffmpeg's frame writer."""
 
     def _open(self):
-        import imageio.v2 as imageio
+        import imageio_ffmpeg
 
         width, height = self.frame_size
         if width % 2 or height % 2:
@@ -93,17 +114,24 @@ class Mp4Writer(_CanvasWriter):
             params += ["-metadata", f"comment={self.comment}"]
         # bitexact keeps encoder version strings out, so equal frames give equal files.
         params += ["-fflags", "+bitexact", "-flags:v", "+bitexact"]
-        self._writer = imageio.get_writer(
-            self.outfile, format="FFMPEG", mode="I", fps=self.fps, codec="libx264",
-            pixelformat="yuv420p", macro_block_size=1, ffmpeg_log_level="error",
-            output_params=params)
+        # RGBA straight from the canvas: ffmpeg converts it, no copy in Python.
+        self._encoder = imageio_ffmpeg.write_frames(
+            str(self.outfile), (width, height), fps=self.fps, codec="libx264",
+            pix_fmt_in="rgba", pix_fmt_out="yuv420p", quality=None, macro_block_size=1,
+            ffmpeg_log_level="error", output_params=params)
+        self._encoder.send(None)
 
     def _write(self, rgba):
-        # RGBA straight from the canvas: ffmpeg converts it, no copy in Python.
-        self._writer.append_data(rgba)
+        self._encoder.send(rgba)
 
     def finish(self):
-        self._writer.close()
+        self._encoder.close()
+
+    def _abort(self):
+        try:
+            self._encoder.throw(_Abandon())
+        except _Abandon:
+            pass
 
 
 @contextlib.contextmanager

@@ -311,9 +311,9 @@ def main(argv=None) -> int:
           f"{default_frames} GIF frames, plays {default_ms / 1000:.2f} s")
     base_frames, base_ms = gif_info(out["baseline.gif"])
     anim_frames, anim_ms = gif_info(out["anim.gif"])
-    print(f"  GIF frames: baseline {base_frames} playing {base_ms / 1000:.2f} s; anim "
-          f"{anim_frames} (identical frames merged) playing {anim_ms / 1000:.2f} s; "
-          f"{STEPS + 1} frames at {FPS} fps last {(STEPS + 1) / FPS:.2f} s")
+    print(f"  GIF frames: baseline {base_frames} playing {base_ms / 1000:.2f} s, anim "
+          f"{anim_frames} playing {anim_ms / 1000:.2f} s ({STEPS + 1} frames at {FPS} fps "
+          f"last {(STEPS + 1) / FPS:.2f} s)")
     print(f"  MP4 frames: baseline {mp4_frames(out['baseline.mp4'])}, "
           f"anim {mp4_frames(out['anim.mp4'])}")
     print(f"  fidelity: {fidelity['rendered_frames']} rendered frames, "

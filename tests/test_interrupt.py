@@ -1,0 +1,166 @@
+"""Nothing lost: a failed or interrupted render leaves the previous file as it was."""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from conftest import assert_one_error_line, scene_source
+
+import anim.writers
+
+OLD = b"the previous render, which must survive\n"
+LONG_SCENE = scene_source(optimizers="GD(lr=0.001), Adam(lr=0.001)", steps=3000)
+
+
+def _children(pid):
+    """Pids of the live child processes of ``pid`` (Linux /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry))
+    return found
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc to find ffmpeg")
+@pytest.mark.parametrize("suffix, signum, whole_group", [
+    (".gif", signal.SIGINT, False),
+    (".mp4", signal.SIGINT, False),
+    # Ctrl-C in a terminal signals the whole process group: ffmpeg gets it too.
+    (".mp4", signal.SIGINT, True),
+    (".gif", signal.SIGTERM, False),
+], ids=["gif-sigint", "mp4-sigint", "mp4-ctrl-c-group", "gif-sigterm"])
+def test_real_signal_mid_render_keeps_the_old_file(tmp_path, suffix, signum, whole_group):
+    scene = tmp_path / "long.py"
+    scene.write_text(LONG_SCENE)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    output = folder / f"race{suffix}"
+    output.write_bytes(OLD)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "anim", "render", scene, "-o", output, "--size", "400x300"],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, start_new_session=True)
+    stderr = []
+    # tqdm ends its updates with \r, not \n: read chunks, not lines.
+    chunks = iter(lambda: os.read(process.stderr.fileno(), 4096), b"")
+    reader = threading.Thread(target=lambda: stderr.extend(chunks))
+    reader.start()
+    try:
+        deadline = time.monotonic() + 60
+        # Mid-render: the temporary file exists and the bar counts frames written to it.
+        while not (any(".partial" in p.name for p in folder.iterdir())
+                   and re.search(rb"\| *[1-9]\d*/\d+ ", b"".join(stderr))):
+            assert process.poll() is None, b"".join(stderr).decode()
+            assert time.monotonic() < deadline, "the render never got going"
+            time.sleep(0.05)
+        encoders = _children(process.pid)
+        if suffix == ".mp4":
+            assert encoders, "ffmpeg should be running as a child of the render"
+        if whole_group:
+            os.killpg(process.pid, signum)
+        else:
+            process.send_signal(signum)
+        code = process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        reader.join(timeout=10)
+    err = b"".join(stderr).decode()
+    assert code == (130 if signum == signal.SIGINT else 128 + signal.SIGTERM), err
+    assert "Traceback" not in err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("anim: error: ") and "was not changed" in last, err
+    assert output.read_bytes() == OLD
+    assert [p.name for p in folder.iterdir()] == [output.name]
+    time.sleep(0.2)
+    assert not [pid for pid in encoders if _alive(pid)], "ffmpeg outlived the render"
+
+
+@pytest.fixture
+def scene_file(write_scene):
+    return write_scene(scene_source(steps=40))
+
+
+@pytest.mark.parametrize("writer, suffix", [(anim.writers.GifWriter, ".gif"),
+                                            (anim.writers.Mp4Writer, ".mp4")])
+@pytest.mark.parametrize("failure, code, message", [
+    (OSError(28, "No space left on device"), 1, "writing failed: [Errno 28] No space left"),
+    (ZeroDivisionError("a bug"), 1, "unexpected ZeroDivisionError: a bug"),
+    (KeyboardInterrupt(), 130, "interrupted;"),
+], ids=["disk-full", "bug", "ctrl-c"])
+def test_failure_mid_render_keeps_the_old_file(cli, scene_file, tmp_path, monkeypatch, writer,
+                                              suffix, failure, code, message):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    output = folder / f"race{suffix}"
+    output.write_bytes(OLD)
+    write = writer._write
+    seen = []
+
+    def failing_write(self, rgba):
+        seen.append(os.listdir(folder))
+        if len(seen) == 5:
+            raise failure
+        write(self, rgba)
+
+    monkeypatch.setattr(writer, "_write", failing_write)
+    status, _, err = cli("render", scene_file, "-o", output, "--size", "160x120", "--quiet")
+    assert status == code
+    assert_one_error_line(err, str(output), message)
+    assert len(seen) == 5 and any(".partial" in name for name in seen[-1])
+    assert output.read_bytes() == OLD
+    assert os.listdir(folder) == [output.name]
+
+
+def test_failure_writing_a_png_keeps_the_old_file(cli, scene_file, tmp_path, monkeypatch):
+    from PIL import Image
+
+    output = tmp_path / "still.png"
+    output.write_bytes(OLD)
+
+    def failing_save(self, fp, *args, **kwargs):
+        with open(fp, "wb") as file:
+            file.write(b"half a PNG")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Image.Image, "save", failing_save)
+    status, _, err = cli("still", scene_file, "-o", output, "--size", "160x120")
+    assert status == 1
+    assert "Traceback" not in err and err.startswith("anim: error: ")
+    assert output.read_bytes() == OLD
+    assert sorted(os.listdir(tmp_path)) == ["scenes", "still.png"]
+
+
+def test_interrupt_after_the_file_is_in_place_says_so(cli, scene_file, tmp_path, monkeypatch):
+    import anim.renderer
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(anim.renderer, "_write_sidecar", interrupted)
+    output = tmp_path / "race.gif"
+    output.write_bytes(OLD)
+    status, _, err = cli("render", scene_file, "-o", output, "--size", "160x120", "--quiet",
+                         "--sidecar")
+    assert status == 130
+    assert_one_error_line(err, f"interrupted; {output} had already been written")
+    assert output.read_bytes() != OLD
