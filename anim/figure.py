@@ -285,6 +285,7 @@ class RaceFigure:
                 self._loss_lines.append(line)
         self._dynamic += [*self._trails, *self._heads, *self._loss_lines, self.step_text]
         self._loss_values = self._loss_curves() if self.loss_ax is not None else None
+        self._step_numbers = np.arange(self.result.steps + 1)
 
     def _build_legend_and_board(self, strip):
         fig, em = self.figure, self._em
@@ -404,9 +405,11 @@ class RaceFigure:
                 # It flew off: mark where it left, on the edge of the picture.
                 tip = np.clip(tip, self._view_low, self._view_high)
             head.set_data(tip[:, 0], tip[:, 1])
-            head.set_marker("X" if has_diverged else MARKERS[i % len(MARKERS)])
+            marker = "X" if has_diverged else MARKERS[i % len(MARKERS)]
+            if head.get_marker() != marker:
+                head.set_marker(marker)
             if self._loss_lines:
-                self._loss_lines[i].set_data(np.arange(last + 1),
+                self._loss_lines[i].set_data(self._step_numbers[:last + 1],
                                              self._loss_values[i, :last + 1])
         self._show_board(self._board_rows_at(step))
         self.step_text.set_text(self._step_format.format(step))
