@@ -159,7 +159,12 @@ class RaceFigure:
         self.ax = self.figure.add_axes((0.085, bottom, right - 0.085, top - bottom))
         self._draw_surface(self.ax)
         if self.style.loss_panel:
-            self.loss_ax = self.figure.add_axes((0.71, bottom, 0.265, top - bottom))
+            # As tall as the contour plot really is once its aspect is applied, so a wide
+            # surface does not sit beside a loss panel twice its height.
+            self.ax.apply_aspect()
+            box = self.ax.get_position()
+            left = box.x1 + 0.11
+            self.loss_ax = self.figure.add_axes((left, box.y0, 0.975 - left, box.height))
             self._draw_loss_axes(self.loss_ax)
         else:
             self.loss_ax = None
