@@ -12,7 +12,7 @@ from .errors import AnimError, RenderError, RequestError, SceneError
 from .loader import load_scene, load_scenes
 from .race import RaceResult, simulate
 from .scene import Scene
-from .surface import Surface
+from .surface import GradientWarning, Surface
 
 
 def render(scene, output=None, **options):
@@ -31,6 +31,7 @@ def still(scene, output=None, **options):
 
 __all__ = [
     "AnimError",
+    "GradientWarning",
     "RaceResult",
     "RenderError",
     "RequestError",

@@ -14,7 +14,7 @@ import warnings
 from pathlib import Path
 
 from . import __version__
-from .errors import AnimError, SceneError, UsageError, one_line
+from .errors import AnimError, RequestError, SceneError, UsageError, one_line
 
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 128 + signal.SIGTERM
@@ -40,8 +40,9 @@ def _add_picture_arguments(parser):
     parser.add_argument("--size", metavar="WxH", help="frame size in pixels (default 800x600)")
     parser.add_argument("--dpi", type=float, help="resolution: scales text and lines "
                         "(default: 100 at 800x600, proportional to --size)")
-    parser.add_argument("--loss-panel", action="store_true", default=None,
-                        help="add a loss-vs-step panel beside the contour plot")
+    parser.add_argument("--loss-panel", action=argparse.BooleanOptionalAction, default=None,
+                        help="a loss-vs-step panel beside the contour plot (default: the "
+                             "scene's loss_panel)")
     parser.add_argument("--steps", type=int, help="override the scene's number of steps")
 
 
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     race.add_argument("file", help="scene file (a Python file defining a Scene)")
     race.add_argument("--scene", metavar="NAME", help="only this scene")
     race.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    race.add_argument("--steps", type=int, help="override the scenes' number of steps")
 
     render = add("render", help="write the race as a GIF or MP4")
     _add_scene_arguments(render)
@@ -100,8 +102,8 @@ def _format_loss(value) -> str:
     return "—" if value is None else f"{value:.3g}"
 
 
-def _race_table(name, scene, summary) -> str:
-    head = f"{name}: {scene.steps} steps from {tuple(summary['start'])}"
+def _race_table(name, summary) -> str:
+    head = f"{name}: {summary['steps']} steps from {tuple(summary['start'])}"
     if len(summary["goals"]) > 1:
         head += f", goal: any of {len(summary['goals'])} minima " \
                 f"(radius {summary['goal_radius']:.3g})"
@@ -129,16 +131,21 @@ def _race_table(name, scene, summary) -> str:
 def cmd_race(args) -> int:
     from .loader import load_scenes, pick_scene
 
+    from .scene import MAX_STEPS
+
+    if args.steps is not None and not 1 <= args.steps <= MAX_STEPS:
+        raise RequestError(f"Invalid steps: {args.steps} (must be an integer from 1 to "
+                           f"{MAX_STEPS})")
     scenes = load_scenes(args.file)
     if args.scene is not None:
         scenes = {args.scene: pick_scene(args.file, scenes, args.scene)}
     reports = []
     for name, scene in scenes.items():
-        summary = scene.race().summary()
+        summary = scene.race(args.steps).summary()
         if args.json:
             reports.append({"scene": name, **summary})
         else:
-            reports.append(_race_table(name, scene, summary))
+            reports.append(_race_table(name, summary))
     if args.json:
         print(json.dumps(reports[0] if len(reports) == 1 else reports, ensure_ascii=False))
     else:

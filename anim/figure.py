@@ -202,7 +202,9 @@ class RaceFigure:
         (x0, x1), (y0, y1) = _plot_bounds(result)
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
-        self._view_low, self._view_high = np.array([x0, y0]), np.array([x1, y1])
+        # A diverged head is drawn this far inside the edge, so its whole ✗ shows.
+        inset = 0.025 * np.array([x1 - x0, y1 - y0])
+        self._view_low, self._view_high = np.array([x0, y0]) + inset, np.array([x1, y1]) - inset
         ratio = (y1 - y0) / (x1 - x0)
         if 1 / 3 <= ratio <= 3:
             ax.set_aspect("equal", adjustable="box")
@@ -248,24 +250,26 @@ class RaceFigure:
             ax.set_yscale("log")
             ax.set_ylim(max(float(finite.min()), high * 1e-16) / 2, high * 2)
         ax.set_xlabel("step", fontsize=9, labelpad=2)
-        ax.set_ylabel("f − f(goal)" if result.goal is not None else "f", fontsize=9,
-                      labelpad=2)
+        ax.set_ylabel("f − f(goal)" if result.goal is not None else "f − lowest f reached",
+                      fontsize=9, labelpad=2)
         ax.tick_params(labelsize=8, length=3)
         ax.grid(True, which="major", color="#dddddd", linewidth=0.5)
         for spine in ax.spines.values():
             spine.set_linewidth(0.6)
 
-    def _loss_curves(self) -> np.ndarray:
-        """Loss above the goal's value (positive, for a log axis), per optimizer and step."""
-        losses = self.result.losses
+    def _loss_reference(self) -> float:
+        """What the loss panel measures from: f at the goal, else the lowest f shown."""
         if self.result.goal is not None:
-            goal_value = float(self.result.surface.f(*self.result.goal))
-            losses = losses - goal_value
-        if np.nanmin(losses, initial=np.inf) <= 0:
-            # Exactly on the goal: draw it at the floor of the axis instead of dropping it.
-            losses = np.where(losses <= 0, np.nan if self.result.goal is None else 1e-300,
-                              losses)
-        return losses
+            return float(self.result.surface.f(*self.result.goal))
+        shown = [self.result.losses[i, :self._last_shown_step(i) + 1]
+                 for i in range(len(self.result.optimizers))]
+        return float(np.nanmin(np.concatenate(shown)))
+
+    def _loss_curves(self) -> np.ndarray:
+        """Loss above the reference (positive, for a log axis), per optimizer and step."""
+        losses = self.result.losses - self._loss_reference()
+        # Exactly on the reference: drawn at the floor of the axis instead of dropped.
+        return np.where(losses <= 0, 1e-300, losses)
 
     def _build_trails(self):
         self._trails, self._heads, self._loss_lines = [], [], []

@@ -106,6 +106,8 @@ def load_scenes(path) -> dict[str, Scene]:
                                   "module level)")
     for name, scene in scenes.items():
         scene.name = name
+        # Two scenes of one file must not overwrite each other's default output.
+        scene.output_stem = path.stem if len(scenes) == 1 else f"{path.stem}-{name}"
         scene.source_path = str(path)
         scene.source_sha256 = hashlib.sha256(source).hexdigest()
     return scenes
@@ -120,8 +122,8 @@ def pick_scene(path, scenes: dict[str, Scene], name: str | None) -> Scene:
                                       f"{', '.join(scenes)}")
         return scenes[name]
     if len(scenes) > 1:
-        raise SceneError(display, f"defines {len(scenes)} scenes; pick one with --scene NAME: "
-                                  f"{', '.join(scenes)}")
+        raise SceneError(display, f"defines {len(scenes)} scenes; pick one with --scene NAME "
+                                  f"(name= in Python): {', '.join(scenes)}")
     return next(iter(scenes.values()))
 
 

@@ -107,7 +107,7 @@ def output_path(scene: Scene, output=None, *, still: bool = False) -> Path:
     """``output`` as a Path, or the default ``output/<scene file stem>.gif`` (``.png``)."""
     if output is not None:
         return Path(output)
-    stem = Path(getattr(scene, "source_path", "") or "").stem or scene.name or "scene"
+    stem = getattr(scene, "output_stem", None) or scene.name or "scene"
     return Path("output") / f"{stem}{'.png' if still else '.gif'}"
 
 
@@ -117,8 +117,6 @@ def _check_folder(path: Path, default: bool):
         folder.mkdir(parents=True, exist_ok=True)
     if not folder.is_dir():
         raise RequestError(f"the folder {str(folder)!r} does not exist")
-    if path.is_dir():
-        raise RequestError("is a folder, not a file name")
     # Really create a file: os.access says yes to root on read-only mounts.
     try:
         with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{path.stem}.", suffix=".probe"):
@@ -140,18 +138,20 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None,
     suffix = path.suffix.lower()
     allowed = (".png",) if still else FORMATS
     try:
+        if path.is_dir():
+            raise RequestError("is a folder; give a file name such as race.gif")
         if suffix not in allowed:
             raise RequestError(f"unknown output format {path.suffix or '(no suffix)'!r} "
                                f"(use {', '.join(allowed)})")
         request = resolve_options(scene, **options)
+        if options.get("loop") is not None and suffix != ".gif":
+            raise RequestError("--loop applies to GIF output only (video players loop "
+                               "with their own setting)")
         if suffix == ".png":
-            # One frame: fps, hold and loop have no effect (but a typo is still reported).
+            # One frame: fps and hold have no effect (but a typo is still reported).
             request = replace(request, hold=0.0)
             frame = request.steps if frame is None else _number(frame, "frame", 0,
                                                                 request.steps, True)
-        elif options.get("loop") is not None and suffix != ".gif":
-            raise RequestError("--loop applies to GIF output only (video players loop "
-                               "with their own setting)")
         if suffix == ".mp4" and (request.width % 2 or request.height % 2):
             raise RequestError(f"MP4 needs an even width and height, got "
                                f"{request.width}x{request.height}")
@@ -277,7 +277,13 @@ def frames(scene: Scene, *, fast: bool = True, **options):
 def _write_sidecar(output: Path, scene: Scene, request: RenderOptions, result, **extra):
     record = describe(scene, result)
     record["output"] = output.name
-    record["options"] = {**asdict(request), **extra}
+    options = asdict(request)
+    if output.suffix.lower() != ".gif":
+        options.pop("loop")
+    if output.suffix.lower() == ".png":
+        for moving in ("fps", "hold"):
+            options.pop(moving)
+    record["options"] = {**options, **extra}
     sidecar = output.with_name(output.name + ".json")
     with replacing(sidecar) as tmp:
         tmp.write_text(json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False)

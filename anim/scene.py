@@ -50,14 +50,19 @@ class Scene:
             raise ValueError("start is missing (the surface recommends none): "
                              "pass start=(x, y)")
         start = _as_point(surface.start if start is None else start, "start")
-        low, high = _divergence_limits(surface)
-        if np.any(np.array(start) < low) or np.any(np.array(start) > high):
-            # Every optimizer would be marked diverged before its first step: an empty
-            # race, and nothing finite to frame the picture around.
-            where = (f"far outside the bounds {surface.bounds}" if surface.bounds is not None
-                     else f"beyond ±{high[0]:g}")
-            raise ValueError(f"start {start} is {where}: every optimizer would count as "
-                             "diverged before its first step")
+        if surface.bounds is not None:
+            (x0, x1), (y0, y1) = surface.bounds
+            if not (x0 <= start[0] <= x1 and y0 <= start[1] <= y1):
+                # The picture shows the bounds: a start outside them would not be seen.
+                raise ValueError(
+                    f"start {start} is outside the surface's bounds x in [{x0:g}, {x1:g}], "
+                    f"y in [{y0:g}, {y1:g}]: start inside them, or widen them with "
+                    "surface.replace(bounds=...)")
+        else:
+            low, high = _divergence_limits(surface)
+            if np.any(np.array(start) < low) or np.any(np.array(start) > high):
+                raise ValueError(f"start {start} is beyond ±{high[0]:g}: every optimizer "
+                                 "would count as diverged before its first step")
         if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
             raise ValueError(f"Invalid steps: {steps!r} (must be an integer >= 1)")
         if steps > MAX_STEPS:

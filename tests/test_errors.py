@@ -152,7 +152,7 @@ LOAD_ERRORS = {
     "nan start": (dict(start="(float('nan'), 0)"), "start must be a finite point"),
     "inf start": (dict(start="(1, float('inf'))"), "start must be a finite point"),
     "3-d start": (dict(start="(1, 2, 3)"), "start must be a finite point"),
-    "start off in space": (dict(start="(1e6, 0)"), "far outside the bounds"),
+    "start off in space": (dict(start="(1e6, 0)"), "is outside the surface's bounds"),
     "nan at the start": (dict(surface="Surface(lambda x, y: np.log(x) + y**2, "
                                       "bounds=((-3, 3), (-3, 3)))", start="(-1, 1)"),
                          "not finite at the start (-1.0, 1.0)"),
@@ -161,7 +161,7 @@ LOAD_ERRORS = {
                             "fails at the start (2.5, 2.0): ZeroDivisionError"),
     "gradient of the wrong shape": (dict(surface="Surface(lambda x, y: x**2 + y**2, "
                                                  "grad=lambda x, y: (x, y, x))"),
-                                    "gradient of unnamed surface returned shape (3, 1)"),
+                                    "gradient of unnamed surface returned 3 values"),
 }
 
 

@@ -33,6 +33,8 @@ def test_the_readme_scene_example_runs(tmp_path):
     scene = anim.load_scene(path)
     assert [o.name for o in scene.optimizers] == ["GD", "Momentum", "Adam"]
     assert scene.loss_panel and scene.steps == 300
+    # The first scene a newcomer writes should have someone on the finish board.
+    assert scene.race().finish_order()
 
 
 def test_the_readme_surface_example_runs():

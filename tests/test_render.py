@@ -239,3 +239,52 @@ def test_heads_are_drawn_above_every_trail():
     figure = RaceFigure(quick_scene().race(), FrameStyle(400, 300, 50.0))
     assert min(h.get_zorder() for h in figure._heads) > max(
         t.get_zorder() for t in figure._trails)
+
+
+def test_two_scenes_of_one_file_get_their_own_default_output(tmp_path, monkeypatch):
+    from anim.renderer import output_path
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pair.py").write_text(
+        "from anim import Scene, surfaces\nfrom anim.optimizers import GD\n"
+        "fast = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.9)], steps=3)\n"
+        "slow = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.1)], steps=3)\n")
+    scenes = anim.load_scenes("pair.py")
+    assert str(output_path(scenes["fast"])) == "output/pair-fast.gif"
+    assert str(output_path(scenes["slow"], still=True)) == "output/pair-slow.png"
+
+
+def test_loss_panel_without_a_goal_measures_from_the_lowest_value_reached():
+    surface = Surface(lambda x, y: x**2 - y**2 + 0 * x, bounds=((-2, 2), (-2, 2)))
+    scene = Scene(surface=surface, optimizers=[GD(lr=0.05), Adam(lr=0.05)],
+                  start=(-1, 0.01), steps=40)
+    figure = RaceFigure(scene.race(), FrameStyle(400, 300, 50.0, loss_panel=True))
+    figure.update(40)
+    for line in figure._loss_lines:
+        values = np.asarray(line.get_data()[1])
+        assert np.all(values > 0) and len(values) == 41
+    assert "lowest" in figure.loss_ax.get_ylabel()
+
+
+def test_cli_switches_the_scene_loss_panel_off_and_races_fewer_steps(tmp_path, capsys):
+    from anim.cli import main
+
+    (tmp_path / "s.py").write_text(
+        "from anim import Scene, surfaces\nfrom anim.optimizers import GD\n"
+        "scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.9)], steps=30,"
+        " loss_panel=True)\n")
+    assert main(["still", str(tmp_path / "s.py"), "-o", str(tmp_path / "a.png"),
+                 "--no-loss-panel", "--size", "320x240"]) == 0
+    assert main(["still", str(tmp_path / "s.py"), "-o", str(tmp_path / "b.png"),
+                 "--size", "320x240"]) == 0
+    without = np.asarray(Image.open(tmp_path / "a.png"))
+    with_panel = np.asarray(Image.open(tmp_path / "b.png"))
+    assert not np.array_equal(without, with_panel)
+    capsys.readouterr()
+    assert main(["race", str(tmp_path / "s.py"), "--json", "--steps", "7"]) == 0
+    assert '"steps": 7' in capsys.readouterr().out
+
+
+def test_output_that_is_a_folder_is_refused_before_rendering(tmp_path):
+    with pytest.raises(RequestError, match="is a folder"):
+        anim.render(quick_scene(), tmp_path, progress=False)

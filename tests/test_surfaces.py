@@ -438,27 +438,31 @@ def test_user_grad_tuple_array_and_broadcast():
         (
             lambda x, y: np.zeros(3),
             1.0,
-            "gradient of 'bowl' returned shape (3,), expected (gx, gy) each of shape ()",
+            "gradient of 'bowl' returned one array of shape (3,), expected a pair (gx, gy), "
+            "each of shape ()",
         ),
         (
             lambda x, y: 5.0,
             1.0,
-            "gradient of 'bowl' returned shape (), expected (gx, gy) each of shape ()",
+            "gradient of 'bowl' returned one array of shape (), expected a pair (gx, gy), "
+            "each of shape ()",
         ),
         (
             lambda x, y: (x, y, x),
             1.0,
-            "gradient of 'bowl' returned shape (3,), expected (gx, gy) each of shape ()",
+            "gradient of 'bowl' returned 3 values, expected a pair (gx, gy), each of shape ()",
         ),
         (
             lambda x, y: (np.zeros(3), np.zeros(3)),
             np.zeros(2),
-            "gradient of 'bowl' returned shape ((3,), (3,)), expected (gx, gy) each of shape (2,)",
+            "gradient of 'bowl' returned shapes ((3,), (3,)), expected a pair (gx, gy), "
+            "each of shape (2,)",
         ),
         (
             lambda x, y: np.zeros((2, 5)),
             np.zeros(2),
-            "gradient of 'bowl' returned shape (2, 5), expected (gx, gy) each of shape (2,)",
+            "gradient of 'bowl' returned one array of shape (2, 5), expected a pair (gx, gy), "
+            "each of shape (2,)",
         ),
     ],
 )
