@@ -1,4 +1,4 @@
-"""``python -m anim``: race, render, still and doctor. The only place exceptions become exit codes."""
+"""``python -m anim``: race, render, still, doctor. The only place errors become exit codes."""
 
 from __future__ import annotations
 

@@ -369,9 +369,8 @@ class RaceFigure:
         """(text, colour) for every board row: arrivals by step, then divergences."""
         result = self.result
         finished = []
-        for i, optimizer in enumerate(result.optimizers):
+        for i, name in enumerate(self._board_names):
             arrived, diverged = result.arrival_step[i], result.diverged_step[i]
-            name = self._board_names[i]
             if arrived is not None and arrived <= step:
                 where = ""
                 if len(result.goals) > 1:
