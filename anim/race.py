@@ -11,6 +11,7 @@ import numpy as np
 
 from .optimizers import Optimizer
 from .surface import Surface
+from .surface import _as_point as finite_point  # one definition of a valid point
 
 #: Default goal radius as a fraction of the diagonal of the surface bounds.
 GOAL_RADIUS_FRACTION_OF_BOUNDS = 0.02
@@ -93,13 +94,11 @@ def _divergence_limits(surface: Surface):
 
 
 def _as_point(value, what: str) -> tuple[float, float]:
-    try:
-        point = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{what} must be a point (x, y), got {value!r}") from None
-    if point.shape != (2,) or not np.all(np.isfinite(point)):
+    """``value`` as a finite (x, y), or a ValueError naming ``what``."""
+    point = finite_point(value)
+    if point is None:
         raise ValueError(f"{what} must be a finite point (x, y), got {value!r}")
-    return float(point[0]), float(point[1])
+    return point
 
 
 def simulate(surface: Surface, optimizers, start=None, steps: int = 150, goal=None,
