@@ -130,7 +130,6 @@ def _race_table(name, summary) -> str:
 
 def cmd_race(args) -> int:
     from .loader import load_scenes, pick_scene
-
     from .scene import MAX_STEPS
 
     if args.steps is not None and not 1 <= args.steps <= MAX_STEPS:

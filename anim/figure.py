@@ -34,7 +34,9 @@ GOAL_COLOR = "#ffd21f"
 LOWEST_BAND_SHARE = 0.10
 LEVELS = 18
 GRID_POINTS = 240
-BOARD_X = 0.60  # left edge of the finish board, as a fraction of the figure width
+#: The finish board's column, as fractions of the figure width: it starts at BOARD_X, or
+#: further left (but BOARD_GAP clear of the legend) when its longest row needs the room.
+BOARD_X, BOARD_RIGHT, BOARD_GAP = 0.60, 0.975, 0.04
 BOARD_FONTSIZE = 9
 #: Layout is designed at 800 x 600 px and 100 dpi, and scales with the figure.
 BASE_SIZE = (800, 600)
@@ -190,6 +192,7 @@ class RaceFigure:
         while (text.get_fontsize() > smallest
                and text.get_window_extent(renderer).width > limit):
             text.set_fontsize(text.get_fontsize() - 0.5)
+        return text
 
     def _default_title(self):
         surface = self.result.surface
@@ -274,7 +277,7 @@ class RaceFigure:
     def _build_trails(self):
         self._trails, self._heads, self._loss_lines = [], [], []
         for i, _ in enumerate(self.result.optimizers):
-            color, marker = COLORS[i % len(COLORS)], MARKERS[i % len(MARKERS)]
+            color = COLORS[i % len(COLORS)]
             # Above the spines (2.5), so a full redraw matches the fast path; every head
             # above every trail, so no trail hides a head.
             z = 3 + i * 0.01
@@ -282,8 +285,8 @@ class RaceFigure:
             trail = Line2D([], [], color=color, linewidth=1.6, alpha=0.9, zorder=z,
                            marker="o", markersize=2.4, markeredgewidth=0,
                            solid_capstyle="round", solid_joinstyle="round")
-            head = Line2D([], [], color=color, marker=marker, markersize=8, linestyle="",
-                          markeredgecolor="white", markeredgewidth=1.0, zorder=z + 1)
+            head = Line2D([], [], color=color, markersize=8, linestyle="", zorder=z + 1)
+            _style_head(head, i, "racing")
             self.ax.add_line(trail)
             self.ax.add_line(head)
             self._trails.append(trail)
@@ -300,8 +303,8 @@ class RaceFigure:
         fig, em = self.figure, self._em
         y = strip - 0.4 * em
         fig.text(0.085, y, "Optimizers", fontsize=9, weight="bold", va="top")
-        fig.text(BOARD_X, y, "Finish", fontsize=9, weight="bold", va="top")
-        self._board = []
+        header = fig.text(BOARD_X, y, "Finish", fontsize=9, weight="bold", va="top")
+        self._board, labels = [], []
         self._board_names = _short_names(self.result.optimizers)
         for i, optimizer in enumerate(self.result.optimizers):
             row_y = y - (i + 1) * ROW_LINES * em
@@ -311,9 +314,34 @@ class RaceFigure:
                                   markeredgewidth=0.8, transform=fig.transFigure))
             fig.add_artist(Line2D([0.075, 0.115], [row_y - 0.5 * em] * 2, color=color,
                                   linewidth=1.8, transform=fig.transFigure, zorder=1.9))
-            self._fit(fig.text(0.13, row_y, optimizer.label, fontsize=9, va="top"), 0.45)
+            labels.append(self._fit(fig.text(0.13, row_y, optimizer.label, fontsize=9,
+                                             va="top"), 0.45))
             self._board.append(fig.text(BOARD_X, row_y, "", fontsize=BOARD_FONTSIZE,
                                         va="top", color=color, weight="bold"))
+        self._place_board(header, labels)
+
+    def _place_board(self, header, labels):
+        """One font size for every finish-board row: the largest at which the longest
+        final row fits. A board too wide for its column first moves left, up to the
+        legend, and only then shrinks."""
+        renderer, width = self.canvas.get_renderer(), self.style.width
+        for text, (content, _) in zip(self._board, self._board_rows_at(self.result.steps)):
+            text.set_text(content)
+
+        def widest() -> float:
+            return max(text.get_window_extent(renderer).width for text in self._board) / width
+
+        legend_right = max(label.get_window_extent(renderer).x1 for label in labels) / width
+        left = min(BOARD_X, max(legend_right + BOARD_GAP, BOARD_RIGHT - widest()))
+        self._board_fontsize = float(BOARD_FONTSIZE)
+        while self._board_fontsize > 6 and widest() > BOARD_RIGHT - left:
+            self._board_fontsize -= 0.5
+            for text in self._board:
+                text.set_fontsize(self._board_fontsize)
+        for text in (header, *self._board):
+            text.set_x(left)
+        for text in self._board:
+            text.set_text("")
 
     # --- the fast path --------------------------------------------------------------
     def freeze(self):
@@ -353,8 +381,7 @@ class RaceFigure:
         for text, (content, color) in zip(self._board, rows):
             text.set_text(content)
             text.set_color(color)
-            text.set_fontsize(BOARD_FONTSIZE)
-            self._fit(text, 0.975 - BOARD_X)
+            text.set_fontsize(self._board_fontsize)
         if not self._frozen:
             return
         renderer = self.canvas.get_renderer()
@@ -413,9 +440,9 @@ class RaceFigure:
                 # It flew off: mark where it left, on the edge of the picture.
                 tip = np.clip(tip, self._view_low, self._view_high)
             head.set_data(tip[:, 0], tip[:, 1])
-            marker = "X" if has_diverged else MARKERS[i % len(MARKERS)]
-            if head.get_marker() != marker:
-                head.set_marker(marker)
+            arrived = result.arrival_step[i] is not None and result.arrival_step[i] <= step
+            _style_head(head, i, "diverged" if has_diverged else
+                        "arrived" if arrived else "racing")
             if self._loss_lines:
                 self._loss_lines[i].set_data(self._step_numbers[:last + 1],
                                              self._loss_values[i, :last + 1])
@@ -431,6 +458,19 @@ class RaceFigure:
 
     def close(self):
         self.figure.clear()
+
+
+def _style_head(head: Line2D, index: int, state: str):
+    """Racing heads are filled; an arrived head turns hollow, so two that finished at
+    nearly the same point both stay visible; a diverged one becomes a ✗."""
+    color = COLORS[index % len(COLORS)]
+    marker = "X" if state == "diverged" else MARKERS[index % len(MARKERS)]
+    hollow = state == "arrived"
+    if head.get_marker() != marker:
+        head.set_marker(marker)
+    head.set_markerfacecolor("none" if hollow else color)
+    head.set_markeredgecolor(color if hollow else "white")
+    head.set_markeredgewidth(1.6 if hollow else 1.0)
 
 
 def _short_names(optimizers) -> list[str]:

@@ -1,4 +1,5 @@
-"""`anim doctor`, and MP4 output that fails loudly instead of falling back when ffmpeg is missing."""
+"""`anim doctor`, and MP4 output that fails loudly instead of falling back when ffmpeg
+is missing."""
 
 import stat
 

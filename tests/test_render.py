@@ -170,6 +170,34 @@ def test_arrived_head_stops_at_its_arrival_point():
     np.testing.assert_array_equal([x[0], y[0]], result.paths[index, arrival])
 
 
+def test_an_arrived_head_turns_hollow_so_one_finishing_beside_it_stays_visible():
+    result = quick_scene(steps=60).race()
+    figure = RaceFigure(result, FrameStyle(400, 300, 50.0), fast=False)
+    index = result.finish_order()[0]
+    arrival = result.arrival_step[index]
+    figure.update(arrival - 1)
+    assert figure._heads[index].get_markerfacecolor() != "none"
+    figure.update(arrival)
+    assert figure._heads[index].get_markerfacecolor() == "none"
+    assert figure._heads[index].get_markeredgecolor() == figure._trails[index].get_color()
+
+
+def test_finish_board_rows_share_one_font_size_and_fit_the_picture():
+    scene = anim.load_scene("scenes/himmelblau.py")
+    result = scene.race()
+    figure = RaceFigure(result, FrameStyle(800, 600, 100.0), fast=False)
+    figure.update(result.steps)
+    renderer = figure.canvas.get_renderer()
+    rows = [text for text in figure._board if text.get_text()]
+    assert len(rows) == 4
+    assert {text.get_fontsize() for text in rows} == {9.0}
+    assert all(text.get_window_extent(renderer).x1 <= 800 for text in rows)
+    narrow = RaceFigure(result, FrameStyle(480, 360, 60.0), fast=False)
+    narrow.update(result.steps)
+    sizes = {text.get_fontsize() for text in narrow._board}
+    assert len(sizes) == 1
+
+
 def test_quality_presets_and_defaults():
     scene = quick_scene()
     low = resolve_options(scene, quality="low")

@@ -1,4 +1,5 @@
-"""Reproducible and traceable: same scene and options, same file; each file says where it came from."""
+"""Reproducible and traceable: same scene and options, same file; each file says where
+it came from."""
 
 import hashlib
 import json
