@@ -133,8 +133,8 @@ def cmd_race(args) -> int:
     from .scene import MAX_STEPS
 
     if args.steps is not None and not 1 <= args.steps <= MAX_STEPS:
-        raise RequestError(f"Invalid steps: {args.steps} (must be an integer from 1 to "
-                           f"{MAX_STEPS})")
+        raise RequestError(f"{args.file}: Invalid steps: {args.steps} (must be an integer "
+                           f"from 1 to {MAX_STEPS})")
     scenes = load_scenes(args.file)
     if args.scene is not None:
         scenes = {args.scene: pick_scene(args.file, scenes, args.scene)}
@@ -243,10 +243,19 @@ def _terminate_cleanly():
         signal.signal(signal.SIGTERM, previous)
 
 
+#: Import names of what ``pip install anim`` brings: missing, it is the installation's fault.
+DEPENDENCIES = frozenset({"numpy", "matplotlib", "PIL", "imageio", "imageio_ffmpeg", "tqdm"})
+
+
 def _unexpected(exc: Exception, scene_file, output=None) -> int:
     """Report an exception anim did not anticipate; blame the scene when it was its code."""
     from .loader import scene_line
 
+    if isinstance(exc, ModuleNotFoundError) and exc.name in DEPENDENCIES:
+        _error(f"{exc.name} is not installed for {sys.executable}: install anim with its "
+               "dependencies (pip install -e . in its folder), or run the Python it is "
+               "installed in (e.g. .venv/bin/python -m anim ...)")
+        return 1
     detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     line = scene_line(scene_file, exc) if scene_file else None
     if line is not None:
@@ -288,6 +297,8 @@ def main(argv=None) -> int:
         output = getattr(args, "output_path", None)
         if output is None:
             kept = "no output file was changed"
+        elif args.output_before is None and _fingerprint(output) is None:
+            kept = f"{output} was not written"
         elif _fingerprint(output) == args.output_before:
             kept = f"{output} was not changed"
         else:  # the signal came after the finished file was moved into place

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap
+from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap, to_hex, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
@@ -28,7 +28,11 @@ MARKERS = ("o", "s", "^", "D", "v", "P", "p", "h")  # "X" is kept for "diverged"
 SURFACE_CMAP = LinearSegmentedColormap.from_list(
     "anim_surface", ["#fbfbf8", "#e4e9ee", "#c3cfdb", "#98abbf", "#6d86a0"])
 CONTOUR_LINE_COLOR = "#4a5a6a"
-GOAL_COLOR = "#ffd21f"
+GOAL_COLOR, GOAL_EDGE_COLOR, START_EDGE_COLOR = "#ffd21f", "#6b5200", "#222222"
+#: Drawing order: trails at 3 + 0.01 i, goal and start above them, heads above those,
+#: finished heads on top (the later finisher, drawn smaller, above the earlier).
+TRAIL_Z, LANDMARK_Z, HEAD_Z, FINISHED_Z = 3.0, 3.5, 4.0, 4.5
+HEAD_SIZE = 8.0
 #: Log-spaced contour levels when evenly spaced ones would leave more than this share of
 #: the picture inside the lowest band (Rosenbrock's valley, Beale's plateaus).
 LOWEST_BAND_SHARE = 0.10
@@ -233,12 +237,16 @@ class RaceFigure:
         ax.set_ylabel("y", fontsize=9, labelpad=2)
         for spine in ax.spines.values():
             spine.set_linewidth(0.6)
+        # Goal stars and the start ring sit above the trails (below the heads), so a
+        # trail that loops over them cannot bury them; they are redrawn every frame.
         for goal in result.goals:
-            ax.plot(*goal, marker="*", markersize=17, color=GOAL_COLOR,
-                    markeredgecolor="#6b5200", markeredgewidth=0.9, zorder=1, linestyle="")
             ax.add_patch(_goal_circle(goal, result.goal_radius))
-        ax.plot(*result.start, marker="o", markersize=7, markerfacecolor="white",
-                markeredgecolor="#222222", markeredgewidth=1.2, zorder=1, linestyle="")
+            self._dynamic += ax.plot(*goal, marker="*", markersize=17, color=GOAL_COLOR,
+                                     markeredgecolor=GOAL_EDGE_COLOR, markeredgewidth=0.9,
+                                     zorder=LANDMARK_Z, linestyle="")
+        self._dynamic += ax.plot(*result.start, marker="o", markersize=7,
+                                 markerfacecolor="white", markeredgecolor=START_EDGE_COLOR,
+                                 markeredgewidth=1.2, zorder=LANDMARK_Z, linestyle="")
 
     def _draw_loss_axes(self, ax):
         result = self.result
@@ -280,12 +288,12 @@ class RaceFigure:
             color = COLORS[i % len(COLORS)]
             # Above the spines (2.5), so a full redraw matches the fast path; every head
             # above every trail, so no trail hides a head.
-            z = 3 + i * 0.01
+            z = TRAIL_Z + i * 0.01
             # A dot per step: the spacing shows each optimizer's step size.
             trail = Line2D([], [], color=color, linewidth=1.6, alpha=0.9, zorder=z,
                            marker="o", markersize=2.4, markeredgewidth=0,
                            solid_capstyle="round", solid_joinstyle="round")
-            head = Line2D([], [], color=color, markersize=8, linestyle="", zorder=z + 1)
+            head = Line2D([], [], color=color, linestyle="")
             _style_head(head, i, "racing")
             self.ax.add_line(trail)
             self.ax.add_line(head)
@@ -298,6 +306,11 @@ class RaceFigure:
         self._dynamic += [*self._trails, *self._heads, *self._loss_lines, self.step_text]
         self._loss_values = self._loss_curves() if self.loss_ax is not None else None
         self._step_numbers = np.arange(self.result.steps + 1)
+        self._places = {index: place for place, index in enumerate(self.result.finish_order())}
+        self._exits = [None if step is None else
+                       _exit_point(self.result.paths[i, :step], self._view_low,
+                                   self._view_high)
+                       for i, step in enumerate(self.result.diverged_step)]
 
     def _build_legend_and_board(self, strip):
         fig, em = self.figure, self._em
@@ -306,6 +319,8 @@ class RaceFigure:
         header = fig.text(BOARD_X, y, "Finish", fontsize=9, weight="bold", va="top")
         self._board, labels = [], []
         self._board_names = _short_names(self.result.optimizers)
+        self._text_colors = [_readable_on_white(COLORS[i % len(COLORS)])
+                             for i in range(len(self.result.optimizers))]
         for i, optimizer in enumerate(self.result.optimizers):
             row_y = y - (i + 1) * ROW_LINES * em
             color, marker = COLORS[i % len(COLORS)], MARKERS[i % len(MARKERS)]
@@ -325,8 +340,10 @@ class RaceFigure:
         final row fits. A board too wide for its column first moves left, up to the
         legend, and only then shrinks."""
         renderer, width = self.canvas.get_renderer(), self.style.width
-        for text, (content, _) in zip(self._board, self._board_rows_at(self.result.steps)):
+        for text, (content, _, bold) in zip(self._board,
+                                            self._board_rows_at(self.result.steps)):
             text.set_text(content)
+            text.set_fontweight("bold" if bold else "normal")
 
         def widest() -> float:
             return max(text.get_window_extent(renderer).width for text in self._board) / width
@@ -378,9 +395,10 @@ class RaceFigure:
         if rows == self._board_rows:
             return
         self._board_rows = rows
-        for text, (content, color) in zip(self._board, rows):
+        for text, (content, color, bold) in zip(self._board, rows):
             text.set_text(content)
             text.set_color(color)
+            text.set_fontweight("bold" if bold else "normal")
             text.set_fontsize(self._board_fontsize)
         if not self._frozen:
             return
@@ -393,26 +411,42 @@ class RaceFigure:
         self._backdrop.region = self.canvas.copy_from_bbox(self.figure.bbox)
 
     def _board_rows_at(self, step: int) -> tuple:
-        """(text, colour) for every board row: arrivals by step, then divergences."""
+        """(text, colour, bold) for every board row: arrivals by step, then divergences;
+        after the last step, the others by the loss they ended at."""
         result = self.result
-        finished = []
+        finished, unfinished = [], []
         for i, name in enumerate(self._board_names):
             arrived, diverged = result.arrival_step[i], result.diverged_step[i]
             if arrived is not None and arrived <= step:
                 where = ""
                 if len(result.goals) > 1:
-                    x, y = (f"{v:.3g}".replace("-", "−") for v in result.arrived_at[i])
+                    x, y = (_number(v) for v in result.arrived_at[i])
                     where = f" at ({x}, {y})"
                 finished.append((arrived, i, f"{name} — step {arrived}{where}"))
             elif diverged is not None and diverged <= step:
                 finished.append((math.inf, i, f"✗ {name} diverged at step {diverged}"))
+            elif step == result.steps:
+                loss = result.final_loss(i)
+                outcome = ["not arrived"] if result.goals else []
+                outcome += [] if loss is None else [f"f = {_number(loss)}"]
+                unfinished.append((math.inf if loss is None else loss, i,
+                                   f"{name} — {', '.join(outcome)}"))
         finished.sort(key=lambda item: (item[0], item[1]))
+        unfinished.sort(key=lambda item: (item[0], item[1]))
         rows = []
         for place, (arrived, i, text) in enumerate(finished, start=1):
             rows.append((f"{place}. {text}" if math.isfinite(arrived) else text,
-                         COLORS[i % len(COLORS)]))
-        rows += [("", "black")] * (len(self._board) - len(rows))
+                         self._text_colors[i], True))
+        rows += [(text, self._text_colors[i], False) for _, i, text in unfinished]
+        rows += [("", "black", True)] * (len(self._board) - len(rows))
         return tuple(rows)
+
+    @property
+    def key_colors(self) -> list[tuple[int, int, int]]:
+        """The picture's solid colours (markers, board text), which a GIF keeps exactly."""
+        named = [GOAL_COLOR, GOAL_EDGE_COLOR, START_EDGE_COLOR, "white", "black",
+                 *COLORS[:len(self.result.optimizers)], *self._text_colors]
+        return [tuple(round(255 * c) for c in to_rgb(color)) for color in named]
 
     # --- frames ---------------------------------------------------------------------
     def _last_shown_step(self, index: int, step: int | None = None) -> int:
@@ -435,14 +469,12 @@ class RaceFigure:
             last = self._last_shown_step(i, step)
             points = result.paths[i, :last + 1]
             trail.set_data(points[:, 0], points[:, 1])
-            tip = points[-1:]
-            if has_diverged:
-                # It flew off: mark where it left, on the edge of the picture.
-                tip = np.clip(tip, self._view_low, self._view_high)
-            head.set_data(tip[:, 0], tip[:, 1])
+            # One that flew off is marked where its trail leaves the picture.
+            tip = self._exits[i] if has_diverged else points[-1]
+            head.set_data([tip[0]], [tip[1]])
             arrived = result.arrival_step[i] is not None and result.arrival_step[i] <= step
             _style_head(head, i, "diverged" if has_diverged else
-                        "arrived" if arrived else "racing")
+                        "arrived" if arrived else "racing", self._places.get(i, 0))
             if self._loss_lines:
                 self._loss_lines[i].set_data(self._step_numbers[:last + 1],
                                              self._loss_values[i, :last + 1])
@@ -460,9 +492,10 @@ class RaceFigure:
         self.figure.clear()
 
 
-def _style_head(head: Line2D, index: int, state: str):
-    """Racing heads are filled; an arrived head turns hollow, so two that finished at
-    nearly the same point both stay visible; a diverged one becomes a ✗."""
+def _style_head(head: Line2D, index: int, state: str, place: int = 0):
+    """Racing heads are filled; a diverged one becomes a ✗. An arrived head turns into
+    an outline, the smaller the later it arrived, so heads that finished at nearly the
+    same point nest instead of hiding each other."""
     color = COLORS[index % len(COLORS)]
     marker = "X" if state == "diverged" else MARKERS[index % len(MARKERS)]
     hollow = state == "arrived"
@@ -471,6 +504,41 @@ def _style_head(head: Line2D, index: int, state: str):
     head.set_markerfacecolor("none" if hollow else color)
     head.set_markeredgecolor(color if hollow else "white")
     head.set_markeredgewidth(1.6 if hollow else 1.0)
+    head.set_markersize(max(HEAD_SIZE + 3 - 1.5 * place, 5.0) if hollow else HEAD_SIZE)
+    head.set_zorder(FINISHED_Z + 0.01 * place if hollow else HEAD_Z + 0.01 * index)
+
+
+def _readable_on_white(color: str) -> str:
+    """``color``, darkened until text in it has a contrast of at least 4.5:1 on white
+    (WCAG AA), so the pale members of the palette stay readable as board text."""
+    rgb = np.array(to_rgb(color))
+    for scale in np.linspace(1, 0, 51):
+        shade = rgb * scale
+        linear = np.where(shade <= 0.04045, shade / 12.92, ((shade + 0.055) / 1.055) ** 2.4)
+        if 1.05 / (linear @ [0.2126, 0.7152, 0.0722] + 0.05) >= 4.5:
+            return to_hex(shade)
+    return "#000000"
+
+
+def _number(value: float) -> str:
+    """Three significant digits with a true minus sign."""
+    return f"{value:.3g}".replace("-", "−")
+
+
+def _exit_point(path: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Where ``path`` (its finite points) last leaves the box [low, high]: on the edge,
+    on the segment that crosses it; the last point itself if that is inside."""
+    inside = np.flatnonzero(np.all((path >= low) & (path <= high), axis=1))
+    if inside.size == 0:
+        return np.clip(path[0], low, high)
+    last_inside = inside[-1]
+    if last_inside == len(path) - 1:
+        return path[-1]
+    start, direction = path[last_inside], path[last_inside + 1] - path[last_inside]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        to_edge = np.where(direction > 0, (high - start) / direction,
+                           np.where(direction < 0, (low - start) / direction, np.inf))
+    return start + min(1.0, float(to_edge.min())) * direction
 
 
 def _short_names(optimizers) -> list[str]:
@@ -487,4 +555,4 @@ def _short_names(optimizers) -> list[str]:
 
 def _goal_circle(goal, radius):
     return Circle(goal, radius, fill=False, linestyle=(0, (2, 2)),
-                  linewidth=0.8, edgecolor="#6b5200", alpha=0.8, zorder=0.9)
+                  linewidth=0.8, edgecolor=GOAL_EDGE_COLOR, alpha=0.8, zorder=0.9)

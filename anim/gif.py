@@ -32,18 +32,23 @@ def frame_delay_cs(index: int, fps: float) -> int:
 EXACT_SLOTS = 128
 
 
-def build_palette(sample: np.ndarray) -> np.ndarray:
+def build_palette(sample: np.ndarray, keep=()) -> np.ndarray:
     """At most 255 colours (k, 3) for ``sample`` (..., 3): exact when it has that few.
 
-    Otherwise the most frequent colours are kept exactly and median cut approximates the
-    rest (antialiased edges), which on its own would merge a small gold star into the
-    orange of a nearby trail.
+    Otherwise the colours in ``keep`` (RGB triples, e.g. the picture's marker colours)
+    that occur in the sample and then the most frequent ones are kept exactly, and median
+    cut approximates the rest (antialiased edges), which on its own would merge a small
+    gold star into the orange of a nearby trail.
     """
     packed = _pack(np.ascontiguousarray(sample, dtype=np.uint8).reshape(1, -1, 3))[0]
     keys, counts = np.unique(packed, return_counts=True)
     if keys.size <= TRANSPARENT:
         return _unpack(keys)
-    exact = keys[np.argsort(-counts, kind="stable")[:EXACT_SLOTS]]
+    wanted = _pack(np.array(keep, dtype=np.uint8).reshape(1, -1, 3))[0]
+    pinned = keys[np.isin(keys, wanted)][:EXACT_SLOTS]
+    by_count = keys[np.argsort(-counts, kind="stable")]
+    frequent = by_count[~np.isin(by_count, pinned)][:EXACT_SLOTS - pinned.size]
+    exact = np.concatenate([pinned, frequent])
     rest = packed[~np.isin(packed, exact)]
     strip = Image.fromarray(np.ascontiguousarray(_unpack(rest))[None])
     quantized = strip.quantize(TRANSPARENT - EXACT_SLOTS, method=Image.Quantize.MEDIANCUT,
@@ -93,16 +98,17 @@ class GifStream:
     """Write an animated GIF frame by frame to an open binary file.
 
     ``palette_sample`` (H, W, 3 uint8) should contain every colour the animation will
-    show (e.g. its first and last frames stacked); all frames are mapped to it.
+    show (e.g. its first and last frames stacked); all frames are mapped to it, and the
+    colours in ``keep`` that it contains are kept exactly.
     ``loop`` is the number of plays, 0 for forever. Identical consecutive frames are
     merged into one frame with the summed delay.
     """
 
     def __init__(self, file, size: tuple[int, int], palette_sample: np.ndarray,
-                 loop: int = 0, comment: str | None = None):
+                 loop: int = 0, comment: str | None = None, keep=()):
         self._file = file
         self._size = size
-        self._palette = build_palette(palette_sample)
+        self._palette = build_palette(palette_sample, keep)
         self._nearest = NearestColor(self._palette)
         self._previous: np.ndarray | None = None
         self._pending: tuple[Image.Image, tuple[int, int], int] | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import math
 import sys
@@ -204,7 +205,8 @@ def render(scene: Scene, output=None, *, progress: bool = True, sidecar: bool = 
         comment = provenance_comment(scene)
         if path.suffix.lower() == ".gif":
             writer = GifWriter(request.fps, loop=request.loop, comment=comment,
-                               palette_sample=_palette_sample(figure, request))
+                               palette_sample=_palette_sample(figure, request),
+                               keep=figure.key_colors)
         else:
             writer = Mp4Writer(request.fps, comment=comment)
         _save(figure, writer, path, request, progress)
@@ -228,12 +230,19 @@ def _save(figure: RaceFigure, writer, output: Path, request: RenderOptions, prog
     animation = FuncAnimation(figure.figure, figure.update, frames=range(request.total_frames),
                               init_func=lambda: [], interval=1000 / request.fps, blit=False,
                               repeat=False, cache_frame_data=False)
-    with _progress(request.total_frames, progress, output.name) as bar, replacing(output) as tmp:
-        try:
-            animation.save(tmp, writer=writer, dpi=request.dpi,
-                           progress_callback=lambda done, total: bar.update(1))
-        except (OSError, ValueError, RuntimeError) as exc:
-            raise RenderError(f"{output}: writing failed: {exc}") from exc
+    with (_progress(request.total_frames, progress, output.name) as bar,
+          _writing(output, ValueError, RuntimeError), replacing(output) as tmp):
+        animation.save(tmp, writer=writer, dpi=request.dpi,
+                       progress_callback=lambda done, total: bar.update(1))
+
+
+@contextlib.contextmanager
+def _writing(output: Path, *also):
+    """Turn a failure to write ``output`` (a full disk, ffmpeg failing) into a RenderError."""
+    try:
+        yield
+    except (OSError, *also) as exc:
+        raise RenderError(f"{output}: writing failed: {exc}") from exc
 
 
 def still(scene: Scene, output=None, *, frame: int | None = None, sidecar: bool = False,
@@ -253,7 +262,7 @@ def _write_still(scene, path: Path, request: RenderOptions, frame: int, sidecar:
     figure = _figure(scene, result, request, fast=False)
     try:
         pixels = figure.draw_frame(frame)
-        with replacing(path) as tmp:
+        with _writing(path), replacing(path) as tmp:
             Image.fromarray(pixels[..., :3]).save(tmp, format="PNG",
                                                   pnginfo=png_metadata(scene))
     finally:
@@ -285,7 +294,7 @@ def _write_sidecar(output: Path, scene: Scene, request: RenderOptions, result, *
             options.pop(moving)
     record["options"] = {**options, **extra}
     sidecar = output.with_name(output.name + ".json")
-    with replacing(sidecar) as tmp:
+    with _writing(sidecar), replacing(sidecar) as tmp:
         tmp.write_text(json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False)
                        + "\n", encoding="utf-8")
 

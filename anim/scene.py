@@ -51,22 +51,16 @@ class Scene:
                              "pass start=(x, y)")
         start = _as_point(surface.start if start is None else start, "start")
         if surface.bounds is not None:
-            (x0, x1), (y0, y1) = surface.bounds
-            if not (x0 <= start[0] <= x1 and y0 <= start[1] <= y1):
-                # The picture shows the bounds: a start outside them would not be seen.
-                raise ValueError(
-                    f"start {start} is outside the surface's bounds x in [{x0:g}, {x1:g}], "
-                    f"y in [{y0:g}, {y1:g}]: start inside them, or widen them with "
-                    "surface.replace(bounds=...)")
+            _check_in_bounds(start, "start", surface.bounds)
         else:
             low, high = _divergence_limits(surface)
             if np.any(np.array(start) < low) or np.any(np.array(start) > high):
                 raise ValueError(f"start {start} is beyond ±{high[0]:g}: every optimizer "
                                  "would count as diverged before its first step")
-        if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-            raise ValueError(f"Invalid steps: {steps!r} (must be an integer >= 1)")
-        if steps > MAX_STEPS:
-            raise ValueError(f"Invalid steps: {steps} (at most {MAX_STEPS})")
+        if (isinstance(steps, bool) or not isinstance(steps, (int, np.integer))
+                or not 1 <= steps <= MAX_STEPS):
+            raise ValueError(f"Invalid steps: {steps!r} (must be an integer from 1 to "
+                             f"{MAX_STEPS})")
         self.surface = surface
         self.optimizers = optimizers
         self.start = start
@@ -81,6 +75,8 @@ class Scene:
             self.goal = goal
         else:
             self.goal = None if goal is None else _as_point(goal, "goal")
+            if self.goal is not None and surface.bounds is not None:
+                _check_in_bounds(self.goal, "goal", surface.bounds)
         if goal_radius is not None and not (
                 isinstance(goal_radius, (int, float, np.number)) and np.isfinite(goal_radius)
                 and goal_radius > 0):
@@ -98,6 +94,12 @@ class Scene:
             with np.errstate(all="ignore"):
                 values, grads = self.surface.value_and_grad_at(np.array([self.start]))
         except Exception as exc:  # the user's f: any exception is a scene error
+            if _works_on_numbers(self.surface.f, self.start):
+                raise ValueError(
+                    f"{label} works on single numbers but fails on numpy arrays "
+                    f"({type(exc).__name__}: {exc}): f gets arrays of points, so use "
+                    "numpy's functions (np.sin, np.where(...)) instead of math.sin or "
+                    "if/else") from exc
             raise ValueError(f"{label} fails at the start {self.start}: "
                              f"{type(exc).__name__}: {exc}") from exc
         if not np.all(np.isfinite(values)):
@@ -123,3 +125,20 @@ class Scene:
         from .renderer import to_html
 
         return to_html(self)
+
+
+def _works_on_numbers(f, point) -> bool:
+    try:
+        float(f(*point))
+    except Exception:  # the user's f: whatever it raises, the answer is no
+        return False
+    return True
+
+
+def _check_in_bounds(point, what: str, bounds):
+    """The picture shows the bounds: a start or goal outside them would not be seen."""
+    (x0, x1), (y0, y1) = bounds
+    if not (x0 <= point[0] <= x1 and y0 <= point[1] <= y1):
+        raise ValueError(f"{what} {point} is outside the surface's bounds x in [{x0:g}, "
+                         f"{x1:g}], y in [{y0:g}, {y1:g}]: put it inside them, or widen "
+                         "them with surface.replace(bounds=...)")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -64,13 +66,15 @@ class _CanvasWriter(AbstractMovieWriter):
 
 
 class GifWriter(_CanvasWriter):
-    """Streams frames into a GIF with one palette fitted to ``palette_sample``."""
+    """Streams frames into a GIF with one palette fitted to ``palette_sample``, keeping
+    the colours in ``keep`` exactly."""
 
     def __init__(self, fps: float, loop: int = 0, comment: str | None = None,
-                 palette_sample: np.ndarray | None = None):
+                 palette_sample: np.ndarray | None = None, keep=()):
         super().__init__(fps, comment)
         self.loop = loop
         self.palette_sample = palette_sample
+        self.keep = keep
 
     def _open(self):
         self._file = open(self.outfile, "wb")
@@ -81,7 +85,7 @@ class GifWriter(_CanvasWriter):
         if self._stream is None:
             sample = self.palette_sample if self.palette_sample is not None else rgba[..., :3]
             self._stream = GifStream(self._file, self.frame_size, sample, loop=self.loop,
-                                     comment=self.comment)
+                                     comment=self.comment, keep=self.keep)
         self._stream.write(rgba, frame_delay_cs(self.frames, self.fps))
 
     def finish(self):
@@ -126,12 +130,36 @@ class Mp4Writer(_CanvasWriter):
 
     def finish(self):
         self._encoder.close()
+        # imageio-ffmpeg does not report how ffmpeg ended, so a full disk would pass
+        # silently: read the file back and count its frames.
+        written = mp4_frame_count(self.outfile)
+        if written != self.frames:
+            raise OSError(f"ffmpeg wrote {written} of {self.frames} frames "
+                          f"(is the disk full?)")
 
     def _abort(self):
         try:
             self._encoder.throw(_Abandon())
         except _Abandon:
             pass
+
+
+def mp4_frame_count(path) -> int:
+    """Frames of the video at ``path`` as ffmpeg reads them back (stream copy, no decoding).
+
+    A truncated file counts only the frames that survived; an unreadable one raises
+    OSError.
+    """
+    import imageio_ffmpeg
+
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-stats",
+               "-i", str(path), "-map", "0:v:0", "-c", "copy", "-f", "null", "-"]
+    done = subprocess.run(command, capture_output=True, text=True, errors="replace")
+    counts = re.findall(r"frame=\s*(\d+)", done.stderr)
+    if done.returncode != 0 or not counts:
+        last_line = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise OSError(f"ffmpeg cannot read the video back: {last_line}")
+    return int(counts[-1])
 
 
 @contextlib.contextmanager

@@ -11,8 +11,9 @@ after overshooting once to x = 2.07. β = 0.99 builds up so much speed that it s
 across the bowl to x = 6.27, almost as far as it started on the other side, and then
 swings back and forth, losing only about 0.5 % of its amplitude per step. The bowl is
 steeper across than along, so it swings faster in y than in x, and together the two
-swings trace loops. It first comes within 0.2 of the minimum at step 232 and is still
-swinging when the race ends (its loss at step 300 is 0.11, the others' below 0.0001).
+swings trace loops. Its trail crosses the finish circle many times before one of its
+steps lands inside it, at step 232, where the picture stops its head; left alone it
+would keep swinging (its loss at step 300 would be 0.11, the others' below 0.0001).
 
 The finish circle has radius 0.2 instead of the default 0.45, so that a racer has to
 come close to the minimum to count.

@@ -147,7 +147,8 @@ LOAD_ERRORS = {
                      "ValueError: Invalid eps: -1e-08 (must be >= 0)"),
     "no optimizers": (dict(optimizers=""), "optimizers is empty"),
     "zero steps": (dict(steps=0), "Invalid steps: 0"),
-    "absurd steps": (dict(steps=100_001), "Invalid steps: 100001 (at most 100000)"),
+    "absurd steps": (dict(steps=100_001),
+                     "Invalid steps: 100001 (must be an integer from 1 to 100000)"),
     "nan start": (dict(start="(float('nan'), 0)"), "start must be a finite point"),
     "inf start": (dict(start="(1, float('inf'))"), "start must be a finite point"),
     "3-d start": (dict(start="(1, 2, 3)"), "start must be a finite point"),
@@ -158,6 +159,12 @@ LOAD_ERRORS = {
     "raises at the start": (dict(surface="Surface(lambda x, y: 1 / 0, "
                                          "bounds=((-3, 3), (-3, 3)))"),
                             "fails at the start (2.5, 2.0): ZeroDivisionError"),
+    "math instead of numpy": (dict(surface="Surface(lambda x, y: __import__('math').sin(x) "
+                                           "+ y**2, bounds=((-3, 3), (-3, 3)))"),
+                              "works on single numbers but fails on numpy arrays (TypeError"),
+    "if/else instead of np.where": (dict(surface="Surface(lambda x, y: x**2 if x > 0 else "
+                                                 "y**2, bounds=((-3, 3), (-3, 3)))"),
+                                    "use numpy's functions (np.sin, np.where(...))"),
     "gradient of the wrong shape": (dict(surface="Surface(lambda x, y: x**2 + y**2, "
                                                  "grad=lambda x, y: (x, y, x))"),
                                     "gradient of unnamed surface returned 3 values"),
@@ -309,3 +316,18 @@ def test_default_output_folder_is_created(cli, write_scene, tmp_path, monkeypatc
                        "--hold", "0", "--quiet")
     assert code == 0, err
     assert (tmp_path / "output" / "scene.gif").exists()
+
+
+def test_a_missing_dependency_is_an_installation_problem_not_a_scene_error(cli, write_scene,
+                                                                            monkeypatch):
+    import anim.renderer
+
+    def without_matplotlib(*args, **kwargs):
+        raise ModuleNotFoundError("No module named 'matplotlib'", name="matplotlib")
+
+    monkeypatch.setattr(anim.renderer, "render", without_matplotlib)
+    monkeypatch.setattr(anim.renderer, "prepare", without_matplotlib)
+    code, _, err = cli("render", write_scene(), "--quiet")
+    assert code == 1
+    line = assert_one_error_line(err, "matplotlib is not installed for ", "pip install -e .")
+    assert "unexpected" not in line

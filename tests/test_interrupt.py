@@ -11,6 +11,7 @@ import time
 import pytest
 from conftest import assert_one_error_line, scene_source
 
+import anim
 import anim.writers
 
 OLD = b"the previous render, which must survive\n"
@@ -131,6 +132,43 @@ def test_failure_mid_render_keeps_the_old_file(cli, scene_file, tmp_path, monkey
     assert os.listdir(folder) == [output.name]
 
 
+def test_an_mp4_that_ffmpeg_cut_short_is_a_failure_and_keeps_the_old_file(
+        cli, scene_file, tmp_path, monkeypatch):
+    # ffmpeg ends as if all went well, but the file on disk is cut short, as a full disk
+    # leaves it: only reading the file back shows that frames are missing.
+    import imageio_ffmpeg
+
+    encode = imageio_ffmpeg.write_frames
+
+    def cut_short(path, *args, **kwargs):
+        encoder = encode(path, *args, **kwargs)
+        encoder.send(None)
+        try:
+            while True:
+                encoder.send((yield))
+        except GeneratorExit:
+            encoder.close()
+            os.truncate(path, os.path.getsize(path) // 2)
+
+    monkeypatch.setattr(imageio_ffmpeg, "write_frames", cut_short)
+    output = tmp_path / "race.mp4"
+    output.write_bytes(OLD)
+    status, _, err = cli("render", scene_file, "-o", output, "--size", "160x120", "--quiet")
+    assert status == 1
+    assert_one_error_line(err, str(output), "writing failed: ffmpeg wrote ")
+    assert output.read_bytes() == OLD
+    assert sorted(os.listdir(tmp_path)) == ["race.mp4", "scenes"]
+
+
+def test_mp4_frame_count_reads_the_file_back(scene_file, tmp_path):
+    scene = anim.load_scene(scene_file)
+    path = anim.render(scene, tmp_path / "race.mp4", size="160x120", hold=0, progress=False)
+    assert anim.writers.mp4_frame_count(path) == scene.steps + 1
+    path.write_bytes(b"not a video")
+    with pytest.raises(OSError, match="cannot read the video back"):
+        anim.writers.mp4_frame_count(path)
+
+
 def test_failure_writing_a_png_keeps_the_old_file(cli, scene_file, tmp_path, monkeypatch):
     from PIL import Image
 
@@ -145,7 +183,7 @@ def test_failure_writing_a_png_keeps_the_old_file(cli, scene_file, tmp_path, mon
     monkeypatch.setattr(Image.Image, "save", failing_save)
     status, _, err = cli("still", scene_file, "-o", output, "--size", "160x120")
     assert status == 1
-    assert "Traceback" not in err and err.startswith("anim: error: ")
+    assert_one_error_line(err, str(output), "writing failed: [Errno 28] No space left")
     assert output.read_bytes() == OLD
     assert sorted(os.listdir(tmp_path)) == ["scenes", "still.png"]
 

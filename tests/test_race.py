@@ -116,6 +116,15 @@ def test_simulate_validates(kwargs, message):
         simulate(bowl(), **arguments)
 
 
+@pytest.mark.parametrize("kwargs, message", [
+    ({"start": (50, 0)}, r"start \(50.0, 0.0\) is outside the surface's bounds"),
+    ({"goal": (500, 500)}, r"goal \(500.0, 500.0\) is outside the surface's bounds"),
+])
+def test_scene_start_and_goal_must_be_in_the_picture(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        anim.Scene(surface=anim.surfaces.ravine(), optimizers=[GD(lr=0.1)], **kwargs)
+
+
 def test_showcase_rmsprop_arrives_first_while_adagrad_creeps():
     scene = anim.load_scene("scenes/rmsprop_vs_adagrad.py")
     names = [o.name for o in scene.optimizers]
@@ -153,7 +162,7 @@ def test_scene_validation_messages():
         Scene(surface=bowl(), optimizers=[GD(lr=0.1)], start=(1, 1), steps=0)
     with pytest.raises(ValueError, match="finite point"):
         Scene(surface=bowl(), optimizers=[GD(lr=0.1)], start=(1, np.inf))
-    with pytest.raises(ValueError, match="at most 100000"):
+    with pytest.raises(ValueError, match="from 1 to 100000"):
         Scene(surface=bowl(), optimizers=[GD(lr=0.1)], start=(1, 1), steps=10**9)
     with pytest.raises(ValueError, match="Invalid fps"):
         Scene(surface=bowl(), optimizers=[GD(lr=0.1)], start=(1, 1), fps=0)

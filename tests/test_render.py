@@ -40,9 +40,18 @@ def test_fast_path_draws_the_same_pixels_as_a_full_redraw(make, loss_panel):
 
 def test_fast_path_does_not_redraw_static_artists():
     figure = RaceFigure(quick_scene().race(), FrameStyle(400, 300, 50.0))
-    visible_static = [a for a in figure.ax.get_children()
-                      if a.get_visible() and a not in figure._trails + figure._heads]
-    assert visible_static == []
+    drawn = [a for a in figure.ax.get_children() if a.get_visible()]
+    landmarks = [a for a in drawn if a not in figure._trails + figure._heads]
+    # Only what moves, and the goal star and start ring, which sit above the trails.
+    assert sorted(a.get_marker() for a in landmarks) == ["*", "o"]
+    assert len(drawn) == 2 * 3 + 2
+
+
+def test_goal_and_start_are_drawn_above_trails_and_below_heads():
+    figure = RaceFigure(quick_scene().race(), FrameStyle(400, 300, 50.0))
+    star = next(a for a in figure.ax.lines if a.get_marker() == "*")
+    assert max(t.get_zorder() for t in figure._trails) < star.get_zorder()
+    assert star.get_zorder() < min(h.get_zorder() for h in figure._heads)
 
 
 def test_contour_levels_go_logarithmic_when_values_span_decades():
@@ -170,16 +179,60 @@ def test_arrived_head_stops_at_its_arrival_point():
     np.testing.assert_array_equal([x[0], y[0]], result.paths[index, arrival])
 
 
-def test_an_arrived_head_turns_hollow_so_one_finishing_beside_it_stays_visible():
+def test_arrived_heads_turn_hollow_and_nest_by_finishing_place():
     result = quick_scene(steps=60).race()
     figure = RaceFigure(result, FrameStyle(400, 300, 50.0), fast=False)
-    index = result.finish_order()[0]
-    arrival = result.arrival_step[index]
+    first, second = result.finish_order()[:2]
+    arrival = result.arrival_step[first]
     figure.update(arrival - 1)
-    assert figure._heads[index].get_markerfacecolor() != "none"
-    figure.update(arrival)
-    assert figure._heads[index].get_markerfacecolor() == "none"
-    assert figure._heads[index].get_markeredgecolor() == figure._trails[index].get_color()
+    racing_size = figure._heads[first].get_markersize()
+    assert figure._heads[first].get_markerfacecolor() != "none"
+    figure.update(result.steps)
+    heads = figure._heads
+    assert heads[first].get_markerfacecolor() == heads[second].get_markerfacecolor() == "none"
+    assert heads[first].get_markeredgecolor() == figure._trails[first].get_color()
+    # The later finisher is smaller and on top, so it shows inside the earlier one.
+    assert heads[first].get_markersize() > heads[second].get_markersize()
+    assert heads[first].get_markersize() > racing_size
+    assert heads[second].get_zorder() > heads[first].get_zorder()
+
+
+def test_a_diverged_head_is_marked_where_its_trail_leaves_the_picture():
+    from anim.figure import _exit_point
+
+    low, high = np.array([0.0, 0.0]), np.array([10.0, 10.0])
+    path = np.array([[5.0, 5.0], [8.0, 6.0], [14.0, 8.0], [40.0, -30.0]])
+    np.testing.assert_allclose(_exit_point(path, low, high), [10.0, 6 + 2 / 6 * 2])
+    # Jumped straight to NaN from inside: marked where it was last seen.
+    np.testing.assert_allclose(_exit_point(path[:2], low, high), [8.0, 6.0])
+
+
+def test_board_ends_with_the_racers_that_did_not_arrive_by_final_loss():
+    scene = anim.load_scene("scenes/rmsprop_vs_adagrad.py")
+    result = scene.race()
+    figure = RaceFigure(result, FrameStyle(800, 600, 100.0), fast=False)
+    figure.update(result.steps - 1)
+    assert not any("AdaGrad" in text.get_text() for text in figure._board)
+    figure.update(result.steps)
+    last = figure._board[3]
+    assert last.get_text() == f"AdaGrad — not arrived, f = {result.final_loss(2):.3g}"
+    assert last.get_fontweight() == "normal" and figure._board[0].get_fontweight() == "bold"
+
+
+def test_board_text_colours_are_readable_on_white():
+    from matplotlib.colors import to_rgb
+
+    from anim.figure import COLORS, _readable_on_white
+
+    def luminance(color):
+        c = np.array(to_rgb(color))
+        return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4) @ [
+            0.2126, 0.7152, 0.0722]
+
+    for color in COLORS:
+        text = _readable_on_white(color)
+        assert 1.05 / (luminance(text) + 0.05) >= 4.5, (color, text)
+    assert _readable_on_white("#0072B2") == "#0072b2"  # already dark enough: unchanged
 
 
 def test_finish_board_rows_share_one_font_size_and_fit_the_picture():
@@ -316,3 +369,27 @@ def test_cli_switches_the_scene_loss_panel_off_and_races_fewer_steps(tmp_path, c
 def test_output_that_is_a_folder_is_refused_before_rendering(tmp_path):
     with pytest.raises(RequestError, match="is a folder"):
         anim.render(quick_scene(), tmp_path, progress=False)
+
+
+def test_gif_palette_keeps_the_pictures_key_colours_however_rare():
+    from anim.gif import build_palette
+
+    rng = np.random.default_rng(1)
+    # 4000 distinct frequent colours, and a gold star of 20 pixels among them.
+    common = rng.integers(0, 256, (4000, 3), dtype=np.uint8).repeat(30, axis=0)
+    gold = np.array([[255, 210, 31]] * 20, dtype=np.uint8)
+    sample = np.concatenate([common, gold])[None]
+    assert not (build_palette(sample) == gold[0]).all(axis=1).any()
+    kept = build_palette(sample, keep=[(255, 210, 31), (1, 2, 3)])
+    assert (kept == gold[0]).all(axis=1).sum() == 1
+    assert not (kept == [1, 2, 3]).all(axis=1).any()  # absent from the picture: no slot
+    assert len(kept) <= 255
+
+
+def test_rendered_gif_shows_the_goal_star_in_its_true_colour(tmp_path):
+    scene = anim.load_scene("scenes/momentum_overshoot.py")
+    path = anim.render(scene, tmp_path / "race.gif", hold=0, progress=False)
+    image = Image.open(path)
+    image.seek(image.n_frames - 1)
+    pixels = np.asarray(image.convert("RGB")).reshape(-1, 3)
+    assert (pixels == [255, 210, 31]).all(axis=1).sum() > 20
