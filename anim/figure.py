@@ -33,6 +33,8 @@ GOAL_COLOR, GOAL_EDGE_COLOR, START_EDGE_COLOR = "#ffd21f", "#6b5200", "#222222"
 #: finished heads on top (the later finisher, drawn smaller, above the earlier).
 TRAIL_Z, LANDMARK_Z, HEAD_Z, FINISHED_Z = 3.0, 3.5, 4.0, 4.5
 HEAD_SIZE = 8.0
+#: Trail dots closer than this (points) to the previous dot are left out.
+DOT_GAP = 2.5
 #: Log-spaced contour levels when evenly spaced ones would leave more than this share of
 #: the picture inside the lowest band (Rosenbrock's valley, Beale's plateaus).
 LOWEST_BAND_SHARE = 0.10
@@ -289,7 +291,8 @@ class RaceFigure:
             # Above the spines (2.5), so a full redraw matches the fast path; every head
             # above every trail, so no trail hides a head.
             z = TRAIL_Z + i * 0.01
-            # A dot per step: the spacing shows each optimizer's step size.
+            # A dot per step: the spacing shows each optimizer's step size (steps too
+            # small to see apart share one dot, or a crawl would be a solid band).
             trail = Line2D([], [], color=color, linewidth=1.6, alpha=0.9, zorder=z,
                            marker="o", markersize=2.4, markeredgewidth=0,
                            solid_capstyle="round", solid_joinstyle="round")
@@ -307,6 +310,9 @@ class RaceFigure:
         self._loss_values = self._loss_curves() if self.loss_ax is not None else None
         self._step_numbers = np.arange(self.result.steps + 1)
         self._places = {index: place for place, index in enumerate(self.result.finish_order())}
+        self.ax.apply_aspect()
+        self._dots = [_spaced(self.ax.transData.transform(path), DOT_GAP * self.style.dpi / 72)
+                      for path in self.result.paths]
         self._exits = [None if step is None else
                        _exit_point(self.result.paths[i, :step], self._view_low,
                                    self._view_high)
@@ -469,6 +475,8 @@ class RaceFigure:
             last = self._last_shown_step(i, step)
             points = result.paths[i, :last + 1]
             trail.set_data(points[:, 0], points[:, 1])
+            dots = self._dots[i]
+            trail.set_markevery(dots[:np.searchsorted(dots, last, side="right")])
             # One that flew off is marked where its trail leaves the picture.
             tip = self._exits[i] if has_diverged else points[-1]
             head.set_data([tip[0]], [tip[1]])
@@ -506,6 +514,17 @@ def _style_head(head: Line2D, index: int, state: str, place: int = 0):
     head.set_markeredgewidth(1.6 if hollow else 1.0)
     head.set_markersize(max(HEAD_SIZE + 3 - 1.5 * place, 5.0) if hollow else HEAD_SIZE)
     head.set_zorder(FINISHED_Z + 0.01 * place if hollow else HEAD_Z + 0.01 * index)
+
+
+def _spaced(pixels: np.ndarray, gap: float) -> np.ndarray:
+    """Indices of the points (k, 2) kept when each must be ``gap`` from the last kept one;
+    the first point is always kept, non-finite ones never."""
+    kept, last = [0], pixels[0]
+    for index in range(1, len(pixels)):
+        if np.hypot(*(pixels[index] - last)) >= gap:
+            kept.append(index)
+            last = pixels[index]
+    return np.array(kept)
 
 
 def _readable_on_white(color: str) -> str:

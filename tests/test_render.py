@@ -393,3 +393,17 @@ def test_rendered_gif_shows_the_goal_star_in_its_true_colour(tmp_path):
     image.seek(image.n_frames - 1)
     pixels = np.asarray(image.convert("RGB")).reshape(-1, 3)
     assert (pixels == [255, 210, 31]).all(axis=1).sum() > 20
+
+
+def test_trail_dots_of_steps_too_small_to_see_apart_are_merged():
+    from anim.figure import _spaced
+
+    pixels = np.array([[0, 0], [1, 0], [2, 0], [5, 0], [5.5, 0], [20, 0], [np.nan, np.nan]])
+    np.testing.assert_array_equal(_spaced(pixels, 3.0), [0, 3, 5])
+    result = quick_scene(steps=60).race()
+    figure = RaceFigure(result, FrameStyle(400, 300, 50.0), fast=False)
+    figure.update(result.steps)
+    for trail, dots in zip(figure._trails, figure._dots):
+        shown = np.asarray(trail.get_markevery())
+        assert shown[0] == 0 and np.all(np.diff(shown) > 0)
+        assert shown[-1] < len(trail.get_xdata()) and len(shown) <= len(dots)
