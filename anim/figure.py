@@ -554,7 +554,7 @@ def _exit_point(path: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarr
     if last_inside == len(path) - 1:
         return path[-1]
     start, direction = path[last_inside], path[last_inside + 1] - path[last_inside]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):  # a tiny or zero step gives inf: never the nearest edge
         to_edge = np.where(direction > 0, (high - start) / direction,
                            np.where(direction < 0, (low - start) / direction, np.inf))
     return start + min(1.0, float(to_edge.min())) * direction
