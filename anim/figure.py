@@ -13,11 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap, to_hex, to_rgb
+from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 
+from . import board
 from .race import RaceResult
 
 #: Okabe & Ito's colour-blind-safe palette, most distinct first (yellow is too faint on
@@ -324,8 +325,8 @@ class RaceFigure:
         fig.text(0.085, y, "Optimizers", fontsize=9, weight="bold", va="top")
         header = fig.text(BOARD_X, y, "Finish", fontsize=9, weight="bold", va="top")
         self._board, labels = [], []
-        self._board_names = _short_names(self.result.optimizers)
-        self._text_colors = [_readable_on_white(COLORS[i % len(COLORS)])
+        self._board_names = board.short_names(self.result.optimizers)
+        self._text_colors = [board.readable_on_white(COLORS[i % len(COLORS)])
                              for i in range(len(self.result.optimizers))]
         for i, optimizer in enumerate(self.result.optimizers):
             row_y = y - (i + 1) * ROW_LINES * em
@@ -417,35 +418,8 @@ class RaceFigure:
         self._backdrop.region = self.canvas.copy_from_bbox(self.figure.bbox)
 
     def _board_rows_at(self, step: int) -> tuple:
-        """(text, colour, bold) for every board row: arrivals by step, then divergences;
-        after the last step, the others by the loss they ended at."""
-        result = self.result
-        finished, unfinished = [], []
-        for i, name in enumerate(self._board_names):
-            arrived, diverged = result.arrival_step[i], result.diverged_step[i]
-            if arrived is not None and arrived <= step:
-                where = ""
-                if len(result.goals) > 1:
-                    x, y = (_number(v) for v in result.arrived_at[i])
-                    where = f" at ({x}, {y})"
-                finished.append((arrived, i, f"{name} — step {arrived}{where}"))
-            elif diverged is not None and diverged <= step:
-                finished.append((math.inf, i, f"✗ {name} diverged at step {diverged}"))
-            elif step == result.steps:
-                loss = result.final_loss(i)
-                outcome = ["not arrived"] if result.goals else []
-                outcome += [] if loss is None else [f"f = {_number(loss)}"]
-                unfinished.append((math.inf if loss is None else loss, i,
-                                   f"{name} — {', '.join(outcome)}"))
-        finished.sort(key=lambda item: (item[0], item[1]))
-        unfinished.sort(key=lambda item: (item[0], item[1]))
-        rows = []
-        for place, (arrived, i, text) in enumerate(finished, start=1):
-            rows.append((f"{place}. {text}" if math.isfinite(arrived) else text,
-                         self._text_colors[i], True))
-        rows += [(text, self._text_colors[i], False) for _, i, text in unfinished]
-        rows += [("", "black", True)] * (len(self._board) - len(rows))
-        return tuple(rows)
+        rows = board.rows_at(self.result, self._board_names, self._text_colors, step)
+        return tuple(rows + [board.EMPTY_ROW] * (len(self._board) - len(rows)))
 
     @property
     def key_colors(self) -> list[tuple[int, int, int]]:
@@ -527,23 +501,6 @@ def _spaced(pixels: np.ndarray, gap: float) -> np.ndarray:
     return np.array(kept)
 
 
-def _readable_on_white(color: str) -> str:
-    """``color``, darkened until text in it has a contrast of at least 4.5:1 on white
-    (WCAG AA), so the pale members of the palette stay readable as board text."""
-    rgb = np.array(to_rgb(color))
-    for scale in np.linspace(1, 0, 51):
-        shade = rgb * scale
-        linear = np.where(shade <= 0.04045, shade / 12.92, ((shade + 0.055) / 1.055) ** 2.4)
-        if 1.05 / (linear @ [0.2126, 0.7152, 0.0722] + 0.05) >= 4.5:
-            return to_hex(shade)
-    return "#000000"
-
-
-def _number(value: float) -> str:
-    """Three significant digits with a true minus sign."""
-    return f"{value:.3g}".replace("-", "−")
-
-
 def _exit_point(path: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
     """Where ``path`` (its finite points) last leaves the box [low, high]: on the edge,
     on the segment that crosses it; the last point itself if that is inside."""
@@ -558,18 +515,6 @@ def _exit_point(path: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarr
         to_edge = np.where(direction > 0, (high - start) / direction,
                            np.where(direction < 0, (low - start) / direction, np.inf))
     return start + min(1.0, float(to_edge.min())) * direction
-
-
-def _short_names(optimizers) -> list[str]:
-    """Names for the finish board: two Momentums also show the settings that differ."""
-    labels = [optimizer.label.split() for optimizer in optimizers]
-    names = []
-    for optimizer, label in zip(optimizers, labels):
-        twins = [other for other, o in zip(labels, optimizers)
-                 if o.name == optimizer.name and other is not label]
-        differing = [part for part in label[1:] if any(part not in twin for twin in twins)]
-        names.append(" ".join([optimizer.name, *differing]))
-    return names
 
 
 def _goal_circle(goal, radius):

@@ -219,10 +219,11 @@ def test_board_ends_with_the_racers_that_did_not_arrive_by_final_loss():
     assert last.get_fontweight() == "normal" and figure._board[0].get_fontweight() == "bold"
 
 
-def test_board_text_colours_are_readable_on_white():
+def test_board_text_colours_arereadable_on_white():
     from matplotlib.colors import to_rgb
 
-    from anim.figure import COLORS, _readable_on_white
+    from anim.board import readable_on_white
+    from anim.figure import COLORS
 
     def luminance(color):
         c = np.array(to_rgb(color))
@@ -230,9 +231,9 @@ def test_board_text_colours_are_readable_on_white():
             0.2126, 0.7152, 0.0722]
 
     for color in COLORS:
-        text = _readable_on_white(color)
+        text = readable_on_white(color)
         assert 1.05 / (luminance(text) + 0.05) >= 4.5, (color, text)
-    assert _readable_on_white("#0072B2") == "#0072b2"  # already dark enough: unchanged
+    assert readable_on_white("#0072B2") == "#0072b2"  # already dark enough: unchanged
 
 
 def test_finish_board_rows_share_one_font_size_and_fit_the_picture():
@@ -299,9 +300,9 @@ def test_surface_without_bounds_is_framed_by_its_paths(tmp_path):
 
 
 def test_board_tells_same_named_optimizers_apart_by_what_differs():
-    from anim.figure import _short_names
+    from anim.board import short_names
 
-    names = _short_names([Momentum(lr=0.01, momentum=0.9), Momentum(lr=0.01, momentum=0.5),
+    names = short_names([Momentum(lr=0.01, momentum=0.9), Momentum(lr=0.01, momentum=0.5),
                           Adam(lr=0.1), GD(lr=1.0), GD(lr=2.0)])
     assert names == ["Momentum β=0.9", "Momentum β=0.5", "Adam", "GD lr=1", "GD lr=2"]
 
