@@ -45,7 +45,8 @@ def rows_at(result: RaceResult, names: list[str], colors: list[str], step: int) 
 
 
 def short_names(optimizers) -> list[str]:
-    """Names for the board: two Momentums also show the settings that differ."""
+    """Names for the board: two Momentums also show the settings that differ, and two
+    that still read the same are numbered in the order given."""
     labels = [optimizer.label.split() for optimizer in optimizers]
     names = []
     for optimizer, label in zip(optimizers, labels):
@@ -53,6 +54,10 @@ def short_names(optimizers) -> list[str]:
                  if o.name == optimizer.name and other is not label]
         differing = [part for part in label[1:] if any(part not in twin for twin in twins)]
         names.append(" ".join([optimizer.name, *differing]))
+    for name in set(names):
+        if names.count(name) > 1:
+            numbers = iter(range(1, len(names) + 1))
+            names = [f"{n} #{next(numbers)}" if n == name else n for n in names]
     return names
 
 

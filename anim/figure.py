@@ -149,7 +149,10 @@ class RaceFigure:
                  title: str | None = None, fast: bool = True):
         self.result = result
         self.style = style
-        self.figure = Figure(figsize=(style.width / style.dpi, style.height / style.dpi),
+        # A thousandth of a pixel over, so that inches × dpi cannot round down to one
+        # pixel short (matplotlib truncates the canvas size).
+        self.figure = Figure(figsize=((style.width + 1e-3) / style.dpi,
+                                      (style.height + 1e-3) / style.dpi),
                              dpi=style.dpi, facecolor="white")
         self.canvas = FigureCanvasAgg(self.figure)
         self._em = 10 * style.dpi / 72 / style.height  # one 10-pt line as a figure fraction
@@ -203,7 +206,8 @@ class RaceFigure:
 
     def _default_title(self):
         surface = self.result.surface
-        name = (surface.name or "").replace("_", " ").capitalize()
+        name = (surface.name or "").replace("_", " ")
+        name = name[:1].upper() + name[1:]
         formula = f"f = {surface.formula}" if surface.formula else ""
         return "   ".join(part for part in (name, formula) if part) or "Optimizer race"
 
@@ -264,29 +268,33 @@ class RaceFigure:
             ax.set_yscale("log")
             ax.set_ylim(max(float(finite.min()), high * 1e-16) / 2, high * 2)
         ax.set_xlabel("step", fontsize=9, labelpad=2)
-        ax.set_ylabel("f − f(goal)" if result.goal is not None else "f − lowest f reached",
-                      fontsize=9, labelpad=2)
+        ax.set_ylabel(self._loss_reference()[1], fontsize=9, labelpad=2)
         ax.tick_params(labelsize=8, length=3)
         ax.grid(True, which="major", color="#dddddd", linewidth=0.5)
         for spine in ax.spines.values():
             spine.set_linewidth(0.6)
 
-    def _loss_reference(self) -> float:
-        """What the loss panel measures from: f at the goal, else the lowest f shown."""
-        if self.result.goal is not None:
-            return float(self.result.surface.f(*self.result.goal))
+    def _loss_reference(self) -> tuple[float, str]:
+        """What the loss panel measures from, and its axis label: f at the goal, unless
+        the racers went lower (a goal that is no minimum); then the lowest f shown."""
         shown = [self.result.losses[i, :self._last_shown_step(i) + 1]
                  for i in range(len(self.result.optimizers))]
-        return float(np.nanmin(np.concatenate(shown)))
+        lowest = float(np.nanmin(np.concatenate(shown)))
+        if self.result.goal is not None:
+            at_goal = float(self.result.surface(*self.result.goal))
+            if at_goal <= lowest:
+                return at_goal, "f − f(goal)"
+        return lowest, "f − lowest f reached"
 
     def _loss_curves(self) -> np.ndarray:
         """Loss above the reference (positive, for a log axis), per optimizer and step."""
-        losses = self.result.losses - self._loss_reference()
+        losses = self.result.losses - self._loss_reference()[0]
         # Exactly on the reference: drawn at the floor of the axis instead of dropped.
         return np.where(losses <= 0, 1e-300, losses)
 
     def _build_trails(self):
         self._trails, self._heads, self._loss_lines = [], [], []
+        self._head_states: list[str] = []
         for i, _ in enumerate(self.result.optimizers):
             color = COLORS[i % len(COLORS)]
             # Above the spines (2.5), so a full redraw matches the fast path; every head
@@ -299,6 +307,7 @@ class RaceFigure:
                            solid_capstyle="round", solid_joinstyle="round")
             head = Line2D([], [], color=color, linestyle="")
             _style_head(head, i, "racing")
+            self._head_states.append("racing")
             self.ax.add_line(trail)
             self.ax.add_line(head)
             self._trails.append(trail)
@@ -314,8 +323,9 @@ class RaceFigure:
         self.ax.apply_aspect()
         self._dots = [_spaced(self.ax.transData.transform(path), DOT_GAP * self.style.dpi / 72)
                       for path in self.result.paths]
+        # Only finite points (a divergence at step 0 leaves just the start to go by).
         self._exits = [None if step is None else
-                       _exit_point(self.result.paths[i, :step], self._view_low,
+                       _exit_point(self.result.paths[i, :max(step, 1)], self._view_low,
                                    self._view_high)
                        for i, step in enumerate(self.result.diverged_step)]
 
@@ -444,8 +454,10 @@ class RaceFigure:
         result = self.result
         step = min(max(int(frame), 0), result.steps)
         for i, (trail, head) in enumerate(zip(self._trails, self._heads)):
+            arrived = result.arrival_step[i] is not None and result.arrival_step[i] <= step
             diverged = result.diverged_step[i]
-            has_diverged = diverged is not None and diverged <= step
+            # The race goes on after an arrival, but for the picture the racer is done.
+            has_diverged = not arrived and diverged is not None and diverged <= step
             last = self._last_shown_step(i, step)
             points = result.paths[i, :last + 1]
             trail.set_data(points[:, 0], points[:, 1])
@@ -454,9 +466,10 @@ class RaceFigure:
             # One that flew off is marked where its trail leaves the picture.
             tip = self._exits[i] if has_diverged else points[-1]
             head.set_data([tip[0]], [tip[1]])
-            arrived = result.arrival_step[i] is not None and result.arrival_step[i] <= step
-            _style_head(head, i, "diverged" if has_diverged else
-                        "arrived" if arrived else "racing", self._places.get(i, 0))
+            state = "diverged" if has_diverged else "arrived" if arrived else "racing"
+            if state != self._head_states[i]:
+                _style_head(head, i, state, self._places.get(i, 0))
+                self._head_states[i] = state
             if self._loss_lines:
                 self._loss_lines[i].set_data(self._step_numbers[:last + 1],
                                              self._loss_values[i, :last + 1])

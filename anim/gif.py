@@ -58,6 +58,11 @@ def build_palette(sample: np.ndarray, keep=()) -> np.ndarray:
     return np.concatenate([_unpack(exact), approximate])
 
 
+#: New colours are matched this many at a time: 4096 × 255 distances stay at ~12 MB however
+#: many antialiased shades a first frame holds.
+CHUNK = 4096
+
+
 class NearestColor:
     """Maps packed colours to the index of the nearest palette colour, exactly.
 
@@ -71,6 +76,9 @@ class NearestColor:
         self._keys = np.empty(0, dtype=np.uint32)
         self._indices = np.empty(0, dtype=np.uint8)
 
+    def _nearest(self, rgb: np.ndarray) -> np.ndarray:
+        return ((rgb[:, None, :] - self._palette[None]) ** 2).sum(axis=2).argmin(axis=1)
+
     def __call__(self, packed: np.ndarray) -> np.ndarray:
         keys, inverse = np.unique(packed, return_inverse=True)
         position = np.minimum(np.searchsorted(self._keys, keys), max(self._keys.size - 1, 0))
@@ -79,9 +87,9 @@ class NearestColor:
         indices[known] = self._indices[position[known]]
         if not known.all():
             fresh = keys[~known]
-            rgb = _unpack(fresh).astype(np.int32)
-            distance = ((rgb[:, None, :] - self._palette[None]) ** 2).sum(axis=2)
-            indices[~known] = distance.argmin(axis=1)
+            indices[~known] = np.concatenate([
+                self._nearest(_unpack(chunk).astype(np.int32))
+                for chunk in np.array_split(fresh, -(-fresh.size // CHUNK))])
             merged = np.concatenate([self._keys, fresh])
             order = np.argsort(merged, kind="stable")
             self._keys = merged[order]
@@ -112,7 +120,6 @@ class GifStream:
         self._nearest = NearestColor(self._palette)
         self._previous: np.ndarray | None = None
         self._pending: tuple[Image.Image, tuple[int, int], int] | None = None
-        self.frames_written = 0
         self._write_header(loop, comment)
 
     def _write_header(self, loop, comment):
@@ -173,7 +180,6 @@ class GifStream:
                                             transparency=TRANSPARENT,
                                             disposal=_DISPOSAL_KEEP):
             self._file.write(chunk)
-        self.frames_written += 1
         self._pending = None
 
     def close(self):

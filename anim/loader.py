@@ -99,8 +99,12 @@ def load_scenes(path) -> dict[str, Scene]:
         if sys.path and sys.path[0] == str(path.parent):
             del sys.path[0]
 
-    scenes = {name: value for name, value in vars(module).items()
-              if isinstance(value, Scene) and not name.startswith("_")}
+    scenes, seen = {}, set()
+    for name, value in vars(module).items():
+        # A second name for the same Scene (default = scene) is not a second scene.
+        if isinstance(value, Scene) and not name.startswith("_") and id(value) not in seen:
+            scenes[name] = value
+            seen.add(id(value))
     if not scenes:
         raise SceneError(display, "defines no Scene (write e.g. `scene = Scene(...)` at "
                                   "module level)")

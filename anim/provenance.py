@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import metadata
+from pathlib import Path
 
 from . import __version__
 
@@ -23,8 +24,9 @@ def provenance_comment(scene) -> str:
     """One line for a GIF comment or MP4 metadata: anim version and the scene's hash."""
     identity = scene_identity(scene)
     digest = identity["sha256"] or "unknown"
-    name = identity["name"] or "scene"
-    return f"made with anim {__version__}; scene {name} sha256:{digest}"
+    source = Path(identity["file"]).name if identity["file"] else "built in Python"
+    name = f" ({identity['name']})" if identity["name"] else ""
+    return f"made with anim {__version__}; scene {source}{name}, sha256:{digest}"
 
 
 def png_metadata(scene):

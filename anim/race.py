@@ -23,7 +23,7 @@ DIVERGENCE_SPANS = 100.0
 DIVERGENCE_ABSOLUTE = 1e12
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
 class RaceResult:
     """Everything the race produced, indexed by optimizer in the order given.
 
@@ -107,9 +107,10 @@ def simulate(surface: Surface, optimizers, start=None, steps: int = 150, goal=No
 
     The goal defaults to the surface minimum nearest the start (no goal for a surface
     without minima); ``goal="any"`` counts an arrival at any of the surface's minima.
-    ``goal_radius`` defaults to :func:`default_goal_radius`. An optimizer
-    whose position becomes non-finite or leaves the bounds by more than
-    ``DIVERGENCE_SPANS`` spans is marked diverged and stops; the others race on.
+    ``goal_radius`` defaults to :func:`default_goal_radius`. An optimizer whose position,
+    f or gradient becomes non-finite, or that leaves the bounds by more than
+    ``DIVERGENCE_SPANS`` spans, is marked diverged and stops; the others race on. One that
+    arrived keeps stepping (its path goes on), but it has finished.
     """
     optimizers = tuple(optimizers)
     if not optimizers:

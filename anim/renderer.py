@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import html
 import json
 import math
 import sys
@@ -17,7 +18,7 @@ from .doctor import ffmpeg_problem
 from .errors import RenderError, RequestError, SceneError
 from .figure import FrameStyle, RaceFigure, SurfaceDrawingError, check_layout, default_dpi
 from .provenance import describe, png_metadata, provenance_comment
-from .scene import MAX_FPS, Scene
+from .scene import MAX_FPS, MAX_STEPS, Scene
 from .writers import GifWriter, Mp4Writer, replacing
 
 FORMATS = (".gif", ".mp4", ".png")
@@ -59,7 +60,7 @@ def _number(value, name, low, high, integer=False):
     kind = "an integer" if integer else "a number"
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise RequestError(f"Invalid {name}: {value!r} (must be {kind} from {low} to {high})")
-    if integer and int(value) != value or not (math.isfinite(value) and low <= value <= high):
+    if not (math.isfinite(value) and low <= value <= high) or integer and int(value) != value:
         raise RequestError(f"Invalid {name}: {value!r} (must be {kind} from {low} to {high})")
     return int(value) if integer else float(value)
 
@@ -97,7 +98,7 @@ def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None
     fps = _number(fps if fps is not None else (preset[2] if preset else scene.fps),
                   "fps", 1, MAX_FPS)
     dpi = default_dpi(width, height) if dpi is None else _number(dpi, "dpi", MIN_DPI, MAX_DPI)
-    steps = scene.steps if steps is None else _number(steps, "steps", 1, 100_000, True)
+    steps = scene.steps if steps is None else _number(steps, "steps", 1, MAX_STEPS, True)
     hold = DEFAULT_HOLD if hold is None else _number(hold, "hold", 0, MAX_HOLD)
     loop = 0 if loop is None else _number(loop, "loop", 0, 65535, True)
     loss_panel = scene.loss_panel if loss_panel is None else bool(loss_panel)
@@ -115,7 +116,11 @@ def output_path(scene: Scene, output=None, *, still: bool = False) -> Path:
 def _check_folder(path: Path, default: bool):
     folder = path.parent
     if default:
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise RequestError(f"cannot create the folder {str(folder)!r}: "
+                               f"{exc.strerror or exc}") from None
     if not folder.is_dir():
         raise RequestError(f"the folder {str(folder)!r} does not exist")
     # Really create a file: os.access says yes to root on read-only mounts.
@@ -231,17 +236,17 @@ def _save(figure: RaceFigure, writer, output: Path, request: RenderOptions, prog
                               init_func=lambda: [], interval=1000 / request.fps, blit=False,
                               repeat=False, cache_frame_data=False)
     with (_progress(request.total_frames, progress, output.name) as bar,
-          _writing(output, ValueError, RuntimeError), replacing(output) as tmp):
+          _writing(output), replacing(output) as tmp):
         animation.save(tmp, writer=writer, dpi=request.dpi,
                        progress_callback=lambda done, total: bar.update(1))
 
 
 @contextlib.contextmanager
-def _writing(output: Path, *also):
+def _writing(output: Path):
     """Turn a failure to write ``output`` (a full disk, ffmpeg failing) into a RenderError."""
     try:
         yield
-    except (OSError, *also) as exc:
+    except OSError as exc:
         raise RenderError(f"{output}: writing failed: {exc}") from exc
 
 
@@ -256,15 +261,16 @@ def still(scene: Scene, output=None, *, frame: int | None = None, sidecar: bool 
 
 
 def _write_still(scene, path: Path, request: RenderOptions, frame: int, sidecar: bool):
-    from PIL import Image
+    import imageio.v3 as iio
 
     result = scene.race(request.steps)
     figure = _figure(scene, result, request, fast=False)
     try:
         pixels = figure.draw_frame(frame)
         with _writing(path), replacing(path) as tmp:
-            Image.fromarray(pixels[..., :3]).save(tmp, format="PNG",
-                                                  pnginfo=png_metadata(scene))
+            # Pillow writes it; the provenance goes into the PNG's text chunks.
+            iio.imwrite(tmp, pixels[..., :3], extension=".png", plugin="pillow",
+                        pnginfo=png_metadata(scene))
     finally:
         figure.close()
     if sidecar:
@@ -304,4 +310,4 @@ def to_html(scene: Scene, **options) -> str:
     with tempfile.TemporaryDirectory() as folder:
         path = render(scene, Path(folder) / "scene.gif", progress=False, **options)
         data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return f'<img src="data:image/gif;base64,{data}" alt="{scene!r}"/>'
+    return f'<img src="data:image/gif;base64,{data}" alt="{html.escape(repr(scene))}"/>'

@@ -41,18 +41,24 @@ def _num(value):
     return f"{value:g}".replace("-", "−")
 
 
+def _finite(name, value, positive=False):
+    expected = "a finite number > 0" if positive else "a finite number"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"Invalid {name}: {value!r} (must be {expected})") from None
+    if not math.isfinite(number) or positive and number <= 0:
+        raise ValueError(f"Invalid {name}: {number!r} (must be {expected})")
+    return number
+
+
 def _positive(name, value):
-    value = float(value)
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    return value
+    return _finite(name, value, positive=True)
 
 
 def rosenbrock(a=1.0, b=100.0):
     """Rosenbrock's banana valley: (a − x)² + b(y − x²)², minimum 0 at (a, a²)."""
-    a = float(a)
-    if not math.isfinite(a):
-        raise ValueError(f"a must be a finite number, got {a!r}")
+    a = _finite("a", a)
     b = _positive("b", b)
 
     def f(x, y):
@@ -170,7 +176,7 @@ def goldstein_price():
         q = 18.0 - 32.0 * x + 12.0 * x * x + 48.0 * y - 36.0 * x * y + 27.0 * y * y
         big_a = 1.0 + u * u * p
         big_b = 30.0 + v * v * q
-        # p depends on x and y symmetrically to first order: dp/dx = dp/dy.
+        # dp/dx = dp/dy = −14 + 6x + 6y.
         da = 2.0 * u * p + u * u * (-14.0 + 6.0 * x + 6.0 * y)
         db_dx = 4.0 * v * q + v * v * (-32.0 + 24.0 * x - 36.0 * y)
         db_dy = -6.0 * v * q + v * v * (48.0 - 36.0 * x + 54.0 * y)
@@ -194,9 +200,9 @@ def goldstein_price():
 
 def rastrigin(a=10.0):
     """Rastrigin's function in 2-D: a bowl covered in local minima, minimum 0 at (0, 0)."""
-    a = float(a)
-    if not (math.isfinite(a) and a >= 0):
-        raise ValueError(f"a must be a finite number >= 0, got {a!r}")
+    a = _finite("a", a)
+    if a < 0:
+        raise ValueError(f"Invalid a: {a!r} (must be a finite number >= 0)")
 
     def f(x, y):
         return 2.0 * a + (x * x - a * np.cos(_TAU * x)) + (y * y - a * np.cos(_TAU * y))

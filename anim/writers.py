@@ -79,7 +79,6 @@ class GifWriter(_CanvasWriter):
     def _open(self):
         self._file = open(self.outfile, "wb")
         self._stream = None
-        self._tick = 0
 
     def _write(self, rgba):
         if self._stream is None:

@@ -331,3 +331,9 @@ def test_a_missing_dependency_is_an_installation_problem_not_a_scene_error(cli, 
     assert code == 1
     line = assert_one_error_line(err, "matplotlib is not installed for ", "pip install -e .")
     assert "unexpected" not in line
+
+
+def test_two_names_for_one_scene_are_one_scene(write_scene):
+    path = write_scene(scene_source() + "default = scene\n")
+    scenes = anim.load_scenes(path)
+    assert list(scenes) == ["scene"]

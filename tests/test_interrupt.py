@@ -176,8 +176,7 @@ def test_failure_writing_a_png_keeps_the_old_file(cli, scene_file, tmp_path, mon
     output.write_bytes(OLD)
 
     def failing_save(self, fp, *args, **kwargs):
-        with open(fp, "wb") as file:
-            file.write(b"half a PNG")
+        fp.write(b"half a PNG")
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Image.Image, "save", failing_save)

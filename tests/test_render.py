@@ -305,6 +305,8 @@ def test_board_tells_same_named_optimizers_apart_by_what_differs():
     names = short_names([Momentum(lr=0.01, momentum=0.9), Momentum(lr=0.01, momentum=0.5),
                           Adam(lr=0.1), GD(lr=1.0), GD(lr=2.0)])
     assert names == ["Momentum β=0.9", "Momentum β=0.5", "Adam", "GD lr=1", "GD lr=2"]
+    # Settings that differ below the label's precision: numbered instead.
+    assert short_names([GD(lr=0.1), GD(lr=0.1000001), Adam()]) == ["GD #1", "GD #2", "Adam"]
 
 
 def test_a_diverged_head_is_marked_inside_the_picture():
@@ -408,3 +410,47 @@ def test_trail_dots_of_steps_too_small_to_see_apart_are_merged():
         shown = np.asarray(trail.get_markevery())
         assert shown[0] == 0 and np.all(np.diff(shown) > 0)
         assert shown[-1] < len(trail.get_xdata()) and len(shown) <= len(dots)
+
+
+def test_an_optimizer_that_arrives_and_later_diverges_stays_arrived():
+    # Arrives at step 0 (inside a wide finish circle), then grows 10 % per step in y.
+    scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=1.05)], start=(-7, 2),
+                  goal_radius=8, steps=400)
+    result = scene.race()
+    assert result.arrival_step[0] == 0 and result.diverged_step[0] is not None
+    figure = RaceFigure(result, FrameStyle(400, 300, 50.0), fast=False)
+    figure.update(result.steps)
+    head = figure._heads[0]
+    assert head.get_marker() == "o" and head.get_markerfacecolor() == "none"
+    np.testing.assert_array_equal(np.ravel(head.get_data()), result.paths[0, 0])
+    assert [t.get_text() for t in figure._board] == ["1. GD — step 0"]
+
+
+@pytest.mark.parametrize("size", [(400, 402), (100, 74), (801, 599), (333, 777)])
+def test_the_canvas_has_exactly_the_requested_pixels(size):
+    from anim.figure import default_dpi
+
+    result = quick_scene(steps=2).race()
+    figure = RaceFigure(result, FrameStyle(*size, default_dpi(*size)))
+    assert figure.draw_frame(0).shape[:2] == size[::-1]
+
+
+@pytest.mark.parametrize("option", ["steps", "hold", "loop", "fps"])
+def test_non_finite_numbers_are_request_errors(option):
+    with pytest.raises(RequestError, match=f"Invalid {option}: nan"):
+        resolve_options(quick_scene(), **{option: float("nan")})
+
+
+def test_loss_panel_measures_from_the_goal_unless_the_racers_go_lower():
+    bowl = RaceFigure(quick_scene(steps=30).race(),
+                      FrameStyle(800, 600, 100.0, loss_panel=True), fast=False)
+    assert bowl.loss_ax.get_ylabel() == "f − f(goal)"
+    # A goal off the valley floor, which the racers pass by and go lower than.
+    scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.4), Momentum(lr=0.4)],
+                  start=(-7, 2), goal=(-3, 1), goal_radius=0.1, steps=60)
+    result = scene.race()
+    assert result.arrival_step == (None, None)
+    past = RaceFigure(result, FrameStyle(800, 600, 100.0, loss_panel=True), fast=False)
+    assert past.loss_ax.get_ylabel() == "f − lowest f reached"
+    curves = past._loss_curves()
+    assert np.sum(curves <= 1e-300) == 1  # only the lowest point itself sits on the floor

@@ -165,9 +165,9 @@ def test_parameters_move_the_minimum_and_formula():
     assert SURFACES["ravine"](scale=5).formula == "x²/5 + y²"
     assert SURFACES["ravine"]().formula == "x²/20 + y²"
     assert SURFACES["rastrigin"](a=5).formula.startswith("10 + x²")
-    with pytest.raises(ValueError, match="scale must be a finite number > 0, got -1.0"):
+    with pytest.raises(ValueError, match=r"Invalid scale: -1.0 \(must be a finite number > 0\)"):
         SURFACES["ravine"](scale=-1)
-    with pytest.raises(ValueError, match="b must be"):
+    with pytest.raises(ValueError, match=r"Invalid b: 0.0 \(must be a finite number > 0\)"):
         SURFACES["rosenbrock"](b=0)
 
 
