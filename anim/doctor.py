@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import platform
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -58,29 +57,10 @@ def _check_tqdm():
 
 
 def _check_ffmpeg():
-    imageio_ffmpeg = _require("imageio_ffmpeg", "imageio-ffmpeg")
-    try:
-        exe = imageio_ffmpeg.get_ffmpeg_exe()
-    except RuntimeError as exc:
-        raise RuntimeError(f"no ffmpeg found ({one_line(exc)}): reinstall it with pip "
-                           "install --force-reinstall imageio-ffmpeg, or set "
-                           "IMAGEIO_FFMPEG_EXE to an ffmpeg binary") from exc
-    try:
-        run = subprocess.run([exe, "-hide_banner", "-encoders"], capture_output=True,
-                             text=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise RuntimeError(f"ffmpeg at {exe} cannot be run ({one_line(exc)}): reinstall "
-                           "imageio-ffmpeg, or point IMAGEIO_FFMPEG_EXE to a working ffmpeg"
-                           ) from exc
-    if "libx264" not in run.stdout:
-        raise RuntimeError(f"{exe} has no libx264 (H.264) encoder: MP4 output is not "
-                           "possible; install an ffmpeg built with libx264 and set "
-                           "IMAGEIO_FFMPEG_EXE to it")
-    try:
-        version = imageio_ffmpeg.get_ffmpeg_version()
-    except Exception:  # the version is a detail; the encoder list already proved it runs
-        version = "(version unknown)"
-    return f"ffmpeg {version} at {exe}, with the libx264 (H.264) encoder"
+    _require("imageio_ffmpeg", "imageio-ffmpeg")
+    from .writers import check_ffmpeg
+
+    return check_ffmpeg()
 
 
 def _check_mp4():
@@ -111,15 +91,6 @@ CHECKS = (("matplotlib", _check_matplotlib), ("Pillow / GIF / PNG", _check_pillo
           ("tqdm", _check_tqdm), ("ffmpeg", _check_ffmpeg), ("MP4", _check_mp4))
 #: A check that cannot work when an earlier one failed is skipped, not run into a crash.
 NEEDS = {"MP4": ("matplotlib", "ffmpeg")}
-
-
-def ffmpeg_problem() -> str | None:
-    """Why MP4 output cannot work here (one actionable sentence), or None when it can."""
-    try:
-        _check_ffmpeg()
-    except RuntimeError as exc:
-        return one_line(exc)
-    return None
 
 
 def run_checks(out) -> int:

@@ -16,8 +16,8 @@ def _version(package: str) -> str | None:
 
 
 def scene_identity(scene) -> dict:
-    return {"file": getattr(scene, "source_path", None), "name": scene.name,
-            "sha256": getattr(scene, "source_sha256", None)}
+    return {"file": scene.source_path, "name": scene.name,
+            "sha256": scene.source_sha256}
 
 
 def provenance_comment(scene) -> str:

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .optimizers import Optimizer
-from .surface import Surface
-from .surface import _as_point as finite_point  # one definition of a valid point
+from .surface import Surface, finite_point
 
 #: Default goal radius as a fraction of the diagonal of the surface bounds.
 GOAL_RADIUS_FRACTION_OF_BOUNDS = 0.02
@@ -84,7 +83,7 @@ def default_goal_radius(surface: Surface, start, goal) -> float:
     return GOAL_RADIUS_FRACTION_OF_DISTANCE * distance if distance > 0 else 1e-3
 
 
-def _divergence_limits(surface: Surface):
+def divergence_limits(surface: Surface):
     """Per-axis (low, high) outside which a position counts as having flown off."""
     if surface.bounds is None:
         return np.array([-DIVERGENCE_ABSOLUTE] * 2), np.array([DIVERGENCE_ABSOLUTE] * 2)
@@ -93,12 +92,41 @@ def _divergence_limits(surface: Surface):
     return bounds[:, 0] - margin, bounds[:, 1] + margin
 
 
-def _as_point(value, what: str) -> tuple[float, float]:
+def require_point(value, what: str) -> tuple[float, float]:
     """``value`` as a finite (x, y), or a ValueError naming ``what``."""
     point = finite_point(value)
     if point is None:
         raise ValueError(f"{what} must be a finite point (x, y), got {value!r}")
     return point
+
+
+def check_steps(steps, most: int | None = None) -> int:
+    """``steps`` as an int from 1 (to ``most``), or a ValueError saying so."""
+    if (isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1
+            or most is not None and steps > most):
+        expected = ">= 1" if most is None else f"from 1 to {most}"
+        raise ValueError(f"Invalid steps: {steps!r} (must be an integer {expected})")
+    return int(steps)
+
+
+def check_goal_radius(radius):
+    """``radius`` if it is None or a finite number > 0, else a ValueError."""
+    if radius is not None and not (
+            isinstance(radius, (int, float, np.number)) and not isinstance(radius, bool)
+            and np.isfinite(radius) and radius > 0):
+        raise ValueError(f"Invalid goal_radius: {radius!r} (must be > 0)")
+    return radius
+
+
+def check_any_goal(goal, surface: Surface) -> bool:
+    """Whether ``goal`` is the string "any" (which needs a surface with minima)."""
+    if not isinstance(goal, str):
+        return False
+    if goal != "any":
+        raise ValueError(f'Invalid goal: {goal!r} (a point (x, y), "any" or None)')
+    if not surface.minima:
+        raise ValueError('goal="any" needs a surface with minima; this one declares none')
+    return True
 
 
 def simulate(surface: Surface, optimizers, start=None, steps: int = 150, goal=None,
@@ -115,26 +143,21 @@ def simulate(surface: Surface, optimizers, start=None, steps: int = 150, goal=No
     optimizers = tuple(optimizers)
     if not optimizers:
         raise ValueError("a race needs at least one optimizer")
-    start = _as_point(surface.start if start is None else start, "start")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"Invalid steps: {steps!r} (must be an integer >= 1)")
-    steps = int(steps)
-    any_minimum = isinstance(goal, str) and goal == "any"
-    if any_minimum and not surface.minima:
-        raise ValueError('goal="any" needs a surface with minima; this one declares none')
+    start = require_point(surface.start if start is None else start, "start")
+    steps = check_steps(steps)
+    any_minimum = check_any_goal(goal, surface)
     if goal is None or any_minimum:
         goal = surface.nearest_minimum(start)
-    goal = None if goal is None else _as_point(goal, "goal")
+    goal = None if goal is None else require_point(goal, "goal")
     goals = tuple(surface.minima) if any_minimum else (() if goal is None else (goal,))
+    check_goal_radius(goal_radius)
     if goal is not None and goal_radius is None:
         goal_radius = default_goal_radius(surface, start, goal)
-    if goal_radius is not None and not (np.isfinite(goal_radius) and goal_radius > 0):
-        raise ValueError(f"Invalid goal_radius: {goal_radius!r} (must be > 0)")
 
     count = len(optimizers)
     paths = np.full((count, steps + 1, 2), np.nan)
     losses = np.full((count, steps + 1), np.nan)
-    low, high = _divergence_limits(surface)
+    low, high = divergence_limits(surface)
     diverged: list[int | None] = [None] * count
 
     params = [np.array([start], dtype=float) for _ in optimizers]

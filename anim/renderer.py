@@ -14,12 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .doctor import ffmpeg_problem
 from .errors import RenderError, RequestError, SceneError
 from .figure import FrameStyle, RaceFigure, SurfaceDrawingError, check_layout, default_dpi
 from .provenance import describe, png_metadata, provenance_comment
 from .scene import MAX_FPS, MAX_STEPS, Scene
-from .writers import GifWriter, Mp4Writer, replacing
+from .writers import GifWriter, Mp4Writer, ffmpeg_problem, replacing
 
 FORMATS = (".gif", ".mp4", ".png")
 #: Presets in the spirit of manim's -ql / -qm / -qh: (width, height, fps).
@@ -109,7 +108,7 @@ def output_path(scene: Scene, output=None, *, still: bool = False) -> Path:
     """``output`` as a Path, or the default ``output/<scene file stem>.gif`` (``.png``)."""
     if output is not None:
         return Path(output)
-    stem = getattr(scene, "output_stem", None) or scene.name or "scene"
+    stem = scene.output_stem or scene.name or "scene"
     return Path("output") / f"{stem}{'.png' if still else '.gif'}"
 
 
@@ -188,7 +187,7 @@ def _figure(scene: Scene, result, request: RenderOptions, fast: bool = True) -> 
     try:
         return RaceFigure(result, request.style, title=scene.title, fast=fast)
     except SurfaceDrawingError as exc:
-        raise SceneError(getattr(scene, "source_path", None) or scene.name or "scene",
+        raise SceneError(scene.source_path or scene.name or "scene",
                          str(exc)) from None
 
 

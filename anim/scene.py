@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from .optimizers import Optimizer
-from .race import RaceResult, _as_point, _divergence_limits, simulate
+from .race import (
+    RaceResult,
+    check_any_goal,
+    check_goal_radius,
+    check_steps,
+    divergence_limits,
+    require_point,
+    simulate,
+)
 from .surface import Surface
 
 #: More steps than this is almost certainly a typo (and an hours-long render).
@@ -15,10 +23,9 @@ MAX_FPS = 50
 
 
 def validate_fps(fps) -> int | float:
-    if isinstance(fps, bool) or not isinstance(fps, (int, float, np.integer, np.floating)):
+    if (isinstance(fps, bool) or not isinstance(fps, (int, float, np.integer, np.floating))
+            or not (np.isfinite(fps) and 1 <= fps <= MAX_FPS)):
         raise ValueError(f"Invalid fps: {fps!r} (must be a number from 1 to {MAX_FPS})")
-    if not (np.isfinite(fps) and 1 <= fps <= MAX_FPS):
-        raise ValueError(f"Invalid fps: {fps!r} (must be from 1 to {MAX_FPS})")
     return fps
 
 
@@ -49,42 +56,34 @@ class Scene:
         if start is None and surface.start is None:
             raise ValueError("start is missing (the surface recommends none): "
                              "pass start=(x, y)")
-        start = _as_point(surface.start if start is None else start, "start")
+        start = require_point(surface.start if start is None else start, "start")
         if surface.bounds is not None:
             _check_in_bounds(start, "start", surface.bounds)
         else:
-            low, high = _divergence_limits(surface)
+            low, high = divergence_limits(surface)
             if np.any(np.array(start) < low) or np.any(np.array(start) > high):
                 raise ValueError(f"start {start} is beyond ±{high[0]:g}: every optimizer "
                                  "would count as diverged before its first step")
-        if (isinstance(steps, bool) or not isinstance(steps, (int, np.integer))
-                or not 1 <= steps <= MAX_STEPS):
-            raise ValueError(f"Invalid steps: {steps!r} (must be an integer from 1 to "
-                             f"{MAX_STEPS})")
         self.surface = surface
         self.optimizers = optimizers
         self.start = start
-        self.steps = int(steps)
+        self.steps = check_steps(steps, MAX_STEPS)
         self.title = title
-        if isinstance(goal, str):
-            if goal != "any":
-                raise ValueError(f'Invalid goal: {goal!r} (a point (x, y), "any" or None)')
-            if not surface.minima:
-                raise ValueError('goal="any" needs a surface with minima; this one '
-                                 "declares none")
+        if check_any_goal(goal, surface):
             self.goal = goal
         else:
-            self.goal = None if goal is None else _as_point(goal, "goal")
+            self.goal = None if goal is None else require_point(goal, "goal")
             if self.goal is not None and surface.bounds is not None:
                 _check_in_bounds(self.goal, "goal", surface.bounds)
-        if goal_radius is not None and not (
-                isinstance(goal_radius, (int, float, np.number)) and np.isfinite(goal_radius)
-                and goal_radius > 0):
-            raise ValueError(f"Invalid goal_radius: {goal_radius!r} (must be > 0)")
-        self.goal_radius = goal_radius
+        self.goal_radius = check_goal_radius(goal_radius)
         self.fps = validate_fps(fps)
         self.loss_panel = bool(loss_panel)
-        self.name: str | None = None  # the variable name, set by the loader
+        # Set by the loader for a scene read from a file: its variable name, the default
+        # output's stem, and the file with its SHA-256 (for the provenance record).
+        self.name: str | None = None
+        self.output_stem: str | None = None
+        self.source_path: str | None = None
+        self.source_sha256: str | None = None
         self._check_start()
 
     def _check_start(self):

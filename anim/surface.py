@@ -11,6 +11,8 @@ are used instead, with a GradientWarning.
 from __future__ import annotations
 
 import math
+import os
+import sys
 import warnings
 from typing import Callable
 
@@ -58,7 +60,7 @@ def _show(value, limit=80):
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _as_point(value):
+def finite_point(value):
     """(x, y) as a tuple of finite floats, or None if `value` is not such a point."""
     try:
         arr = np.asarray(value, dtype=np.float64)
@@ -67,6 +69,16 @@ def _as_point(value):
     if arr.shape != (2,) or not np.all(np.isfinite(arr)):
         return None
     return (float(arr[0]), float(arr[1]))
+
+
+def _first_caller_outside_anim() -> int:
+    """The ``stacklevel`` that makes a warning point at the user's code (their scene file
+    or script), however deep inside anim it was raised."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 1  # level 1: the function that calls warnings.warn
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 class Surface:
@@ -134,7 +146,7 @@ class Surface:
         if start is None:
             self.start = None
         else:
-            self.start = _as_point(start)
+            self.start = finite_point(start)
             if self.start is None:
                 raise ValueError(
                     f"{where}start must be a point (x, y) with finite coordinates, "
@@ -214,14 +226,14 @@ class Surface:
 
         Without a user gradient, the first access (or first gradient) probes f once.
         """
-        return self._resolved_method(stacklevel=3)
+        return self._resolved_method()
 
     def grad(self, x, y):
         """(gx, gy): float64 arrays broadcast to the shape of x and y."""
         x = np.asarray(x, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
         shape = np.broadcast_shapes(x.shape, y.shape)
-        method = self._resolved_method(stacklevel=3)
+        method = self._resolved_method()
         if method == "analytic":
             return self._analytic(x, y, shape)
         if method == "complex-step":
@@ -237,7 +249,7 @@ class Surface:
             raise ValueError(f"points must have shape (n, 2), got shape {pts.shape}")
         x, y = pts[..., 0], pts[..., 1]
         shape = x.shape
-        method = self._resolved_method(stacklevel=3)
+        method = self._resolved_method()
         if method == "analytic":
             values = np.asarray(self._eval(x, y, shape), dtype=np.float64)
             gx, gy = self._analytic(x, y, shape)
@@ -324,7 +336,7 @@ class Surface:
         gy = (z[2] - z[3]) / (yp - ym)
         return (z[4] if with_value else None), gx, gy
 
-    def _resolved_method(self, stacklevel):
+    def _resolved_method(self):
         if self._method is None:
             reason = self._probe()
             if reason is None:
@@ -336,7 +348,7 @@ class Surface:
                     f"f is not complex-differentiable ({reason}); "
                     "pass grad= for an exact gradient",
                     GradientWarning,
-                    stacklevel=stacklevel,
+                    stacklevel=_first_caller_outside_anim(),
                 )
         return self._method
 
@@ -396,7 +408,7 @@ class Surface:
 
     def nearest_minimum(self, point):
         """The declared minimum closest to `point`, or None if there is none."""
-        p = _as_point(point)
+        p = finite_point(point)
         if p is None:
             raise ValueError(
                 f"point must be a point (x, y) with finite coordinates, got {_show(point)}"

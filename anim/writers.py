@@ -2,7 +2,8 @@
 
 ``Animation.save`` draws the whole figure before every ``grab_frame``; these writers take
 that frame straight from the Agg canvas instead of drawing it a second time through
-``savefig`` as matplotlib's own writers do, and stream it to the encoder.
+``savefig`` as matplotlib's own writers do, and stream it to the encoder. Also here: the
+replace-only-when-complete temporary file, and whether ffmpeg can write MP4 at all.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.animation import AbstractMovieWriter
 
+from .errors import one_line
 from .gif import GifStream, frame_delay_cs
 
 #: x264 settings: "animation" tuning suits flat colours and thin lines; +faststart moves
@@ -176,3 +178,40 @@ def replacing(path: Path):
         with contextlib.suppress(OSError):
             temporary.unlink()
         raise
+
+
+def check_ffmpeg() -> str:
+    """What ffmpeg MP4 output will use; RuntimeError saying what to do when it cannot."""
+    import imageio_ffmpeg
+
+    try:
+        exe = imageio_ffmpeg.get_ffmpeg_exe()
+    except RuntimeError as exc:
+        raise RuntimeError(f"no ffmpeg found ({one_line(exc)}): reinstall it with pip "
+                           "install --force-reinstall imageio-ffmpeg, or set "
+                           "IMAGEIO_FFMPEG_EXE to an ffmpeg binary") from exc
+    try:
+        run = subprocess.run([exe, "-hide_banner", "-encoders"], capture_output=True,
+                             text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise RuntimeError(f"ffmpeg at {exe} cannot be run ({one_line(exc)}): reinstall "
+                           "imageio-ffmpeg, or point IMAGEIO_FFMPEG_EXE to a working ffmpeg"
+                           ) from exc
+    if "libx264" not in run.stdout:
+        raise RuntimeError(f"{exe} has no libx264 (H.264) encoder: MP4 output is not "
+                           "possible; install an ffmpeg built with libx264 and set "
+                           "IMAGEIO_FFMPEG_EXE to it")
+    try:
+        version = imageio_ffmpeg.get_ffmpeg_version()
+    except Exception:  # the version is a detail; the encoder list already proved it runs
+        version = "(version unknown)"
+    return f"ffmpeg {version} at {exe}, with the libx264 (H.264) encoder"
+
+
+def ffmpeg_problem() -> str | None:
+    """Why MP4 output cannot work here (one actionable sentence), or None when it can."""
+    try:
+        check_ffmpeg()
+    except RuntimeError as exc:
+        return one_line(exc)
+    return None

@@ -207,6 +207,8 @@ def test_warnings_are_one_line(cli, write_scene):
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("anim: warning: "), err
     assert "central differences" in lines[0]
+    # It points at the scene's line that made the surface race, not into anim.
+    assert lines[0].startswith(f"anim: warning: {path}: line 6: "), err
 
 
 # -------------------------------------------------------------- requests, before rendering
