@@ -17,6 +17,7 @@ from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
+from matplotlib.patheffects import Normal, Stroke
 
 from . import board
 from .race import RaceResult
@@ -30,10 +31,11 @@ SURFACE_CMAP = LinearSegmentedColormap.from_list(
     "anim_surface", ["#fbfbf8", "#e4e9ee", "#c3cfdb", "#98abbf", "#6d86a0"])
 CONTOUR_LINE_COLOR = "#4a5a6a"
 GOAL_COLOR, GOAL_EDGE_COLOR, START_EDGE_COLOR = "#ffd21f", "#6b5200", "#222222"
-#: Drawing order: trails at 3 + 0.01 i, goal and start above them, heads above those,
-#: finished heads on top (the later finisher, drawn smaller, above the earlier).
-TRAIL_Z, LANDMARK_Z, HEAD_Z, FINISHED_Z = 3.0, 3.5, 4.0, 4.5
+#: Drawing order: trails at 3 + 0.01 i, goal and start above them, then finished heads
+#: (the later finisher, drawn smaller, above the earlier), racing heads on top.
+TRAIL_Z, LANDMARK_Z, FINISHED_Z, HEAD_Z = 3.0, 3.5, 3.8, 4.0
 HEAD_SIZE = 8.0
+HALO = Stroke(linewidth=2.4, foreground="white")
 #: Trail dots closer than this (points) to the previous dot are left out.
 DOT_GAP = 2.5
 #: Log-spaced contour levels when evenly spaced ones would leave more than this share of
@@ -498,8 +500,10 @@ def _style_head(head: Line2D, index: int, state: str, place: int = 0):
         head.set_marker(marker)
     head.set_markerfacecolor("none" if hollow else color)
     head.set_markeredgecolor(color if hollow else "white")
-    head.set_markeredgewidth(1.6 if hollow else 1.0)
-    head.set_markersize(max(HEAD_SIZE + 3 - 1.5 * place, 5.0) if hollow else HEAD_SIZE)
+    head.set_markeredgewidth(1.3 if hollow else 1.0)
+    head.set_markersize(max(HEAD_SIZE + 3 - 1.5 * place, HEAD_SIZE) if hollow else HEAD_SIZE)
+    # A white rim, like the racing heads' edge, keeps an outline visible on its own trail.
+    head.set_path_effects([HALO, Normal()] if hollow else [])
     head.set_zorder(FINISHED_Z + 0.01 * place if hollow else HEAD_Z + 0.01 * index)
 
 
