@@ -315,7 +315,10 @@ class RaceFigure:
             self._trails.append(trail)
             self._heads.append(head)
             if self.loss_ax is not None:
-                line = Line2D([], [], color=color, linewidth=1.4, zorder=z)
+                # An arrival ends its loss curve with the same outline as on the map.
+                line = Line2D([], [], color=color, linewidth=1.4, zorder=z,
+                              marker=MARKERS[i % len(MARKERS)], markersize=6,
+                              markerfacecolor="none", markeredgewidth=1.2, markevery=[])
                 self.loss_ax.add_line(line)
                 self._loss_lines.append(line)
         self._dynamic += [*self._trails, *self._heads, *self._loss_lines, self.step_text]
@@ -475,6 +478,7 @@ class RaceFigure:
             if self._loss_lines:
                 self._loss_lines[i].set_data(self._step_numbers[:last + 1],
                                              self._loss_values[i, :last + 1])
+                self._loss_lines[i].set_markevery([last] if arrived else [])
         self._show_board(self._board_rows_at(step))
         self.step_text.set_text(self._step_format.format(step))
         return []

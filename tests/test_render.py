@@ -454,3 +454,15 @@ def test_loss_panel_measures_from_the_goal_unless_the_racers_go_lower():
     assert past.loss_ax.get_ylabel() == "f − lowest f reached"
     curves = past._loss_curves()
     assert np.sum(curves <= 1e-300) == 1  # only the lowest point itself sits on the floor
+
+
+def test_an_arrival_ends_its_loss_curve_with_its_marker():
+    result = quick_scene(steps=60).race()
+    figure = RaceFigure(result, FrameStyle(800, 600, 100.0, loss_panel=True), fast=False)
+    first = result.finish_order()[0]
+    figure.update(result.arrival_step[first] - 1)
+    assert list(figure._loss_lines[first].get_markevery()) == []
+    figure.update(result.steps)
+    line = figure._loss_lines[first]
+    assert list(line.get_markevery()) == [len(line.get_xdata()) - 1]
+    assert line.get_marker() == figure._heads[first].get_marker()
