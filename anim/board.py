@@ -22,14 +22,15 @@ def rows_at(result: RaceResult, names: list[str], colors: list[str], step: int) 
     after the last step, those that did neither, by the loss they ended at (not bold)."""
     finished, unfinished = [], []
     for i, name in enumerate(names):
+        status = result.status(i, step)
         arrived, diverged = result.arrival_step[i], result.diverged_step[i]
-        if arrived is not None and arrived <= step:
+        if status == "arrived":
             where = ""
             if len(result.goals) > 1:
                 x, y = (number(v) for v in result.arrived_at[i])
                 where = f" at ({x}, {y})"
             finished.append((arrived, i, f"{name} — step {arrived}{where}"))
-        elif diverged is not None and diverged <= step:
+        elif status == "diverged":
             finished.append((math.inf, i, f"✗ {name} diverged at step {diverged}"))
         elif step == result.steps:
             loss = result.final_loss(i)

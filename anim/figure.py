@@ -7,6 +7,7 @@ trails, heads, step counter, finish board and loss lines on top.
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 
@@ -259,6 +260,7 @@ class RaceFigure:
 
     def _draw_loss_axes(self, ax):
         result = self.result
+        self._loss_origin, label = self._loss_reference()
         losses = self._loss_curves()
         shown = np.arange(result.steps + 1) <= np.array(
             [self._last_shown_step(i) for i in range(len(result.optimizers))])[:, None]
@@ -270,7 +272,7 @@ class RaceFigure:
             ax.set_yscale("log")
             ax.set_ylim(max(float(finite.min()), high * 1e-16) / 2, high * 2)
         ax.set_xlabel("step", fontsize=9, labelpad=2)
-        ax.set_ylabel(self._loss_reference()[1], fontsize=9, labelpad=2)
+        ax.set_ylabel(label, fontsize=9, labelpad=2)
         ax.tick_params(labelsize=8, length=3)
         ax.grid(True, which="major", color="#dddddd", linewidth=0.5)
         for spine in ax.spines.values():
@@ -290,7 +292,7 @@ class RaceFigure:
 
     def _loss_curves(self) -> np.ndarray:
         """Loss above the reference (positive, for a log axis), per optimizer and step."""
-        losses = self.result.losses - self._loss_reference()[0]
+        losses = self.result.losses - self._loss_origin
         # Exactly on the reference: drawn at the floor of the axis instead of dropped.
         return np.where(losses <= 0, 1e-300, losses)
 
@@ -343,6 +345,15 @@ class RaceFigure:
         self._board_names = board.short_names(self.result.optimizers)
         self._text_colors = [board.readable_on_white(COLORS[i % len(COLORS)])
                              for i in range(len(self.result.optimizers))]
+        # The board changes only at an arrival, a divergence and the last step: one
+        # version of its rows per such step, made once.
+        result, rows = self.result, len(self.result.optimizers)
+        events = (*result.arrival_step, *result.diverged_step)
+        self._board_steps = sorted({0, result.steps, *(s for s in events if s is not None)})
+        self._board_versions = [
+            tuple(version + [board.EMPTY_ROW] * (rows - len(version)))
+            for version in (board.rows_at(result, self._board_names, self._text_colors, s)
+                            for s in self._board_steps)]
         for i, optimizer in enumerate(self.result.optimizers):
             row_y = y - (i + 1) * ROW_LINES * em
             color, marker = COLORS[i % len(COLORS)], MARKERS[i % len(MARKERS)]
@@ -433,8 +444,7 @@ class RaceFigure:
         self._backdrop.region = self.canvas.copy_from_bbox(self.figure.bbox)
 
     def _board_rows_at(self, step: int) -> tuple:
-        rows = board.rows_at(self.result, self._board_names, self._text_colors, step)
-        return tuple(rows + [board.EMPTY_ROW] * (len(self._board) - len(rows)))
+        return self._board_versions[bisect.bisect_right(self._board_steps, step) - 1]
 
     @property
     def key_colors(self) -> list[tuple[int, int, int]]:
@@ -447,11 +457,11 @@ class RaceFigure:
     def _last_shown_step(self, index: int, step: int | None = None) -> int:
         """The step optimizer ``index`` is drawn at: it stops on arrival or divergence."""
         step = self.result.steps if step is None else step
-        arrived, diverged = self.result.arrival_step[index], self.result.diverged_step[index]
-        if arrived is not None and arrived <= step:
-            return arrived
-        if diverged is not None and diverged <= step:
-            return diverged - 1
+        status = self.result.status(index, step)
+        if status == "arrived":
+            return self.result.arrival_step[index]
+        if status == "diverged":
+            return self.result.diverged_step[index] - 1
         return step
 
     def update(self, frame: int) -> list:
@@ -459,26 +469,22 @@ class RaceFigure:
         result = self.result
         step = min(max(int(frame), 0), result.steps)
         for i, (trail, head) in enumerate(zip(self._trails, self._heads)):
-            arrived = result.arrival_step[i] is not None and result.arrival_step[i] <= step
-            diverged = result.diverged_step[i]
-            # The race goes on after an arrival, but for the picture the racer is done.
-            has_diverged = not arrived and diverged is not None and diverged <= step
+            state = result.status(i, step)
             last = self._last_shown_step(i, step)
             points = result.paths[i, :last + 1]
             trail.set_data(points[:, 0], points[:, 1])
             dots = self._dots[i]
             trail.set_markevery(dots[:np.searchsorted(dots, last, side="right")])
             # One that flew off is marked where its trail leaves the picture.
-            tip = self._exits[i] if has_diverged else points[-1]
+            tip = self._exits[i] if state == "diverged" else points[-1]
             head.set_data([tip[0]], [tip[1]])
-            state = "diverged" if has_diverged else "arrived" if arrived else "racing"
             if state != self._head_states[i]:
                 _style_head(head, i, state, self._places.get(i, 0))
                 self._head_states[i] = state
             if self._loss_lines:
                 self._loss_lines[i].set_data(self._step_numbers[:last + 1],
                                              self._loss_values[i, :last + 1])
-                self._loss_lines[i].set_markevery([last] if arrived else [])
+                self._loss_lines[i].set_markevery([last] if state == "arrived" else [])
         self._show_board(self._board_rows_at(step))
         self.step_text.set_text(self._step_format.format(step))
         return []

@@ -50,6 +50,16 @@ class RaceResult:
         arrived = [i for i, step in enumerate(self.arrival_step) if step is not None]
         return sorted(arrived, key=lambda i: self.arrival_step[i])
 
+    def status(self, index: int, step: int) -> str:
+        """"arrived", "diverged" or "racing" after ``step`` steps. An arrival is final:
+        the optimizer keeps stepping, but a divergence after it does not count."""
+        arrived, diverged = self.arrival_step[index], self.diverged_step[index]
+        if arrived is not None and arrived <= step:
+            return "arrived"
+        if diverged is not None and diverged <= step:
+            return "diverged"
+        return "racing"
+
     def final_loss(self, index: int) -> float | None:
         """Loss at the last step, or at the last finite step before a divergence."""
         finite = self.losses[index][np.isfinite(self.losses[index])]

@@ -169,3 +169,15 @@ def test_scene_validation_messages():
     with pytest.raises(ValueError, match="not finite at the start"):
         Scene(surface=Surface(lambda x, y: np.log(x) + y, bounds=((-1, 1), (-1, 1))),
               optimizers=[AdaGrad(lr=0.1)], start=(-0.5, 0))
+
+
+def test_status_an_arrival_is_final_even_if_a_divergence_follows():
+    scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=1.05), GD(lr=0.1)],
+                  start=(-7, 2), goal_radius=8, steps=400)
+    result = scene.race()
+    assert result.arrival_step[0] == 0 and result.diverged_step[0] is not None
+    assert result.status(0, 0) == result.status(0, result.steps) == "arrived"
+    late = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=1.05)], start=(-7, 2),
+                 goal_radius=0.01, steps=400).race()
+    assert late.status(0, 0) == "racing"
+    assert late.status(0, late.diverged_step[0]) == "diverged"
