@@ -44,6 +44,12 @@ def _add_picture_arguments(parser):
                         help="a loss-vs-step panel beside the contour plot (default: the "
                              "scene's loss_panel)")
     parser.add_argument("--steps", type=int, help="override the scene's number of steps")
+    parser.add_argument("--theme", choices=("light", "dark"),
+                        help="colours for a light or a dark page (default: the scene's, light)")
+    parser.add_argument("--transparent", action="store_true",
+                        help="no background outside the plot (PNG, GIF; not MP4)")
+    parser.add_argument("--colorbar", action=argparse.BooleanOptionalAction, default=None,
+                        help="a colorbar with the values of f beside the plot")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -130,6 +136,7 @@ def _race_table(name, summary) -> str:
 
 def cmd_race(args) -> int:
     from .loader import load_scenes, pick_scene
+    from .palette import racer_styles
     from .scene import MAX_STEPS
 
     if args.steps is not None and not 1 <= args.steps <= MAX_STEPS:
@@ -141,6 +148,9 @@ def cmd_race(args) -> int:
     reports = []
     for name, scene in scenes.items():
         summary = scene.race(args.steps).summary()
+        for entry, (color, _) in zip(summary["optimizers"],
+                                     racer_styles(scene.optimizers, scene.theme)):
+            entry["color"] = color
         if args.json:
             reports.append({"scene": name, **summary})
         else:
@@ -176,7 +186,8 @@ def cmd_render(args) -> int:
     _remember_output(args, scene, still=False)
     path = render(scene, args.output, fps=args.fps, size=args.size, dpi=args.dpi,
                   quality=args.quality, steps=args.steps, hold=args.hold, loop=args.loop,
-                  loss_panel=args.loss_panel, progress=not args.quiet, sidecar=args.sidecar)
+                  loss_panel=args.loss_panel, theme=args.theme, transparent=args.transparent,
+                  colorbar=args.colorbar, progress=not args.quiet, sidecar=args.sidecar)
     if not args.quiet:
         print(f"wrote {path}", file=sys.stderr)
     return 0
@@ -189,7 +200,8 @@ def cmd_still(args) -> int:
     scene = load_scene(args.file, args.scene)
     _remember_output(args, scene, still=True)
     path = still(scene, args.output, frame=args.frame, size=args.size, dpi=args.dpi,
-                 loss_panel=args.loss_panel, steps=args.steps, sidecar=args.sidecar)
+                 loss_panel=args.loss_panel, steps=args.steps, theme=args.theme,
+                 transparent=args.transparent, colorbar=args.colorbar, sidecar=args.sidecar)
     print(f"wrote {path}", file=sys.stderr)
     return 0
 
@@ -247,7 +259,7 @@ def _terminate_cleanly():
 DEPENDENCIES = frozenset({"numpy", "matplotlib", "PIL", "imageio", "imageio_ffmpeg", "tqdm"})
 
 
-def _unexpected(exc: Exception, scene_file, output=None) -> int:
+def _unexpected(exc: Exception, scene_file, output=None, debug: bool = False) -> int:
     """Report an exception anim did not anticipate; blame the scene when it was its code."""
     from .loader import scene_line
 
@@ -263,7 +275,8 @@ def _unexpected(exc: Exception, scene_file, output=None) -> int:
         _error(str(error))
         return error.exit_code
     where = f"{output or scene_file}: " if output or scene_file else ""
-    _error(f"{where}unexpected {detail} (run with --debug for the traceback)")
+    hint = "" if debug else " (run with --debug for the traceback)"
+    _error(f"{where}unexpected {detail}{hint}")
     return 1
 
 
@@ -313,4 +326,4 @@ def main(argv=None) -> int:
     except Exception as exc:  # the last line of defence: one line, not a traceback
         if args.debug:
             _print_traceback(exc)
-        return _unexpected(exc, scene_file, getattr(args, "output_path", None))
+        return _unexpected(exc, scene_file, getattr(args, "output_path", None), args.debug)

@@ -16,7 +16,9 @@ from PIL import GifImagePlugin, Image
 TRANSPARENT = 255
 #: A GIF frame delay is a 16-bit count of centiseconds.
 MAX_DELAY_CS = 0xFFFF
-_DISPOSAL_KEEP = 1
+_DISPOSAL_KEEP, _DISPOSAL_CLEAR = 1, 2
+#: A packed pixel that shows nothing (every opaque pixel packs with alpha 0xFF).
+CLEAR = np.uint32(0)
 
 
 def frame_delay_cs(index: int, fps: float) -> int:
@@ -105,21 +107,31 @@ def _sub_blocks(data: bytes) -> bytes:
 class GifStream:
     """Write an animated GIF frame by frame to an open binary file.
 
-    ``palette_sample`` (H, W, 3 uint8) should contain every colour the animation will
+    ``palette_sample`` (H, W, 3 or 4 uint8) should contain every colour the animation will
     show (e.g. its first and last frames stacked); all frames are mapped to it, and the
     colours in ``keep`` that it contains are kept exactly.
     ``loop`` is the number of plays, 0 for forever. Identical consecutive frames are
     merged into one frame with the summed delay.
+
+    With ``transparent``, pixels whose alpha is below one half are left clear (GIF has
+    no partial transparency). A GIF frame can only paint over what is shown, so when a
+    pixel must turn clear again, the frame before it is disposed ("restore to
+    background" over its rectangle, widened to cover that pixel) and the next frame
+    repaints what stays.
     """
 
     def __init__(self, file, size: tuple[int, int], palette_sample: np.ndarray,
-                 loop: int = 0, comment: str | None = None, keep=()):
+                 loop: int = 0, comment: str | None = None, keep=(),
+                 transparent: bool = False):
         self._file = file
         self._size = size
-        self._palette = build_palette(palette_sample, keep)
+        self._transparent = transparent
+        self._palette = build_palette(_opaque_pixels(palette_sample), keep)
         self._nearest = NearestColor(self._palette)
-        self._previous: np.ndarray | None = None
-        self._pending: tuple[Image.Image, tuple[int, int], int] | None = None
+        width, height = size
+        #: What a viewer shows before the pending frame is drawn (CLEAR where nothing is).
+        self._screen = np.full((height, width), CLEAR, dtype=np.uint32)
+        self._pending: _Frame | None = None
         self._write_header(loop, comment)
 
     def _write_header(self, loop, comment):
@@ -142,50 +154,83 @@ class GifStream:
             raise ValueError(f"frame is {width}x{height}, the GIF is "
                              f"{self._size[0]}x{self._size[1]}")
         packed = _pack(rgba)
-        if self._previous is None:
-            changed, box = None, (0, 0, width, height)
-        else:
-            changed = packed != self._previous
-            rows = np.flatnonzero(changed.any(axis=1))
-            if rows.size == 0:
+        if self._transparent and rgba.shape[-1] == 4:
+            packed[rgba[..., 3] < 128] = CLEAR
+        pending = self._pending
+        if pending is not None:
+            changed = packed != pending.pixels
+            if not changed.any():
                 self._extend_pending(delay_cs)
                 return
-            cols = np.flatnonzero(changed[rows[0]:rows[-1] + 1].any(axis=0))
-            box = (int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
-            changed = changed[box[1]:box[3], box[0]:box[2]]
-        left, top, right, bottom = box
-        region = packed[top:bottom, left:right]
-        if changed is None:
-            indices = self._nearest(region)
-        else:
-            indices = np.full(region.shape, TRANSPARENT, dtype=np.uint8)
-            indices[changed] = self._nearest(region[changed])
-        self._flush_pending()
-        self._pending = (Image.fromarray(indices.astype(np.uint8), "P"), (left, top), delay_cs)
-        self._previous = packed
+            cleared = changed & (packed == CLEAR)
+            if cleared.any():
+                pending.box = _union(pending.box, _bounding_box(cleared))
+                pending.disposal = _DISPOSAL_CLEAR
+            self._flush_pending()
+        box = _bounding_box(packed != self._screen)
+        self._pending = _Frame(packed, box or (0, 0, 1, 1), delay_cs)
 
     def _extend_pending(self, delay_cs):
-        image, offset, delay = self._pending
-        if delay + delay_cs > MAX_DELAY_CS:
+        pending = self._pending
+        if pending.delay + delay_cs > MAX_DELAY_CS:
             self._flush_pending()
-            # A fully transparent 1x1 frame carries the rest of the hold.
-            image, offset, delay = Image.new("P", (1, 1), TRANSPARENT), (0, 0), 0
-        self._pending = (image, offset, delay + delay_cs)
+            # A frame that changes nothing carries the rest of the hold.
+            self._pending = pending = _Frame(self._screen.copy(), (0, 0, 1, 1), 0)
+        pending.delay += delay_cs
 
     def _flush_pending(self):
-        if self._pending is None:
+        pending = self._pending
+        if pending is None:
             return
-        image, offset, delay = self._pending
-        for chunk in GifImagePlugin.getdata(image, offset, duration=delay * 10,
+        left, top, right, bottom = pending.box
+        region = pending.pixels[top:bottom, left:right]
+        paint = region != self._screen[top:bottom, left:right]
+        indices = np.full(region.shape, TRANSPARENT, dtype=np.uint8)
+        indices[paint] = self._nearest(region[paint])
+        image = Image.fromarray(indices, "P")
+        for chunk in GifImagePlugin.getdata(image, (left, top), duration=pending.delay * 10,
                                             transparency=TRANSPARENT,
-                                            disposal=_DISPOSAL_KEEP):
+                                            disposal=pending.disposal):
             self._file.write(chunk)
+        self._screen = pending.pixels
+        if pending.disposal == _DISPOSAL_CLEAR:
+            self._screen = self._screen.copy()
+            self._screen[top:bottom, left:right] = CLEAR
         self._pending = None
 
     def close(self):
         """Write the last frame and the trailer (the file itself stays open)."""
         self._flush_pending()
         self._file.write(b";")
+
+
+class _Frame:
+    """A frame waiting to be written: the next frame may still widen and dispose it."""
+
+    def __init__(self, pixels, box, delay):
+        self.pixels, self.box, self.delay = pixels, box, delay
+        self.disposal = _DISPOSAL_KEEP
+
+
+def _bounding_box(mask: np.ndarray):
+    """(left, top, right, bottom) of the True pixels of ``mask``, None if there are none."""
+    rows = np.flatnonzero(mask.any(axis=1))
+    if rows.size == 0:
+        return None
+    cols = np.flatnonzero(mask[rows[0]:rows[-1] + 1].any(axis=0))
+    return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
+
+
+def _union(box, other):
+    return (min(box[0], other[0]), min(box[1], other[1]), max(box[2], other[2]),
+            max(box[3], other[3]))
+
+
+def _opaque_pixels(sample: np.ndarray) -> np.ndarray:
+    """The RGB of the pixels of ``sample`` that a transparent GIF would show."""
+    if sample.shape[-1] == 4:
+        return sample[..., :3][sample[..., 3] >= 128]
+    return sample[..., :3]
 
 
 def _pack(image: np.ndarray) -> np.ndarray:

@@ -15,7 +15,16 @@ from pathlib import Path
 import numpy as np
 
 from .errors import RenderError, RequestError, SceneError
-from .figure import FrameStyle, RaceFigure, SurfaceDrawingError, check_layout, default_dpi
+from .figure import (
+    THEMES,
+    FrameStyle,
+    LayoutError,
+    RaceFigure,
+    SurfaceDrawingError,
+    check_layout,
+    default_dpi,
+    plot_aspect,
+)
 from .provenance import describe, png_metadata, provenance_comment
 from .scene import MAX_FPS, MAX_STEPS, Scene
 from .writers import GifWriter, Mp4Writer, ffmpeg_problem, replacing
@@ -23,7 +32,9 @@ from .writers import GifWriter, Mp4Writer, ffmpeg_problem, replacing
 FORMATS = (".gif", ".mp4", ".png")
 #: Presets in the spirit of manim's -ql / -qm / -qh: (width, height, fps).
 QUALITY = {"low": (480, 360, 15), "medium": (800, 600, 30), "high": (1440, 1080, 30)}
-MIN_SIDE, MAX_SIDE = 64, 7680
+#: Frame sizes that give a readable picture: each side, and the width / height ratio.
+MIN_SIZE, MAX_SIZE = (320, 240), (3840, 2160)
+MIN_RATIO, MAX_RATIO = 0.5, 3.0
 MIN_DPI, MAX_DPI = 10, 1200
 MAX_HOLD = 600.0
 DEFAULT_HOLD = 2.0
@@ -41,6 +52,10 @@ class RenderOptions:
     hold: float
     loop: int
     loss_panel: bool
+    theme: str = "light"
+    transparent: bool = False
+    colorbar: bool = False
+    colormap: str | None = None
 
     @property
     def hold_frames(self) -> int:
@@ -52,7 +67,8 @@ class RenderOptions:
 
     @property
     def style(self) -> FrameStyle:
-        return FrameStyle(self.width, self.height, self.dpi, self.loss_panel)
+        return FrameStyle(self.width, self.height, self.dpi, self.loss_panel, self.theme,
+                          self.transparent, self.colorbar, self.colormap)
 
 
 def _number(value, name, low, high, integer=False):
@@ -78,16 +94,21 @@ def parse_size(text) -> tuple[int, int]:
             width, height = text
         except (TypeError, ValueError):
             raise RequestError(f"Invalid size: {text!r} (expected (width, height))") from None
-    for side in (width, height):
+    limits = f"from {MIN_SIZE[0]}x{MIN_SIZE[1]} to {MAX_SIZE[0]}x{MAX_SIZE[1]}"
+    for side, low, high in zip((width, height), MIN_SIZE, MAX_SIZE):
         if isinstance(side, bool) or not isinstance(side, (int, np.integer)) or not (
-                MIN_SIDE <= side <= MAX_SIDE):
-            raise RequestError(f"Invalid size: {width}x{height} (each side must be a whole "
-                               f"number of pixels from {MIN_SIDE} to {MAX_SIDE})")
+                low <= side <= high):
+            raise RequestError(f"Invalid size: {width}x{height} (must be whole pixels "
+                               f"{limits})")
+    if not MIN_RATIO <= width / height <= MAX_RATIO:
+        raise RequestError(f"Invalid size: {width}x{height} (width / height must be from "
+                           f"1:2 to 3:1, this is {width / height:.2g}:1)")
     return int(width), int(height)
 
 
 def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None,
-                    steps=None, hold=None, loop=None, loss_panel=None) -> RenderOptions:
+                    steps=None, hold=None, loop=None, loss_panel=None, theme=None,
+                    transparent=None, colorbar=None) -> RenderOptions:
     """Merge quality preset, scene fields and explicit options; raise RequestError."""
     if quality is not None and quality not in QUALITY:
         raise RequestError(f"Invalid quality: {quality!r} (choose from {', '.join(QUALITY)})")
@@ -101,7 +122,24 @@ def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None
     hold = DEFAULT_HOLD if hold is None else _number(hold, "hold", 0, MAX_HOLD)
     loop = 0 if loop is None else _number(loop, "loop", 0, 65535, True)
     loss_panel = scene.loss_panel if loss_panel is None else bool(loss_panel)
-    return RenderOptions(width, height, dpi, fps, steps, hold, loop, loss_panel)
+    theme = scene.theme if theme is None else theme
+    if theme not in THEMES:
+        raise RequestError(f"Invalid theme: {theme!r} (choose from {', '.join(THEMES)})")
+    colorbar = scene.colorbar if colorbar is None else bool(colorbar)
+    return RenderOptions(width, height, dpi, fps, steps, hold, loop, loss_panel, theme,
+                         bool(transparent), colorbar, scene.colormap)
+
+
+#: Every option ``render``, ``still`` and ``frames`` accept besides their own arguments.
+OPTIONS = ("fps", "size", "dpi", "quality", "steps", "hold", "loop", "loss_panel", "theme",
+           "transparent", "colorbar")
+
+
+def check_option_names(options: dict):
+    """A RequestError naming an unknown option and the accepted ones."""
+    for name in options:
+        if name not in OPTIONS:
+            raise RequestError(f"unknown option {name!r} (accepted: {', '.join(OPTIONS)})")
 
 
 def output_path(scene: Scene, output=None, *, still: bool = False) -> Path:
@@ -139,6 +177,7 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None,
     folder, and :class:`RenderError` when MP4 is asked for but ffmpeg cannot make it.
     Creates the default ``output/`` folder when it is the one used.
     """
+    check_option_names(options)
     path = output_path(scene, output, still=still)
     suffix = path.suffix.lower()
     allowed = (".png",) if still else FORMATS
@@ -160,9 +199,14 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None,
         if suffix == ".mp4" and (request.width % 2 or request.height % 2):
             raise RequestError(f"MP4 needs an even width and height, got "
                                f"{request.width}x{request.height}")
+        if suffix == ".mp4" and request.transparent:
+            raise RequestError("an MP4 cannot be transparent (use .gif or .png)")
         try:
-            check_layout(request.style, len(scene.optimizers))
-        except ValueError as exc:
+            check_layout(request.style, scene.optimizers, request.steps,
+                         any_goal=scene.goal == "any",
+                         aspect=plot_aspect(scene.surface.bounds) if scene.surface.bounds
+                         else 1.0)
+        except LayoutError as exc:
             raise RequestError(str(exc)) from None
         _check_folder(path, default=output is None)
     except RequestError as exc:
@@ -210,7 +254,7 @@ def render(scene: Scene, output=None, *, progress: bool = True, sidecar: bool = 
         if path.suffix.lower() == ".gif":
             writer = GifWriter(request.fps, loop=request.loop, comment=comment,
                                palette_sample=_palette_sample(figure, request),
-                               keep=figure.key_colors)
+                               keep=figure.key_colors, transparent=request.transparent)
         else:
             writer = Mp4Writer(request.fps, comment=comment)
         _save(figure, writer, path, request, progress)
@@ -223,8 +267,8 @@ def render(scene: Scene, output=None, *, progress: bool = True, sidecar: bool = 
 
 def _palette_sample(figure: RaceFigure, request: RenderOptions) -> np.ndarray:
     """First and last frames stacked: between them they show every colour of the GIF."""
-    last = figure.draw_frame(request.total_frames - 1)[..., :3].copy()
-    first = figure.draw_frame(0)[..., :3]
+    last = figure.draw_frame(request.total_frames - 1).copy()
+    first = figure.draw_frame(0)
     return np.concatenate([first, last])
 
 
@@ -268,7 +312,8 @@ def _write_still(scene, path: Path, request: RenderOptions, frame: int, sidecar:
         pixels = figure.draw_frame(frame)
         with _writing(path), replacing(path) as tmp:
             # Pillow writes it; the provenance goes into the PNG's text chunks.
-            iio.imwrite(tmp, pixels[..., :3], extension=".png", plugin="pillow",
+            iio.imwrite(tmp, pixels if request.transparent else pixels[..., :3],
+                        extension=".png", plugin="pillow",
                         pnginfo=png_metadata(scene))
     finally:
         figure.close()
@@ -279,6 +324,7 @@ def _write_still(scene, path: Path, request: RenderOptions, frame: int, sidecar:
 
 def frames(scene: Scene, *, fast: bool = True, **options):
     """Yield every frame of the animation as an (height, width, 3) uint8 array."""
+    check_option_names(options)
     request = resolve_options(scene, **options)
     figure = _figure(scene, scene.race(request.steps), request, fast=fast)
     try:

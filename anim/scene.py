@@ -14,6 +14,7 @@ from .race import (
     require_point,
     simulate,
 )
+from .palette import PALETTES as THEMES
 from .surface import Surface
 
 #: More steps than this is almost certainly a typo (and an hours-long render).
@@ -41,7 +42,8 @@ class Scene:
 
     def __init__(self, surface: Surface, optimizers, start=None, steps: int = 150,
                  title: str | None = None, goal=None, goal_radius=None, fps: float = 30,
-                 loss_panel: bool = False):
+                 loss_panel: bool = False, theme: str = "light", colormap: str | None = None,
+                 colorbar: bool = False):
         if not isinstance(surface, Surface):
             raise ValueError(f"surface must be an anim.Surface, got {type(surface).__name__}")
         optimizers = list(optimizers) if isinstance(optimizers, (list, tuple)) else optimizers
@@ -78,6 +80,11 @@ class Scene:
         self.goal_radius = check_goal_radius(goal_radius)
         self.fps = validate_fps(fps)
         self.loss_panel = bool(loss_panel)
+        if theme not in THEMES:
+            raise ValueError(f"Invalid theme: {theme!r} (choose from {', '.join(THEMES)})")
+        self.theme = theme
+        self.colormap = _check_colormap(colormap)
+        self.colorbar = bool(colorbar)
         # Set by the loader for a scene read from a file: its variable name, the default
         # output's stem, and the file with its SHA-256 (for the provenance record).
         self.name: str | None = None
@@ -124,6 +131,18 @@ class Scene:
         from .renderer import to_html
 
         return to_html(self)
+
+
+def _check_colormap(name):
+    """``name`` if matplotlib has a colormap of that name (or it is None)."""
+    if name is None:
+        return None
+    from matplotlib import colormaps  # only a scene that names a colormap pays for it
+
+    if not isinstance(name, str) or name not in colormaps:
+        raise ValueError(f"Invalid colormap: {name!r} (a matplotlib colormap name, such as "
+                         "'viridis' or 'magma')")
+    return name
 
 
 def _works_on_numbers(f, point) -> bool:

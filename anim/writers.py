@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 import subprocess
 from pathlib import Path
 
@@ -72,11 +73,12 @@ class GifWriter(_CanvasWriter):
     the colours in ``keep`` exactly."""
 
     def __init__(self, fps: float, loop: int = 0, comment: str | None = None,
-                 palette_sample: np.ndarray | None = None, keep=()):
+                 palette_sample: np.ndarray | None = None, keep=(), transparent: bool = False):
         super().__init__(fps, comment)
         self.loop = loop
         self.palette_sample = palette_sample
         self.keep = keep
+        self.transparent = transparent
 
     def _open(self):
         self._file = open(self.outfile, "wb")
@@ -84,9 +86,10 @@ class GifWriter(_CanvasWriter):
 
     def _write(self, rgba):
         if self._stream is None:
-            sample = self.palette_sample if self.palette_sample is not None else rgba[..., :3]
+            sample = self.palette_sample if self.palette_sample is not None else rgba
             self._stream = GifStream(self._file, self.frame_size, sample, loop=self.loop,
-                                     comment=self.comment, keep=self.keep)
+                                     comment=self.comment, keep=self.keep,
+                                     transparent=self.transparent)
         self._stream.write(rgba, frame_delay_cs(self.frames, self.fps))
 
     def finish(self):
@@ -173,6 +176,8 @@ def replacing(path: Path):
     temporary = path.with_name(f".{path.stem}.{os.getpid()}.partial{path.suffix}")
     try:
         yield temporary
+        with contextlib.suppress(OSError):  # a replaced file keeps its permission bits
+            os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -66,7 +66,7 @@ def test_mp4_without_ffmpeg_fails_in_process_and_writes_nothing(cli, write_scene
 def test_mp4_without_ffmpeg_fails_subprocess(write_scene, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    result = run_anim("render", write_scene(), "-o", out / "race.mp4", "--size", "160x120",
+    result = run_anim("render", write_scene(), "-o", out / "race.mp4", "--size", "320x240",
                       env={"IMAGEIO_FFMPEG_EXE": str(tmp_path / "no" / "ffmpeg")})
     assert result.returncode in (1, 2)
     assert_one_error_line(result.stderr, "race.mp4", "MP4 needs ffmpeg", "cannot be run")

@@ -314,7 +314,7 @@ def test_unwritable_folder_is_found_before_rendering(cli, write_scene, tmp_path,
 
 def test_default_output_folder_is_created(cli, write_scene, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    code, _, err = cli("render", write_scene(), "--size", "160x120", "--steps", "3",
+    code, _, err = cli("render", write_scene(), "--size", "320x240", "--steps", "3",
                        "--hold", "0", "--quiet")
     assert code == 0, err
     assert (tmp_path / "output" / "scene.gif").exists()

@@ -124,7 +124,7 @@ def test_failure_mid_render_keeps_the_old_file(cli, scene_file, tmp_path, monkey
         write(self, rgba)
 
     monkeypatch.setattr(writer, "_write", failing_write)
-    status, _, err = cli("render", scene_file, "-o", output, "--size", "160x120", "--quiet")
+    status, _, err = cli("render", scene_file, "-o", output, "--size", "320x240", "--quiet")
     assert status == code
     assert_one_error_line(err, str(output), message)
     assert len(seen) == 5 and any(".partial" in name for name in seen[-1])
@@ -153,7 +153,7 @@ def test_an_mp4_that_ffmpeg_cut_short_is_a_failure_and_keeps_the_old_file(
     monkeypatch.setattr(imageio_ffmpeg, "write_frames", cut_short)
     output = tmp_path / "race.mp4"
     output.write_bytes(OLD)
-    status, _, err = cli("render", scene_file, "-o", output, "--size", "160x120", "--quiet")
+    status, _, err = cli("render", scene_file, "-o", output, "--size", "320x240", "--quiet")
     assert status == 1
     assert_one_error_line(err, str(output), "writing failed: ffmpeg wrote ")
     assert output.read_bytes() == OLD
@@ -162,7 +162,7 @@ def test_an_mp4_that_ffmpeg_cut_short_is_a_failure_and_keeps_the_old_file(
 
 def test_mp4_frame_count_reads_the_file_back(scene_file, tmp_path):
     scene = anim.load_scene(scene_file)
-    path = anim.render(scene, tmp_path / "race.mp4", size="160x120", hold=0, progress=False)
+    path = anim.render(scene, tmp_path / "race.mp4", size="320x240", hold=0, progress=False)
     assert anim.writers.mp4_frame_count(path) == scene.steps + 1
     path.write_bytes(b"not a video")
     with pytest.raises(OSError, match="cannot read the video back"):
@@ -180,7 +180,7 @@ def test_failure_writing_a_png_keeps_the_old_file(cli, scene_file, tmp_path, mon
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Image.Image, "save", failing_save)
-    status, _, err = cli("still", scene_file, "-o", output, "--size", "160x120")
+    status, _, err = cli("still", scene_file, "-o", output, "--size", "320x240")
     assert status == 1
     assert_one_error_line(err, str(output), "writing failed: [Errno 28] No space left")
     assert output.read_bytes() == OLD
@@ -196,7 +196,7 @@ def test_interrupt_after_the_file_is_in_place_says_so(cli, scene_file, tmp_path,
     monkeypatch.setattr(anim.renderer, "_write_sidecar", interrupted)
     output = tmp_path / "race.gif"
     output.write_bytes(OLD)
-    status, _, err = cli("render", scene_file, "-o", output, "--size", "160x120", "--quiet",
+    status, _, err = cli("render", scene_file, "-o", output, "--size", "320x240", "--quiet",
                          "--sidecar")
     assert status == 130
     assert_one_error_line(err, f"interrupted; {output} had already been written")

@@ -108,8 +108,8 @@ def test_simulate_never_raises_and_keeps_its_invariants(scene):
        loss_panel=st.booleans())
 def test_frames_never_raise_and_count_steps_plus_hold(scene, hold, fps, loss_panel):
     count = 0
-    for frame in frames(scene, size=(160, 120), hold=hold, fps=fps, loss_panel=loss_panel):
-        assert frame.shape == (120, 160, 3) and frame.dtype == np.uint8
+    for frame in frames(scene, size=(320, 240), hold=hold, fps=fps, loss_panel=loss_panel):
+        assert frame.shape == (240, 320, 3) and frame.dtype == np.uint8
         count += 1
     assert count == scene.steps + 1 + round(hold * fps)
 
@@ -119,11 +119,11 @@ def test_frames_never_raise_and_count_steps_plus_hold(scene, hold, fps, loss_pan
 def test_draw_frame_any_step(scene, picks):
     result = scene.race()
     check_race(result, scene.steps, len(scene.optimizers))
-    figure = RaceFigure(result, FrameStyle(width=160, height=120, dpi=20))
+    figure = RaceFigure(result, FrameStyle(width=320, height=240, dpi=72))
     try:
         for k in picks:
             pixels = figure.draw_frame(k)
-            assert pixels.shape == (120, 160, 4)
+            assert pixels.shape == (240, 320, 4)
     finally:
         figure.close()
 
@@ -153,7 +153,7 @@ def test_rendering_the_gallery_leaks_no_figures(tmp_path):
         for suffix in (".gif", ".png"):
             code = anim.cli.main(["render", str(path), "--scene", name, "-o",
                                   str(tmp_path / f"{path.stem}-{name}{suffix}"), "--steps", "20",
-                                  "--size", "160x120", "--hold", "0", "--quiet"])
+                                  "--size", "480x360", "--hold", "0", "--quiet"])
             assert code == 0, path
     assert plt.get_fignums() == []
     assert _live_figures() - before == set()

@@ -41,17 +41,23 @@ def test_fast_path_draws_the_same_pixels_as_a_full_redraw(make, loss_panel):
 def test_fast_path_does_not_redraw_static_artists():
     figure = RaceFigure(quick_scene().race(), FrameStyle(400, 300, 50.0))
     drawn = [a for a in figure.ax.get_children() if a.get_visible()]
-    landmarks = [a for a in drawn if a not in figure._trails + figure._heads]
+    landmarks = [a for a in drawn if a not in figure.racers.trails + figure.racers.heads]
     # Only what moves, and the goal star and start ring, which sit above the trails.
     assert sorted(a.get_marker() for a in landmarks) == ["*", "o"]
     assert len(drawn) == 2 * 3 + 2
 
 
-def test_goal_and_start_are_drawn_above_trails_and_below_heads():
-    figure = RaceFigure(quick_scene().race(), FrameStyle(400, 300, 50.0))
+def test_goal_and_start_are_drawn_above_trails_and_finished_heads_below_racing_heads():
+    result = quick_scene(steps=60).race()
+    figure = RaceFigure(result, FrameStyle(400, 300, 50.0))
     star = next(a for a in figure.ax.lines if a.get_marker() == "*")
-    assert max(t.get_zorder() for t in figure._trails) < star.get_zorder()
-    assert star.get_zorder() < min(h.get_zorder() for h in figure._heads)
+    heads = figure.racers.heads
+    assert max(t.get_zorder() for t in figure.racers.trails) < star.get_zorder()
+    figure.update(0)
+    assert star.get_zorder() < min(h.get_zorder() for h in heads)
+    figure.update(result.steps)
+    finished = [heads[i] for i in result.finish_order()]
+    assert finished and max(h.get_zorder() for h in finished) < star.get_zorder()
 
 
 def test_contour_levels_go_logarithmic_when_values_span_decades():
@@ -151,22 +157,25 @@ def test_still_writes_the_requested_frame(tmp_path):
 
 def test_loss_panel_adds_a_log_axis():
     figure = RaceFigure(quick_scene().race(), FrameStyle(800, 600, 100.0, loss_panel=True))
-    assert figure.loss_ax is not None
-    assert figure.loss_ax.get_yscale() == "log"
+    assert figure.loss_panel.ax.get_yscale() == "log"
     figure.update(5)
-    x, y = figure._loss_lines[0].get_data()
+    x, y = figure.loss_panel.lines[0].get_data()
     assert list(x) == list(range(6)) and np.all(np.asarray(y) > 0)
 
 
-def test_finish_board_lists_arrivals_in_order_and_divergences():
+def test_scoreboard_rows_keep_the_scene_order_with_live_status():
     result = diverging_scene().race()
     figure = RaceFigure(result, FrameStyle(400, 300, 50.0), fast=False)
-    figure.update(result.steps)
-    rows = [text.get_text() for text in figure._board]
-    assert rows[0].startswith("1. RMSProp — step ")
-    assert rows[1].startswith("✗ GD diverged at step ")
+    statuses = figure.scoreboard.statuses
     figure.update(0)
-    assert [text.get_text() for text in figure._board] == ["", ""]
+    loss = result.losses[0, 0]
+    assert [t.get_text() for t in statuses] == [f"f = {loss:.3g}"] * 2
+    figure.update(result.steps)
+    assert statuses[0].get_text() == f"✗ step {result.diverged_step[0]}"
+    assert statuses[1].get_text() == f"1st · step {result.arrival_step[1]}"
+    assert statuses[1].get_fontweight() == "bold"
+    figure.update(3)
+    assert statuses[0].get_text() == f"f = {result.losses[0, 3]:.3g}".replace("-", "−")
 
 
 def test_arrived_head_stops_at_its_arrival_point():
@@ -175,30 +184,27 @@ def test_arrived_head_stops_at_its_arrival_point():
     index = result.finish_order()[0]
     arrival = result.arrival_step[index]
     figure.update(result.steps)
-    x, y = figure._heads[index].get_data()
-    np.testing.assert_array_equal([x[0], y[0]], result.paths[index, arrival])
+    x, y = figure.racers.heads[index].get_data()
+    # Where it arrived, unless another head finished on the same pixels (then fanned out).
+    position = result.paths[index, arrival]
+    pixels = figure.ax.transData.transform([[x[0], y[0]], position])
+    assert np.hypot(*(pixels[0] - pixels[1])) <= 8.0 * 50 / 72 * 1.1
 
 
-def test_arrived_heads_turn_hollow_and_nest_by_finishing_place():
+def test_arrived_heads_turn_hollow_in_their_colour():
     result = quick_scene(steps=60).race()
     figure = RaceFigure(result, FrameStyle(400, 300, 50.0), fast=False)
     first, second = result.finish_order()[:2]
-    arrival = result.arrival_step[first]
-    figure.update(arrival - 1)
-    racing_size = figure._heads[first].get_markersize()
-    assert figure._heads[first].get_markerfacecolor() != "none"
+    heads = figure.racers.heads
+    figure.update(result.arrival_step[first] - 1)
+    assert heads[first].get_markerfacecolor() != "none"
     figure.update(result.steps)
-    heads = figure._heads
     assert heads[first].get_markerfacecolor() == heads[second].get_markerfacecolor() == "none"
-    assert heads[first].get_markeredgecolor() == figure._trails[first].get_color()
-    # The later finisher is smaller and on top, so it shows inside the earlier one.
-    assert heads[first].get_markersize() > heads[second].get_markersize()
-    assert heads[first].get_markersize() > racing_size
-    assert heads[second].get_zorder() > heads[first].get_zorder()
+    assert heads[first].get_markeredgecolor() == figure.racers.trails[first].get_color()
 
 
 def test_a_diverged_head_is_marked_where_its_trail_leaves_the_picture():
-    from anim.figure import _exit_point
+    from anim.figure.racers import exit_point as _exit_point
 
     low, high = np.array([0.0, 0.0]), np.array([10.0, 10.0])
     path = np.array([[5.0, 5.0], [8.0, 6.0], [14.0, 8.0], [40.0, -30.0]])
@@ -207,49 +213,33 @@ def test_a_diverged_head_is_marked_where_its_trail_leaves_the_picture():
     np.testing.assert_allclose(_exit_point(path[:2], low, high), [8.0, 6.0])
 
 
-def test_board_ends_with_the_racers_that_did_not_arrive_by_final_loss():
+def test_a_racer_that_never_arrives_ends_with_its_final_loss():
     scene = anim.load_scene("scenes/rmsprop_vs_adagrad.py")
     result = scene.race()
     figure = RaceFigure(result, FrameStyle(800, 600, 100.0), fast=False)
-    figure.update(result.steps - 1)
-    assert not any("AdaGrad" in text.get_text() for text in figure._board)
     figure.update(result.steps)
-    last = figure._board[3]
-    assert last.get_text() == f"AdaGrad — not arrived, f = {result.final_loss(2):.3g}"
-    assert last.get_fontweight() == "normal" and figure._board[0].get_fontweight() == "bold"
+    statuses = figure.scoreboard.statuses
+    assert statuses[2].get_text() == f"f = {result.final_loss(2):.3g}"
+    assert statuses[2].get_fontweight() == "normal"
+    assert [statuses[i].get_text() for i in (3, 1, 0)] == [
+        "1st · step 18", "2nd · step 24", "3rd · step 68"]
 
 
-def test_board_text_colours_arereadable_on_white():
-    from matplotlib.colors import to_rgb
-
-    from anim.board import readable_on_white
-    from anim.figure import COLORS
-
-    def luminance(color):
-        c = np.array(to_rgb(color))
-        return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4) @ [
-            0.2126, 0.7152, 0.0722]
-
-    for color in COLORS:
-        text = readable_on_white(color)
-        assert 1.05 / (luminance(text) + 0.05) >= 4.5, (color, text)
-    assert readable_on_white("#0072B2") == "#0072b2"  # already dark enough: unchanged
-
-
-def test_finish_board_rows_share_one_font_size_and_fit_the_picture():
+def test_scoreboard_text_fits_the_frame_and_leaves_the_plot_alone():
     scene = anim.load_scene("scenes/himmelblau.py")
     result = scene.race()
-    figure = RaceFigure(result, FrameStyle(800, 600, 100.0), fast=False)
-    figure.update(result.steps)
-    renderer = figure.canvas.get_renderer()
-    rows = [text for text in figure._board if text.get_text()]
-    assert len(rows) == 4
-    assert {text.get_fontsize() for text in rows} == {9.0}
-    assert all(text.get_window_extent(renderer).x1 <= 800 for text in rows)
-    narrow = RaceFigure(result, FrameStyle(480, 360, 60.0), fast=False)
-    narrow.update(result.steps)
-    sizes = {text.get_fontsize() for text in narrow._board}
-    assert len(sizes) == 1
+    for size in ((800, 600), (480, 360), (1200, 400)):
+        figure = RaceFigure(result, FrameStyle(*size, anim.figure.default_dpi(*size)),
+                            fast=False)
+        figure.update(result.steps)
+        renderer = figure.canvas.get_renderer()
+        plot = figure.ax.get_window_extent(renderer)
+        texts = [t for t in figure.figure.texts if t.get_text()]
+        assert len(texts) >= 2 * len(result.optimizers)
+        for text in texts:
+            box = text.get_window_extent(renderer)
+            assert 0 <= box.x0 and box.x1 <= size[0] and 0 <= box.y0 and box.y1 <= size[1]
+            assert not box.overlaps(plot), text.get_text()
 
 
 def test_quality_presets_and_defaults():
@@ -299,30 +289,20 @@ def test_surface_without_bounds_is_framed_by_its_paths(tmp_path):
     assert x0 < -3 and x1 > 1 and y0 < -2 and y1 > 3
 
 
-def test_board_tells_same_named_optimizers_apart_by_what_differs():
-    from anim.board import short_names
-
-    names = short_names([Momentum(lr=0.01, momentum=0.9), Momentum(lr=0.01, momentum=0.5),
-                          Adam(lr=0.1), GD(lr=1.0), GD(lr=2.0)])
-    assert names == ["Momentum β=0.9", "Momentum β=0.5", "Adam", "GD lr=1", "GD lr=2"]
-    # Settings that differ below the label's precision: numbered instead.
-    assert short_names([GD(lr=0.1), GD(lr=0.1000001), Adam()]) == ["GD #1", "GD #2", "Adam"]
-
-
 def test_a_diverged_head_is_marked_inside_the_picture():
     result = diverging_scene().race()
     figure = RaceFigure(result, FrameStyle(400, 300, 50.0), fast=False)
     figure.update(result.steps)
-    x, y = figure._heads[0].get_data()
-    assert figure._heads[0].get_marker() == "X"
+    x, y = figure.racers.heads[0].get_data()
+    assert figure.racers.heads[0].get_marker() == "X"
     (x0, x1), (y0, y1) = figure.ax.get_xlim(), figure.ax.get_ylim()
     assert x0 <= x[0] <= x1 and y0 <= y[0] <= y1
 
 
 def test_heads_are_drawn_above_every_trail():
     figure = RaceFigure(quick_scene().race(), FrameStyle(400, 300, 50.0))
-    assert min(h.get_zorder() for h in figure._heads) > max(
-        t.get_zorder() for t in figure._trails)
+    assert min(h.get_zorder() for h in figure.racers.heads) > max(
+        t.get_zorder() for t in figure.racers.trails)
 
 
 def test_two_scenes_of_one_file_get_their_own_default_output(tmp_path, monkeypatch):
@@ -344,10 +324,10 @@ def test_loss_panel_without_a_goal_measures_from_the_lowest_value_reached():
                   start=(-1, 0.01), steps=40)
     figure = RaceFigure(scene.race(), FrameStyle(400, 300, 50.0, loss_panel=True))
     figure.update(40)
-    for line in figure._loss_lines:
+    for line in figure.loss_panel.lines:
         values = np.asarray(line.get_data()[1])
         assert np.all(values > 0) and len(values) == 41
-    assert "lowest" in figure.loss_ax.get_ylabel()
+    assert "lowest" in figure.loss_panel.ax.get_ylabel()
 
 
 def test_cli_switches_the_scene_loss_panel_off_and_races_fewer_steps(tmp_path, capsys):
@@ -358,9 +338,9 @@ def test_cli_switches_the_scene_loss_panel_off_and_races_fewer_steps(tmp_path, c
         "scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.9)], steps=30,"
         " loss_panel=True)\n")
     assert main(["still", str(tmp_path / "s.py"), "-o", str(tmp_path / "a.png"),
-                 "--no-loss-panel", "--size", "320x240"]) == 0
+                 "--no-loss-panel", "--size", "480x360"]) == 0
     assert main(["still", str(tmp_path / "s.py"), "-o", str(tmp_path / "b.png"),
-                 "--size", "320x240"]) == 0
+                 "--size", "480x360"]) == 0
     without = np.asarray(Image.open(tmp_path / "a.png"))
     with_panel = np.asarray(Image.open(tmp_path / "b.png"))
     assert not np.array_equal(without, with_panel)
@@ -399,14 +379,14 @@ def test_rendered_gif_shows_the_goal_star_in_its_true_colour(tmp_path):
 
 
 def test_trail_dots_of_steps_too_small_to_see_apart_are_merged():
-    from anim.figure import _spaced
+    from anim.figure.racers import spaced as _spaced
 
     pixels = np.array([[0, 0], [1, 0], [2, 0], [5, 0], [5.5, 0], [20, 0], [np.nan, np.nan]])
     np.testing.assert_array_equal(_spaced(pixels, 3.0), [0, 3, 5])
     result = quick_scene(steps=60).race()
     figure = RaceFigure(result, FrameStyle(400, 300, 50.0), fast=False)
     figure.update(result.steps)
-    for trail, dots in zip(figure._trails, figure._dots):
+    for trail, dots in zip(figure.racers.trails, figure.racers.dots):
         shown = np.asarray(trail.get_markevery())
         assert shown[0] == 0 and np.all(np.diff(shown) > 0)
         assert shown[-1] < len(trail.get_xdata()) and len(shown) <= len(dots)
@@ -420,13 +400,13 @@ def test_an_optimizer_that_arrives_and_later_diverges_stays_arrived():
     assert result.arrival_step[0] == 0 and result.diverged_step[0] is not None
     figure = RaceFigure(result, FrameStyle(400, 300, 50.0), fast=False)
     figure.update(result.steps)
-    head = figure._heads[0]
+    head = figure.racers.heads[0]
     assert head.get_marker() == "o" and head.get_markerfacecolor() == "none"
     np.testing.assert_array_equal(np.ravel(head.get_data()), result.paths[0, 0])
-    assert [t.get_text() for t in figure._board] == ["1. GD — step 0"]
+    assert [t.get_text() for t in figure.scoreboard.statuses] == ["1st · step 0"]
 
 
-@pytest.mark.parametrize("size", [(400, 402), (100, 74), (801, 599), (333, 777)])
+@pytest.mark.parametrize("size", [(400, 402), (320, 241), (801, 599), (333, 665)])
 def test_the_canvas_has_exactly_the_requested_pixels(size):
     from anim.figure import default_dpi
 
@@ -444,15 +424,15 @@ def test_non_finite_numbers_are_request_errors(option):
 def test_loss_panel_measures_from_the_goal_unless_the_racers_go_lower():
     bowl = RaceFigure(quick_scene(steps=30).race(),
                       FrameStyle(800, 600, 100.0, loss_panel=True), fast=False)
-    assert bowl.loss_ax.get_ylabel() == "f − f(goal)"
+    assert bowl.loss_panel.ax.get_ylabel() == "f − f(goal)"
     # A goal off the valley floor, which the racers pass by and go lower than.
     scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.4), Momentum(lr=0.4)],
                   start=(-7, 2), goal=(-3, 1), goal_radius=0.1, steps=60)
     result = scene.race()
     assert result.arrival_step == (None, None)
     past = RaceFigure(result, FrameStyle(800, 600, 100.0, loss_panel=True), fast=False)
-    assert past.loss_ax.get_ylabel() == "f − lowest f reached"
-    curves = past._loss_curves()
+    assert past.loss_panel.ax.get_ylabel() == "f − lowest f reached"
+    curves = past.loss_panel.values
     assert np.sum(curves <= 1e-300) == 1  # only the lowest point itself sits on the floor
 
 
@@ -461,8 +441,8 @@ def test_an_arrival_ends_its_loss_curve_with_its_marker():
     figure = RaceFigure(result, FrameStyle(800, 600, 100.0, loss_panel=True), fast=False)
     first = result.finish_order()[0]
     figure.update(result.arrival_step[first] - 1)
-    assert list(figure._loss_lines[first].get_markevery()) == []
+    assert list(figure.loss_panel.lines[first].get_markevery()) == []
     figure.update(result.steps)
-    line = figure._loss_lines[first]
+    line = figure.loss_panel.lines[first]
     assert list(line.get_markevery()) == [len(line.get_xdata()) - 1]
-    assert line.get_marker() == figure._heads[first].get_marker()
+    assert line.get_marker() == figure.racers.heads[first].get_marker()

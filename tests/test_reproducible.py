@@ -15,7 +15,7 @@ from PIL import Image
 
 import anim
 
-OPTIONS = ["--size", "160x120", "--hold", "0.5", "--steps", "25"]
+OPTIONS = ["--size", "320x240", "--hold", "0.5", "--steps", "25"]
 FILES = ("race.gif", "race.png", "race.mp4")
 SCENE = scene_source(optimizers="GD(lr=0.1), Momentum(lr=0.05, momentum=0.9), Adam(lr=0.3)",
                      steps=40)
@@ -69,7 +69,7 @@ def test_mp4_frames_are_identical(renders):
     for folder in ("first", "second"):
         with imageio.get_reader(root / folder / "race.mp4", format="FFMPEG") as reader:
             decoded.append(np.stack([frame for frame in reader]))  # len() is inf
-    assert decoded[0].shape == (26 + 15, 120, 160, 3)
+    assert decoded[0].shape == (26 + 15, 240, 320, 3)
     np.testing.assert_array_equal(decoded[0], decoded[1])
 
 
@@ -105,7 +105,7 @@ def test_sidecar_describes_scene_options_versions_and_results(renders, name):
     assert record["scene"] == {"file": str(root / "one" / "scene.py"), "name": "scene",
                                "sha256": digest}
     options = record["options"]
-    assert (options["width"], options["height"], options["steps"]) == (160, 120, 25)
+    assert (options["width"], options["height"], options["steps"]) == (320, 240, 25)
     if name != "race.png":
         assert options["hold"] == 0.5 and options["fps"] == 30
     for package in ("numpy", "matplotlib", "pillow", "imageio", "imageio-ffmpeg"):
@@ -129,7 +129,7 @@ def test_diverging_optimizer_is_shown_and_the_render_succeeds(cli, write_scene, 
     assert race["optimizers"][1]["diverged_step"] is None
     assert race["optimizers"][1]["arrival_step"] is not None
 
-    code, _, err = cli("render", path, "-o", tmp_path / "race.gif", "--size", "160x120",
+    code, _, err = cli("render", path, "-o", tmp_path / "race.gif", "--size", "320x240",
                        "--quiet", "--sidecar")
     assert code == 0, err
     assert err == ""

@@ -1,0 +1,222 @@
+"""The picture of a race: lays out the frame, asks each layer to build, then moves them.
+
+Everything static (surface, contour lines, axes, labels, the scoreboard's names) is drawn
+once and kept as pixels; each frame restores those pixels and draws only what the layers
+say moves (trails, heads, statuses, the step counter, panel curves) on top.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+
+from .. import board
+from ..palette import racer_styles
+from ..race import RaceResult
+from .layer import FrameStyle, Racer, Stage
+from .layout import Layout, TextSizes, plan
+from .panels import LossPanel
+from .racers import RacersLayer
+from .scoreboard import ScoreboardLayer
+from .surface import SurfaceLayer
+from .theme import TEXT_FONT, TICK_FONT, TITLE_FONT, theme_named
+
+#: Layout is designed at 800 x 600 px and 100 dpi, and scales with the figure; below this
+#: dpi text would be too small to read, so small frames keep it and get relatively more.
+BASE_SIZE, BASE_DPI, MIN_DEFAULT_DPI = (800, 600), 100.0, 72.0
+
+
+class LayoutError(ValueError):
+    """The text leaves no room for the plot at this size and dpi."""
+
+
+def default_dpi(width: int, height: int) -> float:
+    """The dpi that keeps text and lines the same relative size at any pixel size, but
+    never smaller than readable."""
+    return max(BASE_DPI * min(width / BASE_SIZE[0], height / BASE_SIZE[1]), MIN_DEFAULT_DPI)
+
+
+def _new_stage(result: RaceResult, style: FrameStyle) -> Stage:
+    theme = theme_named(style.theme)
+    # A thousandth of a pixel over, so that inches × dpi cannot round down to one pixel
+    # short (matplotlib truncates the canvas size).
+    figure = Figure(figsize=((style.width + 1e-3) / style.dpi,
+                             (style.height + 1e-3) / style.dpi),
+                    dpi=style.dpi, facecolor="none" if style.transparent else theme.page)
+    racers = [Racer(color, marker, optimizer.label) for (color, marker), optimizer
+              in zip(racer_styles(result.optimizers, theme.name), result.optimizers)]
+    return Stage(figure, FigureCanvasAgg(figure), result, style, theme, racers)
+
+
+def _plan(stage: Stage, surface: SurfaceLayer, scoreboard: ScoreboardLayer,
+          panels: int) -> Layout:
+    labels, status, counter = scoreboard.measure(stage)
+    x_ticks, y_ticks = surface.tick_texts()
+    sizes = TextSizes(
+        labels=tuple(labels), status=status, counter=counter,
+        tick_width=max(stage.text_width(t, TICK_FONT) for t in y_ticks),
+        tick_height=TICK_FONT * stage.scale * 1.2,
+        panel_tick_width=stage.text_width("10−16", TICK_FONT),
+        colorbar_tick_width=max(stage.text_width(t, TICK_FONT)
+                                for t in surface.colorbar_texts()))
+    style = stage.style
+    layout = plan(style.width, style.height, style.dpi, sizes, aspect=surface.aspect,
+                  panels=panels, colorbar=style.colorbar)
+    if layout is None:
+        raise LayoutError(_no_room(style, len(labels)))
+    return layout
+
+
+def _no_room(style: FrameStyle, racers: int) -> str:
+    return (f"the text of {racers} optimizer(s) at dpi {style.dpi:g} leaves no room for the "
+            f"plot in {style.width}x{style.height}; use a larger size or a smaller dpi")
+
+
+class _Backdrop(Artist):
+    """Every static pixel of the figure, captured once, restored in one copy per frame."""
+
+    def __init__(self, region):
+        super().__init__()
+        self.region = region
+        self.set_zorder(-math.inf)
+
+    def draw(self, renderer):
+        renderer.restore_region(self.region)
+
+
+class RaceFigure:
+    """The figure for one race; ``draw_frame(step)`` shows the race after ``step`` steps
+    (clamped to the last step, so later frames hold the final picture)."""
+
+    def __init__(self, result: RaceResult, style: FrameStyle = FrameStyle(),
+                 title: str | None = None, fast: bool = True):
+        self.result = result
+        self.style = style
+        stage = self.stage = _new_stage(result, style)
+        self.figure, self.canvas = stage.figure, stage.canvas
+        self.surface = SurfaceLayer(result, style.colormap)
+        self.racers = RacersLayer(result)
+        self.scoreboard = ScoreboardLayer(result)
+        self.loss_panel = LossPanel(result) if style.loss_panel else None
+        panels = [layer for layer in (self.loss_panel,) if layer is not None]
+        stage.layout = self.layout = _plan(stage, self.surface, self.scoreboard, len(panels))
+        page = "none" if style.transparent else stage.theme.page
+        stage.plot = self.ax = stage.axes_at(self.layout.plot, facecolor=stage.theme.page)
+        stage.panels = [stage.axes_at(box, facecolor=page) for box in self.layout.panels]
+        self._title(title or self._default_title())
+        self.layers = [self.surface, self.racers, self.scoreboard, *panels]
+        for layer in self.layers:
+            if isinstance(layer, LossPanel):
+                layer.build(stage, stage.panels[panels.index(layer)])
+            else:
+                layer.build(stage)
+        self._frozen = False
+        if fast:
+            self.freeze()
+
+    @property
+    def moving(self) -> list[Artist]:
+        return [artist for layer in self.layers for artist in layer.moving]
+
+    def _title(self, text: str):
+        box, theme = self.layout.title, self.stage.theme
+        title = self.figure.text(0.5, (box.y + 0.5 * box.height) / self.style.height, text,
+                                 ha="center", va="center", fontsize=TITLE_FONT,
+                                 weight="bold", color=theme.text)
+        renderer, limit = self.canvas.get_renderer(), 0.96 * self.style.width
+        while title.get_fontsize() > TEXT_FONT and title.get_window_extent(renderer).width > limit:
+            title.set_fontsize(title.get_fontsize() - 0.5)
+
+    def _default_title(self):
+        surface = self.result.surface
+        name = (surface.name or "").replace("_", " ")
+        name = name[:1].upper() + name[1:]
+        formula = f"f = {surface.formula}" if surface.formula else ""
+        return "   ".join(part for part in (name, formula) if part) or "Optimizer race"
+
+    # --- the fast path --------------------------------------------------------------
+    def freeze(self):
+        """Draw the static parts once, keep their pixels, and stop drawing them."""
+        if self._frozen:
+            return
+        moving = self.moving
+        for artist in moving:
+            artist.set_visible(False)
+        self.canvas.draw()
+        self._backdrop = _Backdrop(self.canvas.copy_from_bbox(self.figure.bbox))
+        kept = set(map(id, moving))
+        for axes in self.figure.axes:
+            for child in axes.get_children():
+                if id(child) not in kept:
+                    child.set_visible(False)
+            axes.set_axis_off()
+        for child in self.figure.get_children():
+            if id(child) not in kept and child not in self.figure.axes:
+                child.set_visible(False)
+        self.figure.add_artist(self._backdrop)
+        for artist in moving:
+            artist.set_visible(True)
+        self._frozen = True
+
+    @property
+    def key_colors(self) -> list[tuple[int, int, int]]:
+        """The picture's solid colours (markers, text), which a GIF keeps exactly."""
+        theme = self.stage.theme
+        named = [theme.goal, theme.goal_edge, theme.start_face, theme.start_edge, theme.page,
+                 theme.text, theme.muted, theme.head_edge,
+                 *(racer.color for racer in self.stage.racers)]
+        return [tuple(round(255 * c) for c in to_rgb(color)) for color in named]
+
+    # --- frames ---------------------------------------------------------------------
+    def update(self, step: int) -> list:
+        """Move every layer to ``step`` (clamped to the race's steps)."""
+        step = min(max(int(step), 0), self.result.steps)
+        moved = []
+        for layer in self.layers:
+            moved += layer.update(step)
+        return moved
+
+    def draw_frame(self, step: int) -> np.ndarray:
+        """Render ``step`` and return the canvas as an (height, width, 4) uint8 view."""
+        self.update(step)
+        self.canvas.draw()
+        return np.asarray(self.canvas.buffer_rgba())
+
+    def close(self):
+        self.figure.clear()
+
+
+def check_layout(style: FrameStyle, optimizers, steps: int, any_goal: bool = False,
+                 aspect: float | None = 1.0):
+    """Raise LayoutError when the text of this race leaves no room for the plot, before
+    anything is raced or drawn; the widest texts are estimated from the step count."""
+    stage = _new_stage(_Placeholder(optimizers, steps), style)
+    labels = [stage.text_width(racer.label, TEXT_FONT) for racer in stage.racers]
+    count = len(labels)
+    statuses = [f"{board.ordinal(count)} · step {steps}", "f = −8.88e−88",
+                f"✗ step {steps}"]
+    if any_goal:
+        statuses[0] += " at (−8.8, 8.8)"
+    status = max(stage.text_width(text, TEXT_FONT, weight="bold") for text in statuses)
+    sizes = TextSizes(tuple(min(w, 0.42 * style.width) for w in labels), status,
+                      stage.text_width(f"step {steps} / {steps}", TEXT_FONT,
+                                       family="monospace"),
+                      tick_width=stage.text_width("−88.8", TICK_FONT),
+                      tick_height=TICK_FONT * stage.scale * 1.2,
+                      panel_tick_width=stage.text_width("10−16", TICK_FONT),
+                      colorbar_tick_width=stage.text_width("−8.88e+08", TICK_FONT))
+    if plan(style.width, style.height, style.dpi, sizes, aspect=aspect,
+            panels=int(style.loss_panel), colorbar=style.colorbar) is None:
+        raise LayoutError(_no_room(style, count))
+
+
+class _Placeholder:
+    """Just enough of a race to measure its labels before it is run."""
+
+    def __init__(self, optimizers, steps):
+        self.optimizers, self.steps = tuple(optimizers), steps

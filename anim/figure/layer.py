@@ -1,0 +1,91 @@
+"""What every layer of the figure shares: the stage it draws on and the layer protocol.
+
+A layer builds its artists once (``build``), says which of them move (``moving``: they are
+drawn every frame; everything else a layer draws is kept as pixels by the fast path) and
+moves them to a step (``update``, which returns the artists it moved). Layers read the
+race result and the stage; they never call the surface or an optimizer, nor each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+
+from ..race import RaceResult
+from .layout import Box, Layout
+from .theme import Theme
+
+
+@dataclass(frozen=True)
+class FrameStyle:
+    """Pixel size, resolution and the options that change the picture."""
+
+    width: int = 800
+    height: int = 600
+    dpi: float = 100.0
+    loss_panel: bool = False
+    theme: str = "light"
+    transparent: bool = False
+    colorbar: bool = False
+    colormap: str | None = None
+
+
+@dataclass(frozen=True)
+class Racer:
+    """How one optimizer is drawn."""
+
+    color: str
+    marker: str
+    label: str
+
+
+@dataclass
+class Stage:
+    """The figure being built and what every layer needs to draw on it."""
+
+    figure: Figure
+    canvas: FigureCanvasAgg
+    result: RaceResult
+    style: FrameStyle
+    theme: Theme
+    racers: list[Racer]
+    layout: Layout | None = None
+    plot: Axes | None = None
+    panels: list[Axes] = field(default_factory=list)
+
+    @property
+    def scale(self) -> float:
+        """Pixels per point."""
+        return self.style.dpi / 72
+
+    def axes_at(self, box: Box, **kwargs) -> Axes:
+        return self.figure.add_axes(box.fraction(self.style.width, self.style.height),
+                                    **kwargs)
+
+    def text_width(self, text: str, size: float, weight: str = "normal",
+                   family: str = "sans-serif") -> float:
+        """Width in pixels of ``text`` at ``size`` points."""
+        renderer = self.canvas.get_renderer()
+        font = FontProperties(size=size, weight=weight, family=family)
+        width, _, _ = renderer.get_text_width_height_descent(text, font, ismath=False)
+        return width
+
+
+class Layer:
+    """Base of the figure's layers; see the module docstring."""
+
+    moving: list[Artist]
+
+    def __init__(self):
+        self.moving = []
+
+    def build(self, stage: Stage) -> None:
+        raise NotImplementedError
+
+    def update(self, step: int) -> list[Artist]:
+        return []

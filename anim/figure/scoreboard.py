@@ -1,0 +1,101 @@
+"""The scoreboard layer: one row per racer, in the scene's order — its marker and colour,
+its label, and a live status (the loss while it races, its place and step once it
+arrives, ✗ and the step once it diverges) — under the step counter."""
+
+from __future__ import annotations
+
+from matplotlib.lines import Line2D
+
+from .. import board
+from ..race import RaceResult
+from .layer import Layer, Stage
+from .layout import GLYPH, STATUS_GAP
+from .theme import TEXT_FONT
+
+#: A label wider than this share of the frame is shortened with an ellipsis.
+MAX_LABEL_SHARE = 0.42
+
+
+class ScoreboardLayer(Layer):
+    def __init__(self, result: RaceResult):
+        super().__init__()
+        self.result = result
+        self.places = board.places(result)
+
+    # --- sizes the layout needs ---------------------------------------------------------
+    def measure(self, stage: Stage) -> tuple[list[float], float, float]:
+        """(label widths, widest status, counter width) in pixels; shortens labels that
+        would not fit."""
+        limit = MAX_LABEL_SHARE * stage.style.width
+        self.labels = [_shortened(stage, racer.label, limit) for racer in stage.racers]
+        widths = [stage.text_width(label, TEXT_FONT) for label in self.labels]
+        status = max(stage.text_width(text, TEXT_FONT, weight="bold")
+                     for i in range(len(self.labels))
+                     for text in board.widest_candidates(self.result, i))
+        counter = stage.text_width(self._counter_text(self.result.steps), TEXT_FONT,
+                                   family="monospace")
+        return widths, status, counter
+
+    def _counter_text(self, step: int) -> str:
+        return f"step {step:>{len(str(self.result.steps))}} / {self.result.steps}"
+
+    # --- drawing ------------------------------------------------------------------------
+    def build(self, stage: Stage):
+        figure, layout, theme = stage.figure, stage.layout, stage.theme
+        width, height, scale = stage.style.width, stage.style.height, stage.scale
+        self.theme = theme
+
+        def at(x, y):  # pixels -> figure fraction
+            return x / width, y / height
+
+        self.statuses = []
+        for i, (racer, label) in enumerate(zip(stage.racers, self.labels)):
+            x, y = layout.row_origin(i)
+            middle = y - 0.5 * layout.line
+            glyph = GLYPH * scale
+            figure.add_artist(Line2D(
+                [at(x + 0.12 * glyph, 0)[0], at(x + 0.78 * glyph, 0)[0]], [middle / height] * 2,
+                color=racer.color, linewidth=1.8, transform=figure.transFigure))
+            figure.add_artist(Line2D(
+                [at(x + 0.45 * glyph, 0)[0]], [middle / height], color=racer.color,
+                marker=racer.marker, markersize=7, markeredgecolor=theme.head_edge,
+                markeredgewidth=0.8, transform=figure.transFigure))
+            text = dict(fontsize=TEXT_FONT, va="center", color=theme.text)
+            figure.text(*at(x + glyph, middle), label, **text)
+            if layout.two_line_rows:
+                spot = at(x + glyph, middle - layout.line)
+            else:
+                spot = at(x + glyph + layout.label_width + STATUS_GAP * scale, middle)
+            self.statuses.append(figure.text(*spot, "", **text))
+        top = layout.board.y + layout.board.height - 0.5 * layout.line
+        right = layout.board.x + layout.board.width
+        counter = dict(ha="right", va="center", fontsize=TEXT_FONT, family="monospace",
+                       color=theme.text)
+        # Monospace, so the changing digits (drawn every frame) fill the blank left for
+        # them in the static "step ___ / N" (drawn once): far fewer glyphs per frame.
+        digits, total = len(str(self.result.steps)), f" / {self.result.steps}"
+        figure.text(*at(right, top), f"step {' ' * digits}{total}", **counter)
+        self.step_text = figure.text(*at(right, top), "", **counter)
+        self._step_format = f"{{:>{digits}}}{' ' * len(total)}"
+        self.moving += [*self.statuses, self.step_text]
+        self.states = [None] * len(self.statuses)
+
+    def update(self, step: int):
+        for i, text in enumerate(self.statuses):
+            text.set_text(board.status(self.result, i, step, self.places.get(i)))
+            state = self.result.status(i, step)
+            if state != self.states[i]:
+                text.set_fontweight("bold" if state == "arrived" else "normal")
+                text.set_color(self.theme.muted if state == "diverged" else self.theme.text)
+                self.states[i] = state
+        self.step_text.set_text(self._step_format.format(step))
+        return self.moving
+
+
+def _shortened(stage: Stage, label: str, limit: float) -> str:
+    """``label``, cut with an ellipsis to at most ``limit`` pixels."""
+    if stage.text_width(label, TEXT_FONT) <= limit:
+        return label
+    while len(label) > 1 and stage.text_width(label + "…", TEXT_FONT) > limit:
+        label = label[:-1]
+    return label.rstrip() + "…"
