@@ -7,6 +7,8 @@ step share the place.
 
 from __future__ import annotations
 
+import re
+
 from .race import RaceResult
 
 
@@ -32,8 +34,10 @@ def loss_text(value: float) -> str:
     return "f = —" if value != value else f"f = {number(value)}"
 
 
-def status(result: RaceResult, index: int, step: int, place: int | None) -> str:
-    """The status column of racer ``index`` after ``step`` steps."""
+def status(result: RaceResult, index: int, step: int, place: int | None,
+           loss_step: int | None = None) -> str:
+    """The status column of racer ``index`` after ``step`` steps; while it races, the
+    loss after ``loss_step`` steps (default ``step``)."""
     state = result.status(index, step)
     if state == "arrived":
         text = f"{ordinal(place)} · step {result.arrival_step[index]}"
@@ -43,7 +47,7 @@ def status(result: RaceResult, index: int, step: int, place: int | None) -> str:
         return text
     if state == "diverged":
         return f"✗ step {result.diverged_step[index]}"
-    return loss_text(float(result.losses[index, step]))
+    return loss_text(float(result.losses[index, step if loss_step is None else loss_step]))
 
 
 def widest_candidates(result: RaceResult, index: int) -> list[str]:
@@ -56,4 +60,6 @@ def widest_candidates(result: RaceResult, index: int) -> list[str]:
                             if s is not None))}
     texts.update(map(loss_text, result.losses[index].tolist()))
     longest = max(map(len, texts))
-    return sorted(t for t in texts if len(t) >= longest - 1)
+    # One string per shape: digits are equally wide, so "f = 0.123" stands for them all.
+    shapes = {re.sub("[0-9]", "0", t): t for t in texts if len(t) >= longest - 1}
+    return sorted(shapes.values())

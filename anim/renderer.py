@@ -38,6 +38,8 @@ MIN_RATIO, MAX_RATIO = 0.5, 3.0
 MIN_DPI, MAX_DPI = 10, 1200
 MAX_HOLD = 600.0
 DEFAULT_HOLD = 2.0
+#: How often per second the scoreboard's loss column changes in an animation.
+LOSS_REFRESH_HZ = 5
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,8 @@ class RenderOptions:
     @property
     def style(self) -> FrameStyle:
         return FrameStyle(self.width, self.height, self.dpi, self.loss_panel, self.theme,
-                          self.transparent, self.colorbar, self.colormap)
+                          self.transparent, self.colorbar, self.colormap,
+                          loss_refresh=max(1, round(self.fps / LOSS_REFRESH_HZ)))
 
 
 def _number(value, name, low, high, integer=False):
@@ -227,12 +230,18 @@ def _progress(total, enabled, description):
                 file=sys.stderr, leave=True, dynamic_ncols=True)
 
 
-def _figure(scene: Scene, result, request: RenderOptions, fast: bool = True) -> RaceFigure:
+def _figure(scene: Scene, result, request: RenderOptions, fast: bool = True,
+            still: bool = False) -> RaceFigure:
+    style = request.style
+    if still:  # one frame shows the loss at that very step
+        style = replace(style, loss_refresh=1)
     try:
-        return RaceFigure(result, request.style, title=scene.title, fast=fast)
+        return RaceFigure(result, style, title=scene.title, fast=fast)
     except SurfaceDrawingError as exc:
         raise SceneError(scene.source_path or scene.name or "scene",
                          str(exc)) from None
+    except LayoutError as exc:  # the check before the race estimates the text; rarely short
+        raise RequestError(str(exc)) from None
 
 
 def render(scene: Scene, output=None, *, progress: bool = True, sidecar: bool = False,
@@ -307,7 +316,7 @@ def _write_still(scene, path: Path, request: RenderOptions, frame: int, sidecar:
     import imageio.v3 as iio
 
     result = scene.race(request.steps)
-    figure = _figure(scene, result, request, fast=False)
+    figure = _figure(scene, result, request, fast=False, still=True)
     try:
         pixels = figure.draw_frame(frame)
         with _writing(path), replacing(path) as tmp:

@@ -123,6 +123,10 @@ class RaceFigure:
     def moving(self) -> list[Artist]:
         return [artist for layer in self.layers for artist in layer.moving]
 
+    @property
+    def occasional(self) -> list[Artist]:
+        return [artist for layer in self.layers for artist in layer.occasional]
+
     def _title(self, text: str):
         box, theme = self.layout.title, self.stage.theme
         title = self.figure.text(0.5, (box.y + 0.5 * box.height) / self.style.height, text,
@@ -141,14 +145,17 @@ class RaceFigure:
 
     # --- the fast path --------------------------------------------------------------
     def freeze(self):
-        """Draw the static parts once, keep their pixels, and stop drawing them."""
+        """Draw the static parts once, keep their pixels, and stop drawing them; the
+        occasional artists are drawn into those pixels whenever they change."""
         if self._frozen:
             return
         moving = self.moving
-        for artist in moving:
+        for artist in (*moving, *self.occasional):
             artist.set_visible(False)
         self.canvas.draw()
-        self._backdrop = _Backdrop(self.canvas.copy_from_bbox(self.figure.bbox))
+        self._static_region = self.canvas.copy_from_bbox(self.figure.bbox)
+        self._backdrop = _Backdrop(self._static_region)
+        self._baked = object()  # no occasional artist baked in yet
         kept = set(map(id, moving))
         for axes in self.figure.axes:
             for child in axes.get_children():
@@ -179,7 +186,22 @@ class RaceFigure:
         moved = []
         for layer in self.layers:
             moved += layer.update(step)
+        if self._frozen:
+            key = tuple(layer.occasional_key() for layer in self.layers)
+            if key != self._baked:
+                self._bake()
+                self._baked = key
         return moved
+
+    def _bake(self):
+        """The kept pixels with the occasional artists as they are now."""
+        renderer = self.canvas.get_renderer()
+        renderer.restore_region(self._static_region)
+        for artist in self.occasional:
+            artist.set_visible(True)
+            artist.draw(renderer)
+            artist.set_visible(False)
+        self._backdrop.region = self.canvas.copy_from_bbox(self.figure.bbox)
 
     def draw_frame(self, step: int) -> np.ndarray:
         """Render ``step`` and return the canvas as an (height, width, 4) uint8 view."""

@@ -1,9 +1,11 @@
 """What every layer of the figure shares: the stage it draws on and the layer protocol.
 
-A layer builds its artists once (``build``), says which of them move (``moving``: they are
-drawn every frame; everything else a layer draws is kept as pixels by the fast path) and
-moves them to a step (``update``, which returns the artists it moved). Layers read the
-race result and the stage; they never call the surface or an optimizer, nor each other.
+A layer builds its artists once (``build``), says which of them move (``moving``: drawn
+every frame) and which change only now and then (``occasional``: drawn into the kept
+pixels again when ``occasional_key()`` changes); everything else it draws is kept as pixels
+by the fast path. ``update(step)`` moves them to a step and returns the artists it moved.
+Layers read the race result and the stage; they never call the surface or an optimizer,
+nor each other.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ class FrameStyle:
     transparent: bool = False
     colorbar: bool = False
     colormap: str | None = None
+    #: The scoreboard's loss column changes every this many steps: a number that changes
+    #: at the frame rate cannot be read (places and steps still show when they happen).
+    loss_refresh: int = 1
 
 
 @dataclass(frozen=True)
@@ -80,9 +85,15 @@ class Layer:
     """Base of the figure's layers; see the module docstring."""
 
     moving: list[Artist]
+    occasional: list[Artist]
 
     def __init__(self):
         self.moving = []
+        self.occasional = []
+
+    def occasional_key(self):
+        """Anything that changes exactly when an occasional artist does."""
+        return None
 
     def build(self, stage: Stage) -> None:
         raise NotImplementedError

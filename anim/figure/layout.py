@@ -23,6 +23,7 @@ TICK_PAD = 6.0        # tick length and the gap to its label
 PANEL_LABEL = 13.0    # a panel's axis label (9-pt text)
 PANEL_MIN_WIDTH = 150.0  # or this share of the frame's width, if less
 PANEL_MIN_SHARE = 0.3
+PANEL_MIN_HEIGHT = 80.0  # a panel under the plot
 COLORBAR_WIDTH = 10.0
 #: The plot must keep this share of the frame, or the request is refused.
 MIN_PLOT_SHARE = 0.12
@@ -120,11 +121,23 @@ def plan(width: int, height: int, dpi: float, sizes: TextSizes, *, aspect: float
             candidates.append(("below", columns, two_lines, board_width, board_height,
                                region))
 
+    if panels:
+        # Under a wide plot: the panels, and the board beside them.
+        for two_lines in (False, True):
+            row_width = glyph + max(label, sizes.status) if two_lines else one_line_row
+            board_height = header + rows * line * (2 if two_lines else 1)
+            candidates.append(("corner", 1, two_lines, max(row_width, sizes.counter),
+                               board_height, Box(0, 0, width, height - title)))
+
     best = None
-    for side, columns, two_lines, board_width, board_height, region in candidates:
+    arrangements = [(c, below) for c in candidates
+                    for below in ((False, True) if panels and c[0] != "corner" else
+                                  (True,) if c[0] == "corner" else (False,))]
+    for (side, columns, two_lines, board_width, board_height, region), below in arrangements:
         if side == "right" and board_height > height - title - 2 * PAD * scale:
             continue
-        content = _fit_content(region, scale, sizes, aspect, panels, colorbar)
+        corner = (board_width, board_height) if side == "corner" else None
+        content = _fit_content(region, scale, sizes, aspect, panels, colorbar, below, corner)
         if content is None:
             continue
         plot, panel_boxes, bar, used_width, used_height = content
@@ -141,7 +154,13 @@ def plan(width: int, height: int, dpi: float, sizes: TextSizes, *, aspect: float
 
     # Centre the composition: the content and the board side by side, or one over the other.
     gap = 2 * PAD * scale
-    if side == "right":
+    if side == "corner":
+        dx, dy = (width - used_width) / 2, (height - title - used_height) / 2
+        panel_band = panel_boxes[-1]
+        board = Box(plot.x + plot.width - board_width + dx,
+                    panel_band.y + panel_band.height - board_height + dy,
+                    board_width, board_height)
+    elif side == "right":
         total = used_width + gap + board_width
         dx = (width - total) / 2
         dy = (region.height - used_height) / 2
@@ -171,9 +190,12 @@ def plan(width: int, height: int, dpi: float, sizes: TextSizes, *, aspect: float
 
 
 def _fit_content(region: Box, scale: float, sizes: TextSizes, aspect, panels: int,
-                 colorbar: bool):
+                 colorbar: bool, panels_below: bool = False, corner=None):
     """Plot, panels and colorbar inside ``region`` (offsets relative to the frame), with
     the width and height they use; None when the plot would be too small to read."""
+    if panels and panels_below:
+        return _fit_content_panels_below(region, scale, sizes, aspect, panels, colorbar,
+                                         corner)
     pad = PAD * scale
     left = sizes.tick_width + TICK_PAD * scale + pad
     bottom = sizes.tick_height + TICK_PAD * scale + pad
@@ -185,7 +207,7 @@ def _fit_content(region: Box, scale: float, sizes: TextSizes, aspect, panels: in
     if panels:
         bottom = max(bottom, sizes.tick_height + TICK_PAD * scale + PANEL_LABEL * scale + pad)
     panel_min = min(PANEL_MIN_WIDTH * scale, PANEL_MIN_SHARE * region.width) if panels else 0.0
-    right = 0.5 * pad
+    right = max(0.5 * pad, 0.5 * sizes.tick_width)  # the last tick label is centred on the edge
     free_height = region.height - bottom - top
     free_width = region.width - left - bar - panel_left - panel_min - right
     if free_height <= 0 or free_width <= 0:
@@ -217,3 +239,47 @@ def _fit_content(region: Box, scale: float, sizes: TextSizes, aspect, panels: in
     used_width = left + plot_width + bar + (panel_left + panel_width if panels else 0) + right
     used_height = bottom + plot_height + top
     return plot, tuple(panel_boxes), colorbar_box, used_width, used_height
+
+
+def _fit_content_panels_below(region: Box, scale: float, sizes: TextSizes, aspect,
+                              panels: int, colorbar: bool, corner=None):
+    """As ``_fit_content``, with the panels side by side under the plot (a wide plot);
+    ``corner`` (width, height) keeps room for the board at the right of the panels."""
+    pad = PAD * scale
+    left = max(sizes.tick_width, sizes.panel_tick_width + PANEL_LABEL * scale) \
+        + TICK_PAD * scale + pad
+    tick_band = sizes.tick_height + TICK_PAD * scale + pad
+    panel_bottom = tick_band + PANEL_LABEL * scale
+    bar = (COLORBAR_WIDTH * scale + TICK_PAD * scale + sizes.colorbar_tick_width + 2 * pad
+           if colorbar else 0.0)
+    panel_min = PANEL_MIN_HEIGHT * scale
+    if corner is not None:
+        panel_min = max(panel_min, corner[1] - panel_bottom)
+    right = max(0.5 * pad, 0.5 * sizes.tick_width)
+    free_width = region.width - left - bar - right
+    free_height = region.height - pad - tick_band - panel_min - panel_bottom
+    if free_width <= 0 or free_height <= 0:
+        return None
+    if aspect is not None:
+        plot_height = min(free_height, free_width * aspect)
+        plot_width = plot_height / aspect
+    else:
+        plot_width, plot_height = free_width, free_height
+    if min(plot_width, plot_height) < 48 * scale:
+        return None
+    panel_height = min(region.height - pad - tick_band - plot_height - panel_bottom,
+                       max(panel_min, 0.6 * plot_height))
+    panel_gap = sizes.panel_tick_width + PANEL_LABEL * scale + TICK_PAD * scale + 2 * pad
+    room = plot_width - (corner[0] + 2 * pad if corner is not None else 0.0)
+    panel_width = (room - panel_gap * (panels - 1)) / panels
+    if panel_width < min(PANEL_MIN_WIDTH * scale, PANEL_MIN_SHARE * region.width):
+        return None
+    panel_y = region.y + panel_bottom
+    plot = Box(region.x + left, panel_y + panel_height + tick_band, plot_width, plot_height)
+    colorbar_box = (Box(plot.x + plot_width + 2 * pad, plot.y, COLORBAR_WIDTH * scale,
+                        plot_height) if colorbar else None)
+    panel_boxes = tuple(Box(plot.x + k * (panel_width + panel_gap), panel_y, panel_width,
+                            panel_height) for k in range(panels))
+    used_width = left + plot_width + bar + right
+    used_height = panel_bottom + panel_height + tick_band + plot_height + pad
+    return plot, panel_boxes, colorbar_box, used_width, used_height

@@ -44,6 +44,7 @@ class ScoreboardLayer(Layer):
         figure, layout, theme = stage.figure, stage.layout, stage.theme
         width, height, scale = stage.style.width, stage.style.height, stage.scale
         self.theme = theme
+        self.refresh = stage.style.loss_refresh
 
         def at(x, y):  # pixels -> figure fraction
             return x / width, y / height
@@ -77,19 +78,25 @@ class ScoreboardLayer(Layer):
         figure.text(*at(right, top), f"step {' ' * digits}{total}", **counter)
         self.step_text = figure.text(*at(right, top), "", **counter)
         self._step_format = f"{{:>{digits}}}{' ' * len(total)}"
-        self.moving += [*self.statuses, self.step_text]
+        # The statuses change every few frames: baked into the kept pixels when they do.
+        self.occasional += self.statuses
+        self.moving.append(self.step_text)
         self.states = [None] * len(self.statuses)
 
+    def occasional_key(self):
+        return tuple(text.get_text() for text in self.statuses)
+
     def update(self, step: int):
+        loss_step = step if step == self.result.steps else step - step % self.refresh
         for i, text in enumerate(self.statuses):
-            text.set_text(board.status(self.result, i, step, self.places.get(i)))
+            text.set_text(board.status(self.result, i, step, self.places.get(i), loss_step))
             state = self.result.status(i, step)
             if state != self.states[i]:
                 text.set_fontweight("bold" if state == "arrived" else "normal")
                 text.set_color(self.theme.muted if state == "diverged" else self.theme.text)
                 self.states[i] = state
         self.step_text.set_text(self._step_format.format(step))
-        return self.moving
+        return [*self.statuses, self.step_text]
 
 
 def _shortened(stage: Stage, label: str, limit: float) -> str:
