@@ -9,10 +9,11 @@ and the first seven differ in colour alone.
 from __future__ import annotations
 
 #: Most distinct first. On light surfaces yellow is too faint, so black takes its place;
-#: on dark ones the deep blue and black vanish, so yellow and near-white take theirs.
+#: on dark ones the deep blue and black vanish, so near-white and yellow take theirs
+#: (yellow last: it is nearest the gold of the goal star).
 PALETTES = {
     "light": ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"),
-    "dark": ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#CC79A7", "#D55E00", "#F2F2F2"),
+    "dark": ("#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#F2F2F2", "#F0E442"),
 }
 #: "X" is kept for "diverged", "*" for the goal.
 MARKERS = ("o", "s", "^", "D", "v", "P", "p", "h")

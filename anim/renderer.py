@@ -71,7 +71,8 @@ class RenderOptions:
     def style(self) -> FrameStyle:
         return FrameStyle(self.width, self.height, self.dpi, self.loss_panel, self.theme,
                           self.transparent, self.colorbar, self.colormap,
-                          loss_refresh=max(1, round(self.fps / LOSS_REFRESH_HZ)))
+                          loss_refresh=max(1, round(self.fps / LOSS_REFRESH_HZ)),
+                          text_plates=self.transparent)
 
 
 def _number(value, name, low, high, integer=False):
@@ -233,8 +234,8 @@ def _progress(total, enabled, description):
 def _figure(scene: Scene, result, request: RenderOptions, fast: bool = True,
             still: bool = False) -> RaceFigure:
     style = request.style
-    if still:  # one frame shows the loss at that very step
-        style = replace(style, loss_refresh=1)
+    if still:  # one frame shows the loss at that very step, and no text changes
+        style = replace(style, loss_refresh=1, text_plates=False)
     try:
         return RaceFigure(result, style, title=scene.title, fast=fast)
     except SurfaceDrawingError as exc:

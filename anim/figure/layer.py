@@ -38,6 +38,9 @@ class FrameStyle:
     #: The scoreboard's loss column changes every this many steps: a number that changes
     #: at the frame rate cannot be read (places and steps still show when they happen).
     loss_refresh: int = 1
+    #: Page-coloured plates under the changing text of a transparent animation: a GIF
+    #: can only make a pixel clear again by repainting the whole previous frame.
+    text_plates: bool = False
 
 
 @dataclass(frozen=True)

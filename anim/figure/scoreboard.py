@@ -5,6 +5,7 @@ arrives, ✗ and the step once it diverges) — under the step counter."""
 from __future__ import annotations
 
 from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 
 from .. import board
 from ..race import RaceResult
@@ -34,6 +35,7 @@ class ScoreboardLayer(Layer):
                      for text in board.widest_candidates(self.result, i))
         counter = stage.text_width(self._counter_text(self.result.steps), TEXT_FONT,
                                    family="monospace")
+        self.status_width, self.counter_width = status, counter
         return widths, status, counter
 
     def _counter_text(self, step: int) -> str:
@@ -68,6 +70,8 @@ class ScoreboardLayer(Layer):
             else:
                 spot = at(x + glyph + layout.label_width + STATUS_GAP * scale, middle)
             self.statuses.append(figure.text(*spot, "", **text))
+            if stage.style.text_plates:
+                self._plate(stage, spot[0] * width, spot[1] * height, self.status_width)
         top = layout.board.y + layout.board.height - 0.5 * layout.line
         right = layout.board.x + layout.board.width
         counter = dict(ha="right", va="center", fontsize=TEXT_FONT, family="monospace",
@@ -76,12 +80,22 @@ class ScoreboardLayer(Layer):
         # them in the static "step ___ / N" (drawn once): far fewer glyphs per frame.
         digits, total = len(str(self.result.steps)), f" / {self.result.steps}"
         figure.text(*at(right, top), f"step {' ' * digits}{total}", **counter)
+        if stage.style.text_plates:
+            self._plate(stage, right - self.counter_width, top, self.counter_width)
         self.step_text = figure.text(*at(right, top), "", **counter)
         self._step_format = f"{{:>{digits}}}{' ' * len(total)}"
         # The statuses change every few frames: baked into the kept pixels when they do.
         self.occasional += self.statuses
         self.moving.append(self.step_text)
         self.states = [None] * len(self.statuses)
+
+    def _plate(self, stage: Stage, x: float, middle: float, text_width: float):
+        line, pad = stage.layout.line, 2 * stage.scale
+        stage.figure.add_artist(Rectangle(
+            ((x - pad) / stage.style.width, (middle - 0.5 * line) / stage.style.height),
+            (text_width + 2 * pad) / stage.style.width, line / stage.style.height,
+            transform=stage.figure.transFigure, facecolor=stage.theme.page,
+            edgecolor="none", zorder=0.5))
 
     def occasional_key(self):
         return tuple(text.get_text() for text in self.statuses)
