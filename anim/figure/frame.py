@@ -14,6 +14,7 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 from .. import board
 from ..palette import racer_styles
@@ -78,15 +79,19 @@ def _no_room(style: FrameStyle, racers: int) -> str:
 
 
 class _Backdrop(Artist):
-    """Every static pixel of the figure, captured once, restored in one copy per frame."""
+    """Every static pixel of the figure, captured once, restored in one copy per frame,
+    and the occasional artists' pixels as last drawn on top of them."""
 
     def __init__(self, region):
         super().__init__()
         self.region = region
+        self.patches = []
         self.set_zorder(-math.inf)
 
     def draw(self, renderer):
         renderer.restore_region(self.region)
+        for patch in self.patches:
+            renderer.restore_region(patch)
 
 
 class RaceFigure:
@@ -194,14 +199,19 @@ class RaceFigure:
         return moved
 
     def _bake(self):
-        """The kept pixels with the occasional artists as they are now."""
+        """Keep the occasional artists' pixels as they are now: drawn over the static
+        pixels of the boxes they cover, and kept as patches of those boxes."""
         renderer = self.canvas.get_renderer()
         renderer.restore_region(self._static_region)
+        boxes = []
         for artist in self.occasional:
             artist.set_visible(True)
             artist.draw(renderer)
+            boxes.append(artist.get_window_extent(renderer).padded(2))
             artist.set_visible(False)
-        self._backdrop.region = self.canvas.copy_from_bbox(self.figure.bbox)
+        if boxes:
+            area = Bbox.intersection(Bbox.union(boxes), self.figure.bbox)
+            self._backdrop.patches = [] if area is None else [self.canvas.copy_from_bbox(area)]
 
     def draw_frame(self, step: int) -> np.ndarray:
         """Render ``step`` and return the canvas as an (height, width, 4) uint8 view."""
