@@ -50,6 +50,12 @@ def _add_picture_arguments(parser):
                         help="no background outside the plot (PNG, GIF; not MP4)")
     parser.add_argument("--colorbar", action=argparse.BooleanOptionalAction, default=None,
                         help="a colorbar with the values of f beside the plot")
+    parser.add_argument("--explain", action="append", nargs="?", const=True, metavar="NAME",
+                        help="draw why each racer moves: gradient, step and velocity arrows "
+                             "and the step-scale box; alone for every racer, or a label or "
+                             "optimizer name (repeatable)")
+    parser.add_argument("--lr-panel", action=argparse.BooleanOptionalAction, default=None,
+                        help="a panel of each step's effective learning rate |Δx|/|g|")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     race.add_argument("file", help="scene file (a Python file defining a Scene)")
     race.add_argument("--scene", metavar="NAME", help="only this scene")
     race.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    race.add_argument("--trace", action="store_true",
+                      help="with --json: every step's position, loss, gradient and "
+                           "effective learning rate, per optimizer")
     race.add_argument("--steps", type=int, help="override the scenes' number of steps")
 
     render = add("render", help="write the race as a GIF or MP4")
@@ -139,6 +148,8 @@ def cmd_race(args) -> int:
     from .palette import racer_styles
     from .scene import MAX_STEPS
 
+    if args.trace and not args.json:
+        raise RequestError(f"{args.file}: --trace goes with --json")
     if args.steps is not None and not 1 <= args.steps <= MAX_STEPS:
         raise RequestError(f"{args.file}: Invalid steps: {args.steps} (must be an integer "
                            f"from 1 to {MAX_STEPS})")
@@ -147,10 +158,13 @@ def cmd_race(args) -> int:
         scenes = {args.scene: pick_scene(args.file, scenes, args.scene)}
     reports = []
     for name, scene in scenes.items():
-        summary = scene.race(args.steps).summary()
-        for entry, (color, _) in zip(summary["optimizers"],
-                                     racer_styles(scene.optimizers, scene.theme)):
+        result = scene.race(args.steps)
+        summary = result.summary()
+        for index, (entry, (color, _)) in enumerate(zip(
+                summary["optimizers"], racer_styles(scene.optimizers, scene.theme))):
             entry["color"] = color
+            if args.trace:
+                entry["trace"] = result.trace(index)
         if args.json:
             reports.append({"scene": name, **summary})
         else:
@@ -178,6 +192,13 @@ def _remember_output(args, scene, still: bool):
     args.output_before = _fingerprint(args.output_path)
 
 
+def _explain(args):
+    """``--explain`` alone means every racer; with names, those racers."""
+    if args.explain is None:
+        return None
+    return True if True in args.explain else args.explain
+
+
 def cmd_render(args) -> int:
     from .loader import load_scene
     from .renderer import render
@@ -187,7 +208,8 @@ def cmd_render(args) -> int:
     path = render(scene, args.output, fps=args.fps, size=args.size, dpi=args.dpi,
                   quality=args.quality, steps=args.steps, hold=args.hold, loop=args.loop,
                   loss_panel=args.loss_panel, theme=args.theme, transparent=args.transparent,
-                  colorbar=args.colorbar, progress=not args.quiet, sidecar=args.sidecar)
+                  colorbar=args.colorbar, explain=_explain(args), lr_panel=args.lr_panel,
+                  progress=not args.quiet, sidecar=args.sidecar)
     if not args.quiet:
         print(f"wrote {path}", file=sys.stderr)
     return 0
@@ -201,7 +223,8 @@ def cmd_still(args) -> int:
     _remember_output(args, scene, still=True)
     path = still(scene, args.output, frame=args.frame, size=args.size, dpi=args.dpi,
                  loss_panel=args.loss_panel, steps=args.steps, theme=args.theme,
-                 transparent=args.transparent, colorbar=args.colorbar, sidecar=args.sidecar)
+                 transparent=args.transparent, colorbar=args.colorbar, explain=_explain(args),
+                 lr_panel=args.lr_panel, sidecar=args.sidecar)
     print(f"wrote {path}", file=sys.stderr)
     return 0
 

@@ -44,6 +44,36 @@ class RaceResult:
     goals: tuple[tuple[float, float], ...] = ()
     #: Per optimizer, the goal it reached (None if it did not arrive).
     arrived_at: tuple[tuple[float, float] | None, ...] = ()
+    #: ``grads[i, k]``: the gradient optimizer ``i`` was given after ``k`` steps.
+    grads: np.ndarray | None = None
+    #: With ``simulate(explain=True)``, after each step ``k`` (shape (optimizers, steps, 2),
+    #: NaN where an optimizer has none): the velocity as the step it stands for (−lr·v)
+    #: and the per-axis step scale lr/(√h + ε); see :mod:`anim.explain`.
+    velocities: np.ndarray | None = None
+    step_scales: np.ndarray | None = None
+
+    @property
+    def effective_lr(self) -> np.ndarray:
+        """(optimizers, steps, 2): |Δx_i| / |g_i| of each step, per axis — how far one
+        unit of gradient moved the point. NaN where the gradient component is 0 and
+        after an optimizer stopped (diverged)."""
+        step = np.abs(np.diff(self.paths, axis=1))
+        gradient = np.abs(self.grads[:, :-1])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(gradient > 0, step / gradient, np.nan)
+
+    def trace(self, index: int) -> list[dict]:
+        """Optimizer ``index``'s race step by step: position, loss, gradient and the
+        effective learning rate of the step taken from there (JSON-ready, None for NaN)."""
+        rows, rates = [], self.effective_lr[index]
+        for k in range(self.steps + 1):
+            if not np.isfinite(self.losses[index, k]):
+                break
+            rows.append({"step": k, "position": _plain(self.paths[index, k]),
+                         "loss": float(self.losses[index, k]),
+                         "gradient": _plain(self.grads[index, k]),
+                         "effective_lr": _plain(rates[k]) if k < self.steps else None})
+        return rows
 
     def finish_order(self) -> list[int]:
         """Indices of the optimizers that arrived, by arrival step (ties keep list order)."""
@@ -82,6 +112,10 @@ class RaceResult:
                  "final_loss": self.final_loss(i)}
                 for i, opt in enumerate(self.optimizers)],
         }
+
+
+def _plain(values) -> list:
+    return [float(v) if np.isfinite(v) else None for v in values]
 
 
 def default_goal_radius(surface: Surface, start, goal) -> float:
@@ -140,7 +174,7 @@ def check_any_goal(goal, surface: Surface) -> bool:
 
 
 def simulate(surface: Surface, optimizers, start=None, steps: int = 150, goal=None,
-             goal_radius=None) -> RaceResult:
+             goal_radius=None, explain: bool = False) -> RaceResult:
     """Race ``optimizers`` on ``surface`` from ``start`` for ``steps`` steps in lockstep.
 
     The goal defaults to the surface minimum nearest the start (no goal for a surface
@@ -167,6 +201,9 @@ def simulate(surface: Surface, optimizers, start=None, steps: int = 150, goal=No
     count = len(optimizers)
     paths = np.full((count, steps + 1, 2), np.nan)
     losses = np.full((count, steps + 1), np.nan)
+    gradients = np.full((count, steps + 1, 2), np.nan)
+    velocities = np.full((count, steps, 2), np.nan) if explain else None
+    scales = np.full((count, steps, 2), np.nan) if explain else None
     low, high = divergence_limits(surface)
     diverged: list[int | None] = [None] * count
 
@@ -192,10 +229,14 @@ def simulate(surface: Surface, optimizers, start=None, steps: int = 150, goal=No
                 continue
             paths[i, step] = point
             losses[i, step] = values[row]
+            gradients[i, step] = grads[row]
             if step < steps:
                 with np.errstate(all="ignore"):
                     params[i], states[i] = optimizers[i].update(grads[row:row + 1], states[i],
                                                                 params[i])
+                    if explain:
+                        _record_explanation(optimizers[i], states[i], step,
+                                            velocities[i], scales[i])
                 still_racing.append(i)
         racing = still_racing
 
@@ -213,4 +254,15 @@ def simulate(surface: Surface, optimizers, start=None, steps: int = 150, goal=No
                       paths=paths, losses=losses, goal=goal,
                       goal_radius=None if goal_radius is None else float(goal_radius),
                       arrival_step=tuple(arrival), diverged_step=tuple(diverged),
-                      goals=goals, arrived_at=tuple(arrived_at))
+                      goals=goals, arrived_at=tuple(arrived_at), grads=gradients,
+                      velocities=velocities, step_scales=scales)
+
+
+def _record_explanation(optimizer, state, step, velocities, scales):
+    from .explain import current_lr, velocity_and_scale
+
+    velocity, scale = velocity_and_scale(optimizer, state, current_lr(optimizer, step))
+    if velocity is not None:
+        velocities[step] = velocity[0]
+    if scale is not None:
+        scales[step] = scale[0]

@@ -26,7 +26,7 @@ from .figure import (
     plot_aspect,
 )
 from .provenance import describe, png_metadata, provenance_comment
-from .scene import MAX_FPS, MAX_STEPS, Scene
+from .scene import MAX_FPS, MAX_STEPS, Scene, explained_racers
 from .writers import GifWriter, Mp4Writer, ffmpeg_problem, replacing
 
 FORMATS = (".gif", ".mp4", ".png")
@@ -58,6 +58,8 @@ class RenderOptions:
     transparent: bool = False
     colorbar: bool = False
     colormap: str | None = None
+    explain: tuple[int, ...] = ()
+    lr_panel: bool = False
 
     @property
     def hold_frames(self) -> int:
@@ -72,7 +74,8 @@ class RenderOptions:
         return FrameStyle(self.width, self.height, self.dpi, self.loss_panel, self.theme,
                           self.transparent, self.colorbar, self.colormap,
                           loss_refresh=max(1, round(self.fps / LOSS_REFRESH_HZ)),
-                          text_plates=self.transparent)
+                          text_plates=self.transparent, explain=self.explain,
+                          lr_panel=self.lr_panel)
 
 
 def _number(value, name, low, high, integer=False):
@@ -112,7 +115,8 @@ def parse_size(text) -> tuple[int, int]:
 
 def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None,
                     steps=None, hold=None, loop=None, loss_panel=None, theme=None,
-                    transparent=None, colorbar=None) -> RenderOptions:
+                    transparent=None, colorbar=None, explain=None,
+                    lr_panel=None) -> RenderOptions:
     """Merge quality preset, scene fields and explicit options; raise RequestError."""
     if quality is not None and quality not in QUALITY:
         raise RequestError(f"Invalid quality: {quality!r} (choose from {', '.join(QUALITY)})")
@@ -130,13 +134,19 @@ def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None
     if theme not in THEMES:
         raise RequestError(f"Invalid theme: {theme!r} (choose from {', '.join(THEMES)})")
     colorbar = scene.colorbar if colorbar is None else bool(colorbar)
+    try:
+        explained = (scene.explain if explain is None
+                     else explained_racers(explain, scene.optimizers))
+    except ValueError as exc:
+        raise RequestError(str(exc)) from None
+    lr_panel = scene.lr_panel if lr_panel is None else bool(lr_panel)
     return RenderOptions(width, height, dpi, fps, steps, hold, loop, loss_panel, theme,
-                         bool(transparent), colorbar, scene.colormap)
+                         bool(transparent), colorbar, scene.colormap, explained, lr_panel)
 
 
 #: Every option ``render``, ``still`` and ``frames`` accept besides their own arguments.
 OPTIONS = ("fps", "size", "dpi", "quality", "steps", "hold", "loop", "loss_panel", "theme",
-           "transparent", "colorbar")
+           "transparent", "colorbar", "explain", "lr_panel")
 
 
 def check_option_names(options: dict):
@@ -257,7 +267,7 @@ def render(scene: Scene, output=None, *, progress: bool = True, sidecar: bool = 
     path, request, frame = prepare(scene, output, **options)
     if path.suffix.lower() == ".png":
         return _write_still(scene, path, request, frame, sidecar)
-    result = scene.race(request.steps)
+    result = scene.race(request.steps, explain=bool(request.explain))
     figure = _figure(scene, result, request)
     try:
         comment = provenance_comment(scene)
@@ -316,7 +326,7 @@ def still(scene: Scene, output=None, *, frame: int | None = None, sidecar: bool 
 def _write_still(scene, path: Path, request: RenderOptions, frame: int, sidecar: bool):
     import imageio.v3 as iio
 
-    result = scene.race(request.steps)
+    result = scene.race(request.steps, explain=bool(request.explain))
     figure = _figure(scene, result, request, fast=False, still=True)
     try:
         pixels = figure.draw_frame(frame)
@@ -336,7 +346,7 @@ def frames(scene: Scene, *, fast: bool = True, **options):
     """Yield every frame of the animation as an (height, width, 3) uint8 array."""
     check_option_names(options)
     request = resolve_options(scene, **options)
-    figure = _figure(scene, scene.race(request.steps), request, fast=fast)
+    figure = _figure(scene, scene.race(request.steps, explain=bool(request.explain)), request, fast=fast)
     try:
         for index in range(request.total_frames):
             yield figure.draw_frame(index)[..., :3].copy()

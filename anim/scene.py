@@ -43,7 +43,7 @@ class Scene:
     def __init__(self, surface: Surface, optimizers, start=None, steps: int = 150,
                  title: str | None = None, goal=None, goal_radius=None, fps: float = 30,
                  loss_panel: bool = False, theme: str = "light", colormap: str | None = None,
-                 colorbar: bool = False):
+                 colorbar: bool = False, explain=False, lr_panel: bool = False):
         if not isinstance(surface, Surface):
             raise ValueError(f"surface must be an anim.Surface, got {type(surface).__name__}")
         optimizers = list(optimizers) if isinstance(optimizers, (list, tuple)) else optimizers
@@ -85,6 +85,8 @@ class Scene:
         self.theme = theme
         self.colormap = _check_colormap(colormap)
         self.colorbar = bool(colorbar)
+        self.explain = explained_racers(explain, optimizers)
+        self.lr_panel = bool(lr_panel)
         # Set by the loader for a scene read from a file: its variable name, the default
         # output's stem, and the file with its SHA-256 (for the provenance record).
         self.name: str | None = None
@@ -115,11 +117,12 @@ class Scene:
             raise ValueError(f"the gradient of {label} is not finite at the start "
                              f"{self.start}: {tuple(float(g) for g in grads[0])}")
 
-    def race(self, steps: int | None = None) -> RaceResult:
-        """Run the race (``steps`` overrides the scene's step count)."""
+    def race(self, steps: int | None = None, explain: bool = False) -> RaceResult:
+        """Run the race (``steps`` overrides the scene's step count; ``explain`` records
+        what the step glyphs show)."""
         return simulate(self.surface, self.optimizers, start=self.start,
                         steps=self.steps if steps is None else steps, goal=self.goal,
-                        goal_radius=self.goal_radius)
+                        goal_radius=self.goal_radius, explain=explain)
 
     def __repr__(self):
         names = ", ".join(o.name for o in self.optimizers)
@@ -131,6 +134,25 @@ class Scene:
         from .renderer import to_html
 
         return to_html(self)
+
+
+def explained_racers(explain, optimizers) -> tuple[int, ...]:
+    """Indices of the racers ``explain`` names: True (all), False/None (none), or names,
+    each a racer's label or an optimizer name (every racer of that name)."""
+    if explain is None or explain is False:
+        return ()
+    if explain is True:
+        return tuple(range(len(optimizers)))
+    names = [explain] if isinstance(explain, str) else list(explain)
+    chosen = set()
+    for name in names:
+        matches = [i for i, o in enumerate(optimizers) if name in (o.label, o.name)]
+        if not matches:
+            known = ", ".join(dict.fromkeys(o.label for o in optimizers))
+            raise ValueError(f"Invalid explain: {name!r} names no racer (the racers: "
+                             f"{known}; give a label or an optimizer name)")
+        chosen.update(matches)
+    return tuple(sorted(chosen))
 
 
 def _check_colormap(name):

@@ -21,7 +21,8 @@ from ..palette import racer_styles
 from ..race import RaceResult
 from .layer import FrameStyle, Racer, Stage
 from .layout import Layout, TextSizes, plan
-from .panels import LossPanel
+from .glyphs import GlyphLayer
+from .panels import LearningRatePanel, LossPanel
 from .racers import RacersLayer
 from .scoreboard import ScoreboardLayer
 from .surface import SurfaceLayer
@@ -108,18 +109,21 @@ class RaceFigure:
         self.racers = RacersLayer(result)
         self.scoreboard = ScoreboardLayer(result)
         self.loss_panel = LossPanel(result) if style.loss_panel else None
-        panels = [layer for layer in (self.loss_panel,) if layer is not None]
+        self.lr_panel = LearningRatePanel(result, style.explain) if style.lr_panel else None
+        self.glyphs = GlyphLayer(result, style.explain) if style.explain else None
+        panels = [layer for layer in (self.loss_panel, self.lr_panel) if layer is not None]
         stage.layout = self.layout = _plan(stage, self.surface, self.scoreboard, len(panels))
         page = "none" if style.transparent else stage.theme.page
         stage.plot = self.ax = stage.axes_at(self.layout.plot, facecolor=stage.theme.page)
         stage.panels = [stage.axes_at(box, facecolor=page) for box in self.layout.panels]
         self._title(title or self._default_title())
-        self.layers = [self.surface, self.racers, self.scoreboard, *panels]
+        self.layers = [layer for layer in (self.surface, self.racers, self.glyphs,
+                                           self.scoreboard) if layer is not None]
         for layer in self.layers:
-            if isinstance(layer, LossPanel):
-                layer.build(stage, stage.panels[panels.index(layer)])
-            else:
-                layer.build(stage)
+            layer.build(stage)
+        for layer, ax in zip(panels, stage.panels):
+            layer.build(stage, ax)
+        self.layers += panels
         self._frozen = False
         if fast:
             self.freeze()
@@ -243,7 +247,8 @@ def check_layout(style: FrameStyle, optimizers, steps: int, any_goal: bool = Fal
                       panel_tick_width=stage.text_width("10−16", TICK_FONT),
                       colorbar_tick_width=stage.text_width("−8.88e+08", TICK_FONT))
     if plan(style.width, style.height, style.dpi, sizes, aspect=aspect,
-            panels=int(style.loss_panel), colorbar=style.colorbar) is None:
+            panels=int(style.loss_panel) + int(style.lr_panel),
+            colorbar=style.colorbar) is None:
         raise LayoutError(_no_room(style, count))
 
 

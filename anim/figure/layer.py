@@ -41,6 +41,9 @@ class FrameStyle:
     #: Page-coloured plates under the changing text of a transparent animation: a GIF
     #: can only make a pixel clear again by repainting the whole previous frame.
     text_plates: bool = False
+    #: Racers (by index) whose step glyphs are drawn, and the effective-lr panel.
+    explain: tuple[int, ...] = ()
+    lr_panel: bool = False
 
 
 @dataclass(frozen=True)

@@ -70,3 +70,51 @@ class LossPanel(Layer):
             arrived = self.result.status(i, step) == "arrived"
             line.set_markevery([self.result.arrival_step[i]] if arrived else [])
         return self.lines
+
+
+class LearningRatePanel(Layer):
+    """The effective learning rate |Δx_i| / |g_i| of each step, log scale, one curve per
+    racer and axis (x solid, y dashed): AdaGrad's falls for ever, RMSProp's recovers.
+    When some racers are explained, only theirs."""
+
+    def __init__(self, result: RaceResult, racers: tuple[int, ...] = ()):
+        super().__init__()
+        self.result = result
+        self.chosen = tuple(racers) or tuple(range(len(result.optimizers)))
+        self.shown = shown_steps(result)
+        self.rates = result.effective_lr
+        self.step_numbers = np.arange(result.steps)
+
+    def build(self, stage: Stage, ax=None):
+        ax = ax if ax is not None else stage.panels[-1]
+        result, theme = self.result, stage.theme
+        last = np.minimum(self.shown[:, -1], result.steps - 1)
+        visible = self.rates[list(self.chosen)][
+            np.arange(result.steps) <= last[list(self.chosen), None]]
+        finite = visible[np.isfinite(visible) & (visible > 0)]
+        ax.set_xlim(0, max(result.steps - 1, 1))
+        if finite.size:
+            low, high = float(finite.min()), float(finite.max())
+            ax.set_yscale("log")
+            ax.set_ylim(max(low, high * 1e-12) / 1.5, high * 1.5)
+        ax.set_xlabel("step", fontsize=TEXT_FONT, labelpad=2, color=theme.text)
+        ax.set_ylabel("effective lr |Δx|/|g|", fontsize=TEXT_FONT, labelpad=2,
+                      color=theme.text)
+        style_axes(ax, theme)
+        ax.grid(True, which="major", color=theme.grid, linewidth=0.5)
+        self.ax = ax
+        self.lines = []
+        for i in self.chosen:
+            racer = stage.racers[i]
+            for axis, dashes in ((0, "-"), (1, (0, (3, 1.5)))):
+                line = Line2D([], [], color=racer.color, linewidth=1.3, linestyle=dashes,
+                              zorder=TRAIL_Z + 0.01 * i)
+                ax.add_line(line)
+                self.lines.append((i, axis, line))
+        self.moving += [line for _, _, line in self.lines]
+
+    def update(self, step: int):
+        for i, axis, line in self.lines:
+            last = min(self.shown[i, step], self.result.steps) - 1
+            line.set_data(self.step_numbers[:last + 1], self.rates[i, :last + 1, axis])
+        return self.moving

@@ -1,0 +1,153 @@
+"""The glyph layer: why an explained racer moves as it does, drawn at its head.
+
+Three arrows from the head — the step plain gradient descent would take (−lr·∇f, an
+outline), the step the optimizer actually takes to its next point (solid), and, for
+optimizers with one, its velocity as the step it stands for (−lr·v, translucent) — and,
+for adaptive optimizers, a dashed box whose half-sides are the per-axis step scale
+lr/√h: AdaGrad's box collapses as its sum of squared gradients grows; RMSProp's does not.
+
+All arrows share one magnification and all boxes one scale, chosen once per video from
+the longest arrows and largest boxes, and said in a key; an arrow is shortened so it
+never leaves the plot.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from ..explain import current_lr
+from ..race import RaceResult
+from .layer import Layer, Stage
+from .racers import shown_steps
+from .theme import HEAD_Z, TICK_FONT
+
+#: The longest arrows (90th percentile) are drawn this share of the plot's width, ...
+ARROW_SHARE = 0.10
+#: ... and the largest boxes (90th percentile) this share, in half-side.
+BOX_SHARE = 0.06
+KINDS = ("gradient", "step", "velocity")
+
+
+def nice(value: float) -> float:
+    """The 1-2-5 number nearest below ``value`` (a readable magnification)."""
+    if not np.isfinite(value) or value <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(value))
+    return max(m for m in (1, 2, 5, 10) if m * power <= value * (1 + 1e-9)) * power
+
+
+def explained_vectors(result: RaceResult, index: int) -> dict[str, np.ndarray]:
+    """(steps, 2) per kind for racer ``index``: the vectors drawn at its head after each
+    step (NaN where there is none)."""
+    optimizer = result.optimizers[index]
+    lrs = np.array([current_lr(optimizer, k) for k in range(result.steps)])
+    gradient = -lrs[:, None] * result.grads[index, :-1]
+    step = np.diff(result.paths[index], axis=0)
+    velocity = (result.velocities[index] if result.velocities is not None
+                else np.full_like(step, np.nan))
+    return {"gradient": gradient, "step": step, "velocity": velocity}
+
+
+class GlyphLayer(Layer):
+    def __init__(self, result: RaceResult, explained: tuple[int, ...]):
+        super().__init__()
+        self.result = result
+        self.explained = tuple(explained)
+        self.shown = shown_steps(result)
+        self.vectors = {i: explained_vectors(result, i) for i in self.explained}
+
+    def _scales(self, width: float) -> tuple[float, float]:
+        """(arrow magnification, box scale): the 90th-percentile arrow and box sized to
+        their share of the plot's ``width`` (data units), rounded to readable numbers."""
+        lengths, boxes = [], []
+        for i in self.explained:
+            last = self.shown[i, -1]
+            for vectors in self.vectors[i].values():
+                lengths.append(np.hypot(*vectors[:last].T))
+            if self.result.step_scales is not None:
+                boxes.append(np.abs(self.result.step_scales[i, :last]).ravel())
+        lengths = np.concatenate(lengths) if lengths else np.empty(0)
+        lengths = lengths[np.isfinite(lengths) & (lengths > 0)]
+        boxes = np.concatenate(boxes) if boxes else np.empty(0)
+        boxes = boxes[np.isfinite(boxes) & (boxes > 0)]
+        magnify = nice(ARROW_SHARE * width / np.percentile(lengths, 90)) if lengths.size else 1
+        box = nice(BOX_SHARE * width / np.percentile(boxes, 90)) if boxes.size else 1
+        return magnify, box
+
+    def build(self, stage: Stage):
+        ax = stage.plot
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        self.low, self.high = np.array([x0, y0]), np.array([x1, y1])
+        self.magnify, self.box_scale = self._scales(x1 - x0)
+        z = HEAD_Z - 0.5  # above trails and finished heads, below racing heads
+        self.arrows: dict[int, dict[str, object]] = {}
+        self.boxes: dict[int, Rectangle] = {}
+        styles = {"gradient": dict(facecolor="none", linewidth=1.1),
+                  "step": dict(linewidth=0.4),
+                  "velocity": dict(alpha=0.45, linewidth=0.4)}
+        for i in self.explained:
+            color = stage.racers[i].color
+            arrows = {}
+            for kind in KINDS:
+                style = dict(styles[kind])
+                style.setdefault("facecolor", color)
+                arrow = ax.quiver([0], [0], [0], [0], angles="xy", scale_units="xy", scale=1,
+                                  units="dots", width=2.2 * stage.scale,
+                                  headwidth=4, headlength=4.5, headaxislength=4, minlength=0,
+                                  edgecolor=color, zorder=z, **style)
+                arrows[kind] = arrow
+                self.moving.append(arrow)
+            self.arrows[i] = arrows
+            box = Rectangle((0, 0), 0, 0, fill=False, edgecolor=color, linewidth=1.0,
+                            linestyle=(0, (3, 2)), zorder=z)
+            ax.add_patch(box)
+            self.boxes[i] = box
+            self.moving.append(box)
+        self._key(stage)
+
+    def _key(self, stage: Stage):
+        """What the glyphs mean and their scales, in the plot's top left corner."""
+        lines = [f"arrows ×{self.magnify:g}:  ─▶ step taken   ▷ −lr·∇f   ▶ velocity −lr·v"]
+        if self.result.step_scales is not None and np.isfinite(
+                self.result.step_scales[list(self.explained)]).any():
+            lines.append(f"┄ box: lr/√h per axis (×{self.box_scale:g})")
+        stage.plot.text(0.01, 0.99, "\n".join(lines), transform=stage.plot.transAxes,
+                        ha="left", va="top", fontsize=TICK_FONT, color=stage.theme.text,
+                        zorder=HEAD_Z - 0.6,
+                        bbox=dict(boxstyle="round,pad=0.3", facecolor=stage.theme.page,
+                                  edgecolor="none", alpha=0.8))
+
+    def _clipped(self, origin: np.ndarray, vector: np.ndarray) -> np.ndarray:
+        """``vector`` shortened so that ``origin + vector`` stays inside the plot."""
+        if not np.all(np.isfinite(vector)):
+            return np.zeros(2)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            room = np.where(vector > 0, (self.high - origin) / vector,
+                            np.where(vector < 0, (self.low - origin) / vector, np.inf))
+        return vector * float(np.clip(np.min(room), 0.0, 1.0))
+
+    def update(self, step: int):
+        result = self.result
+        for i in self.explained:
+            shown = self.shown[i, step]
+            racing = result.status(i, step) == "racing" and shown < result.steps
+            origin = result.paths[i, shown]
+            for kind, arrow in self.arrows[i].items():
+                vector = self.vectors[i][kind][shown] * self.magnify if racing else np.zeros(2)
+                vector = self._clipped(origin, vector)
+                arrow.set_offsets([origin])
+                arrow.set_UVC([vector[0]], [vector[1]])
+            box = self.boxes[i]
+            scale = (result.step_scales[i, shown] * self.box_scale
+                     if racing and result.step_scales is not None else np.full(2, np.nan))
+            if np.all(np.isfinite(scale)):
+                box.set_visible(True)
+                box.set_xy(origin - scale)
+                box.set_width(2 * scale[0])
+                box.set_height(2 * scale[1])
+            else:
+                box.set_visible(False)
+        return self.moving
