@@ -38,6 +38,9 @@ MP4_SPEEDUP = 5.0
 GIF_BYTES_RATIO = 10.0
 MIN_PSNR_DB = 40.0
 RSS_GROWTH = 1.15
+#: The showcase with every racer explained and the effective-lr panel, against without.
+EXPLAIN_SLOWDOWN = 1.5
+SHOWCASE = "scenes/rmsprop_vs_adagrad.py"
 
 
 @dataclass
@@ -79,6 +82,11 @@ def anim_cmd(output: Path, steps: int | None = None, hold: bool = False) -> list
     if not hold:
         cmd += ["--hold", "0", "--size", "800x600", "--fps", str(FPS)]
     return cmd if steps is None else cmd + ["--steps", str(steps)]
+
+
+def showcase_cmd(output: Path, *extra: str) -> list[str]:
+    return [PYTHON, "-m", "anim", "render", SHOWCASE, "-o", str(output), "--quiet",
+            "--hold", "0", *extra]
 
 
 def median(samples: list[Sample], field: str) -> float:
@@ -221,7 +229,8 @@ def main(argv=None) -> int:
 
     out = {name: OUT / name for name in (
         "baseline.gif", "anim.gif", "baseline.mp4", "anim.mp4", f"anim-{LONG_STEPS}.gif",
-        "anim-default.gif", f"baseline-{LONG_STEPS}.gif")}
+        "anim-default.gif", f"baseline-{LONG_STEPS}.gif", "showcase.gif",
+        "showcase-explained.gif")}
     log = OUT / "stderr.log"
     jobs = {
         "baseline gif": lambda: run(baseline_cmd(out["baseline.gif"]), out["baseline.gif"], log),
@@ -232,9 +241,14 @@ def main(argv=None) -> int:
                                      out[f"anim-{LONG_STEPS}.gif"], log),
         "anim default": lambda: run(anim_cmd(out["anim-default.gif"], hold=True),
                                     out["anim-default.gif"], log),
+        "showcase": lambda: run(showcase_cmd(out["showcase.gif"]), out["showcase.gif"], log),
+        "explained": lambda: run(showcase_cmd(out["showcase-explained.gif"], "--explain",
+                                              "--lr-panel"),
+                                 out["showcase-explained.gif"], log),
     }
     results: dict[str, list[Sample]] = {name: [] for name in jobs}
-    pairs = [("baseline gif", "anim gif"), ("baseline mp4", "anim mp4")]
+    pairs = [("baseline gif", "anim gif"), ("baseline mp4", "anim mp4"),
+             ("showcase", "explained")]
     for round_index in range(rounds):
         order = []
         for first, second in pairs:
@@ -264,6 +278,7 @@ def main(argv=None) -> int:
     mp4_speedup = m["baseline mp4"]["wall"] / m["anim mp4"]["wall"]
     bytes_ratio = m["baseline gif"]["size"] / m["anim gif"]["size"]
     rss_growth = m["anim gif long"]["rss"] / m["anim gif"]["rss"]
+    explain_slowdown = m["explained"]["wall"] / m["showcase"]["wall"]
     frames_ok = (not fidelity["frames_missing"]
                  and fidelity["gif_frames"] == fidelity["expected_gif_frames"]
                  and not fidelity["delay_errors"])
@@ -283,6 +298,9 @@ def main(argv=None) -> int:
           if "baseline gif long" in m else f"- vs {fmt_mb(m['baseline gif']['rss'])}"),
          f"{fmt_mb(m['anim gif long']['rss'])} vs {fmt_mb(m['anim gif']['rss'])}",
          f"{rss_growth:.3f}x", f"<= {RSS_GROWTH:g}x", rss_growth <= RSS_GROWTH),
+        ("--explain --lr-panel vs plain", fmt_s(m["showcase"]["wall"]),
+         fmt_s(m["explained"]["wall"]), f"{explain_slowdown:.2f}x the time",
+         f"<= {EXPLAIN_SLOWDOWN:g}x", explain_slowdown <= EXPLAIN_SLOWDOWN),
     ]
     header = ("", "baseline", "anim", "anim vs baseline", "target", "")
     widths = [max(len(str(row[i])) for row in rows + [header]) for i in range(5)]

@@ -65,14 +65,16 @@ def test_glyphs_draw_the_gradient_step_the_step_taken_and_the_box():
     glyphs = figure.glyphs
     k = 6
     figure.update(k)
+    drawn = glyphs.vectors_at(k)
+    assert len(glyphs.arrows.get_paths()) == len(drawn) == 4  # no velocity for these two
     for i in (2, 3):
-        step = glyphs.arrows[i]["step"]
-        np.testing.assert_allclose(step.get_offsets()[0], result.paths[i, k])
+        origin, step = drawn[i, "step"]
+        np.testing.assert_allclose(origin, result.paths[i, k])
         expected = (result.paths[i, k + 1] - result.paths[i, k]) * glyphs.magnify
-        np.testing.assert_allclose([step.U[0], step.V[0]], expected, rtol=1e-9)
-        gradient = glyphs.arrows[i]["gradient"]
-        np.testing.assert_allclose([gradient.U[0], gradient.V[0]],
-                                   -0.4 * result.grads[i, k] * glyphs.magnify, rtol=1e-9)
+        np.testing.assert_allclose(step, expected, rtol=1e-9)
+        _, gradient = drawn[i, "gradient"]
+        np.testing.assert_allclose(gradient, -0.4 * result.grads[i, k] * glyphs.magnify,
+                                   rtol=1e-9)
         box = glyphs.boxes[i]
         np.testing.assert_allclose([box.get_width(), box.get_height()],
                                    2 * result.step_scales[i, k] * glyphs.box_scale)
@@ -92,12 +94,14 @@ def test_arrows_never_leave_the_plot():
     result = scene.race(60, explain=True)
     figure = RaceFigure(result, FrameStyle(explain=tuple(range(4))), fast=False)
     (x0, x1), (y0, y1) = figure.ax.get_xlim(), figure.ax.get_ylim()
+    clipped = 0
     for k in range(0, 60, 3):
-        figure.update(k)
-        for arrows in figure.glyphs.arrows.values():
-            for arrow in arrows.values():
-                tip = arrow.get_offsets()[0] + [arrow.U[0], arrow.V[0]]
-                assert x0 - 1e-9 <= tip[0] <= x1 + 1e-9 and y0 - 1e-9 <= tip[1] <= y1 + 1e-9
+        for origin, vector in figure.glyphs.vectors_at(k).values():
+            tip = origin + vector
+            assert x0 - 1e-9 <= tip[0] <= x1 + 1e-9 and y0 - 1e-9 <= tip[1] <= y1 + 1e-9
+            clipped += min(abs(tip[0] - x0), abs(tip[0] - x1), abs(tip[1] - y0),
+                           abs(tip[1] - y1)) < 1e-9
+    assert clipped  # some arrows would have left the plot, and were shortened
 
 
 @pytest.mark.parametrize("loss_panel", [False, True])

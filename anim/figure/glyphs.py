@@ -16,7 +16,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from matplotlib.collections import PolyCollection
+from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import IdentityTransform
 
 from ..explain import current_lr
 from ..race import RaceResult
@@ -82,27 +85,28 @@ class GlyphLayer(Layer):
         (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
         self.low, self.high = np.array([x0, y0]), np.array([x1, y1])
         self.magnify, self.box_scale = self._scales(x1 - x0)
+        ax.apply_aspect()
+        # The plot never moves: arrows are built in pixels from one affine, so their heads
+        # keep one size however long they are.
+        self.to_pixels = ax.transData.get_matrix()[:2].copy()
+        self.shaft, self.head_width, self.head_length = (
+            1.6 * stage.scale, 6.0 * stage.scale, 7.0 * stage.scale)
         z = HEAD_Z - 0.5  # above trails and finished heads, below racing heads
-        self.arrows: dict[int, dict[str, object]] = {}
-        self.boxes: dict[int, Rectangle] = {}
-        styles = {"gradient": dict(facecolor="none", linewidth=1.1),
-                  "step": dict(linewidth=0.4),
-                  "velocity": dict(alpha=0.45, linewidth=0.4)}
+        self.arrow_styles = []  # (racer, kind, face, edge) in drawing order
         for i in self.explained:
-            color = stage.racers[i].color
-            arrows = {}
-            for kind in KINDS:
-                style = dict(styles[kind])
-                style.setdefault("facecolor", color)
-                arrow = ax.quiver([0], [0], [0], [0], angles="xy", scale_units="xy", scale=1,
-                                  units="dots", width=2.2 * stage.scale,
-                                  headwidth=4, headlength=4.5, headaxislength=4, minlength=0,
-                                  edgecolor=color, zorder=z, **style)
-                arrows[kind] = arrow
-                self.moving.append(arrow)
-            self.arrows[i] = arrows
-            box = Rectangle((0, 0), 0, 0, fill=False, edgecolor=color, linewidth=1.0,
-                            linestyle=(0, (3, 2)), zorder=z)
+            color = to_rgba(stage.racers[i].color)
+            faded = (*color[:3], 0.45)
+            for kind, face in (("velocity", faded), ("gradient", (0, 0, 0, 0)),
+                               ("step", color)):
+                self.arrow_styles.append((i, kind, face, color))
+        self.arrows = PolyCollection([], closed=True, transform=IdentityTransform(),
+                                     linewidths=0.9, zorder=z)
+        ax.add_collection(self.arrows, autolim=False)
+        self.moving.append(self.arrows)
+        self.boxes: dict[int, Rectangle] = {}
+        for i in self.explained:
+            box = Rectangle((0, 0), 0, 0, fill=False, edgecolor=stage.racers[i].color,
+                            linewidth=1.0, linestyle=(0, (3, 2)), zorder=z)
             ax.add_patch(box)
             self.boxes[i] = box
             self.moving.append(box)
@@ -129,23 +133,56 @@ class GlyphLayer(Layer):
                             np.where(vector < 0, (self.low - origin) / vector, np.inf))
         return vector * float(np.clip(np.min(room), 0.0, 1.0))
 
-    def update(self, step: int):
-        result = self.result
+    def vectors_at(self, step: int) -> dict[tuple[int, str], tuple[np.ndarray, np.ndarray]]:
+        """(origin, vector) in data coordinates of every arrow drawn after ``step`` steps,
+        magnified and shortened to stay in the plot; none for a racer that stopped."""
+        result, drawn = self.result, {}
         for i in self.explained:
             shown = self.shown[i, step]
-            racing = result.status(i, step) == "racing" and shown < result.steps
+            if result.status(i, step) != "racing" or shown >= result.steps:
+                continue
             origin = result.paths[i, shown]
-            for kind, arrow in self.arrows[i].items():
-                vector = self.vectors[i][kind][shown] * self.magnify if racing else np.zeros(2)
-                vector = self._clipped(origin, vector)
-                arrow.set_offsets([origin])
-                arrow.set_UVC([vector[0]], [vector[1]])
-            box = self.boxes[i]
+            for kind in KINDS:
+                vector = self._clipped(origin, self.vectors[i][kind][shown] * self.magnify)
+                if np.any(vector != 0):
+                    drawn[i, kind] = origin, vector
+        return drawn
+
+    def _polygon(self, origin: np.ndarray, vector: np.ndarray) -> np.ndarray:
+        """An arrow from ``origin`` along ``vector`` (data), as a pixel polygon."""
+        start = self.to_pixels[:, :2] @ origin + self.to_pixels[:, 2]
+        along = self.to_pixels[:, :2] @ vector
+        length = float(np.hypot(*along))
+        if length == 0:
+            return np.repeat(start[None], 3, axis=0)
+        direction = along / length
+        normal = np.array([-direction[1], direction[0]])
+        head = min(self.head_length, length)
+        neck = start + direction * (length - head)
+        shaft, wing = 0.5 * self.shaft * normal, 0.5 * self.head_width * normal
+        return np.array([start + shaft, neck + shaft, neck + wing, start + along,
+                         neck - wing, neck - shaft, start - shaft])
+
+    def update(self, step: int):
+        result = self.result
+        drawn = self.vectors_at(step)
+        polygons, faces, edges = [], [], []
+        for i, kind, face, edge in self.arrow_styles:
+            if (i, kind) in drawn:
+                polygons.append(self._polygon(*drawn[i, kind]))
+                faces.append(face)
+                edges.append(edge)
+        self.arrows.set_verts(polygons)
+        self.arrows.set_facecolors(faces)
+        self.arrows.set_edgecolors(edges)
+        for i, box in self.boxes.items():
+            shown = self.shown[i, step]
+            racing = result.status(i, step) == "racing" and shown < result.steps
             scale = (result.step_scales[i, shown] * self.box_scale
                      if racing and result.step_scales is not None else np.full(2, np.nan))
             if np.all(np.isfinite(scale)):
                 box.set_visible(True)
-                box.set_xy(origin - scale)
+                box.set_xy(result.paths[i, shown] - scale)
                 box.set_width(2 * scale[0])
                 box.set_height(2 * scale[1])
             else:
