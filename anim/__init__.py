@@ -7,12 +7,13 @@ into a GIF, an MP4 or a PNG. Rendering imports matplotlib lazily, so the race en
 
 __version__ = "0.1.0"
 
-from . import optimizers, surfaces
+from . import optimizers, starts, surfaces
 from .errors import AnimError, RenderError, RequestError, SceneError
 from .loader import load_scene, load_scenes
 from .race import RaceResult, simulate
 from .scene import Scene
 from .surface import GradientWarning, Surface
+from .swarm import SwarmResult, simulate_swarm
 
 
 def render(scene, output=None, **options):
@@ -43,6 +44,9 @@ __all__ = [
     "optimizers",
     "render",
     "simulate",
+    "simulate_swarm",
+    "starts",
     "still",
     "surfaces",
+    "SwarmResult",
 ]

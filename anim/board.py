@@ -2,12 +2,15 @@
 
 While a racer races its row shows the loss where it is; once it arrives, its place and
 step ("1st · step 18"); once it flies off, "✗ step 3". Racers that arrive at the same
-step share the place.
+step share the place. A swarm's row counts its starts instead: "87/100 arrived · median
+step 23" (and "· 3 ✗" for starts that flew off).
 """
 
 from __future__ import annotations
 
 import re
+
+import numpy as np
 
 from .race import RaceResult
 
@@ -19,10 +22,30 @@ def ordinal(place: int) -> str:
 
 
 def places(result: RaceResult) -> dict[int, int]:
-    """Optimizer index -> finishing place (1 = first); a tie shares the place."""
+    """Optimizer index -> finishing place (1 = first); a tie shares the place. A swarm
+    has no places (its rows count arrivals)."""
+    if is_swarm(result):
+        return {}
     steps = [step for step in result.arrival_step if step is not None]
     return {i: 1 + sum(other < step for other in steps)
             for i, step in enumerate(result.arrival_step) if step is not None}
+
+
+def is_swarm(result) -> bool:
+    return bool(getattr(result, "is_swarm", False))
+
+
+def swarm_status(result, index: int, step: int) -> str:
+    """"87/100 arrived · median step 23 · 3 ✗" after ``step`` steps: how many of racer
+    ``index``'s starts arrived so far, the median of their arrival steps, how many flew off."""
+    arrivals = result.arrived_by(index, step)
+    text = f"{len(arrivals)}/{result.count} arrived"
+    if len(arrivals):
+        text += f" · median step {float(np.median(arrivals)):g}"
+    diverged = result.diverged_by(index, step)
+    if diverged:
+        text += f" · {diverged} ✗"
+    return text
 
 
 def number(value: float) -> str:
@@ -38,6 +61,8 @@ def status(result: RaceResult, index: int, step: int, place: int | None,
            loss_step: int | None = None) -> str:
     """The status column of racer ``index`` after ``step`` steps; while it races, the
     loss after ``loss_step`` steps (default ``step``)."""
+    if is_swarm(result):  # its counts change every few frames too, to be readable
+        return swarm_status(result, index, step if loss_step is None else loss_step)
     state = result.status(index, step)
     if state == "arrived":
         text = f"{ordinal(place)} · step {result.arrival_step[index]}"
@@ -53,6 +78,11 @@ def status(result: RaceResult, index: int, step: int, place: int | None,
 def widest_candidates(result: RaceResult, index: int) -> list[str]:
     """Every status text racer ``index`` can show whose width could be the largest: the
     digits of the sans-serif font are equally wide, so the longest strings suffice."""
+    if is_swarm(result):
+        texts = {swarm_status(result, index, step) for step in range(result.steps + 1)}
+        longest = max(map(len, texts))
+        shapes = {re.sub("[0-9]", "0", t): t for t in texts if len(t) >= longest - 1}
+        return sorted(shapes.values())
     finish = places(result).get(index)
     texts = {status(result, index, step, finish)
              for step in (0, result.steps,

@@ -143,6 +143,30 @@ def _race_table(name, summary) -> str:
     return "\n".join(lines)
 
 
+def _swarm_table(name, summary) -> str:
+    count = len(summary["start_points"])
+    head = f"{name}: {summary['steps']} steps from {count} starts"
+    if len(summary["goals"]) > 1:
+        head += f", goal: any of {len(summary['goals'])} minima " \
+                f"(radius {summary['goal_radius']:.3g})"
+    elif summary["goal"] is not None:
+        head += f", goal {tuple(round(v, 6) for v in summary['goal'])} " \
+                f"(radius {summary['goal_radius']:.3g})"
+    any_goal = len(summary["goals"]) > 1
+    rows = [("optimizer", "label", "arrived", "median step", "diverged",
+             *(("minima reached",) if any_goal else ()))]
+    for entry in summary["optimizers"]:
+        median = entry["median_arrival_step"]
+        rows.append((entry["name"], entry["label"], f"{entry['arrived']}/{entry['starts']}",
+                     "—" if median is None else f"{median:g}", str(entry["diverged"]),
+                     *((" ".join(map(str, entry["minima_reached"])),) if any_goal else ())))
+    widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
+    lines = [head] + ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
+                      for row in rows]
+    lines.insert(2, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
 def cmd_race(args) -> int:
     from .loader import load_scenes, pick_scene
     from .palette import racer_styles
@@ -158,6 +182,9 @@ def cmd_race(args) -> int:
         scenes = {args.scene: pick_scene(args.file, scenes, args.scene)}
     reports = []
     for name, scene in scenes.items():
+        if args.trace and scene.starts is not None:
+            raise RequestError(f"{args.file}: --trace follows one start; the scene "
+                               f"{name!r} races {len(scene.starts)} starts")
         result = scene.race(args.steps)
         summary = result.summary()
         for index, (entry, (color, _)) in enumerate(zip(
@@ -168,7 +195,8 @@ def cmd_race(args) -> int:
         if args.json:
             reports.append({"scene": name, **summary})
         else:
-            reports.append(_race_table(name, summary))
+            table = _swarm_table if scene.starts is not None else _race_table
+            reports.append(table(name, summary))
     if args.json:
         print(json.dumps(reports[0] if len(reports) == 1 else reports, ensure_ascii=False))
     else:

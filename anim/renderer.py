@@ -213,13 +213,17 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None,
         if suffix == ".mp4" and (request.width % 2 or request.height % 2):
             raise RequestError(f"MP4 needs an even width and height, got "
                                f"{request.width}x{request.height}")
+        if scene.starts is not None and (request.style.loss_panel or request.style.lr_panel
+                                         or request.style.explain):
+            raise RequestError("the loss panel, the lr panel and --explain follow one start; "
+                               f"this scene races {len(scene.starts)} starts")
         if suffix == ".mp4" and request.transparent:
             raise RequestError("an MP4 cannot be transparent (use .gif or .png)")
         try:
             check_layout(request.style, scene.optimizers, request.steps,
                          any_goal=scene.goal == "any",
                          aspect=plot_aspect(scene.surface.bounds) if scene.surface.bounds
-                         else 1.0)
+                         else 1.0, starts=None if scene.starts is None else len(scene.starts))
         except LayoutError as exc:
             raise RequestError(str(exc)) from None
         _check_folder(path, default=output is None)

@@ -15,6 +15,7 @@ from .race import (
     simulate,
 )
 from .palette import PALETTES as THEMES
+from .starts import resolve_starts
 from .surface import Surface
 
 #: More steps than this is almost certainly a typo (and an hours-long render).
@@ -43,7 +44,8 @@ class Scene:
     def __init__(self, surface: Surface, optimizers, start=None, steps: int = 150,
                  title: str | None = None, goal=None, goal_radius=None, fps: float = 30,
                  loss_panel: bool = False, theme: str = "light", colormap: str | None = None,
-                 colorbar: bool = False, explain=False, lr_panel: bool = False):
+                 colorbar: bool = False, explain=False, lr_panel: bool = False,
+                 starts=None):
         if not isinstance(surface, Surface):
             raise ValueError(f"surface must be an anim.Surface, got {type(surface).__name__}")
         optimizers = list(optimizers) if isinstance(optimizers, (list, tuple)) else optimizers
@@ -55,11 +57,25 @@ class Scene:
         for item in optimizers:
             if not isinstance(item, Optimizer):
                 raise ValueError(f"optimizers must hold anim optimizers, got {item!r}")
-        if start is None and surface.start is None:
+        if starts is not None:
+            if start is not None:
+                raise ValueError("give start=(x, y) for one race or starts=[...] for a swarm, "
+                                 "not both")
+            if loss_panel or lr_panel or explain:
+                raise ValueError("loss_panel, lr_panel and explain follow one start; a swarm "
+                                 "(starts=...) shows none of them")
+        elif start is None and surface.start is None:
             raise ValueError("start is missing (the surface recommends none): "
                              "pass start=(x, y)")
-        start = require_point(surface.start if start is None else start, "start")
-        if surface.bounds is not None:
+        #: The swarm's start points, (n, 2), or None for a race from one start.
+        self.starts = None if starts is None else resolve_starts(starts, surface)
+        if self.starts is not None:
+            start = None
+        else:
+            start = require_point(surface.start if start is None else start, "start")
+        if start is None:
+            pass
+        elif surface.bounds is not None:
             _check_in_bounds(start, "start", surface.bounds)
         else:
             low, high = divergence_limits(surface)
@@ -96,13 +112,15 @@ class Scene:
         self._check_start()
 
     def _check_start(self):
-        """Fail at construction, not mid-render, when the surface is broken at the start."""
+        """Fail at construction, not mid-render, when the surface is broken at the start
+        (at any start of a swarm)."""
         label = repr(self.surface.name) if self.surface.name else "the surface"
+        points = np.array([self.start]) if self.starts is None else self.starts
         try:
             with np.errstate(all="ignore"):
-                values, grads = self.surface.value_and_grad_at(np.array([self.start]))
+                values, grads = self.surface.value_and_grad_at(points)
         except Exception as exc:  # the user's f: any exception is a scene error
-            if _works_on_numbers(self.surface.f, self.start):
+            if _works_on_numbers(self.surface.f, tuple(points[0])):
                 raise ValueError(
                     f"{label} works on single numbers but fails on numpy arrays "
                     f"({type(exc).__name__}: {exc}): f gets arrays of points, so use "
@@ -110,16 +128,35 @@ class Scene:
                     "if/else") from exc
             raise ValueError(f"{label} fails at the start {self.start}: "
                              f"{type(exc).__name__}: {exc}") from exc
-        if not np.all(np.isfinite(values)):
-            raise ValueError(f"{label} is not finite at the start {self.start}: "
-                             f"f = {float(values[0])}")
-        if not np.all(np.isfinite(grads)):
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            raise ValueError(f"{label} is not finite at the start {self._start_text(bad[0])}: "
+                             f"f = {float(values[bad[0]])}")
+        bad = np.flatnonzero(~np.all(np.isfinite(grads), axis=1))
+        if bad.size:
             raise ValueError(f"the gradient of {label} is not finite at the start "
-                             f"{self.start}: {tuple(float(g) for g in grads[0])}")
+                             f"{self._start_text(bad[0])}: "
+                             f"{tuple(float(g) for g in grads[bad[0]])}")
 
-    def race(self, steps: int | None = None, explain: bool = False) -> RaceResult:
+    def _start_text(self, index: int) -> str:
+        if self.starts is None:
+            return str(self.start)
+        return f"starts[{index}] {tuple(float(v) for v in self.starts[index])}"
+
+    @property
+    def is_swarm(self) -> bool:
+        return self.starts is not None
+
+    def race(self, steps: int | None = None, explain: bool = False):
         """Run the race (``steps`` overrides the scene's step count; ``explain`` records
-        what the step glyphs show)."""
+        what the step glyphs show): a :class:`RaceResult`, or for a swarm a
+        :class:`~anim.swarm.SwarmResult`."""
+        if self.starts is not None:
+            from .swarm import simulate_swarm
+
+            return simulate_swarm(self.surface, self.optimizers, self.starts,
+                                  steps=self.steps if steps is None else steps,
+                                  goal=self.goal, goal_radius=self.goal_radius)
         return simulate(self.surface, self.optimizers, start=self.start,
                         steps=self.steps if steps is None else steps, goal=self.goal,
                         goal_radius=self.goal_radius, explain=explain)
@@ -127,7 +164,9 @@ class Scene:
     def __repr__(self):
         names = ", ".join(o.name for o in self.optimizers)
         return (f"Scene({self.name or self.title or self.surface.name or 'unnamed'}: "
-                f"[{names}], start={self.start}, steps={self.steps})")
+                f"[{names}], "
+                + (f"start={self.start}" if self.starts is None else f"{len(self.starts)} starts")
+                + f", steps={self.steps})")
 
     def _repr_html_(self):
         """Jupyter shows a scene as its animation, inline."""

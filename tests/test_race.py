@@ -140,7 +140,7 @@ def test_showcase_rmsprop_arrives_first_while_adagrad_creeps():
 
 
 def test_import_race_does_not_import_matplotlib():
-    code = ("import sys, anim, anim.race, anim.scene, anim.loader; "
+    code = ("import sys, anim, anim.race, anim.scene, anim.loader, anim.swarm, anim.starts; "
             "assert 'matplotlib' not in sys.modules, 'matplotlib imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
 
@@ -149,8 +149,8 @@ def test_public_api():
     assert sorted(anim.__all__) == sorted([
         "AnimError", "GradientWarning", "RaceResult", "RenderError", "RequestError", "Scene",
         "SceneError",
-        "Surface", "load_scene", "load_scenes", "optimizers", "render", "simulate", "still",
-        "surfaces"])
+        "Surface", "SwarmResult", "load_scene", "load_scenes", "optimizers", "render", "simulate",
+        "simulate_swarm", "starts", "still", "surfaces"])
     for name in anim.__all__:
         assert hasattr(anim, name), name
 

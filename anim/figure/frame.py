@@ -25,6 +25,7 @@ from .glyphs import GlyphLayer
 from .panels import LearningRatePanel, LossPanel
 from .racers import RacersLayer
 from .scoreboard import ScoreboardLayer
+from .swarm import SwarmLayer
 from .surface import SurfaceLayer
 from .theme import TEXT_FONT, TICK_FONT, TITLE_FONT, theme_named
 
@@ -106,7 +107,8 @@ class RaceFigure:
         stage = self.stage = _new_stage(result, style)
         self.figure, self.canvas = stage.figure, stage.canvas
         self.surface = SurfaceLayer(result, style.colormap)
-        self.racers = RacersLayer(result)
+        # A swarm (many starts) draws thin trails and small heads instead.
+        self.racers = SwarmLayer(result) if board.is_swarm(result) else RacersLayer(result)
         self.scoreboard = ScoreboardLayer(result)
         self.loss_panel = LossPanel(result) if style.loss_panel else None
         self.lr_panel = LearningRatePanel(result, style.explain) if style.lr_panel else None
@@ -228,7 +230,7 @@ class RaceFigure:
 
 
 def check_layout(style: FrameStyle, optimizers, steps: int, any_goal: bool = False,
-                 aspect: float | None = 1.0):
+                 aspect: float | None = 1.0, starts: int | None = None):
     """Raise LayoutError when the text of this race leaves no room for the plot, before
     anything is raced or drawn; the widest texts are estimated from the step count."""
     stage = _new_stage(_Placeholder(optimizers, steps), style)
@@ -238,6 +240,8 @@ def check_layout(style: FrameStyle, optimizers, steps: int, any_goal: bool = Fal
                 f"✗ step {steps}"]
     if any_goal:
         statuses[0] += " at (−8.8, 8.8)"
+    if starts is not None:
+        statuses.append(f"{starts}/{starts} arrived · median step {steps}.5 · {starts} ✗")
     status = max(stage.text_width(text, TEXT_FONT, weight="bold") for text in statuses)
     sizes = TextSizes(tuple(min(w, 0.42 * style.width) for w in labels), status,
                       stage.text_width(f"step {steps} / {steps}", TEXT_FONT,

@@ -128,6 +128,8 @@ class SurfaceLayer(Layer):
             self.moving += ax.plot(*goal, marker="*", markersize=15, color=theme.goal,
                                    markeredgecolor=theme.goal_edge, markeredgewidth=0.9,
                                    zorder=LANDMARK_Z, linestyle="")
+        if result.start is None:  # a swarm: its layer draws the starts
+            return
         self.moving += ax.plot(*result.start, marker="o", markersize=7,
                                markerfacecolor=theme.start_face,
                                markeredgecolor=theme.start_edge, markeredgewidth=1.2,

@@ -1,0 +1,92 @@
+"""The swarm layer: every optimizer from many starts — thin faded trails and small heads
+in the racer's colour, the start points as small rings.
+
+Fast at thousands of trails: each racer's trails are one LineCollection; the part up to
+the last scoreboard refresh is an occasional artist (drawn into the kept pixels when it
+grows) and only the few newest steps of each trail are drawn every frame.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.lines import Line2D
+
+from .layer import Layer, Stage
+from .theme import HEAD_Z, TRAIL_Z
+
+#: Trail width (points) and opacity: many overlapping trails add up to a dense colour.
+TRAIL_WIDTH, TRAIL_ALPHA = 0.7, 0.35
+#: Head and start marker sizes in points.
+SWARM_HEAD_SIZE, START_SIZE = 3.2, 2.6
+
+
+def swarm_shown_steps(result) -> np.ndarray:
+    """(optimizers, starts, steps + 1): the path index each trail is drawn up to after each
+    step — it stops at an arrival, and at the last finite point before a divergence."""
+    steps = np.arange(result.steps + 1)
+    arrival, diverged = result.arrival_step, result.diverged_step
+    limit = np.full(arrival.shape, result.steps)
+    limit = np.where(diverged >= 0, np.maximum(diverged - 1, 0), limit)
+    limit = np.where((arrival >= 0) & ((diverged < 0) | (arrival < diverged)), arrival, limit)
+    return np.minimum(steps[None, None, :], limit[..., None])
+
+
+class SwarmLayer(Layer):
+    def __init__(self, result, refresh: int = 1):
+        super().__init__()
+        self.result = result
+        self.refresh = max(int(refresh), 1)
+        self.shown = swarm_shown_steps(result)
+        self.baked_step = None
+
+    def build(self, stage: Stage):
+        result, ax, theme = self.result, stage.plot, stage.theme
+        self.refresh = max(int(stage.style.loss_refresh), 1)
+        self.baked, self.fresh, self.heads = [], [], []
+        for i, racer in enumerate(stage.racers):
+            common = dict(colors=[racer.color], linewidths=TRAIL_WIDTH, alpha=TRAIL_ALPHA,
+                          zorder=TRAIL_Z + 0.01 * i, capstyle="round", joinstyle="round")
+            baked, fresh = LineCollection([], **common), LineCollection([], **common)
+            head = Line2D([], [], linestyle="", marker=racer.marker,
+                          markersize=SWARM_HEAD_SIZE, markerfacecolor=racer.color,
+                          markeredgecolor=theme.head_edge, markeredgewidth=0.3,
+                          zorder=HEAD_Z + 0.01 * i)
+            for artist in (baked, fresh):
+                ax.add_collection(artist, autolim=False)
+            ax.add_line(head)
+            self.baked.append(baked)
+            self.fresh.append(fresh)
+            self.heads.append(head)
+        ax.plot(result.starts[:, 0], result.starts[:, 1], linestyle="", marker="o",
+                markersize=START_SIZE, markerfacecolor="none",
+                markeredgecolor=theme.start_edge, markeredgewidth=0.5, alpha=0.6,
+                zorder=TRAIL_Z - 0.5)  # under the trails: kept as static pixels
+        self.occasional += self.baked
+        self.moving += [*self.fresh, *self.heads]
+        self.dead = result.diverged_step >= 0  # heads hidden from their divergence on
+        self.dead &= ~((result.arrival_step >= 0)
+                       & (result.arrival_step < result.diverged_step))
+
+    def _trails(self, index: int, first: int, last: int) -> np.ndarray:
+        """(starts, last - first + 1, 2): each trail of racer ``index`` from step ``first``
+        to ``last``, its points past where it stops repeated (zero-length, not drawn)."""
+        steps = np.minimum(np.arange(first, last + 1)[None, :], self.shown[index, :, last:last + 1])
+        return np.take_along_axis(self.result.paths[index], steps[..., None], axis=1)
+
+    def occasional_key(self):
+        return self.baked_step
+
+    def update(self, step: int):
+        result = self.result
+        baked = step if step == result.steps else step - step % self.refresh
+        if baked != self.baked_step:
+            for i, collection in enumerate(self.baked):
+                collection.set_segments(self._trails(i, 0, baked) if baked else [])
+            self.baked_step = baked
+        for i, (fresh, head) in enumerate(zip(self.fresh, self.heads)):
+            fresh.set_segments(self._trails(i, baked, step) if step > baked else [])
+            at = result.paths[i, np.arange(result.count), self.shown[i, :, step]]
+            hidden = self.dead[i] & (result.diverged_step[i] <= step)
+            head.set_data(np.where(hidden, np.nan, at[:, 0]), np.where(hidden, np.nan, at[:, 1]))
+        return self.moving
