@@ -174,42 +174,42 @@ def race_starts(surface: Surface, optimizer: Optimizer, starts: np.ndarray, step
     rows = np.arange(count)  # which starts are still racing, in the arrays below
     params = starts.copy()
     state = optimizer.init(params)
-    for step in range(steps + 1):
-        if rows.size == 0:
-            break
-        with np.errstate(all="ignore"):
-            values, grads = surface.value_and_grad_at(params)
-        bad = (~np.all(np.isfinite(params), axis=1) | np.any(params < low, axis=1)
-               | np.any(params > high, axis=1) | ~np.isfinite(values)
-               | ~np.all(np.isfinite(grads), axis=1))
-        diverged[rows[bad]] = step
-        good = ~bad
-        at = rows[good]
-        final_positions[at] = params[good]
-        final_losses[at] = values[good]
-        if keep_paths:
-            paths[at, step] = params[good]
-            losses[at, step] = values[good]
-        if targets.size:
-            waiting = good & (arrival[rows] == NO_STEP)
-            if np.any(waiting):
-                offsets = params[waiting, None, :] - targets[None]
-                within = np.hypot(offsets[..., 0], offsets[..., 1]) <= goal_radius
-                hit = np.any(within, axis=1)
-                newly = rows[waiting][hit]
-                arrival[newly] = step
-                reached[newly] = np.argmax(within[hit], axis=1)  # the first goal listed
-        keep = good & (arrival[rows] == NO_STEP) if stop_when_finished else good
-        if step == steps:
-            break
-        if not np.all(keep):
-            rows, params, grads = rows[keep], params[keep], grads[keep]
-            state = state._replace(**{
-                field: value[keep] for field, value in zip(state._fields, state)
-                if isinstance(value, np.ndarray) and value.shape[:1] == (len(keep),)})
+    with np.errstate(all="ignore"):  # a racer flying off overflows: that is divergence
+        for step in range(steps + 1):
             if rows.size == 0:
                 break
-        with np.errstate(all="ignore"):
+            values, grads = surface.value_and_grad_at(params)
+            # NaN fails every comparison, so a non-finite position is never inside.
+            good = (np.isfinite(values) & np.isfinite(grads).all(axis=1)
+                    & ((params >= low) & (params <= high)).all(axis=1))
+            if not good.all():
+                diverged[rows[~good]] = step
+            at = rows[good]
+            final_positions[at] = params[good]
+            final_losses[at] = values[good]
+            if keep_paths:
+                paths[at, step] = params[good]
+                losses[at, step] = values[good]
+            waiting = good & (arrival[rows] == NO_STEP)
+            if targets.size and waiting.any():
+                offsets = params[waiting, None, :] - targets[None]
+                within = np.hypot(offsets[..., 0], offsets[..., 1]) <= goal_radius
+                hit = within.any(axis=1)
+                if hit.any():
+                    newly = rows[waiting][hit]
+                    arrival[newly] = step
+                    reached[newly] = np.argmax(within[hit], axis=1)  # the first goal listed
+                    waiting[np.flatnonzero(waiting)[hit]] = False
+            keep = waiting if stop_when_finished else good
+            if step == steps:
+                break
+            if not keep.all():
+                rows, params, grads = rows[keep], params[keep], grads[keep]
+                state = state._replace(**{
+                    field: value[keep] for field, value in zip(state._fields, state)
+                    if isinstance(value, np.ndarray) and value.shape[:1] == (len(keep),)})
+                if rows.size == 0:
+                    break
             params, state = optimizer.update(grads, state, params)
     return StartsRace(arrival, diverged, reached, final_losses, final_positions, paths, losses)
 
