@@ -41,6 +41,9 @@ RSS_GROWTH = 1.15
 #: The showcase with every racer explained and the effective-lr panel, against without.
 EXPLAIN_SLOWDOWN = 1.5
 SHOWCASE = "scenes/rmsprop_vs_adagrad.py"
+#: Swarms, basins, tuning: against the GIF of the same scene from one start.
+SWARM_SCENE = "bench/swarm_scene.py"
+SWARM_SLOWDOWN, BASINS_SLOWDOWN, TUNE_SLOWDOWN = 3.0, 5.0, 1.0
 
 
 @dataclass
@@ -87,6 +90,39 @@ def anim_cmd(output: Path, steps: int | None = None, hold: bool = False) -> list
 def showcase_cmd(output: Path, *extra: str) -> list[str]:
     return [PYTHON, "-m", "anim", "render", SHOWCASE, "-o", str(output), "--quiet",
             "--hold", "0", *extra]
+
+
+def swarm_jobs(log: Path) -> tuple[dict, list[tuple[str, str]]]:
+    """The swarm GIF (4 optimizers x 256 starts x 300 steps), the basin map at 200 x 200
+    and the learning-rate search, each with the single-start GIF of the same scene."""
+    out = {name: OUT / name for name in ("swarm-single.gif", "swarm.gif", "basins.png",
+                                         "tune.png")}
+    anim = [PYTHON, "-m", "anim"]
+    render = [*anim, "render", SWARM_SCENE, "--quiet", "--hold", "0"]
+    jobs = {
+        "swarm single": lambda: run([*render, "--scene", "single", "-o",
+                                     str(out["swarm-single.gif"])], out["swarm-single.gif"], log),
+        "swarm gif": lambda: run([*render, "--scene", "swarm", "-o", str(out["swarm.gif"])],
+                                 out["swarm.gif"], log),
+        "basins 200": lambda: run([*anim, "basins", SWARM_SCENE, "--scene", "single", "-o",
+                                   str(out["basins.png"])], out["basins.png"], log),
+        "tune": lambda: run([*anim, "tune", SWARM_SCENE, "--scene", "single", "--plot",
+                             str(out["tune.png"])], out["tune.png"], log),
+    }
+    return jobs, [("swarm single", "swarm gif"), ("basins 200", "tune")]
+
+
+def swarm_rows(m: dict) -> list[tuple]:
+    single = m["swarm single"]["wall"]
+    rows = []
+    for name, what, target in (("swarm gif", "swarm GIF 4x256 starts vs 1 start",
+                                SWARM_SLOWDOWN),
+                               ("basins 200", "basins 200x200 vs 1-start GIF", BASINS_SLOWDOWN),
+                               ("tune", "tune vs 1-start GIF", TUNE_SLOWDOWN)):
+        ratio = m[name]["wall"] / single
+        rows.append((what, fmt_s(single), fmt_s(m[name]["wall"]), f"{ratio:.2f}x the time",
+                     f"<= {target:g}x", ratio <= target))
+    return rows
 
 
 def median(samples: list[Sample], field: str) -> float:
@@ -246,9 +282,11 @@ def main(argv=None) -> int:
                                               "--lr-panel"),
                                  out["showcase-explained.gif"], log),
     }
+    more_jobs, more_pairs = swarm_jobs(log)
+    jobs.update(more_jobs)
     results: dict[str, list[Sample]] = {name: [] for name in jobs}
     pairs = [("baseline gif", "anim gif"), ("baseline mp4", "anim mp4"),
-             ("showcase", "explained")]
+             ("showcase", "explained"), *more_pairs]
     for round_index in range(rounds):
         order = []
         for first, second in pairs:
@@ -301,6 +339,7 @@ def main(argv=None) -> int:
         ("--explain --lr-panel vs plain", fmt_s(m["showcase"]["wall"]),
          fmt_s(m["explained"]["wall"]), f"{explain_slowdown:.2f}x the time",
          f"<= {EXPLAIN_SLOWDOWN:g}x", explain_slowdown <= EXPLAIN_SLOWDOWN),
+        *swarm_rows(m),
     ]
     header = ("", "baseline", "anim", "anim vs baseline", "target", "")
     widths = [max(len(str(row[i])) for row in rows + [header]) for i in range(5)]

@@ -1,9 +1,10 @@
 """The swarm layer: every optimizer from many starts — thin faded trails and small heads
 in the racer's colour, the start points as small rings.
 
-Fast at thousands of trails: each racer's trails are one LineCollection; the part up to
-the last scoreboard refresh is an occasional artist (drawn into the kept pixels when it
-grows) and only the few newest steps of each trail are drawn every frame.
+Fast at thousands of trails: each racer's trails up to the last scoreboard refresh are one
+LineCollection, an occasional artist (drawn into the kept pixels when it grows; its trails'
+overlaps add up to a denser colour); only the few newest steps of each trail are drawn
+every frame, as one line broken at NaNs per racer (one path, not one per start).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from .layer import Layer, Stage
 from .theme import HEAD_Z, TRAIL_Z
 
 #: Trail width (points) and opacity: many overlapping trails add up to a dense colour.
-TRAIL_WIDTH, TRAIL_ALPHA = 0.7, 0.35
+TRAIL_WIDTH, TRAIL_ALPHA = 0.8, 0.45
 #: Head and start marker sizes in points.
 SWARM_HEAD_SIZE, START_SIZE = 3.2, 2.6
 
@@ -47,20 +48,23 @@ class SwarmLayer(Layer):
         for i, racer in enumerate(stage.racers):
             common = dict(colors=[racer.color], linewidths=TRAIL_WIDTH, alpha=TRAIL_ALPHA,
                           zorder=TRAIL_Z + 0.01 * i, capstyle="round", joinstyle="round")
-            baked, fresh = LineCollection([], **common), LineCollection([], **common)
+            baked = LineCollection([], **common)
+            fresh = Line2D([], [], color=racer.color, linewidth=TRAIL_WIDTH, alpha=TRAIL_ALPHA,
+                           zorder=TRAIL_Z + 0.01 * i, solid_capstyle="round",
+                           solid_joinstyle="round")
             head = Line2D([], [], linestyle="", marker=racer.marker,
                           markersize=SWARM_HEAD_SIZE, markerfacecolor=racer.color,
                           markeredgecolor=theme.head_edge, markeredgewidth=0.3,
                           zorder=HEAD_Z + 0.01 * i)
-            for artist in (baked, fresh):
-                ax.add_collection(artist, autolim=False)
+            ax.add_collection(baked, autolim=False)
+            ax.add_line(fresh)
             ax.add_line(head)
             self.baked.append(baked)
             self.fresh.append(fresh)
             self.heads.append(head)
         ax.plot(result.starts[:, 0], result.starts[:, 1], linestyle="", marker="o",
                 markersize=START_SIZE, markerfacecolor="none",
-                markeredgecolor=theme.start_edge, markeredgewidth=0.5, alpha=0.6,
+                markeredgecolor=theme.start_edge, markeredgewidth=0.5, alpha=0.35,
                 zorder=TRAIL_Z - 0.5)  # under the trails: kept as static pixels
         self.occasional += self.baked
         self.moving += [*self.fresh, *self.heads]
@@ -85,7 +89,13 @@ class SwarmLayer(Layer):
                 collection.set_segments(self._trails(i, 0, baked) if baked else [])
             self.baked_step = baked
         for i, (fresh, head) in enumerate(zip(self.fresh, self.heads)):
-            fresh.set_segments(self._trails(i, baked, step) if step > baked else [])
+            if step > baked:
+                trails = self._trails(i, baked, step)
+                gaps = np.full((len(trails), 1, 2), np.nan)
+                points = np.concatenate([trails, gaps], axis=1).reshape(-1, 2)
+                fresh.set_data(points[:, 0], points[:, 1])
+            else:
+                fresh.set_data([], [])
             at = result.paths[i, np.arange(result.count), self.shown[i, :, step]]
             hidden = self.dead[i] & (result.diverged_step[i] <= step)
             head.set_data(np.where(hidden, np.nan, at[:, 0]), np.where(hidden, np.nan, at[:, 1]))
