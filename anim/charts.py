@@ -97,7 +97,8 @@ def basins_chart(maps, surface, title: str | None = None):
     (x0, x1), (y0, y1) = maps[0].bounds
     aspect = (y1 - y0) / (x1 - x0)
     panel = 3.3
-    figure = _figure(columns * panel + 0.4, rows * panel * min(max(aspect, 0.4), 2.5) + 1.4)
+    figure = _figure(columns * panel + 0.4,
+                     rows * (0.85 * panel * min(max(aspect, 0.4), 2.5) + 0.6) + 1.1)
     grid_x, grid_y = np.meshgrid(np.linspace(x0, x1, 160), np.linspace(y0, y1, 160))
     with np.errstate(all="ignore"):
         z = np.asarray(surface.f(grid_x, grid_y), dtype=float)
@@ -113,7 +114,9 @@ def basins_chart(maps, surface, title: str | None = None):
             ax.plot(*goal, marker="*", markersize=10, color="#ffd21f",
                     markeredgecolor="#6b5200", markeredgewidth=0.7, linestyle="")
         median = basin.median_arrival_step()
-        ax.set_title(f"{basin.optimizer.label}\n{basin.arrived_share:.0%} arrive"
+        share = basin.arrived_share
+        shown = f"{share:.0%}" if share in (0.0, 1.0) else f"{min(max(share, 0.001), 0.999):.1%}"
+        ax.set_title(f"{basin.optimizer.label}\n{shown} arrive"
                      + ("" if median is None else f" · median step {median:g}"), fontsize=9)
         ax.tick_params(labelsize=7, length=2)
         ax.set_xlim(x0, x1)
@@ -128,7 +131,9 @@ def basins_chart(maps, surface, title: str | None = None):
     figure.legend(handles=handles, loc="lower center", ncol=min(len(handles), 6), fontsize=8,
                   frameon=False, title="minimum reached from each start (paler: more steps)",
                   title_fontsize=8)
-    figure.suptitle(title or "Basins: where each start ends up", fontsize=11)
+    name = (surface.name or "").replace("_", " ")
+    default = f"Basins on {name[:1].upper() + name[1:]}" if name else "Basins"
+    figure.suptitle(title or f"{default}: where each start ends up", fontsize=11)
     figure.subplots_adjust(left=0.07, right=0.97, top=1 - 0.75 / figure.get_figheight(),
-                           bottom=0.9 / figure.get_figheight(), wspace=0.25, hspace=0.45)
+                           bottom=0.9 / figure.get_figheight(), wspace=0.25, hspace=0.3)
     return figure

@@ -342,8 +342,7 @@ def cmd_basins(args) -> int:
         raise SceneError(args.file, str(exc)) from None
     from .charts import basins_chart
 
-    _write_chart(basins_chart(maps, scene.surface, title=scene.title and
-                              f"{scene.title}: basins"), path)
+    _write_chart(basins_chart(maps, scene.surface), path)
     print(f"wrote {path}", file=sys.stderr)
     return 0
 

@@ -117,6 +117,12 @@ def _scores(surface, optimizer, lrs, points, steps, goals, radius) -> np.ndarray
     return np.array(scores)
 
 
+def _readable(lrs: np.ndarray) -> np.ndarray:
+    """Learning rates rounded to 3 significant digits, so a legend can show the very
+    number that was raced ("lr=0.945"), without duplicates."""
+    return np.unique([float(f"{lr:.3g}") for lr in lrs])
+
+
 def _best(lrs: np.ndarray, scores: np.ndarray) -> int:
     """Index of the best score; among equal ones the middle of them (by lr), the one
     farthest from both sides' worse rates."""
@@ -127,14 +133,14 @@ def _best(lrs: np.ndarray, scores: np.ndarray) -> int:
 def tune_optimizer(surface, optimizer: Optimizer, points, steps: int, goals, radius,
                    low: float = LOW_LR, high: float = HIGH_LR) -> TuneResult:
     count = int(round(PER_DECADE * np.log10(high / low))) + 1
-    grid = np.geomspace(low, high, count)
+    grid = _readable(np.geomspace(low, high, count))
     scores = _scores(surface, optimizer, grid, points, steps, goals, radius)
     lrs = grid
     for _ in range(REFINE_ROUNDS):
         best = _best(lrs, scores)
         left = lrs[max(best - 1, 0)]
         right = lrs[min(best + 1, len(lrs) - 1)]
-        finer = np.geomspace(left, right, REFINE_POINTS + 2)[1:-1]
+        finer = _readable(np.geomspace(left, right, REFINE_POINTS + 2)[1:-1])
         finer = finer[~np.isin(finer, lrs)]
         lrs = np.concatenate([lrs, finer])
         scores = np.concatenate([scores, _scores(surface, optimizer, finer, points, steps,
@@ -145,7 +151,7 @@ def tune_optimizer(surface, optimizer: Optimizer, points, steps: int, goals, rad
     arrival = int(scores[best]) if scores[best] <= steps else None
     grid_scores = scores[np.isin(lrs, grid)]
     return TuneResult(optimizer, float(lrs[best]), arrival, lrs, scores,
-                      int(np.sum(grid_scores <= steps)), count, steps)
+                      int(np.sum(grid_scores <= steps)), len(grid), steps)
 
 
 def tune(scene, steps: int | None = None, low: float = LOW_LR,
@@ -166,4 +172,5 @@ def tuned_scene(scene, results: list[TuneResult] | None = None):
     results = tune(scene) if results is None else results
     tuned = copy.copy(scene)
     tuned.optimizers = [with_lr(r.optimizer, r.best_lr, "(tuned)") for r in results]
+    tuned.title = "Each optimizer at its tuned learning rate"
     return tuned
