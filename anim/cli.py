@@ -14,7 +14,7 @@ import warnings
 from pathlib import Path
 
 from . import __version__
-from .errors import AnimError, RenderError, RequestError, SceneError, UsageError, one_line
+from .errors import AnimError, RequestError, SceneError, UsageError, one_line
 
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 128 + signal.SIGTERM
@@ -245,117 +245,16 @@ def _explain(args):
     return True if True in args.explain else args.explain
 
 
-def _check_steps(args):
-    from .scene import MAX_STEPS
-
-    if args.steps is not None and not 1 <= args.steps <= MAX_STEPS:
-        raise RequestError(f"{args.file}: Invalid steps: {args.steps} (must be an integer "
-                           f"from 1 to {MAX_STEPS})")
-
-
-def _tune(args, scene):
-    from .tune import tune
-
-    try:
-        return tune(scene, steps=args.steps)
-    except ValueError as exc:
-        raise SceneError(args.file, str(exc)) from None
-
-
-def _png_output(args, path, default: bool):
-    """``path`` checked like every output: a .png in a folder that exists."""
-    from .renderer import _check_folder
-
-    path = Path(path)
-    try:
-        if path.is_dir():
-            raise RequestError("is a folder; give a file name such as chart.png")
-        if path.suffix.lower() != ".png":
-            raise RequestError(f"unknown output format {path.suffix or '(no suffix)'!r} "
-                               "(use .png)")
-        _check_folder(path, default=default)
-    except RequestError as exc:
-        raise RequestError(f"{path}: {exc}") from None
-    return path
-
-
-def _write_chart(figure, path):
-    from .charts import save_png
-
-    try:
-        save_png(figure, path)
-    except OSError as exc:
-        raise RenderError(f"{path}: writing failed: {exc}") from exc
-
-
-def _tune_table(name, results) -> str:
-    rows = [("optimizer", "label", "best lr", "arrival step", "grid lrs that arrive")]
-    for r in results:
-        rows.append((r.optimizer.name, r.optimizer.label, f"{r.best_lr:.3g}",
-                     "—" if r.arrival_step is None else f"{r.arrival_step:g}",
-                     f"{r.grid_arrivals}/{r.grid_size}"))
-    widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
-    lines = [f"{name}: learning rates from 1e-4 to 10, {results[0].steps} steps"]
-    lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
-              for row in rows]
-    lines.insert(2, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-def cmd_tune(args) -> int:
-    from .loader import load_scene
-
-    _check_steps(args)
-    scene = load_scene(args.file, args.scene)
-    plot = None if args.plot is None else _png_output(args, args.plot, default=False)
-    results = _tune(args, scene)
-    if plot is not None:
-        from .charts import sensitivity_chart
-
-        _write_chart(sensitivity_chart(results), plot)
-    if args.json:
-        print(json.dumps([r.summary() for r in results], ensure_ascii=False))
-    else:
-        print(_tune_table(scene.name or Path(args.file).stem, results))
-    if plot is not None:
-        print(f"wrote {plot}", file=sys.stderr)
-    return 0
-
-
-def cmd_basins(args) -> int:
-    from .basins import basin_maps, check_resolution
-    from .loader import load_scene
-
-    _check_steps(args)
-    try:
-        resolution = check_resolution(args.resolution)
-    except ValueError as exc:
-        raise RequestError(f"{args.file}: {exc}") from None
-    scene = load_scene(args.file, args.scene)
-    default = args.output is None
-    stem = scene.output_stem or Path(args.file).stem
-    path = _png_output(args, Path("output") / f"{stem}_basins.png" if default
-                       else args.output, default)
-    try:
-        maps = basin_maps(scene, resolution, steps=args.steps)
-    except ValueError as exc:
-        raise SceneError(args.file, str(exc)) from None
-    from .charts import basins_chart
-
-    _write_chart(basins_chart(maps, scene.surface), path)
-    print(f"wrote {path}", file=sys.stderr)
-    return 0
-
-
 def cmd_render(args) -> int:
     from .loader import load_scene
     from .renderer import render
 
     scene = load_scene(args.file, args.scene)
     if args.tuned:
+        from .analysis_cli import tune_for
         from .tune import tuned_scene
 
-        scene = tuned_scene(scene, _tune(args, scene))
+        scene = tuned_scene(scene, tune_for(args, scene))
     _remember_output(args, scene, still=False)
     path = render(scene, args.output, fps=args.fps, size=args.size, dpi=args.dpi,
                   quality=args.quality, steps=args.steps, hold=args.hold, loop=args.loop,
@@ -385,6 +284,18 @@ def cmd_doctor(args) -> int:
     from .doctor import run_checks
 
     return run_checks(sys.stdout)
+
+
+def cmd_tune(args) -> int:
+    from .analysis_cli import tune_command
+
+    return tune_command(args)
+
+
+def cmd_basins(args) -> int:
+    from .analysis_cli import basins_command
+
+    return basins_command(args)
 
 
 COMMANDS = {"race": cmd_race, "render": cmd_render, "still": cmd_still, "doctor": cmd_doctor,

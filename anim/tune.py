@@ -160,6 +160,9 @@ def tune(scene, steps: int | None = None, low: float = LOW_LR,
     step budget (``steps`` overrides it)."""
     if not (0 < low < high):
         raise ValueError(f"Invalid lr range: {low!r} to {high!r} (must be 0 < low < high)")
+    for optimizer in scene.optimizers:
+        if "lr" not in optimizer.hyperparameters:
+            raise ValueError(f"{optimizer.label} has no learning rate (lr) to tune")
     points, goals, radius = race_goals(scene)
     steps = scene.steps if steps is None else steps
     return [tune_optimizer(scene.surface, optimizer, points, steps, goals, radius, low, high)

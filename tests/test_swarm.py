@@ -160,8 +160,28 @@ def test_swarm_frame_draws_trails_heads_and_the_board(tmp_path):
     # The fast path draws what a full redraw draws.
     slow = RaceFigure(result, FrameStyle(width=640, height=480, dpi=80), fast=False)
     np.testing.assert_array_equal(slow.draw_frame(30), later)
-    # Heads stop at their arrival; the trail drawn up to step 30 ends at the head.
-    heads = figure.racers.heads[2].get_data()
-    arrived = (result.arrival_step[2] >= 0) & (result.arrival_step[2] <= 30)
-    np.testing.assert_allclose(np.column_stack(heads)[arrived],
-                               result.paths[2, arrived, result.arrival_step[2][arrived]])
+    # Heads stop at their arrival (those that had arrived by the last refresh are kept
+    # with the trails); every start has one head.
+    layer = figure.racers
+    heads = np.vstack([np.column_stack(layer.finished[2].get_data()),
+                       np.column_stack(layer.heads[2].get_data())])
+    arrival = result.arrival_step[2]
+    ends = result.paths[2, np.arange(36), np.where(arrival >= 0, np.minimum(arrival, 30), 30)]
+    assert len(heads) == 36
+    np.testing.assert_allclose(np.unique(heads, axis=0), np.unique(ends, axis=0))
+
+
+def test_swarm_frames_after_every_arrival_redraw_nothing_but_the_counter():
+    from anim.figure import FrameStyle, RaceFigure
+
+    result = himmelblau_swarm().race()
+    assert np.all(result.arrival_step >= 0)
+    figure = RaceFigure(result, FrameStyle(width=640, height=480, dpi=80, loss_refresh=6))
+    settled = figure.racers.settled
+    assert settled == result.arrival_step.max() < result.steps
+    figure.draw_frame(settled + 6)  # the first refresh after it
+    key = figure.racers.occasional_key()
+    figure.draw_frame(result.steps)
+    assert figure.racers.occasional_key() == key
+    assert all(len(line.get_xdata()) == 0 for line in figure.racers.fresh)
+    assert all(len(line.get_xdata()) == 0 for line in figure.racers.heads)

@@ -39,38 +39,47 @@ class SwarmLayer(Layer):
         self.result = result
         self.refresh = max(int(refresh), 1)
         self.shown = swarm_shown_steps(result)
+        #: After this step no trail grows and no head moves: nothing left to redraw.
+        self.settled = int(self.shown[..., -1].max())
         self.baked_step = None
 
     def build(self, stage: Stage):
         result, ax, theme = self.result, stage.plot, stage.theme
         self.refresh = max(int(stage.style.loss_refresh), 1)
-        self.baked, self.fresh, self.heads = [], [], []
+        self.baked, self.fresh, self.heads, self.finished = [], [], [], []
+        # Drawing order, the same in the kept pixels and in a full redraw: trails so far,
+        # the heads that had arrived by then, the newest steps of the trails, racing heads.
         for i, racer in enumerate(stage.racers):
-            common = dict(colors=[racer.color], linewidths=TRAIL_WIDTH, alpha=TRAIL_ALPHA,
-                          zorder=TRAIL_Z + 0.01 * i, capstyle="round", joinstyle="round")
-            baked = LineCollection([], **common)
+            baked = LineCollection([], colors=[racer.color], linewidths=TRAIL_WIDTH,
+                                   alpha=TRAIL_ALPHA, zorder=TRAIL_Z + 0.01 * i,
+                                   capstyle="round", joinstyle="round")
             fresh = Line2D([], [], color=racer.color, linewidth=TRAIL_WIDTH, alpha=TRAIL_ALPHA,
-                           zorder=TRAIL_Z + 0.01 * i, solid_capstyle="round",
+                           zorder=TRAIL_Z + 0.1 + 0.01 * i, solid_capstyle="round",
                            solid_joinstyle="round")
-            head = Line2D([], [], linestyle="", marker=racer.marker,
-                          markersize=SWARM_HEAD_SIZE, markerfacecolor=racer.color,
-                          markeredgecolor=theme.head_edge, markeredgewidth=0.3,
-                          zorder=HEAD_Z + 0.01 * i)
+            heads = dict(linestyle="", marker=racer.marker, markersize=SWARM_HEAD_SIZE,
+                         markerfacecolor=racer.color, markeredgecolor=theme.head_edge,
+                         markeredgewidth=0.3)
+            finished = Line2D([], [], zorder=TRAIL_Z + 0.05 + 0.001 * i, **heads)
+            head = Line2D([], [], zorder=HEAD_Z + 0.01 * i, **heads)
             ax.add_collection(baked, autolim=False)
-            ax.add_line(fresh)
-            ax.add_line(head)
+            for line in (fresh, finished, head):
+                ax.add_line(line)
             self.baked.append(baked)
             self.fresh.append(fresh)
+            self.finished.append(finished)
             self.heads.append(head)
         ax.plot(result.starts[:, 0], result.starts[:, 1], linestyle="", marker="o",
                 markersize=START_SIZE, markerfacecolor="none",
                 markeredgecolor=theme.start_edge, markeredgewidth=0.5, alpha=0.35,
                 zorder=TRAIL_Z - 0.5)  # under the trails: kept as static pixels
-        self.occasional += self.baked
+        self.occasional += [*self.baked, *self.finished]
         self.moving += [*self.fresh, *self.heads]
-        self.dead = result.diverged_step >= 0  # heads hidden from their divergence on
-        self.dead &= ~((result.arrival_step >= 0)
-                       & (result.arrival_step < result.diverged_step))
+        arrival, diverged = result.arrival_step, result.diverged_step
+        arrived = (arrival >= 0) & ((diverged < 0) | (arrival < diverged))
+        self.arrival = np.where(arrived, arrival, result.steps + 1)
+        # Heads are hidden from their divergence on.
+        self.gone = np.where((diverged >= 0) & ~arrived, diverged, result.steps + 1)
+        self.every = np.arange(result.count)
 
     def _trails(self, index: int, first: int, last: int) -> np.ndarray:
         """(starts, last - first + 1, 2): each trail of racer ``index`` from step ``first``
@@ -78,25 +87,31 @@ class SwarmLayer(Layer):
         steps = np.minimum(np.arange(first, last + 1)[None, :], self.shown[index, :, last:last + 1])
         return np.take_along_axis(self.result.paths[index], steps[..., None], axis=1)
 
+    def _heads(self, index: int, step: int, chosen: np.ndarray):
+        at = self.result.paths[index, self.every[chosen], self.shown[index, chosen, step]]
+        return at[:, 0], at[:, 1]
+
     def occasional_key(self):
         return self.baked_step
 
     def update(self, step: int):
         result = self.result
-        baked = step if step == result.steps else step - step % self.refresh
+        refreshed = step if step == result.steps else step - step % self.refresh
+        baked = min(refreshed, self.settled)
         if baked != self.baked_step:
-            for i, collection in enumerate(self.baked):
+            for i, (collection, finished) in enumerate(zip(self.baked, self.finished)):
                 collection.set_segments(self._trails(i, 0, baked) if baked else [])
+                finished.set_data(*self._heads(i, baked, self.arrival[i] <= baked))
             self.baked_step = baked
+        newest = min(step, self.settled)
         for i, (fresh, head) in enumerate(zip(self.fresh, self.heads)):
-            if step > baked:
-                trails = self._trails(i, baked, step)
+            if newest > baked:
+                trails = self._trails(i, baked, newest)
                 gaps = np.full((len(trails), 1, 2), np.nan)
                 points = np.concatenate([trails, gaps], axis=1).reshape(-1, 2)
                 fresh.set_data(points[:, 0], points[:, 1])
             else:
                 fresh.set_data([], [])
-            at = result.paths[i, np.arange(result.count), self.shown[i, :, step]]
-            hidden = self.dead[i] & (result.diverged_step[i] <= step)
-            head.set_data(np.where(hidden, np.nan, at[:, 0]), np.where(hidden, np.nan, at[:, 1]))
+            racing = (self.arrival[i] > baked) & (self.gone[i] > step)
+            head.set_data(*self._heads(i, step, racing))
         return self.moving
