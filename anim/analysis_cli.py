@@ -30,7 +30,7 @@ def tune_for(args, scene):
 
 def _png_output(args, path, default: bool):
     """``path`` checked like every output: a .png in a folder that exists."""
-    from .renderer import _check_folder
+    from .renderer import check_folder
 
     path = Path(path)
     try:
@@ -39,7 +39,7 @@ def _png_output(args, path, default: bool):
         if path.suffix.lower() != ".png":
             raise RequestError(f"unknown output format {path.suffix or '(no suffix)'!r} "
                                "(use .png)")
-        _check_folder(path, default=default)
+        check_folder(path, default=default)
     except RequestError as exc:
         raise RequestError(f"{path}: {exc}") from None
     return path

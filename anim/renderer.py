@@ -164,7 +164,7 @@ def output_path(scene: Scene, output=None, *, still: bool = False) -> Path:
     return Path("output") / f"{stem}{'.png' if still else '.gif'}"
 
 
-def _check_folder(path: Path, default: bool):
+def check_folder(path: Path, default: bool):
     folder = path.parent
     if default:
         try:
@@ -226,7 +226,7 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None,
                          else 1.0, starts=None if scene.starts is None else len(scene.starts))
         except LayoutError as exc:
             raise RequestError(str(exc)) from None
-        _check_folder(path, default=output is None)
+        check_folder(path, default=output is None)
     except RequestError as exc:
         raise RequestError(f"{path}: {exc}") from None
     if suffix == ".mp4":
