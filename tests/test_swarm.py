@@ -185,3 +185,26 @@ def test_swarm_frames_after_every_arrival_redraw_nothing_but_the_counter():
     assert figure.racers.occasional_key() == key
     assert all(len(line.get_xdata()) == 0 for line in figure.racers.fresh)
     assert all(len(line.get_xdata()) == 0 for line in figure.racers.heads)
+
+
+def test_the_gallery_swarm_says_what_its_docstring_says():
+    from pathlib import Path
+
+    import anim
+
+    scene = anim.load_scene(Path(__file__).resolve().parent.parent / "scenes"
+                            / "himmelblau_swarm.py")
+    entries = scene.race().summary()["optimizers"]
+    assert [(e["arrived"], e["median_arrival_step"], e["diverged"]) for e in entries] == [
+        (256, 4, 0), (255, 13, 1), (255, 19, 1), (256, 20, 0)]
+    assert entries[0]["minima_reached"] == [66, 66, 62, 62]
+
+
+def test_grid_and_random_need_bounds():
+    from anim import Surface
+
+    bowl = Surface(lambda x, y: x**2 + y**2, minimum=(0, 0))
+    with pytest.raises(ValueError, match="covers the surface's bounds, and this surface has none"):
+        Scene(surface=bowl, optimizers=[GD(lr=0.1)], starts=starts.grid(3))
+    scene = Scene(surface=bowl, optimizers=[GD(lr=0.1)], starts=starts.ring((0, 0), 2, 4))
+    assert scene.race().arrival_step.shape == (1, 4)

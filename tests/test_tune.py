@@ -100,3 +100,19 @@ def test_render_tuned_says_tuned(write_scene, cli, tmp_path):
     assert code == 0, err
     record = json.loads(out.with_name("tuned.png.json").read_text())
     assert "(tuned)" in json.dumps(record, ensure_ascii=False)
+
+
+def test_the_readme_tune_table_of_the_showcase():
+    from pathlib import Path
+
+    import anim
+
+    root = Path(__file__).resolve().parent.parent
+    results = tune(anim.load_scene(root / "scenes" / "rmsprop_vs_adagrad.py"))
+    table = [(r.optimizer.name, r.best_lr, r.arrival_step, r.grid_arrivals, r.grid_size)
+             for r in results]
+    assert table == [("GD", 0.945, 28, 2, 21), ("Momentum", 1.45, 12, 9, 21),
+                     ("AdaGrad", 6.81, 3, 6, 21), ("RMSProp", 1.94, 4, 10, 21)]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for name, lr, step, arrive, size in table:
+        assert f"{lr:<7g}  {step:<12}  {arrive}/{size}" in readme, name
