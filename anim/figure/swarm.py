@@ -16,8 +16,9 @@ from matplotlib.lines import Line2D
 from .layer import Layer, Stage
 from .theme import HEAD_Z, TRAIL_Z
 
-#: Trail width (points) and opacity: many overlapping trails add up to a dense colour.
-TRAIL_WIDTH, TRAIL_ALPHA = 0.8, 0.45
+#: Trail width (points) and opacity: many overlapping trails add up to a dense colour, so
+#: the opacity falls with the number of starts (as 1/√n beyond FEW_STARTS, to a floor).
+TRAIL_WIDTH, TRAIL_ALPHA, MIN_TRAIL_ALPHA, FEW_STARTS = 0.8, 0.45, 0.15, 64
 #: Head and start marker sizes in points.
 SWARM_HEAD_SIZE, START_SIZE = 3.2, 2.6
 
@@ -47,14 +48,21 @@ class SwarmLayer(Layer):
         result, ax, theme = self.result, stage.plot, stage.theme
         self.refresh = max(int(stage.style.loss_refresh), 1)
         self.baked, self.fresh, self.heads, self.finished = [], [], [], []
+        alpha = float(np.clip(TRAIL_ALPHA * np.sqrt(FEW_STARTS / result.count),
+                              MIN_TRAIL_ALPHA, TRAIL_ALPHA))
+        # The racer with the most ink (total trail length) is drawn lowest, so one that
+        # roams the board does not bury the short, direct trails of another.
+        ink = [np.nansum(np.hypot(*np.diff(result.paths[i], axis=1).T))
+               for i in range(len(stage.racers))]
+        level = {i: rank for rank, i in enumerate(np.argsort(ink, kind="stable")[::-1])}
         # Drawing order, the same in the kept pixels and in a full redraw: trails so far,
         # the heads that had arrived by then, the newest steps of the trails, racing heads.
         for i, racer in enumerate(stage.racers):
             baked = LineCollection([], colors=[racer.color], linewidths=TRAIL_WIDTH,
-                                   alpha=TRAIL_ALPHA, zorder=TRAIL_Z + 0.01 * i,
+                                   alpha=alpha, zorder=TRAIL_Z + 0.01 * level[i],
                                    capstyle="round", joinstyle="round")
-            fresh = Line2D([], [], color=racer.color, linewidth=TRAIL_WIDTH, alpha=TRAIL_ALPHA,
-                           zorder=TRAIL_Z + 0.1 + 0.01 * i, solid_capstyle="round",
+            fresh = Line2D([], [], color=racer.color, linewidth=TRAIL_WIDTH, alpha=alpha,
+                           zorder=TRAIL_Z + 0.1 + 0.01 * level[i], solid_capstyle="round",
                            solid_joinstyle="round")
             heads = dict(linestyle="", marker=racer.marker, markersize=SWARM_HEAD_SIZE,
                          markerfacecolor=racer.color, markeredgecolor=theme.head_edge,
@@ -72,7 +80,8 @@ class SwarmLayer(Layer):
                 markersize=START_SIZE, markerfacecolor="none",
                 markeredgecolor=theme.start_edge, markeredgewidth=0.5, alpha=0.35,
                 zorder=TRAIL_Z - 0.5)  # under the trails: kept as static pixels
-        self.occasional += [*self.baked, *self.finished]
+        # Kept pixels are drawn in list order: the trails bottom (most ink) first.
+        self.occasional += [*sorted(self.baked, key=lambda c: c.get_zorder()), *self.finished]
         self.moving += [*self.fresh, *self.heads]
         arrival, diverged = result.arrival_step, result.diverged_step
         arrived = (arrival >= 0) & ((diverged < 0) | (arrival < diverged))
