@@ -1,4 +1,4 @@
-"""Gradient-descent optimizers as pure functions over numpy arrays, in the style of optax.
+"""The built-in optimizers: pure functions over numpy arrays, in the style of optax.
 
 An optimizer holds only its hyperparameters. ``init(params)`` returns a fresh state and
 ``update(grads, state, params)`` returns ``(new_params, new_state)`` without touching its
@@ -19,257 +19,30 @@ always correctly rounded, which numpy cannot reproduce bit for bit. Hyperparamet
 torch's names; ``maximize``, ``foreach``, ``capturable``, ``differentiable`` and ``fused``
 are not supported. Every invalid hyperparameter value raises ``ValueError`` at
 construction; an unknown hyperparameter name raises ``TypeError`` as Python does for an
-unknown keyword argument.
+unknown keyword argument. ``lr`` may also be a schedule (:mod:`anim.schedules`).
 """
 
 from __future__ import annotations
 
-import inspect
-import math
-import numbers
-from typing import Any, Callable, ClassVar, NamedTuple
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 
-__all__ = [
-    "Optimizer",
-    "GD",
-    "Momentum",
-    "Nesterov",
-    "AdaGrad",
-    "RMSProp",
-    "AdaDelta",
-    "Adam",
-    "AdamW",
-    "NAdam",
-    "RAdam",
-    "Adamax",
-    "OPTIMIZERS",
-]
-
-
-# --------------------------------------------------------------------------- validation
-
-def _shown(value) -> str:
-    if isinstance(value, np.generic):
-        value = value.item()  # np.float64(0.1) would print as "np.float64(0.1)"
-    return repr(value)
-
-
-def _invalid(name: str, value, expectation: str) -> ValueError:
-    what = "learning rate" if name == "lr" else name
-    return ValueError(f"Invalid {what}: {_shown(value)} ({expectation})")
-
-
-def _real(name: str, value) -> float:
-    if isinstance(value, (bool, np.bool_)):
-        raise _invalid(name, value, "must be a number, not a bool")
-    if not isinstance(value, numbers.Real):
-        raise _invalid(name, value, "must be a real number")
-    try:
-        number = float(value)
-    except OverflowError:  # an int beyond the float range
-        number = math.inf
-    if not math.isfinite(number):
-        raise _invalid(name, value, "must be finite")
-    return number
-
-
-def _ranged(test: Callable[[float], bool], expectation: str):
-    def check(name: str, value) -> float:
-        number = _real(name, value)
-        if not test(number):
-            raise _invalid(name, value, expectation)
-        return number
-    return check
-
-
-_positive = _ranged(lambda x: x > 0, "must be > 0")
-_non_negative = _ranged(lambda x: x >= 0, "must be >= 0")
-# A decay rate of 1 would freeze its running average at the initial value.
-_unit = _ranged(lambda x: 0 <= x < 1, "must be in [0, 1)")
-_fraction = _ranged(lambda x: 0 <= x <= 1, "must be in [0, 1]")
-
-
-def _flag(name: str, value) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise _invalid(name, value, "must be True or False")
-    return bool(value)
-
-
-def _betas(name: str, value) -> tuple[float, float]:
-    is_sequence = isinstance(value, (tuple, list)) or (
-        isinstance(value, np.ndarray) and value.ndim == 1)
-    if not is_sequence or len(value) != 2:
-        raise _invalid(name, value, "must be a pair (beta1, beta2)")
-    return _unit("beta1", value[0]), _unit("beta2", value[1])
-
-
-class _Hyper(NamedTuple):
-    default: Any
-    check: Callable[[str, Any], Any]
-
-
-# Legend symbols, as the literature writes them.
-_SYMBOLS = {
-    "lr": "lr",
-    "momentum": "β",
-    "dampening": "τ",
-    "rho": "ρ",
-    "eps": "ε",
-    "weight_decay": "wd",
-    "lr_decay": "lr_decay",
-    "initial_accumulator_value": "h₀",
-    "momentum_decay": "ψ",
-    "amsgrad": "AMSGrad",
-    "centered": "centered",
-    "decoupled_weight_decay": "decoupled",
-}
-
-
-# --------------------------------------------------------------------------- arithmetic
-# Each helper spells out the operation order of the torch kernel it stands for.
-
-def _lerp(start, end, weight: float):
-    """``start.lerp_(end, weight)``: ATen switches formula at |weight| = 0.5."""
-    if abs(weight) < 0.5:
-        return start + weight * (end - start)
-    return end - (end - start) * (1.0 - weight)
-
-
-def _ema_square(avg, grad, decay: float):
-    """``avg.mul_(decay).addcmul_(grad, grad, value=1 - decay)``."""
-    return avg * decay + ((1.0 - decay) * grad) * grad
-
-
-def _as_points(value, what: str) -> np.ndarray:
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{what} must be a float array of shape (n, 2), got {value!r}") from None
-    if array.ndim != 2 or array.shape[1] != 2:
-        raise ValueError(f"{what} must have shape (n, 2), got shape {array.shape}")
-    return array
-
-
-def _frozen(array) -> np.ndarray:
-    # A private read-only copy: the state can never alias, or be changed through, the
-    # caller's arrays, which is what lets a race keep every past state.
-    array = np.array(array, dtype=np.float64)
-    array.flags.writeable = False
-    return array
-
-
-def _zeros(shape) -> np.ndarray:
-    return _frozen(np.zeros(shape))
-
-
-# --------------------------------------------------------------------------- base class
-
-class Optimizer:
-    """Base class: hyperparameters validated at construction, then pure ``init``/``update``.
-
-    Subclasses declare ``name``, ``_spec`` (hyperparameter name -> default and validator,
-    in torch's argument order), ``_label_keys`` (the hyperparameters always shown in the
-    legend), a ``State`` NamedTuple whose first field is the step count, ``_init_state``
-    and ``_step``.
-    """
-
-    name: ClassVar[str] = "Optimizer"
-    _spec: ClassVar[dict[str, _Hyper]] = {}
-    _label_keys: ClassVar[tuple[str, ...]] = ("lr",)
-    _decoupled: ClassVar[bool] = False  # AdamW: weight decay shrinks the params directly
-    _renamed: ClassVar[dict[str, str]] = {}  # torch's name -> ours
-    State: ClassVar[type]
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        # So that help() and inspect.signature() list the real hyperparameters.
-        cls.__signature__ = inspect.Signature([
-            inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, default=hyper.default)
-            for key, hyper in cls._spec.items()
-        ])
-
-    def __init__(self, **hyperparameters):
-        unknown = [key for key in hyperparameters if key not in self._spec]
-        if unknown:
-            renamed = self._renamed.get(unknown[0])
-            hint = f" (torch's {unknown[0]} is called {renamed} here)" if renamed else ""
-            raise TypeError(f"{self.name} has no hyperparameter {unknown[0]!r}{hint}; "
-                            f"its hyperparameters are: {', '.join(self._spec)}")
-        values = {key: hyper.default for key, hyper in self._spec.items()}
-        values.update(hyperparameters)
-        self._hp = {key: self._spec[key].check(key, value) for key, value in values.items()}
-        self._check()
-
-    def _check(self) -> None:
-        """Constraints between hyperparameters; raises ValueError."""
-
-    @property
-    def hyperparameters(self) -> dict:
-        """Every hyperparameter as plain JSON-ready Python values (betas as a list)."""
-        return {key: list(value) if isinstance(value, tuple) else value
-                for key, value in self._hp.items()}
-
-    @property
-    def label(self) -> str:
-        """Legend text: the main hyperparameters, then any other that is not the default."""
-        parts = [self.name]
-        for key, value in self._hp.items():
-            default = self._spec[key].default
-            if key not in self._label_keys and value == default:
-                continue
-            if key == "betas":
-                parts += [f"β{sub}={beta:g}" for sub, beta, base in zip("₁₂", value, default)
-                          if key in self._label_keys or beta != base]
-            elif isinstance(value, bool):
-                parts.append(_SYMBOLS[key] if value else f"no {_SYMBOLS[key]}")
-            else:
-                parts.append(f"{_SYMBOLS[key]}={value:g}")
-        return " ".join(parts)
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{key}={value!r}" for key, value in self._hp.items())
-        return f"{type(self).__name__}({args})"
-
-    def init(self, params) -> NamedTuple:
-        """The state before the first step, for ``params`` of shape (n, 2)."""
-        params = _as_points(params, "params")
-        return self._init_state(params.shape)
-
-    def update(self, grads, state, params) -> tuple[np.ndarray, NamedTuple]:
-        """One step: ``(new_params, new_state)``; the arguments are left as they were."""
-        params = _as_points(params, "params")
-        grads = _as_points(grads, "grads")
-        if grads.shape != params.shape:
-            raise ValueError(f"grads has shape {grads.shape} but params has shape {params.shape}")
-        if not isinstance(state, self.State):
-            raise ValueError(f"{self.name} needs a state from its own init(), "
-                             f"got {type(state).__name__}")
-        for field, value in zip(state._fields, state):
-            if isinstance(value, np.ndarray) and value.shape != params.shape:
-                raise ValueError(f"state.{field} has shape {value.shape} but params has "
-                                 f"shape {params.shape}: the state belongs to other params")
-        new_params, new_state = self._step(grads, state, params)
-        new_state = new_state._replace(**{
-            field: _frozen(value) for field, value in zip(new_state._fields, new_state)
-            if isinstance(value, np.ndarray)})
-        return np.array(new_params, dtype=np.float64), new_state
-
-    def _init_state(self, shape) -> NamedTuple:
-        raise NotImplementedError
-
-    def _step(self, grads, state, params):
-        raise NotImplementedError
-
-    def _weight_decay(self, grads, params):
-        """L2 penalty added to the gradient, or (decoupled) the params shrunk by lr·wd."""
-        wd = self._hp.get("weight_decay", 0.0)
-        if wd == 0:
-            return grads, params
-        if self._decoupled or self._hp.get("decoupled_weight_decay", False):
-            return grads, params * (1 - self._hp["lr"] * wd)
-        return grads + wd * params, params
+from .base import (
+    Optimizer,
+    _betas,
+    _ema_square,
+    _flag,
+    _fraction,
+    _frozen,
+    _Hyper,
+    _invalid,
+    _learning_rate,
+    _lerp,
+    _non_negative,
+    _unit,
+    _zeros,
+)
 
 
 # --------------------------------------------------------------------------- SGD family
@@ -286,17 +59,17 @@ class _SGD(Optimizer):
     def _init_state(self, shape):
         return SGDState(0, _zeros(shape))
 
-    def _step(self, grads, state, params):
-        grads, _ = self._weight_decay(grads, params)
-        momentum = self._hp.get("momentum", 0.0)
+    def _step(self, grads, state, params, hp):
+        grads, _ = self._weight_decay(grads, params, hp)
+        momentum = hp.get("momentum", 0.0)
         buf = state.momentum_buffer
         if momentum != 0:
             if state.step == 0:
                 buf = grads  # not (1 - dampening)·g: torch starts the buffer at g
             else:
-                buf = buf * momentum + (1 - self._hp["dampening"]) * grads
+                buf = buf * momentum + (1 - hp["dampening"]) * grads
             grads = grads + momentum * buf if self._nesterov else buf
-        return params + (-self._hp["lr"]) * grads, SGDState(state.step + 1, buf)
+        return params + (-hp["lr"]) * grads, SGDState(state.step + 1, buf)
 
 
 class GD(_SGD):
@@ -311,7 +84,7 @@ class GD(_SGD):
     """
 
     name = "GD"
-    _spec = {"lr": _Hyper(1e-3, _positive), "weight_decay": _Hyper(0.0, _non_negative)}
+    _spec = {"lr": _Hyper(1e-3, _learning_rate), "weight_decay": _Hyper(0.0, _non_negative)}
 
 
 class Momentum(_SGD):
@@ -334,7 +107,7 @@ class Momentum(_SGD):
 
     name = "Momentum"
     _spec = {
-        "lr": _Hyper(1e-3, _positive),
+        "lr": _Hyper(1e-3, _learning_rate),
         "momentum": _Hyper(0.9, _non_negative),
         "dampening": _Hyper(0.0, _fraction),
         "weight_decay": _Hyper(0.0, _non_negative),
@@ -395,7 +168,7 @@ class AdaGrad(Optimizer):
 
     name = "AdaGrad"
     _spec = {
-        "lr": _Hyper(1e-2, _positive),
+        "lr": _Hyper(1e-2, _learning_rate),
         "lr_decay": _Hyper(0.0, _non_negative),
         "weight_decay": _Hyper(0.0, _non_negative),
         "initial_accumulator_value": _Hyper(0.0, _non_negative),
@@ -406,9 +179,9 @@ class AdaGrad(Optimizer):
     def _init_state(self, shape):
         return AdaGradState(0, _frozen(np.full(shape, self._hp["initial_accumulator_value"])))
 
-    def _step(self, grads, state, params):
-        hp, step = self._hp, state.step + 1
-        grads, _ = self._weight_decay(grads, params)
+    def _step(self, grads, state, params, hp):
+        step = state.step + 1
+        grads, _ = self._weight_decay(grads, params, hp)
         clr = hp["lr"] / (1 + (step - 1) * hp["lr_decay"])
         total = state.sum + grads * grads
         std = np.sqrt(total) + hp["eps"]
@@ -444,7 +217,7 @@ class RMSProp(Optimizer):
 
     name = "RMSProp"
     _spec = {
-        "lr": _Hyper(1e-2, _positive),
+        "lr": _Hyper(1e-2, _learning_rate),
         "rho": _Hyper(0.9, _unit),
         "eps": _Hyper(1e-8, _non_negative),
         "weight_decay": _Hyper(0.0, _non_negative),
@@ -458,9 +231,8 @@ class RMSProp(Optimizer):
     def _init_state(self, shape):
         return RMSPropState(0, _zeros(shape), _zeros(shape), _zeros(shape))
 
-    def _step(self, grads, state, params):
-        hp = self._hp
-        grads, _ = self._weight_decay(grads, params)
+    def _step(self, grads, state, params, hp):
+        grads, _ = self._weight_decay(grads, params, hp)
         square_avg = _ema_square(state.square_avg, grads, hp["rho"])
         grad_avg = state.grad_avg
         if hp["centered"]:
@@ -501,7 +273,7 @@ class AdaDelta(Optimizer):
 
     name = "AdaDelta"
     _spec = {
-        "lr": _Hyper(1.0, _positive),
+        "lr": _Hyper(1.0, _learning_rate),
         "rho": _Hyper(0.9, _unit),
         "eps": _Hyper(1e-6, _non_negative),
         "weight_decay": _Hyper(0.0, _non_negative),
@@ -512,9 +284,8 @@ class AdaDelta(Optimizer):
     def _init_state(self, shape):
         return AdaDeltaState(0, _zeros(shape), _zeros(shape))
 
-    def _step(self, grads, state, params):
-        hp = self._hp
-        grads, _ = self._weight_decay(grads, params)
+    def _step(self, grads, state, params, hp):
+        grads, _ = self._weight_decay(grads, params, hp)
         square_avg = _ema_square(state.square_avg, grads, hp["rho"])
         std = np.sqrt(square_avg + hp["eps"])
         delta = np.sqrt(state.acc_delta + hp["eps"]) / std * grads
@@ -553,7 +324,7 @@ class Adam(Optimizer):
 
     name = "Adam"
     _spec = {
-        "lr": _Hyper(1e-3, _positive),
+        "lr": _Hyper(1e-3, _learning_rate),
         "betas": _Hyper(_BETAS, _betas),
         "eps": _Hyper(1e-8, _non_negative),
         "weight_decay": _Hyper(0.0, _non_negative),
@@ -564,10 +335,10 @@ class Adam(Optimizer):
     def _init_state(self, shape):
         return AdamState(0, _zeros(shape), _zeros(shape), _zeros(shape))
 
-    def _step(self, grads, state, params):
-        hp, step = self._hp, state.step + 1
+    def _step(self, grads, state, params, hp):
+        step = state.step + 1
         beta1, beta2 = hp["betas"]
-        grads, params = self._weight_decay(grads, params)
+        grads, params = self._weight_decay(grads, params, hp)
         exp_avg = _lerp(state.exp_avg, grads, 1 - beta1)
         exp_avg_sq = _ema_square(state.exp_avg_sq, grads, beta2)
         step_size = hp["lr"] / (1 - beta1**step)
@@ -629,7 +400,7 @@ class NAdam(Optimizer):
 
     name = "NAdam"
     _spec = {
-        "lr": _Hyper(2e-3, _positive),
+        "lr": _Hyper(2e-3, _learning_rate),
         "betas": _Hyper(_BETAS, _betas),
         "eps": _Hyper(1e-8, _non_negative),
         "weight_decay": _Hyper(0.0, _non_negative),
@@ -641,11 +412,11 @@ class NAdam(Optimizer):
     def _init_state(self, shape):
         return NAdamState(0, _zeros(shape), _zeros(shape), 1.0)
 
-    def _step(self, grads, state, params):
-        hp, step = self._hp, state.step + 1
+    def _step(self, grads, state, params, hp):
+        step = state.step + 1
         lr, (beta1, beta2), psi = hp["lr"], hp["betas"], hp["momentum_decay"]
         bias_correction2 = 1 - beta2**step
-        grads, params = self._weight_decay(grads, params)
+        grads, params = self._weight_decay(grads, params, hp)
         mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * psi)))
         mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * psi)))
         mu_product = state.mu_product * mu
@@ -690,7 +461,7 @@ class RAdam(Optimizer):
 
     name = "RAdam"
     _spec = {
-        "lr": _Hyper(1e-3, _positive),
+        "lr": _Hyper(1e-3, _learning_rate),
         "betas": _Hyper(_BETAS, _betas),
         "eps": _Hyper(1e-8, _non_negative),
         "weight_decay": _Hyper(0.0, _non_negative),
@@ -701,10 +472,10 @@ class RAdam(Optimizer):
     def _init_state(self, shape):
         return RAdamState(0, _zeros(shape), _zeros(shape))
 
-    def _step(self, grads, state, params):
-        hp, step = self._hp, state.step + 1
+    def _step(self, grads, state, params, hp):
+        step = state.step + 1
         lr, (beta1, beta2) = hp["lr"], hp["betas"]
-        grads, params = self._weight_decay(grads, params)
+        grads, params = self._weight_decay(grads, params, hp)
         exp_avg = _lerp(state.exp_avg, grads, 1 - beta1)
         exp_avg_sq = _ema_square(state.exp_avg_sq, grads, beta2)
         bias_correction1 = 1 - beta1**step
@@ -745,7 +516,7 @@ class Adamax(Optimizer):
 
     name = "Adamax"
     _spec = {
-        "lr": _Hyper(2e-3, _positive),
+        "lr": _Hyper(2e-3, _learning_rate),
         "betas": _Hyper(_BETAS, _betas),
         "eps": _Hyper(1e-8, _non_negative),
         "weight_decay": _Hyper(0.0, _non_negative),
@@ -755,10 +526,10 @@ class Adamax(Optimizer):
     def _init_state(self, shape):
         return AdamaxState(0, _zeros(shape), _zeros(shape))
 
-    def _step(self, grads, state, params):
-        hp, step = self._hp, state.step + 1
+    def _step(self, grads, state, params, hp):
+        step = state.step + 1
         beta1, beta2 = hp["betas"]
-        grads, _ = self._weight_decay(grads, params)
+        grads, _ = self._weight_decay(grads, params, hp)
         exp_avg = _lerp(state.exp_avg, grads, 1 - beta1)
         exp_inf = np.maximum(state.exp_inf * beta2, np.abs(grads) + hp["eps"])
         clr = hp["lr"] / (1 - beta1**step)
