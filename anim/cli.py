@@ -14,7 +14,7 @@ import warnings
 from pathlib import Path
 
 from . import __version__
-from .errors import AnimError, RequestError, SceneError, UsageError, one_line
+from .errors import AnimError, OptimizerError, RequestError, SceneError, UsageError, one_line
 
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 128 + signal.SIGTERM
@@ -308,7 +308,9 @@ def main(argv=None) -> int:
     except AnimError as exc:
         if args.debug:
             _print_traceback(exc)
-        _error(str(exc))
+        # An optimizer fails during the race, after loading: name the scene it is in.
+        _error(f"{scene_file}: {exc}" if isinstance(exc, OptimizerError) and scene_file
+               else str(exc))
         return exc.exit_code
     except Exception as exc:  # the last line of defence: one line, not a traceback
         if args.debug:
