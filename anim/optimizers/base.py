@@ -203,7 +203,7 @@ class Optimizer:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        inside_anim = cls.__module__.split(".")[0] == "anim"
+        inside_anim = (cls.__module__ or "").split(".")[0] == "anim"
         if not inside_anim and cls.update is Optimizer.update and cls._step is Optimizer._step:
             raise TypeError(f"{cls.__name__} subclasses anim's Optimizer without an update "
                             "rule: write your rule as a function decorated with "
