@@ -290,3 +290,32 @@ def test_the_label_reaches_race_json(write_scene, cli):
 def test_optimizer_error_is_exported():
     assert issubclass(OptimizerError, anim.AnimError) and issubclass(OptimizerError, ValueError)
     assert OptimizerError.exit_code == 2
+
+
+# --------------------------------------------------------------------------- moments
+
+def test_moments_name_velocity_and_second_moment():
+    params, grads = np.array([[1.0, -2.0]]), np.array([[0.5, 4.0]])
+
+    def after_one_step(opt):
+        state = opt.init(params)
+        assert opt.moments(state) == {}
+        return opt.moments(opt.update(grads, state, params)[1])
+
+    adam = after_one_step(Adam(0.1))
+    np.testing.assert_allclose(adam["velocity"], 0.1 * grads)
+    np.testing.assert_allclose(adam["second_moment"], 0.001 * grads**2)
+    rms = after_one_step(RMSProp(0.1))
+    assert set(rms) == {"second_moment"}
+    np.testing.assert_allclose(rms["second_moment"], 0.1 * grads**2)
+    assert set(after_one_step(RMSProp(0.1, momentum=0.9))) == {"velocity", "second_moment"}
+    np.testing.assert_allclose(after_one_step(anim.optimizers.Momentum(0.1))["velocity"], grads)
+    assert after_one_step(GD(0.1)) == {}
+
+    @optimizer(lr=0.1, beta=0.9)
+    def HeavyBall(x, g, state, *, lr, beta):
+        v = beta * state.get("velocity", 0.0) + g
+        return x - lr * v, {"velocity": v, "other": 1}
+
+    np.testing.assert_allclose(after_one_step(HeavyBall())["velocity"], grads)
+    assert set(after_one_step(HeavyBall())) == {"velocity"}

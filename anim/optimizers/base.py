@@ -199,6 +199,8 @@ class Optimizer:
     #: True for an optimizer whose update needs ``value_and_grad=`` (a function of points
     #: of shape (n, 2) returning f and its gradient there), e.g. to call a closure.
     needs_value_and_grad: ClassVar[bool] = False
+    #: Which state field holds the velocity (first moment) and the second moment.
+    _moment_fields: ClassVar[dict[str, str]] = {}
     State: ClassVar[type]
 
     def __init_subclass__(cls, **kwargs):
@@ -319,6 +321,17 @@ class Optimizer:
             field: _frozen(value) for field, value in zip(new_state._fields, new_state)
             if isinstance(value, np.ndarray)})
         return np.array(new_params, dtype=np.float64), new_state
+
+    def moments(self, state) -> dict[str, np.ndarray]:
+        """The state's ``velocity`` (running average of the gradient, or momentum buffer)
+        and ``second_moment`` (running average of its square; AdaGrad: the sum), each of
+        shape (n, 2), where the algorithm has them and after a first step; ``{}`` else."""
+        if getattr(state, "step", 0) == 0:
+            return {}
+        hp = getattr(self, "_hp", {})
+        return {moment: np.asarray(getattr(state, field)) for moment, field
+                in self._moment_fields.items()
+                if not (field == "momentum_buffer" and hp.get("momentum", 0) == 0)}
 
     def _at_step(self, step: int) -> dict:
         """The hyperparameters for update ``step + 1``: a scheduled lr read at ``step``."""

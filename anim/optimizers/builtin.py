@@ -55,6 +55,7 @@ class SGDState(NamedTuple):
 class _SGD(Optimizer):
     _nesterov: ClassVar[bool] = False
     State = SGDState
+    _moment_fields = {"velocity": "momentum_buffer"}
 
     def _init_state(self, shape):
         return SGDState(0, _zeros(shape))
@@ -175,6 +176,7 @@ class AdaGrad(Optimizer):
         "eps": _Hyper(1e-10, _non_negative),
     }
     State = AdaGradState
+    _moment_fields = {"second_moment": "sum"}  # a sum, not an average
 
     def _init_state(self, shape):
         return AdaGradState(0, _frozen(np.full(shape, self._hp["initial_accumulator_value"])))
@@ -227,6 +229,7 @@ class RMSProp(Optimizer):
     _label_keys = ("lr", "rho")
     _renamed = {"alpha": "rho"}
     State = RMSPropState
+    _moment_fields = {"velocity": "momentum_buffer", "second_moment": "square_avg"}
 
     def _init_state(self, shape):
         return RMSPropState(0, _zeros(shape), _zeros(shape), _zeros(shape))
@@ -280,6 +283,7 @@ class AdaDelta(Optimizer):
     }
     _label_keys = ("lr", "rho")
     State = AdaDeltaState
+    _moment_fields = {"second_moment": "square_avg"}
 
     def _init_state(self, shape):
         return AdaDeltaState(0, _zeros(shape), _zeros(shape))
@@ -331,6 +335,7 @@ class Adam(Optimizer):
         "amsgrad": _Hyper(False, _flag),
     }
     State = AdamState
+    _moment_fields = {"velocity": "exp_avg", "second_moment": "exp_avg_sq"}
 
     def _init_state(self, shape):
         return AdamState(0, _zeros(shape), _zeros(shape), _zeros(shape))
@@ -408,6 +413,7 @@ class NAdam(Optimizer):
         "decoupled_weight_decay": _Hyper(False, _flag),
     }
     State = NAdamState
+    _moment_fields = {"velocity": "exp_avg", "second_moment": "exp_avg_sq"}
 
     def _init_state(self, shape):
         return NAdamState(0, _zeros(shape), _zeros(shape), 1.0)
@@ -468,6 +474,7 @@ class RAdam(Optimizer):
         "decoupled_weight_decay": _Hyper(False, _flag),
     }
     State = RAdamState
+    _moment_fields = {"velocity": "exp_avg", "second_moment": "exp_avg_sq"}
 
     def _init_state(self, shape):
         return RAdamState(0, _zeros(shape), _zeros(shape))
@@ -522,6 +529,7 @@ class Adamax(Optimizer):
         "weight_decay": _Hyper(0.0, _non_negative),
     }
     State = AdamaxState
+    _moment_fields = {"velocity": "exp_avg"}
 
     def _init_state(self, shape):
         return AdamaxState(0, _zeros(shape), _zeros(shape))

@@ -57,6 +57,11 @@ class StepFunctionOptimizer(Optimizer):
         new_params, new_values = self._checked(result, step, params.shape)
         return new_params, StepFunctionState(step, new_values)
 
+    def moments(self, state) -> dict[str, np.ndarray]:
+        """The state dict's ``velocity`` and ``second_moment`` entries, where it has them."""
+        return {key: np.asarray(state.values[key]) for key in ("velocity", "second_moment")
+                if key in state.values}
+
     def _checked(self, result, step: int, shape) -> tuple[np.ndarray, dict]:
         what = f"{self.name} step {step} returned"
         if not isinstance(result, tuple) or len(result) != 2:
