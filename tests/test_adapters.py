@@ -279,3 +279,34 @@ def test_scene_accepts_adapters():
                   optimizers=[from_torch(torch.optim.SGD, lr=1e-3), from_optax(optax.sgd(1e-3))])
     result = scene.race()
     np.testing.assert_array_equal(result.paths[0], result.paths[1])
+
+
+def test_from_torch_with_a_schedule_equals_torch_with_its_scheduler():
+    from anim.schedules import cosine
+
+    steps = 60
+    opt = from_torch(torch.optim.Adam, lr=cosine(0.05, steps, end=0.002))
+    assert opt.label == "Adam lr=cos 0.05→0.002"
+    assert opt.hyperparameters["lr"] == {"schedule": "cosine", "lr": 0.05, "steps": steps,
+                                         "end": 0.002}
+    result = simulate(ROSENBROCK, [opt, Adam(cosine(0.05, steps, end=0.002))], start=START,
+                      steps=steps, goal_radius=1e-9)
+
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        param = torch.tensor(START, requires_grad=True)
+        plain = torch.optim.Adam([param], lr=0.05)
+        scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(plain, T_max=steps, eta_min=0.002)
+        expected = [param.detach().numpy().copy()]
+        for _ in range(steps):
+            _, grad = ROSENBROCK.value_and_grad_at(param.detach().numpy()[None].copy())
+            param.grad = torch.from_numpy(grad[0].copy())
+            plain.step()
+            scheduler.step()
+            expected.append(param.detach().numpy().copy())
+    finally:
+        torch.set_default_dtype(previous)
+    assert np.abs(expected[-1] - expected[0]).max() > 0.05
+    np.testing.assert_allclose(result.paths[0], expected, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(result.paths[1], expected, rtol=1e-12, atol=1e-14)

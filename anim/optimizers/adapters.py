@@ -15,7 +15,8 @@ from typing import NamedTuple
 import numpy as np
 
 from ..errors import OptimizerError
-from .base import _SYMBOLS, Optimizer, _as_points, check_color, check_label
+from ..schedules import Schedule, as_schedule
+from .base import _SYMBOLS, Optimizer, _as_points, check_color, check_label, step_lr
 
 
 def _require(module: str, extra: str, caller: str):
@@ -28,6 +29,8 @@ def _require(module: str, extra: str, caller: str):
 
 def _plain(value):
     """A hyperparameter as a JSON-ready value."""
+    if isinstance(value, Schedule):
+        return value.as_dict()
     if isinstance(value, (bool, str)) or value is None:
         return value
     if isinstance(value, numbers.Integral):
@@ -69,7 +72,12 @@ class _Adapter(Optimizer):
 
     @property
     def generated_label(self) -> str:
-        return _label(self.name, self._given)
+        schedule = getattr(self, "_schedule", None)
+        if schedule is None:
+            return _label(self.name, self._given)
+        rest = _label(self.name, {k: v for k, v in self._given.items() if k != "lr"})
+        head, _, tail = rest.partition(" ")
+        return " ".join(part for part in (head, f"lr={schedule.describe()}", tail) if part)
 
     def _failed(self, step: int, exc: Exception) -> OptimizerError:
         return OptimizerError(f"{self.name} step {step} raised {type(exc).__name__}: {exc}")
@@ -112,6 +120,13 @@ class TorchOptimizer(_Adapter):
         self._torch = torch
         self._class = optimizer_class
         self._hyperparameters = dict(hyperparameters)
+        lr = hyperparameters.get("lr")
+        # A schedule sets the param group's lr before each step, as torch's LambdaLR does.
+        self._schedule = (as_schedule(lr) if callable(lr) and not isinstance(lr, numbers.Real)
+                          else None)
+        if self._schedule is not None:
+            hyperparameters = {**hyperparameters, "lr": self._schedule}
+            self._hyperparameters["lr"] = step_lr(self._schedule, 0, optimizer_class.__name__)
         self._setup(optimizer_class.__name__, hyperparameters, label, color)
         # Invalid or unknown hyperparameters fail here, with torch's own message.
         probe = torch.zeros(2, dtype=torch.float64, requires_grad=True)
@@ -123,7 +138,9 @@ class TorchOptimizer(_Adapter):
 
     def __repr__(self) -> str:
         args = [f"{self._class.__module__}.{self._class.__qualname__}"]
-        args += [f"{key}={value!r}" for key, value in self._hyperparameters.items()]
+        hyperparameters = {**self._hyperparameters, **(
+            {"lr": self._schedule} if self._schedule is not None else {})}
+        args += [f"{key}={value!r}" for key, value in hyperparameters.items()]
         args += [f"{key}={value!r}" for key, value in
                  (("label", self._label), ("color", self.color)) if value is not None]
         return f"from_torch({', '.join(args)})"
@@ -154,10 +171,15 @@ class TorchOptimizer(_Adapter):
                              f"{len(params)} point(s)")
         values, _ = value_and_grad(params)
         step = state.step + 1
+        if self._schedule is not None:
+            lr = step_lr(self._schedule, state.step, self.name)
         with _float64(torch):
             for row, (tensor, optimizer) in enumerate(zip(state.tensors, state.optimizers)):
                 with torch.no_grad():
                     tensor.copy_(torch.from_numpy(params[row]))
+                if self._schedule is not None:
+                    for group in optimizer.param_groups:
+                        group["lr"] = lr
                 closure = self._closure(tensor, values[row], grads[row], value_and_grad)
                 try:
                     optimizer.step(closure)
@@ -195,7 +217,9 @@ def from_torch(optimizer_class, lr=None, /, *, label=None, color=None, **hyperpa
     In float64, each start point with its own optimizer over its own (2,) tensor. Each
     step calls ``optimizer.step(closure)`` with a closure that sets the gradient and
     returns f at the tensor's current value, so LBFGS's line search works. The path is
-    the one a plain torch loop over the same tensor takes. Needs ``pip install 'anim[torch]'``.
+    the one a plain torch loop over the same tensor takes. ``lr`` may be a schedule
+    (:mod:`anim.schedules`): it sets the param group's lr before each step, as torch's
+    ``LambdaLR`` would. Needs ``pip install 'anim[torch]'``.
     """
     if lr is not None:
         if "lr" in hyperparameters:
