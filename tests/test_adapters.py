@@ -310,3 +310,18 @@ def test_from_torch_with_a_schedule_equals_torch_with_its_scheduler():
     assert np.abs(expected[-1] - expected[0]).max() > 0.05
     np.testing.assert_allclose(result.paths[0], expected, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(result.paths[1], expected, rtol=1e-12, atol=1e-14)
+
+
+def test_an_optax_scene_renders_to_mp4_without_warnings(write_scene, cli, tmp_path):
+    # JAX warns about any fork once imported; ffmpeg is started with a fork + exec.
+    path = write_scene("""\
+        import optax
+        from anim import Scene, surfaces
+        from anim.optimizers import from_optax
+
+        scene = Scene(surface=surfaces.ravine(), start=(-7, 2), steps=5,
+                      optimizers=[from_optax(optax.adam(0.5), name="optax Adam")])
+        """)
+    out = tmp_path / "race.mp4"
+    code, _, err = cli("render", path, "-o", out, "--size", "320x240", "--quiet", "--hold", "0")
+    assert code == 0 and err == "" and out.stat().st_size > 0

@@ -169,6 +169,8 @@ class TorchOptimizer(_Adapter):
         if not isinstance(state, TorchState) or len(state.tensors) != len(params):
             raise ValueError(f"{self.name} needs a state from its own init() for "
                              f"{len(params)} point(s)")
+        if not params.flags.writeable or not params.flags.c_contiguous:
+            params = np.ascontiguousarray(params).copy()  # torch.from_numpy wants writeable
         values, _ = value_and_grad(params)
         step = state.step + 1
         if self._schedule is not None:
@@ -263,7 +265,11 @@ class OptaxOptimizer(_Adapter):
 
     def _x64(self):
         # Only inside: switching x64 on for good would change the user's other jax code.
-        return self._jax.enable_x64(True)
+        if hasattr(self._jax, "enable_x64"):
+            return self._jax.enable_x64(True)
+        from jax.experimental import enable_x64  # jax before the config context managers
+
+        return enable_x64()
 
     def init(self, params) -> OptaxState:
         """One optax state per start point."""
