@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import anim
-from anim import OptimizerError, Scene, optimizer, simulate, surfaces
+from anim import OptimizerError, optimizer, simulate, surfaces
 from anim.optimizers import GD, OPTIMIZERS, Adam, Optimizer, RMSProp
 
 from conftest import assert_one_error_line

@@ -9,7 +9,7 @@ Every optimizer offers ``init(params) -> state`` and ``update(grads, state, para
     for _ in range(100):
         params, state = opt.update(grad(params), state, params)
 
-- the built-ins (:mod:`.builtin`) equal ``torch.optim`` step for step in float64;
+- the built-ins (:mod:`.builtin`, :mod:`.adam`) equal ``torch.optim`` step for step in float64;
 - :func:`optimizer` turns your own step function into an optimizer class;
 - :func:`from_torch` and :func:`from_optax` race any torch or optax optimizer.
 

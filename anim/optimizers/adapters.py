@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import OptimizerError
 from ..schedules import Schedule, as_schedule
-from .base import _SYMBOLS, Optimizer, _as_points, check_color, check_label, step_lr
+from .base import _SYMBOLS, Optimizer, _as_points, check_label, step_lr
 
 
 def _require(module: str, extra: str, caller: str):
