@@ -325,3 +325,29 @@ def test_an_optax_scene_renders_to_mp4_without_warnings(write_scene, cli, tmp_pa
     out = tmp_path / "race.mp4"
     code, _, err = cli("render", path, "-o", out, "--size", "320x240", "--quiet", "--hold", "0")
     assert code == 0 and err == "" and out.stat().st_size > 0
+
+
+def test_the_sidecar_records_the_raced_libraries(write_scene, cli, tmp_path):
+    path = write_scene("""\
+        import optax
+        import pytorch_optimizer
+        from anim import Scene, surfaces
+        from anim.optimizers import GD, from_optax, from_torch
+
+        scene = Scene(surface=surfaces.ravine(), start=(-7, 2), steps=3, optimizers=[
+            GD(0.1), from_torch(pytorch_optimizer.Lion, lr=0.1), from_optax(optax.sgd(0.1))])
+        """)
+    out = tmp_path / "race.png"
+    code, _, err = cli("still", path, "-o", out, "--size", "320x240", "--sidecar")
+    assert code == 0, err
+    versions = json.loads((tmp_path / "race.png.json").read_text())["versions"]
+    assert versions["torch"] == torch.__version__ and versions["optax"] == optax.__version__
+    assert versions["pytorch_optimizer"] and versions["jax"] == jax.__version__
+    gd_only = write_scene("""\
+        from anim import Scene, surfaces
+        from anim.optimizers import GD
+        scene = Scene(surface=surfaces.ravine(), start=(-7, 2), steps=3, optimizers=[GD(0.1)])
+        """, name="gd.py")
+    assert cli("still", gd_only, "-o", out, "--size", "320x240", "--sidecar")[0] == 0
+    versions = json.loads((tmp_path / "race.png.json").read_text())["versions"]
+    assert not {"torch", "jax", "optax", "pytorch_optimizer"} & set(versions)

@@ -136,6 +136,12 @@ class TorchOptimizer(_Adapter):
         except (TypeError, ValueError) as exc:
             raise type(exc)(f"{self.name}: {exc}") from None
 
+    @property
+    def libraries(self) -> tuple[str, ...]:
+        """The packages whose code runs the steps: torch and the class's own."""
+        package = self._class.__module__.split(".")[0]
+        return ("torch",) if package == "torch" else ("torch", package)
+
     def __repr__(self) -> str:
         args = [f"{self._class.__module__}.{self._class.__qualname__}"]
         hyperparameters = {**self._hyperparameters, **(
@@ -256,6 +262,9 @@ class OptaxOptimizer(_Adapter):
                              "string)")
         self._transformation = transformation
         self._setup(name or "optax", {}, label, color)
+
+    #: The packages whose code runs the steps.
+    libraries = ("jax", "optax")
 
     def __repr__(self) -> str:
         args = [f"{key}={value!r}" for key, value in
