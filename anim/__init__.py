@@ -7,9 +7,10 @@ into a GIF, an MP4 or a PNG. Rendering imports matplotlib lazily, so the race en
 
 __version__ = "0.1.0"
 
-from . import optimizers, surfaces
-from .errors import AnimError, RenderError, RequestError, SceneError
+from . import optimizers, schedules, surfaces
+from .errors import AnimError, OptimizerError, RenderError, RequestError, SceneError
 from .loader import load_scene, load_scenes
+from .optimizers import optimizer
 from .race import RaceResult, simulate
 from .scene import Scene
 from .surface import GradientWarning, Surface
@@ -32,6 +33,7 @@ def still(scene, output=None, **options):
 __all__ = [
     "AnimError",
     "GradientWarning",
+    "OptimizerError",
     "RaceResult",
     "RenderError",
     "RequestError",
@@ -40,8 +42,10 @@ __all__ = [
     "Surface",
     "load_scene",
     "load_scenes",
+    "optimizer",
     "optimizers",
     "render",
+    "schedules",
     "simulate",
     "still",
     "surfaces",

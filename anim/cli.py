@@ -14,7 +14,7 @@ import warnings
 from pathlib import Path
 
 from . import __version__
-from .errors import AnimError, RequestError, SceneError, UsageError, one_line
+from .errors import AnimError, OptimizerError, RequestError, SceneError, UsageError, one_line
 
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 128 + signal.SIGTERM
@@ -262,20 +262,42 @@ def _one_line_warnings(scene_file, enabled: bool = True):
 
 
 @contextlib.contextmanager
-def _terminate_cleanly():
-    """Turn SIGTERM into an exception, so partial files are removed as on Ctrl-C."""
+def _terminate_cleanly(received: list):
+    """Turn SIGTERM into an exception, so partial files are removed as on Ctrl-C.
+
+    Each signal's exception is also appended to ``received``: raised inside a weakref
+    callback or ``__del__`` (matplotlib's transforms have such callbacks), Python prints
+    and drops it, and the command would go on, or fail later for another reason."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def on_sigterm(signum, frame):
-        raise _Terminated
+        received.append(_Terminated())
+        raise received[-1]
+
+    def on_sigint(signum, frame):
+        received.append(KeyboardInterrupt())
+        raise received[-1]
+
+    def unraisable(info):
+        # Already in `received`: the report is the one line main() prints.
+        if not isinstance(info.exc_value, (_Terminated, KeyboardInterrupt)):
+            previous_hook(info)
 
     previous = signal.signal(signal.SIGTERM, on_sigterm)
+    # Only where Ctrl-C would raise KeyboardInterrupt anyway (not when it is ignored).
+    previous_int = signal.getsignal(signal.SIGINT)
+    if previous_int is signal.default_int_handler:
+        signal.signal(signal.SIGINT, on_sigint)
+    previous_hook, sys.unraisablehook = sys.unraisablehook, unraisable
     try:
         yield
     finally:
+        sys.unraisablehook = previous_hook
         signal.signal(signal.SIGTERM, previous)
+        if previous_int is signal.default_int_handler:
+            signal.signal(signal.SIGINT, previous_int)
 
 
 #: Import names of what ``pip install anim`` brings: missing, it is the installation's fault.
@@ -309,6 +331,36 @@ def _print_traceback(exc: BaseException):
     traceback.print_exception(exc, file=sys.stderr)
 
 
+def _interruption(exc: BaseException):
+    """The Ctrl-C or SIGTERM behind ``exc``, if it was raised while one was unwinding (a
+    library's cleanup that fails half-way, e.g. on a half-drawn figure), else None."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, (KeyboardInterrupt, _Terminated)):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _interrupted(exc: BaseException, args) -> int:
+    """Report Ctrl-C or SIGTERM: one line saying what became of the output file."""
+    if args.debug:
+        _print_traceback(exc)
+    what = "interrupted" if isinstance(exc, KeyboardInterrupt) else "terminated"
+    output = getattr(args, "output_path", None)
+    if output is None:
+        kept = "no output file was changed"
+    elif args.output_before is None and _fingerprint(output) is None:
+        kept = f"{output} was not written"
+    elif _fingerprint(output) == args.output_before:
+        kept = f"{output} was not changed"
+    else:  # the signal came after the finished file was moved into place
+        kept = f"{output} had already been written"
+    _error(f"{what}; {kept}")
+    return EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else EXIT_TERMINATED
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
@@ -319,34 +371,32 @@ def main(argv=None) -> int:
     except SystemExit as exc:  # --help and --version print and stop; not an error
         return exc.code if isinstance(exc.code, int) else 0
     scene_file = getattr(args, "file", None)
+    received: list[BaseException] = []
     try:
-        with _terminate_cleanly(), _one_line_warnings(scene_file, enabled=not args.debug):
-            return COMMANDS[args.command](args)
+        with _terminate_cleanly(received), _one_line_warnings(scene_file,
+                                                             enabled=not args.debug):
+            code = COMMANDS[args.command](args)
+        if received:  # the signal's exception was dropped on the way: still a stop
+            return _interrupted(received[0], args)
+        return code
     except BrokenPipeError:
         # Output piped into e.g. `head`, which stopped reading: not an error to report.
         sys.stdout = open(os.devnull, "w")
         return 1
     except (KeyboardInterrupt, _Terminated) as exc:
-        if args.debug:
-            _print_traceback(exc)
-        what = "interrupted" if isinstance(exc, KeyboardInterrupt) else "terminated"
-        output = getattr(args, "output_path", None)
-        if output is None:
-            kept = "no output file was changed"
-        elif args.output_before is None and _fingerprint(output) is None:
-            kept = f"{output} was not written"
-        elif _fingerprint(output) == args.output_before:
-            kept = f"{output} was not changed"
-        else:  # the signal came after the finished file was moved into place
-            kept = f"{output} had already been written"
-        _error(f"{what}; {kept}")
-        return EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else EXIT_TERMINATED
+        return _interrupted(exc, args)
     except AnimError as exc:
+        if received or _interruption(exc) is not None:
+            return _interrupted(received[0] if received else _interruption(exc), args)
         if args.debug:
             _print_traceback(exc)
-        _error(str(exc))
+        # An optimizer fails during the race, after loading: name the scene it is in.
+        _error(f"{scene_file}: {exc}" if isinstance(exc, OptimizerError) and scene_file
+               else str(exc))
         return exc.exit_code
     except Exception as exc:  # the last line of defence: one line, not a traceback
+        if received or _interruption(exc) is not None:
+            return _interrupted(received[0] if received else _interruption(exc), args)
         if args.debug:
             _print_traceback(exc)
         return _unexpected(exc, scene_file, getattr(args, "output_path", None), args.debug)

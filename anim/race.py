@@ -231,9 +231,12 @@ def simulate(surface: Surface, optimizers, start=None, steps: int = 150, goal=No
             losses[i, step] = values[row]
             gradients[i, step] = grads[row]
             if step < steps:
+                # e.g. torch's LBFGS: its closure recomputes f and the gradient elsewhere
+                extra = ({"value_and_grad": surface.value_and_grad_at}
+                         if getattr(optimizers[i], "needs_value_and_grad", False) else {})
                 with np.errstate(all="ignore"):
                     params[i], states[i] = optimizers[i].update(grads[row:row + 1], states[i],
-                                                                params[i])
+                                                                params[i], **extra)
                     if explain:
                         _record_explanation(optimizers[i], states[i], step,
                                             velocities[i], scales[i])

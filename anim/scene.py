@@ -54,7 +54,7 @@ class Scene:
             raise ValueError("optimizers is empty (a race needs at least one optimizer)")
         for item in optimizers:
             if not isinstance(item, Optimizer):
-                raise ValueError(f"optimizers must hold anim optimizers, got {item!r}")
+                raise ValueError(_not_an_optimizer(item))
         if start is None and surface.start is None:
             raise ValueError("start is missing (the surface recommends none): "
                              "pass start=(x, y)")
@@ -182,3 +182,25 @@ def _check_in_bounds(point, what: str, bounds):
         raise ValueError(f"{what} {point} is outside the surface's bounds x in [{x0:g}, "
                          f"{x1:g}], y in [{y0:g}, {y1:g}]: put it inside them, or widen "
                          "them with surface.replace(bounds=...)")
+
+
+def _not_an_optimizer(item) -> str:
+    """What is wrong with ``item`` in ``optimizers=``, and how to make it an optimizer."""
+    head = "optimizers must hold anim optimizers, got "
+    if isinstance(item, type) and issubclass(item, Optimizer):
+        return f"{head}the class {item.__name__}: call it, e.g. {item.__name__}(0.1)"
+    module = getattr(type(item) if not isinstance(item, type) else item, "__module__", "") or ""
+    if module.split(".")[0] in ("torch", "pytorch_optimizer") or "Optimizer" in [
+            base.__name__ for base in getattr(item, "__mro__", ())[1:]]:
+        return (f"{head}{getattr(item, '__name__', type(item).__name__)} from torch: race it "
+                "with anim.optimizers.from_torch(OptimizerClass, lr=...)")
+    if module.split(".")[0] in ("optax", "jax"):
+        return f"{head}an optax object: race it with anim.optimizers.from_optax(optax.adam(0.1))"
+    if callable(item) and hasattr(item, "__code__"):
+        return (f"{head}the function {item.__name__}: make an update rule into an optimizer "
+                "with the decorator @anim.optimizer(lr=...), then call it: "
+                f"{item.__name__}(0.1)")
+    shown = repr(item)
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    return (f"{head}{shown} ({type(item).__name__}): use the built-ins (anim.optimizers), "
+            "a step function decorated with @anim.optimizer, or from_torch/from_optax")
