@@ -7,8 +7,10 @@ import contextlib
 import html
 import json
 import math
+import os
 import sys
 import tempfile
+import warnings
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -16,7 +18,19 @@ import numpy as np
 
 from .errors import RenderError, RequestError, SceneError
 from .figure import FrameStyle, RaceFigure, SurfaceDrawingError, check_layout, default_dpi
+from .length import (
+    LARGE_BYTES,
+    LONG_PLAY_SECONDS,
+    estimate_bytes,
+    every_for_duration,
+    format_bytes,
+    format_seconds,
+    parse_byte_size,
+    race_steps,
+    size_ladder,
+)
 from .provenance import describe, png_metadata, provenance_comment
+from .race import check_noise, check_seed
 from .scene import MAX_FPS, MAX_STEPS, Scene
 from .writers import GifWriter, Mp4Writer, ffmpeg_problem, replacing
 
@@ -41,14 +55,48 @@ class RenderOptions:
     hold: float
     loop: int
     loss_panel: bool
+    #: Steps per frame asked for (--every), or the play time of the race (--duration).
+    every: int | None = None
+    duration: float | None = None
+    #: Film every requested step instead of ending when the race is decided.
+    full: bool = False
+    #: Overrides of the scene's gradient noise and its seed.
+    noise: float | None = None
+    seed: int | None = None
+    #: The last step filmed; known once the race has run (see :meth:`for_race`).
+    end: int | None = None
 
     @property
     def hold_frames(self) -> int:
         return round(self.hold * self.fps)
 
+    def for_race(self, result) -> RenderOptions:
+        """These options for the race ``result``: where the video ends (when the race is
+        decided, or the last step with ``full``) and how many steps each frame advances."""
+        end = self.steps if self.full else min(self.steps, result.decided_step())
+        every = self.every or 1
+        if self.duration is not None:
+            try:
+                every = every_for_duration(end, self.fps, self.duration)
+            except ValueError as exc:
+                raise RequestError(str(exc)) from None
+        return replace(self, end=end, every=every)
+
+    def frame_steps(self) -> np.ndarray:
+        """The step each frame shows: every ``every``-th step up to ``end`` (always
+        including ``end``), then the hold, which repeats ``end``."""
+        end = self.steps if self.end is None else self.end
+        shown = race_steps(end, self.every or 1)
+        return np.concatenate([shown, np.full(self.hold_frames, end, dtype=shown.dtype)])
+
+    @property
+    def race_frames(self) -> int:
+        end = self.steps if self.end is None else self.end
+        return len(race_steps(end, self.every or 1))
+
     @property
     def total_frames(self) -> int:
-        return self.steps + 1 + self.hold_frames
+        return self.race_frames + self.hold_frames
 
     @property
     def style(self) -> FrameStyle:
@@ -87,7 +135,8 @@ def parse_size(text) -> tuple[int, int]:
 
 
 def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None,
-                    steps=None, hold=None, loop=None, loss_panel=None) -> RenderOptions:
+                    steps=None, hold=None, loop=None, loss_panel=None, every=None,
+                    duration=None, full=False, noise=None, seed=None) -> RenderOptions:
     """Merge quality preset, scene fields and explicit options; raise RequestError."""
     if quality is not None and quality not in QUALITY:
         raise RequestError(f"Invalid quality: {quality!r} (choose from {', '.join(QUALITY)})")
@@ -101,7 +150,28 @@ def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None
     hold = DEFAULT_HOLD if hold is None else _number(hold, "hold", 0, MAX_HOLD)
     loop = 0 if loop is None else _number(loop, "loop", 0, 65535, True)
     loss_panel = scene.loss_panel if loss_panel is None else bool(loss_panel)
-    return RenderOptions(width, height, dpi, fps, steps, hold, loop, loss_panel)
+    if every is not None:
+        every = _number(every, "every", 1, MAX_STEPS, True)
+    if duration is not None:
+        if isinstance(duration, bool) or not isinstance(duration, (int, float)) or not (
+                math.isfinite(duration) and duration > 0):
+            raise RequestError(f"Invalid duration: {duration!r} (must be a number of "
+                               "seconds > 0)")
+        duration = float(duration)
+        try:
+            every_for_duration(1, fps, duration)
+        except ValueError as exc:
+            raise RequestError(str(exc)) from None
+        if every is not None:
+            raise RequestError("--every and --duration both set the steps per frame; "
+                               "give one of them")
+    try:
+        noise = None if noise is None else check_noise(noise)
+        seed = None if seed is None else check_seed(seed)
+    except ValueError as exc:
+        raise RequestError(str(exc)) from None
+    return RenderOptions(width, height, dpi, fps, steps, hold, loop, loss_panel, every,
+                         duration, bool(full), noise, seed)
 
 
 def output_path(scene: Scene, output=None, *, still: bool = False) -> Path:
@@ -131,7 +201,7 @@ def _check_folder(path: Path, default: bool):
                            f"{exc.strerror or exc}") from None
 
 
-def prepare(scene: Scene, output=None, *, still: bool = False, frame=None,
+def prepare(scene: Scene, output=None, *, still: bool = False, frame=None, max_size=None,
             **options) -> tuple[Path, RenderOptions, int | None]:
     """Check a request completely before any rendering; return (path, options, frame).
 
@@ -157,6 +227,10 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None,
             request = replace(request, hold=0.0)
             frame = request.steps if frame is None else _number(frame, "frame", 0,
                                                                 request.steps, True)
+        if max_size is not None:
+            if suffix not in (".gif", ".mp4"):
+                raise RequestError("--max-size applies to GIF and MP4 output only")
+            _byte_limit(max_size)
         if suffix == ".mp4" and (request.width % 2 or request.height % 2):
             raise RequestError(f"MP4 needs an even width and height, got "
                                f"{request.width}x{request.height}")
@@ -192,51 +266,152 @@ def _figure(scene: Scene, result, request: RenderOptions, fast: bool = True) -> 
 
 
 def render(scene: Scene, output=None, *, progress: bool = True, sidecar: bool = False,
-           **options) -> Path:
+           max_size=None, notify=None, **options) -> Path:
     """Film ``scene`` into ``output`` (.gif, .mp4 or .png) and return the path written.
 
     ``options``: fps, size ("800x600" or (w, h)), dpi, quality ("low"/"medium"/"high"),
-    steps, hold (seconds the last frame is held), loop (GIF plays, 0 = forever) and
-    loss_panel. Every option is checked before rendering starts; an existing file is
-    replaced only once the new one is complete.
+    steps, hold (seconds the last frame is held), loop (GIF plays, 0 = forever),
+    loss_panel, every (steps per frame), duration (seconds the race plays; chooses
+    every), full (film every step, not only until the race is decided), noise and seed.
+    ``max_size`` ("2MB", or bytes) makes a GIF or MP4 fit: see :func:`_film_to_fit`;
+    ``notify(text)`` hears what it chose. Every option is checked before rendering
+    starts; an existing file is replaced only once the new one is complete.
     """
-    path, request, frame = prepare(scene, output, **options)
+    path, request, frame = prepare(scene, output, max_size=max_size, **options)
     if path.suffix.lower() == ".png":
         return _write_still(scene, path, request, frame, sidecar)
-    result = scene.race(request.steps)
-    figure = _figure(scene, result, request)
+    limit = None if max_size is None else _byte_limit(max_size)
+    result = scene.race(request.steps, noise=request.noise, seed=request.seed)
     try:
-        comment = provenance_comment(scene)
-        if path.suffix.lower() == ".gif":
-            writer = GifWriter(request.fps, loop=request.loop, comment=comment,
-                               palette_sample=_palette_sample(figure, request),
-                               keep=figure.key_colors)
-        else:
-            writer = Mp4Writer(request.fps, comment=comment)
-        _save(figure, writer, path, request, progress)
-    finally:
-        figure.close()
+        request = request.for_race(result)
+    except RequestError as exc:
+        raise RequestError(f"{path}: {exc}") from None
+    if limit is None:
+        _warn_if_long(path, request)
+        with _writing(path), replacing(path) as tmp:
+            _film(scene, result, request, tmp, path.name, progress)
+    else:
+        request = _film_to_fit(scene, result, request, path, limit, progress, notify)
     if sidecar:
         _write_sidecar(path, scene, request, result)
     return path
 
 
+def _byte_limit(max_size) -> int:
+    if isinstance(max_size, (int, np.integer)) and not isinstance(max_size, bool):
+        if max_size < 1:
+            raise RequestError(f"Invalid max-size: {max_size!r} (must be >= 1 byte)")
+        return int(max_size)
+    try:
+        return parse_byte_size(max_size)
+    except ValueError as exc:
+        raise RequestError(str(exc)) from None
+
+
+class LengthWarning(UserWarning):
+    """The requested video would play very long or be very large."""
+
+
+def _warn_if_long(path: Path, request: RenderOptions):
+    """One warning, before any frame is drawn, for a video over 10 minutes or ~100 MB."""
+    seconds = request.total_frames / request.fps
+    size = estimate_bytes(path.suffix.lower(), request.width, request.height,
+                          request.race_frames, request.hold_frames)
+    if seconds <= LONG_PLAY_SECONDS and size <= LARGE_BYTES:
+        return
+    warnings.warn(LengthWarning(
+        f"{path}: {request.race_frames} frames of {request.end} steps will play "
+        f"{format_seconds(seconds)} and take about {format_bytes(size)}; shorten it with "
+        "--duration SECONDS (or --every K), cap it with --max-size SIZE, or use fewer "
+        "--steps"), stacklevel=3)
+
+
+def _setting(request: RenderOptions) -> str:
+    step = "step" if request.every == 1 else "steps"
+    return (f"every {request.every} {step}, {request.fps:g} fps, "
+            f"{request.width}x{request.height}")
+
+
+def _film_to_fit(scene, result, request: RenderOptions, path: Path, limit: int,
+                 progress: bool, notify) -> RenderOptions:
+    """Film into a temporary file until it is at most ``limit`` bytes, trying the
+    settings of :func:`anim.length.size_ladder` (more steps per frame, then a lower fps,
+    then fewer pixels). Each try predicts from the last measured size which setting will
+    fit and skips those that cannot. Returns the options used; RequestError (the old
+    file kept) when even the smallest setting is too large."""
+    ladder = [replace(request, every=every, fps=fps, width=width, height=height,
+                      dpi=request.dpi * width / request.width)
+              for every, fps, width, height in size_ladder(
+                  request.end, request.every, request.fps, request.width, request.height)]
+    index, measured = 0, None
+    with _writing(path), replacing(path) as tmp:
+        while True:
+            current = ladder[index]
+            _film(scene, result, current, tmp, f"{path.name} ({_setting(current)})", progress)
+            measured = tmp.stat().st_size
+            if measured <= limit:
+                break
+            if index == len(ladder) - 1:
+                raise RequestError(
+                    f"{path}: cannot fit in {format_bytes(limit)}: even the smallest setting "
+                    f"({_setting(current)}) takes {format_bytes(measured)}; the old file "
+                    "is kept")
+            index = _next_try(ladder, index, measured, limit, path.suffix.lower())
+    if notify is not None:
+        how = "as requested" if index == 0 else (
+            f"with {_setting(current)} (asked: {_setting(request)})")
+        notify(f"{path}: {format_bytes(measured)} fits in {format_bytes(limit)} {how}")
+    return current
+
+
+def _next_try(ladder, index: int, measured: int, limit: int, suffix: str) -> int:
+    """The first setting after ``index`` predicted to fit (bytes scale with the frames
+    that change and with the pixels), or the smallest one."""
+    def weight(options: RenderOptions) -> float:
+        frames = options.race_frames + (0 if suffix == ".gif" else options.hold_frames)
+        return frames * options.width * options.height
+
+    for later in range(index + 1, len(ladder)):
+        if measured * weight(ladder[later]) / weight(ladder[index]) <= 0.95 * limit:
+            return later
+    return len(ladder) - 1
+
+
+def _film(scene: Scene, result, request: RenderOptions, target: Path, name: str,
+          progress: bool):
+    """Draw the frames of ``request.frame_steps()`` and encode them into ``target``."""
+    figure = _figure(scene, result, request)
+    try:
+        comment = provenance_comment(scene)
+        if target.suffix.lower() == ".gif":
+            writer = GifWriter(request.fps, loop=request.loop, comment=comment,
+                               palette_sample=_palette_sample(figure, request),
+                               keep=figure.key_colors)
+        else:
+            writer = Mp4Writer(request.fps, comment=comment)
+        _save(figure, writer, target, name, request, progress)
+    finally:
+        figure.close()
+
+
 def _palette_sample(figure: RaceFigure, request: RenderOptions) -> np.ndarray:
     """First and last frames stacked: between them they show every colour of the GIF."""
-    last = figure.draw_frame(request.total_frames - 1)[..., :3].copy()
-    first = figure.draw_frame(0)[..., :3]
+    steps = request.frame_steps()
+    last = figure.draw_frame(int(steps[-1]))[..., :3].copy()
+    first = figure.draw_frame(int(steps[0]))[..., :3]
     return np.concatenate([first, last])
 
 
-def _save(figure: RaceFigure, writer, output: Path, request: RenderOptions, progress: bool):
+def _save(figure: RaceFigure, writer, target: Path, name: str, request: RenderOptions,
+          progress: bool):
     from matplotlib.animation import FuncAnimation
 
-    animation = FuncAnimation(figure.figure, figure.update, frames=range(request.total_frames),
+    steps = [int(step) for step in request.frame_steps()]
+    animation = FuncAnimation(figure.figure, figure.update, frames=steps,
                               init_func=lambda: [], interval=1000 / request.fps, blit=False,
                               repeat=False, cache_frame_data=False)
-    with (_progress(request.total_frames, progress, output.name) as bar,
-          _writing(output), replacing(output) as tmp):
-        animation.save(tmp, writer=writer, dpi=request.dpi,
+    with _progress(len(steps), progress, name) as bar:
+        animation.save(target, writer=writer, dpi=request.dpi,
                        progress_callback=lambda done, total: bar.update(1))
 
 
@@ -262,7 +437,7 @@ def still(scene: Scene, output=None, *, frame: int | None = None, sidecar: bool 
 def _write_still(scene, path: Path, request: RenderOptions, frame: int, sidecar: bool):
     import imageio.v3 as iio
 
-    result = scene.race(request.steps)
+    result = scene.race(request.steps, noise=request.noise, seed=request.seed)
     figure = _figure(scene, result, request, fast=False)
     try:
         pixels = figure.draw_frame(frame)
@@ -280,10 +455,12 @@ def _write_still(scene, path: Path, request: RenderOptions, frame: int, sidecar:
 def frames(scene: Scene, *, fast: bool = True, **options):
     """Yield every frame of the animation as an (height, width, 3) uint8 array."""
     request = resolve_options(scene, **options)
-    figure = _figure(scene, scene.race(request.steps), request, fast=fast)
+    result = scene.race(request.steps, noise=request.noise, seed=request.seed)
+    request = request.for_race(result)
+    figure = _figure(scene, result, request, fast=fast)
     try:
-        for index in range(request.total_frames):
-            yield figure.draw_frame(index)[..., :3].copy()
+        for step in request.frame_steps():
+            yield figure.draw_frame(int(step))[..., :3].copy()
     finally:
         figure.close()
 

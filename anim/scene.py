@@ -9,6 +9,8 @@ from .race import (
     RaceResult,
     check_any_goal,
     check_goal_radius,
+    check_noise,
+    check_seed,
     check_steps,
     divergence_limits,
     require_point,
@@ -41,7 +43,7 @@ class Scene:
 
     def __init__(self, surface: Surface, optimizers, start=None, steps: int = 150,
                  title: str | None = None, goal=None, goal_radius=None, fps: float = 30,
-                 loss_panel: bool = False):
+                 loss_panel: bool = False, noise: float = 0.0, seed: int = 0):
         if not isinstance(surface, Surface):
             raise ValueError(f"surface must be an anim.Surface, got {type(surface).__name__}")
         optimizers = list(optimizers) if isinstance(optimizers, (list, tuple)) else optimizers
@@ -78,6 +80,8 @@ class Scene:
         self.goal_radius = check_goal_radius(goal_radius)
         self.fps = validate_fps(fps)
         self.loss_panel = bool(loss_panel)
+        self.noise = check_noise(noise)
+        self.seed = check_seed(seed)
         # Set by the loader for a scene read from a file: its variable name, the default
         # output's stem, and the file with its SHA-256 (for the provenance record).
         self.name: str | None = None
@@ -108,11 +112,14 @@ class Scene:
             raise ValueError(f"the gradient of {label} is not finite at the start "
                              f"{self.start}: {tuple(float(g) for g in grads[0])}")
 
-    def race(self, steps: int | None = None) -> RaceResult:
-        """Run the race (``steps`` overrides the scene's step count)."""
+    def race(self, steps: int | None = None, noise: float | None = None,
+             seed: int | None = None) -> RaceResult:
+        """Run the race (``steps``, ``noise`` and ``seed`` override the scene's)."""
         return simulate(self.surface, self.optimizers, start=self.start,
                         steps=self.steps if steps is None else steps, goal=self.goal,
-                        goal_radius=self.goal_radius)
+                        goal_radius=self.goal_radius,
+                        noise=self.noise if noise is None else noise,
+                        seed=self.seed if seed is None else seed)
 
     def __repr__(self):
         names = ", ".join(o.name for o in self.optimizers)
