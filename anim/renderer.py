@@ -250,9 +250,29 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None, max_s
     return path, request, frame
 
 
+class _Reporter:
+    """A progress bar's stand-in that reports frames to ``send(kind, count)``."""
+
+    def __init__(self, send, total):
+        self.send = send
+        send("total", total)
+
+    def update(self, count):
+        self.send("frames", count)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
 def _progress(total, enabled, description):
+    """A tqdm bar on stderr; ``enabled`` may instead be a callable that hears the frames."""
     from tqdm import tqdm
 
+    if callable(enabled):
+        return _Reporter(enabled, total)
     return tqdm(total=total, disable=not enabled, unit="frame", desc=description,
                 file=sys.stderr, leave=True, dynamic_ncols=True)
 
