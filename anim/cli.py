@@ -323,7 +323,8 @@ def cmd_still(args) -> int:
 def _check_batch_options(command: str, options: dict):
     """Options are the same for every file: check them once, before any file runs."""
     from .optimizers import GD
-    from .renderer import _byte_limit, resolve_options
+    from .fitting import byte_limit
+    from .renderer import resolve_options
     from .scene import Scene
     from .surfaces import ravine
 
@@ -332,7 +333,7 @@ def _check_batch_options(command: str, options: dict):
                if key not in ("sidecar", "max_size", "frame")}
     resolve_options(probe, **checked)
     if options.get("max_size") is not None:
-        _byte_limit(options["max_size"])
+        byte_limit(options["max_size"])
 
 
 def _run_batch(args, command: str, formats) -> int:

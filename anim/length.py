@@ -22,12 +22,13 @@ FPS_STEPS = (24, 20, 15, 12, 10)
 MIN_FPS = FPS_STEPS[-1]
 SIZE_FACTOR = 0.8
 MIN_SHORT_SIDE = 120
-#: Bytes per frame per pixel, measured on the gallery at 800x600 (see the README of
-#: bench/): a GIF stores only the rectangles that change (its hold costs nothing), an
-#: MP4 frame costs about the same whether it moves or not. Used only for the warning.
-GIF_BYTES_PER_PIXEL_FRAME = 0.045
-GIF_BYTES_PER_PIXEL = 0.35  # the first, full frame
-MP4_BYTES_PER_PIXEL_FRAME = 0.012
+#: Bytes per pixel and frame, the upper end of the gallery's GIFs and MP4s at 800x600
+#: (0.001 to 0.0027 per GIF frame after a first frame of about 0.25; 0.0008 to 0.0013 per
+#: MP4 frame): a GIF stores only the rectangles that change, and merges its hold into
+#: one frame. Only for the warning about huge outputs.
+GIF_BYTES_PER_PIXEL_FRAME = 0.0025
+GIF_BYTES_PER_PIXEL = 0.25  # the first, full frame
+MP4_BYTES_PER_PIXEL_FRAME = 0.0015
 
 _UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9,
           "kib": 2**10, "mib": 2**20, "gib": 2**30}

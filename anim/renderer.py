@@ -18,17 +18,8 @@ import numpy as np
 
 from .errors import RenderError, RequestError, SceneError
 from .figure import FrameStyle, RaceFigure, SurfaceDrawingError, check_layout, default_dpi
-from .length import (
-    LARGE_BYTES,
-    LONG_PLAY_SECONDS,
-    estimate_bytes,
-    every_for_duration,
-    format_bytes,
-    format_seconds,
-    parse_byte_size,
-    race_steps,
-    size_ladder,
-)
+from .fitting import TooLarge, byte_limit, film_to_fit, warn_if_long
+from .length import every_for_duration, race_steps
 from .provenance import describe, png_metadata, provenance_comment
 from .race import check_noise, check_seed
 from .scene import MAX_FPS, MAX_STEPS, Scene
@@ -230,7 +221,7 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None, max_s
         if max_size is not None:
             if suffix not in (".gif", ".mp4"):
                 raise RequestError("--max-size applies to GIF and MP4 output only")
-            _byte_limit(max_size)
+            byte_limit(max_size)
         if suffix == ".mp4" and (request.width % 2 or request.height % 2):
             raise RequestError(f"MP4 needs an even width and height, got "
                                f"{request.width}x{request.height}")
@@ -293,112 +284,36 @@ def render(scene: Scene, output=None, *, progress: bool = True, sidecar: bool = 
     steps, hold (seconds the last frame is held), loop (GIF plays, 0 = forever),
     loss_panel, every (steps per frame), duration (seconds the race plays; chooses
     every), full (film every step, not only until the race is decided), noise and seed.
-    ``max_size`` ("2MB", or bytes) makes a GIF or MP4 fit: see :func:`_film_to_fit`;
+    ``max_size`` ("2MB", or bytes) makes a GIF or MP4 fit: see :func:`anim.fitting.film_to_fit`;
     ``notify(text)`` hears what it chose. Every option is checked before rendering
     starts; an existing file is replaced only once the new one is complete.
     """
     path, request, frame = prepare(scene, output, max_size=max_size, **options)
     if path.suffix.lower() == ".png":
         return _write_still(scene, path, request, frame, sidecar)
-    limit = None if max_size is None else _byte_limit(max_size)
+    limit = None if max_size is None else byte_limit(max_size)
     result = scene.race(request.steps, noise=request.noise, seed=request.seed)
     try:
         request = request.for_race(result)
     except RequestError as exc:
         raise RequestError(f"{path}: {exc}") from None
     if limit is None:
-        _warn_if_long(path, request)
+        warn_if_long(path, request)
         with _writing(path), replacing(path) as tmp:
             _film(scene, result, request, tmp, path.name, progress)
     else:
-        request = _film_to_fit(scene, result, request, path, limit, progress, notify)
+        def film(options, target, name, limit):
+            _film(scene, result, options, target, name, progress, limit)
+
+        with _writing(path):
+            request = film_to_fit(film, request, path, limit, notify)
     if sidecar:
         _write_sidecar(path, scene, request, result)
     return path
 
 
-def _byte_limit(max_size) -> int:
-    if isinstance(max_size, (int, np.integer)) and not isinstance(max_size, bool):
-        if max_size < 1:
-            raise RequestError(f"Invalid max-size: {max_size!r} (must be >= 1 byte)")
-        return int(max_size)
-    try:
-        return parse_byte_size(max_size)
-    except ValueError as exc:
-        raise RequestError(str(exc)) from None
-
-
-class LengthWarning(UserWarning):
-    """The requested video would play very long or be very large."""
-
-
-def _warn_if_long(path: Path, request: RenderOptions):
-    """One warning, before any frame is drawn, for a video over 10 minutes or ~100 MB."""
-    seconds = request.total_frames / request.fps
-    size = estimate_bytes(path.suffix.lower(), request.width, request.height,
-                          request.race_frames, request.hold_frames)
-    if seconds <= LONG_PLAY_SECONDS and size <= LARGE_BYTES:
-        return
-    warnings.warn(LengthWarning(
-        f"{path}: {request.race_frames} frames of {request.end} steps will play "
-        f"{format_seconds(seconds)} and take about {format_bytes(size)}; shorten it with "
-        "--duration SECONDS (or --every K), cap it with --max-size SIZE, or use fewer "
-        "--steps"), stacklevel=3)
-
-
-def _setting(request: RenderOptions) -> str:
-    step = "step" if request.every == 1 else "steps"
-    return (f"every {request.every} {step}, {request.fps:g} fps, "
-            f"{request.width}x{request.height}")
-
-
-def _film_to_fit(scene, result, request: RenderOptions, path: Path, limit: int,
-                 progress: bool, notify) -> RenderOptions:
-    """Film into a temporary file until it is at most ``limit`` bytes, trying the
-    settings of :func:`anim.length.size_ladder` (more steps per frame, then a lower fps,
-    then fewer pixels). Each try predicts from the last measured size which setting will
-    fit and skips those that cannot. Returns the options used; RequestError (the old
-    file kept) when even the smallest setting is too large."""
-    ladder = [replace(request, every=every, fps=fps, width=width, height=height,
-                      dpi=request.dpi * width / request.width)
-              for every, fps, width, height in size_ladder(
-                  request.end, request.every, request.fps, request.width, request.height)]
-    index, measured = 0, None
-    with _writing(path), replacing(path) as tmp:
-        while True:
-            current = ladder[index]
-            _film(scene, result, current, tmp, f"{path.name} ({_setting(current)})", progress)
-            measured = tmp.stat().st_size
-            if measured <= limit:
-                break
-            if index == len(ladder) - 1:
-                raise RequestError(
-                    f"{path}: cannot fit in {format_bytes(limit)}: even the smallest setting "
-                    f"({_setting(current)}) takes {format_bytes(measured)}; the old file "
-                    "is kept")
-            index = _next_try(ladder, index, measured, limit, path.suffix.lower())
-    if notify is not None:
-        how = "as requested" if index == 0 else (
-            f"with {_setting(current)} (asked: {_setting(request)})")
-        notify(f"{path}: {format_bytes(measured)} fits in {format_bytes(limit)} {how}")
-    return current
-
-
-def _next_try(ladder, index: int, measured: int, limit: int, suffix: str) -> int:
-    """The first setting after ``index`` predicted to fit (bytes scale with the frames
-    that change and with the pixels), or the smallest one."""
-    def weight(options: RenderOptions) -> float:
-        frames = options.race_frames + (0 if suffix == ".gif" else options.hold_frames)
-        return frames * options.width * options.height
-
-    for later in range(index + 1, len(ladder)):
-        if measured * weight(ladder[later]) / weight(ladder[index]) <= 0.95 * limit:
-            return later
-    return len(ladder) - 1
-
-
 def _film(scene: Scene, result, request: RenderOptions, target: Path, name: str,
-          progress: bool):
+          progress: bool, limit: int | None = None):
     """Draw the frames of ``request.frame_steps()`` and encode them into ``target``."""
     figure = _figure(scene, result, request)
     try:
@@ -409,7 +324,7 @@ def _film(scene: Scene, result, request: RenderOptions, target: Path, name: str,
                                keep=figure.key_colors)
         else:
             writer = Mp4Writer(request.fps, comment=comment)
-        _save(figure, writer, target, name, request, progress)
+        _save(figure, writer, target, name, request, progress, limit)
     finally:
         figure.close()
 
@@ -423,16 +338,27 @@ def _palette_sample(figure: RaceFigure, request: RenderOptions) -> np.ndarray:
 
 
 def _save(figure: RaceFigure, writer, target: Path, name: str, request: RenderOptions,
-          progress: bool):
+          progress: bool, limit: int | None = None):
+    """Encode the frames; with ``limit``, stop with TooLarge as soon as the file being
+    written is larger than ``limit`` bytes, projecting the whole file's size."""
     from matplotlib.animation import FuncAnimation
 
     steps = [int(step) for step in request.frame_steps()]
     animation = FuncAnimation(figure.figure, figure.update, frames=steps,
                               init_func=lambda: [], interval=1000 / request.fps, blit=False,
                               repeat=False, cache_frame_data=False)
+    # The hold of a GIF is merged into one frame and costs nothing.
+    costly = request.race_frames if target.suffix.lower() == ".gif" else len(steps)
+
+    def on_frame(done, total):
+        bar.update(1)
+        if limit is not None and done % 10 == 9 and done + 1 < costly:
+            written = target.stat().st_size
+            if written > limit:
+                raise TooLarge(written * costly / (done + 1))
+
     with _progress(len(steps), progress, name) as bar:
-        animation.save(target, writer=writer, dpi=request.dpi,
-                       progress_callback=lambda done, total: bar.update(1))
+        animation.save(target, writer=writer, dpi=request.dpi, progress_callback=on_frame)
 
 
 @contextlib.contextmanager
