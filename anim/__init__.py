@@ -8,7 +8,7 @@ into a GIF, an MP4 or a PNG. Rendering imports matplotlib lazily, so the race en
 __version__ = "0.1.0"
 
 from . import optimizers, surfaces
-from .errors import AnimError, RenderError, RequestError, SceneError
+from .errors import AnimError, LengthWarning, RenderError, RequestError, SceneError
 from .loader import load_scene, load_scenes
 from .race import RaceResult, simulate
 from .scene import Scene
@@ -32,6 +32,7 @@ def still(scene, output=None, **options):
 __all__ = [
     "AnimError",
     "GradientWarning",
+    "LengthWarning",
     "RaceResult",
     "RenderError",
     "RequestError",

@@ -67,6 +67,11 @@ class Job:
     options: dict = field(default_factory=dict)
 
 
+#: Scenes the parent loaded before forking its workers, by file: a worker finds them
+#: here instead of running the file a second time (under spawn it loads them itself).
+_LOADED: dict[str, dict] = {}
+
+
 def run_file(job: Job, file: str, send) -> list[str]:
     """Render every scene of ``file`` into ``job.folder``; report through ``send``.
 
@@ -77,7 +82,8 @@ def run_file(job: Job, file: str, send) -> list[str]:
     from .renderer import render, still
 
     written = []
-    for scene in load_scenes(file).values():
+    scenes = _LOADED[file] if file in _LOADED else load_scenes(file)
+    for scene in scenes.values():
         for suffix in job.formats:
             output = Path(job.folder) / f"{scene.output_stem}{suffix}"
             if job.command == "still":
@@ -185,10 +191,34 @@ def _run_here(job: Job, files, handle):
             handle("failed", (file, *_failure(exc, file)))
 
 
+def _longest_first(files, handle) -> list[str]:
+    """Load every file here (a failure is reported at once) and order the others by the
+    frames they may take, most first, so that no worker is left with a long one at the
+    end while the others idle."""
+    from .loader import load_scenes
+
+    cost = {}
+    for file in files:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("always")
+                warnings.showwarning = (lambda message, *args, **kwargs:
+                                        handle("warning", one_line(message)))
+                _LOADED[file] = load_scenes(file)
+        except Exception as exc:  # reported like any failure of one file
+            handle("failed", (file, *_failure(exc, file)))
+            continue
+        cost[file] = sum(scene.steps + 1 for scene in _LOADED[file].values())
+    return sorted(cost, key=lambda file: -cost[file])
+
+
 def _run_in_workers(job: Job, files, jobs: int, handle):
-    # fork: the workers start at once with anim already imported; elsewhere spawn.
+    # fork: the workers start at once with anim imported and the scenes loaded.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
+    files = _longest_first(files, handle)
+    if not files:
+        return
     tasks, results = context.Queue(), context.Queue()
     for file in files:
         tasks.put(file)
@@ -217,6 +247,8 @@ def _run_in_workers(job: Job, files, jobs: int, handle):
     except BaseException:
         _stop(workers)
         raise
+    finally:
+        _LOADED.clear()
     for worker in workers:
         worker.join()
 

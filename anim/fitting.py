@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import RequestError
+from .errors import LengthWarning, RequestError
 from .length import (
     LARGE_BYTES,
     LONG_PLAY_SECONDS,
@@ -35,10 +35,6 @@ def byte_limit(max_size) -> int:
         return parse_byte_size(max_size)
     except ValueError as exc:
         raise RequestError(str(exc)) from None
-
-
-class LengthWarning(UserWarning):
-    """The requested video would play very long or be very large."""
 
 
 def warn_if_long(path: Path, request):

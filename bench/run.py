@@ -32,12 +32,17 @@ SCENE = "bench/reference_scene.py"
 PYTHON = sys.executable
 STEPS, FPS = 150, 30
 LONG_STEPS = 600
+#: --every on a long race, and the gallery in parallel.
+EVERY_STEPS, EVERY = 3000, 10
+GALLERY, GALLERY_JOBS = "scenes", 2
 
 GIF_SPEEDUP = 8.0
 MP4_SPEEDUP = 5.0
 GIF_BYTES_RATIO = 15.0
 MIN_PSNR_DB = 40.0
 RSS_GROWTH = 1.15
+EVERY_TIME_RATIO = 1 / 5
+JOBS_SPEEDUP = 1.6
 
 
 @dataclass
@@ -48,25 +53,30 @@ class Sample:
     size: int  # bytes of the output file
 
 
-def run(cmd: list[str], output: Path, log: Path) -> Sample:
+def run(cmd: list[str], output: Path, log: Path, folder: Path | None = None) -> Sample:
     """Run ``cmd`` to completion and measure it.
 
     ``os.wait4`` reports the rusage of this one child (including ffmpeg, which it reaps
     itself), unlike ``RUSAGE_CHILDREN``, which mixes in every child before it.
     """
-    output.unlink(missing_ok=True)
+    if folder is not None:  # a whole folder of outputs: size is their sum
+        for old in folder.glob("*"):
+            old.unlink()
+    else:
+        output.unlink(missing_ok=True)
     with open(log, "wb") as err:
         start = time.perf_counter()
         process = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0 or not output.is_file():
+    if process.returncode != 0 or not (folder or output).exists():
         tail = log.read_text(errors="replace")[-2000:]
         sys.exit(f"bench: {' '.join(cmd)} failed (exit {process.returncode}):\n{tail}")
+    size = (sum(p.stat().st_size for p in folder.glob("*")) if folder is not None
+            else output.stat().st_size)
     # Linux reports ru_maxrss in KiB.
-    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024,
-                  output.stat().st_size)
+    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, size)
 
 
 def baseline_cmd(output: Path, steps: int = STEPS) -> list[str]:
@@ -74,11 +84,21 @@ def baseline_cmd(output: Path, steps: int = STEPS) -> list[str]:
     return cmd if steps == STEPS else cmd + ["--steps", str(steps)]
 
 
-def anim_cmd(output: Path, steps: int | None = None, hold: bool = False) -> list[str]:
-    cmd = [PYTHON, "-m", "anim", "render", SCENE, "-o", str(output), "--quiet"]
+def anim_cmd(output: Path, steps: int | None = None, hold: bool = False,
+             every: int | None = None) -> list[str]:
+    # --full: every step, as the baseline draws them (anim would otherwise stop when the
+    # race is decided).
+    cmd = [PYTHON, "-m", "anim", "render", SCENE, "-o", str(output), "--quiet", "--full"]
     if not hold:
         cmd += ["--hold", "0", "--size", "800x600", "--fps", str(FPS)]
+    if every is not None:
+        cmd += ["--every", str(every)]
     return cmd if steps is None else cmd + ["--steps", str(steps)]
+
+
+def gallery_cmd(folder: Path, jobs: int) -> list[str]:
+    return [PYTHON, "-m", "anim", "render", GALLERY, "-o", str(folder), "--jobs", str(jobs),
+            "--quiet"]
 
 
 def median(samples: list[Sample], field: str) -> float:
@@ -121,7 +141,7 @@ def gif_fidelity(gif: Path) -> dict:
         if duration != expected:
             delay_errors.append((decoded_count - 1, duration, expected))
 
-    for index, rendered in enumerate(frames(scene, hold=0)):
+    for index, rendered in enumerate(frames(scene, hold=0, full=True)):
         if previous is None or not np.array_equal(rendered, previous):
             runs += 1
             if current is not None:
@@ -221,7 +241,10 @@ def main(argv=None) -> int:
 
     out = {name: OUT / name for name in (
         "baseline.gif", "anim.gif", "baseline.mp4", "anim.mp4", f"anim-{LONG_STEPS}.gif",
-        "anim-default.gif", f"baseline-{LONG_STEPS}.gif")}
+        "anim-default.gif", f"baseline-{LONG_STEPS}.gif", f"anim-{EVERY_STEPS}.gif",
+        f"anim-{EVERY_STEPS}-every-{EVERY}.gif", "gallery-jobs-1", "gallery-jobs-2")}
+    for name in ("gallery-jobs-1", "gallery-jobs-2"):
+        out[name].mkdir(exist_ok=True)
     log = OUT / "stderr.log"
     jobs = {
         "baseline gif": lambda: run(baseline_cmd(out["baseline.gif"]), out["baseline.gif"], log),
@@ -232,9 +255,19 @@ def main(argv=None) -> int:
                                      out[f"anim-{LONG_STEPS}.gif"], log),
         "anim default": lambda: run(anim_cmd(out["anim-default.gif"], hold=True),
                                     out["anim-default.gif"], log),
+        "anim 3000": lambda: run(anim_cmd(out[f"anim-{EVERY_STEPS}.gif"], EVERY_STEPS),
+                                 out[f"anim-{EVERY_STEPS}.gif"], log),
+        "anim 3000/10": lambda: run(
+            anim_cmd(out[f"anim-{EVERY_STEPS}-every-{EVERY}.gif"], EVERY_STEPS, every=EVERY),
+            out[f"anim-{EVERY_STEPS}-every-{EVERY}.gif"], log),
+        "gallery jobs 1": lambda: run(gallery_cmd(out["gallery-jobs-1"], 1),
+                                      out["gallery-jobs-1"], log, out["gallery-jobs-1"]),
+        "gallery jobs 2": lambda: run(gallery_cmd(out["gallery-jobs-2"], GALLERY_JOBS),
+                                      out["gallery-jobs-2"], log, out["gallery-jobs-2"]),
     }
     results: dict[str, list[Sample]] = {name: [] for name in jobs}
-    pairs = [("baseline gif", "anim gif"), ("baseline mp4", "anim mp4")]
+    pairs = [("baseline gif", "anim gif"), ("baseline mp4", "anim mp4"),
+             ("anim 3000", "anim 3000/10"), ("gallery jobs 1", "gallery jobs 2")]
     for round_index in range(rounds):
         order = []
         for first, second in pairs:
@@ -264,6 +297,8 @@ def main(argv=None) -> int:
     mp4_speedup = m["baseline mp4"]["wall"] / m["anim mp4"]["wall"]
     bytes_ratio = m["baseline gif"]["size"] / m["anim gif"]["size"]
     rss_growth = m["anim gif long"]["rss"] / m["anim gif"]["rss"]
+    every_ratio = m["anim 3000/10"]["wall"] / m["anim 3000"]["wall"]
+    jobs_speedup = m["gallery jobs 1"]["wall"] / m["gallery jobs 2"]["wall"]
     frames_ok = (not fidelity["frames_missing"]
                  and fidelity["gif_frames"] == fidelity["expected_gif_frames"]
                  and not fidelity["delay_errors"])
@@ -283,6 +318,13 @@ def main(argv=None) -> int:
           if "baseline gif long" in m else f"- vs {fmt_mb(m['baseline gif']['rss'])}"),
          f"{fmt_mb(m['anim gif long']['rss'])} vs {fmt_mb(m['anim gif']['rss'])}",
          f"{rss_growth:.3f}x", f"<= {RSS_GROWTH:g}x", rss_growth <= RSS_GROWTH),
+        (f"{EVERY_STEPS}-step GIF: --every {EVERY} vs every step", "",
+         f"{fmt_s(m['anim 3000/10']['wall'])} vs {fmt_s(m['anim 3000']['wall'])}",
+         f"1/{1 / every_ratio:.1f} of the time", f"<= 1/{1 / EVERY_TIME_RATIO:g}",
+         every_ratio <= EVERY_TIME_RATIO),
+        (f"gallery ({GALLERY}/): --jobs {GALLERY_JOBS} vs --jobs 1", "",
+         f"{fmt_s(m['gallery jobs 2']['wall'])} vs {fmt_s(m['gallery jobs 1']['wall'])}",
+         f"{jobs_speedup:.2f}x faster", f">= {JOBS_SPEEDUP:g}x", jobs_speedup >= JOBS_SPEEDUP),
     ]
     header = ("", "baseline", "anim", "anim vs baseline", "target", "")
     widths = [max(len(str(row[i])) for row in rows + [header]) for i in range(5)]

@@ -13,7 +13,7 @@ import anim
 import anim.renderer
 from anim import Scene, surfaces
 from anim.errors import RequestError
-from anim.fitting import LengthWarning
+from anim import LengthWarning
 from anim.length import (
     every_for_duration,
     parse_byte_size,
@@ -248,3 +248,15 @@ def test_resolve_options_refuses_bad_values_from_python():
         resolve_options(scene, every=2.5)
     with pytest.raises(RequestError, match="Invalid duration: nan"):
         resolve_options(scene, duration=float("nan"))
+
+
+def test_the_long_gallery_race_plays_in_twelve_seconds():
+    from pathlib import Path
+
+    scene = anim.load_scene(Path(__file__).parent.parent / "scenes" / "long_race.py")
+    result = scene.race()
+    assert result.arrival_step == (556, 579, 2110, 2211, None)
+    assert result.decided_step() == 3000
+    request = resolve_options(scene, duration=12).for_race(result)
+    assert request.every == 9 and request.race_frames == 335
+    assert request.race_frames / request.fps == pytest.approx(11.17, abs=0.01)

@@ -120,3 +120,17 @@ def test_decided_step_is_the_last_arrival_or_divergence():
                                            diverging.diverged_step[1])
     creeping = simulate(bowl(), [GD(lr=0.1), GD(lr=1e-4)], start=(3, 2), steps=150)
     assert creeping.arrival_step[1] is None and creeping.decided_step() == 150
+
+
+def test_the_noisy_gallery_scene_tells_the_story_its_docstring_tells():
+    from pathlib import Path
+
+    import anim
+
+    scene = anim.load_scene(Path(__file__).parent.parent / "scenes" / "noisy_gradients.py")
+    result = scene.race()
+    assert result.noise == 1.0 and result.seed == 0
+    assert result.arrival_step == (55, 143, 16, 20)
+    late = result.losses[:, 100:].mean(axis=1)
+    assert np.argmax(late) == 2 and round(late[2], 2) == 0.52  # Momentum swings most
+    assert np.argmin(late) == 1 and round(late[1], 3) == 0.058  # GD lr 0.1 settles best

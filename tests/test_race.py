@@ -147,7 +147,7 @@ def test_import_race_does_not_import_matplotlib():
 
 def test_public_api():
     assert sorted(anim.__all__) == sorted([
-        "AnimError", "GradientWarning", "RaceResult", "RenderError", "RequestError", "Scene",
+        "AnimError", "GradientWarning", "LengthWarning", "RaceResult", "RenderError", "RequestError", "Scene",
         "SceneError",
         "Surface", "load_scene", "load_scenes", "optimizers", "render", "simulate", "still",
         "surfaces"])
