@@ -18,7 +18,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import SceneError, one_line
+from .errors import RequestError, SceneError, one_line
 from .length import format_bytes
 
 #: Seconds a stopped worker gets to clean up before it is killed.
@@ -29,9 +29,10 @@ class WorkerStopped(BaseException):
     """SIGTERM in a worker: unwinds like KeyboardInterrupt, so partial files are removed."""
 
 
-def scene_files(paths) -> list[tuple[str, SceneError | None]]:
+def scene_files(paths, alone_is_error: bool = False) -> list[tuple[str, SceneError | None]]:
     """Each path as a scene file; a folder stands for its ``*.py`` files, sorted. A folder
-    without any comes back with its error, so it is reported like a failing file."""
+    without any comes back with its error, so it is reported like a failing file (or,
+    ``alone_is_error``, raised when it is the only path)."""
     files = []
     for path in map(str, paths):
         if Path(path).is_dir():
@@ -42,7 +43,57 @@ def scene_files(paths) -> list[tuple[str, SceneError | None]]:
             files += [(f, None) for f in found]
         else:
             files.append((path, None))
+    if alone_is_error and len(files) == 1 and files[0][1] is not None:
+        raise files[0][1]
     return files
+
+
+def runnable(paths) -> tuple[list[str], list[Exception]]:
+    """The scene files of ``paths`` to run, and the problems of those that cannot be:
+    folders without scene files, and a file whose outputs would overwrite another's."""
+    listed = scene_files(paths, alone_is_error=True)
+    clashes = output_clashes([file for file, problem in listed if problem is None])
+    files, problems = [], []
+    for file, problem in listed:
+        if problem is None and file in clashes:
+            problem = RequestError(f"{file}: its output would overwrite that of "
+                                   f"{clashes[file]} (same name); render it on its own with -o")
+        if problem is None:
+            files.append(file)
+        else:
+            problems.append(problem)
+    return files, problems
+
+
+def output_folder(output) -> Path:
+    """``-o`` as the folder for every output (default ``output/``), created if missing."""
+    folder = Path(output or "output")
+    if folder.suffix.lower() in (".gif", ".mp4", ".png") and not folder.is_dir():
+        raise RequestError(f"{folder}: with several files -o names a folder, not a file")
+    if folder.exists() and not folder.is_dir():
+        raise RequestError(f"{folder}: with several files -o names a folder; this is a file")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RequestError(f"cannot create the folder {str(folder)!r}: "
+                           f"{exc.strerror or exc}") from None
+    return folder
+
+
+def check_options(options: dict):
+    """The options are the same for every file: check them once, before any file runs
+    (on a small built-in scene), so a typo is one line, not one per file."""
+    from .fitting import byte_limit
+    from .optimizers import GD
+    from .renderer import resolve_options
+    from .scene import Scene
+    from .surfaces import ravine
+
+    probe = Scene(surface=ravine(), optimizers=[GD(lr=0.1)], start=(-7, 2))
+    resolve_options(probe, **{key: value for key, value in options.items()
+                              if key not in ("sidecar", "max_size", "frame")})
+    if options.get("max_size") is not None:
+        byte_limit(options["max_size"])
 
 
 def output_clashes(files) -> dict[str, str]:
@@ -87,6 +138,7 @@ def run_file(job: Job, file: str, send) -> list[str]:
         for suffix in job.formats:
             output = Path(job.folder) / f"{scene.output_stem}{suffix}"
             if job.command == "still":
+                send("total", 1)
                 written.append(str(still(scene, output, **job.options)))
                 send("frames", 1)
             else:
@@ -147,10 +199,11 @@ def run(job: Job, files: list[str], jobs: int, *, progress: bool, report,
     from tqdm import tqdm
 
     outcome = Outcome() if outcome is None else outcome
+    # No tqdm monitor thread: the workers are forked while the bar is on screen.
+    tqdm.monitor_interval = 0
     jobs = max(1, min(jobs, len(files)))
     unit = "frame" if job.command == "render" else "picture"
-    bar = tqdm(total=0 if job.command == "render" else len(files) * len(job.formats),
-               disable=not progress, unit=unit, desc=f"{len(files)} files",
+    bar = tqdm(total=0, disable=not progress, unit=unit, desc=f"{len(files)} files",
                file=sys.stderr, dynamic_ncols=True)
 
     def handle(kind, payload):

@@ -164,30 +164,14 @@ def _race_table(name, summary) -> str:
     return "\n".join(lines)
 
 
-def _listed(paths):
-    """The scene files of ``paths``; one empty folder alone is an error of the request."""
-    from .batch import scene_files
-
-    listed = scene_files(paths)
-    if len(listed) == 1 and listed[0][1] is not None:
-        raise listed[0][1]
-    return listed
-
-
 def _is_batch(args) -> bool:
     """Several files, or a folder: every scene of every file."""
     return len(args.file) > 1 or Path(args.file[0]).is_dir()
 
 
-def _race_reports(args, file) -> list:
+def _race_reports(args, file, noise, seed) -> list:
     from .loader import load_scenes, pick_scene
-    from .race import check_noise, check_seed
 
-    try:
-        noise = None if args.noise is None else check_noise(args.noise)
-        seed = None if args.seed is None else check_seed(args.seed)
-    except ValueError as exc:
-        raise RequestError(f"{file}: {exc}") from None
     scenes = load_scenes(file)
     if args.scene is not None:
         scenes = {args.scene: pick_scene(file, scenes, args.scene)}
@@ -199,13 +183,22 @@ def _race_reports(args, file) -> list:
 
 
 def cmd_race(args) -> int:
+    from .batch import scene_files
+    from .race import check_noise, check_seed
     from .scene import MAX_STEPS
 
+    several = _is_batch(args)
+    where = "" if several else f"{args.file[0]}: "
     if args.steps is not None and not 1 <= args.steps <= MAX_STEPS:
-        raise RequestError(f"{args.file[0]}: Invalid steps: {args.steps} (must be an integer "
+        raise RequestError(f"{where}Invalid steps: {args.steps} (must be an integer "
                            f"from 1 to {MAX_STEPS})")
-    if not _is_batch(args):
-        reports = _race_reports(args, args.file[0])
+    try:
+        noise = None if args.noise is None else check_noise(args.noise)
+        seed = None if args.seed is None else check_seed(args.seed)
+    except ValueError as exc:
+        raise RequestError(f"{where}{exc}") from None
+    if not several:
+        reports = _race_reports(args, args.file[0], noise, seed)
         if args.json:
             print(json.dumps(reports[0] if len(reports) == 1 else reports, ensure_ascii=False))
         else:
@@ -213,13 +206,15 @@ def cmd_race(args) -> int:
         return 0
     # Several files: every file's report, one after the other; a failing file is one
     # error line and exit status 1, the others still report.
+    if args.scene is not None:
+        raise RequestError("--scene picks a scene of one file; with several files every "
+                           "scene of every file races")
     status, everything = 0, []
-    listed = _listed(args.file)
-    for file, problem in listed:
+    for file, problem in scene_files(args.file, alone_is_error=True):
         try:
             if problem is not None:
                 raise problem
-            reports = _race_reports(args, file)
+            reports = _race_reports(args, file, noise, seed)
         except Exception as exc:  # one file's failure does not stop the others
             message, _ = failure_message(exc, file)
             _error(message)
@@ -271,7 +266,10 @@ def _single_output(args, scene, allowed, still: bool = False):
     if args.output is not None or len(formats) > 1:
         raise RequestError("--format picks the format of several files, or of the default "
                            "output; with one file give -o NAME.SUFFIX instead")
-    return output_path(scene, still=still).with_suffix(formats[0])
+    path = output_path(scene, still=still).with_suffix(formats[0])
+    with contextlib.suppress(OSError):  # the default folder; a failure is reported later
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def _render_options(args) -> dict:
@@ -320,22 +318,6 @@ def cmd_still(args) -> int:
     return 0
 
 
-def _check_batch_options(command: str, options: dict):
-    """Options are the same for every file: check them once, before any file runs."""
-    from .optimizers import GD
-    from .fitting import byte_limit
-    from .renderer import resolve_options
-    from .scene import Scene
-    from .surfaces import ravine
-
-    probe = Scene(surface=ravine(), optimizers=[GD(lr=0.1)], start=(-7, 2))
-    checked = {key: value for key, value in options.items()
-               if key not in ("sidecar", "max_size", "frame")}
-    resolve_options(probe, **checked)
-    if options.get("max_size") is not None:
-        byte_limit(options["max_size"])
-
-
 def _run_batch(args, command: str, formats) -> int:
     from tqdm import tqdm
 
@@ -347,40 +329,20 @@ def _run_batch(args, command: str, formats) -> int:
     jobs = (os.cpu_count() or 1) if args.jobs is None else args.jobs
     if jobs < 1:
         raise RequestError(f"Invalid jobs: {args.jobs} (must be an integer >= 1)")
-    folder = Path(args.output or "output")
-    if folder.suffix.lower() in (".gif", ".mp4", ".png") and not folder.is_dir():
-        raise RequestError(f"{folder}: with several files -o names a folder, not a file")
-    if folder.exists() and not folder.is_dir():
-        raise RequestError(f"{folder}: with several files -o names a folder; this is a file")
     options = _render_options(args) if command == "render" else _still_options(args)
-    _check_batch_options(command, options)
-    if command == "still" and args.frame is not None:
-        options["frame"] = args.frame
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise RequestError(f"cannot create the folder {str(folder)!r}: "
-                           f"{exc.strerror or exc}") from None
-    status, files = 0, []
-    listed = _listed(args.file)
-    clashes = batch.output_clashes([file for file, problem in listed if problem is None])
-    for file, problem in listed:
-        if problem is None and file in clashes:
-            problem = RequestError(f"{file}: its output would overwrite that of "
-                                   f"{clashes[file]} (same name); render it on its own with -o")
-        if problem is not None:
-            _error(str(problem))
-            status = 1
-        else:
-            files.append(file)
+    batch.check_options(options)
+    folder = batch.output_folder(args.output)
+    files, problems = batch.runnable(args.file)
+    for problem in problems:
+        _error(str(problem))
     if not files:
-        return status
-    job = batch.Job(command, str(folder), formats, options)
+        return 1
     # Kept on args, so that after Ctrl-C main() can say what was finished.
     args.batch_outcome = outcome = batch.Outcome()
-    batch.run(job, files, jobs, progress=not args.quiet, outcome=outcome,
+    batch.run(batch.Job(command, str(folder), formats, options), files, jobs,
+              progress=not args.quiet, outcome=outcome,
               report=lambda line: tqdm.write(line, file=sys.stderr))
-    return 1 if status or outcome.failed else 0
+    return 1 if problems or outcome.failed else 0
 
 
 def cmd_doctor(args) -> int:

@@ -7,10 +7,9 @@ import contextlib
 import html
 import json
 import math
-import os
 import sys
 import tempfile
-import warnings
+import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -242,19 +241,30 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None, max_s
 
 
 class _Reporter:
-    """A progress bar's stand-in that reports frames to ``send(kind, count)``."""
+    """A progress bar's stand-in that reports frames to ``send(kind, count)``, at most
+    every REPORT_SECONDS (a message per frame would keep a batch's parent busy)."""
+
+    REPORT_SECONDS = 0.1
 
     def __init__(self, send, total):
-        self.send = send
+        self.send, self.pending, self.last = send, 0, time.monotonic()
         send("total", total)
 
     def update(self, count):
-        self.send("frames", count)
+        self.pending += count
+        if time.monotonic() - self.last >= self.REPORT_SECONDS:
+            self.flush()
+
+    def flush(self):
+        if self.pending:
+            self.send("frames", self.pending)
+        self.pending, self.last = 0, time.monotonic()
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
+        self.flush()
         return False
 
 
@@ -418,7 +428,7 @@ def _write_sidecar(output: Path, scene: Scene, request: RenderOptions, result, *
     if output.suffix.lower() != ".gif":
         options.pop("loop")
     if output.suffix.lower() == ".png":
-        for moving in ("fps", "hold"):
+        for moving in ("fps", "hold", "every", "duration", "full", "end"):
             options.pop(moving)
     record["options"] = {**options, **extra}
     sidecar = output.with_name(output.name + ".json")
