@@ -63,7 +63,11 @@ class RenderOptions:
     def for_race(self, result) -> RenderOptions:
         """These options for the race ``result``: where the video ends (when the race is
         decided, or the last step with ``full``) and how many steps each frame advances."""
-        end = self.steps if self.full else min(self.steps, result.decided_step())
+        return self.with_end(self.steps if self.full else
+                             min(self.steps, result.decided_step()))
+
+    def with_end(self, end: int) -> RenderOptions:
+        """These options for a video that ends at step ``end``."""
         every = self.every or 1
         if self.duration is not None:
             try:
@@ -302,13 +306,17 @@ def render(scene: Scene, output=None, *, progress: bool = True, sidecar: bool = 
     if path.suffix.lower() == ".png":
         return _write_still(scene, path, request, frame, sidecar)
     limit = None if max_size is None else byte_limit(max_size)
+    if limit is None and request.full:
+        # The length is known before the race (which can take a while): warn first.
+        warn_if_long(path, request.with_end(request.steps))
     result = scene.race(request.steps, noise=request.noise, seed=request.seed)
     try:
         request = request.for_race(result)
     except RequestError as exc:
         raise RequestError(f"{path}: {exc}") from None
     if limit is None:
-        warn_if_long(path, request)
+        if not request.full:
+            warn_if_long(path, request)
         with _writing(path), replacing(path) as tmp:
             _film(scene, result, request, tmp, path.name, progress)
     else:

@@ -260,3 +260,16 @@ def test_the_long_gallery_race_plays_in_twelve_seconds():
     request = resolve_options(scene, duration=12).for_race(result)
     assert request.every == 9 and request.race_frames == 335
     assert request.race_frames / request.fps == pytest.approx(11.17, abs=0.01)
+
+
+def test_with_full_the_warning_comes_before_the_race(monkeypatch, tmp_path):
+    scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=1e-4)], start=(-7, 2),
+                  steps=30000)
+
+    def no_race(*args, **kwargs):
+        raise AssertionError("raced")
+
+    monkeypatch.setattr(Scene, "race", no_race)
+    with pytest.warns(LengthWarning, match="30001 frames"), \
+            pytest.raises(AssertionError, match="raced"):
+        anim.render(scene, tmp_path / "long.gif", full=True, progress=False)
