@@ -165,8 +165,9 @@ def _race_table(name, summary) -> str:
 
 
 def _is_batch(args) -> bool:
-    """Several files, or a folder: every scene of every file."""
-    return len(args.file) > 1 or Path(args.file[0]).is_dir()
+    """Several files, a folder, or several formats: every scene of every file."""
+    several_formats = "," in (getattr(args, "format", None) or "")
+    return len(args.file) > 1 or Path(args.file[0]).is_dir() or several_formats
 
 
 def _race_reports(args, file, noise, seed) -> list:
@@ -263,7 +264,7 @@ def _single_output(args, scene, allowed, still: bool = False):
     if args.format is None:
         return args.output
     formats = _formats(args, allowed)
-    if args.output is not None or len(formats) > 1:
+    if args.output is not None:
         raise RequestError("--format picks the format of several files, or of the default "
                            "output; with one file give -o NAME.SUFFIX instead")
     path = output_path(scene, still=still).with_suffix(formats[0])

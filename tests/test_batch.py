@@ -179,3 +179,18 @@ def test_ctrl_c_stops_every_worker_and_leaves_no_partial_file(tmp_path, suffix, 
     time.sleep(0.3)
     assert not [pid for pid in workers + grandchildren if _alive(pid)], \
         "a worker or its ffmpeg outlived the render"
+
+
+def test_one_file_in_two_formats_and_format_for_the_default_output(cli, gallery, tmp_path,
+                                                                   monkeypatch):
+    code, _, err = cli("render", gallery / "one.py", "--format", "gif,mp4", "-o",
+                       tmp_path / "both", "--size", "160x120", "--quiet", "--jobs", "1")
+    assert code == 0, err
+    assert sorted(p.name for p in (tmp_path / "both").iterdir()) == ["one.gif", "one.mp4"]
+    monkeypatch.chdir(tmp_path)
+    code, _, err = cli("render", gallery / "one.py", "--format", "mp4", "--size", "160x120",
+                       "--quiet")
+    assert code == 0, err
+    assert [p.name for p in (tmp_path / "output").iterdir()] == ["one.mp4"]
+    code, _, err = cli("render", gallery / "one.py", "--format", "webm")
+    assert code == 2 and "Invalid format: 'webm' (choose from gif, mp4" in err
