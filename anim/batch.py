@@ -288,7 +288,7 @@ def _run_in_workers(job: Job, files, jobs: int, handle):
             try:
                 index, kind, payload = results.get(timeout=0.5)
             except queue.Empty:
-                _check_alive(workers, current, remaining, handle)
+                _check_alive(workers, current, remaining, handle, Path(job.folder))
                 continue
             if kind == "start":
                 current[index] = payload
@@ -306,13 +306,16 @@ def _run_in_workers(job: Job, files, jobs: int, handle):
         worker.join()
 
 
-def _check_alive(workers, current, remaining, handle):
-    """A worker that died (killed, out of memory) fails the file it was on."""
+def _check_alive(workers, current, remaining, handle, folder: Path):
+    """A worker that died (killed, out of memory) fails the file it was on; its
+    unfinished temporary file, which it could not remove itself, is removed here."""
     for index, worker in enumerate(workers):
         if not worker.is_alive() and current.get(index):
             file = current[index]
             current[index] = None
             remaining.discard(file)
+            for partial in folder.glob(f".*.{worker.pid}.partial.*"):
+                partial.unlink(missing_ok=True)
             handle("failed", (file, f"{file}: the worker rendering it died "
                                     f"(exit code {worker.exitcode})", 1))
     if remaining and not any(worker.is_alive() for worker in workers):

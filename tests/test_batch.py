@@ -127,9 +127,12 @@ LONG = scene_source(optimizers="GD(lr=0.001), Adam(lr=0.001)", steps=3000)
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc to find workers")
-@pytest.mark.parametrize("suffix, whole_group", [(".gif", False), (".mp4", True)],
-                         ids=["gif-sigint-parent", "mp4-ctrl-c-group"])
-def test_ctrl_c_stops_every_worker_and_leaves_no_partial_file(tmp_path, suffix, whole_group):
+@pytest.mark.parametrize("suffix, whole_group, signum", [
+    (".gif", False, signal.SIGINT), (".mp4", True, signal.SIGINT),
+    (".gif", False, signal.SIGTERM)], ids=["gif-sigint-parent", "mp4-ctrl-c-group",
+                                           "gif-sigterm-parent"])
+def test_ctrl_c_stops_every_worker_and_leaves_no_partial_file(tmp_path, suffix, whole_group,
+                                                              signum):
     folder = tmp_path / "scenes"
     folder.mkdir()
     for name in ("a", "b", "c"):
@@ -160,9 +163,9 @@ def test_ctrl_c_stops_every_worker_and_leaves_no_partial_file(tmp_path, suffix, 
         if suffix == ".mp4":
             assert grandchildren, "each worker should be running ffmpeg"
         if whole_group:
-            os.killpg(process.pid, signal.SIGINT)
+            os.killpg(process.pid, signum)
         else:
-            process.send_signal(signal.SIGINT)
+            process.send_signal(signum)
         code = process.wait(timeout=60)
     finally:
         if process.poll() is None:
@@ -170,10 +173,11 @@ def test_ctrl_c_stops_every_worker_and_leaves_no_partial_file(tmp_path, suffix, 
             process.wait()
         reader.join(timeout=10)
     err = b"".join(stderr).decode()
-    assert code == 130, err
+    assert code == (130 if signum == signal.SIGINT else 128 + signal.SIGTERM), err
     assert "Traceback" not in err
     last = err.strip().splitlines()[-1]
-    assert last.startswith("anim: error: interrupted; ") and "no partial file" in last, err
+    what = "interrupted" if signum == signal.SIGINT else "terminated"
+    assert last.startswith(f"anim: error: {what}; ") and "no partial file" in last, err
     assert old.read_bytes() == b"previous"
     assert [p.name for p in out.iterdir()] == [old.name]
     time.sleep(0.3)
@@ -194,3 +198,35 @@ def test_one_file_in_two_formats_and_format_for_the_default_output(cli, gallery,
     assert [p.name for p in (tmp_path / "output").iterdir()] == ["one.mp4"]
     code, _, err = cli("render", gallery / "one.py", "--format", "webm")
     assert code == 2 and "Invalid format: 'webm' (choose from gif, mp4" in err
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc to find workers")
+def test_a_worker_that_dies_fails_its_file_and_the_others_finish(tmp_path):
+    folder = tmp_path / "scenes"
+    folder.mkdir()
+    (folder / "a_long.py").write_text(LONG)
+    for name in ("b", "c"):
+        (folder / f"{name}.py").write_text(scene_source(steps=15))
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "anim", "render", folder, "-o", out, "--jobs", "2",
+         "--size", "160x120", "--full", "--quiet"],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        # The long race goes first (longest first); kill its worker mid-render.
+        while not (out.is_dir() and any(p.name.startswith(".a_long.") for p in out.iterdir())):
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        partial = next(p for p in out.iterdir() if p.name.startswith(".a_long."))
+        worker = int(partial.name.split(".")[2])
+        os.kill(worker, signal.SIGKILL)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 1, err
+    assert f"anim: error: {folder / 'a_long.py'}: the worker rendering it died (exit code -9)" \
+        in err
+    assert sorted(p.name for p in out.iterdir()) == ["b.gif", "c.gif"]
