@@ -102,6 +102,31 @@ def gallery_cmd(folder: Path, jobs: int) -> list[str]:
             "--duration", "12", "--quiet"]
 
 
+def process_cpu(cmd: list[str]) -> tuple[float, list[float]]:
+    """Run ``cmd`` once and return the CPU seconds of its own process and of each of its
+    child processes (read from /proc while they run): what the run would take on free
+    cores is about the parent's share plus the busiest child's, whatever else the
+    machine is doing."""
+    tick = os.sysconf("SC_CLK_TCK")
+    process = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    seen: dict[int, float] = {}
+    while process.poll() is None:
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(entry) == process.pid or int(fields[1]) == process.pid:
+                seen[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+        time.sleep(0.1)
+    parent = seen.pop(process.pid, 0.0)
+    return parent, sorted(seen.values(), reverse=True)
+
+
 def median(samples: list[Sample], field: str) -> float:
     return statistics.median(getattr(s, field) for s in samples)
 
@@ -289,6 +314,12 @@ def main(argv=None) -> int:
         print(f"  once           {name:<14} {fmt_s(sample.wall):>8}  cpu {fmt_s(sample.cpu):>8}"
               f"  peak RSS {fmt_mb(sample.rss):>8}  {fmt_bytes(sample.size):>8}", flush=True)
 
+    critical = None
+    if os.path.isdir("/proc/self"):
+        print("\nreading the CPU time of the --jobs 2 workers ...", flush=True)
+        parent, workers = process_cpu(gallery_cmd(out["gallery-jobs-2"], GALLERY_JOBS))
+        critical = (parent, workers)
+
     print("\nchecking anim's GIF against the frames anim renders ...", flush=True)
     fidelity = gif_fidelity(out["anim.gif"])
 
@@ -348,6 +379,13 @@ def main(argv=None) -> int:
           f"anim {fmt_bytes(m['anim mp4']['size'])}")
     print(f"  anim GIF at {LONG_STEPS + 1} frames: {fmt_s(m['anim gif long']['wall'])}, "
           f"{fmt_bytes(m['anim gif long']['size'])}")
+    if critical is not None:
+        parent, workers = critical
+        free = parent + (workers[0] if workers else 0.0)
+        print(f"  gallery --jobs {GALLERY_JOBS} CPU: parent {fmt_s(parent)}, workers "
+              f"{', '.join(fmt_s(w) for w in workers)}; on {GALLERY_JOBS} free cores about "
+              f"{fmt_s(free)} against {fmt_s(m['gallery jobs 1']['cpu'])} of CPU for "
+              f"--jobs 1 ({m['gallery jobs 1']['cpu'] / free:.2f}x)")
     default_frames, default_ms = gif_info(out["anim-default.gif"])
     print(f"  anim default render (2 s hold, {STEPS + 1 + 2 * FPS} frames): "
           f"{fmt_s(m['anim default']['wall'])}, {fmt_bytes(m['anim default']['size'])}, "
