@@ -90,6 +90,9 @@ def test_o_must_be_a_folder_and_scene_is_refused(cli, gallery, tmp_path):
     assert code == 2 and "-o names a folder" in err
     code, _, err = cli("render", gallery, "--scene", "fast", "-o", tmp_path / "out")
     assert code == 2 and "--scene picks a scene of one file" in err
+    code, _, err = cli("render", gallery, "--jobs", "0", "-o", tmp_path / "out")
+    assert code == 2
+    assert err.strip() == "anim: error: Invalid jobs: 0 (must be an integer >= 1)"
 
 
 def test_two_files_with_one_name_would_overwrite_each_other(cli, gallery, tmp_path):
