@@ -57,7 +57,8 @@ def runnable(paths) -> tuple[list[str], list[Exception]]:
     for file, problem in listed:
         if problem is None and file in clashes:
             problem = RequestError(f"{file}: its output would overwrite that of "
-                                   f"{clashes[file]} (same name); render it on its own with -o")
+                                   f"{clashes[file]} (same name); render it on its own "
+                                   "with -o")
         if problem is None:
             files.append(file)
         else:

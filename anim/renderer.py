@@ -298,9 +298,10 @@ def render(scene: Scene, output=None, *, progress: bool = True, sidecar: bool = 
     steps, hold (seconds the last frame is held), loop (GIF plays, 0 = forever),
     loss_panel, every (steps per frame), duration (seconds the race plays; chooses
     every), full (film every step, not only until the race is decided), noise and seed.
-    ``max_size`` ("2MB", or bytes) makes a GIF or MP4 fit: see :func:`anim.fitting.film_to_fit`;
-    ``notify(text)`` hears what it chose. Every option is checked before rendering
-    starts; an existing file is replaced only once the new one is complete.
+    ``max_size`` ("2MB", or bytes) makes a GIF or MP4 fit (see
+    :func:`anim.fitting.film_to_fit`); ``notify(text)`` hears what it chose. Every
+    option is checked before rendering starts; an existing file is replaced only once
+    the new one is complete.
     """
     path, request, frame = prepare(scene, output, max_size=max_size, **options)
     if path.suffix.lower() == ".png":
