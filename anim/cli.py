@@ -91,9 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_scene_arguments(render)
     render.add_argument("-o", "--output", metavar="OUT",
                         help="output file; its suffix picks the format: .gif, .mp4 or .png "
-                             "(default: output/<file stem>.gif)")
-    render.add_argument("--fps", type=float, help="frames (= steps) per second (default: "
-                        "the scene's, 30)")
+                             "(default: output/<file stem>.gif); with several files, the "
+                             "folder for all of them (default output/)")
+    render.add_argument("--fps", type=float, help="frames per second (default: the "
+                        "scene's, 30); a frame is a step unless --every or --duration says")
     render.add_argument("--quality", choices=("low", "medium", "high"),
                         help="preset size and fps: low 480x360@15, medium 800x600@30, "
                              "high 1440x1080@30")
