@@ -122,7 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     still = add("still", help="write one frame as a PNG")
     _add_scene_arguments(still)
     still.add_argument("-o", "--output", metavar="OUT.png",
-                       help="output PNG (default: output/<file stem>.png)")
+                       help="output PNG (default: output/<file stem>.png); with several "
+                            "files, the folder for all of them (default output/)")
     still.add_argument("--frame", type=int, help="which step to show (default: the last)")
     _add_noise_arguments(still)
     _add_picture_arguments(still)
