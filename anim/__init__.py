@@ -8,7 +8,14 @@ into a GIF, an MP4 or a PNG. Rendering imports matplotlib lazily, so the race en
 __version__ = "0.1.0"
 
 from . import optimizers, schedules, surfaces
-from .errors import AnimError, OptimizerError, RenderError, RequestError, SceneError
+from .errors import (
+    AnimError,
+    LengthWarning,
+    OptimizerError,
+    RenderError,
+    RequestError,
+    SceneError,
+)
 from .loader import load_scene, load_scenes
 from .optimizers import optimizer
 from .race import RaceResult, simulate
@@ -33,6 +40,7 @@ def still(scene, output=None, **options):
 __all__ = [
     "AnimError",
     "GradientWarning",
+    "LengthWarning",
     "OptimizerError",
     "RaceResult",
     "RenderError",

@@ -34,6 +34,10 @@ class RenderError(AnimError):
     exit_code = 1
 
 
+class LengthWarning(UserWarning):
+    """The requested video would play very long or be very large."""
+
+
 def one_line(text) -> str:
     """``text`` with its lines joined, for a message that must fit on one line of stderr.
 

@@ -9,6 +9,8 @@ from .race import (
     RaceResult,
     check_any_goal,
     check_goal_radius,
+    check_noise,
+    check_seed,
     check_steps,
     divergence_limits,
     require_point,
@@ -43,7 +45,8 @@ class Scene:
     def __init__(self, surface: Surface, optimizers, start=None, steps: int = 150,
                  title: str | None = None, goal=None, goal_radius=None, fps: float = 30,
                  loss_panel: bool = False, theme: str = "light", colormap: str | None = None,
-                 colorbar: bool = False, explain=False, lr_panel: bool = False):
+                 colorbar: bool = False, explain=False, lr_panel: bool = False,
+                 noise: float = 0.0, seed: int = 0):
         if not isinstance(surface, Surface):
             raise ValueError(f"surface must be an anim.Surface, got {type(surface).__name__}")
         optimizers = list(optimizers) if isinstance(optimizers, (list, tuple)) else optimizers
@@ -87,6 +90,8 @@ class Scene:
         self.colorbar = bool(colorbar)
         self.explain = explained_racers(explain, optimizers)
         self.lr_panel = bool(lr_panel)
+        self.noise = check_noise(noise)
+        self.seed = check_seed(seed)
         # Set by the loader for a scene read from a file: its variable name, the default
         # output's stem, and the file with its SHA-256 (for the provenance record).
         self.name: str | None = None
@@ -117,12 +122,15 @@ class Scene:
             raise ValueError(f"the gradient of {label} is not finite at the start "
                              f"{self.start}: {tuple(float(g) for g in grads[0])}")
 
-    def race(self, steps: int | None = None, explain: bool = False) -> RaceResult:
-        """Run the race (``steps`` overrides the scene's step count; ``explain`` records
-        what the step glyphs show)."""
+    def race(self, steps: int | None = None, noise: float | None = None,
+             seed: int | None = None, explain: bool = False) -> RaceResult:
+        """Run the race (``steps``, ``noise`` and ``seed`` override the scene's;
+        ``explain`` records what the step glyphs show)."""
         return simulate(self.surface, self.optimizers, start=self.start,
                         steps=self.steps if steps is None else steps, goal=self.goal,
-                        goal_radius=self.goal_radius, explain=explain)
+                        goal_radius=self.goal_radius,
+                        noise=self.noise if noise is None else noise,
+                        seed=self.seed if seed is None else seed, explain=explain)
 
     def __repr__(self):
         names = ", ".join(o.name for o in self.optimizers)

@@ -147,9 +147,10 @@ def test_import_race_does_not_import_matplotlib():
 
 def test_public_api():
     assert sorted(anim.__all__) == sorted([
-        "AnimError", "GradientWarning", "OptimizerError", "RaceResult", "RenderError",
-        "RequestError", "Scene", "SceneError", "Surface", "load_scene", "load_scenes",
-        "optimizer", "optimizers", "render", "schedules", "simulate", "still", "surfaces"])
+        "AnimError", "GradientWarning", "LengthWarning", "OptimizerError", "RaceResult",
+        "RenderError", "RequestError", "Scene", "SceneError", "Surface", "load_scene",
+        "load_scenes", "optimizer", "optimizers", "render", "schedules", "simulate", "still",
+        "surfaces"])
     for name in anim.__all__:
         assert hasattr(anim, name), name
 
