@@ -72,11 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     race.add_argument("--json", action="store_true", help="print JSON instead of a table")
     race.add_argument("--steps", type=int, help="override the scenes' number of steps")
 
-    render = add("render", help="write the race as a GIF or MP4")
+    render = add("render", help="write the race as a GIF, an MP4 or an interactive HTML page")
     _add_scene_arguments(render)
     render.add_argument("-o", "--output", metavar="OUT",
-                        help="output file; its suffix picks the format: .gif, .mp4 or .png "
-                             "(default: output/<file stem>.gif)")
+                        help="output file; its suffix picks the format: .gif, .mp4, .png or "
+                             ".html (default: output/<file stem>.gif)")
     render.add_argument("--fps", type=float, help="frames (= steps) per second (default: "
                         "the scene's, 30)")
     render.add_argument("--quality", choices=("low", "medium", "high"),
