@@ -172,6 +172,52 @@
     if (look.face) { ctx.fillStyle = look.face; ctx.fill(path); }
     if (edge > 0) { ctx.lineWidth = edge; ctx.strokeStyle = look.edge; ctx.stroke(path); }
   }
+  // A line through thousands of points is thinned once: a point within THIN pixels of
+  // the last one kept adds nothing visible (matplotlib simplifies its lines likewise),
+  // and a long crawl then costs a few hundred segments a frame instead of thousands.
+  var THIN = 0.3;
+  function thinned(xs, ys) {
+    var kept = [], lastX = NaN, lastY = NaN;
+    for (var k = 0; k < xs.length; k++) {
+      var x = xs[k], y = ys[k];
+      if (x !== x || y !== y || lastX !== lastX || Math.abs(x - lastX) + Math.abs(y - lastY) >= THIN) {
+        kept.push(k); lastX = x; lastY = y;
+      }
+    }
+    return { xs: xs, ys: ys, kept: Int32Array.from(kept) };
+  }
+  // The path through points 0..last (the last one always, thinned or not).
+  function polyline(line, last) {
+    var kept = line.kept, low = 0, high = kept.length;
+    while (low < high) { var middle = (low + high) >> 1; if (kept[middle] <= last) low = middle + 1; else high = middle; }
+    var path = new Path2D(), open = false;
+    function add(k) {
+      var x = line.xs[k], y = line.ys[k];
+      if (x !== x || y !== y) { open = false; return; }
+      if (open) path.lineTo(x, y); else path.moveTo(x, y);
+      open = true;
+    }
+    for (var j = 0; j < low; j++) add(kept[j]);
+    if (low === 0 || kept[low - 1] !== last) add(last);
+    return path;
+  }
+  var trailLines = racers.map(function (r, i) {
+    var xs = new Float64Array(N + 1), ys = new Float64Array(N + 1);
+    for (var k = 0; k <= N; k++) {
+      xs[k] = toPixel[0] * pointX(i, k) + toPixel[1];
+      ys[k] = toPixel[2] * pointY(i, k) + toPixel[3];
+    }
+    return thinned(xs, ys);
+  });
+  var panelLines = !data.panel ? [] : racers.map(function (r, i) {
+    var panel = data.panel, box = panel.box, xs = new Float64Array(N + 1), ys = new Float64Array(N + 1);
+    for (var k = 0; k <= N; k++) {
+      var value = loss(i, k) - panel.origin;
+      xs[k] = box[0] + (k - panel.xlim[0]) / (panel.xlim[1] - panel.xlim[0]) * box[2];
+      ys[k] = value !== value ? NaN : panelY(panel, value <= 0 ? 1e-300 : value);
+    }
+    return thinned(xs, ys);
+  });
   function trail(i, step) {
     var r = racers[i], last = shown(i, step), a = toPixel[0], b = toPixel[1], c = toPixel[2], d = toPixel[3];
     var base = i * (N + 1), width = r.trail.width * S, k, x, y;
@@ -187,13 +233,19 @@
       }
       if (straight) snap = snapValue(true, width);
     }
-    var line = new Path2D(), open = false;
-    for (k = 0; k <= last; k++) {
-      x = a * paths[2 * (base + k)] + b; y = c * paths[2 * (base + k) + 1] + d;
-      if (x !== x || y !== y) { open = false; continue; }
-      if (snap !== null) { x = Math.floor(x + 0.5) + snap; y = Math.floor(y + 0.5) + snap; }
-      if (open) line.lineTo(x, y); else line.moveTo(x, y);
-      open = true;
+    var line;
+    if (snap === null) {
+      line = polyline(trailLines[i], last);
+    } else {
+      line = new Path2D();
+      var open = false;
+      for (k = 0; k <= last; k++) {
+        x = a * paths[2 * (base + k)] + b; y = c * paths[2 * (base + k) + 1] + d;
+        if (x !== x || y !== y) { open = false; continue; }
+        x = Math.floor(x + 0.5) + snap; y = Math.floor(y + 0.5) + snap;
+        if (open) line.lineTo(x, y); else line.moveTo(x, y);
+        open = true;
+      }
     }
     ctx.globalAlpha = r.trail.alpha === null ? 1 : r.trail.alpha;
     ctx.strokeStyle = ctx.fillStyle = r.color;
@@ -229,20 +281,14 @@
     ctx.save();
     clip(box);
     for (var i = 0; i < count; i++) {
-      var r = racers[i], last = shown(i, step), line = new Path2D(), open = false;
-      for (var k = 0; k <= last; k++) {
-        var value = loss(i, k) - panel.origin;
-        if (value !== value) { open = false; continue; }
-        if (value <= 0) value = 1e-300;
-        var x = box[0] + (k - x0) / span * box[2], y = panelY(panel, value);
-        if (open) line.lineTo(x, y); else line.moveTo(x, y);
-        open = true;
+      var r = racers[i];
+      if (!playing) {
+        ctx.strokeStyle = r.color;
+        ctx.lineWidth = panel.width * S;
+        ctx.lineCap = "butt";
+        ctx.lineJoin = "round";
+        ctx.stroke(polyline(panelLines[i], shown(i, step)));
       }
-      ctx.strokeStyle = r.color;
-      ctx.lineWidth = panel.width * S;
-      ctx.lineCap = "butt";
-      ctx.lineJoin = "round";
-      ctx.stroke(line);
       if (state(i, step) === "arrived") {
         var value2 = Math.max(loss(i, r.arrival) - panel.origin, 1e-300);
         marker({ size: panel.marker.size, face: null, edge: r.color, width: panel.marker.width },
@@ -252,6 +298,68 @@
     ctx.restore();
   }
 
+  // While playing, the trails and loss curves grow a few points a frame: they are kept
+  // in two canvases of their own and only the new segments are added, drawn opaque and
+  // laid on the frame at the trails' alpha (so overlapping segments do not darken). A
+  // paused frame is drawn afresh, exactly as matplotlib draws it.
+  var trailCache = document.createElement("canvas"), panelCache = document.createElement("canvas");
+  var trailContext = null, panelContext = null, cacheStep = -1;
+  var trailAlpha = racers.length && racers[0].trail.alpha !== null ? racers[0].trail.alpha : 1;
+  function freshCache(cache, box) {
+    cache.width = canvas.width;
+    cache.height = canvas.height;
+    var context = cache.getContext("2d");
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    context.beginPath();
+    context.rect(Math.floor(box[0] + 0.5), Math.floor(box[1] + 0.5),
+                 Math.floor(box[0] + box[2] + 0.5) - Math.floor(box[0] + 0.5),
+                 Math.floor(box[1] + box[3] + 0.5) - Math.floor(box[1] + 0.5));
+    context.clip();
+    context.lineCap = context.lineJoin = "round";
+    return context;
+  }
+  function segment(line, first, last) {  // the path through points first..last
+    var path = new Path2D(), open = false;
+    for (var k = first; k <= last; k++) {
+      var x = line.xs[k], y = line.ys[k];
+      if (x !== x || y !== y) { open = false; continue; }
+      if (open) path.lineTo(x, y); else path.moveTo(x, y);
+      open = true;
+    }
+    return path;
+  }
+  function extendCaches(to) {
+    var from = cacheStep;
+    if (from < 0 || from > to || trailCache.width !== canvas.width || trailCache.height !== canvas.height) {
+      trailContext = freshCache(trailCache, data.plot.box);
+      panelContext = data.panel ? freshCache(panelCache, data.panel.box) : null;
+      from = -1;
+    }
+    if (from === to) return;
+    for (var i = 0; i < count; i++) {
+      var r = racers[i], first = from < 0 ? 0 : shown(i, from), last = shown(i, to);
+      if (from >= 0 && last <= first) continue;
+      trailContext.strokeStyle = trailContext.fillStyle = r.color;
+      trailContext.lineWidth = r.trail.width * S;
+      trailContext.stroke(from < 0 ? polyline(trailLines[i], last) : segment(trailLines[i], first, last));
+      var dots = new Path2D(), radius = r.trail.dot * S / 2, list = r.trail.dots;
+      for (var j = 0; j < list.length && list[j] <= last; j++) {
+        if (from >= 0 && list[j] <= first) continue;
+        var x = Math.floor(trailLines[i].xs[list[j]] + 0.5) + 0.5, y = Math.floor(trailLines[i].ys[list[j]] + 0.5) + 0.5;
+        if (x !== x || y !== y) continue;
+        dots.moveTo(x + radius, y);
+        dots.arc(x, y, radius, 0, 2 * Math.PI);
+      }
+      trailContext.fill(dots);
+      if (panelContext) {
+        panelContext.strokeStyle = r.color;
+        panelContext.lineWidth = data.panel.width * S;
+        panelContext.stroke(from < 0 ? polyline(panelLines[i], last) : segment(panelLines[i], first, last));
+      }
+    }
+    cacheStep = to;
+  }
+
   var step = 0, playing = false, lossStep = 0, lossTime = -Infinity;
   var frames = 0, drawTime = 0;
   function draw() {
@@ -259,10 +367,20 @@
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    var i, looks = [];
+    if (playing) {
+      extendCaches(step);
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.globalAlpha = trailAlpha;
+      ctx.drawImage(trailCache, 0, 0);
+      ctx.globalAlpha = 1;
+      if (data.panel) ctx.drawImage(panelCache, 0, 0);
+      ctx.restore();
+    }
     ctx.save();
     clip(data.plot.box);
-    var i, looks = [];
-    for (i = 0; i < count; i++) trail(i, step);
+    if (!playing) for (i = 0; i < count; i++) trail(i, step);
     for (i = 0; i < count; i++) {
       var look = racers[i].head[state(i, step)], at = headAt(i, step);
       looks.push({ z: look.z, order: i, draw: marker.bind(null, look, at[0], at[1]) });
@@ -314,6 +432,7 @@
     if (playing) return;
     if (step >= N) show(0);
     playing = true;
+    cacheStep = -1;
     startedAt = performance.now();
     startStep = step;
     playButton.textContent = "\u275a\u275a";
@@ -479,7 +598,9 @@
     },
     statusText: statusText, counterText: counterText, formatG: formatG,
     state: state,
-    stats: function () { return { frames: frames, drawMs: drawTime }; }
+    stats: function () { return { frames: frames, drawMs: drawTime }; },
+    // Draws step k as it is drawn while playing (from the growing trails), for tests.
+    showAsPlaying: function (k) { var was = playing; playing = true; show(k); playing = was; }
   };
   root.animPlayer = api;
   window.animPlayer = api;

@@ -353,3 +353,19 @@ def test_the_notebook_player_works_inside_its_iframe(watched):
 def test_notebook_html_escapes_the_page():
     shown = notebook_html('<p class="x">"&</p>', 800, 600)
     assert 'srcdoc="&lt;p class=&quot;x&quot;&gt;&quot;&amp;&lt;/p&gt;"' in shown
+
+
+@pytest.mark.parametrize("name, step", [("showcase", 40), ("mixed", 60)])
+def test_a_playing_frame_shows_what_the_paused_one_does(watched, files, name, step):
+    """While playing, the trails grow in a canvas of their own, a few segments a frame."""
+    scene, folder, options = files[name]
+    width, height = (int(v) for v in options["size"].split("x"))
+    page = watched(width=width, height=height + 100).open(folder / f"{name}.html", "#step=0")
+    page.evaluate(f"for (let k = 0; k <= {step}; k += 1 + k % 3) animPlayer.showAsPlaying(k);"
+                  f"animPlayer.showAsPlaying({step})")
+    playing = screenshot(page, width, height)
+    page.evaluate(f"animPlayer.setStep({step})")
+    paused = screenshot(page, width, height)
+    assert differing_share(playing, paused) <= 0.005
+    assert differing_share(playing, still_image(scene, folder, step, **options)) \
+        <= MAX_DIFFERING_SHARE
