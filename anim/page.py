@@ -59,19 +59,22 @@ def background_image(figure: RaceFigure) -> tuple[str, bytes]:
         image = Image.fromarray(rgba, "RGBA")
     else:
         palette = build_palette(rgba[..., :3], figure.key_colors)
-        indices = NearestColor(palette)(_pack(rgba[..., :3]))
+        # Each distinct colour is matched once, then spread to its pixels.
+        colors, where = np.unique(_pack(rgba[..., :3]), return_inverse=True)
+        indices = NearestColor(palette)(colors)[where].reshape(rgba.shape[:2])
         image = Image.fromarray(indices.astype(np.uint8), "P")
         image.putpalette(palette.astype(np.uint8).ravel().tolist())
     return encode_image(image)
 
 
 def encode_image(image: Image.Image) -> tuple[str, bytes]:
-    """(MIME type, bytes): lossless WebP, a fifth smaller than PNG for these pictures,
-    or PNG where Pillow was built without WebP."""
+    """(MIME type, bytes): lossless WebP, a sixth smaller than PNG for these pictures,
+    or PNG where Pillow was built without WebP. (Method 3 at half effort: a few per cent
+    larger than the slowest setting, in a tenth of its time.)"""
     buffer = io.BytesIO()
     if features.check("webp"):
         image.convert("RGBA" if image.mode in ("RGBA", "LA", "PA") else "RGB").save(
-            buffer, format="WEBP", lossless=True, quality=100, method=4)
+            buffer, format="WEBP", lossless=True, quality=50, method=3)
         return "image/webp", buffer.getvalue()
     image.save(buffer, format="PNG", optimize=True)
     return "image/png", buffer.getvalue()

@@ -152,3 +152,9 @@ def test_a_scene_in_jupyter_is_the_player_in_an_iframe():
     page = html.unescape(re.search(r'srcdoc="([^"]*)"', shown).group(1))
     assert 'class="anim-player"' in page and "animPlayer" in page
     assert "data-anim-fit" in shown and "max-width:800px" in shown
+
+
+def test_the_same_scene_makes_the_same_page(tmp_path):
+    first = anim.render(ravine_scene(), tmp_path / "a.html", size="480x360", progress=False)
+    second = anim.render(ravine_scene(), tmp_path / "b.html", size="480x360", progress=False)
+    assert first.read_bytes() == second.read_bytes()
