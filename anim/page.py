@@ -2,7 +2,7 @@
 
 The page shows the same picture as the GIF. Everything that does not move (title,
 surface, axes, the scoreboard's names) is drawn once by matplotlib and embedded as a PNG;
-``player.js`` (hand-written, no library) draws the trails, heads, goal and start markers,
+``player/*.js`` (hand-written, no library) draws the trails, heads, goal and start markers,
 loss curves, statuses and step counter on a canvas over it, from the race's numbers and
 the figure's own geometry: the plot's data-to-pixel transform, where the figure draws each
 head at each step (``RacersLayer.head_positions``, already fanned out), the marker shapes,
@@ -280,6 +280,16 @@ def _asset(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
+#: The player's parts, joined in this order into one function (they share its variables).
+SCRIPT_PARTS = ("player/race.js", "player/draw.js", "player/controls.js")
+
+
+def player_script() -> str:
+    """The player: its parts inside one function, so nothing leaks into the page but
+    ``window.animPlayer``."""
+    return "(function () {\n\"use strict\";\n" + "".join(map(_asset, SCRIPT_PARTS)) + "})();\n"
+
+
 def compact_script(source: str) -> str:
     """``source`` without indentation, blank lines and whole-line comments (a quarter
     fewer bytes); lines stay lines, so no statement can run into the next."""
@@ -305,7 +315,7 @@ def page_html(figure: RaceFigure, *, fps: float, loss_refresh: int, title: str,
     mime, picture = background_image(figure)
     image = base64.b64encode(picture).decode()
     page = "transparent" if style.transparent else theme.page
-    css = (_asset("player.css").replace("$PAGE", page).replace("$TEXT", theme.text)
+    css = (_asset("player/player.css").replace("$PAGE", page).replace("$TEXT", theme.text)
            .replace("$MUTED", theme.muted))
     speeds = "".join(f'<option value="{s}"{" selected" if s == 1 else ""}>{s:g}×</option>'
                      for s in SPEEDS)
@@ -335,7 +345,7 @@ def page_html(figure: RaceFigure, *, fps: float, loss_refresh: int, title: str,
 <label class="anim-speed-label">speed <select class="anim-speed">{speeds}</select></label>
 </div>
 <script type="application/json" class="anim-data">{_script_json(data)}</script>
-<script>{compact_script(_asset("player.js"))}</script>
+<script>{compact_script(player_script())}</script>
 </div>
 </body>
 </html>
