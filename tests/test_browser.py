@@ -369,3 +369,26 @@ def test_a_playing_frame_shows_what_the_paused_one_does(watched, files, name, st
     assert differing_share(playing, paused) <= 0.005
     assert differing_share(playing, still_image(scene, folder, step, **options)) \
         <= MAX_DIFFERING_SHARE
+
+
+@pytest.mark.parametrize("scene", [
+    Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.4)], start=(-7, 2), steps=1),
+    Scene(surface=anim.Surface(lambda x, y: x**2 + 3 * y**2, bounds=((-2, 2), (-2, 2))),
+          optimizers=[GD(lr=0.1), Adam(lr=0.3)], start=(1.5, 1.5), steps=30),
+    Scene(surface=surfaces.ravine(), optimizers=[GD(lr=3.0), GD(lr=2.5)], start=(-7, 2),
+          steps=20),
+], ids=["one step", "no finish line", "everyone flies off"])
+def test_edge_races_play_without_errors(watched, tmp_path, scene):
+    path = anim.render(scene, tmp_path / "edge.html", size="480x360", progress=False)
+    page = watched(width=480, height=460).open(path, "#step=0")
+    page.keyboard.press("End")
+    page.keyboard.press("Home")
+    page.keyboard.press(" ")
+    page.wait_for_function("animPlayer.step() === animPlayer.steps && !animPlayer.playing()",
+                           timeout=10000)
+    x, y = page.evaluate("animPlayer.headPixels()")[0]
+    page.mouse.move(x, y)
+    result = scene.race()
+    places = board.places(result)
+    assert page.evaluate(f"animPlayer.statusText(0, {result.steps})") == board.status(
+        result, 0, result.steps, places.get(0))
