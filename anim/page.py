@@ -1,7 +1,8 @@
 """The race as one self-contained HTML page: play, pause, scrub and hover.
 
 The page shows the same picture as the GIF. Everything that does not move (title,
-surface, axes, the scoreboard's names) is drawn once by matplotlib and embedded as a PNG;
+surface, axes, the scoreboard's names) is drawn once by matplotlib and embedded as a
+lossless image (WebP, which every current browser shows; PNG where Pillow lacks it);
 ``player/*.js`` (hand-written, no library) draws the trails, heads, goal and start markers,
 loss curves, statuses and step counter on a canvas over it, from the race's numbers and
 the figure's own geometry: the plot's data-to-pixel transform, where the figure draws each
