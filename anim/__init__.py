@@ -24,7 +24,7 @@ from .surface import GradientWarning, Surface
 
 
 def render(scene, output=None, **options):
-    """Film ``scene`` into ``output`` (.gif, .mp4 or .png); see :func:`anim.renderer.render`."""
+    """Film ``scene`` into ``output`` (.gif, .mp4, .png or .html); see :func:`anim.renderer.render`."""
     from .renderer import render as _render
 
     return _render(scene, output, **options)

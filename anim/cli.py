@@ -73,6 +73,8 @@ def _add_picture_arguments(parser):
                         help="draw why each racer moves: gradient, step and velocity arrows "
                              "and the step-scale box; alone for every racer, or a label or "
                              "optimizer name (repeatable)")
+    parser.add_argument("--no-explain", dest="explain", action="store_const", const=[False],
+                        help="no step glyphs, whatever the scene says")
     parser.add_argument("--lr-panel", action=argparse.BooleanOptionalAction, default=None,
                         help="a panel of each step's effective learning rate |Δx|/|g|")
 
@@ -102,10 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
     race.add_argument("--steps", type=int, help="override the scenes' number of steps")
     _add_noise_arguments(race)
 
-    render = add("render", help="write the race as a GIF or MP4")
+    render = add("render", help="write the race as a GIF, an MP4 or an interactive HTML page")
     _add_scene_arguments(render)
     render.add_argument("-o", "--output", metavar="OUT",
-                        help="output file; its suffix picks the format: .gif, .mp4 or .png "
+                        help="output file; its suffix picks the format: .gif, .mp4, .png or "
+                             ".html "
                              "(default: output/<file stem>.gif); with several files, the "
                              "folder for all of them (default output/)")
     render.add_argument("--fps", type=float, help="frames per second (default: the "
@@ -276,6 +279,8 @@ def _explain(args):
     """``--explain`` alone means every racer; with names, those racers."""
     if args.explain is None:
         return None
+    if False in args.explain:
+        return False
     return True if True in args.explain else args.explain
 
 

@@ -1,10 +1,9 @@
-"""Film a scene: race it, build its figure, animate it and write GIF, MP4 or PNG."""
+"""Film a scene: race it, build its figure, animate it and write GIF, MP4, PNG or an
+interactive HTML page."""
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import html
 import json
 import math
 import sys
@@ -33,7 +32,7 @@ from .race import check_noise, check_seed
 from .scene import MAX_FPS, MAX_STEPS, Scene, explained_racers
 from .writers import GifWriter, Mp4Writer, ffmpeg_problem, replacing
 
-FORMATS = (".gif", ".mp4", ".png")
+FORMATS = (".gif", ".mp4", ".png", ".html")
 #: Presets in the spirit of manim's -ql / -qm / -qh: (width, height, fps).
 QUALITY = {"low": (480, 360, 15), "medium": (800, 600, 30), "high": (1440, 1080, 30)}
 #: Frame sizes that give a readable picture: each side, and the width / height ratio.
@@ -282,6 +281,10 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None, max_s
         if suffix == ".mp4" and (request.width % 2 or request.height % 2):
             raise RequestError(f"MP4 needs an even width and height, got "
                                f"{request.width}x{request.height}")
+        if suffix == ".html" and (request.explain or request.lr_panel):
+            raise RequestError("the page does not draw step glyphs or the effective-lr "
+                               "panel yet: render .gif, .mp4 or .png for them, or add "
+                               "--no-explain --no-lr-panel")
         if suffix == ".mp4" and request.transparent:
             raise RequestError("an MP4 cannot be transparent (use .gif or .png)")
         try:
@@ -357,7 +360,9 @@ def _figure(scene: Scene, result, request: RenderOptions, fast: bool = True,
 
 def render(scene: Scene, output=None, *, progress: bool = True, sidecar: bool = False,
            max_size=None, notify=None, **options) -> Path:
-    """Film ``scene`` into ``output`` (.gif, .mp4 or .png) and return the path written.
+    """Film ``scene`` into ``output`` (.gif, .mp4, .png or .html) and return the path
+    written. An .html file is one self-contained page that plays the race (see
+    :mod:`anim.page`); ``hold`` does not apply to it.
 
     ``options``: fps, size ("800x600" or (w, h)), dpi, quality ("low"/"medium"/"high"),
     steps, hold (seconds the last frame is held), loop (GIF plays, 0 = forever),
@@ -371,6 +376,8 @@ def render(scene: Scene, output=None, *, progress: bool = True, sidecar: bool = 
     path, request, frame = prepare(scene, output, max_size=max_size, **options)
     if path.suffix.lower() == ".png":
         return _write_still(scene, path, request, frame, sidecar)
+    if path.suffix.lower() == ".html":
+        return _write_page(scene, path, request, sidecar)
     limit = None if max_size is None else byte_limit(max_size)
     if limit is None and request.full:
         # The length is known before the race (which can take a while): warn first.
@@ -506,6 +513,8 @@ def _write_sidecar(output: Path, scene: Scene, request: RenderOptions, result, *
     options = asdict(request)
     if output.suffix.lower() != ".gif":
         options.pop("loop")
+    if output.suffix.lower() == ".html":
+        options.pop("hold")
     if output.suffix.lower() == ".png":
         for moving in ("fps", "hold", "every", "duration", "full", "end"):
             options.pop(moving)
@@ -516,9 +525,38 @@ def _write_sidecar(output: Path, scene: Scene, request: RenderOptions, result, *
                        + "\n", encoding="utf-8")
 
 
+def page(scene: Scene, result=None, request: RenderOptions | None = None) -> str:
+    """The interactive page of ``scene`` as HTML text (see :mod:`anim.page`)."""
+    from .page import page_html
+
+    request = request or resolve_options(scene)
+    result = result if result is not None else scene.race(request.steps)
+    # Built exactly as a still is, so the page's heads land on the still's pixels.
+    figure = _figure(scene, result, request, fast=False, still=True)
+    try:
+        return page_html(figure, fps=request.fps, loss_refresh=request.style.loss_refresh,
+                         title=scene.title or figure._default_title(),
+                         comment=provenance_comment(scene))
+    finally:
+        figure.close()
+
+
+def _write_page(scene: Scene, path: Path, request: RenderOptions, sidecar: bool) -> Path:
+    result = scene.race(request.steps, noise=request.noise, seed=request.seed,
+                        explain=bool(request.explain))
+    text = page(scene, result, request)
+    with _writing(path), replacing(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    if sidecar:
+        _write_sidecar(path, scene, request, result)
+    return path
+
+
 def to_html(scene: Scene, **options) -> str:
-    """The animation as an inline GIF ``<img>``, for notebooks."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = render(scene, Path(folder) / "scene.gif", progress=False, **options)
-        data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return f'<img src="data:image/gif;base64,{data}" alt="{html.escape(repr(scene))}"/>'
+    """The interactive player for notebooks: the page in an ``<iframe srcdoc>``, so its
+    script and key bindings stay inside it; no animation is rendered."""
+    from .page import notebook_html
+
+    check_option_names(options)
+    request = resolve_options(scene, **options)
+    return notebook_html(page(scene, request=request), request.width, request.height)

@@ -138,7 +138,7 @@ class Scene:
                 f"[{names}], start={self.start}, steps={self.steps})")
 
     def _repr_html_(self):
-        """Jupyter shows a scene as its animation, inline."""
+        """Jupyter shows a scene as its interactive player (no animation is rendered)."""
         from .renderer import to_html
 
         return to_html(self)

@@ -181,3 +181,13 @@ def test_an_own_optimizer_gets_velocity_and_box_from_its_state_entries():
     assert {kind for (i, kind) in figure.glyphs.vectors_at(3)} == {
         "gradient", "step", "velocity"}
     assert figure.glyphs.boxes[0].get_visible() and not figure.glyphs.boxes[1].get_visible()
+
+
+def test_the_page_refuses_what_it_cannot_draw_yet(cli, tmp_path):
+    out = tmp_path / "why.html"
+    code, _, err = cli("render", "scenes/why_rmsprop.py", "-o", out)
+    assert code == 2 and not out.exists()
+    assert "the page does not draw step glyphs" in err and len(err.strip().splitlines()) == 1
+    code, _, err = cli("render", "scenes/why_rmsprop.py", "-o", out, "--no-explain",
+                       "--no-lr-panel")
+    assert code == 0 and out.exists(), err
