@@ -339,9 +339,9 @@ def cmd_render(args) -> int:
     from .renderer import render
 
     if _is_batch(args):
-        return _run_batch(args, "render", _formats(args, ("gif", "mp4")))
+        return _run_batch(args, "render", _formats(args, ("gif", "mp4", "html")))
     scene = load_scene(args.file[0], args.scene)
-    output = _single_output(args, scene, ("gif", "mp4"))
+    output = _single_output(args, scene, ("gif", "mp4", "html"))
     _remember_output(args, scene, output, still=False)
     path = render(scene, output, progress=not args.quiet, notify=_notice,
                   **_render_options(args))
