@@ -7,9 +7,17 @@ into a GIF, an MP4 or a PNG. Rendering imports matplotlib lazily, so the race en
 
 __version__ = "0.1.0"
 
-from . import optimizers, starts, surfaces
-from .errors import AnimError, RenderError, RequestError, SceneError
+from . import optimizers, schedules, starts, surfaces
+from .errors import (
+    AnimError,
+    LengthWarning,
+    OptimizerError,
+    RenderError,
+    RequestError,
+    SceneError,
+)
 from .loader import load_scene, load_scenes
+from .optimizers import optimizer
 from .race import RaceResult, simulate
 from .scene import Scene
 from .surface import GradientWarning, Surface
@@ -17,7 +25,7 @@ from .swarm import SwarmResult, simulate_swarm
 
 
 def render(scene, output=None, **options):
-    """Film ``scene`` into ``output`` (.gif, .mp4 or .png); see :func:`anim.renderer.render`."""
+    """Film ``scene`` into ``output`` (.gif, .mp4, .png or .html); see :func:`anim.renderer.render`."""
     from .renderer import render as _render
 
     return _render(scene, output, **options)
@@ -33,6 +41,8 @@ def still(scene, output=None, **options):
 __all__ = [
     "AnimError",
     "GradientWarning",
+    "LengthWarning",
+    "OptimizerError",
     "RaceResult",
     "RenderError",
     "RequestError",
@@ -41,8 +51,10 @@ __all__ = [
     "Surface",
     "load_scene",
     "load_scenes",
+    "optimizer",
     "optimizers",
     "render",
+    "schedules",
     "simulate",
     "simulate_swarm",
     "starts",

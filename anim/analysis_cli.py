@@ -22,10 +22,11 @@ def tune_for(args, scene):
     """The learning-rate search of ``scene``; a scene that cannot be tuned is its error."""
     from .tune import tune
 
+    file = args.file if isinstance(args.file, str) else args.file[0]
     try:
         return tune(scene, steps=args.steps)
     except ValueError as exc:
-        raise SceneError(args.file, str(exc)) from None
+        raise SceneError(file, str(exc)) from None
 
 
 def _png_output(args, path, default: bool):

@@ -69,6 +69,9 @@ def status(result: RaceResult, index: int, step: int, place: int | None,
         if len(result.goals) > 1:
             x, y = (number(v) for v in result.arrived_at[index])
             text += f" at ({x}, {y})"
+        if result.keeps_moving_after_arrival():  # noisy: it goes on moving, say where
+            shown = step if loss_step is None else loss_step
+            text += " · " + loss_text(float(result.losses[index, shown]))
         return text
     if state == "diverged":
         return f"✗ step {result.diverged_step[index]}"
@@ -88,7 +91,11 @@ def widest_candidates(result: RaceResult, index: int) -> list[str]:
              for step in (0, result.steps,
                           *(s for s in (result.arrival_step[index], result.diverged_step[index])
                             if s is not None))}
-    texts.update(map(loss_text, result.losses[index].tolist()))
+    losses = set(map(loss_text, result.losses[index].tolist()))
+    texts.update(losses)
+    if result.keeps_moving_after_arrival() and result.arrival_step[index] is not None:
+        arrived = f"{ordinal(finish)} · step {result.arrival_step[index]}"
+        texts.update(f"{arrived} · {loss}" for loss in losses)
     longest = max(map(len, texts))
     # One string per shape: digits are equally wide, so "f = 0.123" stands for them all.
     shapes = {re.sub("[0-9]", "0", t): t for t in texts if len(t) >= longest - 1}

@@ -14,7 +14,7 @@ import warnings
 from pathlib import Path
 
 from . import __version__
-from .errors import AnimError, RequestError, SceneError, UsageError, one_line
+from .errors import AnimError, OptimizerError, RequestError, SceneError, UsageError, one_line
 
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 128 + signal.SIGTERM
@@ -32,8 +32,33 @@ class _Terminated(BaseException):
 
 
 def _add_scene_arguments(parser):
-    parser.add_argument("file", help="scene file (a Python file defining a Scene)")
+    parser.add_argument("file", nargs="+", metavar="FILE",
+                        help="scene file (a Python file defining a Scene); several files or "
+                             "a folder (its *.py) make every scene of every file")
     parser.add_argument("--scene", metavar="NAME", help="which scene, when the file has several")
+
+
+def _add_one_scene_arguments(parser):
+    parser.add_argument("file", metavar="FILE",
+                        help="scene file (a Python file defining a Scene)")
+    parser.add_argument("--scene", metavar="NAME", help="which scene, when the file has several")
+
+
+def _add_noise_arguments(parser):
+    parser.add_argument("--noise", type=float, metavar="SIGMA",
+                        help="Gaussian noise of this standard deviation on every gradient "
+                             "component, the same for every optimizer (default: the scene's)")
+    parser.add_argument("--seed", type=int, metavar="N",
+                        help="seed of the noise (default: the scene's, 0)")
+
+
+def _add_batch_arguments(parser, formats: str, default: str):
+    parser.add_argument("--jobs", "-j", type=int, metavar="N",
+                        help="with several files: render in N processes (default: the "
+                             f"number of CPUs, {os.cpu_count()})")
+    parser.add_argument("--format", metavar="LIST",
+                        help=f"with several files or no -o: the format(s), from {formats}, "
+                             f"comma-separated (default {default})")
 
 
 def _add_picture_arguments(parser):
@@ -54,6 +79,8 @@ def _add_picture_arguments(parser):
                         help="draw why each racer moves: gradient, step and velocity arrows "
                              "and the step-scale box; alone for every racer, or a label or "
                              "optimizer name (repeatable)")
+    parser.add_argument("--no-explain", dest="explain", action="store_const", const=[False],
+                        help="no step glyphs, whatever the scene says")
     parser.add_argument("--lr-panel", action=argparse.BooleanOptionalAction, default=None,
                         help="a panel of each step's effective learning rate |Δx|/|g|")
 
@@ -73,21 +100,25 @@ def build_parser() -> argparse.ArgumentParser:
         return commands.add_parser(name, parents=[common], **kwargs)
 
     race = add("race", help="run the race and print who arrived when")
-    race.add_argument("file", help="scene file (a Python file defining a Scene)")
+    race.add_argument("file", nargs="+", metavar="FILE",
+                      help="scene file(s) (Python files defining Scenes), or folders of them")
     race.add_argument("--scene", metavar="NAME", help="only this scene")
     race.add_argument("--json", action="store_true", help="print JSON instead of a table")
     race.add_argument("--trace", action="store_true",
                       help="with --json: every step's position, loss, gradient and "
                            "effective learning rate, per optimizer")
     race.add_argument("--steps", type=int, help="override the scenes' number of steps")
+    _add_noise_arguments(race)
 
-    render = add("render", help="write the race as a GIF or MP4")
+    render = add("render", help="write the race as a GIF, an MP4 or an interactive HTML page")
     _add_scene_arguments(render)
     render.add_argument("-o", "--output", metavar="OUT",
-                        help="output file; its suffix picks the format: .gif, .mp4 or .png "
-                             "(default: output/<file stem>.gif)")
-    render.add_argument("--fps", type=float, help="frames (= steps) per second (default: "
-                        "the scene's, 30)")
+                        help="output file; its suffix picks the format: .gif, .mp4, .png or "
+                             ".html "
+                             "(default: output/<file stem>.gif); with several files, the "
+                             "folder for all of them (default output/)")
+    render.add_argument("--fps", type=float, help="frames per second (default: the "
+                        "scene's, 30); a frame is a step unless --every or --duration says")
     render.add_argument("--quality", choices=("low", "medium", "high"),
                         help="preset size and fps: low 480x360@15, medium 800x600@30, "
                              "high 1440x1080@30")
@@ -95,6 +126,17 @@ def build_parser() -> argparse.ArgumentParser:
                         help="hold the last frame this long (default 2)")
     render.add_argument("--loop", type=int, metavar="N",
                         help="GIF plays N times; 0 loops forever (default 0)")
+    render.add_argument("--every", type=int, metavar="K",
+                        help="one frame every K steps (trails still pass through every step)")
+    render.add_argument("--duration", type=float, metavar="SECONDS",
+                        help="choose K so that the race (without the hold) plays at most "
+                             "this long")
+    render.add_argument("--full", action="store_true",
+                        help="film every step, not only until the race is decided")
+    render.add_argument("--max-size", metavar="SIZE",
+                        help="make the GIF/MP4 at most SIZE (e.g. 2MB, 500kB): fewer frames, "
+                             "then a lower fps, then fewer pixels, until it fits")
+    _add_noise_arguments(render)
     _add_picture_arguments(render)
     render.add_argument("--sidecar", action="store_true",
                         help="also write OUT.json: scene, options, versions, results")
@@ -102,25 +144,30 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--tuned", action="store_true",
                         help="race each optimizer at its tuned learning rate (see `anim "
                              "tune`); the legend says (tuned)")
+    _add_batch_arguments(render, "gif, mp4", "gif")
 
     still = add("still", help="write one frame as a PNG")
     _add_scene_arguments(still)
     still.add_argument("-o", "--output", metavar="OUT.png",
-                       help="output PNG (default: output/<file stem>.png)")
+                       help="output PNG (default: output/<file stem>.png); with several "
+                            "files, the folder for all of them (default output/)")
     still.add_argument("--frame", type=int, help="which step to show (default: the last)")
+    _add_noise_arguments(still)
     _add_picture_arguments(still)
     still.add_argument("--sidecar", action="store_true",
                        help="also write OUT.json: scene, options, versions, results")
+    still.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_batch_arguments(still, "png", "png")
 
     tune = add("tune", help="find each optimizer's learning rate that arrives soonest")
-    _add_scene_arguments(tune)
+    _add_one_scene_arguments(tune)
     tune.add_argument("--json", action="store_true", help="print JSON instead of a table")
     tune.add_argument("--plot", metavar="OUT.png",
                       help="write the sensitivity chart: arrival step against lr")
     tune.add_argument("--steps", type=int, help="override the scene's step budget")
 
     basins = add("basins", help="map where each start point leads each optimizer")
-    _add_scene_arguments(basins)
+    _add_one_scene_arguments(basins)
     basins.add_argument("-o", "--output", metavar="OUT.png",
                         help="output PNG (default: output/<file stem>_basins.png)")
     basins.add_argument("--resolution", type=int, default=200, metavar="N",
@@ -185,41 +232,83 @@ def _swarm_table(name, summary) -> str:
     return "\n".join(lines)
 
 
-def cmd_race(args) -> int:
+def _is_batch(args) -> bool:
+    """Several files, a folder, or several formats: every scene of every file."""
+    several_formats = "," in (getattr(args, "format", None) or "")
+    return len(args.file) > 1 or Path(args.file[0]).is_dir() or several_formats
+
+
+def _race_reports(args, file, noise, seed) -> list:
     from .loader import load_scenes, pick_scene
     from .palette import racer_styles
-    from .scene import MAX_STEPS
 
-    if args.trace and not args.json:
-        raise RequestError(f"{args.file}: --trace goes with --json")
-    if args.steps is not None and not 1 <= args.steps <= MAX_STEPS:
-        raise RequestError(f"{args.file}: Invalid steps: {args.steps} (must be an integer "
-                           f"from 1 to {MAX_STEPS})")
-    scenes = load_scenes(args.file)
+    scenes = load_scenes(file)
     if args.scene is not None:
-        scenes = {args.scene: pick_scene(args.file, scenes, args.scene)}
+        scenes = {args.scene: pick_scene(file, scenes, args.scene)}
     reports = []
     for name, scene in scenes.items():
         if args.trace and scene.starts is not None:
-            raise RequestError(f"{args.file}: --trace follows one start; the scene "
+            raise RequestError(f"{file}: --trace follows one start; the scene "
                                f"{name!r} races {len(scene.starts)} starts")
-        result = scene.race(args.steps)
+        result = scene.race(args.steps, noise=noise, seed=seed)
         summary = result.summary()
         for index, (entry, (color, _)) in enumerate(zip(
                 summary["optimizers"], racer_styles(scene.optimizers, scene.theme))):
             entry["color"] = color
             if args.trace:
                 entry["trace"] = result.trace(index)
+        table = _swarm_table if scene.starts is not None else _race_table
+        reports.append({"scene": name, **summary} if args.json else table(name, summary))
+    return reports
+
+
+def cmd_race(args) -> int:
+    from .batch import scene_files
+    from .race import check_noise, check_seed
+    from .scene import MAX_STEPS
+
+    several = _is_batch(args)
+    where = "" if several else f"{args.file[0]}: "
+    if args.trace and not args.json:
+        raise RequestError(f"{where}--trace goes with --json")
+    if args.steps is not None and not 1 <= args.steps <= MAX_STEPS:
+        raise RequestError(f"{where}Invalid steps: {args.steps} (must be an integer "
+                           f"from 1 to {MAX_STEPS})")
+    try:
+        noise = None if args.noise is None else check_noise(args.noise)
+        seed = None if args.seed is None else check_seed(args.seed)
+    except ValueError as exc:
+        raise RequestError(f"{where}{exc}") from None
+    if not several:
+        reports = _race_reports(args, args.file[0], noise, seed)
         if args.json:
-            reports.append({"scene": name, **summary})
+            print(json.dumps(reports[0] if len(reports) == 1 else reports, ensure_ascii=False))
         else:
-            table = _swarm_table if scene.starts is not None else _race_table
-            reports.append(table(name, summary))
+            print("\n\n".join(reports))
+        return 0
+    # Several files: every file's report, one after the other; a failing file is one
+    # error line and exit status 1, the others still report.
+    if args.scene is not None:
+        raise RequestError("--scene picks a scene of one file; with several files every "
+                           "scene of every file races")
+    status, everything = 0, []
+    for file, problem in scene_files(args.file, alone_is_error=True):
+        try:
+            if problem is not None:
+                raise problem
+            reports = _race_reports(args, file, noise, seed)
+        except Exception as exc:  # one file's failure does not stop the others
+            message, _ = failure_message(exc, file)
+            _error(message)
+            status = 1
+            continue
+        if args.json:
+            everything += [{"file": file, **report} for report in reports]
+        else:
+            print(f"{file}\n" + "\n\n".join(reports) + "\n", flush=True)
     if args.json:
-        print(json.dumps(reports[0] if len(reports) == 1 else reports, ensure_ascii=False))
-    else:
-        print("\n\n".join(reports))
-    return 0
+        print(json.dumps(everything, ensure_ascii=False))
+    return status
 
 
 def _fingerprint(path):
@@ -230,11 +319,11 @@ def _fingerprint(path):
     return info.st_ino, info.st_size, info.st_mtime_ns
 
 
-def _remember_output(args, scene, still: bool):
+def _remember_output(args, scene, output, still: bool):
     """Note the output file as it is now, to say after Ctrl-C whether it changed."""
     from .renderer import output_path
 
-    args.output_path = output_path(scene, args.output, still=still)
+    args.output_path = output_path(scene, output, still=still)
     args.output_before = _fingerprint(args.output_path)
 
 
@@ -242,25 +331,79 @@ def _explain(args):
     """``--explain`` alone means every racer; with names, those racers."""
     if args.explain is None:
         return None
+    if False in args.explain:
+        return False
     return True if True in args.explain else args.explain
+
+
+def _formats(args, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    if args.format is None:
+        return (f".{allowed[0]}",)
+    formats = tuple(f.strip().lower().lstrip(".") for f in args.format.split(","))
+    bad = [f for f in formats if f not in allowed]
+    if bad or not formats:
+        raise RequestError(f"Invalid format: {args.format!r} (choose from "
+                           f"{', '.join(allowed)}, comma-separated)")
+    return tuple(dict.fromkeys(f".{f}" for f in formats))
+
+
+def _single_output(args, scene, allowed, still: bool = False):
+    """-o, or the default output with --format's suffix."""
+    from .renderer import output_path
+
+    if args.format is None:
+        return args.output
+    formats = _formats(args, allowed)
+    if args.output is not None:
+        raise RequestError("--format picks the format of several files, or of the default "
+                           "output; with one file give -o NAME.SUFFIX instead")
+    path = output_path(scene, still=still).with_suffix(formats[0])
+    with contextlib.suppress(OSError):  # the default folder; a failure is reported later
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _render_options(args) -> dict:
+    return dict(fps=args.fps, size=args.size, dpi=args.dpi, quality=args.quality,
+                steps=args.steps, hold=args.hold, loop=args.loop, loss_panel=args.loss_panel,
+                every=args.every, duration=args.duration, full=args.full, noise=args.noise,
+                seed=args.seed, sidecar=args.sidecar, max_size=args.max_size,
+                **_picture_options(args))
+
+
+def _still_options(args) -> dict:
+    return dict(frame=args.frame, size=args.size, dpi=args.dpi, loss_panel=args.loss_panel,
+                steps=args.steps, noise=args.noise, seed=args.seed, sidecar=args.sidecar,
+                **_picture_options(args))
+
+
+def _picture_options(args) -> dict:
+    return dict(theme=args.theme, transparent=args.transparent, colorbar=args.colorbar,
+                explain=_explain(args), lr_panel=args.lr_panel)
+
+
+def _notice(text):
+    print(f"anim: {text}", file=sys.stderr)
 
 
 def cmd_render(args) -> int:
     from .loader import load_scene
     from .renderer import render
 
-    scene = load_scene(args.file, args.scene)
+    if _is_batch(args):
+        if args.tuned:
+            raise RequestError("--tuned renders one scene file (tuning is per scene)")
+        return _run_batch(args, "render", _formats(args, ("gif", "mp4", "html")))
+    scene = load_scene(args.file[0], args.scene)
     if args.tuned:
         from .analysis_cli import tune_for
         from .tune import tuned_scene
 
         scene = tuned_scene(scene, tune_for(args, scene))
-    _remember_output(args, scene, still=False)
-    path = render(scene, args.output, fps=args.fps, size=args.size, dpi=args.dpi,
-                  quality=args.quality, steps=args.steps, hold=args.hold, loop=args.loop,
-                  loss_panel=args.loss_panel, theme=args.theme, transparent=args.transparent,
-                  colorbar=args.colorbar, explain=_explain(args), lr_panel=args.lr_panel,
-                  progress=not args.quiet, sidecar=args.sidecar)
+    output = _single_output(args, scene, ("gif", "mp4", "html"))
+    _remember_output(args, scene, output, still=False)
+    path = render(scene, output, progress=not args.quiet, notify=_notice,
+                  **_render_options(args))
     if not args.quiet:
         print(f"wrote {path}", file=sys.stderr)
     return 0
@@ -270,14 +413,41 @@ def cmd_still(args) -> int:
     from .loader import load_scene
     from .renderer import still
 
-    scene = load_scene(args.file, args.scene)
-    _remember_output(args, scene, still=True)
-    path = still(scene, args.output, frame=args.frame, size=args.size, dpi=args.dpi,
-                 loss_panel=args.loss_panel, steps=args.steps, theme=args.theme,
-                 transparent=args.transparent, colorbar=args.colorbar, explain=_explain(args),
-                 lr_panel=args.lr_panel, sidecar=args.sidecar)
+    if _is_batch(args):
+        return _run_batch(args, "still", _formats(args, ("png",)))
+    scene = load_scene(args.file[0], args.scene)
+    output = _single_output(args, scene, ("png",), still=True)
+    _remember_output(args, scene, output, still=True)
+    path = still(scene, output, **_still_options(args))
     print(f"wrote {path}", file=sys.stderr)
     return 0
+
+
+def _run_batch(args, command: str, formats) -> int:
+    from tqdm import tqdm
+
+    from . import batch
+
+    if args.scene is not None:
+        raise RequestError("--scene picks a scene of one file; with several files every "
+                           "scene of every file is rendered")
+    jobs = (os.cpu_count() or 1) if args.jobs is None else args.jobs
+    if jobs < 1:
+        raise RequestError(f"Invalid jobs: {args.jobs} (must be an integer >= 1)")
+    options = _render_options(args) if command == "render" else _still_options(args)
+    batch.check_options(options)
+    folder = batch.output_folder(args.output)
+    files, problems = batch.runnable(args.file)
+    for problem in problems:
+        _error(str(problem))
+    if not files:
+        return 1
+    # Kept on args, so that after Ctrl-C main() can say what was finished.
+    args.batch_outcome = outcome = batch.Outcome()
+    batch.run(batch.Job(command, str(folder), formats, options), files, jobs,
+              progress=not args.quiet, outcome=outcome,
+              report=lambda line: tqdm.write(line, file=sys.stderr))
+    return 1 if problems or outcome.failed else 0
 
 
 def cmd_doctor(args) -> int:
@@ -326,51 +496,115 @@ def _one_line_warnings(scene_file, enabled: bool = True):
 
 
 @contextlib.contextmanager
-def _terminate_cleanly():
-    """Turn SIGTERM into an exception, so partial files are removed as on Ctrl-C."""
+def _terminate_cleanly(received: list):
+    """Turn SIGTERM into an exception, so partial files are removed as on Ctrl-C.
+
+    Each signal's exception is also appended to ``received``: raised inside a weakref
+    callback or ``__del__`` (matplotlib's transforms have such callbacks), Python prints
+    and drops it, and the command would go on, or fail later for another reason."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def on_sigterm(signum, frame):
-        raise _Terminated
+        received.append(_Terminated())
+        raise received[-1]
+
+    def on_sigint(signum, frame):
+        received.append(KeyboardInterrupt())
+        raise received[-1]
+
+    def unraisable(info):
+        # Already in `received`: the report is the one line main() prints.
+        if not isinstance(info.exc_value, (_Terminated, KeyboardInterrupt)):
+            previous_hook(info)
 
     previous = signal.signal(signal.SIGTERM, on_sigterm)
+    # Only where Ctrl-C would raise KeyboardInterrupt anyway (not when it is ignored).
+    previous_int = signal.getsignal(signal.SIGINT)
+    if previous_int is signal.default_int_handler:
+        signal.signal(signal.SIGINT, on_sigint)
+    previous_hook, sys.unraisablehook = sys.unraisablehook, unraisable
     try:
         yield
     finally:
+        sys.unraisablehook = previous_hook
         signal.signal(signal.SIGTERM, previous)
+        if previous_int is signal.default_int_handler:
+            signal.signal(signal.SIGINT, previous_int)
 
 
 #: Import names of what ``pip install anim`` brings: missing, it is the installation's fault.
 DEPENDENCIES = frozenset({"numpy", "matplotlib", "PIL", "imageio", "imageio_ffmpeg", "tqdm"})
 
 
-def _unexpected(exc: Exception, scene_file, output=None, debug: bool = False) -> int:
-    """Report an exception anim did not anticipate; blame the scene when it was its code."""
+def failure_message(exc: Exception, scene_file, output=None,
+                    debug: bool = False) -> tuple[str, int]:
+    """The one line (without ``anim: error:``) and exit status for an exception."""
     from .loader import scene_line
 
+    if isinstance(exc, AnimError):
+        return one_line(exc), exc.exit_code
     if isinstance(exc, ModuleNotFoundError) and exc.name in DEPENDENCIES:
-        _error(f"{exc.name} is not installed for {sys.executable}: install anim with its "
-               "dependencies (pip install -e . in its folder), or run the Python it is "
-               "installed in (e.g. .venv/bin/python -m anim ...)")
-        return 1
+        return (f"{exc.name} is not installed for {sys.executable}: install anim with its "
+                "dependencies (pip install -e . in its folder), or run the Python it is "
+                "installed in (e.g. .venv/bin/python -m anim ...)"), 1
     detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     line = scene_line(scene_file, exc) if scene_file else None
     if line is not None:
         error = SceneError(scene_file, f"the scene's code failed (line {line}): {detail}")
-        _error(str(error))
-        return error.exit_code
+        return one_line(error), error.exit_code
     where = f"{output or scene_file}: " if output or scene_file else ""
     hint = "" if debug else " (run with --debug for the traceback)"
-    _error(f"{where}unexpected {detail}{hint}")
-    return 1
+    return one_line(f"{where}unexpected {detail}{hint}"), 1
+
+
+def _unexpected(exc: Exception, scene_file, output=None, debug: bool = False) -> int:
+    """Report an exception anim did not anticipate; blame the scene when it was its code."""
+    message, code = failure_message(exc, scene_file, output, debug)
+    _error(message)
+    return code
 
 
 def _print_traceback(exc: BaseException):
     # Errors re-raised `from None` hide the scene's own exception, which --debug is for.
     exc.__suppress_context__ = False
     traceback.print_exception(exc, file=sys.stderr)
+
+
+def _interruption(exc: BaseException):
+    """The Ctrl-C or SIGTERM behind ``exc``, if it was raised while one was unwinding (a
+    library's cleanup that fails half-way, e.g. on a half-drawn figure), else None."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, (KeyboardInterrupt, _Terminated)):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _interrupted(exc: BaseException, args) -> int:
+    """Report Ctrl-C or SIGTERM: one line saying what became of the output file."""
+    if args.debug:
+        _print_traceback(exc)
+    what = "interrupted" if isinstance(exc, KeyboardInterrupt) else "terminated"
+    output = getattr(args, "output_path", None)
+    outcome = getattr(args, "batch_outcome", None)
+    if outcome is not None:
+        done = sum(len(written) for written in outcome.written.values())
+        kept = (f"{done} file(s) had been written; the others were not started or "
+                "were stopped, and no partial file is left")
+    elif output is None:
+        kept = "no output file was changed"
+    elif args.output_before is None and _fingerprint(output) is None:
+        kept = f"{output} was not written"
+    elif _fingerprint(output) == args.output_before:
+        kept = f"{output} was not changed"
+    else:  # the signal came after the finished file was moved into place
+        kept = f"{output} had already been written"
+    _error(f"{what}; {kept}")
+    return EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else EXIT_TERMINATED
 
 
 def main(argv=None) -> int:
@@ -382,35 +616,36 @@ def main(argv=None) -> int:
         return exc.exit_code
     except SystemExit as exc:  # --help and --version print and stop; not an error
         return exc.code if isinstance(exc.code, int) else 0
-    scene_file = getattr(args, "file", None)
+    files = getattr(args, "file", None) or []
+    files = [files] if isinstance(files, str) else files  # tune and basins take one file
+    # One scene file: warnings and failures point into it.
+    scene_file = files[0] if len(files) == 1 else None
+    received: list[BaseException] = []
     try:
-        with _terminate_cleanly(), _one_line_warnings(scene_file, enabled=not args.debug):
-            return COMMANDS[args.command](args)
+        with _terminate_cleanly(received), _one_line_warnings(scene_file,
+                                                             enabled=not args.debug):
+            code = COMMANDS[args.command](args)
+        if received:  # the signal's exception was dropped on the way: still a stop
+            return _interrupted(received[0], args)
+        return code
     except BrokenPipeError:
         # Output piped into e.g. `head`, which stopped reading: not an error to report.
         sys.stdout = open(os.devnull, "w")
         return 1
     except (KeyboardInterrupt, _Terminated) as exc:
-        if args.debug:
-            _print_traceback(exc)
-        what = "interrupted" if isinstance(exc, KeyboardInterrupt) else "terminated"
-        output = getattr(args, "output_path", None)
-        if output is None:
-            kept = "no output file was changed"
-        elif args.output_before is None and _fingerprint(output) is None:
-            kept = f"{output} was not written"
-        elif _fingerprint(output) == args.output_before:
-            kept = f"{output} was not changed"
-        else:  # the signal came after the finished file was moved into place
-            kept = f"{output} had already been written"
-        _error(f"{what}; {kept}")
-        return EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else EXIT_TERMINATED
+        return _interrupted(exc, args)
     except AnimError as exc:
+        if received or _interruption(exc) is not None:
+            return _interrupted(received[0] if received else _interruption(exc), args)
         if args.debug:
             _print_traceback(exc)
-        _error(str(exc))
+        # An optimizer fails during the race, after loading: name the scene it is in.
+        _error(f"{scene_file}: {exc}" if isinstance(exc, OptimizerError) and scene_file
+               else str(exc))
         return exc.exit_code
     except Exception as exc:  # the last line of defence: one line, not a traceback
+        if received or _interruption(exc) is not None:
+            return _interrupted(received[0] if received else _interruption(exc), args)
         if args.debug:
             _print_traceback(exc)
         return _unexpected(exc, scene_file, getattr(args, "output_path", None), args.debug)

@@ -34,6 +34,10 @@ class RenderError(AnimError):
     exit_code = 1
 
 
+class LengthWarning(UserWarning):
+    """The requested video would play very long or be very large."""
+
+
 def one_line(text) -> str:
     """``text`` with its lines joined, for a message that must fit on one line of stderr.
 
@@ -42,3 +46,12 @@ def one_line(text) -> str:
     """
     lines = [line.strip() for line in str(text).splitlines() if line.strip()]
     return " | ".join(lines)
+
+
+class OptimizerError(AnimError, ValueError):
+    """An optimizer failed during a race: a step function that raised or returned something
+    that is not ``(new_x, new_state)`` of the right shape, a schedule that did (exit status 2:
+    the scene's code must be fixed). A step that returns NaN or infinity is not an error but
+    a divergence."""
+
+    exit_code = 2

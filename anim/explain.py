@@ -21,24 +21,17 @@ from __future__ import annotations
 import numpy as np
 
 from . import optimizers as builtin
+from .optimizers.custom import StepFunctionState
 
 
 def current_lr(optimizer, step: int) -> float:
-    """The learning rate ``optimizer`` used at ``step`` (0-based), schedules included."""
-    lr = getattr(optimizer, "hyperparameters", {}).get("lr")
-    lr_at = getattr(optimizer, "lr_at", None)
-    if callable(lr_at):
-        return float(lr_at(step))
-    if callable(lr):
-        return float(lr(step))
-    return float(lr) if isinstance(lr, (int, float)) else float("nan")
+    """The learning rate of the step ``optimizer`` took from step ``step`` (0-based),
+    schedules included; NaN when it does not say (an optax transformation)."""
+    return optimizer.lr_at(step)
 
 
 def _field(state, name):
-    if isinstance(state, dict):
-        value = state.get(name)
-    else:
-        value = getattr(state, name, None)
+    value = getattr(state, name, None)
     return None if value is None else np.asarray(value, dtype=float)
 
 
@@ -50,8 +43,9 @@ def velocity_and_scale(optimizer, state, lr: float):
     """(velocity step −lr·v, per-axis scale) from the state after a step, each an (n, 2)
     array or None when the optimizer has no such thing."""
     hp = getattr(optimizer, "hyperparameters", {})
-    if isinstance(state, dict):  # an own optimizer
-        velocity, second = _field(state, "velocity"), _field(state, "second_moment")
+    if isinstance(state, StepFunctionState):  # an own optimizer
+        moments = optimizer.moments(state)
+        velocity, second = moments.get("velocity"), moments.get("second_moment")
         return (None if velocity is None else -lr * velocity,
                 None if second is None else lr / np.sqrt(second))
     step = getattr(state, "step", 0)

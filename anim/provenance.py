@@ -15,6 +15,15 @@ def _version(package: str) -> str | None:
         return None
 
 
+def _raced_libraries(optimizers) -> list[str]:
+    """The optional libraries the race ran (from_torch, from_optax): their versions decide
+    the paths as much as numpy's."""
+    names: list[str] = []
+    for optimizer in optimizers:
+        names += [name for name in getattr(optimizer, "libraries", ()) if name not in names]
+    return names
+
+
 def scene_identity(scene) -> dict:
     return {"file": scene.source_path, "name": scene.name,
             "sha256": scene.source_sha256}
@@ -44,6 +53,7 @@ def describe(scene, result) -> dict:
         "anim": __version__,
         "scene": scene_identity(scene),
         "versions": {package: _version(package) for package in
-                     ("numpy", "matplotlib", "imageio", "imageio-ffmpeg", "pillow")},
+                     ("numpy", "matplotlib", "imageio", "imageio-ffmpeg", "pillow",
+                      *_raced_libraries(result.optimizers))},
         "race": result.summary(),
     }

@@ -75,6 +75,26 @@ class RaceResult:
                          "effective_lr": _plain(rates[k]) if k < self.steps else None})
         return rows
 
+    #: Standard deviation of the Gaussian noise added to each gradient component (0: none).
+    noise: float = 0.0
+    #: The seed the noise was drawn with (None when there is no noise).
+    seed: int | None = None
+
+    def keeps_moving_after_arrival(self) -> bool:
+        """With noisy gradients an arrival is a first arrival: the optimizer is drawn
+        moving on after it (without noise it is drawn where it arrived)."""
+        return self.noise > 0
+
+    def decided_step(self) -> int:
+        """The step at which the race is decided: when the last optimizer arrives or
+        diverges; all the steps when one does neither."""
+        ends = []
+        for arrived, diverged in zip(self.arrival_step, self.diverged_step):
+            if arrived is None and diverged is None:
+                return self.steps
+            ends.append(arrived if arrived is not None else diverged)
+        return max(ends)
+
     def finish_order(self) -> list[int]:
         """Indices of the optimizers that arrived, by arrival step (ties keep list order)."""
         arrived = [i for i, step in enumerate(self.arrival_step) if step is not None]
@@ -103,6 +123,8 @@ class RaceResult:
             "goal": None if self.goal is None else list(self.goal),
             "goals": [list(g) for g in self.goals],
             "goal_radius": self.goal_radius,
+            "noise": self.noise,
+            "seed": self.seed,
             "optimizers": [
                 {"name": opt.name, "label": opt.label,
                  "hyperparameters": opt.hyperparameters,
@@ -162,6 +184,34 @@ def check_goal_radius(radius):
     return radius
 
 
+def check_noise(noise) -> float:
+    """``noise`` as a float that is finite and >= 0, or a ValueError saying so."""
+    if (isinstance(noise, bool) or not isinstance(noise, (int, float, np.integer, np.floating))
+            or not (np.isfinite(noise) and noise >= 0)):
+        raise ValueError(f"Invalid noise: {noise!r} (must be a finite number >= 0)")
+    return float(noise)
+
+
+def check_seed(seed) -> int | None:
+    """``seed`` as an int >= 0 (or None), or a ValueError saying so."""
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
+                             or seed < 0):
+        raise ValueError(f"Invalid seed: {seed!r} (must be an integer >= 0)")
+    return None if seed is None else int(seed)
+
+
+def gradient_noise(noise: float, seed: int, starts: int = 1):
+    """Yield, step after step, the noise added to the gradients: an array of shape
+    (starts, 2) with standard deviation ``noise``, one row per start point.
+
+    Every optimizer racing from the same start gets the same row at the same step
+    (common random numbers), so their comparison is not a matter of luck.
+    """
+    generator = np.random.default_rng(seed)
+    while True:
+        yield noise * generator.standard_normal((starts, 2))
+
+
 def check_any_goal(goal, surface: Surface) -> bool:
     """Whether ``goal`` is the string "any" (which needs a surface with minima)."""
     if not isinstance(goal, str):
@@ -174,7 +224,8 @@ def check_any_goal(goal, surface: Surface) -> bool:
 
 
 def simulate(surface: Surface, optimizers, start=None, steps: int = 150, goal=None,
-             goal_radius=None, explain: bool = False) -> RaceResult:
+             goal_radius=None, noise: float = 0.0, seed: int | None = None,
+             explain: bool = False) -> RaceResult:
     """Race ``optimizers`` on ``surface`` from ``start`` for ``steps`` steps in lockstep.
 
     The goal defaults to the surface minimum nearest the start (no goal for a surface
@@ -183,6 +234,11 @@ def simulate(surface: Surface, optimizers, start=None, steps: int = 150, goal=No
     f or gradient becomes non-finite, or that leaves the bounds by more than
     ``DIVERGENCE_SPANS`` spans, is marked diverged and stops; the others race on. One that
     arrived keeps stepping (its path goes on), but it has finished.
+
+    ``noise`` > 0 adds Gaussian noise of that standard deviation to each component of
+    every gradient an optimizer steps with (SGD-style; f, the divergence checks and the
+    losses stay exact), drawn by :func:`gradient_noise` from ``seed`` (None: a fresh
+    seed, recorded in the result). ``noise=0`` draws nothing: exactly the noiseless race.
     """
     optimizers = tuple(optimizers)
     if not optimizers:
@@ -197,6 +253,13 @@ def simulate(surface: Surface, optimizers, start=None, steps: int = 150, goal=No
     check_goal_radius(goal_radius)
     if goal is not None and goal_radius is None:
         goal_radius = default_goal_radius(surface, start, goal)
+    noise = check_noise(noise)
+    seed = check_seed(seed)
+    if noise == 0:
+        seed = None
+    elif seed is None:
+        seed = int(np.random.SeedSequence().entropy % 2**32)
+    noises = gradient_noise(noise, seed) if noise else None
 
     count = len(optimizers)
     paths = np.full((count, steps + 1, 2), np.nan)
@@ -214,6 +277,9 @@ def simulate(surface: Surface, optimizers, start=None, steps: int = 150, goal=No
     for step in range(steps + 1):
         if not racing:
             break
+        # Drawn at every step, whoever still races, so that a racer's noise at step k
+        # does not depend on how many others diverged before it.
+        step_noise = next(noises) if noises is not None and step < steps else None
         # One vectorized surface call per step for every optimizer still racing.
         points = np.concatenate([params[i] for i in racing])
         with np.errstate(all="ignore"):
@@ -231,9 +297,16 @@ def simulate(surface: Surface, optimizers, start=None, steps: int = 150, goal=No
             losses[i, step] = values[row]
             gradients[i, step] = grads[row]
             if step < steps:
+                grad = grads[row:row + 1]
+                if step_noise is not None:
+                    grad = grad + step_noise[0]
+                gradients[i, step] = grad[0]
+                # e.g. torch's LBFGS: its closure recomputes f and the gradient elsewhere
+                extra = ({"value_and_grad": surface.value_and_grad_at}
+                         if getattr(optimizers[i], "needs_value_and_grad", False) else {})
                 with np.errstate(all="ignore"):
-                    params[i], states[i] = optimizers[i].update(grads[row:row + 1], states[i],
-                                                                params[i])
+                    params[i], states[i] = optimizers[i].update(grad, states[i], params[i],
+                                                                **extra)
                     if explain:
                         _record_explanation(optimizers[i], states[i], step,
                                             velocities[i], scales[i])
@@ -255,7 +328,8 @@ def simulate(surface: Surface, optimizers, start=None, steps: int = 150, goal=No
                       goal_radius=None if goal_radius is None else float(goal_radius),
                       arrival_step=tuple(arrival), diverged_step=tuple(diverged),
                       goals=goals, arrived_at=tuple(arrived_at), grads=gradients,
-                      velocities=velocities, step_scales=scales)
+                      velocities=velocities, step_scales=scales, noise=noise,
+                      seed=seed)
 
 
 def _record_explanation(optimizer, state, step, velocities, scales):

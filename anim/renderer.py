@@ -1,14 +1,14 @@
-"""Film a scene: race it, build its figure, animate it and write GIF, MP4 or PNG."""
+"""Film a scene: race it, build its figure, animate it and write GIF, MP4, PNG or an
+interactive HTML page."""
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import html
 import json
 import math
 import sys
 import tempfile
+import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -25,11 +25,14 @@ from .figure import (
     default_dpi,
     plot_aspect,
 )
+from .fitting import TooLarge, byte_limit, film_to_fit, warn_if_long
+from .length import every_for_duration, race_steps
 from .provenance import describe, png_metadata, provenance_comment
+from .race import check_noise, check_seed
 from .scene import MAX_FPS, MAX_STEPS, Scene, explained_racers
 from .writers import GifWriter, Mp4Writer, ffmpeg_problem, replacing
 
-FORMATS = (".gif", ".mp4", ".png")
+FORMATS = (".gif", ".mp4", ".png", ".html")
 #: Presets in the spirit of manim's -ql / -qm / -qh: (width, height, fps).
 QUALITY = {"low": (480, 360, 15), "medium": (800, 600, 30), "high": (1440, 1080, 30)}
 #: Frame sizes that give a readable picture: each side, and the width / height ratio.
@@ -60,14 +63,52 @@ class RenderOptions:
     colormap: str | None = None
     explain: tuple[int, ...] = ()
     lr_panel: bool = False
+    #: Steps per frame asked for (--every), or the play time of the race (--duration).
+    every: int | None = None
+    duration: float | None = None
+    #: Film every requested step instead of ending when the race is decided.
+    full: bool = False
+    #: Overrides of the scene's gradient noise and its seed.
+    noise: float | None = None
+    seed: int | None = None
+    #: The last step filmed; known once the race has run (see :meth:`for_race`).
+    end: int | None = None
 
     @property
     def hold_frames(self) -> int:
         return round(self.hold * self.fps)
 
+    def for_race(self, result) -> RenderOptions:
+        """These options for the race ``result``: where the video ends (when the race is
+        decided, or the last step with ``full``) and how many steps each frame advances."""
+        return self.with_end(self.steps if self.full else
+                             min(self.steps, result.decided_step()))
+
+    def with_end(self, end: int) -> RenderOptions:
+        """These options for a video that ends at step ``end``."""
+        every = self.every or 1
+        if self.duration is not None:
+            try:
+                every = every_for_duration(end, self.fps, self.duration)
+            except ValueError as exc:
+                raise RequestError(str(exc)) from None
+        return replace(self, end=end, every=every)
+
+    def frame_steps(self) -> np.ndarray:
+        """The step each frame shows: every ``every``-th step up to ``end`` (always
+        including ``end``), then the hold, which repeats ``end``."""
+        end = self.steps if self.end is None else self.end
+        shown = race_steps(end, self.every or 1)
+        return np.concatenate([shown, np.full(self.hold_frames, end, dtype=shown.dtype)])
+
+    @property
+    def race_frames(self) -> int:
+        end = self.steps if self.end is None else self.end
+        return len(race_steps(end, self.every or 1))
+
     @property
     def total_frames(self) -> int:
-        return self.steps + 1 + self.hold_frames
+        return self.race_frames + self.hold_frames
 
     @property
     def style(self) -> FrameStyle:
@@ -115,8 +156,9 @@ def parse_size(text) -> tuple[int, int]:
 
 def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None,
                     steps=None, hold=None, loop=None, loss_panel=None, theme=None,
-                    transparent=None, colorbar=None, explain=None,
-                    lr_panel=None) -> RenderOptions:
+                    transparent=None, colorbar=None, explain=None, lr_panel=None,
+                    every=None, duration=None, full=False, noise=None,
+                    seed=None) -> RenderOptions:
     """Merge quality preset, scene fields and explicit options; raise RequestError."""
     if quality is not None and quality not in QUALITY:
         raise RequestError(f"Invalid quality: {quality!r} (choose from {', '.join(QUALITY)})")
@@ -140,13 +182,35 @@ def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None
     except ValueError as exc:
         raise RequestError(str(exc)) from None
     lr_panel = scene.lr_panel if lr_panel is None else bool(lr_panel)
+    if every is not None:
+        every = _number(every, "every", 1, MAX_STEPS, True)
+    if duration is not None:
+        if isinstance(duration, bool) or not isinstance(duration, (int, float)) or not (
+                math.isfinite(duration) and duration > 0):
+            raise RequestError(f"Invalid duration: {duration!r} (must be a number of "
+                               "seconds > 0)")
+        duration = float(duration)
+        try:
+            every_for_duration(1, fps, duration)
+        except ValueError as exc:
+            raise RequestError(str(exc)) from None
+        if every is not None:
+            raise RequestError("--every and --duration both set the steps per frame; "
+                               "give one of them")
+    try:
+        noise = None if noise is None else check_noise(noise)
+        seed = None if seed is None else check_seed(seed)
+    except ValueError as exc:
+        raise RequestError(str(exc)) from None
     return RenderOptions(width, height, dpi, fps, steps, hold, loop, loss_panel, theme,
-                         bool(transparent), colorbar, scene.colormap, explained, lr_panel)
+                         bool(transparent), colorbar, scene.colormap, explained, lr_panel,
+                         every, duration, bool(full), noise, seed)
 
 
 #: Every option ``render``, ``still`` and ``frames`` accept besides their own arguments.
 OPTIONS = ("fps", "size", "dpi", "quality", "steps", "hold", "loop", "loss_panel", "theme",
-           "transparent", "colorbar", "explain", "lr_panel")
+           "transparent", "colorbar", "explain", "lr_panel", "every", "duration", "full",
+           "noise", "seed")
 
 
 def check_option_names(options: dict):
@@ -183,7 +247,7 @@ def check_folder(path: Path, default: bool):
                            f"{exc.strerror or exc}") from None
 
 
-def prepare(scene: Scene, output=None, *, still: bool = False, frame=None,
+def prepare(scene: Scene, output=None, *, still: bool = False, frame=None, max_size=None,
             **options) -> tuple[Path, RenderOptions, int | None]:
     """Check a request completely before any rendering; return (path, options, frame).
 
@@ -210,6 +274,10 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None,
             request = replace(request, hold=0.0)
             frame = request.steps if frame is None else _number(frame, "frame", 0,
                                                                 request.steps, True)
+        if max_size is not None:
+            if suffix not in (".gif", ".mp4"):
+                raise RequestError("--max-size applies to GIF and MP4 output only")
+            byte_limit(max_size)
         if suffix == ".mp4" and (request.width % 2 or request.height % 2):
             raise RequestError(f"MP4 needs an even width and height, got "
                                f"{request.width}x{request.height}")
@@ -217,6 +285,16 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None,
                                          or request.style.explain):
             raise RequestError("the loss panel, the lr panel and --explain follow one start; "
                                f"this scene races {len(scene.starts)} starts")
+        if scene.starts is not None and suffix == ".html":
+            raise RequestError("the page draws one start; a swarm (starts=...) renders as "
+                               ".gif, .mp4 or .png")
+        if scene.starts is not None and request.noise:
+            raise RequestError("noise follows one start; a swarm (starts=...) races exact "
+                               "gradients")
+        if suffix == ".html" and (request.explain or request.lr_panel):
+            raise RequestError("the page does not draw step glyphs or the effective-lr "
+                               "panel yet: render .gif, .mp4 or .png for them, or add "
+                               "--no-explain --no-lr-panel")
         if suffix == ".mp4" and request.transparent:
             raise RequestError("an MP4 cannot be transparent (use .gif or .png)")
         try:
@@ -238,9 +316,40 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None,
     return path, request, frame
 
 
+class _Reporter:
+    """A progress bar's stand-in that reports frames to ``send(kind, count)``, at most
+    every REPORT_SECONDS (a message per frame would keep a batch's parent busy)."""
+
+    REPORT_SECONDS = 0.1
+
+    def __init__(self, send, total):
+        self.send, self.pending, self.last = send, 0, time.monotonic()
+        send("total", total)
+
+    def update(self, count):
+        self.pending += count
+        if time.monotonic() - self.last >= self.REPORT_SECONDS:
+            self.flush()
+
+    def flush(self):
+        if self.pending:
+            self.send("frames", self.pending)
+        self.pending, self.last = 0, time.monotonic()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.flush()
+        return False
+
+
 def _progress(total, enabled, description):
+    """A tqdm bar on stderr; ``enabled`` may instead be a callable that hears the frames."""
     from tqdm import tqdm
 
+    if callable(enabled):
+        return _Reporter(enabled, total)
     return tqdm(total=total, disable=not enabled, unit="frame", desc=description,
                 file=sys.stderr, leave=True, dynamic_ncols=True)
 
@@ -260,52 +369,98 @@ def _figure(scene: Scene, result, request: RenderOptions, fast: bool = True,
 
 
 def render(scene: Scene, output=None, *, progress: bool = True, sidecar: bool = False,
-           **options) -> Path:
-    """Film ``scene`` into ``output`` (.gif, .mp4 or .png) and return the path written.
+           max_size=None, notify=None, **options) -> Path:
+    """Film ``scene`` into ``output`` (.gif, .mp4, .png or .html) and return the path
+    written. An .html file is one self-contained page that plays the race (see
+    :mod:`anim.page`); ``hold`` does not apply to it.
 
     ``options``: fps, size ("800x600" or (w, h)), dpi, quality ("low"/"medium"/"high"),
-    steps, hold (seconds the last frame is held), loop (GIF plays, 0 = forever) and
-    loss_panel. Every option is checked before rendering starts; an existing file is
-    replaced only once the new one is complete.
+    steps, hold (seconds the last frame is held), loop (GIF plays, 0 = forever),
+    loss_panel, every (steps per frame), duration (seconds the race plays; chooses
+    every), full (film every step, not only until the race is decided), noise and seed.
+    ``max_size`` ("2MB", or bytes) makes a GIF or MP4 fit (see
+    :func:`anim.fitting.film_to_fit`); ``notify(text)`` hears what it chose. Every
+    option is checked before rendering starts; an existing file is replaced only once
+    the new one is complete.
     """
-    path, request, frame = prepare(scene, output, **options)
+    path, request, frame = prepare(scene, output, max_size=max_size, **options)
     if path.suffix.lower() == ".png":
         return _write_still(scene, path, request, frame, sidecar)
-    result = scene.race(request.steps, explain=bool(request.explain))
-    figure = _figure(scene, result, request)
+    if path.suffix.lower() == ".html":
+        return _write_page(scene, path, request, sidecar)
+    limit = None if max_size is None else byte_limit(max_size)
+    if limit is None and request.full:
+        # The length is known before the race (which can take a while): warn first.
+        warn_if_long(path, request.with_end(request.steps))
+    result = scene.race(request.steps, noise=request.noise, seed=request.seed,
+                        explain=bool(request.explain))
     try:
-        comment = provenance_comment(scene)
-        if path.suffix.lower() == ".gif":
-            writer = GifWriter(request.fps, loop=request.loop, comment=comment,
-                               palette_sample=_palette_sample(figure, request),
-                               keep=figure.key_colors, transparent=request.transparent)
-        else:
-            writer = Mp4Writer(request.fps, comment=comment)
-        _save(figure, writer, path, request, progress)
-    finally:
-        figure.close()
+        request = request.for_race(result)
+    except RequestError as exc:
+        raise RequestError(f"{path}: {exc}") from None
+    if limit is None:
+        if not request.full:
+            warn_if_long(path, request)
+        with _writing(path), replacing(path) as tmp:
+            _film(scene, result, request, tmp, path.name, progress)
+    else:
+        def film(options, target, name, limit):
+            _film(scene, result, options, target, name, progress, limit)
+
+        with _writing(path):
+            request = film_to_fit(film, request, path, limit, notify)
     if sidecar:
         _write_sidecar(path, scene, request, result)
     return path
 
 
+def _film(scene: Scene, result, request: RenderOptions, target: Path, name: str,
+          progress: bool, limit: int | None = None):
+    """Draw the frames of ``request.frame_steps()`` and encode them into ``target``."""
+    figure = _figure(scene, result, request)
+    try:
+        comment = provenance_comment(scene)
+        if target.suffix.lower() == ".gif":
+            writer = GifWriter(request.fps, loop=request.loop, comment=comment,
+                               palette_sample=_palette_sample(figure, request),
+                               keep=figure.key_colors, transparent=request.transparent)
+        else:
+            writer = Mp4Writer(request.fps, comment=comment)
+        _save(figure, writer, target, name, request, progress, limit)
+    finally:
+        figure.close()
+
+
 def _palette_sample(figure: RaceFigure, request: RenderOptions) -> np.ndarray:
     """First and last frames stacked: between them they show every colour of the GIF."""
-    last = figure.draw_frame(request.total_frames - 1).copy()
-    first = figure.draw_frame(0)
+    steps = request.frame_steps()
+    last = figure.draw_frame(int(steps[-1])).copy()
+    first = figure.draw_frame(int(steps[0]))
     return np.concatenate([first, last])
 
 
-def _save(figure: RaceFigure, writer, output: Path, request: RenderOptions, progress: bool):
+def _save(figure: RaceFigure, writer, target: Path, name: str, request: RenderOptions,
+          progress: bool, limit: int | None = None):
+    """Encode the frames; with ``limit``, stop with TooLarge as soon as the file being
+    written is larger than ``limit`` bytes, projecting the whole file's size."""
     from matplotlib.animation import FuncAnimation
 
-    animation = FuncAnimation(figure.figure, figure.update, frames=range(request.total_frames),
+    steps = [int(step) for step in request.frame_steps()]
+    animation = FuncAnimation(figure.figure, figure.update, frames=steps,
                               init_func=lambda: [], interval=1000 / request.fps, blit=False,
                               repeat=False, cache_frame_data=False)
-    with (_progress(request.total_frames, progress, output.name) as bar,
-          _writing(output), replacing(output) as tmp):
-        animation.save(tmp, writer=writer, dpi=request.dpi,
-                       progress_callback=lambda done, total: bar.update(1))
+    # The hold of a GIF is merged into one frame and costs nothing.
+    costly = request.race_frames if target.suffix.lower() == ".gif" else len(steps)
+
+    def on_frame(done, total):
+        bar.update(1)
+        if limit is not None and done % 10 == 9 and done + 1 < costly:
+            written = target.stat().st_size
+            if written > limit:
+                raise TooLarge(written * costly / (done + 1))
+
+    with _progress(len(steps), progress, name) as bar:
+        animation.save(target, writer=writer, dpi=request.dpi, progress_callback=on_frame)
 
 
 @contextlib.contextmanager
@@ -330,7 +485,8 @@ def still(scene: Scene, output=None, *, frame: int | None = None, sidecar: bool 
 def _write_still(scene, path: Path, request: RenderOptions, frame: int, sidecar: bool):
     import imageio.v3 as iio
 
-    result = scene.race(request.steps, explain=bool(request.explain))
+    result = scene.race(request.steps, noise=request.noise, seed=request.seed,
+                        explain=bool(request.explain))
     figure = _figure(scene, result, request, fast=False, still=True)
     try:
         pixels = figure.draw_frame(frame)
@@ -350,10 +506,13 @@ def frames(scene: Scene, *, fast: bool = True, **options):
     """Yield every frame of the animation as an (height, width, 3) uint8 array."""
     check_option_names(options)
     request = resolve_options(scene, **options)
-    figure = _figure(scene, scene.race(request.steps, explain=bool(request.explain)), request, fast=fast)
+    result = scene.race(request.steps, noise=request.noise, seed=request.seed,
+                        explain=bool(request.explain))
+    request = request.for_race(result)
+    figure = _figure(scene, result, request, fast=fast)
     try:
-        for index in range(request.total_frames):
-            yield figure.draw_frame(index)[..., :3].copy()
+        for step in request.frame_steps():
+            yield figure.draw_frame(int(step))[..., :3].copy()
     finally:
         figure.close()
 
@@ -364,8 +523,10 @@ def _write_sidecar(output: Path, scene: Scene, request: RenderOptions, result, *
     options = asdict(request)
     if output.suffix.lower() != ".gif":
         options.pop("loop")
+    if output.suffix.lower() == ".html":
+        options.pop("hold")
     if output.suffix.lower() == ".png":
-        for moving in ("fps", "hold"):
+        for moving in ("fps", "hold", "every", "duration", "full", "end"):
             options.pop(moving)
     record["options"] = {**options, **extra}
     sidecar = output.with_name(output.name + ".json")
@@ -374,9 +535,38 @@ def _write_sidecar(output: Path, scene: Scene, request: RenderOptions, result, *
                        + "\n", encoding="utf-8")
 
 
+def page(scene: Scene, result=None, request: RenderOptions | None = None) -> str:
+    """The interactive page of ``scene`` as HTML text (see :mod:`anim.page`)."""
+    from .page import page_html
+
+    request = request or resolve_options(scene)
+    result = result if result is not None else scene.race(request.steps)
+    # Built exactly as a still is, so the page's heads land on the still's pixels.
+    figure = _figure(scene, result, request, fast=False, still=True)
+    try:
+        return page_html(figure, fps=request.fps, loss_refresh=request.style.loss_refresh,
+                         title=scene.title or figure._default_title(),
+                         comment=provenance_comment(scene))
+    finally:
+        figure.close()
+
+
+def _write_page(scene: Scene, path: Path, request: RenderOptions, sidecar: bool) -> Path:
+    result = scene.race(request.steps, noise=request.noise, seed=request.seed,
+                        explain=bool(request.explain))
+    text = page(scene, result, request)
+    with _writing(path), replacing(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    if sidecar:
+        _write_sidecar(path, scene, request, result)
+    return path
+
+
 def to_html(scene: Scene, **options) -> str:
-    """The animation as an inline GIF ``<img>``, for notebooks."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = render(scene, Path(folder) / "scene.gif", progress=False, **options)
-        data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return f'<img src="data:image/gif;base64,{data}" alt="{html.escape(repr(scene))}"/>'
+    """The interactive player for notebooks: the page in an ``<iframe srcdoc>``, so its
+    script and key bindings stay inside it; no animation is rendered."""
+    from .page import notebook_html
+
+    check_option_names(options)
+    request = resolve_options(scene, **options)
+    return notebook_html(page(scene, request=request), request.width, request.height)

@@ -9,6 +9,8 @@ from .race import (
     RaceResult,
     check_any_goal,
     check_goal_radius,
+    check_noise,
+    check_seed,
     check_steps,
     divergence_limits,
     require_point,
@@ -45,7 +47,7 @@ class Scene:
                  title: str | None = None, goal=None, goal_radius=None, fps: float = 30,
                  loss_panel: bool = False, theme: str = "light", colormap: str | None = None,
                  colorbar: bool = False, explain=False, lr_panel: bool = False,
-                 starts=None):
+                 noise: float = 0.0, seed: int = 0, starts=None):
         if not isinstance(surface, Surface):
             raise ValueError(f"surface must be an anim.Surface, got {type(surface).__name__}")
         optimizers = list(optimizers) if isinstance(optimizers, (list, tuple)) else optimizers
@@ -56,7 +58,7 @@ class Scene:
             raise ValueError("optimizers is empty (a race needs at least one optimizer)")
         for item in optimizers:
             if not isinstance(item, Optimizer):
-                raise ValueError(f"optimizers must hold anim optimizers, got {item!r}")
+                raise ValueError(_not_an_optimizer(item))
         if starts is not None:
             if start is not None:
                 raise ValueError("give start=(x, y) for one race or starts=[...] for a swarm, "
@@ -64,6 +66,9 @@ class Scene:
             if loss_panel or lr_panel or explain:
                 raise ValueError("loss_panel, lr_panel and explain follow one start; a swarm "
                                  "(starts=...) shows none of them")
+            if noise:
+                raise ValueError("noise follows one start; a swarm (starts=...) races "
+                                 "exact gradients")
         elif start is None and surface.start is None:
             raise ValueError("start is missing (the surface recommends none): "
                              "pass start=(x, y)")
@@ -103,6 +108,8 @@ class Scene:
         self.colorbar = bool(colorbar)
         self.explain = explained_racers(explain, optimizers)
         self.lr_panel = bool(lr_panel)
+        self.noise = check_noise(noise)
+        self.seed = check_seed(seed)
         # Set by the loader for a scene read from a file: its variable name, the default
         # output's stem, and the file with its SHA-256 (for the provenance record).
         self.name: str | None = None
@@ -147,19 +154,25 @@ class Scene:
     def is_swarm(self) -> bool:
         return self.starts is not None
 
-    def race(self, steps: int | None = None, explain: bool = False):
-        """Run the race (``steps`` overrides the scene's step count; ``explain`` records
-        what the step glyphs show): a :class:`RaceResult`, or for a swarm a
-        :class:`~anim.swarm.SwarmResult`."""
+    def race(self, steps: int | None = None, noise: float | None = None,
+             seed: int | None = None, explain: bool = False):
+        """Run the race (``steps``, ``noise`` and ``seed`` override the scene's;
+        ``explain`` records what the step glyphs show): a :class:`RaceResult`, or for a
+        swarm (``starts=``) a :class:`~anim.swarm.SwarmResult`."""
         if self.starts is not None:
             from .swarm import simulate_swarm
 
+            if noise:
+                raise ValueError("noise follows one start; a swarm (starts=...) races "
+                                 "exact gradients")
             return simulate_swarm(self.surface, self.optimizers, self.starts,
                                   steps=self.steps if steps is None else steps,
                                   goal=self.goal, goal_radius=self.goal_radius)
         return simulate(self.surface, self.optimizers, start=self.start,
                         steps=self.steps if steps is None else steps, goal=self.goal,
-                        goal_radius=self.goal_radius, explain=explain)
+                        goal_radius=self.goal_radius,
+                        noise=self.noise if noise is None else noise,
+                        seed=self.seed if seed is None else seed, explain=explain)
 
     def __repr__(self):
         names = ", ".join(o.name for o in self.optimizers)
@@ -169,7 +182,7 @@ class Scene:
                 + f", steps={self.steps})")
 
     def _repr_html_(self):
-        """Jupyter shows a scene as its animation, inline."""
+        """Jupyter shows a scene as its interactive player (no animation is rendered)."""
         from .renderer import to_html
 
         return to_html(self)
@@ -221,3 +234,25 @@ def _check_in_bounds(point, what: str, bounds):
         raise ValueError(f"{what} {point} is outside the surface's bounds x in [{x0:g}, "
                          f"{x1:g}], y in [{y0:g}, {y1:g}]: put it inside them, or widen "
                          "them with surface.replace(bounds=...)")
+
+
+def _not_an_optimizer(item) -> str:
+    """What is wrong with ``item`` in ``optimizers=``, and how to make it an optimizer."""
+    head = "optimizers must hold anim optimizers, got "
+    if isinstance(item, type) and issubclass(item, Optimizer):
+        return f"{head}the class {item.__name__}: call it, e.g. {item.__name__}(0.1)"
+    module = getattr(type(item) if not isinstance(item, type) else item, "__module__", "") or ""
+    if module.split(".")[0] in ("torch", "pytorch_optimizer") or "Optimizer" in [
+            base.__name__ for base in getattr(item, "__mro__", ())[1:]]:
+        return (f"{head}{getattr(item, '__name__', type(item).__name__)} from torch: race it "
+                "with anim.optimizers.from_torch(OptimizerClass, lr=...)")
+    if module.split(".")[0] in ("optax", "jax"):
+        return f"{head}an optax object: race it with anim.optimizers.from_optax(optax.adam(0.1))"
+    if callable(item) and hasattr(item, "__code__"):
+        return (f"{head}the function {item.__name__}: make an update rule into an optimizer "
+                "with the decorator @anim.optimizer(lr=...), then call it: "
+                f"{item.__name__}(0.1)")
+    shown = repr(item)
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    return (f"{head}{shown} ({type(item).__name__}): use the built-ins (anim.optimizers), "
+            "a step function decorated with @anim.optimizer, or from_torch/from_optax")

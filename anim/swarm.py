@@ -87,6 +87,13 @@ class SwarmResult:
         arrivals = self.arrival_step[index][self.arrival_step[index] >= 0]
         return float(np.median(arrivals)) if arrivals.size else None
 
+    def decided_step(self) -> int:
+        """The step by which every start of every optimizer has arrived or diverged; all
+        the steps when one does neither."""
+        ends = np.where(self.arrival_step >= 0, self.arrival_step,
+                        np.where(self.diverged_step >= 0, self.diverged_step, self.steps))
+        return int(ends.max())
+
     def finish_order(self) -> list[int]:
         """Optimizers with at least one arrival, by median arrival step (ties keep order)."""
         medians = {i: self.median_arrival_step(i) for i in range(len(self.optimizers))}

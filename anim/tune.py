@@ -52,14 +52,22 @@ class TuneResult:
 
 
 def with_lr(optimizer: Optimizer, lr: float, note: str | None = None) -> Optimizer:
-    """A copy of ``optimizer`` with learning rate ``lr``, its other hyperparameters kept;
-    with ``note``, its label ends with it (e.g. "(tuned)")."""
-    changed = type(optimizer)(**{**optimizer.hyperparameters, "lr": float(lr)})
+    """A copy of ``optimizer`` with learning rate ``lr``, its other hyperparameters, colour
+    and own label kept; with ``note``, its label ends with it (e.g. "(tuned)")."""
+    current = optimizer.hyperparameters.get("lr")
+    if isinstance(current, bool) or not isinstance(current, (int, float)):
+        raise ValueError(f"{optimizer.label}: its lr is {current!r}; tuning needs a constant "
+                         "learning rate")
+    own = optimizer.label if optimizer.label != optimizer.generated_label else None
+    settings = {**optimizer.hyperparameters, "lr": float(lr)}
+    try:
+        changed = type(optimizer)(**settings, color=optimizer.color, label=own)
+    except TypeError as exc:  # an adapter is built from its library's class, not like this
+        raise ValueError(f"{optimizer.label} cannot be rebuilt with another learning rate "
+                         f"({exc})") from None
     if note:
-        label = f"{changed.label} {note}"
-        changed.__class__ = type(type(optimizer).__name__, (type(optimizer),),
-                                 {"label": property(lambda self: label),
-                                  "__module__": type(optimizer).__module__})
+        changed = type(optimizer)(**settings, color=optimizer.color,
+                                  label=f"{own or changed.generated_label} {note}")
     return changed
 
 
@@ -163,6 +171,7 @@ def tune(scene, steps: int | None = None, low: float = LOW_LR,
     for optimizer in scene.optimizers:
         if "lr" not in optimizer.hyperparameters:
             raise ValueError(f"{optimizer.label} has no learning rate (lr) to tune")
+        with_lr(optimizer, 1.0)  # fails here, once, for one that cannot be rebuilt
     points, goals, radius = race_goals(scene)
     steps = scene.steps if steps is None else steps
     return [tune_optimizer(scene.surface, optimizer, points, steps, goals, radius, low, high)

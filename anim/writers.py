@@ -13,6 +13,7 @@ import os
 import re
 import stat
 import subprocess
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -127,7 +128,13 @@ class Mp4Writer(_CanvasWriter):
             str(self.outfile), (width, height), fps=self.fps, codec="libx264",
             pix_fmt_in="rgba", pix_fmt_out="yuv420p", quality=None, macro_block_size=1,
             ffmpeg_log_level="error", output_params=params)
-        self._encoder.send(None)
+        with warnings.catch_warnings():
+            # imageio-ffmpeg starts ffmpeg with a preexec_fn (os.setpgrp), i.e. a fork
+            # followed at once by exec, which is safe; JAX, once a scene imported it
+            # (from_optax), warns about any fork all the same.
+            warnings.filterwarnings("ignore", message=r"os\.fork\(\) was called",
+                                    category=RuntimeWarning)
+            self._encoder.send(None)
 
     def _write(self, rgba):
         self._encoder.send(rgba)

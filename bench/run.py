@@ -32,6 +32,9 @@ SCENE = "bench/reference_scene.py"
 PYTHON = sys.executable
 STEPS, FPS = 150, 30
 LONG_STEPS = 600
+#: --every on a long race, and the gallery in parallel.
+EVERY_STEPS, EVERY = 3000, 10
+GALLERY, GALLERY_JOBS = "scenes", 2
 
 GIF_SPEEDUP = 8.0
 MP4_SPEEDUP = 5.0
@@ -41,6 +44,8 @@ RSS_GROWTH = 1.15
 #: The showcase with every racer explained and the effective-lr panel, against without.
 EXPLAIN_SLOWDOWN = 1.5
 SHOWCASE = "scenes/rmsprop_vs_adagrad.py"
+EVERY_TIME_RATIO = 1 / 5
+JOBS_SPEEDUP = 1.6
 #: Swarms, basins, tuning: against the GIF of the same scene from one start.
 SWARM_SCENE = "bench/swarm_scene.py"
 SWARM_SLOWDOWN, BASINS_SLOWDOWN, TUNE_SLOWDOWN = 3.0, 5.0, 1.0
@@ -54,25 +59,30 @@ class Sample:
     size: int  # bytes of the output file
 
 
-def run(cmd: list[str], output: Path, log: Path) -> Sample:
+def run(cmd: list[str], output: Path, log: Path, folder: Path | None = None) -> Sample:
     """Run ``cmd`` to completion and measure it.
 
     ``os.wait4`` reports the rusage of this one child (including ffmpeg, which it reaps
     itself), unlike ``RUSAGE_CHILDREN``, which mixes in every child before it.
     """
-    output.unlink(missing_ok=True)
+    if folder is not None:  # a whole folder of outputs: size is their sum
+        for old in folder.glob("*"):
+            old.unlink()
+    else:
+        output.unlink(missing_ok=True)
     with open(log, "wb") as err:
         start = time.perf_counter()
         process = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0 or not output.is_file():
+    if process.returncode != 0 or not (folder or output).exists():
         tail = log.read_text(errors="replace")[-2000:]
         sys.exit(f"bench: {' '.join(cmd)} failed (exit {process.returncode}):\n{tail}")
+    size = (sum(p.stat().st_size for p in folder.glob("*")) if folder is not None
+            else output.stat().st_size)
     # Linux reports ru_maxrss in KiB.
-    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024,
-                  output.stat().st_size)
+    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, size)
 
 
 def baseline_cmd(output: Path, steps: int = STEPS) -> list[str]:
@@ -80,10 +90,15 @@ def baseline_cmd(output: Path, steps: int = STEPS) -> list[str]:
     return cmd if steps == STEPS else cmd + ["--steps", str(steps)]
 
 
-def anim_cmd(output: Path, steps: int | None = None, hold: bool = False) -> list[str]:
-    cmd = [PYTHON, "-m", "anim", "render", SCENE, "-o", str(output), "--quiet"]
+def anim_cmd(output: Path, steps: int | None = None, hold: bool = False,
+             every: int | None = None) -> list[str]:
+    # --full: every step, as the baseline draws them (anim would otherwise stop when the
+    # race is decided).
+    cmd = [PYTHON, "-m", "anim", "render", SCENE, "-o", str(output), "--quiet", "--full"]
     if not hold:
         cmd += ["--hold", "0", "--size", "800x600", "--fps", str(FPS)]
+    if every is not None:
+        cmd += ["--every", str(every)]
     return cmd if steps is None else cmd + ["--steps", str(steps)]
 
 
@@ -98,7 +113,7 @@ def swarm_jobs(log: Path) -> tuple[dict, list[tuple[str, str]]]:
     out = {name: OUT / name for name in ("swarm-single.gif", "swarm.gif", "basins.png",
                                          "tune.png")}
     anim = [PYTHON, "-m", "anim"]
-    render = [*anim, "render", SWARM_SCENE, "--quiet", "--hold", "0"]
+    render = [*anim, "render", SWARM_SCENE, "--quiet", "--hold", "0", "--full"]
     jobs = {
         "swarm single": lambda: run([*render, "--scene", "single", "-o",
                                      str(out["swarm-single.gif"])], out["swarm-single.gif"], log),
@@ -123,6 +138,37 @@ def swarm_rows(m: dict) -> list[tuple]:
         rows.append((what, fmt_s(single), fmt_s(m[name]["wall"]), f"{ratio:.2f}x the time",
                      f"<= {target:g}x", ratio <= target))
     return rows
+
+
+def gallery_cmd(folder: Path, jobs: int) -> list[str]:
+    # The README's gallery command (GIF only): --duration 12 shortens only long_race.py.
+    return [PYTHON, "-m", "anim", "render", GALLERY, "-o", str(folder), "--jobs", str(jobs),
+            "--duration", "12", "--quiet"]
+
+
+def process_cpu(cmd: list[str]) -> tuple[float, list[float]]:
+    """Run ``cmd`` once and return the CPU seconds of its own process and of each of its
+    child processes (read from /proc while they run): what the run would take on free
+    cores is about the parent's share plus the busiest child's, whatever else the
+    machine is doing."""
+    tick = os.sysconf("SC_CLK_TCK")
+    process = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    seen: dict[int, float] = {}
+    while process.poll() is None:
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(entry) == process.pid or int(fields[1]) == process.pid:
+                seen[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+        time.sleep(0.1)
+    parent = seen.pop(process.pid, 0.0)
+    return parent, sorted(seen.values(), reverse=True)
 
 
 def median(samples: list[Sample], field: str) -> float:
@@ -165,7 +211,7 @@ def gif_fidelity(gif: Path) -> dict:
         if duration != expected:
             delay_errors.append((decoded_count - 1, duration, expected))
 
-    for index, rendered in enumerate(frames(scene, hold=0)):
+    for index, rendered in enumerate(frames(scene, hold=0, full=True)):
         if previous is None or not np.array_equal(rendered, previous):
             runs += 1
             if current is not None:
@@ -265,8 +311,11 @@ def main(argv=None) -> int:
 
     out = {name: OUT / name for name in (
         "baseline.gif", "anim.gif", "baseline.mp4", "anim.mp4", f"anim-{LONG_STEPS}.gif",
-        "anim-default.gif", f"baseline-{LONG_STEPS}.gif", "showcase.gif",
-        "showcase-explained.gif")}
+        "anim-default.gif", f"baseline-{LONG_STEPS}.gif", f"anim-{EVERY_STEPS}.gif",
+        f"anim-{EVERY_STEPS}-every-{EVERY}.gif", "gallery-jobs-1", "gallery-jobs-2",
+        "showcase.gif", "showcase-explained.gif")}
+    for name in ("gallery-jobs-1", "gallery-jobs-2"):
+        out[name].mkdir(exist_ok=True)
     log = OUT / "stderr.log"
     jobs = {
         "baseline gif": lambda: run(baseline_cmd(out["baseline.gif"]), out["baseline.gif"], log),
@@ -277,6 +326,15 @@ def main(argv=None) -> int:
                                      out[f"anim-{LONG_STEPS}.gif"], log),
         "anim default": lambda: run(anim_cmd(out["anim-default.gif"], hold=True),
                                     out["anim-default.gif"], log),
+        "anim 3000": lambda: run(anim_cmd(out[f"anim-{EVERY_STEPS}.gif"], EVERY_STEPS),
+                                 out[f"anim-{EVERY_STEPS}.gif"], log),
+        "anim 3000/10": lambda: run(
+            anim_cmd(out[f"anim-{EVERY_STEPS}-every-{EVERY}.gif"], EVERY_STEPS, every=EVERY),
+            out[f"anim-{EVERY_STEPS}-every-{EVERY}.gif"], log),
+        "gallery jobs 1": lambda: run(gallery_cmd(out["gallery-jobs-1"], 1),
+                                      out["gallery-jobs-1"], log, out["gallery-jobs-1"]),
+        "gallery jobs 2": lambda: run(gallery_cmd(out["gallery-jobs-2"], GALLERY_JOBS),
+                                      out["gallery-jobs-2"], log, out["gallery-jobs-2"]),
         "showcase": lambda: run(showcase_cmd(out["showcase.gif"]), out["showcase.gif"], log),
         "explained": lambda: run(showcase_cmd(out["showcase-explained.gif"], "--explain",
                                               "--lr-panel"),
@@ -286,6 +344,7 @@ def main(argv=None) -> int:
     jobs.update(more_jobs)
     results: dict[str, list[Sample]] = {name: [] for name in jobs}
     pairs = [("baseline gif", "anim gif"), ("baseline mp4", "anim mp4"),
+             ("anim 3000", "anim 3000/10"), ("gallery jobs 1", "gallery jobs 2"),
              ("showcase", "explained"), *more_pairs]
     for round_index in range(rounds):
         order = []
@@ -307,6 +366,12 @@ def main(argv=None) -> int:
         print(f"  once           {name:<14} {fmt_s(sample.wall):>8}  cpu {fmt_s(sample.cpu):>8}"
               f"  peak RSS {fmt_mb(sample.rss):>8}  {fmt_bytes(sample.size):>8}", flush=True)
 
+    critical = None
+    if os.path.isdir("/proc/self"):
+        print("\nreading the CPU time of the --jobs 2 workers ...", flush=True)
+        parent, workers = process_cpu(gallery_cmd(out["gallery-jobs-2"], GALLERY_JOBS))
+        critical = (parent, workers)
+
     print("\nchecking anim's GIF against the frames anim renders ...", flush=True)
     fidelity = gif_fidelity(out["anim.gif"])
 
@@ -317,6 +382,8 @@ def main(argv=None) -> int:
     bytes_ratio = m["baseline gif"]["size"] / m["anim gif"]["size"]
     rss_growth = m["anim gif long"]["rss"] / m["anim gif"]["rss"]
     explain_slowdown = m["explained"]["wall"] / m["showcase"]["wall"]
+    every_ratio = m["anim 3000/10"]["wall"] / m["anim 3000"]["wall"]
+    jobs_speedup = m["gallery jobs 1"]["wall"] / m["gallery jobs 2"]["wall"]
     frames_ok = (not fidelity["frames_missing"]
                  and fidelity["gif_frames"] == fidelity["expected_gif_frames"]
                  and not fidelity["delay_errors"])
@@ -339,6 +406,13 @@ def main(argv=None) -> int:
         ("--explain --lr-panel vs plain", fmt_s(m["showcase"]["wall"]),
          fmt_s(m["explained"]["wall"]), f"{explain_slowdown:.2f}x the time",
          f"<= {EXPLAIN_SLOWDOWN:g}x", explain_slowdown <= EXPLAIN_SLOWDOWN),
+        (f"{EVERY_STEPS}-step GIF: --every {EVERY} vs every step", "",
+         f"{fmt_s(m['anim 3000/10']['wall'])} vs {fmt_s(m['anim 3000']['wall'])}",
+         f"1/{1 / every_ratio:.1f} of the time", f"<= 1/{1 / EVERY_TIME_RATIO:g}",
+         every_ratio <= EVERY_TIME_RATIO),
+        (f"gallery ({GALLERY}/): --jobs {GALLERY_JOBS} vs --jobs 1", "",
+         f"{fmt_s(m['gallery jobs 2']['wall'])} vs {fmt_s(m['gallery jobs 1']['wall'])}",
+         f"{jobs_speedup:.2f}x faster", f">= {JOBS_SPEEDUP:g}x", jobs_speedup >= JOBS_SPEEDUP),
         *swarm_rows(m),
     ]
     header = ("", "baseline", "anim", "anim vs baseline", "target", "")
@@ -362,6 +436,13 @@ def main(argv=None) -> int:
           f"anim {fmt_bytes(m['anim mp4']['size'])}")
     print(f"  anim GIF at {LONG_STEPS + 1} frames: {fmt_s(m['anim gif long']['wall'])}, "
           f"{fmt_bytes(m['anim gif long']['size'])}")
+    if critical is not None:
+        parent, workers = critical
+        free = parent + (workers[0] if workers else 0.0)
+        print(f"  gallery --jobs {GALLERY_JOBS} CPU: parent {fmt_s(parent)}, workers "
+              f"{', '.join(fmt_s(w) for w in workers)}; on {GALLERY_JOBS} free cores about "
+              f"{fmt_s(free)} against {fmt_s(m['gallery jobs 1']['cpu'])} of CPU for "
+              f"--jobs 1 ({m['gallery jobs 1']['cpu'] / free:.2f}x)")
     default_frames, default_ms = gif_info(out["anim-default.gif"])
     print(f"  anim default render (2 s hold, {STEPS + 1 + 2 * FPS} frames): "
           f"{fmt_s(m['anim default']['wall'])}, {fmt_bytes(m['anim default']['size'])}, "

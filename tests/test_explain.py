@@ -158,3 +158,36 @@ def test_scene_explain_names_must_name_racers():
     only = Scene(surface=surfaces.ravine(), optimizers=[AdaGrad(lr=0.1), AdaGrad(lr=0.2)],
                  start=(-7, 2), explain="AdaGrad")
     assert only.explain == (0, 1)
+
+
+def test_an_own_optimizer_gets_velocity_and_box_from_its_state_entries():
+    @anim.optimizer(lr=0.1, beta=0.9, rho=0.9, eps=1e-8)
+    def HandAdamish(x, g, state, *, lr, beta, rho, eps):
+        velocity = beta * state.get("velocity", 0.0) + (1 - beta) * g
+        second = rho * state.get("second_moment", 0.0) + (1 - rho) * g * g
+        return x - lr * velocity / (np.sqrt(second) + eps), {
+            "velocity": velocity, "second_moment": second}
+
+    scene = Scene(surface=surfaces.ravine(), optimizers=[HandAdamish(lr=0.3), GD(0.3)],
+                  start=(-7, 2), steps=20, explain=True, lr_panel=True)
+    result = scene.race(explain=True)
+    own_velocity = np.array([[0.0, 0.0]])
+    for k in range(5):
+        own_velocity = 0.9 * own_velocity + 0.1 * result.grads[0, k]
+        np.testing.assert_allclose(result.velocities[0, k], -0.3 * own_velocity[0])
+    assert np.isfinite(result.step_scales[0]).all() and np.isnan(result.step_scales[1]).all()
+    figure = RaceFigure(result, anim.renderer.resolve_options(scene).style, fast=False)
+    figure.update(3)
+    assert {kind for (i, kind) in figure.glyphs.vectors_at(3)} == {
+        "gradient", "step", "velocity"}
+    assert figure.glyphs.boxes[0].get_visible() and not figure.glyphs.boxes[1].get_visible()
+
+
+def test_the_page_refuses_what_it_cannot_draw_yet(cli, tmp_path):
+    out = tmp_path / "why.html"
+    code, _, err = cli("render", "scenes/why_rmsprop.py", "-o", out)
+    assert code == 2 and not out.exists()
+    assert "the page does not draw step glyphs" in err and len(err.strip().splitlines()) == 1
+    code, _, err = cli("render", "scenes/why_rmsprop.py", "-o", out, "--no-explain",
+                       "--no-lr-panel")
+    assert code == 0 and out.exists(), err

@@ -259,3 +259,24 @@ def test_surface_far_wider_than_tall_is_stretched_to_fill():
     scene = Scene(surface=surface, optimizers=[GD(lr=0.4)], start=(-40, 1), steps=10)
     figure = RaceFigure(scene.race(), FrameStyle(), fast=False)
     assert plot_share(figure, figure.ax) >= 0.5
+
+
+def test_own_label_and_colour_reach_the_picture_and_the_json(cli, write_scene):
+    path = write_scene("""\
+        from anim import Scene, surfaces
+        from anim.optimizers import GD, RMSProp
+
+        scene = Scene(surface=surfaces.ravine(), start=(-7, 2), steps=20, optimizers=[
+            GD(0.4, label="plain descent", color="tab:purple"), RMSProp(0.4)])
+        """)
+    code, out, _ = cli("race", path, "--json")
+    entries = json.loads(out)["optimizers"]
+    assert entries[0]["label"] == "plain descent" and entries[0]["color"] == "#9467bd"
+    assert "label" not in entries[0]["hyperparameters"]
+    scene = anim.load_scene(path)
+    figure = RaceFigure(scene.race(), FrameStyle(), fast=False)
+    assert figure.racers.trails[0].get_color() == "#9467bd"
+    assert "plain descent" in [t.get_text() for t in figure.figure.texts]
+    # An own colour equal to a palette colour changes the shape, never both.
+    twins = [GD(0.1, color="#d55e00"), GD(0.2)]
+    assert len(set(racer_styles(twins))) == 2

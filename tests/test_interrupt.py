@@ -12,6 +12,7 @@ import pytest
 from conftest import assert_one_error_line, scene_source
 
 import anim
+import anim.cli
 import anim.writers
 
 OLD = b"the previous render, which must survive\n"
@@ -201,3 +202,24 @@ def test_interrupt_after_the_file_is_in_place_says_so(cli, scene_file, tmp_path,
     assert status == 130
     assert_one_error_line(err, f"interrupted; {output} had already been written")
     assert output.read_bytes() != OLD
+
+
+@pytest.mark.parametrize("then", ["fails", "finishes"])
+def test_a_signal_dropped_in_a_finalizer_still_stops_with_one_line(cli, monkeypatch, then):
+    # A signal handler that raises inside __del__ or a weakref callback (matplotlib's
+    # transforms have those) sees its exception printed and dropped by Python; the
+    # command then fails for an unrelated reason (half-updated state) or even finishes.
+    class Dropper:
+        def __del__(self):
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    def command(args):
+        Dropper()
+        if then == "fails":
+            raise ValueError("Invalid bounding box")
+        return 0
+
+    monkeypatch.setitem(anim.cli.COMMANDS, "doctor", command)
+    code, out, err = cli("doctor")
+    assert code == 128 + signal.SIGTERM
+    assert_one_error_line(err, "terminated; no output file was changed")

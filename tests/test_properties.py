@@ -105,13 +105,16 @@ def test_simulate_never_raises_and_keeps_its_invariants(scene):
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scene=scenes(max_steps=25), hold=st.floats(0.0, 1.0), fps=st.integers(1, 50),
-       loss_panel=st.booleans())
-def test_frames_never_raise_and_count_steps_plus_hold(scene, hold, fps, loss_panel):
+       loss_panel=st.booleans(), full=st.booleans())
+def test_frames_never_raise_and_count_decided_steps_plus_hold(scene, hold, fps, loss_panel,
+                                                              full):
     count = 0
-    for frame in frames(scene, size=(320, 240), hold=hold, fps=fps, loss_panel=loss_panel):
+    for frame in frames(scene, size=(320, 240), hold=hold, fps=fps, loss_panel=loss_panel,
+                        full=full):
         assert frame.shape == (240, 320, 3) and frame.dtype == np.uint8
         count += 1
-    assert count == scene.steps + 1 + round(hold * fps)
+    last = scene.steps if full else scene.race().decided_step()
+    assert count == last + 1 + round(hold * fps)
 
 
 @settings(max_examples=10, deadline=None)

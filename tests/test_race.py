@@ -147,10 +147,10 @@ def test_import_race_does_not_import_matplotlib():
 
 def test_public_api():
     assert sorted(anim.__all__) == sorted([
-        "AnimError", "GradientWarning", "RaceResult", "RenderError", "RequestError", "Scene",
-        "SceneError",
-        "Surface", "SwarmResult", "load_scene", "load_scenes", "optimizers", "render", "simulate",
-        "simulate_swarm", "starts", "still", "surfaces"])
+        "AnimError", "GradientWarning", "LengthWarning", "OptimizerError", "RaceResult",
+        "RenderError", "RequestError", "Scene", "SceneError", "Surface", "SwarmResult",
+        "load_scene", "load_scenes", "optimizer", "optimizers", "render", "schedules",
+        "simulate", "simulate_swarm", "starts", "still", "surfaces"])
     for name in anim.__all__:
         assert hasattr(anim, name), name
 

@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+import numpy as np
+
 import anim
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,3 +47,25 @@ def test_the_readme_surface_example_runs():
     gx, gy = namespace["bowl"].grad(1.0, 0.5)
     assert abs(gx - 2 / 3) < 1e-12 and abs(gy - 4 / 3) < 1e-12
     assert namespace["bowl"].gradient_method == "complex-step"
+
+
+def test_the_readme_own_optimizer_example_races_the_builtin():
+    example = re.search(r"```python\n(import numpy as np\nfrom anim import Scene, optimizer.*?)```",
+                        README, flags=re.S).group(1)
+    namespace = {}
+    exec(example, namespace)
+    scene = namespace["scene"]
+    assert [o.name for o in scene.optimizers] == ["HandRMSProp", "RMSProp", "GD"]
+    result = scene.race()
+    np.testing.assert_allclose(result.paths[0], result.paths[1], rtol=1e-14, atol=1e-15)
+    assert result.arrival_step[0] == result.arrival_step[1] == 18
+    # the gallery scene is the README's example
+    gallery = (ROOT / "scenes" / "own_rmsprop.py").read_text(encoding="utf-8")
+    assert "def HandRMSProp(x, g, state, *, lr, rho, eps):" in gallery
+    assert "optimizers=[HandRMSProp(lr=0.4), RMSProp(lr=0.4), GD(lr=0.4)]" in gallery
+
+
+def test_the_readme_adapter_examples_run():
+    example = re.search(r"```python\n(import pytorch_optimizer, torch.*?)```", README,
+                        flags=re.S).group(1)
+    exec(example, {})

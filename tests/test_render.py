@@ -1,4 +1,3 @@
-import base64
 import struct
 
 import numpy as np
@@ -273,13 +272,6 @@ def test_progress_bar_on_stderr(tmp_path, capsys):
     anim.render(quick_scene(steps=5), tmp_path / "race.gif", size=SMALL, hold=0,
                 progress=False)
     assert capsys.readouterr().err == ""
-
-
-def test_scene_displays_inline_in_jupyter():
-    html = quick_scene(steps=3)._repr_html_()
-    assert html.startswith('<img src="data:image/gif;base64,')
-    data = base64.b64decode(html.split(",", 1)[1].split('"', 1)[0])
-    assert data[:6] == b"GIF89a"
 
 
 def test_surface_without_bounds_is_framed_by_its_paths(tmp_path):

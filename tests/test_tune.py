@@ -116,3 +116,11 @@ def test_the_readme_tune_table_of_the_showcase():
     readme = (root / "README.md").read_text(encoding="utf-8")
     for name, lr, step, arrive, size in table:
         assert f"{lr:<7g}  {step:<12}  {arrive}/{size}" in readme, name
+
+
+def test_own_label_and_colour_are_kept():
+    opt = GD(lr=0.1, label="plain GD", color="#123456")
+    tuned = with_lr(opt, 0.5, "(tuned)")
+    assert tuned.label == "plain GD (tuned)" and tuned.color == "#123456"
+    assert tuned.hyperparameters["lr"] == 0.5
+    assert with_lr(GD(lr=0.1), 0.5).label == "GD lr=0.5"

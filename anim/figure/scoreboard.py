@@ -79,7 +79,8 @@ class ScoreboardLayer(Layer):
         # Monospace, so the changing digits (drawn every frame) fill the blank left for
         # them in the static "step ___ / N" (drawn once): far fewer glyphs per frame.
         digits, total = len(str(self.result.steps)), f" / {self.result.steps}"
-        figure.text(*at(right, top), f"step {' ' * digits}{total}", **counter)
+        self.counter_frame = figure.text(*at(right, top), f"step {' ' * digits}{total}",
+                                         **counter)
         if stage.style.text_plates:
             self._plate(stage, right - self.counter_width, top, self.counter_width)
         self.step_text = figure.text(*at(right, top), "", **counter)

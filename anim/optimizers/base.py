@@ -1,0 +1,363 @@
+"""The optimizer protocol, hyperparameter validation and the base class of the built-ins.
+
+Every optimizer, built in or not, offers ``init(params) -> state`` and
+``update(grads, state, params) -> (new_params, new_state)`` on float64 arrays of shape
+(n, 2), plus ``name``, ``label`` (legend text), ``color`` (None or ``'#rrggbb'``) and
+``hyperparameters`` (JSON-ready). ``label`` and ``color`` only change how it is drawn.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import numbers
+from typing import Any, Callable, ClassVar, NamedTuple
+
+import numpy as np
+
+from ..errors import OptimizerError
+from ..schedules import Schedule, as_schedule
+
+# --------------------------------------------------------------------------- validation
+
+def _shown(value) -> str:
+    if isinstance(value, np.generic):
+        value = value.item()  # np.float64(0.1) would print as "np.float64(0.1)"
+    return repr(value)
+
+
+def _invalid(name: str, value, expectation: str) -> ValueError:
+    what = "learning rate" if name == "lr" else name
+    return ValueError(f"Invalid {what}: {_shown(value)} ({expectation})")
+
+
+def _real(name: str, value) -> float:
+    if isinstance(value, (bool, np.bool_)):
+        raise _invalid(name, value, "must be a number, not a bool")
+    if not isinstance(value, numbers.Real):
+        raise _invalid(name, value, "must be a real number")
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond the float range
+        number = math.inf
+    if not math.isfinite(number):
+        raise _invalid(name, value, "must be finite")
+    return number
+
+
+def _ranged(test: Callable[[float], bool], expectation: str):
+    def check(name: str, value) -> float:
+        number = _real(name, value)
+        if not test(number):
+            raise _invalid(name, value, expectation)
+        return number
+    return check
+
+
+_positive = _ranged(lambda x: x > 0, "must be > 0")
+
+
+def _learning_rate(name: str, value):
+    """A number > 0, or a schedule (any callable step -> lr)."""
+    if callable(value) and not isinstance(value, numbers.Real):
+        return as_schedule(value)
+    return _positive(name, value)
+_non_negative = _ranged(lambda x: x >= 0, "must be >= 0")
+# A decay rate of 1 would freeze its running average at the initial value.
+_unit = _ranged(lambda x: 0 <= x < 1, "must be in [0, 1)")
+_fraction = _ranged(lambda x: 0 <= x <= 1, "must be in [0, 1]")
+
+
+def _flag(name: str, value) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise _invalid(name, value, "must be True or False")
+    return bool(value)
+
+
+def _betas(name: str, value) -> tuple[float, float]:
+    is_sequence = isinstance(value, (tuple, list)) or (
+        isinstance(value, np.ndarray) and value.ndim == 1)
+    if not is_sequence or len(value) != 2:
+        raise _invalid(name, value, "must be a pair (beta1, beta2)")
+    return _unit("beta1", value[0]), _unit("beta2", value[1])
+
+
+class _Hyper(NamedTuple):
+    default: Any
+    check: Callable[[str, Any], Any]
+
+
+# Legend symbols, as the literature writes them.
+_SYMBOLS = {
+    "lr": "lr",
+    "momentum": "β",
+    "dampening": "τ",
+    "rho": "ρ",
+    "eps": "ε",
+    "weight_decay": "wd",
+    "lr_decay": "lr_decay",
+    "initial_accumulator_value": "h₀",
+    "momentum_decay": "ψ",
+    "amsgrad": "AMSGrad",
+    "centered": "centered",
+    "decoupled_weight_decay": "decoupled",
+}
+
+
+# --------------------------------------------------------------------------- arithmetic
+# Each helper spells out the operation order of the torch kernel it stands for.
+
+def _lerp(start, end, weight: float):
+    """``start.lerp_(end, weight)``: ATen switches formula at |weight| = 0.5."""
+    if abs(weight) < 0.5:
+        return start + weight * (end - start)
+    return end - (end - start) * (1.0 - weight)
+
+
+def _ema_square(avg, grad, decay: float):
+    """``avg.mul_(decay).addcmul_(grad, grad, value=1 - decay)``."""
+    return avg * decay + ((1.0 - decay) * grad) * grad
+
+
+def _as_points(value, what: str) -> np.ndarray:
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be a float array of shape (n, 2), got {value!r}") from None
+    if array.ndim != 2 or array.shape[1] != 2:
+        raise ValueError(f"{what} must have shape (n, 2), got shape {array.shape}")
+    return array
+
+
+def _frozen(array) -> np.ndarray:
+    # A private read-only copy: the state can never alias, or be changed through, the
+    # caller's arrays, which is what lets a race keep every past state.
+    array = np.array(array, dtype=np.float64)
+    array.flags.writeable = False
+    return array
+
+
+def _zeros(shape) -> np.ndarray:
+    return _frozen(np.zeros(shape))
+
+
+
+
+# --------------------------------------------------------------------------- label and colour
+
+def check_label(label, owner: str) -> str | None:
+    if label is not None and not isinstance(label, str):
+        raise ValueError(f"Invalid label for {owner}: {label!r} (must be a string or None)")
+    return label
+
+
+def check_color(color, owner: str) -> str | None:
+    """``color`` as ``'#rrggbb'``, or None; a ValueError for anything matplotlib cannot draw."""
+    if color is None:
+        return None
+    from matplotlib.colors import to_hex  # only when a colour is given: the race needs none
+
+    try:
+        return to_hex(color, keep_alpha=False)
+    except (ValueError, TypeError):
+        raise ValueError(f"Invalid color for {owner}: {color!r} (must be a matplotlib colour "
+                         "such as 'tab:red', 'crimson' or '#1f77b4')") from None
+
+
+def step_lr(schedule: Schedule, step: int, owner: str) -> float:
+    """The learning rate of update ``step + 1``, checked: a schedule is user code."""
+    try:
+        lr = schedule(step)
+    except Exception as exc:  # the user's schedule: whatever it raises is reported
+        raise OptimizerError(f"{owner}'s learning-rate schedule failed at step {step + 1}: "
+                             f"{type(exc).__name__}: {exc}") from exc
+    valid = isinstance(lr, numbers.Real) and not isinstance(lr, bool) and math.isfinite(lr)
+    if not valid or lr < 0:
+        raise OptimizerError(f"{owner}'s learning-rate schedule returned {_shown(lr)} for "
+                             f"step {step + 1} (must be a finite number >= 0)")
+    return float(lr)
+
+
+# --------------------------------------------------------------------------- base class
+
+class Optimizer:
+    """Base class of every optimizer: the protocol, label and colour.
+
+    The built-ins declare ``name``, ``_spec`` (hyperparameter name -> default and
+    validator, in torch's argument order), ``_label_keys`` (the hyperparameters always
+    shown in the legend), a ``State`` NamedTuple whose first field is the step count,
+    ``_init_state`` and ``_step``. Optimizers made with :func:`anim.optimizer`,
+    :func:`from_torch` and :func:`from_optax` are subclasses too; your own update rule is
+    best written as a function decorated with ``@anim.optimizer``.
+    """
+
+    name: ClassVar[str] = "Optimizer"
+    _spec: ClassVar[dict[str, _Hyper]] = {}
+    _label_keys: ClassVar[tuple[str, ...]] = ("lr",)
+    _decoupled: ClassVar[bool] = False  # AdamW: weight decay shrinks the params directly
+    _renamed: ClassVar[dict[str, str]] = {}  # torch's name -> ours
+    #: True for an optimizer whose update needs ``value_and_grad=`` (a function of points
+    #: of shape (n, 2) returning f and its gradient there), e.g. to call a closure.
+    needs_value_and_grad: ClassVar[bool] = False
+    #: Which state field holds the velocity (first moment) and the second moment.
+    _moment_fields: ClassVar[dict[str, str]] = {}
+    State: ClassVar[type]
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        inside_anim = (cls.__module__ or "").split(".")[0] == "anim"
+        if not inside_anim and cls.update is Optimizer.update and cls._step is Optimizer._step:
+            raise TypeError(f"{cls.__name__} subclasses anim's Optimizer without an update "
+                            "rule: write your rule as a function decorated with "
+                            "@anim.optimizer(lr=...) instead (see the README, 'Write your "
+                            "own optimizer')")
+        if "name" not in vars(cls):
+            cls.name = cls.__name__
+        # So that help() and inspect.signature() list the real hyperparameters.
+        params = [inspect.Parameter(key, inspect.Parameter.POSITIONAL_OR_KEYWORD if key == "lr"
+                                    else inspect.Parameter.KEYWORD_ONLY, default=hyper.default)
+                  for key, hyper in cls._spec.items()]
+        params.sort(key=lambda p: p.kind)  # lr first: the only positional one
+        params += [inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, default=None)
+                   for key in ("label", "color")]
+        cls.__signature__ = inspect.Signature(params)
+
+    def __init__(self, *args, label=None, color=None, **hyperparameters):
+        if args:
+            if "lr" not in self._spec or len(args) > 1:
+                takes = "only lr" if "lr" in self._spec else "no"
+                raise TypeError(f"{self.name} takes {takes} positional argument, got "
+                                f"{len(args)}: pass the others by name")
+            if "lr" in hyperparameters:
+                raise TypeError(f"{self.name} got lr twice: positionally and by name")
+            hyperparameters["lr"] = args[0]
+        unknown = [key for key in hyperparameters if key not in self._spec]
+        if unknown:
+            renamed = self._renamed.get(unknown[0])
+            hint = f" (torch's {unknown[0]} is called {renamed} here)" if renamed else ""
+            raise TypeError(f"{self.name} has no hyperparameter {unknown[0]!r}{hint}; "
+                            f"its hyperparameters are: {', '.join(self._spec)}")
+        values = {key: hyper.default for key, hyper in self._spec.items()}
+        values.update(hyperparameters)
+        self._hp = {key: self._spec[key].check(key, value) for key, value in values.items()}
+        self._check()
+        self._set_look(label, color)
+
+    def _set_look(self, label, color) -> None:
+        self._label = check_label(label, self.name)
+        self._color = check_color(color, self.name)
+
+    def _check(self) -> None:
+        """Constraints between hyperparameters; raises ValueError."""
+
+    @property
+    def color(self) -> str | None:
+        """The colour asked for, as ``'#rrggbb'``; None lets the picture choose."""
+        return getattr(self, "_color", None)
+
+    @property
+    def hyperparameters(self) -> dict:
+        """Every hyperparameter as plain JSON-ready Python values (betas as a list, a
+        schedule as a dict of its settings)."""
+        return {key: list(value) if isinstance(value, tuple)
+                else value.as_dict() if isinstance(value, Schedule) else value
+                for key, value in getattr(self, "_hp", {}).items()}
+
+    @property
+    def label(self) -> str:
+        """Legend text: the label given at construction, else :attr:`generated_label`."""
+        label = getattr(self, "_label", None)
+        return self.generated_label if label is None else label
+
+    @property
+    def generated_label(self) -> str:
+        """The name, the main hyperparameters, then any other that is not the default."""
+        parts = [self.name]
+        for key, value in getattr(self, "_hp", {}).items():
+            default = self._spec[key].default
+            if key not in self._label_keys and value == default:
+                continue
+            if isinstance(value, Schedule):
+                parts.append(f"{_SYMBOLS.get(key, key)}={value.describe()}")
+            elif key == "betas":
+                parts += [f"β{sub}={beta:g}" for sub, beta, base in zip("₁₂", value, default)
+                          if key in self._label_keys or beta != base]
+            elif isinstance(value, bool):
+                symbol = _SYMBOLS.get(key, key)
+                parts.append(symbol if value else f"no {symbol}")
+            elif isinstance(value, float):
+                parts.append(f"{_SYMBOLS.get(key, key)}={value:g}")
+            else:
+                parts.append(f"{_SYMBOLS.get(key, key)}={value}")
+        return " ".join(parts)
+
+    def __repr__(self) -> str:
+        args = [f"{key}={value!r}" for key, value in getattr(self, "_hp", {}).items()]
+        args += [f"{key}={value!r}" for key, value in
+                 (("label", getattr(self, "_label", None)), ("color", self.color))
+                 if value is not None]
+        return f"{type(self).__name__}({', '.join(args)})"
+
+    def init(self, params) -> NamedTuple:
+        """The state before the first step, for ``params`` of shape (n, 2)."""
+        params = _as_points(params, "params")
+        return self._init_state(params.shape)
+
+    def update(self, grads, state, params) -> tuple[np.ndarray, NamedTuple]:
+        """One step: ``(new_params, new_state)``; the arguments are left as they were."""
+        params = _as_points(params, "params")
+        grads = _as_points(grads, "grads")
+        if grads.shape != params.shape:
+            raise ValueError(f"grads has shape {grads.shape} but params has shape {params.shape}")
+        if not isinstance(state, self.State):
+            raise ValueError(f"{self.name} needs a state from its own init(), "
+                             f"got {type(state).__name__}")
+        for field, value in zip(state._fields, state):
+            if isinstance(value, np.ndarray) and value.shape != params.shape:
+                raise ValueError(f"state.{field} has shape {value.shape} but params has "
+                                 f"shape {params.shape}: the state belongs to other params")
+        new_params, new_state = self._step(grads, state, params, self._at_step(state.step))
+        new_state = new_state._replace(**{
+            field: _frozen(value) for field, value in zip(new_state._fields, new_state)
+            if isinstance(value, np.ndarray)})
+        return np.array(new_params, dtype=np.float64), new_state
+
+    def moments(self, state) -> dict[str, np.ndarray]:
+        """The state's ``velocity`` (running average of the gradient, or momentum buffer)
+        and ``second_moment`` (running average of its square; AdaGrad: the sum), each of
+        shape (n, 2), where the algorithm has them and after a first step; ``{}`` else."""
+        if getattr(state, "step", 0) == 0:
+            return {}
+        hp = getattr(self, "_hp", {})
+        return {moment: np.asarray(getattr(state, field)) for moment, field
+                in self._moment_fields.items()
+                if not (field == "momentum_buffer" and hp.get("momentum", 0) == 0)}
+
+    def lr_at(self, step: int) -> float:
+        """The learning rate of update ``step + 1`` (a schedule read at ``step``)."""
+        lr = getattr(self, "_hp", {}).get("lr")
+        if isinstance(lr, Schedule):
+            return step_lr(lr, step, self.name)
+        return math.nan if lr is None else float(lr)
+
+    def _at_step(self, step: int) -> dict:
+        """The hyperparameters for update ``step + 1``: a scheduled lr read at ``step``."""
+        lr = self._hp.get("lr")
+        if not isinstance(lr, Schedule):
+            return self._hp
+        return {**self._hp, "lr": step_lr(lr, step, self.name)}
+
+    def _init_state(self, shape) -> NamedTuple:
+        raise NotImplementedError
+
+    def _step(self, grads, state, params, hp):
+        raise NotImplementedError
+
+    def _weight_decay(self, grads, params, hp):
+        """L2 penalty added to the gradient, or (decoupled) the params shrunk by lr·wd."""
+        wd = hp.get("weight_decay", 0.0)
+        if wd == 0:
+            return grads, params
+        if self._decoupled or hp.get("decoupled_weight_decay", False):
+            return grads, params * (1 - hp["lr"] * wd)
+        return grads + wd * params, params

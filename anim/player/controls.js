@@ -1,0 +1,197 @@
+/* anim's player, part 3 of 3: playing, keys, the scrubber, hovering, and the start. */
+var tip = root.querySelector(".anim-tip");
+var playButton = root.querySelector(".anim-play");
+var scrubber = root.querySelector(".anim-scrubber");
+var readout = root.querySelector(".anim-step");
+var speedSelect = root.querySelector(".anim-speed");
+var speed = 1, startedAt = 0, startStep = 0, request = 0;
+function show(next) {
+  step = Math.max(0, Math.min(N, Math.round(next)));
+  scrubber.value = String(step);
+  readout.textContent = step + " / " + N;
+  draw();
+}
+function tick(now) {
+  request = 0;
+  if (!playing) return;
+  var next = startStep + Math.floor((now - startedAt) / 1000 * data.fps * speed);
+  if (next >= N) { show(N); pause(); return; }
+  if (next !== step) show(next);
+  request = requestAnimationFrame(tick);
+}
+function play() {
+  if (playing) return;
+  if (step >= N) show(0);
+  playing = true;
+  cacheStep = -1;
+  startedAt = performance.now();
+  startStep = step;
+  playButton.textContent = "\u275a\u275a";
+  playButton.setAttribute("aria-label", "Pause (space)");
+  if (!request) request = requestAnimationFrame(tick);
+}
+function pause() {
+  playing = false;
+  if (request) { cancelAnimationFrame(request); request = 0; }
+  playButton.textContent = "\u25b6\ufe0e";
+  playButton.setAttribute("aria-label", "Play (space)");
+  draw();  // the exact loss, not the one refreshed while playing
+}
+function toggle() { if (playing) pause(); else play(); }
+function stepBy(delta) { pause(); show(step + delta); }
+function setSpeed(value) {
+  if (playing) { startStep = step; startedAt = performance.now(); }
+  speed = value;
+}
+
+playButton.addEventListener("click", toggle);
+root.querySelector(".anim-back").addEventListener("click", function () { stepBy(-1); });
+root.querySelector(".anim-forward").addEventListener("click", function () { stepBy(1); });
+scrubber.addEventListener("input", function () { pause(); show(+scrubber.value); });
+speedSelect.addEventListener("change", function () { setSpeed(+speedSelect.value); });
+document.addEventListener("keydown", function (event) {
+  if (event.altKey || event.ctrlKey || event.metaKey) return;
+  var target = event.target, tag = target && target.tagName;
+  if (tag === "SELECT" || tag === "TEXTAREA" || (tag === "INPUT" && target !== scrubber)) return;
+  var key = event.key;
+  if (key === " " || key === "Spacebar") { event.preventDefault(); toggle(); return; }
+  if (target === scrubber) return;  // the scrubber steps with the arrow keys itself
+  var moves = { ArrowLeft: -1, ArrowRight: 1, ArrowDown: -1, ArrowUp: 1 };
+  if (key in moves) { event.preventDefault(); stepBy(moves[key] * (event.shiftKey ? 10 : 1)); }
+  else if (key === "Home") { event.preventDefault(); stepBy(-N); }
+  else if (key === "End") { event.preventDefault(); stepBy(N); }
+});
+// Space on a focused button would also click it: the keydown above already toggled.
+document.addEventListener("keyup", function (event) {
+  if (event.key === " " && event.target && event.target.tagName === "BUTTON") event.preventDefault();
+});
+
+// --- hovering -----------------------------------------------------------------------
+function nearest(x, y) {
+  var best = null, reach, i, k;
+  for (i = 0; i < count; i++) {  // heads first: they are drawn on top
+    var look = racers[i].head[state(i, step)], at = headAt(i, step);
+    reach = look.size * S / 2 + 2;
+    var dh = Math.hypot(at[0] - x, at[1] - y);
+    if (dh <= reach && (!best || dh < best.distance)) best = { racer: i, point: shown(i, step), distance: dh, head: true };
+  }
+  if (best) return best;
+  reach = 5;
+  for (i = 0; i < count; i++) {
+    var last = shown(i, step), px = null, py = null;
+    for (k = 0; k <= last; k++) {
+      var qx = toPixel[0] * pointX(i, k) + toPixel[1], qy = toPixel[2] * pointY(i, k) + toPixel[3];
+      if (qx !== qx || qy !== qy) { px = null; continue; }
+      var t = 0;
+      if (px !== null) {
+        var dx = qx - px, dy = qy - py, length = dx * dx + dy * dy;
+        t = length > 0 ? Math.max(0, Math.min(1, ((x - px) * dx + (y - py) * dy) / length)) : 0;
+      }
+      var cx = px === null ? qx : px + t * (qx - px), cy = py === null ? qy : py + t * (qy - py);
+      var d = Math.hypot(cx - x, cy - y);
+      if (d <= reach && (!best || d < best.distance)) {
+        best = { racer: i, point: px === null || t >= 0.5 ? k : k - 1, distance: d, head: false };
+      }
+      px = qx; py = qy;
+    }
+  }
+  return best;
+}
+function describe(hit) {
+  var r = racers[hit.racer], k = hit.point, now = state(hit.racer, step);
+  var lines = [r.hyperparameters,
+               "step " + k + " \u00b7 (x, y) = (" + number4(pointX(hit.racer, k)) + ", " +
+                 number4(pointY(hit.racer, k)) + ")",
+               "f = " + number4(loss(hit.racer, k))];
+  if (hit.head && now !== "racing") lines.push(statusText(hit.racer, step));
+  tip.textContent = "";
+  var title = document.createElement("b"), swatch = document.createElement("i");
+  swatch.style.background = r.color;
+  title.appendChild(swatch);
+  title.appendChild(document.createTextNode(r.label));
+  tip.appendChild(title);
+  lines.forEach(function (line) {
+    var element = document.createElement("div");
+    element.textContent = line;
+    tip.appendChild(element);
+  });
+}
+function number4(value) { return formatG(value, 4).replace(/-/g, "\u2212"); }
+function hover(event) {
+  var box = stage.getBoundingClientRect();
+  var x = (event.clientX - box.left) * W / box.width, y = (event.clientY - box.top) * H / box.height;
+  var hit = nearest(x, y);
+  if (!hit) { tip.hidden = true; canvas.style.cursor = ""; return; }
+  describe(hit);
+  tip.hidden = false;
+  canvas.style.cursor = "pointer";
+  var left = event.clientX - box.left + 14, top = event.clientY - box.top + 14;
+  if (left + tip.offsetWidth > box.width) left = Math.max(0, event.clientX - box.left - tip.offsetWidth - 10);
+  if (top + tip.offsetHeight > box.height) top = Math.max(0, event.clientY - box.top - tip.offsetHeight - 10);
+  tip.style.left = left + "px";
+  tip.style.top = top + "px";
+}
+canvas.addEventListener("pointermove", hover);
+canvas.addEventListener("pointerleave", function () { tip.hidden = true; });
+
+// --- start --------------------------------------------------------------------------
+function hashStep() {
+  var match = /(?:^#|&)step=(\d+)/.exec(location.hash || "");
+  return match ? +match[1] : null;
+}
+window.addEventListener("hashchange", function () {
+  var wanted = hashStep();
+  if (wanted !== null) { pause(); show(wanted); }
+});
+function fitFrame() {  // inside an <iframe data-anim-fit>, make the frame as tall as the page
+  try {
+    var frame = window.frameElement;
+    if (frame && frame.hasAttribute("data-anim-fit")) {
+      frame.style.height = Math.ceil(root.getBoundingClientRect().height) + "px";
+    }
+  } catch (error) { /* a frame from another origin: its own size stays */ }
+}
+if (window.ResizeObserver) {
+  new ResizeObserver(function () { resize(); fitFrame(); }).observe(stage);
+} else {
+  window.addEventListener("resize", function () { resize(); fitFrame(); });
+}
+resize();
+fitFrame();
+var wanted = hashStep();
+var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+if (wanted !== null) {
+  show(wanted);
+} else if (still) {
+  show(N);
+} else if (window.IntersectionObserver) {  // start playing when the reader gets there
+  show(0);
+  var seen = new IntersectionObserver(function (entries) {
+    if (entries.some(function (entry) { return entry.isIntersecting; })) { seen.disconnect(); play(); }
+  });
+  seen.observe(stage);
+} else {
+  show(0);
+  play();
+}
+
+var api = {
+  step: function () { return step; },
+  steps: N,
+  setStep: function (k) { pause(); show(k); },
+  play: play, pause: pause, toggle: toggle,
+  playing: function () { return playing; },
+  setSpeed: function (value) { speedSelect.value = String(value); setSpeed(value); },
+  headPixels: function () {
+    var out = [];
+    for (var i = 0; i < count; i++) out.push(headAt(i, step));
+    return out;
+  },
+  statusText: statusText, counterText: counterText, formatG: formatG,
+  state: state,
+  stats: function () { return { frames: frames, drawMs: drawTime }; },
+  // Draws step k as it is drawn while playing (from the growing trails), for tests.
+  showAsPlaying: function (k) { var was = playing; playing = true; show(k); playing = was; }
+};
+root.animPlayer = api;
+window.animPlayer = api;

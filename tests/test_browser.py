@@ -1,0 +1,394 @@
+"""The HTML page in a real browser: headless Chromium driven by Playwright.
+
+Every page is opened with all requests routed through a guard that refuses anything but
+the page's own file and data: URLs, and with its console watched; a test fails on any
+refused request, console error or uncaught exception.
+"""
+
+import io
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import anim
+from anim import Scene, board, surfaces
+from anim.optimizers import GD, Adam, Momentum, RMSProp
+from anim.page import notebook_html
+from anim.renderer import _figure, resolve_options
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+#: The still and the page differ only in antialiasing and in the browser's font: at most
+#: this share of pixels differs by more than 48 (sum over RGB). One pixel of shift: 3 %.
+MAX_DIFFERING_SHARE = 0.015
+
+
+def chromium_path() -> str:
+    path = os.environ.get("ANIM_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.fail(f"Chromium not found at {path}: install it (apt-get install -y chromium) "
+                    "or set ANIM_CHROMIUM to its path")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("playwright is not installed: pip install -e '.[test]'")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path(),
+                                              args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Watched:
+    """A page, its refused requests and its console errors."""
+
+    def __init__(self, browser, width=800, height=700, scale=1, reduced_motion=None):
+        self.context = browser.new_context(viewport={"width": width, "height": height},
+                                           device_scale_factor=scale,
+                                           reduced_motion=reduced_motion)
+        self.page = self.context.new_page()
+        self.refused, self.errors = [], []
+        self.page.route("**/*", self._guard)
+        self.page.on("console", lambda message: message.type == "error"
+                     and self.errors.append(message.text))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("request", lambda request: None if request.url.startswith(
+            ("file:", "data:", "about:")) else self.refused.append(request.url))
+
+    def _guard(self, route):
+        if route.request.url.startswith(("file:", "data:", "about:")):
+            route.continue_()
+        else:
+            self.refused.append(route.request.url)
+            route.abort()
+
+    def open(self, path: Path, fragment: str = ""):
+        self.page.goto(path.resolve().as_uri() + fragment)
+        self.page.wait_for_function("window.animPlayer !== undefined")
+        return self.page
+
+    def check(self):
+        assert self.refused == [], f"network requests: {self.refused}"
+        assert self.errors == [], f"console errors: {self.errors}"
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser):
+    pages = []
+
+    def make(**kwargs):
+        pages.append(Watched(browser, **kwargs))
+        return pages[-1]
+
+    yield make
+    for page in pages:
+        page.check()
+
+
+def showcase():
+    return anim.load_scene(ROOT / "scenes" / "rmsprop_vs_adagrad.py")
+
+
+def mixed_scene():
+    """Arrivals, a divergence and the loss panel."""
+    return Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.4), Momentum(lr=0.4),
+                                                       RMSProp(lr=0.4), GD(lr=1.5),
+                                                       Adam(lr=0.5)],
+                 start=(-7, 2), steps=80, loss_panel=True)
+
+
+def any_goal_scene():
+    return Scene(surface=surfaces.himmelblau(), optimizers=[GD(lr=0.01), Adam(lr=0.1),
+                                                           Momentum(lr=0.01, momentum=0.9)],
+                 start=(0.0, 0.0), goal="any", steps=120)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    """Pages and stills, made once: {name: (scene, folder, options)}."""
+    folder = tmp_path_factory.mktemp("pages")
+    made = {}
+    for name, make, options in [("showcase", showcase, {"size": "800x600"}),
+                                ("mixed", mixed_scene, {"size": "720x560", "theme": "dark"}),
+                                ("any", any_goal_scene, {"size": "640x480"})]:
+        scene = make()
+        anim.render(scene, folder / f"{name}.html", progress=False, **options)
+        made[name] = (scene, folder, options)
+    return made
+
+
+def expected_heads(scene, step, **options):
+    """Where the still's figure draws every head at ``step``, in canvas pixels."""
+    request = resolve_options(scene, **options)
+    figure = _figure(scene, scene.race(request.steps), request, fast=False, still=True)
+    pixels = figure.ax.transData.transform(figure.racers.head_positions[:, step])
+    pixels[:, 1] = request.height - pixels[:, 1]
+    box = figure.ax.bbox.bounds
+    figure.close()
+    return pixels, (box[0], request.height - box[1] - box[3], box[2], box[3])
+
+
+def screenshot(page, width, height) -> np.ndarray:
+    shot = page.locator(".anim-stage").screenshot()
+    image = np.asarray(Image.open(io.BytesIO(shot)).convert("RGB"), dtype=float)
+    assert image.shape[:2] == (height, width), image.shape
+    return image
+
+
+def differing_share(a: np.ndarray, b: np.ndarray) -> float:
+    return float((np.abs(a - b).sum(axis=-1) > 48).mean())
+
+
+def best_shift(page_image, still_image, x, y, radius=9, reach=4):
+    """The shift (dx, dy) of the page's picture around (x, y) that matches the still best."""
+    x, y = int(round(x)), int(round(y))
+    height, width = still_image.shape[:2]
+    radius = min(radius, x - reach, y - reach, width - 1 - x - reach, height - 1 - y - reach)
+    target = still_image[y - radius:y + radius + 1, x - radius:x + radius + 1]
+    errors = {(dx, dy): np.mean((page_image[y - radius + dy:y + radius + 1 + dy,
+                                            x - radius + dx:x + radius + 1 + dx] - target) ** 2)
+              for dx in range(-reach, reach + 1) for dy in range(-reach, reach + 1)}
+    return min(errors, key=errors.get)
+
+
+def still_image(scene, folder, step, **options) -> np.ndarray:
+    path = anim.still(scene, folder / f"still-{step}.png", frame=step, **options)
+    return np.asarray(Image.open(path).convert("RGB"), dtype=float)
+
+
+@pytest.mark.parametrize("name, steps", [("showcase", (0, 1, 18, 40, 150)),
+                                         ("mixed", (0, 3, 25, 80)),
+                                         ("any", (0, 60, 120))])
+def test_step_in_the_address_shows_the_still_of_that_step(watched, files, name, steps):
+    scene, folder, options = files[name]
+    width, height = (int(v) for v in options["size"].split("x"))
+    page = watched(width=width, height=height + 100).open(folder / f"{name}.html")
+    for step in steps:
+        page.evaluate(f"location.hash = '#step={step}'")
+        page.wait_for_function(f"animPlayer.step() === {step}")
+        assert not page.evaluate("animPlayer.playing()")
+        heads, plot = expected_heads(scene, step, **options)
+        np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), heads, atol=0.01)
+        shown, still = screenshot(page, width, height), still_image(scene, folder, step,
+                                                                      **options)
+        assert differing_share(shown, still) <= MAX_DIFFERING_SHARE, f"step {step}"
+        x, y, w, h = (int(round(v)) for v in plot)
+        assert differing_share(shown[y:y + h, x:x + w], still[y:y + h, x:x + w]) \
+            <= MAX_DIFFERING_SHARE, f"plot area at step {step}"
+        for hx, hy in heads:
+            if not (x + 6 <= hx <= x + w - 6 and y + 6 <= hy <= y + h - 6):
+                continue  # flying off, outside the plot: clipped in both pictures
+            dx, dy = best_shift(shown, still, hx, hy)
+            assert abs(dx) <= 2 and abs(dy) <= 2, (step, (hx, hy), dx, dy)
+
+
+def test_opening_at_a_step_is_paused_there(watched, files):
+    scene, folder, _ = files["showcase"]
+    page = watched().open(folder / "showcase.html", "#step=40")
+    page.wait_for_timeout(300)
+    assert page.evaluate("animPlayer.step()") == 40 and not page.evaluate("animPlayer.playing()")
+    assert page.locator(".anim-scrubber").input_value() == "40"
+    assert page.evaluate("animPlayer.counterText(40)") == "step  40 / 150"
+
+
+def test_the_scrubber_moves_every_head_to_its_step(watched, files):
+    scene, folder, options = files["showcase"]
+    page = watched().open(folder / "showcase.html", "#step=0")
+    scrubber = page.locator(".anim-scrubber")
+    box = scrubber.bounding_box()
+    page.mouse.click(box["x"] + 0.6 * box["width"], box["y"] + box["height"] / 2)
+    step = page.evaluate("animPlayer.step()")
+    assert 70 <= step <= 110 and scrubber.input_value() == str(step)
+    heads, _ = expected_heads(scene, step, **options)
+    np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), heads, atol=0.01)
+    scrubber.focus()
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("animPlayer.step()") == step + 1  # the slider's own keys: one step
+
+
+def test_play_advances_and_space_pauses(watched, files):
+    _, folder, _ = files["showcase"]
+    page = watched().open(folder / "showcase.html", "#step=0")
+    page.keyboard.press(" ")
+    assert page.evaluate("animPlayer.playing()")
+    page.wait_for_timeout(600)
+    page.keyboard.press(" ")
+    stopped = page.evaluate("animPlayer.step()")
+    assert 5 <= stopped < 150 and not page.evaluate("animPlayer.playing()")
+    page.wait_for_timeout(300)
+    assert page.evaluate("animPlayer.step()") == stopped
+    page.click(".anim-play")
+    page.wait_for_function("animPlayer.step() === 150 && !animPlayer.playing()", timeout=15000)
+
+
+def test_keyboard_and_buttons_step(watched, files):
+    _, folder, _ = files["showcase"]
+    page = watched().open(folder / "showcase.html", "#step=20")
+    keys = [("ArrowRight", 21), ("ArrowLeft", 20), ("Shift+ArrowRight", 30), ("End", 150),
+            ("ArrowRight", 150), ("Home", 0), ("ArrowLeft", 0)]
+    for key, expected in keys:
+        page.keyboard.press(key)
+        assert page.evaluate("animPlayer.step()") == expected, key
+    page.click(".anim-forward")
+    page.click(".anim-forward")
+    page.click(".anim-back")
+    assert page.evaluate("animPlayer.step()") == 1
+    # The focused step button does not take space for itself: space still plays.
+    page.keyboard.press(" ")
+    assert page.evaluate("animPlayer.playing()")
+    page.keyboard.press(" ")
+    assert not page.evaluate("animPlayer.playing()")
+    page.select_option(".anim-speed", "4")
+    page.keyboard.press("Home")
+    page.keyboard.press(" ")
+    page.wait_for_timeout(500)
+    page.keyboard.press(" ")
+    assert page.evaluate("animPlayer.step()") >= 25  # 4 × 30 steps a second, not 30
+
+
+def test_statuses_and_numbers_match_the_scoreboard(watched, files):
+    for name in ("showcase", "mixed", "any"):
+        scene, folder, options = files[name]
+        result = scene.race()
+        places = board.places(result)
+        page = watched().open(folder / f"{name}.html", "#step=0")
+        shown = page.evaluate(f"""() => {{
+            const out = [];
+            for (let i = 0; i < {len(result.optimizers)}; i++)
+                for (let k = 0; k <= {result.steps}; k++) out.push(animPlayer.statusText(i, k));
+            return out; }}""")
+        expected = [board.status(result, i, k, places.get(i))
+                    for i in range(len(result.optimizers)) for k in range(result.steps + 1)]
+        assert shown == expected, name
+        assert any(text.startswith("1st") for text in shown)
+    values = [0.0, -0.0, 1.0, 1.125, 2.375, 0.0625, 999.5, 1000.0, 0.00012345, 0.0001,
+              9.995e-5, 123456.0, -7.25, 1e-300, 3.14159, 2.5, 0.15, 1.005, 99.95, 1e21,
+              *np.random.default_rng(0).lognormal(0, 8, 300).tolist()]
+    got = page.evaluate("values => values.map(v => animPlayer.formatG(v, 3))", values)
+    assert got == [format(v, ".3g") for v in values]
+
+
+def test_hovering_a_head_or_a_trail_tells_its_story(watched, files):
+    _, folder, _ = files["showcase"]
+    page = watched().open(folder / "showcase.html", "#step=40")
+    x, y = page.evaluate("animPlayer.headPixels()")[2]  # AdaGrad, still racing
+    page.mouse.move(x, y)
+    tip = page.locator(".anim-tip")
+    assert tip.is_visible()
+    text = tip.inner_text()
+    assert "AdaGrad lr=0.4" in text and "lr 0.4" in text and "step 40" in text
+    assert "f = " in text and "(x, y) = (" in text
+    # A point on Momentum's trail: step 5, far from any head.
+    point = page.evaluate("""() => { const d = JSON.parse(
+        document.querySelector('.anim-data').textContent); return d; }""")
+    a, b, c, d = point["plot"]["toPixel"]
+    result = showcase().race()
+    px, py = result.paths[1, 5]
+    page.mouse.move(a * px + b, c * py + d)
+    assert tip.is_visible() and "Momentum" in tip.inner_text() and "step 5 " in tip.inner_text()
+    page.mouse.move(5, 5)
+    assert not tip.is_visible()
+
+
+def test_the_page_fits_its_container_at_any_pixel_ratio(watched, files):
+    scene, folder, options = files["showcase"]
+    page = watched(width=400, height=500, scale=2).open(folder / "showcase.html", "#step=40")
+    stage = page.locator(".anim-stage").bounding_box()
+    assert stage["width"] == 400 and stage["height"] == 300
+    assert page.evaluate("[document.querySelector('.anim-racers').width, "
+                         "document.querySelector('.anim-racers').height]") == [800, 600]
+    # 400 CSS pixels at ratio 2 are the render's 800 pixels: the still, pixel for pixel.
+    shown, still = screenshot(page, 800, 600), still_image(scene, folder, 40, **options)
+    assert differing_share(shown, still) <= MAX_DIFFERING_SHARE
+    for head in expected_heads(scene, 40, **options)[0]:
+        dx, dy = best_shift(shown, still, *head)
+        assert abs(dx) <= 2 and abs(dy) <= 2
+    # A wide container: the page grows no larger than it was rendered.
+    page.set_viewport_size({"width": 1200, "height": 800})
+    page.wait_for_timeout(100)
+    assert page.locator(".anim-stage").bounding_box()["width"] == 800
+
+
+def test_without_a_step_it_plays_and_reduced_motion_shows_the_end(watched, files):
+    _, folder, _ = files["showcase"]
+    page = watched().open(folder / "showcase.html")
+    page.wait_for_function("animPlayer.step() > 3 && animPlayer.playing()")
+    calm = watched(reduced_motion="reduce").open(folder / "showcase.html")
+    calm.wait_for_timeout(300)
+    assert calm.evaluate("animPlayer.step()") == 150
+    assert not calm.evaluate("animPlayer.playing()")
+
+
+def test_the_notebook_player_works_inside_its_iframe(watched):
+    scene = showcase()
+    watcher = watched(width=900, height=900)
+    page = watcher.page
+    page.set_content("<div style='width: 600px'>" + scene._repr_html_() + "</div>")
+    frame = page.frame_locator("iframe")
+    frame.locator(".anim-racers").wait_for()
+    inner = page.frames[1]
+    inner.wait_for_function("window.animPlayer !== undefined")
+    # The frame takes the page's height: the 600-px-wide picture and its controls.
+    page.wait_for_function("document.querySelector('iframe').getBoundingClientRect().height"
+                           " > 480")
+    height = page.evaluate("document.querySelector('iframe').getBoundingClientRect().height")
+    assert 490 <= height <= 560
+    inner.evaluate("animPlayer.setStep(18)")
+    assert inner.evaluate("animPlayer.statusText(3, 18)") == "1st · step 18"
+    assert page.evaluate("window.animPlayer") is None  # nothing leaks into the notebook
+
+
+def test_notebook_html_escapes_the_page():
+    shown = notebook_html('<p class="x">"&</p>', 800, 600)
+    assert 'srcdoc="&lt;p class=&quot;x&quot;&gt;&quot;&amp;&lt;/p&gt;"' in shown
+
+
+@pytest.mark.parametrize("name, step", [("showcase", 40), ("mixed", 60)])
+def test_a_playing_frame_shows_what_the_paused_one_does(watched, files, name, step):
+    """While playing, the trails grow in a canvas of their own, a few segments a frame."""
+    scene, folder, options = files[name]
+    width, height = (int(v) for v in options["size"].split("x"))
+    page = watched(width=width, height=height + 100).open(folder / f"{name}.html", "#step=0")
+    page.evaluate(f"for (let k = 0; k <= {step}; k += 1 + k % 3) animPlayer.showAsPlaying(k);"
+                  f"animPlayer.showAsPlaying({step})")
+    playing = screenshot(page, width, height)
+    page.evaluate(f"animPlayer.setStep({step})")
+    paused = screenshot(page, width, height)
+    assert differing_share(playing, paused) <= 0.005
+    assert differing_share(playing, still_image(scene, folder, step, **options)) \
+        <= MAX_DIFFERING_SHARE
+
+
+@pytest.mark.parametrize("scene", [
+    Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.4)], start=(-7, 2), steps=1),
+    Scene(surface=anim.Surface(lambda x, y: x**2 + 3 * y**2, bounds=((-2, 2), (-2, 2))),
+          optimizers=[GD(lr=0.1), Adam(lr=0.3)], start=(1.5, 1.5), steps=30),
+    Scene(surface=surfaces.ravine(), optimizers=[GD(lr=3.0), GD(lr=2.5)], start=(-7, 2),
+          steps=20),
+], ids=["one step", "no finish line", "everyone flies off"])
+def test_edge_races_play_without_errors(watched, tmp_path, scene):
+    path = anim.render(scene, tmp_path / "edge.html", size="480x360", progress=False)
+    page = watched(width=480, height=460).open(path, "#step=0")
+    page.keyboard.press("End")
+    page.keyboard.press("Home")
+    page.keyboard.press(" ")
+    page.wait_for_function("animPlayer.step() === animPlayer.steps && !animPlayer.playing()",
+                           timeout=10000)
+    x, y = page.evaluate("animPlayer.headPixels()")[0]
+    page.mouse.move(x, y)
+    result = scene.race()
+    places = board.places(result)
+    assert page.evaluate(f"animPlayer.statusText(0, {result.steps})") == board.status(
+        result, 0, result.steps, places.get(0))
