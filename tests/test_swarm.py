@@ -208,3 +208,23 @@ def test_grid_and_random_need_bounds():
         Scene(surface=bowl, optimizers=[GD(lr=0.1)], starts=starts.grid(3))
     scene = Scene(surface=bowl, optimizers=[GD(lr=0.1)], starts=starts.ring((0, 0), 2, 4))
     assert scene.race().arrival_step.shape == (1, 4)
+
+
+def test_a_swarm_refuses_noise_and_the_page(write_scene, cli, tmp_path):
+    with pytest.raises(ValueError, match="noise follows one start"):
+        Scene(surface=surfaces.himmelblau(), optimizers=[GD(lr=0.01)], starts=[(0, 0)],
+              noise=0.5)
+    path = write_scene("""
+        from anim import Scene, surfaces, starts
+        from anim.optimizers import GD
+        scene = Scene(surface=surfaces.himmelblau(), optimizers=[GD(lr=0.01)],
+                      starts=starts.grid(3), steps=20)
+    """)
+    code, _, err = cli("render", path, "-o", tmp_path / "swarm.html")
+    assert code == 2
+    assert_one_error_line(err, "swarm.html", "the page draws one start")
+    code, _, err = cli("render", path, "-o", tmp_path / "swarm.gif", "--noise", "0.5")
+    assert code == 2
+    assert_one_error_line(err, "swarm.gif", "noise follows one start")
+    code, _, err = cli("render", path, "-o", tmp_path / "swarm.gif")
+    assert code == 0, err
