@@ -50,6 +50,12 @@ def _add_picture_arguments(parser):
                         help="no background outside the plot (PNG, GIF; not MP4)")
     parser.add_argument("--colorbar", action=argparse.BooleanOptionalAction, default=None,
                         help="a colorbar with the values of f beside the plot")
+    parser.add_argument("--view", choices=("2d", "3d", "both"),
+                        help="2d: contours; 3d: the shaded surface in 3D; both: side by "
+                             "side (default: the scene's, 2d)")
+    parser.add_argument("--camera", metavar="ELEV,AZIM",
+                        help="the 3D view's elevation and azimuth in degrees, e.g. 30,-60 "
+                             "(default: chosen so no hill hides the race)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--loop", type=int, metavar="N",
                         help="GIF plays N times; 0 loops forever (default 0)")
     _add_picture_arguments(render)
+    render.add_argument("--orbit", type=float, metavar="DEGREES",
+                        help="turn the 3D camera by this many degrees over the video")
     render.add_argument("--sidecar", action="store_true",
                         help="also write OUT.json: scene, options, versions, results")
     render.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -187,7 +195,8 @@ def cmd_render(args) -> int:
     path = render(scene, args.output, fps=args.fps, size=args.size, dpi=args.dpi,
                   quality=args.quality, steps=args.steps, hold=args.hold, loop=args.loop,
                   loss_panel=args.loss_panel, theme=args.theme, transparent=args.transparent,
-                  colorbar=args.colorbar, progress=not args.quiet, sidecar=args.sidecar)
+                  colorbar=args.colorbar, view=args.view, camera=args.camera,
+                  orbit=args.orbit, progress=not args.quiet, sidecar=args.sidecar)
     if not args.quiet:
         print(f"wrote {path}", file=sys.stderr)
     return 0
@@ -201,7 +210,8 @@ def cmd_still(args) -> int:
     _remember_output(args, scene, still=True)
     path = still(scene, args.output, frame=args.frame, size=args.size, dpi=args.dpi,
                  loss_panel=args.loss_panel, steps=args.steps, theme=args.theme,
-                 transparent=args.transparent, colorbar=args.colorbar, sidecar=args.sidecar)
+                 transparent=args.transparent, colorbar=args.colorbar, view=args.view,
+                 camera=args.camera, sidecar=args.sidecar)
     print(f"wrote {path}", file=sys.stderr)
     return 0
 

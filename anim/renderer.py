@@ -26,7 +26,7 @@ from .figure import (
     plot_aspect,
 )
 from .provenance import describe, png_metadata, provenance_comment
-from .scene import MAX_FPS, MAX_STEPS, Scene
+from .scene import MAX_FPS, MAX_STEPS, Scene, check_view, parse_camera
 from .writers import GifWriter, Mp4Writer, ffmpeg_problem, replacing
 
 FORMATS = (".gif", ".mp4", ".png")
@@ -40,6 +40,8 @@ MAX_HOLD = 600.0
 DEFAULT_HOLD = 2.0
 #: How often per second the scoreboard's loss column changes in an animation.
 LOSS_REFRESH_HZ = 5
+#: Turns of the orbiting camera beyond this many degrees are surely a typo.
+MAX_ORBIT = 3600.0
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,9 @@ class RenderOptions:
     transparent: bool = False
     colorbar: bool = False
     colormap: str | None = None
+    view: str = "2d"
+    camera: tuple[float, float] | None = None
+    orbit: float = 0.0
 
     @property
     def hold_frames(self) -> int:
@@ -72,7 +77,8 @@ class RenderOptions:
         return FrameStyle(self.width, self.height, self.dpi, self.loss_panel, self.theme,
                           self.transparent, self.colorbar, self.colormap,
                           loss_refresh=max(1, round(self.fps / LOSS_REFRESH_HZ)),
-                          text_plates=self.transparent)
+                          text_plates=self.transparent, view=self.view,
+                          camera=self.camera, orbit=self.orbit, frames=self.total_frames)
 
 
 def _number(value, name, low, high, integer=False):
@@ -112,7 +118,8 @@ def parse_size(text) -> tuple[int, int]:
 
 def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None,
                     steps=None, hold=None, loop=None, loss_panel=None, theme=None,
-                    transparent=None, colorbar=None) -> RenderOptions:
+                    transparent=None, colorbar=None, view=None, camera=None,
+                    orbit=None) -> RenderOptions:
     """Merge quality preset, scene fields and explicit options; raise RequestError."""
     if quality is not None and quality not in QUALITY:
         raise RequestError(f"Invalid quality: {quality!r} (choose from {', '.join(QUALITY)})")
@@ -130,13 +137,22 @@ def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None
     if theme not in THEMES:
         raise RequestError(f"Invalid theme: {theme!r} (choose from {', '.join(THEMES)})")
     colorbar = scene.colorbar if colorbar is None else bool(colorbar)
+    try:
+        view = scene.view if view is None else check_view(view)
+        camera = scene.camera if camera is None else parse_camera(camera)
+    except ValueError as exc:
+        raise RequestError(str(exc)) from None
+    orbit = 0.0 if orbit is None else _number(orbit, "orbit", -MAX_ORBIT, MAX_ORBIT)
+    if view == "2d" and (camera is not None or orbit):
+        what = "--camera" if camera is not None else "--orbit"
+        raise RequestError(f"{what} turns the 3D view: add --view 3d or --view both")
     return RenderOptions(width, height, dpi, fps, steps, hold, loop, loss_panel, theme,
-                         bool(transparent), colorbar, scene.colormap)
+                         bool(transparent), colorbar, scene.colormap, view, camera, orbit)
 
 
 #: Every option ``render``, ``still`` and ``frames`` accept besides their own arguments.
 OPTIONS = ("fps", "size", "dpi", "quality", "steps", "hold", "loop", "loss_panel", "theme",
-           "transparent", "colorbar")
+           "transparent", "colorbar", "view", "camera", "orbit")
 
 
 def check_option_names(options: dict):

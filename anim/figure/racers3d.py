@@ -1,0 +1,129 @@
+"""The racers on the 3D surface: each trail and head lies on the surface (z = f(x, y) in
+the terrain's heights), lifted just enough to stay above it.
+
+mplot3d gives every artist one z-order, so the view is drawn with
+``computed_zorder=False``: the surface first, then the trails, then the heads — a trail is
+never buried in the surface it lies on. What that order cannot do is hide a trail behind a
+hill; the default camera is chosen so that no path is behind one (see terrain.py), and
+``hidden_points`` reports what a given camera would show wrongly.
+
+Heads that would cover each other on the screen are fanned out as in the 2D view, in
+pixels, for the camera of each frame.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.transforms import Affine2D
+from mpl_toolkits.mplot3d import proj3d
+
+from ..race import RaceResult
+from .layer import Layer, Stage
+from .racers import DOT_GAP, EXIT_INSET, FAN_GAP, exit_point, fan_out, shown_steps, spaced
+from .racers import style_head
+from .terrain import Terrain, choose_camera
+from .theme import HEAD_SIZE, TRAIL_Z
+
+
+def head_points(result: RaceResult, terrain: Terrain, shown: np.ndarray) -> np.ndarray:
+    """(optimizers, steps + 1, 3): where each head is after each step, on the surface; a
+    diverged head where its trail leaves the picture."""
+    paths = np.take_along_axis(result.paths, shown[..., None], axis=1)
+    heights = terrain.lifted(np.take_along_axis(result.losses, shown, axis=1))
+    points = np.concatenate([paths, heights[..., None]], axis=-1)
+    (x0, x1), (y0, y1) = terrain.bounds
+    inset = EXIT_INSET * np.array([x1 - x0, y1 - y0])
+    low, high = np.array([x0, y0]) + inset, np.array([x1, y1]) - inset
+    for i in range(len(result.optimizers)):
+        diverged = result.diverged_step[i]
+        if diverged is not None and result.status(i, result.steps) == "diverged":
+            x, y = exit_point(result.paths[i, :max(diverged, 1)], low, high)
+            points[i, diverged:] = (x, y, float(terrain.height_at(x, y)) + terrain.lift)
+    return points
+
+
+def trail_points(result: RaceResult, terrain: Terrain) -> np.ndarray:
+    """(optimizers, steps + 1, 3): every step of every path, lifted onto the surface."""
+    return np.concatenate([result.paths, terrain.lifted(result.losses)[..., None]], axis=-1)
+
+
+def to_pixels(ax, points: np.ndarray) -> np.ndarray:
+    """Pixels (n, 2) of data points (n, 3) seen from ``ax``'s current camera."""
+    points = np.asarray(points, dtype=float).reshape(-1, 3)
+    ax.apply_aspect()
+    x, y, _ = proj3d.proj_transform(points[:, 0], points[:, 1], points[:, 2], ax.get_proj())
+    return ax.transData.transform(np.column_stack([x, y]))
+
+
+class Racers3DLayer(Layer):
+    def __init__(self, result: RaceResult):
+        super().__init__()
+        self.result = result
+        self.shown = shown_steps(result)
+
+    def build(self, stage: Stage):
+        ax, result, terrain = stage.plot3d, self.result, stage.terrain
+        self.ax, self.theme, self.racers = ax, stage.theme, stage.racers
+        self.gap = FAN_GAP * HEAD_SIZE * stage.scale
+        self.trail_points = trail_points(result, terrain)
+        self.heads_at = head_points(result, terrain, self.shown)
+        self.trails, self.heads, self.offsets = [], [], []
+        for i, racer in enumerate(stage.racers):
+            (trail,) = ax.plot([], [], [], color=racer.color, linewidth=1.6, alpha=0.9,
+                               zorder=TRAIL_Z + i * 0.01, marker="o", markersize=2.4,
+                               markeredgewidth=0, solid_capstyle="round",
+                               solid_joinstyle="round", axlim_clip=True)
+            (head,) = ax.plot([], [], [], color=racer.color, linestyle="")
+            offset = Affine2D()
+            head.set_transform(ax.transData + offset)
+            self.trails.append(trail)
+            self.heads.append(head)
+            self.offsets.append(offset)
+        self.moving += [*self.trails, *self.heads]
+        self.head_states = [None] * len(self.heads)
+        self.dots = [spaced(to_pixels(ax, np.nan_to_num(points)), DOT_GAP * stage.scale)
+                     for points in self.trail_points]
+
+    def update(self, step: int):
+        result = self.result
+        positions = self.heads_at[:, step]
+        pixels = to_pixels(self.ax, positions)
+        shift = fan_out(pixels[:, None, :], self.gap)[:, 0] - pixels
+        for i, (trail, head) in enumerate(zip(self.trails, self.heads)):
+            last = self.shown[i, step]
+            points = self.trail_points[i, :last + 1]
+            trail.set_data_3d(points[:, 0], points[:, 1], points[:, 2])
+            dots = self.dots[i]
+            trail.set_markevery(dots[:np.searchsorted(dots, last, side="right")])
+            x, y, z = positions[i]
+            head.set_data_3d([x], [y], [z])
+            self.offsets[i].clear().translate(*shift[i])
+            state = result.status(i, step)
+            if state != self.head_states[i]:
+                style_head(head, self.racers[i], self.theme, state, i)
+                self.head_states[i] = state
+        return self.moving
+
+    def hidden_points(self, terrain: Terrain, step: int | None = None) -> list[np.ndarray]:
+        """Per racer, the indices of its trail points up to ``step`` (default: the last)
+        that the surface hides from the current camera, though they are drawn over it."""
+        step = self.result.steps if step is None else step
+        elev, azim = self.ax.elev, self.ax.azim
+        hidden = []
+        for i in range(len(self.trails)):
+            points = self.trail_points[i, :self.shown[i, step] + 1]
+            hidden.append(np.flatnonzero(terrain.hidden(points, elev, azim)))
+        return hidden
+
+
+def default_camera(result: RaceResult, terrain: Terrain) -> tuple[float, float]:
+    """The camera that shows the start, the goals, the final heads and the paths best
+    (terrain.choose_camera)."""
+    shown = shown_steps(result)
+    heads = head_points(result, terrain, shown)[:, -1]
+    marks = [(*point, float(terrain.height_at(*point)) + terrain.lift)
+             for point in (result.start, *result.goals)]
+    landmarks = np.vstack([np.array(marks), heads])
+    trails = trail_points(result, terrain)
+    paths = [trails[i, :shown[i, -1] + 1] for i in range(len(result.optimizers))]
+    return choose_camera(terrain, landmarks, paths)

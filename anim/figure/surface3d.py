@@ -1,0 +1,155 @@
+"""The 3D surface layer: the surface shaded with the scene's colormap under a light, its
+contour lines projected on the floor, the goal circle, the goal star and the start ring
+lying on it.
+
+With a fixed camera everything but the goal star and start ring is static, so the fast
+path draws the surface once and keeps its pixels. With an orbiting camera the surface,
+its floor contours and the goal circle move: they are redrawn every frame (at a coarser
+mesh), and the box with its ticks is left out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import LightSource, Normalize
+
+from ..race import RaceResult
+from .layer import Layer, Stage
+from .terrain import Terrain
+from .theme import GOAL_CIRCLE_Z, LANDMARK_Z, SURFACE_Z, TEXT_FONT, TICK_FONT
+
+#: Mesh cells per side: fine when the surface is drawn once, coarser when it is redrawn
+#: every frame of an orbit.
+FIXED_CELLS, ORBIT_CELLS = 120, 60
+#: Where the light comes from (degrees), as matplotlib's LightSource measures it.
+LIGHT_AZIMUTH, LIGHT_ALTITUDE = 315.0, 45.0
+FLOOR_LEVELS = 12
+#: The 3D box fills more of its axes than matplotlib's default margins let it.
+ZOOM = 1.0
+
+
+class Surface3DLayer(Layer):
+    """Draws ``stage.terrain`` into ``stage.plot3d`` seen from ``stage.camera``."""
+
+    def __init__(self, result: RaceResult):
+        super().__init__()
+        self.result = result
+
+    def build(self, stage: Stage):
+        ax, theme, terrain = stage.plot3d, stage.theme, stage.terrain
+        style = stage.style
+        self.stage, self.terrain, self.theme = stage, terrain, theme
+        self.ax, self.style = ax, style
+        self.camera = stage.camera
+        self.orbit = style.orbit
+        self.frames = max(int(style.frames or self.result.steps + 1), 1)
+        (x0, x1), (y0, y1) = terrain.bounds
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_zlim(*terrain.zlim)
+        ax.set_box_aspect(terrain.box, zoom=ZOOM)
+        ax.view_init(*self.camera)
+        cmap = stage.theme.colormap(style.colormap)
+        norm = Normalize(terrain.low, terrain.high)
+        cells = ORBIT_CELLS if self.orbit else FIXED_CELLS
+        stride = max(1, round((terrain.heights.shape[0] - 1) / cells))
+        shaded = self._shade(terrain, cmap, norm)
+        surface = ax.plot_surface(terrain.grid_x, terrain.grid_y, terrain.heights,
+                                  facecolors=shaded, rstride=stride, cstride=stride,
+                                  shade=False, linewidth=0, antialiased=False,
+                                  zorder=SURFACE_Z)
+        floor = ax.contour(terrain.grid_x, terrain.grid_y, terrain.heights,
+                           levels=np.linspace(terrain.low, terrain.high, FLOOR_LEVELS + 2)[1:-1],
+                           zdir="z", offset=terrain.low, colors=theme.contour,
+                           linewidths=0.5, alpha=theme.contour_alpha, zorder=SURFACE_Z - 0.1)
+        circles = [self._goal_circle(goal) for goal in self.result.goals]
+        self._style_axes(stage, terrain)
+        if self.orbit:
+            ax.set_axis_off()
+            self.moving += [surface, floor, *circles]
+        if stage.plot is None and stage.layout.colorbar is not None:
+            self._colorbar(stage, ScalarMappable(norm, cmap), terrain)
+        for goal in self.result.goals:
+            self.moving += ax.plot([goal[0]], [goal[1]], [self._on_surface(goal)],
+                                   marker="*", markersize=15, color=theme.goal,
+                                   markeredgecolor=theme.goal_edge, markeredgewidth=0.9,
+                                   zorder=LANDMARK_Z, linestyle="")
+        start = self.result.start
+        self.moving += ax.plot([start[0]], [start[1]], [self._on_surface(start)],
+                               marker="o", markersize=7, markerfacecolor=theme.start_face,
+                               markeredgecolor=theme.start_edge, markeredgewidth=1.2,
+                               zorder=LANDMARK_Z, linestyle="")
+
+    def _shade(self, terrain: Terrain, cmap, norm) -> np.ndarray:
+        """Colours of the grid's cells: the colormap of the height, lit from the upper
+        left, with the slopes measured in the box the surface is drawn in."""
+        light = LightSource(azdeg=LIGHT_AZIMUTH, altdeg=LIGHT_ALTITUDE)
+        rows, cols = terrain.heights.shape
+        box_x, box_y, box_z = terrain.box
+        scaled = (terrain.heights - terrain.low) / (terrain.high - terrain.low) * box_z
+        # LightSource reads row 0 as the top of an image; here it is the lowest y.
+        rgba = light.shade(scaled[::-1], cmap=cmap, norm=Normalize(0, box_z),
+                           blend_mode="soft", dx=box_x / (cols - 1), dy=box_y / (rows - 1))
+        return rgba[::-1]
+
+    def _on_surface(self, point) -> float:
+        return float(self.terrain.height_at(point[0], point[1]) + self.terrain.lift)
+
+    def _goal_circle(self, goal):
+        terrain, result = self.terrain, self.result
+        angle = np.linspace(0, 2 * np.pi, 73)
+        x = goal[0] + result.goal_radius * np.cos(angle)
+        y = goal[1] + result.goal_radius * np.sin(angle)
+        z = terrain.height_at(x, y) + terrain.lift
+        (line,) = self.ax.plot(x, y, z, linestyle=(0, (2, 2)), linewidth=0.8,
+                               color=self.theme.goal_edge, alpha=0.8, zorder=GOAL_CIRCLE_Z,
+                               axlim_clip=True)
+        return line
+
+    def _style_axes(self, stage: Stage, terrain: Terrain):
+        ax, theme = self.ax, stage.theme
+        for axis, label in ((ax.xaxis, "x"), (ax.yaxis, "y"), (ax.zaxis, terrain.label)):
+            axis.set_pane_color((*_rgb(theme.page), 0.0))
+            axis.pane.set_edgecolor(theme.grid)
+            axis._axinfo["grid"].update(color=theme.grid, linewidth=0.5)
+            axis.line.set_color(theme.muted)
+            axis.line.set_linewidth(0.6)
+            axis.set_label_text(label, fontsize=TEXT_FONT, color=theme.text)
+            axis.labelpad = 0
+        ax.tick_params(labelsize=TICK_FONT, colors=theme.muted, pad=0)
+        for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+            axis.set_major_locator(_ticks())
+        ax.patch.set_facecolor(theme.page)
+
+    def _colorbar(self, stage: Stage, mappable, terrain: Terrain):
+        bar_axes = stage.axes_at(stage.layout.colorbar)
+        bar = stage.figure.colorbar(mappable, cax=bar_axes)
+        bar.set_label(terrain.label, fontsize=TICK_FONT, color=stage.theme.text)
+        bar.ax.tick_params(labelsize=TICK_FONT, length=3, colors=stage.theme.muted)
+        bar.outline.set_linewidth(0.6)
+        bar.outline.set_edgecolor(stage.theme.muted)
+
+    def view_at(self, frame: int) -> tuple[float, float]:
+        """(elevation, azimuth) at ``frame``: the orbit turns evenly over the video."""
+        elev, azim = self.camera
+        if not self.orbit:
+            return elev, azim
+        return elev, azim + self.orbit * min(frame, self.frames - 1) / max(self.frames - 1, 1)
+
+    def update(self, step: int):
+        if self.orbit:
+            self.ax.view_init(*self.view_at(self.stage.frame))
+        return self.moving
+
+
+def _ticks():
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10])
+
+
+def _rgb(color):
+    from matplotlib.colors import to_rgb
+
+    return to_rgb(color)
