@@ -139,13 +139,14 @@ def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None
     colorbar = scene.colorbar if colorbar is None else bool(colorbar)
     try:
         view = scene.view if view is None else check_view(view)
-        camera = scene.camera if camera is None else parse_camera(camera)
+        asked = parse_camera(camera)
     except ValueError as exc:
         raise RequestError(str(exc)) from None
     orbit = 0.0 if orbit is None else _number(orbit, "orbit", -MAX_ORBIT, MAX_ORBIT)
-    if view == "2d" and (camera is not None or orbit):
-        what = "--camera" if camera is not None else "--orbit"
+    if view == "2d" and (asked is not None or orbit):
+        what = "--camera" if asked is not None else "--orbit"
         raise RequestError(f"{what} turns the 3D view: add --view 3d or --view both")
+    camera = scene.camera if asked is None else asked
     return RenderOptions(width, height, dpi, fps, steps, hold, loop, loss_panel, theme,
                          bool(transparent), colorbar, scene.colormap, view, camera, orbit)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import LightSource, Normalize
+from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
 from ..race import RaceResult
 from .layer import Layer, Stage
@@ -25,8 +26,9 @@ FIXED_CELLS, ORBIT_CELLS = 120, 60
 #: Where the light comes from (degrees), as matplotlib's LightSource measures it.
 LIGHT_AZIMUTH, LIGHT_ALTITUDE = 315.0, 45.0
 FLOOR_LEVELS = 12
-#: The 3D box fills more of its axes than matplotlib's default margins let it.
-ZOOM = 1.0
+#: The 3D box is zoomed to fill this share of its axes (the rest is for the tick labels);
+#: matplotlib's default leaves room for the box at any angle.
+FILL, MAX_ZOOM = 0.86, 1.6
 
 
 class Surface3DLayer(Layer):
@@ -48,17 +50,15 @@ class Surface3DLayer(Layer):
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
         ax.set_zlim(*terrain.zlim)
-        ax.set_box_aspect(terrain.box, zoom=ZOOM)
         ax.view_init(*self.camera)
+        ax.set_box_aspect(terrain.box, zoom=self._zoom(stage))
         cmap = stage.theme.colormap(style.colormap)
-        norm = Normalize(terrain.low, terrain.high)
         cells = ORBIT_CELLS if self.orbit else FIXED_CELLS
         stride = max(1, round((terrain.heights.shape[0] - 1) / cells))
-        shaded = self._shade(terrain, cmap, norm)
-        surface = ax.plot_surface(terrain.grid_x, terrain.grid_y, terrain.heights,
-                                  facecolors=shaded, rstride=stride, cstride=stride,
-                                  shade=False, linewidth=0, antialiased=False,
-                                  zorder=SURFACE_Z)
+        cells, colors = _cells(terrain, self._shade(terrain, cmap), stride)
+        surface = Poly3DCollection(cells, facecolors=colors, linewidths=0, antialiased=False,
+                                   zorder=SURFACE_Z)
+        ax.add_collection3d(surface, autolim=False)
         floor = ax.contour(terrain.grid_x, terrain.grid_y, terrain.heights,
                            levels=np.linspace(terrain.low, terrain.high, FLOOR_LEVELS + 2)[1:-1],
                            zdir="z", offset=terrain.low, colors=theme.contour,
@@ -69,7 +69,8 @@ class Surface3DLayer(Layer):
             ax.set_axis_off()
             self.moving += [surface, floor, *circles]
         if stage.plot is None and stage.layout.colorbar is not None:
-            self._colorbar(stage, ScalarMappable(norm, cmap), terrain)
+            self._colorbar(stage, ScalarMappable(Normalize(terrain.low, terrain.high), cmap),
+                           terrain)
         for goal in self.result.goals:
             self.moving += ax.plot([goal[0]], [goal[1]], [self._on_surface(goal)],
                                    marker="*", markersize=15, color=theme.goal,
@@ -81,7 +82,25 @@ class Surface3DLayer(Layer):
                                markeredgecolor=theme.start_edge, markeredgewidth=1.2,
                                zorder=LANDMARK_Z, linestyle="")
 
-    def _shade(self, terrain: Terrain, cmap, norm) -> np.ndarray:
+    def _zoom(self, stage: Stage) -> float:
+        """How much to enlarge the box so that it fills its axes from every camera of
+        the video (one zoom for the whole orbit, so the surface keeps its size)."""
+        from .racers3d import to_pixels
+
+        ax, terrain = self.ax, self.terrain
+        ax.set_box_aspect(terrain.box, zoom=1.0)
+        turns = np.linspace(0, 1, 13) if self.orbit else [0.0]
+        width = height = 0.0
+        for turn in turns:
+            ax.view_init(self.camera[0], self.camera[1] + self.orbit * turn)
+            corners = to_pixels(ax, terrain.corners())
+            width, height = np.maximum((width, height), np.ptp(corners, axis=0))
+        ax.view_init(*self.camera)
+        box = ax.get_position().transformed(stage.figure.transFigure)
+        return float(np.clip(FILL * min(box.width / width, box.height / height), 1.0,
+                             MAX_ZOOM))
+
+    def _shade(self, terrain: Terrain, cmap) -> np.ndarray:
         """Colours of the grid's cells: the colormap of the height, lit from the upper
         left, with the slopes measured in the box the surface is drawn in."""
         light = LightSource(azdeg=LIGHT_AZIMUTH, altdeg=LIGHT_ALTITUDE)
@@ -141,6 +160,25 @@ class Surface3DLayer(Layer):
         if self.orbit:
             self.ax.view_init(*self.view_at(self.stage.frame))
         return self.moving
+
+
+def _cells(terrain: Terrain, colors: np.ndarray, stride: int):
+    """The mesh as quadrilaterals (n, 4, 3) every ``stride`` grid points, and each one's
+    colour (n, 4): built at once, not cell by cell as ``plot_surface`` does."""
+    rows = np.arange(0, terrain.heights.shape[0], stride)
+    cols = np.arange(0, terrain.heights.shape[1], stride)
+    if rows[-1] != terrain.heights.shape[0] - 1:
+        rows = np.append(rows, terrain.heights.shape[0] - 1)
+    if cols[-1] != terrain.heights.shape[1] - 1:
+        cols = np.append(cols, terrain.heights.shape[1] - 1)
+    points = np.stack([terrain.grid_x, terrain.grid_y, terrain.heights], axis=-1)
+    points = points[np.ix_(rows, cols)]
+    corners = np.stack([points[:-1, :-1], points[:-1, 1:], points[1:, 1:], points[1:, :-1]],
+                       axis=2)
+    # Each cell takes the colour of its centre.
+    centre_rows = (rows[:-1] + rows[1:]) // 2
+    centre_cols = (cols[:-1] + cols[1:]) // 2
+    return corners.reshape(-1, 4, 3), colors[np.ix_(centre_rows, centre_cols)].reshape(-1, 4)
 
 
 def _ticks():

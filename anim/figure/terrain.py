@@ -34,7 +34,7 @@ PREFERRED_ELEVATION = 35.0
 #: 10° more elevation than preferred costs as much as a quarter of the paths' size.
 ELEVATION_SCALE = 40.0
 #: Ray samples per unit length of the box (its longer side is 1).
-RAY_SAMPLES = 160
+RAY_SAMPLES = 80
 
 
 class Terrain:
@@ -150,7 +150,7 @@ def choose_camera(terrain: Terrain, landmarks: np.ndarray, paths: list[np.ndarra
     fewest points of ``paths`` (each (k, 3), weighted so every path counts the same),
     and shows the paths largest; see the module docstring."""
     paths = [p[np.all(np.isfinite(p), axis=1)] for p in paths]
-    paths = [p[np.linspace(0, len(p) - 1, min(len(p), 80)).astype(int)] for p in paths
+    paths = [p[np.linspace(0, len(p) - 1, min(len(p), 40)).astype(int)] for p in paths
              if len(p)]
     path_points = np.concatenate(paths) if paths else np.zeros((0, 3))
     weights = np.concatenate([np.full(len(p), 1 / len(p)) for p in paths]) if paths \
