@@ -7,12 +7,13 @@ one plane); δ is the lowest log-spaced level above the minimum, so the minimum 
 a finite height.
 
 The default camera is chosen from the surface and the race (``choose_camera``): of the
-cameras at elevations 25°–65° and every 15° of azimuth, keep those from which the fewest
-landmarks (start, goals, final heads) and then the fewest path points are hidden behind
-the surface, and among them the one that shows the paths largest on the screen, less a
-penalty for each degree away from 35° of elevation (a view from high above looks flat). The projection is orthographic, so "hidden" is
-exact up to the grid: a point is hidden when the straight line from it towards the
-viewer passes under the surface.
+cameras at elevations 25°–65° and every 15° of azimuth (but not along an axis), keep
+those from which the fewest landmarks (start, goals, final heads) and then the fewest
+path points are hidden behind the surface, and among them the one that shows the paths
+largest on the screen, less a penalty for each degree away from 35° of elevation (a view
+from high above looks flat). The projection is orthographic, so "hidden" is exact up to
+the grid: a point is hidden when the straight line from it towards the viewer passes
+under the surface.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ BOX_HEIGHT = 0.45
 #: Horizontal sides that differ more than this are drawn stretched to this ratio.
 MAX_BOX_RATIO = 3.0
 ELEVATIONS = (25.0, 35.0, 45.0, 55.0, 65.0)
-#: Never exactly along an axis, where matplotlib draws two axes on one line.
-AZIMUTHS = tuple(-172.5 + 15.0 * k for k in range(24))
+#: Every 15°, but never along an axis: there matplotlib draws the z axis's labels over
+#: another axis's.
+AZIMUTHS = tuple(float(a) for a in range(-165, 180, 15) if a % 90)
 PREFERRED_ELEVATION = 35.0
 #: 10° more elevation than preferred costs as much as a quarter of the paths' size.
 ELEVATION_SCALE = 40.0
