@@ -41,9 +41,32 @@ def test_fast_path_draws_the_same_pixels_as_a_full_redraw(view, orbit):
 def test_with_a_fixed_camera_only_the_racers_and_landmarks_are_drawn_each_frame():
     figure = RaceFigure(quick_scene().race(), FrameStyle(400, 300, 50.0, view="3d"))
     drawn = [a for a in figure.ax3d.get_children() if a.get_visible()]
-    racers = figure.racers3d.trails + figure.racers3d.heads
+    racers = figure.racers3d.trails + figure.racers3d.heads + figure.racers3d.behind
     assert sorted(a.get_marker() for a in drawn if a not in racers) == ["*", "o"]
-    assert len(drawn) == 2 * 3 + 2
+    assert len([a for a in drawn if a not in racers]) == 2
+    assert set(map(id, drawn)) <= set(map(id, figure.moving))
+
+
+def test_stretches_of_trail_behind_a_hill_are_drawn_apart_dotted():
+    scene = anim.load_scene("scenes/rmsprop_vs_adagrad.py")
+    result = scene.race()
+    # matplotlib's usual camera looks at the valley over its near wall.
+    figure = RaceFigure(result, FrameStyle(400, 300, 50.0, view="3d", camera=(30, -60)),
+                        fast=False)
+    figure.update(result.steps)
+    racers = figure.racers3d
+    hidden = racers.hidden_points()
+    assert sum(map(len, hidden)) > 0.9 * sum(racers.shown[:, -1] + 1)
+    for i, steps in enumerate(hidden):
+        seen_z = racers.trails[i].get_data_3d()[2]
+        behind_z = racers.behind[i].get_data_3d()[2]
+        assert np.isnan(seen_z[steps]).all() and np.isfinite(behind_z[steps]).all()
+        assert racers.behind[i].get_linestyle() != "-"
+        shown = np.setdiff1d(np.arange(racers.shown[i, -1] + 1), steps)
+        assert np.isfinite(seen_z[shown]).all()
+    default = RaceFigure(result, FrameStyle(400, 300, 50.0, view="3d"), fast=False)
+    default.update(result.steps)
+    assert not any(line.get_visible() for line in default.racers3d.behind)
 
 
 def test_an_orbit_redraws_the_surface_and_turns_the_camera_by_the_given_degrees():
@@ -77,7 +100,7 @@ def test_no_hill_hides_a_trail_from_the_default_camera(name):
     result = scene.race()
     figure = RaceFigure(result, FrameStyle(400, 300, 50.0, view="3d"), fast=False)
     figure.update(result.steps)
-    hidden = figure.racers3d.hidden_points(figure.terrain)
+    hidden = figure.racers3d.hidden_points()
     assert [len(h) for h in hidden] == [0] * len(hidden)
     elev, azim = figure.stage.camera
     start = (*result.start, float(figure.terrain.height_at(*result.start)) + figure.terrain.lift)

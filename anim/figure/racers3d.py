@@ -4,8 +4,9 @@ the terrain's heights), lifted just enough to stay above it.
 mplot3d gives every artist one z-order, so the view is drawn with
 ``computed_zorder=False``: the surface first, then the trails, then the heads — a trail is
 never buried in the surface it lies on. What that order cannot do is hide a trail behind a
-hill; the default camera is chosen so that no path is behind one (see terrain.py), and
-``hidden_points`` reports what a given camera would show wrongly.
+hill, so the parts of a trail that a hill hides from the camera (terrain.py casts a ray
+from each step towards the viewer) are drawn apart, dotted and faint, as seen through the
+hill; the default camera is chosen so that there are none. The heads are always drawn.
 
 Heads that would cover each other on the screen are fanned out as in the 2D view, in
 pixels, for the camera of each frame.
@@ -67,8 +68,14 @@ class Racers3DLayer(Layer):
         self.gap = FAN_GAP * HEAD_SIZE * stage.scale
         self.trail_points = trail_points(result, terrain)
         self.heads_at = head_points(result, terrain, self.shown)
-        self.trails, self.heads, self.offsets = [], [], []
+        self.terrain = terrain
+        self.trails, self.heads, self.offsets, self.behind = [], [], [], []
+        self._hidden_view, self.hidden = None, None
         for i, racer in enumerate(stage.racers):
+            (behind,) = ax.plot([], [], [], color=racer.color, linewidth=1.2, alpha=0.45,
+                                linestyle=(0, (1, 2)), zorder=TRAIL_Z - 0.5 + i * 0.01,
+                                axlim_clip=True)
+            self.behind.append(behind)
             (trail,) = ax.plot([], [], [], color=racer.color, linewidth=1.6, alpha=0.9,
                                zorder=TRAIL_Z + i * 0.01, marker="o", markersize=2.4,
                                markeredgewidth=0, solid_capstyle="round",
@@ -79,20 +86,35 @@ class Racers3DLayer(Layer):
             self.trails.append(trail)
             self.heads.append(head)
             self.offsets.append(offset)
-        self.moving += [*self.trails, *self.heads]
+        self.moving += [*self.behind, *self.trails, *self.heads]
         self.head_states = [None] * len(self.heads)
         self.dots = [spaced(to_pixels(ax, np.nan_to_num(points)), DOT_GAP * stage.scale)
                      for points in self.trail_points]
 
+    def _hidden_steps(self) -> np.ndarray:
+        """(optimizers, steps + 1): which steps a hill hides from the current camera
+        (computed again only when the camera moves)."""
+        view = (self.ax.elev, self.ax.azim)
+        if view != self._hidden_view:
+            points = self.trail_points.reshape(-1, 3)
+            self.hidden = self.terrain.hidden(points, *view).reshape(
+                self.trail_points.shape[:2])
+            self._hidden_view = view
+        return self.hidden
+
     def update(self, step: int):
         result = self.result
+        hidden = self._hidden_steps()
         positions = self.heads_at[:, step]
         pixels = to_pixels(self.ax, positions)
         shift = fan_out(pixels[:, None, :], self.gap)[:, 0] - pixels
         for i, (trail, head) in enumerate(zip(self.trails, self.heads)):
             last = self.shown[i, step]
             points = self.trail_points[i, :last + 1]
-            trail.set_data_3d(points[:, 0], points[:, 1], points[:, 2])
+            seen, behind = _split(points, hidden[i, :last + 1])
+            trail.set_data_3d(*seen.T)
+            self.behind[i].set_data_3d(*behind.T)
+            self.behind[i].set_visible(len(behind) > 0)  # nothing to project and draw
             dots = self.dots[i]
             trail.set_markevery(dots[:np.searchsorted(dots, last, side="right")])
             x, y, z = positions[i]
@@ -104,16 +126,27 @@ class Racers3DLayer(Layer):
                 self.head_states[i] = state
         return self.moving
 
-    def hidden_points(self, terrain: Terrain, step: int | None = None) -> list[np.ndarray]:
+    def hidden_points(self, step: int | None = None) -> list[np.ndarray]:
         """Per racer, the indices of its trail points up to ``step`` (default: the last)
-        that the surface hides from the current camera, though they are drawn over it."""
+        that the surface hides from the current camera."""
         step = self.result.steps if step is None else step
-        elev, azim = self.ax.elev, self.ax.azim
-        hidden = []
-        for i in range(len(self.trails)):
-            points = self.trail_points[i, :self.shown[i, step] + 1]
-            hidden.append(np.flatnonzero(terrain.hidden(points, elev, azim)))
-        return hidden
+        hidden = self._hidden_steps()
+        return [np.flatnonzero(hidden[i, :self.shown[i, step] + 1])
+                for i in range(len(self.trails))]
+
+
+def _split(points: np.ndarray, hidden: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``points`` (k, 3) as the trail in sight and the trail behind the surface: each a
+    copy with the other's points NaN (a gap in the line); a segment with one end hidden
+    belongs to the hidden part."""
+    if not hidden.any():
+        return points, np.empty((0, 3))
+    behind_segment = hidden.copy()
+    behind_segment[:-1] |= hidden[1:]
+    behind_segment[1:] |= hidden[:-1]
+    seen = np.where(hidden[:, None], np.nan, points)
+    behind = np.where(behind_segment[:, None], points, np.nan)
+    return seen, behind
 
 
 def default_camera(result: RaceResult, terrain: Terrain) -> tuple[float, float]:
