@@ -58,8 +58,8 @@ def test_stretches_of_trail_behind_a_hill_are_drawn_apart_dotted():
     hidden = racers.hidden_points()
     assert sum(map(len, hidden)) > 0.9 * sum(racers.shown[:, -1] + 1)
     for i, steps in enumerate(hidden):
-        seen_z = racers.trails[i].get_data_3d()[2]
-        behind_z = racers.behind[i].get_data_3d()[2]
+        seen_z = np.asarray(racers.trails[i].get_data()[0], dtype=float)
+        behind_z = np.asarray(racers.behind[i].get_data()[0], dtype=float)
         assert np.isnan(seen_z[steps]).all() and np.isfinite(behind_z[steps]).all()
         assert racers.behind[i].get_linestyle() != "-"
         shown = np.setdiff1d(np.arange(racers.shown[i, -1] + 1), steps)
@@ -131,8 +131,7 @@ def test_log_surfaces_are_drawn_as_log_of_f_minus_its_minimum():
     x, y = result.start
     f = (1 - x) ** 2 + 100 * (y - x * x) ** 2  # 12.5 at (-1.5, 2)
     expected = np.log10(f - terrain.lowest + terrain.delta) + terrain.lift
-    trail = figure.racers3d.trails[0]
-    assert trail.get_data_3d()[2][0] == pytest.approx(expected, rel=1e-12)
+    assert figure.racers3d.trail_points[0, 0, 2] == pytest.approx(expected, rel=1e-12)
     assert terrain.lift == pytest.approx(LIFT * (terrain.high - terrain.low))
     lowest = float(np.min(result.surface(terrain.grid_x, terrain.grid_y)))
     assert terrain.lowest == pytest.approx(lowest)
@@ -158,8 +157,11 @@ def test_every_racer_shows_in_the_first_middle_and_last_frames(view):
     for step in (0, result.steps // 2, result.steps):
         pixels = figure.draw_frame(step)
         for i, racer in enumerate(figure.stage.racers):
-            centre = to_pixels(figure.ax3d, racers.heads_at[i, step])[0] + \
-                racers.offsets[i].get_matrix()[:2, 2]
+            head = racers.heads[i]  # where the last draw put it, in pixels
+            centre = head.get_transform().transform(
+                np.column_stack(head.get_data()).astype(float))[0]
+            expected = to_pixels(figure.ax3d, racers.heads_at[i, step])[0]
+            assert np.linalg.norm(centre - expected) < 3 * HEAD_SIZE  # fanned a little
             assert _visible(pixels, racer.color, centre, round(HEAD_SIZE)) >= 6, \
                 (step, racer.label)
 
@@ -232,3 +234,20 @@ def test_a_surface_without_bounds_and_a_diverging_racer_in_3d():
     (x0, x1), (y0, y1) = figure.terrain.bounds
     x, y, _ = figure.racers3d.heads_at[0, -1]
     assert x0 <= x <= x1 and y0 <= y <= y1  # the ✗ is inside the picture
+
+
+def test_a_fixed_camera_projects_once_where_matplotlib_projects_at_every_draw():
+    from mpl_toolkits.mplot3d import proj3d
+
+    result = quick_scene().race()
+    figure = RaceFigure(result, FrameStyle(400, 300, 50.0, view="3d"))
+    figure.draw_frame(result.steps)  # the draw sets the axes' projection matrix M
+    racers = figure.racers3d
+    for i, trail in enumerate(racers.trails):
+        x, y, z = racers.trail_points[i, :racers.shown[i, -1] + 1].T
+        px, py, _ = proj3d.proj_transform(x, y, z, figure.ax3d.M)
+        drawn_x, drawn_y = trail.get_data()
+        kept = np.isfinite(drawn_x)
+        assert kept.sum() >= 2
+        np.testing.assert_allclose(drawn_x[kept], px[kept], rtol=0, atol=1e-12)
+        np.testing.assert_allclose(drawn_y[kept], py[kept], rtol=0, atol=1e-12)

@@ -15,6 +15,7 @@ pixels, for the camera of each frame.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.lines import Line2D
 from matplotlib.transforms import Affine2D
 from mpl_toolkits.mplot3d import proj3d
 
@@ -48,12 +49,50 @@ def trail_points(result: RaceResult, terrain: Terrain) -> np.ndarray:
     return np.concatenate([result.paths, terrain.lifted(result.losses)[..., None]], axis=-1)
 
 
+def projected(ax, points: np.ndarray) -> np.ndarray:
+    """The 2D coordinates (..., 2) in ``ax`` of data points (..., 3), seen from its
+    current camera: what a ``Line3D`` computes every time it is drawn."""
+    points = np.asarray(points, dtype=float)
+    flat = points.reshape(-1, 3)
+    ax.apply_aspect()
+    x, y, _ = proj3d.proj_transform(flat[:, 0], flat[:, 1], flat[:, 2], ax.get_proj())
+    return np.column_stack([x, y]).reshape(points.shape[:-1] + (2,))
+
+
 def to_pixels(ax, points: np.ndarray) -> np.ndarray:
     """Pixels (n, 2) of data points (n, 3) seen from ``ax``'s current camera."""
-    points = np.asarray(points, dtype=float).reshape(-1, 3)
-    ax.apply_aspect()
-    x, y, _ = proj3d.proj_transform(points[:, 0], points[:, 1], points[:, 2], ax.get_proj())
-    return ax.transData.transform(np.column_stack([x, y]))
+    return ax.transData.transform(projected(ax, points).reshape(-1, 2))
+
+
+def new_line(ax, fixed: bool, **style):
+    """A line in the 3D axes ``ax``. With a fixed camera it is a plain ``Line2D`` given
+    projected points once (``place``): a ``Line3D`` would project them again at every
+    draw, the larger part of a frame's cost. Points outside the box are left out, as
+    ``axlim_clip`` does."""
+    if fixed:
+        line = Line2D([], [], **style)
+        ax.add_artist(line)  # not add_line: that would rescale the 3D limits
+        return line
+    (line,) = ax.plot([], [], [], axlim_clip=True, **style)
+    return line
+
+
+def place(line, points: np.ndarray):
+    """Give ``line`` its points: projected (k, 2) for a fixed camera, else (k, 3)."""
+    if points.shape[-1] == 2:
+        line.set_data(points[:, 0], points[:, 1])
+    else:
+        line.set_data_3d(points[:, 0], points[:, 1], points[:, 2])
+
+
+def flattened(ax, points: np.ndarray, terrain: Terrain) -> np.ndarray:
+    """``points`` (..., 3) projected for a fixed camera, NaN where outside the box."""
+    (x0, x1), (y0, y1) = terrain.bounds
+    z0, z1 = terrain.zlim
+    x, y, z = points[..., 0], points[..., 1], points[..., 2]
+    with np.errstate(invalid="ignore"):
+        inside = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1) & (z >= z0) & (z <= z1)
+    return np.where(inside[..., None], projected(ax, np.nan_to_num(points)), np.nan)
 
 
 class Racers3DLayer(Layer):
@@ -65,6 +104,7 @@ class Racers3DLayer(Layer):
     def build(self, stage: Stage):
         ax, result, terrain = stage.plot3d, self.result, stage.terrain
         self.ax, self.theme, self.racers = ax, stage.theme, stage.racers
+        self.fixed = not stage.style.orbit
         self.gap = FAN_GAP * HEAD_SIZE * stage.scale
         self.trail_points = trail_points(result, terrain)
         self.heads_at = head_points(result, terrain, self.shown)
@@ -72,17 +112,16 @@ class Racers3DLayer(Layer):
         self.trails, self.heads, self.offsets, self.behind = [], [], [], []
         self._hidden_view, self.hidden = None, None
         for i, racer in enumerate(stage.racers):
-            (behind,) = ax.plot([], [], [], color=racer.color, linewidth=1.2, alpha=0.45,
-                                linestyle=(0, (1, 2)), zorder=TRAIL_Z - 0.5 + i * 0.01,
-                                axlim_clip=True)
-            self.behind.append(behind)
-            (trail,) = ax.plot([], [], [], color=racer.color, linewidth=1.6, alpha=0.9,
-                               zorder=TRAIL_Z + i * 0.01, marker="o", markersize=2.4,
-                               markeredgewidth=0, solid_capstyle="round",
-                               solid_joinstyle="round", axlim_clip=True)
-            (head,) = ax.plot([], [], [], color=racer.color, linestyle="")
+            behind = new_line(ax, self.fixed, color=racer.color, linewidth=1.2, alpha=0.45,
+                              linestyle=(0, (1, 2)), zorder=TRAIL_Z - 0.5 + i * 0.01)
+            trail = new_line(ax, self.fixed, color=racer.color, linewidth=1.6, alpha=0.9,
+                             zorder=TRAIL_Z + i * 0.01, marker="o", markersize=2.4,
+                             markeredgewidth=0, solid_capstyle="round",
+                             solid_joinstyle="round")
+            head = new_line(ax, self.fixed, color=racer.color, linestyle="")
             offset = Affine2D()
             head.set_transform(ax.transData + offset)
+            self.behind.append(behind)
             self.trails.append(trail)
             self.heads.append(head)
             self.offsets.append(offset)
@@ -90,6 +129,16 @@ class Racers3DLayer(Layer):
         self.head_states = [None] * len(self.heads)
         self.dots = [spaced(to_pixels(ax, np.nan_to_num(points)), DOT_GAP * stage.scale)
                      for points in self.trail_points]
+        if self.fixed:  # everything projected once
+            self.drawn_points = flattened(ax, self.trail_points, terrain)
+            pixels = to_pixels(ax, self.heads_at.reshape(-1, 3)).reshape(
+                (*self.heads_at.shape[:2], 2))
+            fanned = fan_out(pixels, self.gap)
+            self.drawn_heads = ax.transData.inverted().transform(
+                fanned.reshape(-1, 2)).reshape(fanned.shape)
+            self._hidden_steps()
+        else:
+            self.drawn_points = self.trail_points
 
     def _hidden_steps(self) -> np.ndarray:
         """(optimizers, steps + 1): which steps a hill hides from the current camera
@@ -102,24 +151,32 @@ class Racers3DLayer(Layer):
             self._hidden_view = view
         return self.hidden
 
-    def update(self, step: int):
-        result = self.result
-        hidden = self._hidden_steps()
+    def _heads(self, step: int) -> np.ndarray:
+        """Where the heads are drawn after ``step``: projected and fanned out once for a
+        fixed camera; for a moving one, on the surface, with the pixel offsets that fan
+        them out from this frame's camera."""
+        if self.fixed:
+            return self.drawn_heads[:, step]
         positions = self.heads_at[:, step]
         pixels = to_pixels(self.ax, positions)
         shift = fan_out(pixels[:, None, :], self.gap)[:, 0] - pixels
+        for offset, (dx, dy) in zip(self.offsets, shift):
+            offset.clear().translate(dx, dy)
+        return positions
+
+    def update(self, step: int):
+        result = self.result
+        hidden = self._hidden_steps()
+        heads = self._heads(step)
         for i, (trail, head) in enumerate(zip(self.trails, self.heads)):
             last = self.shown[i, step]
-            points = self.trail_points[i, :last + 1]
-            seen, behind = _split(points, hidden[i, :last + 1])
-            trail.set_data_3d(*seen.T)
-            self.behind[i].set_data_3d(*behind.T)
+            seen, behind = _split(self.drawn_points[i, :last + 1], hidden[i, :last + 1])
+            place(trail, seen)
+            place(self.behind[i], behind)
             self.behind[i].set_visible(len(behind) > 0)  # nothing to project and draw
             dots = self.dots[i]
             trail.set_markevery(dots[:np.searchsorted(dots, last, side="right")])
-            x, y, z = positions[i]
-            head.set_data_3d([x], [y], [z])
-            self.offsets[i].clear().translate(*shift[i])
+            place(head, heads[i][None])
             state = result.status(i, step)
             if state != self.head_states[i]:
                 style_head(head, self.racers[i], self.theme, state, i)
@@ -136,11 +193,11 @@ class Racers3DLayer(Layer):
 
 
 def _split(points: np.ndarray, hidden: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``points`` (k, 3) as the trail in sight and the trail behind the surface: each a
+    """``points`` (k, 2 or 3) as the trail in sight and the trail behind the surface: each a
     copy with the other's points NaN (a gap in the line); a segment with one end hidden
     belongs to the hidden part."""
     if not hidden.any():
-        return points, np.empty((0, 3))
+        return points, np.empty((0, points.shape[1]))
     behind_segment = hidden.copy()
     behind_segment[:-1] |= hidden[1:]
     behind_segment[1:] |= hidden[:-1]

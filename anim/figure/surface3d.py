@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.cm import ScalarMappable
-from matplotlib.colors import LightSource, Normalize
+from matplotlib.colors import LightSource, Normalize, to_rgb
+from matplotlib.ticker import MaxNLocator
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
 from ..race import RaceResult
 from .layer import Layer, Stage
+from .racers3d import flattened, new_line, place, to_pixels
 from .terrain import Terrain
 from .theme import GOAL_CIRCLE_Z, LANDMARK_Z, SURFACE_Z, TEXT_FONT, TICK_FONT
 
@@ -53,10 +55,10 @@ class Surface3DLayer(Layer):
         ax.view_init(*self.camera)
         ax.set_box_aspect(terrain.box, zoom=self._zoom(stage))
         cmap = stage.theme.colormap(style.colormap)
-        cells = ORBIT_CELLS if self.orbit else FIXED_CELLS
-        stride = max(1, round((terrain.heights.shape[0] - 1) / cells))
-        cells, colors = _cells(terrain, self._shade(terrain, cmap), stride)
-        surface = Poly3DCollection(cells, facecolors=colors, linewidths=0, antialiased=False,
+        per_side = ORBIT_CELLS if self.orbit else FIXED_CELLS
+        stride = max(1, round((terrain.heights.shape[0] - 1) / per_side))
+        quads, colors = _cells(terrain, self._shade(terrain, cmap), stride)
+        surface = Poly3DCollection(quads, facecolors=colors, linewidths=0, antialiased=False,
                                    zorder=SURFACE_Z)
         ax.add_collection3d(surface, autolim=False)
         floor = ax.contour(terrain.grid_x, terrain.grid_y, terrain.heights,
@@ -72,21 +74,18 @@ class Surface3DLayer(Layer):
             self._colorbar(stage, ScalarMappable(Normalize(terrain.low, terrain.high), cmap),
                            terrain)
         for goal in self.result.goals:
-            self.moving += ax.plot([goal[0]], [goal[1]], [self._on_surface(goal)],
-                                   marker="*", markersize=15, color=theme.goal,
-                                   markeredgecolor=theme.goal_edge, markeredgewidth=0.9,
-                                   zorder=LANDMARK_Z, linestyle="")
-        start = self.result.start
-        self.moving += ax.plot([start[0]], [start[1]], [self._on_surface(start)],
-                               marker="o", markersize=7, markerfacecolor=theme.start_face,
-                               markeredgecolor=theme.start_edge, markeredgewidth=1.2,
-                               zorder=LANDMARK_Z, linestyle="")
+            self.moving.append(self._line(
+                self._on_surface([goal]), marker="*", markersize=15, color=theme.goal,
+                markeredgecolor=theme.goal_edge, markeredgewidth=0.9, zorder=LANDMARK_Z,
+                linestyle=""))
+        self.moving.append(self._line(
+            self._on_surface([self.result.start]), marker="o", markersize=7,
+            markerfacecolor=theme.start_face, markeredgecolor=theme.start_edge,
+            markeredgewidth=1.2, zorder=LANDMARK_Z, linestyle=""))
 
     def _zoom(self, stage: Stage) -> float:
         """How much to enlarge the box so that it fills its axes from every camera of
         the video (one zoom for the whole orbit, so the surface keeps its size)."""
-        from .racers3d import to_pixels
-
         ax, terrain = self.ax, self.terrain
         ax.set_box_aspect(terrain.box, zoom=1.0)
         turns = np.linspace(0, 1, 13) if self.orbit else [0.0]
@@ -112,25 +111,32 @@ class Surface3DLayer(Layer):
                            blend_mode="soft", dx=box_x / (cols - 1), dy=box_y / (rows - 1))
         return rgba[::-1]
 
-    def _on_surface(self, point) -> float:
-        return float(self.terrain.height_at(point[0], point[1]) + self.terrain.lift)
+    def _on_surface(self, points) -> np.ndarray:
+        """Points (k, 2) lifted onto the surface: (k, 3)."""
+        points = np.asarray(points, dtype=float)
+        heights = self.terrain.height_at(points[:, 0], points[:, 1]) + self.terrain.lift
+        return np.column_stack([points, heights])
+
+    def _line(self, points: np.ndarray, **style):
+        """A line through ``points`` (k, 3), projected once when the camera is fixed."""
+        fixed = not self.orbit
+        line = new_line(self.ax, fixed, **style)
+        place(line, flattened(self.ax, points, self.terrain) if fixed else points)
+        return line
 
     def _goal_circle(self, goal):
-        terrain, result = self.terrain, self.result
         angle = np.linspace(0, 2 * np.pi, 73)
-        x = goal[0] + result.goal_radius * np.cos(angle)
-        y = goal[1] + result.goal_radius * np.sin(angle)
-        z = terrain.height_at(x, y) + terrain.lift
-        (line,) = self.ax.plot(x, y, z, linestyle=(0, (2, 2)), linewidth=0.8,
-                               color=self.theme.goal_edge, alpha=0.8, zorder=GOAL_CIRCLE_Z,
-                               axlim_clip=True)
-        return line
+        circle = np.column_stack([goal[0] + self.result.goal_radius * np.cos(angle),
+                                  goal[1] + self.result.goal_radius * np.sin(angle)])
+        return self._line(self._on_surface(circle), linestyle=(0, (2, 2)), linewidth=0.8,
+                          color=self.theme.goal_edge, alpha=0.8, zorder=GOAL_CIRCLE_Z)
 
     def _style_axes(self, stage: Stage, terrain: Terrain):
         ax, theme = self.ax, stage.theme
         for axis, label in ((ax.xaxis, "x"), (ax.yaxis, "y"), (ax.zaxis, terrain.label)):
-            axis.set_pane_color((*_rgb(theme.page), 0.0))
+            axis.set_pane_color((*to_rgb(theme.page), 0.0))
             axis.pane.set_edgecolor(theme.grid)
+            # mplot3d has no public setter for one axis's grid lines.
             axis._axinfo["grid"].update(color=theme.grid, linewidth=0.5)
             axis.line.set_color(theme.muted)
             axis.line.set_linewidth(0.6)
@@ -138,7 +144,7 @@ class Surface3DLayer(Layer):
             axis.labelpad = 0
         ax.tick_params(labelsize=TICK_FONT, colors=theme.muted, pad=0)
         for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
-            axis.set_major_locator(_ticks())
+            axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
         ax.patch.set_facecolor(theme.page)
 
     def _colorbar(self, stage: Stage, mappable, terrain: Terrain):
@@ -179,15 +185,3 @@ def _cells(terrain: Terrain, colors: np.ndarray, stride: int):
     centre_rows = (rows[:-1] + rows[1:]) // 2
     centre_cols = (cols[:-1] + cols[1:]) // 2
     return corners.reshape(-1, 4, 3), colors[np.ix_(centre_rows, centre_cols)].reshape(-1, 4)
-
-
-def _ticks():
-    from matplotlib.ticker import MaxNLocator
-
-    return MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10])
-
-
-def _rgb(color):
-    from matplotlib.colors import to_rgb
-
-    return to_rgb(color)
