@@ -26,12 +26,14 @@ def quick_scene(steps=30):
                  start=(-7, 2), steps=steps)
 
 
-@pytest.mark.parametrize("view, orbit", [("3d", 0.0), ("both", 0.0), ("3d", 90.0),
-                                         ("both", -40.0)])
-def test_fast_path_draws_the_same_pixels_as_a_full_redraw(view, orbit):
+@pytest.mark.parametrize("view, orbit, transparent", [
+    ("3d", 0.0, False), ("both", 0.0, False), ("3d", 90.0, False), ("both", -40.0, False),
+    ("3d", 0.0, True)])
+def test_fast_path_draws_the_same_pixels_as_a_full_redraw(view, orbit, transparent):
     result = quick_scene().race()
     style = FrameStyle(400, 300, 50.0, loss_panel=True, view=view, orbit=orbit,
-                       frames=result.steps + 4)
+                       frames=result.steps + 4, transparent=transparent,
+                       text_plates=transparent)
     fast, full = RaceFigure(result, style, fast=True), RaceFigure(result, style, fast=False)
     for frame in (0, 1, 5, result.steps, result.steps + 3):
         np.testing.assert_array_equal(fast.draw_frame(frame), full.draw_frame(frame),

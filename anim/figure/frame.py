@@ -132,7 +132,7 @@ class RaceFigure:
             stage.camera = style.camera or default_camera(result, self.terrain)
             stage.plot3d = self.ax3d = stage.figure.add_axes(
                 self.layout.plots[0].fraction(style.width, style.height), projection="3d",
-                computed_zorder=False, proj_type="ortho", facecolor=stage.theme.page)
+                computed_zorder=False, proj_type="ortho", facecolor=page)
             self.surface3d, self.racers3d = Surface3DLayer(result), Racers3DLayer(result)
             views += [self.surface3d, self.racers3d]
         if style.view != "3d":

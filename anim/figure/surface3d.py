@@ -145,7 +145,6 @@ class Surface3DLayer(Layer):
         ax.tick_params(labelsize=TICK_FONT, colors=theme.muted, pad=0)
         for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
             axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
-        ax.patch.set_facecolor(theme.page)
 
     def _colorbar(self, stage: Stage, mappable, terrain: Terrain):
         bar_axes = stage.axes_at(stage.layout.colorbar)
