@@ -299,6 +299,10 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None, max_s
             raise RequestError("the page does not draw step glyphs or the effective-lr "
                                "panel yet: render .gif, .mp4 or .png for them, or add "
                                "--no-explain --no-lr-panel")
+        if suffix == ".html" and request.view != "2d":
+            raise RequestError(f"the page shows the contour view only, not view "
+                               f"{request.view!r}: render .gif, .mp4 or .png for it, or add "
+                               "--view 2d")
         if suffix == ".mp4" and request.transparent:
             raise RequestError("an MP4 cannot be transparent (use .gif or .png)")
         try:
