@@ -77,6 +77,7 @@ def _plan(stage: Stage, surface: SurfaceLayer, scoreboard: ScoreboardLayer,
     sizes = TextSizes(
         labels=tuple(labels), status=status, counter=counter,
         tick_width=max(stage.text_width(t, TICK_FONT) for t in y_ticks),
+        last_x_tick=stage.text_width(x_ticks[-1], TICK_FONT) if x_ticks else 0.0,
         tick_height=TICK_FONT * stage.scale * 1.2,
         panel_tick_width=stage.text_width("10−16", TICK_FONT),
         colorbar_tick_width=max(stage.text_width(t, TICK_FONT)
@@ -282,7 +283,8 @@ def check_layout(style: FrameStyle, optimizers, steps: int, any_goal: bool = Fal
                       tick_width=stage.text_width("−88.8", TICK_FONT),
                       tick_height=TICK_FONT * stage.scale * 1.2,
                       panel_tick_width=stage.text_width("10−16", TICK_FONT),
-                      colorbar_tick_width=stage.text_width("−8.88e+08", TICK_FONT))
+                      colorbar_tick_width=stage.text_width("−8.88e+08", TICK_FONT),
+                      last_x_tick=stage.text_width("−88.8", TICK_FONT))
     if plan(style.width, style.height, style.dpi, sizes,
             panels=int(style.loss_panel) + int(style.lr_panel),
             colorbar=style.colorbar, **plot_shape(style.view, aspect)) is None:

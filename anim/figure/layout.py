@@ -58,6 +58,7 @@ class TextSizes:
     tick_height: float          # the plot's x tick labels
     panel_tick_width: float     # a panel's widest y tick label
     colorbar_tick_width: float = 0.0
+    last_x_tick: float = 0.0     # the x axis's last tick label, centred on its right edge
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,7 @@ def _fit_content(region: Box, scale: float, sizes: TextSizes, aspect, panels: in
         return _fit_content_panels_below(region, scale, sizes, aspect, panels, colorbar,
                                          corner)
     pad = PAD * scale
-    left = sizes.tick_width + TICK_PAD * scale + pad
+    left = sizes.tick_width + TICK_PAD * scale + 0.5 * pad
     bottom = sizes.tick_height + TICK_PAD * scale + pad
     top = pad
     bar = (COLORBAR_WIDTH * scale + TICK_PAD * scale + sizes.colorbar_tick_width + 2 * pad
@@ -227,7 +228,7 @@ def _fit_content(region: Box, scale: float, sizes: TextSizes, aspect, panels: in
     if panels:
         bottom = max(bottom, sizes.tick_height + TICK_PAD * scale + PANEL_LABEL * scale + pad)
     panel_min = min(PANEL_MIN_WIDTH * scale, PANEL_MIN_SHARE * region.width) if panels else 0.0
-    right = max(0.5 * pad, 0.5 * sizes.tick_width)  # the last tick label is centred on the edge
+    right = max(0.5 * pad, 0.5 * sizes.last_x_tick)  # that label is centred on the edge
     free_height = region.height - bottom - top
     free_width = region.width - left - bar - panel_left - panel_min - right
     if free_height <= 0 or free_width <= 0:
@@ -275,7 +276,7 @@ def _fit_content_panels_below(region: Box, scale: float, sizes: TextSizes, aspec
     panel_min = PANEL_MIN_HEIGHT * scale
     if corner is not None:
         panel_min = max(panel_min, corner[1] - panel_bottom)
-    right = max(0.5 * pad, 0.5 * sizes.tick_width)
+    right = max(0.5 * pad, 0.5 * sizes.last_x_tick)
     free_width = region.width - left - bar - right
     free_height = region.height - pad - tick_band - panel_min - panel_bottom
     if free_width <= 0 or free_height <= 0:
