@@ -83,6 +83,12 @@ def _add_picture_arguments(parser):
                         help="no step glyphs, whatever the scene says")
     parser.add_argument("--lr-panel", action=argparse.BooleanOptionalAction, default=None,
                         help="a panel of each step's effective learning rate |Δx|/|g|")
+    parser.add_argument("--view", choices=("2d", "3d", "both"),
+                        help="2d: contours; 3d: the shaded surface in 3D; both: side by "
+                             "side (default: the scene's, 2d)")
+    parser.add_argument("--camera", metavar="ELEV,AZIM",
+                        help="the 3D view's elevation and azimuth in degrees, e.g. 30,-60 "
+                             "(default: chosen so no hill hides the race)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -138,6 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "then a lower fps, then fewer pixels, until it fits")
     _add_noise_arguments(render)
     _add_picture_arguments(render)
+    render.add_argument("--orbit", type=float, metavar="DEGREES",
+                        help="turn the 3D camera by this many degrees over the video")
     render.add_argument("--sidecar", action="store_true",
                         help="also write OUT.json: scene, options, versions, results")
     render.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -368,7 +376,7 @@ def _render_options(args) -> dict:
                 steps=args.steps, hold=args.hold, loop=args.loop, loss_panel=args.loss_panel,
                 every=args.every, duration=args.duration, full=args.full, noise=args.noise,
                 seed=args.seed, sidecar=args.sidecar, max_size=args.max_size,
-                **_picture_options(args))
+                orbit=args.orbit, **_picture_options(args))
 
 
 def _still_options(args) -> dict:
@@ -379,7 +387,8 @@ def _still_options(args) -> dict:
 
 def _picture_options(args) -> dict:
     return dict(theme=args.theme, transparent=args.transparent, colorbar=args.colorbar,
-                explain=_explain(args), lr_panel=args.lr_panel)
+                explain=_explain(args), lr_panel=args.lr_panel, view=args.view,
+                camera=args.camera)
 
 
 def _notice(text):

@@ -29,7 +29,7 @@ from .fitting import TooLarge, byte_limit, film_to_fit, warn_if_long
 from .length import every_for_duration, race_steps
 from .provenance import describe, png_metadata, provenance_comment
 from .race import check_noise, check_seed
-from .scene import MAX_FPS, MAX_STEPS, Scene, explained_racers
+from .scene import MAX_FPS, MAX_STEPS, Scene, check_view, explained_racers, parse_camera
 from .writers import GifWriter, Mp4Writer, ffmpeg_problem, replacing
 
 FORMATS = (".gif", ".mp4", ".png", ".html")
@@ -43,6 +43,8 @@ MAX_HOLD = 600.0
 DEFAULT_HOLD = 2.0
 #: How often per second the scoreboard's loss column changes in an animation.
 LOSS_REFRESH_HZ = 5
+#: Turns of the orbiting camera beyond this many degrees are surely a typo.
+MAX_ORBIT = 3600.0
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,9 @@ class RenderOptions:
     seed: int | None = None
     #: The last step filmed; known once the race has run (see :meth:`for_race`).
     end: int | None = None
+    view: str = "2d"
+    camera: tuple[float, float] | None = None
+    orbit: float = 0.0
 
     @property
     def hold_frames(self) -> int:
@@ -116,7 +121,8 @@ class RenderOptions:
                           self.transparent, self.colorbar, self.colormap,
                           loss_refresh=max(1, round(self.fps / LOSS_REFRESH_HZ)),
                           text_plates=self.transparent, explain=self.explain,
-                          lr_panel=self.lr_panel)
+                          lr_panel=self.lr_panel, view=self.view, camera=self.camera,
+                          orbit=self.orbit, frames=self.total_frames)
 
 
 def _number(value, name, low, high, integer=False):
@@ -157,8 +163,8 @@ def parse_size(text) -> tuple[int, int]:
 def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None,
                     steps=None, hold=None, loop=None, loss_panel=None, theme=None,
                     transparent=None, colorbar=None, explain=None, lr_panel=None,
-                    every=None, duration=None, full=False, noise=None,
-                    seed=None) -> RenderOptions:
+                    every=None, duration=None, full=False, noise=None, seed=None,
+                    view=None, camera=None, orbit=None) -> RenderOptions:
     """Merge quality preset, scene fields and explicit options; raise RequestError."""
     if quality is not None and quality not in QUALITY:
         raise RequestError(f"Invalid quality: {quality!r} (choose from {', '.join(QUALITY)})")
@@ -179,8 +185,15 @@ def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None
     try:
         explained = (scene.explain if explain is None
                      else explained_racers(explain, scene.optimizers))
+        view = scene.view if view is None else check_view(view)
+        asked = parse_camera(camera)
     except ValueError as exc:
         raise RequestError(str(exc)) from None
+    orbit = 0.0 if orbit is None else _number(orbit, "orbit", -MAX_ORBIT, MAX_ORBIT)
+    if view == "2d" and (asked is not None or orbit):
+        what = "--camera" if asked is not None else "--orbit"
+        raise RequestError(f"{what} turns the 3D view: add --view 3d or --view both")
+    camera = scene.camera if asked is None else asked
     lr_panel = scene.lr_panel if lr_panel is None else bool(lr_panel)
     if every is not None:
         every = _number(every, "every", 1, MAX_STEPS, True)
@@ -204,13 +217,14 @@ def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None
         raise RequestError(str(exc)) from None
     return RenderOptions(width, height, dpi, fps, steps, hold, loop, loss_panel, theme,
                          bool(transparent), colorbar, scene.colormap, explained, lr_panel,
-                         every, duration, bool(full), noise, seed)
+                         every, duration, bool(full), noise, seed, view=view, camera=camera,
+                         orbit=orbit)
 
 
 #: Every option ``render``, ``still`` and ``frames`` accept besides their own arguments.
 OPTIONS = ("fps", "size", "dpi", "quality", "steps", "hold", "loop", "loss_panel", "theme",
            "transparent", "colorbar", "explain", "lr_panel", "every", "duration", "full",
-           "noise", "seed")
+           "noise", "seed", "view", "camera", "orbit")
 
 
 def check_option_names(options: dict):
@@ -288,6 +302,9 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None, max_s
         if scene.starts is not None and suffix == ".html":
             raise RequestError("the page draws one start; a swarm (starts=...) renders as "
                                ".gif, .mp4 or .png")
+        if scene.starts is not None and request.view != "2d":
+            raise RequestError(f"view {request.view!r} follows one start; a swarm "
+                               "(starts=...) is drawn in the contour view (--view 2d)")
         if scene.starts is not None and request.noise:
             raise RequestError("noise follows one start; a swarm (starts=...) races exact "
                                "gradients")
@@ -295,6 +312,10 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None, max_s
             raise RequestError("the page does not draw step glyphs or the effective-lr "
                                "panel yet: render .gif, .mp4 or .png for them, or add "
                                "--no-explain --no-lr-panel")
+        if suffix == ".html" and request.view != "2d":
+            raise RequestError(f"the page shows the contour view only, not view "
+                               f"{request.view!r}: render .gif, .mp4 or .png for it, or add "
+                               "--view 2d")
         if suffix == ".mp4" and request.transparent:
             raise RequestError("an MP4 cannot be transparent (use .gif or .png)")
         try:
@@ -446,7 +467,8 @@ def _save(figure: RaceFigure, writer, target: Path, name: str, request: RenderOp
     from matplotlib.animation import FuncAnimation
 
     steps = [int(step) for step in request.frame_steps()]
-    animation = FuncAnimation(figure.figure, figure.update, frames=steps,
+    animation = FuncAnimation(figure.figure, lambda frame: figure.update(*frame),
+                              frames=[(step, index) for index, step in enumerate(steps)],
                               init_func=lambda: [], interval=1000 / request.fps, blit=False,
                               repeat=False, cache_frame_data=False)
     # The hold of a GIF is merged into one frame and costs nothing.

@@ -26,6 +26,40 @@ MAX_STEPS = 100_000
 MAX_FPS = 50
 
 
+VIEWS = ("2d", "3d", "both")
+
+
+def check_view(view) -> str:
+    if view not in VIEWS:
+        raise ValueError(f"Invalid view: {view!r} (choose from {', '.join(VIEWS)})")
+    return view
+
+
+def parse_camera(value) -> tuple[float, float] | None:
+    """``"30,-60"`` or (30, -60) -> (elevation, azimuth) in degrees, validated; None
+    stays None (the camera is then chosen from the race)."""
+    if value is None:
+        return None
+    expected = "ELEV,AZIM in degrees, e.g. 30,-60"
+    if isinstance(value, str):
+        try:
+            elev, azim = (float(part) for part in value.split(","))
+        except ValueError:
+            raise ValueError(f"Invalid camera: {value!r} (expected {expected})") from None
+    else:
+        try:
+            elev, azim = value
+            elev, azim = float(elev), float(azim)
+        except (TypeError, ValueError):
+            raise ValueError(f"Invalid camera: {value!r} (expected {expected})") from None
+    if not (np.isfinite(elev) and np.isfinite(azim)):
+        raise ValueError(f"Invalid camera: {value!r} (expected finite {expected})")
+    if not -90 <= elev <= 90:
+        raise ValueError(f"Invalid camera: {value!r} (the elevation {elev:g} must be from "
+                         "-90 to 90 degrees)")
+    return elev, azim
+
+
 def validate_fps(fps) -> int | float:
     if (isinstance(fps, bool) or not isinstance(fps, (int, float, np.integer, np.floating))
             or not (np.isfinite(fps) and 1 <= fps <= MAX_FPS)):
@@ -47,7 +81,8 @@ class Scene:
                  title: str | None = None, goal=None, goal_radius=None, fps: float = 30,
                  loss_panel: bool = False, theme: str = "light", colormap: str | None = None,
                  colorbar: bool = False, explain=False, lr_panel: bool = False,
-                 noise: float = 0.0, seed: int = 0, starts=None):
+                 noise: float = 0.0, seed: int = 0, view: str = "2d", camera=None,
+                 starts=None):
         if not isinstance(surface, Surface):
             raise ValueError(f"surface must be an anim.Surface, got {type(surface).__name__}")
         optimizers = list(optimizers) if isinstance(optimizers, (list, tuple)) else optimizers
@@ -110,6 +145,11 @@ class Scene:
         self.lr_panel = bool(lr_panel)
         self.noise = check_noise(noise)
         self.seed = check_seed(seed)
+        self.view = check_view(view)
+        if self.starts is not None and self.view != "2d":
+            raise ValueError(f"view {self.view!r} follows one start; a swarm (starts=...) is "
+                             "drawn in the contour view (view='2d')")
+        self.camera = parse_camera(camera)
         # Set by the loader for a scene read from a file: its variable name, the default
         # output's stem, and the file with its SHA-256 (for the provenance record).
         self.name: str | None = None

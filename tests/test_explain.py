@@ -191,3 +191,9 @@ def test_the_page_refuses_what_it_cannot_draw_yet(cli, tmp_path):
     code, _, err = cli("render", "scenes/why_rmsprop.py", "-o", out, "--no-explain",
                        "--no-lr-panel")
     assert code == 0 and out.exists(), err
+
+
+def test_the_page_refuses_the_3d_view(cli, tmp_path):
+    code, _, err = cli("render", "scenes/rmsprop_3d.py", "-o", tmp_path / "x.html")
+    assert code == 2 and "the page shows the contour view only" in err
+    assert not (tmp_path / "x.html").exists()

@@ -226,5 +226,8 @@ def test_a_swarm_refuses_noise_and_the_page(write_scene, cli, tmp_path):
     code, _, err = cli("render", path, "-o", tmp_path / "swarm.gif", "--noise", "0.5")
     assert code == 2
     assert_one_error_line(err, "swarm.gif", "noise follows one start")
+    code, _, err = cli("render", path, "-o", tmp_path / "swarm.gif", "--view", "3d")
+    assert code == 2
+    assert_one_error_line(err, "swarm.gif", "view '3d' follows one start")
     code, _, err = cli("render", path, "-o", tmp_path / "swarm.gif")
     assert code == 0, err

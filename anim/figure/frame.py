@@ -24,14 +24,29 @@ from .layout import Layout, TextSizes, plan
 from .glyphs import GlyphLayer
 from .panels import LearningRatePanel, LossPanel
 from .racers import RacersLayer
+from .racers3d import Racers3DLayer, default_camera
 from .scoreboard import ScoreboardLayer
 from .swarm import SwarmLayer
 from .surface import SurfaceLayer
+from .surface3d import Surface3DLayer
+from .terrain import Terrain
 from .theme import TEXT_FONT, TICK_FONT, TITLE_FONT, theme_named
 
 #: Layout is designed at 800 x 600 px and 100 dpi, and scales with the figure; below this
 #: dpi text would be too small to read, so small frames keep it and get relatively more.
 BASE_SIZE, BASE_DPI, MIN_DEFAULT_DPI = (800, 600), 100.0, 72.0
+#: Height / width of the box the 3D view gets, alone and beside the contour view.
+ASPECT_3D, ASPECT_3D_BESIDE = 0.72, 0.85
+VIEWS = ("2d", "3d", "both")
+
+
+def plot_shape(view: str, aspect: float | None) -> dict:
+    """The layout's arguments for the plot of ``view``, given the 2D plot's aspect."""
+    if view == "3d":
+        return {"aspect": ASPECT_3D}
+    if view == "both":
+        return {"aspect": None, "split": (ASPECT_3D_BESIDE, aspect or 1.0)}
+    return {"aspect": aspect}
 
 
 class LayoutError(ValueError):
@@ -63,13 +78,14 @@ def _plan(stage: Stage, surface: SurfaceLayer, scoreboard: ScoreboardLayer,
     sizes = TextSizes(
         labels=tuple(labels), status=status, counter=counter,
         tick_width=max(stage.text_width(t, TICK_FONT) for t in y_ticks),
+        last_x_tick=stage.text_width(x_ticks[-1], TICK_FONT) if x_ticks else 0.0,
         tick_height=TICK_FONT * stage.scale * 1.2,
         panel_tick_width=stage.text_width("10−16", TICK_FONT),
         colorbar_tick_width=max(stage.text_width(t, TICK_FONT)
                                 for t in surface.colorbar_texts()))
     style = stage.style
-    layout = plan(style.width, style.height, style.dpi, sizes, aspect=surface.aspect,
-                  panels=panels, colorbar=style.colorbar)
+    layout = plan(style.width, style.height, style.dpi, sizes, panels=panels,
+                  colorbar=style.colorbar, **plot_shape(style.view, surface.aspect))
     if layout is None:
         raise LayoutError(_no_room(style, len(labels)))
     return layout
@@ -106,6 +122,9 @@ class RaceFigure:
         self.style = style
         stage = self.stage = _new_stage(result, style)
         self.figure, self.canvas = stage.figure, stage.canvas
+        if style.view not in VIEWS:
+            raise ValueError(f"Invalid view: {style.view!r} (choose from {', '.join(VIEWS)})")
+        # The contour view's grid also sizes the layout and gives the 3D view its heights.
         self.surface = SurfaceLayer(result, style.colormap)
         # A swarm (many starts) draws thin trails and small heads instead.
         self.racers = SwarmLayer(result) if board.is_swarm(result) else RacersLayer(result)
@@ -116,11 +135,28 @@ class RaceFigure:
         panels = [layer for layer in (self.loss_panel, self.lr_panel) if layer is not None]
         stage.layout = self.layout = _plan(stage, self.surface, self.scoreboard, len(panels))
         page = "none" if style.transparent else stage.theme.page
-        stage.plot = self.ax = stage.axes_at(self.layout.plot, facecolor=stage.theme.page)
+        views = []
+        if style.view != "2d":
+            surface = self.surface
+            stage.terrain = self.terrain = Terrain(surface.grid_x, surface.grid_y, surface.z,
+                                                   surface.levels, surface.logarithmic)
+            stage.camera = style.camera or default_camera(result, self.terrain)
+            stage.plot3d = self.ax3d = stage.figure.add_axes(
+                self.layout.plots[0].fraction(style.width, style.height), projection="3d",
+                computed_zorder=False, proj_type="ortho", facecolor=page)
+            self.surface3d, self.racers3d = Surface3DLayer(result), Racers3DLayer(result)
+            views += [self.surface3d, self.racers3d]
+        if style.view != "3d":
+            stage.plot = self.ax = stage.axes_at(self.layout.plots[-1],
+                                                 facecolor=stage.theme.page)
+            views = [self.surface, self.racers, *views]
+        else:
+            self.ax = stage.plot3d
         stage.panels = [stage.axes_at(box, facecolor=page) for box in self.layout.panels]
         self._title(title or self._default_title())
-        self.layers = [layer for layer in (self.surface, self.racers, self.glyphs,
-                                           self.scoreboard) if layer is not None]
+        # Step glyphs are drawn on the contour view.
+        glyphs = [self.glyphs] if self.glyphs is not None and style.view != "3d" else []
+        self.layers = [*views, *glyphs, self.scoreboard]
         for layer in self.layers:
             layer.build(stage)
         for layer, ax in zip(panels, stage.panels):
@@ -191,8 +227,10 @@ class RaceFigure:
         return [tuple(round(255 * c) for c in to_rgb(color)) for color in named]
 
     # --- frames ---------------------------------------------------------------------
-    def update(self, step: int) -> list:
-        """Move every layer to ``step`` (clamped to the race's steps)."""
+    def update(self, step: int, frame: int | None = None) -> list:
+        """Move every layer to ``step`` (clamped to the race's steps); ``frame`` is the
+        frame's number in the video (default: the step), which turns an orbiting camera."""
+        self.stage.frame = max(int(step if frame is None else frame), 0)
         step = min(max(int(step), 0), self.result.steps)
         moved = []
         for layer in self.layers:
@@ -249,10 +287,11 @@ def check_layout(style: FrameStyle, optimizers, steps: int, any_goal: bool = Fal
                       tick_width=stage.text_width("−88.8", TICK_FONT),
                       tick_height=TICK_FONT * stage.scale * 1.2,
                       panel_tick_width=stage.text_width("10−16", TICK_FONT),
-                      colorbar_tick_width=stage.text_width("−8.88e+08", TICK_FONT))
-    if plan(style.width, style.height, style.dpi, sizes, aspect=aspect,
+                      colorbar_tick_width=stage.text_width("−8.88e+08", TICK_FONT),
+                      last_x_tick=stage.text_width("−88.8", TICK_FONT))
+    if plan(style.width, style.height, style.dpi, sizes,
             panels=int(style.loss_panel) + int(style.lr_panel),
-            colorbar=style.colorbar) is None:
+            colorbar=style.colorbar, **plot_shape(style.view, aspect)) is None:
         raise LayoutError(_no_room(style, count))
 
 

@@ -44,6 +44,13 @@ class FrameStyle:
     #: Racers (by index) whose step glyphs are drawn, and the effective-lr panel.
     explain: tuple[int, ...] = ()
     lr_panel: bool = False
+    #: "2d" (contours), "3d" (the surface in perspective) or "both", side by side.
+    view: str = "2d"
+    #: (elevation, azimuth) in degrees of the 3D view; None: chosen from the race.
+    camera: tuple[float, float] | None = None
+    #: Degrees the 3D camera turns over the animation's ``frames`` frames.
+    orbit: float = 0.0
+    frames: int | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,12 @@ class Stage:
     layout: Layout | None = None
     plot: Axes | None = None
     panels: list[Axes] = field(default_factory=list)
+    #: The 3D view: its axes, the surface as it draws it, its camera (elev, azim).
+    plot3d: Axes | None = None
+    terrain: object = None
+    camera: tuple[float, float] | None = None
+    #: The frame being drawn (the step, unclamped: frames past the race hold it).
+    frame: int = 0
 
     @property
     def scale(self) -> float:

@@ -58,6 +58,7 @@ class TextSizes:
     tick_height: float          # the plot's x tick labels
     panel_tick_width: float     # a panel's widest y tick label
     colorbar_tick_width: float = 0.0
+    last_x_tick: float = 0.0     # the x axis's last tick label, centred on its right edge
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,9 @@ class Layout:
     label_width: float     # room for the widest label, px
     rows: int              # racers on the board
     column_gap: float      # px between board columns
+    #: The plot box split for two views side by side (3D left, contours right), or
+    #: just ``(plot,)``.
+    plots: tuple[Box, ...] = ()
 
     def row_origin(self, index: int) -> tuple[float, float]:
         """Top-left pixel of racer ``index``'s row (rows fill the columns top to bottom),
@@ -87,13 +91,18 @@ class Layout:
 
 
 def plan(width: int, height: int, dpi: float, sizes: TextSizes, *, aspect: float | None,
-         panels: int = 0, colorbar: bool = False) -> Layout | None:
+         panels: int = 0, colorbar: bool = False,
+         split: tuple[float, float] | None = None) -> Layout | None:
     """The layout that gives the plot the most room, or None if none leaves it enough.
 
     ``aspect`` is the plot's height / width when its axes must be equal, None when the plot
     may take any shape; ``panels`` side panels (loss, learning rate) stack beside the plot.
+    ``split``: two plots side by side instead, of these aspects (``aspect`` is ignored);
+    the second gets room for its tick labels on its left.
     """
     scale = dpi / 72
+    if split is not None:
+        aspect = 1 / (1 / split[0] + 1 / split[1])
     rows = len(sizes.labels)
     label = max(sizes.labels)
     line, glyph = LINE * scale, GLYPH * scale
@@ -185,8 +194,20 @@ def plan(width: int, height: int, dpi: float, sizes: TextSizes, *, aspect: float
         title=Box(0, height - title, width, title), plot=moved(plot),
         panels=tuple(moved(b) for b in panel_boxes), colorbar=moved(bar), board=board,
         board_side=side, columns=columns, two_line_rows=two_lines, line=line,
-        label_width=label, rows=rows, column_gap=COLUMN_GAP * scale)
+        label_width=label, rows=rows, column_gap=COLUMN_GAP * scale,
+        plots=(moved(plot),) if split is None else _split(moved(plot), split, sizes, scale))
     return layout
+
+
+def _split(plot: Box, aspects: tuple[float, float], sizes: TextSizes,
+           scale: float) -> tuple[Box, Box]:
+    """``plot`` cut into two boxes side by side, as wide as their aspects ask, with the
+    second one's tick labels between them."""
+    gap = sizes.tick_width + TICK_PAD * scale + 2 * PAD * scale
+    usable = plot.width - gap
+    first = usable * (1 / aspects[0]) / (1 / aspects[0] + 1 / aspects[1])
+    return (Box(plot.x, plot.y, first, plot.height),
+            Box(plot.x + first + gap, plot.y, usable - first, plot.height))
 
 
 def _fit_content(region: Box, scale: float, sizes: TextSizes, aspect, panels: int,
@@ -197,7 +218,7 @@ def _fit_content(region: Box, scale: float, sizes: TextSizes, aspect, panels: in
         return _fit_content_panels_below(region, scale, sizes, aspect, panels, colorbar,
                                          corner)
     pad = PAD * scale
-    left = sizes.tick_width + TICK_PAD * scale + pad
+    left = sizes.tick_width + TICK_PAD * scale + 0.5 * pad
     bottom = sizes.tick_height + TICK_PAD * scale + pad
     top = pad
     bar = (COLORBAR_WIDTH * scale + TICK_PAD * scale + sizes.colorbar_tick_width + 2 * pad
@@ -207,7 +228,7 @@ def _fit_content(region: Box, scale: float, sizes: TextSizes, aspect, panels: in
     if panels:
         bottom = max(bottom, sizes.tick_height + TICK_PAD * scale + PANEL_LABEL * scale + pad)
     panel_min = min(PANEL_MIN_WIDTH * scale, PANEL_MIN_SHARE * region.width) if panels else 0.0
-    right = max(0.5 * pad, 0.5 * sizes.tick_width)  # the last tick label is centred on the edge
+    right = max(0.5 * pad, 0.5 * sizes.last_x_tick)  # that label is centred on the edge
     free_height = region.height - bottom - top
     free_width = region.width - left - bar - panel_left - panel_min - right
     if free_height <= 0 or free_width <= 0:
@@ -255,7 +276,7 @@ def _fit_content_panels_below(region: Box, scale: float, sizes: TextSizes, aspec
     panel_min = PANEL_MIN_HEIGHT * scale
     if corner is not None:
         panel_min = max(panel_min, corner[1] - panel_bottom)
-    right = max(0.5 * pad, 0.5 * sizes.tick_width)
+    right = max(0.5 * pad, 0.5 * sizes.last_x_tick)
     free_width = region.width - left - bar - right
     free_height = region.height - pad - tick_band - panel_min - panel_bottom
     if free_width <= 0 or free_height <= 0:

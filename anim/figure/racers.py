@@ -166,16 +166,19 @@ class RacersLayer(Layer):
         return self.moving
 
     def _style_head(self, index: int, state: str):
-        """Racing heads are filled; an arrived one becomes an outline with a rim, a
-        diverged one a ✗."""
-        head, racer = self.heads[index], self.racers[index]
-        hollow = state == "arrived"
-        head.set_marker("X" if state == "diverged" else racer.marker)
-        head.set_markerfacecolor("none" if hollow else racer.color)
-        head.set_markeredgecolor(racer.color if hollow else self.theme.head_edge)
-        head.set_markeredgewidth(1.6 if hollow else 1.0)
-        head.set_markersize(HEAD_SIZE + 1 if hollow else HEAD_SIZE)
-        head.set_path_effects(
-            [Stroke(linewidth=3.0, foreground=self.theme.head_edge), Normal()]
-            if hollow else [])
-        head.set_zorder((FINISHED_Z if hollow else HEAD_Z) + 0.01 * index)
+        style_head(self.heads[index], self.racers[index], self.theme, state, index)
+
+
+def style_head(head, racer, theme, state: str, index: int):
+    """Racing heads are filled; an arrived one becomes an outline with a rim, a diverged
+    one a ✗. Shared by every view of the race."""
+    hollow = state == "arrived"
+    head.set_marker("X" if state == "diverged" else racer.marker)
+    head.set_markerfacecolor("none" if hollow else racer.color)
+    head.set_markeredgecolor(racer.color if hollow else theme.head_edge)
+    head.set_markeredgewidth(1.6 if hollow else 1.0)
+    head.set_markersize(HEAD_SIZE + 1 if hollow else HEAD_SIZE)
+    head.set_path_effects(
+        [Stroke(linewidth=3.0, foreground=theme.head_edge), Normal()]
+        if hollow else [])
+    head.set_zorder((FINISHED_Z if hollow else HEAD_Z) + 0.01 * index)

@@ -1,0 +1,186 @@
+"""The 3D surface layer: the surface shaded with the scene's colormap under a light, its
+contour lines projected on the floor, the goal circle, the goal star and the start ring
+lying on it.
+
+With a fixed camera everything but the goal star and start ring is static, so the fast
+path draws the surface once and keeps its pixels. With an orbiting camera the surface,
+its floor contours and the goal circle move: they are redrawn every frame (at a coarser
+mesh), and the box with its ticks is left out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import LightSource, Normalize, to_rgb
+from matplotlib.ticker import MaxNLocator
+from mpl_toolkits.mplot3d.art3d import Poly3DCollection
+
+from ..race import RaceResult
+from .layer import Layer, Stage
+from .racers3d import flattened, new_line, place, to_pixels
+from .terrain import Terrain
+from .theme import GOAL_CIRCLE_Z, LANDMARK_Z, SURFACE_Z, TEXT_FONT, TICK_FONT
+
+#: Mesh cells per side: fine when the surface is drawn once, coarser when it is redrawn
+#: every frame of an orbit.
+FIXED_CELLS, ORBIT_CELLS = 120, 60
+#: Where the light comes from (degrees), as matplotlib's LightSource measures it.
+LIGHT_AZIMUTH, LIGHT_ALTITUDE = 315.0, 45.0
+FLOOR_LEVELS = 12
+#: The 3D box is zoomed to fill this share of its axes (the rest is for the tick labels);
+#: matplotlib's default leaves room for the box at any angle.
+FILL, MAX_ZOOM = 0.86, 1.6
+
+
+class Surface3DLayer(Layer):
+    """Draws ``stage.terrain`` into ``stage.plot3d`` seen from ``stage.camera``."""
+
+    def __init__(self, result: RaceResult):
+        super().__init__()
+        self.result = result
+
+    def build(self, stage: Stage):
+        ax, theme, terrain = stage.plot3d, stage.theme, stage.terrain
+        style = stage.style
+        self.stage, self.terrain, self.theme = stage, terrain, theme
+        self.ax, self.style = ax, style
+        self.camera = stage.camera
+        self.orbit = style.orbit
+        self.frames = max(int(style.frames or self.result.steps + 1), 1)
+        (x0, x1), (y0, y1) = terrain.bounds
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_zlim(*terrain.zlim)
+        ax.view_init(*self.camera)
+        ax.set_box_aspect(terrain.box, zoom=self._zoom(stage))
+        cmap = stage.theme.colormap(style.colormap)
+        per_side = ORBIT_CELLS if self.orbit else FIXED_CELLS
+        stride = max(1, round((terrain.heights.shape[0] - 1) / per_side))
+        quads, colors = _cells(terrain, self._shade(terrain, cmap), stride)
+        surface = Poly3DCollection(quads, facecolors=colors, linewidths=0, antialiased=False,
+                                   zorder=SURFACE_Z)
+        ax.add_collection3d(surface, autolim=False)
+        floor = ax.contour(terrain.grid_x, terrain.grid_y, terrain.heights,
+                           levels=np.linspace(terrain.low, terrain.high, FLOOR_LEVELS + 2)[1:-1],
+                           zdir="z", offset=terrain.low, colors=theme.contour,
+                           linewidths=0.5, alpha=theme.contour_alpha, zorder=SURFACE_Z - 0.1)
+        circles = [self._goal_circle(goal) for goal in self.result.goals]
+        self._style_axes(stage, terrain)
+        if self.orbit:
+            ax.set_axis_off()
+            self.moving += [surface, floor, *circles]
+        if stage.plot is None and stage.layout.colorbar is not None:
+            self._colorbar(stage, ScalarMappable(Normalize(terrain.low, terrain.high), cmap),
+                           terrain)
+        for goal in self.result.goals:
+            self.moving.append(self._line(
+                self._on_surface([goal]), marker="*", markersize=15, color=theme.goal,
+                markeredgecolor=theme.goal_edge, markeredgewidth=0.9, zorder=LANDMARK_Z,
+                linestyle=""))
+        self.moving.append(self._line(
+            self._on_surface([self.result.start]), marker="o", markersize=7,
+            markerfacecolor=theme.start_face, markeredgecolor=theme.start_edge,
+            markeredgewidth=1.2, zorder=LANDMARK_Z, linestyle=""))
+
+    def _zoom(self, stage: Stage) -> float:
+        """How much to enlarge the box so that it fills its axes from every camera of
+        the video (one zoom for the whole orbit, so the surface keeps its size)."""
+        ax, terrain = self.ax, self.terrain
+        ax.set_box_aspect(terrain.box, zoom=1.0)
+        turns = np.linspace(0, 1, 13) if self.orbit else [0.0]
+        width = height = 0.0
+        for turn in turns:
+            ax.view_init(self.camera[0], self.camera[1] + self.orbit * turn)
+            corners = to_pixels(ax, terrain.corners())
+            width, height = np.maximum((width, height), np.ptp(corners, axis=0))
+        ax.view_init(*self.camera)
+        box = ax.get_position().transformed(stage.figure.transFigure)
+        return float(np.clip(FILL * min(box.width / width, box.height / height), 1.0,
+                             MAX_ZOOM))
+
+    def _shade(self, terrain: Terrain, cmap) -> np.ndarray:
+        """Colours of the grid's cells: the colormap of the height, lit from the upper
+        left, with the slopes measured in the box the surface is drawn in."""
+        light = LightSource(azdeg=LIGHT_AZIMUTH, altdeg=LIGHT_ALTITUDE)
+        rows, cols = terrain.heights.shape
+        box_x, box_y, box_z = terrain.box
+        scaled = (terrain.heights - terrain.low) / (terrain.high - terrain.low) * box_z
+        # LightSource reads row 0 as the top of an image; here it is the lowest y.
+        rgba = light.shade(scaled[::-1], cmap=cmap, norm=Normalize(0, box_z),
+                           blend_mode="soft", dx=box_x / (cols - 1), dy=box_y / (rows - 1))
+        return rgba[::-1]
+
+    def _on_surface(self, points) -> np.ndarray:
+        """Points (k, 2) lifted onto the surface: (k, 3)."""
+        points = np.asarray(points, dtype=float)
+        heights = self.terrain.height_at(points[:, 0], points[:, 1]) + self.terrain.lift
+        return np.column_stack([points, heights])
+
+    def _line(self, points: np.ndarray, **style):
+        """A line through ``points`` (k, 3), projected once when the camera is fixed."""
+        fixed = not self.orbit
+        line = new_line(self.ax, fixed, **style)
+        place(line, flattened(self.ax, points, self.terrain) if fixed else points)
+        return line
+
+    def _goal_circle(self, goal):
+        angle = np.linspace(0, 2 * np.pi, 73)
+        circle = np.column_stack([goal[0] + self.result.goal_radius * np.cos(angle),
+                                  goal[1] + self.result.goal_radius * np.sin(angle)])
+        return self._line(self._on_surface(circle), linestyle=(0, (2, 2)), linewidth=0.8,
+                          color=self.theme.goal_edge, alpha=0.8, zorder=GOAL_CIRCLE_Z)
+
+    def _style_axes(self, stage: Stage, terrain: Terrain):
+        ax, theme = self.ax, stage.theme
+        for axis, label in ((ax.xaxis, "x"), (ax.yaxis, "y"), (ax.zaxis, terrain.label)):
+            axis.set_pane_color((*to_rgb(theme.page), 0.0))
+            axis.pane.set_edgecolor(theme.grid)
+            # mplot3d has no public setter for one axis's grid lines.
+            axis._axinfo["grid"].update(color=theme.grid, linewidth=0.5)
+            axis.line.set_color(theme.muted)
+            axis.line.set_linewidth(0.6)
+            axis.set_label_text(label, fontsize=TEXT_FONT, color=theme.text)
+            axis.labelpad = 0
+        ax.tick_params(labelsize=TICK_FONT, colors=theme.muted, pad=0)
+        for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+            axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+
+    def _colorbar(self, stage: Stage, mappable, terrain: Terrain):
+        bar_axes = stage.axes_at(stage.layout.colorbar)
+        bar = stage.figure.colorbar(mappable, cax=bar_axes)
+        bar.set_label(terrain.label, fontsize=TICK_FONT, color=stage.theme.text)
+        bar.ax.tick_params(labelsize=TICK_FONT, length=3, colors=stage.theme.muted)
+        bar.outline.set_linewidth(0.6)
+        bar.outline.set_edgecolor(stage.theme.muted)
+
+    def view_at(self, frame: int) -> tuple[float, float]:
+        """(elevation, azimuth) at ``frame``: the orbit turns evenly over the video."""
+        elev, azim = self.camera
+        if not self.orbit:
+            return elev, azim
+        return elev, azim + self.orbit * min(frame, self.frames - 1) / max(self.frames - 1, 1)
+
+    def update(self, step: int):
+        if self.orbit:
+            self.ax.view_init(*self.view_at(self.stage.frame))
+        return self.moving
+
+
+def _cells(terrain: Terrain, colors: np.ndarray, stride: int):
+    """The mesh as quadrilaterals (n, 4, 3) every ``stride`` grid points, and each one's
+    colour (n, 4): built at once, not cell by cell as ``plot_surface`` does."""
+    rows = np.arange(0, terrain.heights.shape[0], stride)
+    cols = np.arange(0, terrain.heights.shape[1], stride)
+    if rows[-1] != terrain.heights.shape[0] - 1:
+        rows = np.append(rows, terrain.heights.shape[0] - 1)
+    if cols[-1] != terrain.heights.shape[1] - 1:
+        cols = np.append(cols, terrain.heights.shape[1] - 1)
+    points = np.stack([terrain.grid_x, terrain.grid_y, terrain.heights], axis=-1)
+    points = points[np.ix_(rows, cols)]
+    corners = np.stack([points[:-1, :-1], points[:-1, 1:], points[1:, 1:], points[1:, :-1]],
+                       axis=2)
+    # Each cell takes the colour of its centre.
+    centre_rows = (rows[:-1] + rows[1:]) // 2
+    centre_cols = (cols[:-1] + cols[1:]) // 2
+    return corners.reshape(-1, 4, 3), colors[np.ix_(centre_rows, centre_cols)].reshape(-1, 4)
