@@ -42,7 +42,7 @@ MIN_DPI, MAX_DPI = 10, 1200
 MAX_HOLD = 600.0
 DEFAULT_HOLD = 2.0
 #: How often per second the scoreboard's loss column changes in an animation.
-LOSS_REFRESH_HZ = 5
+LOSS_REFRESH_HZ = 4
 #: Turns of the orbiting camera beyond this many degrees are surely a typo.
 MAX_ORBIT = 3600.0
 

@@ -279,8 +279,8 @@ function draw() {
   looks.forEach(function (item) { item.draw(); });
   ctx.restore();
   if (data.panel) lossCurves(step);
-  // A loss that changes every frame cannot be read: while playing it changes 5 times a second.
-  if (!playing || step === N || began - lossTime >= 200) { lossStep = step; lossTime = began; }
+  // A loss that changes every frame cannot be read: while playing it changes 4 times a second.
+  if (!playing || step === N || began - lossTime >= 250) { lossStep = step; lossTime = began; }
   ctx.textBaseline = "middle";
   ctx.textAlign = "left";
   for (i = 0; i < count; i++) {
