@@ -11,7 +11,7 @@ from .errors import RenderError, RequestError, SceneError
 
 
 def check_steps(args):
-    from .scene import MAX_STEPS
+    from .settings import MAX_STEPS
 
     if args.steps is not None and not 1 <= args.steps <= MAX_STEPS:
         raise RequestError(f"{args.file}: Invalid steps: {args.steps} (must be an integer "

@@ -13,7 +13,8 @@ import numpy as np
 from .optimizers import Optimizer
 from .race import default_goal_radius
 from .starts import grid_points
-from .swarm import NO_STEP, race_starts
+from .engine import NO_STEP, race_starts
+from .swarm import lower_median
 
 __all__ = ["BasinMap", "DEFAULT_RESOLUTION", "basin_maps"]
 
@@ -42,9 +43,9 @@ class BasinMap:
     def arrived_share(self) -> float:
         return float(np.mean(self.reached >= 0))
 
-    def median_arrival_step(self) -> float | None:
-        steps = self.arrival_step[self.arrival_step >= 0]
-        return float(np.median(steps)) if steps.size else None
+    def median_arrival_step(self) -> int | None:
+        """The lower median arrival step (one start's own step), None if none arrived."""
+        return lower_median(self.arrival_step[self.arrival_step >= 0])
 
 
 def check_resolution(resolution) -> int:
@@ -75,7 +76,8 @@ def basin_goals(scene):
 def basin_maps(scene, resolution: int = DEFAULT_RESOLUTION,
                steps: int | None = None) -> list[BasinMap]:
     """A basin map per optimizer of ``scene``, over its surface's bounds, ``resolution``²
-    starts, the scene's step budget (or ``steps``)."""
+    starts, the scene's step budget (or ``steps``), with the scene's gradient noise (each
+    start's noise the same for every optimizer)."""
     resolution = check_resolution(resolution)
     surface = scene.surface
     if surface.bounds is None:
@@ -89,9 +91,11 @@ def basin_maps(scene, resolution: int = DEFAULT_RESOLUTION,
         reached = np.empty(len(points), dtype=int)
         arrival = np.empty(len(points), dtype=int)
         diverged = np.empty(len(points), dtype=bool)
-        for first in range(0, len(points), CHUNK):
+        for number, first in enumerate(range(0, len(points), CHUNK)):
             chunk = slice(first, first + CHUNK)
             race = race_starts(surface, optimizer, points[chunk], steps, goals, radius,
+                               noise=scene.noise,
+                               seed=None if scene.seed is None else scene.seed + number,
                                keep_paths=False, stop_when_finished=True)
             reached[chunk] = race.arrived_at
             arrival[chunk] = race.arrival_step

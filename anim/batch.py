@@ -69,7 +69,7 @@ def runnable(paths) -> tuple[list[str], list[Exception]]:
 def output_folder(output) -> Path:
     """``-o`` as the folder for every output (default ``output/``), created if missing."""
     folder = Path(output or "output")
-    if folder.suffix.lower() in (".gif", ".mp4", ".png") and not folder.is_dir():
+    if folder.suffix.lower() in (".gif", ".mp4", ".png", ".html") and not folder.is_dir():
         raise RequestError(f"{folder}: with several files -o names a folder, not a file")
     if folder.exists() and not folder.is_dir():
         raise RequestError(f"{folder}: with several files -o names a folder; this is a file")
@@ -128,7 +128,9 @@ def run_file(job: Job, file: str, send) -> list[str]:
     """Render every scene of ``file`` into ``job.folder``; report through ``send``.
 
     ``send(kind, payload)``: ("total", frames to come), ("frames", frames done),
-    ("note", text). Returns the paths written; exceptions propagate.
+    ("note", text), ("refused", (file, message)) for an output whose request is refused
+    (a format this scene cannot have): the file's other outputs are still written.
+    Returns the paths written; other exceptions propagate.
     """
     from .loader import load_scenes
     from .renderer import render, still
@@ -138,19 +140,22 @@ def run_file(job: Job, file: str, send) -> list[str]:
     for scene in scenes.values():
         for suffix in job.formats:
             output = Path(job.folder) / f"{scene.output_stem}{suffix}"
-            if job.command == "still":
-                send("total", 1)
-                written.append(str(still(scene, output, **job.options)))
-                send("frames", 1)
-            else:
-                written.append(str(render(scene, output, progress=send,
-                                          notify=lambda text: send("note", text),
-                                          **job.options)))
+            try:
+                if job.command == "still":
+                    send("total", 1)
+                    written.append(str(still(scene, output, **job.options)))
+                    send("frames", 1)
+                else:
+                    written.append(str(render(scene, output, progress=send,
+                                              notify=lambda text: send("note", text),
+                                              **job.options)))
+            except RequestError as exc:  # refused before any work: the next format
+                send("refused", (file, one_line(exc)))
     return written
 
 
 def _failure(exc: BaseException, file: str) -> tuple[str, int]:
-    from .cli import failure_message
+    from .failures import failure_message
 
     return failure_message(exc, file)
 
@@ -222,6 +227,10 @@ def run(job: Job, files: list[str], jobs: int, *, progress: bool, report,
             report(f"{file}: wrote {', '.join(sizes)}")
         elif kind == "failed":
             file, message, _ = payload
+            outcome.failed[file] = message
+            report(f"anim: error: {message}")
+        elif kind == "refused":
+            file, message = payload
             outcome.failed[file] = message
             report(f"anim: error: {message}")
 

@@ -14,7 +14,8 @@ import warnings
 from pathlib import Path
 
 from . import __version__
-from .errors import AnimError, OptimizerError, RequestError, SceneError, UsageError, one_line
+from .errors import AnimError, OptimizerError, RequestError, UsageError, one_line
+from .failures import failure_message
 
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 128 + signal.SIGTERM
@@ -112,7 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     race.add_argument("--json", action="store_true", help="print JSON instead of a table")
     race.add_argument("--trace", action="store_true",
                       help="with --json: every step's position, loss, gradient and "
-                           "effective learning rate, per optimizer")
+                           "effective learning rate, per optimizer (for a swarm, a list "
+                           "per start)")
     race.add_argument("--steps", type=int, help="override the scenes' number of steps")
     _add_noise_arguments(race)
 
@@ -152,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--tuned", action="store_true",
                         help="race each optimizer at its tuned learning rate (see `anim "
                              "tune`); the legend says (tuned)")
-    _add_batch_arguments(render, "gif, mp4", "gif")
+    _add_batch_arguments(render, "gif, mp4, html", "gif")
 
     still = add("still", help="write one frame as a PNG")
     _add_scene_arguments(still)
@@ -255,9 +257,6 @@ def _race_reports(args, file, noise, seed) -> list:
         scenes = {args.scene: pick_scene(file, scenes, args.scene)}
     reports = []
     for name, scene in scenes.items():
-        if args.trace and scene.starts is not None:
-            raise RequestError(f"{file}: --trace follows one start; the scene "
-                               f"{name!r} races {len(scene.starts)} starts")
         result = scene.race(args.steps, noise=noise, seed=seed)
         summary = result.summary()
         for index, (entry, (color, _)) in enumerate(zip(
@@ -273,7 +272,7 @@ def _race_reports(args, file, noise, seed) -> list:
 def cmd_race(args) -> int:
     from .batch import scene_files
     from .race import check_noise, check_seed
-    from .scene import MAX_STEPS
+    from .settings import MAX_STEPS
 
     several = _is_batch(args)
     where = "" if several else f"{args.file[0]}: "
@@ -543,31 +542,6 @@ def _terminate_cleanly(received: list):
             signal.signal(signal.SIGINT, previous_int)
 
 
-#: Import names of what ``pip install anim`` brings: missing, it is the installation's fault.
-DEPENDENCIES = frozenset({"numpy", "matplotlib", "PIL", "imageio", "imageio_ffmpeg", "tqdm"})
-
-
-def failure_message(exc: Exception, scene_file, output=None,
-                    debug: bool = False) -> tuple[str, int]:
-    """The one line (without ``anim: error:``) and exit status for an exception."""
-    from .loader import scene_line
-
-    if isinstance(exc, AnimError):
-        return one_line(exc), exc.exit_code
-    if isinstance(exc, ModuleNotFoundError) and exc.name in DEPENDENCIES:
-        return (f"{exc.name} is not installed for {sys.executable}: install anim with its "
-                "dependencies (pip install -e . in its folder), or run the Python it is "
-                "installed in (e.g. .venv/bin/python -m anim ...)"), 1
-    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    line = scene_line(scene_file, exc) if scene_file else None
-    if line is not None:
-        error = SceneError(scene_file, f"the scene's code failed (line {line}): {detail}")
-        return one_line(error), error.exit_code
-    where = f"{output or scene_file}: " if output or scene_file else ""
-    hint = "" if debug else " (run with --debug for the traceback)"
-    return one_line(f"{where}unexpected {detail}{hint}"), 1
-
-
 def _unexpected(exc: Exception, scene_file, output=None, debug: bool = False) -> int:
     """Report an exception anim did not anticipate; blame the scene when it was its code."""
     message, code = failure_message(exc, scene_file, output, debug)
@@ -616,10 +590,33 @@ def _interrupted(exc: BaseException, args) -> int:
     return EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else EXIT_TERMINATED
 
 
+def _parse(argv: list[str]):
+    """The command line's arguments; a mistake is a UsageError that points at the help of
+    the command it was made in."""
+    try:
+        args, unknown = build_parser().parse_known_args(argv)
+    except UsageError as exc:
+        raise UsageError(_negative_value_hint(str(exc), argv)) from None
+    if unknown:
+        raise UsageError(f"unrecognized arguments: {' '.join(unknown)} "
+                         f"(see `anim {args.command} --help`)")
+    return args
+
+
+def _negative_value_hint(message: str, argv: list[str]) -> str:
+    """argparse reads ``--camera -10,30`` as two options: say to join them with '='."""
+    for option, value in zip(argv, argv[1:]):
+        if (option.startswith("--") and f"argument {option}" in message
+                and "expected one argument" in message and value.startswith("-")):
+            return (f"argument {option}: a value that starts with '-': write "
+                    f"{option}={value} (see `anim {argv[0]} --help`)")
+    return message
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = build_parser().parse_args(argv)
+        args = _parse(argv)
     except UsageError as exc:
         _error(str(exc))
         return exc.exit_code

@@ -9,17 +9,25 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .engine import (
+    DIVERGENCE_ABSOLUTE,
+    DIVERGENCE_SPANS,
+    NO_STEP,
+    divergence_limits,
+    gradient_noise,
+    race_starts,
+    resolve_seed,
+)
 from .optimizers import Optimizer
 from .surface import Surface, finite_point
+
+__all__ = ["RaceResult", "simulate", "default_goal_radius", "divergence_limits",
+           "gradient_noise", "DIVERGENCE_SPANS", "DIVERGENCE_ABSOLUTE"]
 
 #: Default goal radius as a fraction of the diagonal of the surface bounds.
 GOAL_RADIUS_FRACTION_OF_BOUNDS = 0.02
 #: Without bounds, the default goal radius is this fraction of the start-goal distance.
 GOAL_RADIUS_FRACTION_OF_DISTANCE = 0.05
-#: A position farther than this many bound-spans outside the bounds counts as diverged.
-DIVERGENCE_SPANS = 100.0
-#: Without bounds, a coordinate larger than this in magnitude counts as diverged.
-DIVERGENCE_ABSOLUTE = 1e12
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
@@ -65,15 +73,8 @@ class RaceResult:
     def trace(self, index: int) -> list[dict]:
         """Optimizer ``index``'s race step by step: position, loss, gradient and the
         effective learning rate of the step taken from there (JSON-ready, None for NaN)."""
-        rows, rates = [], self.effective_lr[index]
-        for k in range(self.steps + 1):
-            if not np.isfinite(self.losses[index, k]):
-                break
-            rows.append({"step": k, "position": _plain(self.paths[index, k]),
-                         "loss": float(self.losses[index, k]),
-                         "gradient": _plain(self.grads[index, k]),
-                         "effective_lr": _plain(rates[k]) if k < self.steps else None})
-        return rows
+        return trace_rows(self.paths[index], self.losses[index], self.grads[index],
+                          self.effective_lr[index])
 
     #: Standard deviation of the Gaussian noise added to each gradient component (0: none).
     noise: float = 0.0
@@ -136,6 +137,18 @@ class RaceResult:
         }
 
 
+def trace_rows(path, losses, grads, rates) -> list[dict]:
+    """One race's steps as JSON-ready rows, up to its last finite step."""
+    rows, steps = [], len(path) - 1
+    for k in range(steps + 1):
+        if not np.isfinite(losses[k]):
+            break
+        rows.append({"step": k, "position": _plain(path[k]), "loss": float(losses[k]),
+                     "gradient": _plain(grads[k]),
+                     "effective_lr": _plain(rates[k]) if k < steps else None})
+    return rows
+
+
 def _plain(values) -> list:
     return [float(v) if np.isfinite(v) else None for v in values]
 
@@ -147,15 +160,6 @@ def default_goal_radius(surface: Surface, start, goal) -> float:
         return GOAL_RADIUS_FRACTION_OF_BOUNDS * float(np.hypot(x1 - x0, y1 - y0))
     distance = float(np.hypot(goal[0] - start[0], goal[1] - start[1]))
     return GOAL_RADIUS_FRACTION_OF_DISTANCE * distance if distance > 0 else 1e-3
-
-
-def divergence_limits(surface: Surface):
-    """Per-axis (low, high) outside which a position counts as having flown off."""
-    if surface.bounds is None:
-        return np.array([-DIVERGENCE_ABSOLUTE] * 2), np.array([DIVERGENCE_ABSOLUTE] * 2)
-    bounds = np.asarray(surface.bounds, dtype=float)
-    margin = DIVERGENCE_SPANS * (bounds[:, 1] - bounds[:, 0])
-    return bounds[:, 0] - margin, bounds[:, 1] + margin
 
 
 def require_point(value, what: str) -> tuple[float, float]:
@@ -200,18 +204,6 @@ def check_seed(seed) -> int | None:
     return None if seed is None else int(seed)
 
 
-def gradient_noise(noise: float, seed: int, starts: int = 1):
-    """Yield, step after step, the noise added to the gradients: an array of shape
-    (starts, 2) with standard deviation ``noise``, one row per start point.
-
-    Every optimizer racing from the same start gets the same row at the same step
-    (common random numbers), so their comparison is not a matter of luck.
-    """
-    generator = np.random.default_rng(seed)
-    while True:
-        yield noise * generator.standard_normal((starts, 2))
-
-
 def check_any_goal(goal, surface: Surface) -> bool:
     """Whether ``goal`` is the string "any" (which needs a surface with minima)."""
     if not isinstance(goal, str):
@@ -254,89 +246,27 @@ def simulate(surface: Surface, optimizers, start=None, steps: int = 150, goal=No
     if goal is not None and goal_radius is None:
         goal_radius = default_goal_radius(surface, start, goal)
     noise = check_noise(noise)
-    seed = check_seed(seed)
-    if noise == 0:
-        seed = None
-    elif seed is None:
-        seed = int(np.random.SeedSequence().entropy % 2**32)
-    noises = gradient_noise(noise, seed) if noise else None
+    seed = resolve_seed(noise, check_seed(seed))
+    # One batch of one start per optimizer: the same loop as every other race.
+    races = [race_starts(surface, optimizer, np.array([start]), steps, goals, goal_radius,
+                         noise=noise, seed=seed, explain=explain)
+             for optimizer in optimizers]
 
-    count = len(optimizers)
-    paths = np.full((count, steps + 1, 2), np.nan)
-    losses = np.full((count, steps + 1), np.nan)
-    gradients = np.full((count, steps + 1, 2), np.nan)
-    velocities = np.full((count, steps, 2), np.nan) if explain else None
-    scales = np.full((count, steps, 2), np.nan) if explain else None
-    low, high = divergence_limits(surface)
-    diverged: list[int | None] = [None] * count
+    def stacked(name):
+        return np.stack([getattr(race, name)[0] for race in races])
 
-    params = [np.array([start], dtype=float) for _ in optimizers]
-    states = [opt.init(p) for opt, p in zip(optimizers, params)]
-    paths[:, 0] = start
-    racing = list(range(count))
-    for step in range(steps + 1):
-        if not racing:
-            break
-        # Drawn at every step, whoever still races, so that a racer's noise at step k
-        # does not depend on how many others diverged before it.
-        step_noise = next(noises) if noises is not None and step < steps else None
-        # One vectorized surface call per step for every optimizer still racing.
-        points = np.concatenate([params[i] for i in racing])
-        with np.errstate(all="ignore"):
-            values, grads = surface.value_and_grad_at(points)
-        still_racing = []
-        for row, i in enumerate(racing):
-            point = points[row]
-            bad = (not np.all(np.isfinite(point)) or np.any(point < low) or np.any(point > high)
-                   or not np.isfinite(values[row]) or not np.all(np.isfinite(grads[row])))
-            if bad:
-                diverged[i] = step
-                paths[i, step] = np.nan
-                continue
-            paths[i, step] = point
-            losses[i, step] = values[row]
-            gradients[i, step] = grads[row]
-            if step < steps:
-                grad = grads[row:row + 1]
-                if step_noise is not None:
-                    grad = grad + step_noise[0]
-                gradients[i, step] = grad[0]
-                # e.g. torch's LBFGS: its closure recomputes f and the gradient elsewhere
-                extra = ({"value_and_grad": surface.value_and_grad_at}
-                         if getattr(optimizers[i], "needs_value_and_grad", False) else {})
-                with np.errstate(all="ignore"):
-                    params[i], states[i] = optimizers[i].update(grad, states[i], params[i],
-                                                                **extra)
-                    if explain:
-                        _record_explanation(optimizers[i], states[i], step,
-                                            velocities[i], scales[i])
-                still_racing.append(i)
-        racing = still_racing
-
-    arrival: list[int | None] = [None] * count
-    arrived_at: list[tuple[float, float] | None] = [None] * count
-    for target in goals:
-        distance = np.hypot(paths[..., 0] - target[0], paths[..., 1] - target[1])
-        within = np.nan_to_num(distance, nan=np.inf) <= goal_radius
-        for i in range(count):
-            hits = np.flatnonzero(within[i])
-            if hits.size and (arrival[i] is None or hits[0] < arrival[i]):
-                arrival[i], arrived_at[i] = int(hits[0]), target
+    def step_or_none(value) -> int | None:
+        return None if value == NO_STEP else int(value)
 
     return RaceResult(surface=surface, optimizers=optimizers, start=start, steps=steps,
-                      paths=paths, losses=losses, goal=goal,
+                      paths=stacked("paths"), losses=stacked("losses"), goal=goal,
                       goal_radius=None if goal_radius is None else float(goal_radius),
-                      arrival_step=tuple(arrival), diverged_step=tuple(diverged),
-                      goals=goals, arrived_at=tuple(arrived_at), grads=gradients,
-                      velocities=velocities, step_scales=scales, noise=noise,
-                      seed=seed)
-
-
-def _record_explanation(optimizer, state, step, velocities, scales):
-    from .explain import current_lr, velocity_and_scale
-
-    velocity, scale = velocity_and_scale(optimizer, state, current_lr(optimizer, step))
-    if velocity is not None:
-        velocities[step] = velocity[0]
-    if scale is not None:
-        scales[step] = scale[0]
+                      arrival_step=tuple(step_or_none(r.arrival_step[0]) for r in races),
+                      diverged_step=tuple(step_or_none(r.diverged_step[0]) for r in races),
+                      goals=goals,
+                      arrived_at=tuple(None if r.arrived_at[0] == NO_STEP
+                                       else goals[r.arrived_at[0]] for r in races),
+                      grads=stacked("grads"),
+                      velocities=stacked("velocities") if explain else None,
+                      step_scales=stacked("step_scales") if explain else None,
+                      noise=noise, seed=seed)

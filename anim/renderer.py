@@ -11,9 +11,11 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .combinations import Combination, refusal
 from .errors import RenderError, RequestError, SceneError
 from .figure import (
     THEMES,
@@ -29,8 +31,11 @@ from .fitting import TooLarge, byte_limit, film_to_fit, warn_if_long
 from .length import every_for_duration, race_steps
 from .provenance import describe, png_metadata, provenance_comment
 from .race import check_noise, check_seed
-from .scene import MAX_FPS, MAX_STEPS, Scene, check_view, explained_racers, parse_camera
+from .settings import MAX_FPS, MAX_STEPS, check_view, explained_racers, parse_camera
 from .writers import GifWriter, Mp4Writer, ffmpeg_problem, replacing
+
+if TYPE_CHECKING:
+    from .scene import Scene
 
 FORMATS = (".gif", ".mp4", ".png", ".html")
 #: Presets in the spirit of manim's -ql / -qm / -qh: (width, height, fps).
@@ -227,11 +232,13 @@ OPTIONS = ("fps", "size", "dpi", "quality", "steps", "hold", "loop", "loss_panel
            "noise", "seed", "view", "camera", "orbit")
 
 
-def check_option_names(options: dict):
-    """A RequestError naming an unknown option and the accepted ones."""
+def check_option_names(options: dict, own: tuple[str, ...] = ()):
+    """A RequestError naming an unknown option and every accepted one (the caller's
+    ``own`` keywords too)."""
     for name in options:
         if name not in OPTIONS:
-            raise RequestError(f"unknown option {name!r} (accepted: {', '.join(OPTIONS)})")
+            accepted = ", ".join((*own, *OPTIONS))
+            raise RequestError(f"unknown option {name!r} (accepted: {accepted})")
 
 
 def output_path(scene: Scene, output=None, *, still: bool = False) -> Path:
@@ -243,6 +250,8 @@ def output_path(scene: Scene, output=None, *, still: bool = False) -> Path:
 
 
 def check_folder(path: Path, default: bool):
+    """Fail unless a file can be written in ``path``'s folder; with ``default``, make the
+    folder (and its parents) when it is missing."""
     folder = path.parent
     if default:
         try:
@@ -269,7 +278,8 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None, max_s
     folder, and :class:`RenderError` when MP4 is asked for but ffmpeg cannot make it.
     Creates the default ``output/`` folder when it is the one used.
     """
-    check_option_names(options)
+    check_option_names(options, ("frame", "sidecar") if still else
+                       ("progress", "sidecar", "max_size", "notify"))
     path = output_path(scene, output, still=still)
     suffix = path.suffix.lower()
     allowed = (".png",) if still else FORMATS
@@ -295,29 +305,12 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None, max_s
         if suffix == ".mp4" and (request.width % 2 or request.height % 2):
             raise RequestError(f"MP4 needs an even width and height, got "
                                f"{request.width}x{request.height}")
-        if scene.starts is not None and (request.style.loss_panel or request.style.lr_panel
-                                         or request.style.explain):
-            raise RequestError("the loss panel, the lr panel and --explain follow one start; "
-                               f"this scene races {len(scene.starts)} starts")
-        if scene.starts is not None and suffix == ".html":
-            raise RequestError("the page draws one start; a swarm (starts=...) renders as "
-                               ".gif, .mp4 or .png")
-        if scene.starts is not None and request.view != "2d":
-            raise RequestError(f"view {request.view!r} follows one start; a swarm "
-                               "(starts=...) is drawn in the contour view (--view 2d)")
-        if scene.starts is not None and request.noise:
-            raise RequestError("noise follows one start; a swarm (starts=...) races exact "
-                               "gradients")
-        if suffix == ".html" and (request.explain or request.lr_panel):
-            raise RequestError("the page does not draw step glyphs or the effective-lr "
-                               "panel yet: render .gif, .mp4 or .png for them, or add "
-                               "--no-explain --no-lr-panel")
-        if suffix == ".html" and request.view != "2d":
-            raise RequestError(f"the page shows the contour view only, not view "
-                               f"{request.view!r}: render .gif, .mp4 or .png for it, or add "
-                               "--view 2d")
-        if suffix == ".mp4" and request.transparent:
-            raise RequestError("an MP4 cannot be transparent (use .gif or .png)")
+        refused = refusal(Combination(
+            suffix=suffix, starts=None if scene.starts is None else len(scene.starts),
+            view=request.view, explain=bool(request.explain), lr_panel=request.lr_panel,
+            transparent=request.transparent, orbit=bool(request.orbit), still=still))
+        if refused:
+            raise RequestError(refused)
         try:
             check_layout(request.style, scene.optimizers, request.steps,
                          any_goal=scene.goal == "any",
@@ -325,7 +318,8 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None, max_s
                          else 1.0, starts=None if scene.starts is None else len(scene.starts))
         except LayoutError as exc:
             raise RequestError(str(exc)) from None
-        check_folder(path, default=output is None)
+        # A missing folder is made, as a batch makes its -o folder.
+        check_folder(path, default=True)
     except RequestError as exc:
         raise RequestError(f"{path}: {exc}") from None
     if suffix == ".mp4":

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+from typing import Callable, ParamSpec, TypeVar
+
 import numpy as np
 
+from .combinations import Combination, refusal
 from .optimizers import Optimizer
 from .race import (
     RaceResult,
@@ -17,54 +22,38 @@ from .race import (
     simulate,
 )
 from .palette import PALETTES as THEMES
+from .settings import (  # noqa: F401  (re-exported: scenes and tests import them from here)
+    MAX_FPS,
+    MAX_STEPS,
+    VIEWS,
+    check_view,
+    explained_racers,
+    parse_camera,
+    validate_fps,
+)
 from .starts import resolve_starts
 from .surface import Surface
 
-#: More steps than this is almost certainly a typo (and an hours-long render).
-MAX_STEPS = 100_000
-#: GIF frame delays are whole centiseconds and browsers slow down delays under 2 cs.
-MAX_FPS = 50
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-VIEWS = ("2d", "3d", "both")
+def _known_keywords(init: Callable[P, R]) -> Callable[P, R]:
+    """A keyword ``Scene`` does not take is one line that lists those it does (Python's
+    own message names neither)."""
+    names = [name for name in inspect.signature(init).parameters if name != "self"]
 
+    @functools.wraps(init)
+    def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+        unknown = [key for key in kwargs if key not in names]
+        if unknown:
+            hint = (" (a scene is named by the variable it is assigned to in its file)"
+                    if unknown[0] == "name" else "")
+            raise TypeError(f"Scene has no parameter {unknown[0]!r}{hint}; its parameters "
+                            f"are: {', '.join(names)}")
+        return init(*args, **kwargs)
 
-def check_view(view) -> str:
-    if view not in VIEWS:
-        raise ValueError(f"Invalid view: {view!r} (choose from {', '.join(VIEWS)})")
-    return view
-
-
-def parse_camera(value) -> tuple[float, float] | None:
-    """``"30,-60"`` or (30, -60) -> (elevation, azimuth) in degrees, validated; None
-    stays None (the camera is then chosen from the race)."""
-    if value is None:
-        return None
-    expected = "ELEV,AZIM in degrees, e.g. 30,-60"
-    if isinstance(value, str):
-        try:
-            elev, azim = (float(part) for part in value.split(","))
-        except ValueError:
-            raise ValueError(f"Invalid camera: {value!r} (expected {expected})") from None
-    else:
-        try:
-            elev, azim = value
-            elev, azim = float(elev), float(azim)
-        except (TypeError, ValueError):
-            raise ValueError(f"Invalid camera: {value!r} (expected {expected})") from None
-    if not (np.isfinite(elev) and np.isfinite(azim)):
-        raise ValueError(f"Invalid camera: {value!r} (expected finite {expected})")
-    if not -90 <= elev <= 90:
-        raise ValueError(f"Invalid camera: {value!r} (the elevation {elev:g} must be from "
-                         "-90 to 90 degrees)")
-    return elev, azim
-
-
-def validate_fps(fps) -> int | float:
-    if (isinstance(fps, bool) or not isinstance(fps, (int, float, np.integer, np.floating))
-            or not (np.isfinite(fps) and 1 <= fps <= MAX_FPS)):
-        raise ValueError(f"Invalid fps: {fps!r} (must be a number from 1 to {MAX_FPS})")
-    return fps
+    return checked
 
 
 class Scene:
@@ -77,6 +66,7 @@ class Scene:
     >>> scene = Scene(surface=surfaces.ravine(), optimizers=[opt.GD(lr=0.9)], steps=50)
     """
 
+    @_known_keywords
     def __init__(self, surface: Surface, optimizers, start=None, steps: int = 150,
                  title: str | None = None, goal=None, goal_radius=None, fps: float = 30,
                  loss_panel: bool = False, theme: str = "light", colormap: str | None = None,
@@ -98,12 +88,6 @@ class Scene:
             if start is not None:
                 raise ValueError("give start=(x, y) for one race or starts=[...] for a swarm, "
                                  "not both")
-            if loss_panel or lr_panel or explain:
-                raise ValueError("loss_panel, lr_panel and explain follow one start; a swarm "
-                                 "(starts=...) shows none of them")
-            if noise:
-                raise ValueError("noise follows one start; a swarm (starts=...) races "
-                                 "exact gradients")
         elif start is None and surface.start is None:
             raise ValueError("start is missing (the surface recommends none): "
                              "pass start=(x, y)")
@@ -142,13 +126,14 @@ class Scene:
         self.colormap = _check_colormap(colormap)
         self.colorbar = bool(colorbar)
         self.explain = explained_racers(explain, optimizers)
+        refused = refusal(Combination(starts=None if starts is None else len(self.starts),
+                                      explain=bool(self.explain)))
+        if refused:
+            raise ValueError(refused)
         self.lr_panel = bool(lr_panel)
         self.noise = check_noise(noise)
         self.seed = check_seed(seed)
         self.view = check_view(view)
-        if self.starts is not None and self.view != "2d":
-            raise ValueError(f"view {self.view!r} follows one start; a swarm (starts=...) is "
-                             "drawn in the contour view (view='2d')")
         self.camera = parse_camera(camera)
         # Set by the loader for a scene read from a file: its variable name, the default
         # output's stem, and the file with its SHA-256 (for the provenance record).
@@ -202,12 +187,11 @@ class Scene:
         if self.starts is not None:
             from .swarm import simulate_swarm
 
-            if noise:
-                raise ValueError("noise follows one start; a swarm (starts=...) races "
-                                 "exact gradients")
             return simulate_swarm(self.surface, self.optimizers, self.starts,
                                   steps=self.steps if steps is None else steps,
-                                  goal=self.goal, goal_radius=self.goal_radius)
+                                  goal=self.goal, goal_radius=self.goal_radius,
+                                  noise=self.noise if noise is None else noise,
+                                  seed=self.seed if seed is None else seed, explain=explain)
         return simulate(self.surface, self.optimizers, start=self.start,
                         steps=self.steps if steps is None else steps, goal=self.goal,
                         goal_radius=self.goal_radius,
@@ -226,25 +210,6 @@ class Scene:
         from .renderer import to_html
 
         return to_html(self)
-
-
-def explained_racers(explain, optimizers) -> tuple[int, ...]:
-    """Indices of the racers ``explain`` names: True (all), False/None (none), or names,
-    each a racer's label or an optimizer name (every racer of that name)."""
-    if explain is None or explain is False:
-        return ()
-    if explain is True:
-        return tuple(range(len(optimizers)))
-    names = [explain] if isinstance(explain, str) else list(explain)
-    chosen = set()
-    for name in names:
-        matches = [i for i, o in enumerate(optimizers) if name in (o.label, o.name)]
-        if not matches:
-            known = ", ".join(dict.fromkeys(o.label for o in optimizers))
-            raise ValueError(f"Invalid explain: {name!r} names no racer (the racers: "
-                             f"{known}; give a label or an optimizer name)")
-        chosen.update(matches)
-    return tuple(sorted(chosen))
 
 
 def _check_colormap(name):

@@ -41,6 +41,28 @@ class Schedule:
         """The schedule's kind and settings as plain JSON-ready values."""
         return dict(self._settings)
 
+    @property
+    def rescalable(self) -> bool:
+        """Whether :meth:`with_lr` can scale it: every schedule of this module can; a
+        custom callable has no base rate to scale."""
+        return self._settings.get("schedule") in _KINDS
+
+    def with_lr(self, lr) -> Schedule:
+        """The same shape scaled so that its base rate ``lr`` setting is ``lr`` (its
+        start and end scale with it): what tuning a scheduled learning rate changes."""
+        settings = dict(self._settings)
+        kind = settings.pop("schedule")
+        if kind not in _KINDS:
+            raise ValueError(f"the custom schedule {self._text!r} has no base rate to scale; "
+                             "use one of anim.schedules")
+        lr = _number("lr", lr)
+        factor = lr / settings["lr"]
+        settings["lr"] = lr
+        for key in ("start", "end"):
+            if key in settings:
+                settings[key] = settings[key] * factor
+        return _KINDS[kind](**settings)
+
     def __repr__(self) -> str:
         settings = dict(self._settings)
         kind = settings.pop("schedule")
@@ -139,3 +161,7 @@ def as_schedule(rule) -> Schedule:
     name = getattr(rule, "__name__", type(rule).__name__)
     text = "schedule" if name == "<lambda>" else name
     return Schedule(rule, text, {"schedule": "custom", "function": text})
+
+
+_KINDS = {"constant": constant, "step_decay": step_decay, "exponential": exponential,
+          "cosine": cosine, "warmup_cosine": warmup_cosine}

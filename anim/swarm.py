@@ -11,21 +11,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .engine import NO_STEP, StartsRace, race_starts, resolve_seed
 from .optimizers import Optimizer
 from .race import (
     check_any_goal,
     check_goal_radius,
+    check_noise,
+    check_seed,
     check_steps,
     default_goal_radius,
-    divergence_limits,
     require_point,
 )
 from .surface import Surface
 
-__all__ = ["SwarmResult", "NO_STEP", "simulate_swarm", "race_starts", "swarm_goals"]
-
-#: The step of something that did not happen (no arrival, no divergence).
-NO_STEP = -1
+__all__ = ["SwarmResult", "NO_STEP", "simulate_swarm", "race_starts", "StartsRace",
+           "swarm_goals", "lower_median"]
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
@@ -53,6 +53,15 @@ class SwarmResult:
     arrived_at: np.ndarray
     final_losses: np.ndarray
     final_positions: np.ndarray
+    #: ``grads[i, s, k]``: the gradient optimizer ``i`` from start ``s`` stepped with after
+    #: ``k`` steps (noisy with noise); NaN where it had stopped.
+    grads: np.ndarray | None = None
+    #: Gaussian noise on every gradient component (0: none) and the seed it was drawn with.
+    noise: float = 0.0
+    seed: int | None = None
+    #: With ``explain``: per (optimizer, start, step) the glyphs' vectors, as in RaceResult.
+    velocities: np.ndarray | None = None
+    step_scales: np.ndarray | None = None
 
     #: A swarm has no single start; the figure draws every start itself.
     start = None
@@ -62,6 +71,28 @@ class SwarmResult:
     def count(self) -> int:
         """How many starts."""
         return len(self.starts)
+
+    @property
+    def effective_lr(self) -> np.ndarray:
+        """(optimizers, starts, steps, 2): |Δx_i| / |g_i| of each step, per axis; NaN
+        where the gradient component is 0 and after a start stopped."""
+        step = np.abs(np.diff(self.paths, axis=2))
+        gradient = np.abs(self.grads[:, :, :-1])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(gradient > 0, step / gradient, np.nan)
+
+    def trace(self, index: int) -> list[list[dict]]:
+        """Optimizer ``index``'s race from each start, step by step, as
+        :meth:`anim.race.RaceResult.trace` gives it for one start: a list per start."""
+        from .race import trace_rows
+
+        rates = self.effective_lr[index]
+        return [trace_rows(self.paths[index, s], self.losses[index, s], self.grads[index, s],
+                           rates[s]) for s in range(self.count)]
+
+    def keeps_moving_after_arrival(self) -> bool:
+        """With noisy gradients an arrival is a first arrival: its start moves on."""
+        return self.noise > 0
 
     def arrived_by(self, index: int, step: int) -> np.ndarray:
         """Arrival steps (<= ``step``) of optimizer ``index``'s starts that arrived by then."""
@@ -83,9 +114,10 @@ class SwarmResult:
             return "racing"
         return "arrived" if arrived else "diverged"
 
-    def median_arrival_step(self, index: int) -> float | None:
-        arrivals = self.arrival_step[index][self.arrival_step[index] >= 0]
-        return float(np.median(arrivals)) if arrivals.size else None
+    def median_arrival_step(self, index: int) -> int | None:
+        """The lower median of the arrival steps of optimizer ``index``'s starts that
+        arrived: always one start's own step (None before any arrived)."""
+        return lower_median(self.arrival_step[index][self.arrival_step[index] >= 0])
 
     def decided_step(self) -> int:
         """The step by which every start of every optimizer has arrived or diverged; all
@@ -121,6 +153,12 @@ class SwarmResult:
                 "optimizers": entries}
 
 
+def lower_median(values) -> int | None:
+    """The lower median of integer ``values`` (the ((n − 1) // 2)-th smallest), or None."""
+    values = np.sort(np.asarray(values).ravel())
+    return int(values[(len(values) - 1) // 2]) if values.size else None
+
+
 def _median_finite(values) -> float | None:
     finite = values[np.isfinite(values)]
     return float(np.median(finite)) if finite.size else None
@@ -143,84 +181,6 @@ def swarm_goals(surface: Surface, starts: np.ndarray, goal=None, goal_radius=Non
     return goal, goals, None if goal_radius is None else float(goal_radius)
 
 
-@dataclass
-class StartsRace:
-    """One optimizer from many starts (arrays over the starts); see :func:`race_starts`."""
-
-    arrival_step: np.ndarray
-    diverged_step: np.ndarray
-    arrived_at: np.ndarray
-    final_losses: np.ndarray
-    final_positions: np.ndarray
-    paths: np.ndarray | None = None
-    losses: np.ndarray | None = None
-
-
-def race_starts(surface: Surface, optimizer: Optimizer, starts: np.ndarray, steps: int,
-                goals=(), goal_radius: float | None = None, keep_paths: bool = True,
-                stop_when_finished: bool = False) -> StartsRace:
-    """Race one optimizer from every row of ``starts`` (n, 2), vectorized over the starts.
-
-    Each start is an independent race, exactly as :func:`anim.race.simulate` runs it. With
-    ``stop_when_finished`` a start stops at its arrival (its final loss and position are
-    then the arrival's) and the race ends when every start has arrived or diverged, which
-    is all a basin map or a learning-rate search needs.
-    """
-    starts = np.asarray(starts, dtype=float)
-    count = len(starts)
-    targets = np.asarray(goals, dtype=float).reshape(-1, 2)
-    low, high = divergence_limits(surface)
-    arrival = np.full(count, NO_STEP)
-    diverged = np.full(count, NO_STEP)
-    reached = np.full(count, NO_STEP)
-    final_losses = np.full(count, np.nan)
-    final_positions = np.full((count, 2), np.nan)
-    paths = np.full((count, steps + 1, 2), np.nan) if keep_paths else None
-    losses = np.full((count, steps + 1), np.nan) if keep_paths else None
-
-    rows = np.arange(count)  # which starts are still racing, in the arrays below
-    params = starts.copy()
-    state = optimizer.init(params)
-    with np.errstate(all="ignore"):  # a racer flying off overflows: that is divergence
-        for step in range(steps + 1):
-            if rows.size == 0:
-                break
-            values, grads = surface.value_and_grad_at(params)
-            # NaN fails every comparison, so a non-finite position is never inside.
-            good = (np.isfinite(values) & np.isfinite(grads).all(axis=1)
-                    & ((params >= low) & (params <= high)).all(axis=1))
-            if not good.all():
-                diverged[rows[~good]] = step
-            at = rows[good]
-            final_positions[at] = params[good]
-            final_losses[at] = values[good]
-            if keep_paths:
-                paths[at, step] = params[good]
-                losses[at, step] = values[good]
-            waiting = good & (arrival[rows] == NO_STEP)
-            if targets.size and waiting.any():
-                offsets = params[waiting, None, :] - targets[None]
-                within = np.hypot(offsets[..., 0], offsets[..., 1]) <= goal_radius
-                hit = within.any(axis=1)
-                if hit.any():
-                    newly = rows[waiting][hit]
-                    arrival[newly] = step
-                    reached[newly] = np.argmax(within[hit], axis=1)  # the first goal listed
-                    waiting[np.flatnonzero(waiting)[hit]] = False
-            keep = waiting if stop_when_finished else good
-            if step == steps:
-                break
-            if not keep.all():
-                rows, params, grads = rows[keep], params[keep], grads[keep]
-                state = state._replace(**{
-                    field: value[keep] for field, value in zip(state._fields, state)
-                    if isinstance(value, np.ndarray) and value.shape[:1] == (len(keep),)})
-                if rows.size == 0:
-                    break
-            params, state = optimizer.update(grads, state, params)
-    return StartsRace(arrival, diverged, reached, final_losses, final_positions, paths, losses)
-
-
 def check_starts_array(starts) -> np.ndarray:
     points = np.asarray(starts, dtype=float)
     if points.ndim != 2 or points.shape[1] != 2 or len(points) == 0:
@@ -231,13 +191,15 @@ def check_starts_array(starts) -> np.ndarray:
 
 
 def simulate_swarm(surface: Surface, optimizers, starts, steps: int = 150, goal=None,
-                   goal_radius=None) -> SwarmResult:
+                   goal_radius=None, noise: float = 0.0, seed: int | None = None,
+                   explain: bool = False) -> SwarmResult:
     """Race every optimizer from every start in ``starts`` (n, 2) for ``steps`` steps.
 
     The goal: a point, or ``"any"`` (and, on a surface with minima, by default) any of the
     surface's minima; ``goal_radius`` as in :func:`anim.race.simulate` (default
     2 % of the bounds' diagonal). Each (optimizer, start) pair races exactly as the
-    single-start race would.
+    single-start race would. ``noise``/``seed`` as in :func:`anim.race.simulate`: each
+    start draws its own noise, the same for every optimizer from that start.
     """
     optimizers = tuple(optimizers)
     if not optimizers:
@@ -245,7 +207,10 @@ def simulate_swarm(surface: Surface, optimizers, starts, steps: int = 150, goal=
     points = check_starts_array(starts)
     steps = check_steps(steps)
     goal, goals, radius = swarm_goals(surface, points, goal, goal_radius)
-    races = [race_starts(surface, opt, points, steps, goals, radius) for opt in optimizers]
+    noise = check_noise(noise)
+    seed = resolve_seed(noise, check_seed(seed))
+    races = [race_starts(surface, opt, points, steps, goals, radius, noise=noise, seed=seed,
+                         explain=explain) for opt in optimizers]
 
     def stacked(name):
         return np.stack([getattr(race, name) for race in races])
@@ -255,5 +220,8 @@ def simulate_swarm(surface: Surface, optimizers, starts, steps: int = 150, goal=
                        goal_radius=radius, goals=goals, arrival_step=stacked("arrival_step"),
                        diverged_step=stacked("diverged_step"),
                        arrived_at=stacked("arrived_at"), final_losses=stacked("final_losses"),
-                       final_positions=stacked("final_positions"))
+                       final_positions=stacked("final_positions"), grads=stacked("grads"),
+                       noise=noise, seed=seed,
+                       velocities=stacked("velocities") if explain else None,
+                       step_scales=stacked("step_scales") if explain else None)
 

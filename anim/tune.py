@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .engine import NO_STEP, race_starts
 from .optimizers import Optimizer
+from .optimizers.sweep import rate_sweep
 from .race import check_any_goal, default_goal_radius
-from .swarm import NO_STEP, race_starts, swarm_goals
+from .swarm import swarm_goals
 
 __all__ = ["LOW_LR", "HIGH_LR", "TuneResult", "lr_score", "tune", "tuned_scene", "with_lr"]
 
@@ -53,22 +55,9 @@ class TuneResult:
 
 def with_lr(optimizer: Optimizer, lr: float, note: str | None = None) -> Optimizer:
     """A copy of ``optimizer`` with learning rate ``lr``, its other hyperparameters, colour
-    and own label kept; with ``note``, its label ends with it (e.g. "(tuned)")."""
-    current = optimizer.hyperparameters.get("lr")
-    if isinstance(current, bool) or not isinstance(current, (int, float)):
-        raise ValueError(f"{optimizer.label}: its lr is {current!r}; tuning needs a constant "
-                         "learning rate")
-    own = optimizer.label if optimizer.label != optimizer.generated_label else None
-    settings = {**optimizer.hyperparameters, "lr": float(lr)}
-    try:
-        changed = type(optimizer)(**settings, color=optimizer.color, label=own)
-    except TypeError as exc:  # an adapter is built from its library's class, not like this
-        raise ValueError(f"{optimizer.label} cannot be rebuilt with another learning rate "
-                         f"({exc})") from None
-    if note:
-        changed = type(optimizer)(**settings, color=optimizer.color,
-                                  label=f"{own or changed.generated_label} {note}")
-    return changed
+    and own label kept; with ``note``, its label ends with it (e.g. "(tuned)"). Every kind
+    answers for itself (:meth:`~anim.optimizers.Optimizer.with_lr`)."""
+    return optimizer.with_lr(lr, note)
 
 
 def race_goals(scene):
@@ -96,33 +85,56 @@ def race_goals(scene):
     return points, goals, float(radius)
 
 
-def lr_score(surface, optimizer: Optimizer, points, steps: int, goals, radius) -> float:
-    """The objective of ``optimizer`` (lower is better): the lower median over the starts
-    of each start's rank — its arrival step; else ``steps + 1 + d / (1 + d)`` for a final
+def _ranks(race, steps: int, goals) -> np.ndarray:
+    """Each start's rank: its arrival step; else ``steps + 1 + d / (1 + d)`` for a final
     distance ``d`` to the nearest goal; ``steps + 2`` for a divergence."""
-    race = race_starts(surface, optimizer, points, steps, goals, radius, keep_paths=False,
-                       stop_when_finished=True)
     targets = np.asarray(goals, dtype=float)
     offsets = race.final_positions[:, None, :] - targets[None]
     distance = np.min(np.hypot(offsets[..., 0], offsets[..., 1]), axis=1)
     ranks = np.where(race.arrival_step != NO_STEP, race.arrival_step,
                      np.where(race.diverged_step != NO_STEP, steps + 2.0,
                               steps + 1 + distance / (1 + distance)))
-    ranks = np.nan_to_num(ranks, nan=steps + 2.0)
-    # The lower median: always one start's own rank (a step, or a non-arrival).
-    return float(np.sort(ranks)[(len(ranks) - 1) // 2])
+    return np.nan_to_num(ranks, nan=steps + 2.0)
 
 
-def _scores(surface, optimizer, lrs, points, steps, goals, radius) -> np.ndarray:
-    scores = []
-    for lr in lrs:
+def _lower_median(ranks: np.ndarray) -> np.ndarray:
+    """The lower median along the last axis: always one start's own rank."""
+    return np.sort(ranks, axis=-1)[..., (ranks.shape[-1] - 1) // 2]
+
+
+def lr_score(surface, optimizer: Optimizer, points, steps: int, goals, radius,
+             noise: float = 0.0, seed: int | None = None) -> float:
+    """The objective of ``optimizer`` (lower is better): the lower median over the starts
+    of each start's rank — its arrival step; else ``steps + 1 + d / (1 + d)`` for a final
+    distance ``d`` to the nearest goal; ``steps + 2`` for a divergence."""
+    race = race_starts(surface, optimizer, points, steps, goals, radius, noise=noise,
+                       seed=seed, keep_paths=False, stop_when_finished=True)
+    return float(_lower_median(_ranks(race, steps, goals)))
+
+
+def _scores(surface, optimizer, lrs, points, steps, goals, radius, noise=0.0,
+            seed=None) -> np.ndarray:
+    """The score of every learning rate of ``lrs``, all raced in one batch (a rate sweep,
+    every start at every rate, each start with its own noise at every rate)."""
+    scores = np.full(len(lrs), np.inf)
+    buildable = []
+    for k, lr in enumerate(lrs):
         try:
-            candidate = with_lr(optimizer, lr)
+            optimizer.with_lr(float(lr))
         except ValueError:  # a constraint between lr and another hyperparameter
-            scores.append(np.inf)
             continue
-        scores.append(lr_score(surface, candidate, points, steps, goals, radius))
-    return np.array(scores)
+        buildable.append(k)
+    if not buildable:
+        return scores
+    points = np.asarray(points, dtype=float)
+    sweep = rate_sweep(optimizer, np.asarray(lrs)[buildable], len(points))
+    race = race_starts(surface, sweep, np.tile(points, (len(buildable), 1)), steps, goals,
+                       radius, noise=noise, seed=seed,
+                       noise_rows=np.tile(np.arange(len(points)), len(buildable)),
+                       keep_paths=False, stop_when_finished=True)
+    ranks = _ranks(race, steps, goals).reshape(len(buildable), len(points))
+    scores[buildable] = _lower_median(ranks)
+    return scores
 
 
 def _readable(lrs: np.ndarray) -> np.ndarray:
@@ -139,10 +151,11 @@ def _best(lrs: np.ndarray, scores: np.ndarray) -> int:
 
 
 def tune_optimizer(surface, optimizer: Optimizer, points, steps: int, goals, radius,
-                   low: float = LOW_LR, high: float = HIGH_LR) -> TuneResult:
+                   low: float = LOW_LR, high: float = HIGH_LR, noise: float = 0.0,
+                   seed: int | None = None) -> TuneResult:
     count = int(round(PER_DECADE * np.log10(high / low))) + 1
     grid = _readable(np.geomspace(low, high, count))
-    scores = _scores(surface, optimizer, grid, points, steps, goals, radius)
+    scores = _scores(surface, optimizer, grid, points, steps, goals, radius, noise, seed)
     lrs = grid
     for _ in range(REFINE_ROUNDS):
         best = _best(lrs, scores)
@@ -152,7 +165,7 @@ def tune_optimizer(surface, optimizer: Optimizer, points, steps: int, goals, rad
         finer = finer[~np.isin(finer, lrs)]
         lrs = np.concatenate([lrs, finer])
         scores = np.concatenate([scores, _scores(surface, optimizer, finer, points, steps,
-                                                 goals, radius)])
+                                                 goals, radius, noise, seed)])
         order = np.argsort(lrs)
         lrs, scores = lrs[order], scores[order]
     best = _best(lrs, scores)
@@ -169,12 +182,13 @@ def tune(scene, steps: int | None = None, low: float = LOW_LR,
     if not (0 < low < high):
         raise ValueError(f"Invalid lr range: {low!r} to {high!r} (must be 0 < low < high)")
     for optimizer in scene.optimizers:
-        if "lr" not in optimizer.hyperparameters:
-            raise ValueError(f"{optimizer.label} has no learning rate (lr) to tune")
-        with_lr(optimizer, 1.0)  # fails here, once, for one that cannot be rebuilt
+        reason = optimizer.not_tunable
+        if reason:  # before any race: one that cannot take another learning rate
+            raise ValueError(reason)
     points, goals, radius = race_goals(scene)
     steps = scene.steps if steps is None else steps
-    return [tune_optimizer(scene.surface, optimizer, points, steps, goals, radius, low, high)
+    return [tune_optimizer(scene.surface, optimizer, points, steps, goals, radius, low, high,
+                           scene.noise, scene.seed)
             for optimizer in scene.optimizers]
 
 

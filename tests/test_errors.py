@@ -228,7 +228,7 @@ def no_rendering(monkeypatch):
 REQUEST_ERRORS = {
     "unknown suffix": (["-o", "{out}/race.webm"], "unknown output format '.webm'"),
     "no suffix": (["-o", "{out}/race"], "unknown output format '(no suffix)'"),
-    "missing folder": (["-o", "{out}/missing/race.gif"], "does not exist"),
+    "folder under a file": (["-o", "{out}/plain.txt/race.gif"], "cannot create the folder"),
     "output is a folder": (["-o", "{out}/taken.gif"], "is a folder"),
     "fps zero": (["--fps", "0"], "Invalid fps: 0.0"),
     "fps too high": (["--fps", "1000"], "Invalid fps: 1000.0 (must be a number from 1 to 50)"),
@@ -250,7 +250,10 @@ REQUEST_ERRORS = {
                                              "from 1 to 100000)"),
     "hold negative": (["--hold", "-1"], "Invalid hold: -1.0"),
     "loop negative": (["--loop", "-2"], "Invalid loop: -2"),
-    "unknown option": (["--colour", "red"], "unrecognized arguments: --colour red"),
+    "unknown option": (["--colour", "red"], "unrecognized arguments: --colour red (see "
+                                            "`anim render --help`)"),
+    "negative camera": (["--view", "3d", "--camera", "-10,30"],
+                        "a value that starts with '-': write --camera=-10,30"),
 }
 
 
@@ -260,6 +263,7 @@ def test_request_errors_before_rendering(cli, write_scene, tmp_path, no_renderin
     out = tmp_path / "out"
     out.mkdir()
     (out / "taken.gif").mkdir()
+    (out / "plain.txt").write_text("a file, not a folder")
     args = [a.format(out=out) for a in extra]
     if "-o" not in args:
         args += ["-o", out / "race.gif"]
@@ -268,7 +272,20 @@ def test_request_errors_before_rendering(cli, write_scene, tmp_path, no_renderin
     line = assert_one_error_line(err, message)
     if not line.startswith("anim: error: argument") and "unrecognized" not in line:
         assert line.startswith(f"anim: error: {args[args.index('-o') + 1]}: "), line
-    assert sorted(p.name for p in out.iterdir()) == ["taken.gif"]
+    assert sorted(p.name for p in out.iterdir()) == ["plain.txt", "taken.gif"]
+
+
+def test_one_output_into_a_missing_folder_creates_it_as_a_batch_does(cli, write_scene,
+                                                                       tmp_path):
+    single = tmp_path / "one" / "deeper" / "race.png"
+    code, _, err = cli("still", write_scene(), "-o", single, "--size", "320x240")
+    assert code == 0, err
+    assert single.is_file()
+    folder = tmp_path / "many" / "deeper"
+    code, _, err = cli("still", write_scene(), write_scene(name="other.py"), "-o", folder,
+                       "--size", "320x240")
+    assert code == 0, err
+    assert sorted(p.suffix for p in folder.iterdir()) == [".png", ".png"]
 
 
 @pytest.mark.parametrize("extra, message", [

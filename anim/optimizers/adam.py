@@ -23,6 +23,19 @@ from .base import (
 
 # --------------------------------------------------------------------------- Adam family
 
+def _bias_corrected_glyphs(optimizer, state, step, second_moment=True):
+    """−lr·m̂ and lr/(√v̂ + ε) with Adam's bias corrections, after a first step."""
+    if state.step == 0:
+        return None, None
+    beta1, beta2 = optimizer._hp["betas"]
+    lr = optimizer.lr_at(step)
+    velocity = -lr * np.asarray(state.exp_avg) / (1.0 - beta1 ** state.step)
+    if not second_moment:
+        return velocity, None
+    second = np.asarray(state.exp_avg_sq) / (1.0 - beta2 ** state.step)
+    return velocity, lr / (np.sqrt(second) + optimizer._hp["eps"])
+
+
 _BETAS = (0.9, 0.999)
 
 
@@ -51,6 +64,11 @@ class Adam(Optimizer):
     """
 
     name = "Adam"
+    _rates_per_row = True
+
+    def step_glyphs(self, state, step):
+        """The bias-corrected first moment as −lr·m̂, the step scale lr/(√v̂ + ε)."""
+        return _bias_corrected_glyphs(self, state, step)
     _spec = {
         "lr": _Hyper(1e-3, _learning_rate),
         "betas": _Hyper(_BETAS, _betas),
@@ -128,6 +146,11 @@ class NAdam(Optimizer):
     """
 
     name = "NAdam"
+    _rates_per_row = True
+
+    def step_glyphs(self, state, step):
+        """The bias-corrected first moment as −lr·m̂, the step scale lr/(√v̂ + ε)."""
+        return _bias_corrected_glyphs(self, state, step)
     _spec = {
         "lr": _Hyper(2e-3, _learning_rate),
         "betas": _Hyper(_BETAS, _betas),
@@ -190,6 +213,11 @@ class RAdam(Optimizer):
     """
 
     name = "RAdam"
+    _rates_per_row = True
+
+    def step_glyphs(self, state, step):
+        """The bias-corrected first moment as −lr·m̂, the step scale lr/(√v̂ + ε)."""
+        return _bias_corrected_glyphs(self, state, step)
     _spec = {
         "lr": _Hyper(1e-3, _learning_rate),
         "betas": _Hyper(_BETAS, _betas),
@@ -246,6 +274,16 @@ class Adamax(Optimizer):
     """
 
     name = "Adamax"
+    _rates_per_row = True
+
+    def step_glyphs(self, state, step):
+        """−lr·m̂, and the step scale lr/((1 − β₁ᵗ)·u) of the infinity norm u."""
+        if state.step == 0:
+            return None, None
+        beta1, _ = self._hp["betas"]
+        lr, correction = self.lr_at(step), 1.0 - beta1 ** state.step
+        return (-lr * np.asarray(state.exp_avg) / correction,
+                lr / correction / np.asarray(state.exp_inf))
     _spec = {
         "lr": _Hyper(2e-3, _learning_rate),
         "betas": _Hyper(_BETAS, _betas),

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import inspect
 import math
 import numbers
 from typing import NamedTuple
 
 import numpy as np
 
+from ..combinations import message
 from ..errors import OptimizerError
 from ..schedules import Schedule, as_schedule
 from .base import _SYMBOLS, Optimizer, _as_points, check_label, step_lr
@@ -86,11 +88,26 @@ class _Adapter(Optimizer):
         if schedule is None:
             return _label(self.name, self._given)
         rest = _label(self.name, {k: v for k, v in self._given.items() if k != "lr"})
-        head, _, tail = rest.partition(" ")
-        return " ".join(part for part in (head, f"lr={schedule.describe()}", tail) if part)
+        tail = rest[len(self.name):].strip()
+        return " ".join(part for part in (self.name, f"lr={schedule.describe()}", tail) if part)
 
     def _failed(self, step: int, exc: Exception) -> OptimizerError:
         return OptimizerError(f"{self.name} step {step} raised {type(exc).__name__}: {exc}")
+
+    def _rebuilt(self, lr):
+        raise NotImplementedError
+
+    def with_lr(self, lr: float, note: str | None = None):
+        """The same library optimizer built again with learning rate ``lr`` (a schedule
+        scaled so that its base rate is ``lr``), its name, colour and own label kept."""
+        reason = self.not_tunable
+        if reason:
+            raise ValueError(reason)
+        schedule = getattr(self, "_schedule", None)
+        changed = self._rebuilt(schedule.with_lr(lr) if schedule is not None else float(lr))
+        own = self._label
+        changed._label = own if not note else f"{own or changed.generated_label} {note}"
+        return changed
 
 
 # --------------------------------------------------------------------------- torch
@@ -104,6 +121,21 @@ class TorchState(NamedTuple):
     optimizers: tuple
 
 
+class TorchBatchState(NamedTuple):
+    """Steps taken, and every start point's parameters as the rows of one (n, 2) tensor
+    with one torch optimizer over it (an elementwise optimizer: rows never meet)."""
+
+    step: int
+    tensor: object
+    optimizer: object
+
+
+#: torch.optim's classes that update every coordinate on its own (no norm, no line search
+#: over a tensor): racing all starts as the rows of one tensor is exactly racing each alone.
+ELEMENTWISE = frozenset({"SGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "RMSprop",
+                         "Adagrad", "Adadelta", "Rprop", "ASGD"})
+
+
 @contextlib.contextmanager
 def _float64(torch):
     # Some optimizers keep scalars in the default dtype (NAdam's μ product): float64 too.
@@ -115,13 +147,36 @@ def _float64(torch):
         torch.set_default_dtype(previous)
 
 
+def _torch_name(optimizer_class) -> str:
+    """"torch Adam" for torch's own classes, so the adapter never passes for anim's
+    built-in of the same name; a third party's class by its name, prefixed with its
+    package where anim has a built-in of that name too."""
+    from .builtin import OPTIMIZERS
+
+    package = (optimizer_class.__module__ or "").split(".")[0]
+    name = optimizer_class.__name__
+    if package == "torch" or name.lower() in {key.lower() for key in OPTIMIZERS}:
+        return f"{package} {name}"
+    return name
+
+
+def _keywords(optimizer_class) -> list[str]:
+    """The keyword arguments ``optimizer_class(params, ...)`` accepts."""
+    try:
+        parameters = inspect.signature(optimizer_class).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    return [p.name for p in parameters if p.name not in ("self", "params")
+            and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+
+
 class TorchOptimizer(_Adapter):
     """A ``torch.optim.Optimizer`` subclass racing in float64; made by :func:`from_torch`."""
 
-    needs_value_and_grad = True
     State = TorchState
 
-    def __init__(self, optimizer_class, hyperparameters: dict, label=None, color=None):
+    def __init__(self, optimizer_class, hyperparameters: dict, label=None, color=None,
+                 elementwise=None):
         torch = _require("torch", "torch", "from_torch")
         if not (isinstance(optimizer_class, type)
                 and issubclass(optimizer_class, torch.optim.Optimizer)):
@@ -129,6 +184,13 @@ class TorchOptimizer(_Adapter):
                              f"torch.optim.Adam, got {optimizer_class!r}")
         self._torch = torch
         self._class = optimizer_class
+        if elementwise is None:
+            elementwise = (optimizer_class.__module__.startswith("torch.optim")
+                           and optimizer_class.__name__ in ELEMENTWISE)
+        elif not isinstance(elementwise, bool):
+            raise ValueError(f"Invalid elementwise: {elementwise!r} (must be True or False)")
+        #: Whether every start steps as a row of one tensor (see :data:`ELEMENTWISE`).
+        self.elementwise = elementwise
         self._hyperparameters = dict(hyperparameters)
         lr = hyperparameters.get("lr")
         # A schedule sets the param group's lr before each step, as torch's LambdaLR does.
@@ -137,14 +199,29 @@ class TorchOptimizer(_Adapter):
         if self._schedule is not None:
             hyperparameters = {**hyperparameters, "lr": self._schedule}
             self._hyperparameters["lr"] = step_lr(self._schedule, 0, optimizer_class.__name__)
-        self._setup(optimizer_class.__name__, hyperparameters, label, color)
-        # Invalid or unknown hyperparameters fail here, with torch's own message.
+        self._setup(_torch_name(optimizer_class), hyperparameters, label, color)
+        known = _keywords(optimizer_class)
+        unknown = [key for key in self._hyperparameters if known and key not in known]
+        if unknown:
+            raise TypeError(f"{self.name} has no hyperparameter {unknown[0]!r}; its "
+                            f"hyperparameters are: {', '.join(known)}")
+        # Invalid hyperparameters fail here, with torch's own message.
         probe = torch.zeros(2, dtype=torch.float64, requires_grad=True)
         try:
             with _float64(torch):
                 optimizer_class([probe], **self._hyperparameters)
         except (TypeError, ValueError) as exc:
             raise type(exc)(f"{self.name}: {exc}") from None
+
+    @property
+    def not_tunable(self) -> str | None:
+        if "lr" not in self._hyperparameters and "lr" not in _keywords(self._class):
+            return message("no-lr", label=self.label)
+        return None
+
+    def _rebuilt(self, lr):
+        return TorchOptimizer(self._class, {**self._hyperparameters, "lr": lr},
+                              color=self.color, elementwise=self.elementwise)
 
     @property
     def libraries(self) -> tuple[str, ...]:
@@ -161,10 +238,16 @@ class TorchOptimizer(_Adapter):
                  (("label", self._label), ("color", self.color)) if value is not None]
         return f"from_torch({', '.join(args)})"
 
-    def init(self, params) -> TorchState:
-        """One float64 tensor and one torch optimizer per start point."""
+    def init(self, params) -> TorchState | TorchBatchState:
+        """One float64 tensor and one torch optimizer per start point; for an elementwise
+        optimizer, the starts as the rows of one tensor with one optimizer."""
         torch = self._torch
         params = _as_points(params, "params")
+        if self.elementwise:
+            with _float64(torch):
+                tensor = torch.tensor(params, dtype=torch.float64, requires_grad=True)
+                return TorchBatchState(0, tensor, self._class([tensor],
+                                                              **self._hyperparameters))
         with _float64(torch):
             tensors = tuple(torch.tensor(row, dtype=torch.float64, requires_grad=True)
                             for row in params)
@@ -172,22 +255,69 @@ class TorchOptimizer(_Adapter):
                                for tensor in tensors)
         return TorchState(0, tensors, optimizers)
 
+    def select(self, state, keep):
+        """The rows where ``keep`` is True: for one tensor of rows, a new tensor and a new
+        optimizer whose per-parameter state holds those rows of the old one's."""
+        if not isinstance(state, TorchBatchState):
+            return super().select(state, keep)
+        torch = self._torch
+        keep = np.asarray(keep, dtype=bool)
+        rows = torch.from_numpy(np.flatnonzero(keep))
+        with _float64(torch), torch.no_grad():
+            tensor = state.tensor.detach()[rows].clone().requires_grad_(True)
+            optimizer = self._class([tensor], **self._hyperparameters)
+            optimizer.param_groups[0].update(
+                {k: v for k, v in state.optimizer.param_groups[0].items() if k != "params"})
+            old = state.optimizer.state.get(state.tensor, {})
+            optimizer.state[tensor] = {
+                key: value[rows].clone() if torch.is_tensor(value) and value.dim() >= 1
+                and value.shape[0] == len(keep) else
+                (value.clone() if torch.is_tensor(value) else value)
+                for key, value in old.items()}
+        return TorchBatchState(state.step, tensor, optimizer)
+
+    def _update_rows(self, grads, state, params, value_and_grad):
+        """One ``step`` of the one optimizer over the tensor of every start's row."""
+        torch = self._torch
+        if not isinstance(state, TorchBatchState) or state.tensor.shape[0] != len(params):
+            raise ValueError(f"{self.name} needs a state from its own init() for "
+                             f"{len(params)} point(s)")
+        step = state.step + 1
+        with _float64(torch):
+            with torch.no_grad():
+                state.tensor.copy_(torch.from_numpy(np.array(params, dtype=np.float64)))
+            if self._schedule is not None:
+                for group in state.optimizer.param_groups:
+                    group["lr"] = step_lr(self._schedule, state.step, self.name)
+            gradient = torch.from_numpy(np.array(grads, dtype=np.float64))
+
+            def closure():  # an elementwise optimizer does not read the loss
+                state.tensor.grad = gradient.clone()
+                return torch.tensor(float("nan"), dtype=torch.float64)
+
+            try:
+                state.optimizer.step(closure)
+            except Exception as exc:  # the optimizer's code: reported, with its step
+                raise self._failed(step, exc) from exc
+        return state.tensor.detach().numpy().copy(), state._replace(step=step)
+
     def update(self, grads, state, params, *, value_and_grad=None):
         """``step(closure)`` of each start point's optimizer. The closure's first call gives
-        ``grads`` (at ``params``); further calls (LBFGS) recompute f and its gradient at
-        the tensor's current value with ``value_and_grad(points) -> (values, grads)``."""
+        ``grads`` (at ``params``) and f there; further calls (LBFGS's line search)
+        recompute both at the tensor's current value with ``value_and_grad(points) ->
+        (values, grads)``, which the race always passes."""
         torch = self._torch
         params = _as_points(params, "params")
         grads = _as_points(grads, "grads")
-        if value_and_grad is None:
-            raise TypeError(f"{self.name} (from_torch) needs value_and_grad=, a function of "
-                            "points (n, 2) returning (f, gradient) there, for its closure")
+        if self.elementwise:
+            return self._update_rows(grads, state, params, value_and_grad)
         if not isinstance(state, TorchState) or len(state.tensors) != len(params):
             raise ValueError(f"{self.name} needs a state from its own init() for "
                              f"{len(params)} point(s)")
         if not params.flags.writeable or not params.flags.c_contiguous:
             params = np.ascontiguousarray(params).copy()  # torch.from_numpy wants writeable
-        values, _ = value_and_grad(params)
+        values = (np.full(len(params), np.nan) if value_and_grad is None
+                  else value_and_grad(params)[0])
         step = state.step + 1
         if self._schedule is not None:
             lr = step_lr(self._schedule, state.step, self.name)
@@ -215,6 +345,10 @@ class TorchOptimizer(_Adapter):
             if first[0]:
                 first[0] = False
                 loss, gradient = value, grad
+            elif value_and_grad is None:
+                raise TypeError(f"{self.name} evaluates f again inside its step: pass "
+                                "value_and_grad=, a function of points (n, 2) returning "
+                                "(f, gradient) there")
             else:
                 point = tensor.detach().numpy().reshape(1, 2).copy()
                 losses, gradients = value_and_grad(point)
@@ -225,7 +359,8 @@ class TorchOptimizer(_Adapter):
         return closure
 
 
-def from_torch(optimizer_class, lr=None, /, *, label=None, color=None, **hyperparameters):
+def from_torch(optimizer_class, lr=None, /, *, label=None, color=None, elementwise=None,
+               **hyperparameters):
     """Race a ``torch.optim.Optimizer`` subclass, torch's own or a third party's::
 
         from_torch(torch.optim.Adam, lr=0.1)
@@ -238,48 +373,125 @@ def from_torch(optimizer_class, lr=None, /, *, label=None, color=None, **hyperpa
     the one a plain torch loop over the same tensor takes. ``lr`` may be a schedule
     (:mod:`anim.schedules`): it sets the param group's lr before each step, as torch's
     ``LambdaLR`` would. Needs ``pip install 'anim[torch]'``.
+
+    ``elementwise``: whether the optimizer updates every coordinate on its own (no norm
+    or line search across a tensor). Then all starts race as the rows of one tensor with
+    one optimizer — the same numbers as one optimizer per start, many times faster for a
+    swarm, a basin map or a learning-rate search. Default: True for torch.optim's
+    elementwise classes (SGD, Adam, AdamW, Adamax, NAdam, RAdam, RMSprop, Adagrad,
+    Adadelta, Rprop, ASGD), False for any other class (say True for one you know is
+    elementwise, such as Lion).
     """
     if lr is not None:
         if "lr" in hyperparameters:
             raise TypeError("from_torch got lr twice: positionally and by name")
         hyperparameters = {"lr": lr, **hyperparameters}
     check_label(label, getattr(optimizer_class, "__name__", "from_torch"))
-    return TorchOptimizer(optimizer_class, hyperparameters, label=label, color=color)
+    return TorchOptimizer(optimizer_class, hyperparameters, label=label, color=color,
+                          elementwise=elementwise)
 
 
 # --------------------------------------------------------------------------- optax
 
 class OptaxState(NamedTuple):
-    """Steps taken, and per start point its optax state."""
+    """Steps taken; the optax state of every row the race started with, batched along a
+    first axis (a pytree of arrays); and which of those rows still race. Finished rows
+    stay in the batch (unread), so the compiled step keeps one shape for the whole race."""
 
     step: int
-    states: tuple
+    states: object
+    rows: np.ndarray
 
 
 class OptaxOptimizer(_Adapter):
-    """An optax ``GradientTransformation`` racing in float64; made by :func:`from_optax`."""
+    """An optax ``GradientTransformation`` racing in float64; made by :func:`from_optax`,
+    from a transformation (``optax.adam(0.1)``) or from a factory and its settings
+    (``optax.adam, lr=0.1``), which can be built again at another learning rate."""
 
     State = OptaxState
 
-    def __init__(self, transformation, name=None, label=None, color=None):
+    def __init__(self, transformation, name=None, label=None, color=None, lr=None,
+                 settings=None):
         self._jax = _require("jax", "optax", "from_optax")
         self._optax = _require("optax", "optax", "from_optax")
-        if not isinstance(transformation, self._optax.GradientTransformation):
-            raise ValueError("from_optax needs an optax GradientTransformation such as "
-                             f"optax.adam(0.1), got {transformation!r}")
         if name is not None and (not isinstance(name, str) or not name):
             raise ValueError(f"Invalid name for from_optax: {name!r} (must be a non-empty "
                              "string)")
+        self._factory, self._settings, self._schedule = None, dict(settings or {}), None
+        self._compiled: dict = {}
+        hyperparameters = {}
+        if isinstance(transformation, self._optax.GradientTransformation):
+            if lr is not None or settings:
+                raise TypeError("from_optax takes settings only with a factory such as "
+                                "optax.adam, not with a transformation already built")
+        elif callable(transformation):
+            transformation, hyperparameters = self._build(transformation, lr, settings or {})
+            name = name or f"optax {self._factory.__name__}"
+        else:
+            raise ValueError("from_optax needs an optax GradientTransformation such as "
+                             f"optax.adam(0.1), or a factory and its learning rate such as "
+                             f"from_optax(optax.adam, lr=0.1); got {transformation!r}")
         self._transformation = transformation
-        self._setup(name or "optax", {}, label, color)
+        self._setup(name or "optax", hyperparameters, label, color)
+
+    def _build(self, factory, lr, settings: dict):
+        """The factory's transformation at ``lr``, and the hyperparameters to show."""
+        self._factory = factory
+        try:
+            accepted = inspect.signature(factory).parameters
+        except (TypeError, ValueError):
+            accepted = {}
+        if accepted and "learning_rate" not in accepted:
+            raise TypeError(f"from_optax: {getattr(factory, '__name__', factory)!r} takes no "
+                            "learning_rate; build the transformation yourself and pass it")
+        if lr is None:
+            raise TypeError(f"from_optax({factory.__name__}, ...) needs lr=, the "
+                            "learning rate to build it with")
+        unknown = [key for key in settings if accepted and key not in accepted]
+        if unknown:
+            known = [key for key in accepted if key != "learning_rate"]
+            raise TypeError(f"optax {factory.__name__} has no setting {unknown[0]!r}; its "
+                            f"settings are: {', '.join(known)}")
+        schedule = (as_schedule(lr) if callable(lr) and not isinstance(lr, numbers.Real)
+                    else None)
+        if schedule is None and (isinstance(lr, bool) or not isinstance(lr, numbers.Real)
+                                 or not math.isfinite(lr) or lr <= 0):
+            raise ValueError(f"Invalid learning rate: {lr!r} (must be > 0 or a schedule)")
+        self._schedule = schedule
+        # A schedule is read by the race at each step and handed to the compiled step as
+        # that step's constant rate, so the state never depends on it.
+        first = float(lr) if schedule is None else step_lr(schedule, 0, factory.__name__)
+        try:
+            built = factory(learning_rate=first, **settings)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"optax {factory.__name__}: {exc}") from None
+        if not isinstance(built, self._optax.GradientTransformation):
+            raise ValueError(f"from_optax: {factory.__name__}(...) returned {built!r}, not "
+                             "an optax GradientTransformation")
+        return built, {"lr": schedule if schedule is not None else float(lr), **settings}
 
     #: The packages whose code runs the steps.
     libraries = ("jax", "optax")
+
+    @property
+    def not_tunable(self) -> str | None:
+        if self._factory is None:
+            return message("optax-not-tunable", label=self.label)
+        return None
+
+    def _rebuilt(self, lr):
+        name = self.name if self.name != f"optax {self._factory.__name__}" else None
+        return OptaxOptimizer(self._factory, name=name, color=self.color, lr=lr,
+                              settings=self._settings)
 
     def __repr__(self) -> str:
         args = [f"{key}={value!r}" for key, value in
                 (("name", self.name), ("label", self._label), ("color", self.color))
                 if value is not None]
+        if self._factory is not None:
+            settings = [f"{key}={value!r}" for key, value in self._given.items()]
+            return (f"from_optax({self._factory.__module__}.{self._factory.__name__}, "
+                    f"{', '.join(settings + args)})")
         return f"from_optax(<GradientTransformation>, {', '.join(args)})"
 
     def _x64(self):
@@ -290,42 +502,98 @@ class OptaxOptimizer(_Adapter):
 
         return enable_x64()
 
-    def init(self, params) -> OptaxState:
-        """One optax state per start point."""
-        params = _as_points(params, "params")
-        jnp = self._jax.numpy
-        with self._x64():
-            states = tuple(self._transformation.init(jnp.asarray(row)) for row in params)
-        return OptaxState(0, states)
+    @property
+    def _rates_per_row(self) -> bool:
+        """A factory with a constant rate is built inside the compiled step with each
+        row's own rate, so a rate sweep is one batch."""
+        return self._factory is not None and self._schedule is None
 
-    def update(self, grads, state, params):
-        """``updates, s = tx.update(g, s, x); x = optax.apply_updates(x, updates)`` per point."""
+    def _at_rates(self, rates):
+        if not self._rates_per_row:
+            return None
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy._rates = rates
+        return copy
+
+    def _kernel(self):
+        """The step of every row at once, compiled once: ``jit(vmap(update))``, each row
+        with its own state (and, for a factory, its own learning rate)."""
+        kernel = self._compiled.get("step")  # a dict shared with every _at_rates copy
+        if kernel is not None:
+            return kernel
+        jax, optax, factory, settings = self._jax, self._optax, self._factory, self._settings
+        transformation = self._transformation
+
+        def one(lr, grad, state, x):
+            tx = (transformation if factory is None
+                  else factory(learning_rate=lr, **settings))
+            updates, state = tx.update(grad, state, x)
+            return optax.apply_updates(x, updates), state
+
+        kernel = self._compiled["step"] = jax.jit(jax.vmap(one))
+        return kernel
+
+    def init(self, params) -> OptaxState:
+        """The optax state of every row, batched; every row racing."""
+        params = _as_points(params, "params")
+        jax, jnp = self._jax, self._jax.numpy
+        with self._x64():
+            states = jax.vmap(self._transformation.init)(jnp.asarray(params))
+        return OptaxState(0, states, np.arange(len(params)))
+
+    def select(self, state: OptaxState, keep) -> OptaxState:
+        return state._replace(rows=state.rows[np.asarray(keep, dtype=bool)])
+
+    def update(self, grads, state, params, *, value_and_grad=None):
+        """``updates, s = tx.update(g, s, x); x = optax.apply_updates(x, updates)`` for
+        every row, as one compiled, vectorized call."""
         params = _as_points(params, "params")
         grads = _as_points(grads, "grads")
-        if not isinstance(state, OptaxState) or len(state.states) != len(params):
+        if not isinstance(state, OptaxState) or len(state.rows) != len(params):
             raise ValueError(f"{self.name} needs a state from its own init() for "
                              f"{len(params)} point(s)")
         jnp, step = self._jax.numpy, state.step + 1
-        new_params, new_states = np.empty_like(params), []
+        size = int(self._jax.tree_util.tree_leaves(state.states)[0].shape[0]) \
+            if self._jax.tree_util.tree_leaves(state.states) else len(params)
+        full_x, full_g = np.zeros((size, 2)), np.zeros((size, 2))
+        full_x[state.rows], full_g[state.rows] = params, grads
+        lrs = np.ones(size)
+        if self._factory is not None:
+            rates = getattr(self, "_rates", None)
+            lrs[state.rows] = (np.ravel(rates) if rates is not None
+                               else self.lr_at(state.step))
         with self._x64():
-            for row, optax_state in enumerate(state.states):
-                x = jnp.asarray(params[row])
-                try:
-                    updates, optax_state = self._transformation.update(
-                        jnp.asarray(grads[row]), optax_state, x)
-                    new_params[row] = np.asarray(self._optax.apply_updates(x, updates))
-                except Exception as exc:  # the transformation's code: reported, with its step
-                    raise self._failed(step, exc) from exc
-                new_states.append(optax_state)
-        return new_params, OptaxState(step, tuple(new_states))
+            try:
+                moved, states = self._kernel()(jnp.asarray(lrs), jnp.asarray(full_g),
+                                               state.states, jnp.asarray(full_x))
+                moved = np.asarray(moved)
+            except Exception as exc:  # the transformation's code: reported, with its step
+                raise self._failed(step, exc) from exc
+        return moved[state.rows].copy(), OptaxState(step, states, state.rows)
 
 
-def from_optax(transformation, *, name=None, label=None, color=None):
-    """Race an optax ``GradientTransformation``: ``from_optax(optax.adam(0.1), name="Adam")``.
+def from_optax(transformation, lr=None, /, *, name=None, label=None, color=None,
+               **settings):
+    """Race an optax optimizer, built or as a factory and its settings::
+
+        from_optax(optax.adam(0.1), name="Adam")      # a GradientTransformation
+        from_optax(optax.adam, lr=0.1, b1=0.95)       # a factory: optax.adam(0.1, b1=0.95)
+
+    The factory form can be built again at another learning rate, so ``anim tune`` and
+    ``render --tuned`` work with it (``lr`` may be a schedule); its default name is
+    "optax adam". A built transformation's default name is "optax".
 
     In float64 (x64 switched on only while it steps), each start point with its own state,
     so a global-norm clip sees only its own gradient. The path equals a plain
-    ``init``/``update``/``apply_updates`` loop with x64 enabled. ``name`` (default
-    "optax") names it in the legend and in JSON. Needs ``pip install 'anim[optax]'``.
+    ``init``/``update``/``apply_updates`` loop with x64 enabled. ``name`` names it in the
+    legend and in JSON. Needs ``pip install 'anim[optax]'``.
     """
-    return OptaxOptimizer(transformation, name=name, label=label, color=color)
+    if "lr" in settings:
+        if lr is not None:
+            raise TypeError("from_optax got lr twice: positionally and by name")
+        lr = settings.pop("lr")
+    if "learning_rate" in settings:
+        raise TypeError("from_optax: give the learning rate as lr=")
+    return OptaxOptimizer(transformation, name=name, label=label, color=color, lr=lr,
+                          settings=settings)

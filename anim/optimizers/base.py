@@ -1,13 +1,25 @@
 """The optimizer protocol, hyperparameter validation and the base class of the built-ins.
 
-Every optimizer, built in or not, offers ``init(params) -> state`` and
-``update(grads, state, params) -> (new_params, new_state)`` on float64 arrays of shape
-(n, 2), plus ``name``, ``label`` (legend text), ``color`` (None or ``'#rrggbb'``) and
+Every optimizer — built in, ``@anim.optimizer``, ``from_torch``, ``from_optax`` — offers
+the same batch protocol on float64 arrays of shape (n, 2), n start points racing at once,
+one state row per start:
+
+- ``init(params) -> state``;
+- ``update(grads, state, params, *, value_and_grad=None) -> (new_params, new_state)``,
+  where ``value_and_grad(points) -> (f, grad)`` lets a closure-based optimizer (LBFGS)
+  evaluate the surface again; the race always passes it;
+- ``select(state, keep) -> state``: the state of the rows where the boolean ``keep`` is
+  True, so that a race can drop finished starts whatever the optimizer's kind;
+- ``with_lr(lr) -> optimizer``: the same optimizer at another learning rate (tuning);
+- ``step_glyphs(state, step)``: what the step glyphs draw, per family;
+
+plus ``name``, ``label`` (legend text), ``color`` (None or ``'#rrggbb'``) and
 ``hyperparameters`` (JSON-ready). ``label`` and ``color`` only change how it is drawn.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 import numbers
@@ -15,6 +27,7 @@ from typing import Any, Callable, ClassVar, NamedTuple
 
 import numpy as np
 
+from ..combinations import message
 from ..errors import OptimizerError
 from ..schedules import Schedule, as_schedule
 
@@ -141,6 +154,32 @@ def _zeros(shape) -> np.ndarray:
     return _frozen(np.zeros(shape))
 
 
+def select_rows(state, keep: np.ndarray):
+    """``state`` with only the start rows where ``keep`` (bool, one per row) is True.
+
+    Every per-start part of a state is cut the same way: an array whose first axis has
+    one entry per row, a tuple holding one object per row (a torch optimizer, an optax
+    state), and the same inside NamedTuples and dicts (an own optimizer's state dict).
+    Scalars (the step count) and anything else are kept as they are.
+    """
+    keep = np.asarray(keep, dtype=bool)
+    count = len(keep)
+
+    def cut(value):
+        if isinstance(value, np.ndarray):
+            if value.ndim >= 1 and value.shape[0] == count:
+                return value[keep]
+            return value
+        if isinstance(value, tuple) and hasattr(value, "_fields"):  # a NamedTuple
+            return type(value)(*(cut(item) for item in value))
+        if isinstance(value, tuple) and len(value) == count:
+            return tuple(item for item, kept in zip(value, keep) if kept)
+        if isinstance(value, dict):
+            return {key: cut(item) for key, item in value.items()}
+        return value
+
+    return cut(state)
+
 
 
 # --------------------------------------------------------------------------- label and colour
@@ -180,6 +219,26 @@ def step_lr(schedule: Schedule, step: int, owner: str) -> float:
 
 # --------------------------------------------------------------------------- base class
 
+def _accept_value_and_grad(cls) -> None:
+    """Let an own subclass's ``update(grads, state, params)`` be called as the race calls
+    every optimizer, with ``value_and_grad=`` (which it does not need)."""
+    update = vars(cls).get("update")
+    if update is None:
+        return
+    try:
+        parameters = inspect.signature(update).parameters.values()
+    except (TypeError, ValueError):
+        return
+    if any(p.name == "value_and_grad" or p.kind is p.VAR_KEYWORD for p in parameters):
+        return
+
+    @functools.wraps(update)
+    def accepting(self, grads, state, params, *, value_and_grad=None):
+        return update(self, grads, state, params)
+
+    cls.update = accepting
+
+
 class Optimizer:
     """Base class of every optimizer: the protocol, label and colour.
 
@@ -196,9 +255,9 @@ class Optimizer:
     _label_keys: ClassVar[tuple[str, ...]] = ("lr",)
     _decoupled: ClassVar[bool] = False  # AdamW: weight decay shrinks the params directly
     _renamed: ClassVar[dict[str, str]] = {}  # torch's name -> ours
-    #: True for an optimizer whose update needs ``value_and_grad=`` (a function of points
-    #: of shape (n, 2) returning f and its gradient there), e.g. to call a closure.
-    needs_value_and_grad: ClassVar[bool] = False
+    #: Whether ``lr`` may be an (n, 1) array, one rate per row, in the update rule: the
+    #: built-ins' rules are plain numpy arithmetic, so a rate sweep is one batch.
+    _rates_per_row: ClassVar[bool] = False
     #: Which state field holds the velocity (first moment) and the second moment.
     _moment_fields: ClassVar[dict[str, str]] = {}
     State: ClassVar[type]
@@ -213,6 +272,7 @@ class Optimizer:
                             "own optimizer')")
         if "name" not in vars(cls):
             cls.name = cls.__name__
+        _accept_value_and_grad(cls)
         # So that help() and inspect.signature() list the real hyperparameters.
         params = [inspect.Parameter(key, inspect.Parameter.POSITIONAL_OR_KEYWORD if key == "lr"
                                     else inspect.Parameter.KEYWORD_ONLY, default=hyper.default)
@@ -235,8 +295,9 @@ class Optimizer:
         if unknown:
             renamed = self._renamed.get(unknown[0])
             hint = f" (torch's {unknown[0]} is called {renamed} here)" if renamed else ""
-            raise TypeError(f"{self.name} has no hyperparameter {unknown[0]!r}{hint}; "
-                            f"its hyperparameters are: {', '.join(self._spec)}")
+            known = (f"its hyperparameters are: {', '.join(self._spec)}" if self._spec
+                     else "it takes none")
+            raise TypeError(f"{self.name} has no hyperparameter {unknown[0]!r}{hint}; {known}")
         values = {key: hyper.default for key, hyper in self._spec.items()}
         values.update(hyperparameters)
         self._hp = {key: self._spec[key].check(key, value) for key, value in values.items()}
@@ -303,8 +364,10 @@ class Optimizer:
         params = _as_points(params, "params")
         return self._init_state(params.shape)
 
-    def update(self, grads, state, params) -> tuple[np.ndarray, NamedTuple]:
-        """One step: ``(new_params, new_state)``; the arguments are left as they were."""
+    def update(self, grads, state, params, *, value_and_grad=None
+               ) -> tuple[np.ndarray, NamedTuple]:
+        """One step: ``(new_params, new_state)``; the arguments are left as they were.
+        ``value_and_grad`` is not needed by the built-ins."""
         params = _as_points(params, "params")
         grads = _as_points(grads, "grads")
         if grads.shape != params.shape:
@@ -322,6 +385,52 @@ class Optimizer:
             if isinstance(value, np.ndarray)})
         return np.array(new_params, dtype=np.float64), new_state
 
+    def select(self, state, keep) -> NamedTuple:
+        """The state of only the rows where ``keep`` is True (see :func:`select_rows`)."""
+        return select_rows(state, keep)
+
+    def step_glyphs(self, state, step: int):
+        """(velocity as the step it stands for, −lr·v; per-axis step scale lr/(√h + ε))
+        after update ``step + 1``, each (n, 2) or None where the algorithm has none.
+        Each family says what its own state means (:mod:`anim.explain`)."""
+        return None, None
+
+    @property
+    def not_tunable(self) -> str | None:
+        """Why :meth:`with_lr` cannot give this optimizer another learning rate, or None."""
+        if "lr" not in self._spec:
+            return message("no-lr", label=self.label)
+        lr = getattr(self, "_hp", {}).get("lr")
+        if isinstance(lr, Schedule) and not lr.rescalable:
+            return message("custom-schedule-not-tunable", label=self.label)
+        return None
+
+    def with_lr(self, lr: float, note: str | None = None) -> Optimizer:
+        """A copy at learning rate ``lr`` (a schedule is scaled so that its base rate is
+        ``lr``), its other hyperparameters, colour and own label kept; with ``note``, the
+        label ends with it (e.g. "(tuned)"). ValueError when it cannot be done."""
+        reason = self.not_tunable
+        if reason:
+            raise ValueError(reason)
+        current = self._hp["lr"]
+        new_lr = current.with_lr(lr) if isinstance(current, Schedule) else lr
+        own = self.label if self.label != self.generated_label else None
+        settings = {**self._hp, "lr": new_lr}
+        changed = type(self)(**settings, color=self.color, label=own)
+        if note:
+            changed._label = f"{own or changed.generated_label} {note}"
+        return changed
+
+    def _at_rates(self, rates: np.ndarray) -> Optimizer | None:
+        """A copy whose update rule reads ``lr`` as ``rates`` (an (n, 1) column, one rate
+        per row), or None when the rule cannot (see :mod:`anim.optimizers.sweep`)."""
+        if not self._rates_per_row or isinstance(self._hp.get("lr"), Schedule):
+            return None
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy._hp = {**self._hp, "lr": rates}
+        return copy
+
     def moments(self, state) -> dict[str, np.ndarray]:
         """The state's ``velocity`` (running average of the gradient, or momentum buffer)
         and ``second_moment`` (running average of its square; AdaGrad: the sum), each of
@@ -333,11 +442,14 @@ class Optimizer:
                 in self._moment_fields.items()
                 if not (field == "momentum_buffer" and hp.get("momentum", 0) == 0)}
 
-    def lr_at(self, step: int) -> float:
-        """The learning rate of update ``step + 1`` (a schedule read at ``step``)."""
+    def lr_at(self, step: int):
+        """The learning rate of update ``step + 1`` (a schedule read at ``step``); an
+        (n, 1) array for a copy that races one rate per row."""
         lr = getattr(self, "_hp", {}).get("lr")
         if isinstance(lr, Schedule):
             return step_lr(lr, step, self.name)
+        if isinstance(lr, np.ndarray):
+            return lr
         return math.nan if lr is None else float(lr)
 
     def _at_step(self, step: int) -> dict:

@@ -56,6 +56,7 @@ class SGDState(NamedTuple):
 
 
 class _SGD(Optimizer):
+    _rates_per_row = True
     _nesterov: ClassVar[bool] = False
     State = SGDState
     _moment_fields = {"velocity": "momentum_buffer"}
@@ -74,6 +75,12 @@ class _SGD(Optimizer):
                 buf = buf * momentum + (1 - hp["dampening"]) * grads
             grads = grads + momentum * buf if self._nesterov else buf
         return params + (-hp["lr"]) * grads, SGDState(state.step + 1, buf)
+
+    def step_glyphs(self, state, step):
+        """The momentum buffer as the step it stands for, −lr·b; no step scale."""
+        if self._hp.get("momentum", 0.0) == 0 or state.step == 0:
+            return None, None
+        return -self.lr_at(step) * np.asarray(state.momentum_buffer), None
 
 
 class GD(_SGD):
@@ -171,6 +178,7 @@ class AdaGrad(Optimizer):
     """
 
     name = "AdaGrad"
+    _rates_per_row = True
     _spec = {
         "lr": _Hyper(1e-2, _learning_rate),
         "lr_decay": _Hyper(0.0, _non_negative),
@@ -191,6 +199,12 @@ class AdaGrad(Optimizer):
         total = state.sum + grads * grads
         std = np.sqrt(total) + hp["eps"]
         return params + (-clr * grads) / std, AdaGradState(step, total)
+
+    def step_glyphs(self, state, step):
+        """No velocity; the step scale lr/(√Σg² + ε), which only shrinks."""
+        if state.step == 0:
+            return None, None
+        return None, self.lr_at(step) / (np.sqrt(state.sum) + self._hp["eps"])
 
 
 class RMSPropState(NamedTuple):
@@ -221,6 +235,7 @@ class RMSProp(Optimizer):
     """
 
     name = "RMSProp"
+    _rates_per_row = True
     _spec = {
         "lr": _Hyper(1e-2, _learning_rate),
         "rho": _Hyper(0.9, _unit),
@@ -255,6 +270,15 @@ class RMSProp(Optimizer):
             new_params = params + (-hp["lr"] * grads) / avg
         return new_params, RMSPropState(state.step + 1, square_avg, grad_avg, buf)
 
+    def step_glyphs(self, state, step):
+        """The momentum buffer (with momentum > 0) as −lr·b, and the step scale
+        lr/(√h + ε) of the running average h, which grows back when the slope flattens."""
+        if state.step == 0:
+            return None, None
+        lr = self.lr_at(step)
+        velocity = -lr * np.asarray(state.momentum_buffer) if self._hp["momentum"] else None
+        return velocity, lr / (np.sqrt(state.square_avg) + self._hp["eps"])
+
 
 class AdaDeltaState(NamedTuple):
     step: int
@@ -278,6 +302,7 @@ class AdaDelta(Optimizer):
     """
 
     name = "AdaDelta"
+    _rates_per_row = True
     _spec = {
         "lr": _Hyper(1.0, _learning_rate),
         "rho": _Hyper(0.9, _unit),
@@ -298,6 +323,14 @@ class AdaDelta(Optimizer):
         delta = np.sqrt(state.acc_delta + hp["eps"]) / std * grads
         acc_delta = _ema_square(state.acc_delta, delta, hp["rho"])
         return params + (-hp["lr"]) * delta, AdaDeltaState(state.step + 1, square_avg, acc_delta)
+
+    def step_glyphs(self, state, step):
+        """No velocity; AdaDelta's own ratio lr·√(u + ε)/√(h + ε) as the step scale."""
+        if state.step == 0:
+            return None, None
+        eps = self._hp["eps"]
+        return None, self.lr_at(step) * (np.sqrt(state.acc_delta + eps)
+                                          / np.sqrt(state.square_avg + eps))
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {

@@ -36,7 +36,8 @@ class StepFunctionOptimizer(Optimizer):
         _as_points(params, "params")
         return StepFunctionState(0, {})
 
-    def update(self, grads, state, params) -> tuple[np.ndarray, StepFunctionState]:
+    def update(self, grads, state, params, *, value_and_grad=None
+               ) -> tuple[np.ndarray, StepFunctionState]:
         """One call of the step function, its result checked: ``(new_params, new_state)``."""
         params = _as_points(params, "params")
         grads = _as_points(grads, "grads")
@@ -61,6 +62,13 @@ class StepFunctionOptimizer(Optimizer):
         """The state dict's ``velocity`` and ``second_moment`` entries, where it has them."""
         return {key: np.asarray(state.values[key]) for key in ("velocity", "second_moment")
                 if key in state.values}
+
+    def step_glyphs(self, state, step):
+        """−lr·velocity and lr/√second_moment from the state dict's entries of those names."""
+        moments, lr = self.moments(state), self.lr_at(step)
+        velocity, second = moments.get("velocity"), moments.get("second_moment")
+        return (None if velocity is None else -lr * velocity,
+                None if second is None else lr / np.sqrt(second))
 
     def _checked(self, result, step: int, shape) -> tuple[np.ndarray, dict]:
         what = f"{self.name} step {step} returned"
@@ -134,6 +142,10 @@ def optimizer(step_function=None, /, **defaults):
 
         HandRMSProp(0.4)   # an optimizer, like RMSProp(0.4)
 
+    Hyperparameters may instead be declared as keyword defaults of the function
+    (``def MyGD(x, g, state, *, lr=0.1)`` with a bare ``@optimizer``); the decorator's
+    values win where both are given.
+
     The function gets ``x`` and ``g`` (float64 arrays of shape (n, 2): n points and the
     gradient there), ``state`` (a dict: what the previous call returned, ``{}`` at the
     first step) and the hyperparameters by name (``lr`` read from its schedule at this
@@ -148,11 +160,33 @@ def optimizer(step_function=None, /, **defaults):
     return lambda function: _make(function, defaults)
 
 
+def _keyword_defaults(function) -> dict:
+    """The hyperparameters a step function declares with defaults (``*, lr=0.1``)."""
+    try:
+        parameters = list(inspect.signature(function).parameters.values())[3:]
+    except (TypeError, ValueError):
+        return {}
+    return {p.name: p.default for p in parameters
+            if p.default is not inspect.Parameter.empty
+            and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)}
+
+
 def _make(function, defaults: dict) -> type[StepFunctionOptimizer]:
     if not callable(function) or not hasattr(function, "__code__"):
         raise TypeError(f"@optimizer decorates a function (x, g, state, **hyperparameters), "
                         f"got {function!r}")
     name = function.__name__
+    # `@anim.optimizer` bare, or hyperparameters left out of the decorator: the function's
+    # own keyword defaults declare them.
+    defaults = {**_keyword_defaults(function), **defaults}
+    required = [p.name for p in list(inspect.signature(function).parameters.values())[3:]
+                if p.default is inspect.Parameter.empty and p.name not in defaults
+                and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if required:
+        raise TypeError(f"{name}'s hyperparameter(s) {', '.join(required)} have no default: "
+                        f"give them in the decorator, e.g. @anim.optimizer("
+                        f"{', '.join(f'{key}=0.1' for key in required)}), or as keyword "
+                        "defaults of the function")
     spec = {}
     for key, default in defaults.items():
         check = _checker(key, default)

@@ -1,0 +1,78 @@
+"""The settings a scene and a render share, validated: step budget, frame rate, view,
+camera and which racers are explained. Both :mod:`anim.scene` and :mod:`anim.renderer`
+read them from here."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["MAX_STEPS", "MAX_FPS", "VIEWS", "check_view", "parse_camera", "validate_fps",
+           "explained_racers"]
+
+#: More steps than this is almost certainly a typo (and an hours-long render).
+MAX_STEPS = 100_000
+#: GIF frame delays are whole centiseconds and browsers slow down delays under 2 cs.
+MAX_FPS = 50
+
+
+VIEWS = ("2d", "3d", "both")
+
+
+def check_view(view) -> str:
+    if view not in VIEWS:
+        raise ValueError(f"Invalid view: {view!r} (choose from {', '.join(VIEWS)})")
+    return view
+
+
+def parse_camera(value) -> tuple[float, float] | None:
+    """``"30,-60"`` or (30, -60) -> (elevation, azimuth) in degrees, validated; None
+    stays None (the camera is then chosen from the race)."""
+    if value is None:
+        return None
+    expected = "ELEV,AZIM in degrees, e.g. 30,-60"
+    if isinstance(value, str):
+        try:
+            elev, azim = (float(part) for part in value.split(","))
+        except ValueError:
+            raise ValueError(f"Invalid camera: {value!r} (expected {expected})") from None
+    else:
+        try:
+            elev, azim = value
+            elev, azim = float(elev), float(azim)
+        except (TypeError, ValueError):
+            raise ValueError(f"Invalid camera: {value!r} (expected {expected})") from None
+    if not (np.isfinite(elev) and np.isfinite(azim)):
+        raise ValueError(f"Invalid camera: {value!r} (expected finite {expected})")
+    if not -90 <= elev <= 90:
+        raise ValueError(f"Invalid camera: {value!r} (the elevation {elev:g} must be from "
+                         "-90 to 90 degrees)")
+    return elev, azim
+
+
+def validate_fps(fps) -> int | float:
+    if (isinstance(fps, bool) or not isinstance(fps, (int, float, np.integer, np.floating))
+            or not (np.isfinite(fps) and 1 <= fps <= MAX_FPS)):
+        raise ValueError(f"Invalid fps: {fps!r} (must be a number from 1 to {MAX_FPS})")
+    return fps
+
+
+def explained_racers(explain, optimizers) -> tuple[int, ...]:
+    """Indices of the racers ``explain`` names: True (all), False/None (none), or names,
+    each a racer's label or an optimizer name (every racer of that name), in any case
+    (torch's spellings ``RMSprop``, ``Adagrad`` name the built-ins too)."""
+    if explain is None or explain is False:
+        return ()
+    if explain is True:
+        return tuple(range(len(optimizers)))
+    names = [explain] if isinstance(explain, str) else list(explain)
+    chosen = set()
+    for name in names:
+        wanted = str(name).casefold()
+        matches = [i for i, o in enumerate(optimizers)
+                   if wanted in (o.label.casefold(), o.name.casefold())]
+        if not matches:
+            known = ", ".join(dict.fromkeys(o.label for o in optimizers))
+            raise ValueError(f"Invalid explain: {name!r} names no racer (the racers: "
+                             f"{known}; give a label or an optimizer name)")
+        chosen.update(matches)
+    return tuple(sorted(chosen))
