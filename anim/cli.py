@@ -148,6 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_picture_arguments(render)
     render.add_argument("--orbit", type=float, metavar="DEGREES",
                         help="turn the 3D camera by this many degrees over the video")
+    render.add_argument("--knobs", metavar="LIST",
+                        help="the page's knobs: lr (a learning-rate slider per racer, the "
+                             "sensitivity chart), or lr,momentum (or rho, beta1, beta2: a "
+                             "2D pad for one racer); .html only")
+    render.add_argument("--no-knobs", dest="knobs", action="store_const", const="",
+                        help="no knobs, whatever the scene says")
     render.add_argument("--sidecar", action="store_true",
                         help="also write OUT.json: scene, options, versions, results")
     render.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -375,7 +381,7 @@ def _render_options(args) -> dict:
                 steps=args.steps, hold=args.hold, loop=args.loop, loss_panel=args.loss_panel,
                 every=args.every, duration=args.duration, full=args.full, noise=args.noise,
                 seed=args.seed, sidecar=args.sidecar, max_size=args.max_size,
-                orbit=args.orbit, **_picture_options(args))
+                orbit=args.orbit, knobs=args.knobs, **_picture_options(args))
 
 
 def _still_options(args) -> dict:

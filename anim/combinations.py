@@ -26,6 +26,9 @@ class Combination:
     transparent: bool = False
     orbit: bool = False
     still: bool = False
+    #: The page's knobs: set (by the scene or the request), and asked for in the request.
+    knobs: bool = False
+    knobs_asked: bool = False
 
 
 #: Every refusal: key -> its one-line message (the README's table lists them by key);
@@ -35,15 +38,18 @@ MESSAGES = {
     "swarm-explain": "explain draws one racer's arrows at its head, and a swarm of {starts} "
                      "starts has {starts} heads per racer: explain a race from one start "
                      "(start=...)",
-    # The page draws the plain contour view of one start for now.
-    "html-glyphs": "the page does not draw step glyphs or the effective-lr panel yet: render "
-                   ".gif, .mp4 or .png for them, or add --no-explain --no-lr-panel",
     "html-swarm": "the page draws one start; a swarm (starts=...) renders as .gif, .mp4 or "
                   ".png",
-    "html-3d": "the page shows the contour view only, not view {view!r}: render .gif, .mp4 or "
-               ".png for it, or add --view 2d",
     "png-orbit": "--orbit turns the 3D camera over a video, and a still is one frame: set "
                  "its angle with --camera ELEV,AZIM",
+    "html-orbit": "--orbit turns the 3D camera over a video, and the page shows the 3D view "
+                  "from one camera: render .gif or .mp4 for the orbit, or set the page's "
+                  "angle with --camera ELEV,AZIM",
+    # The knobs are the page's: races precomputed at many rates from one start.
+    "knobs-swarm": "the knobs race one start at many learning rates, and a swarm has "
+                   "{starts} starts: give knobs to a race from one start (start=...)",
+    "knobs-output": "--knobs gives the interactive page its sliders: render .html for them, "
+                    "or leave --knobs out",
     # tune and render --tuned rebuild an optimizer at other learning rates.
     "optax-not-tunable": "{label} is an optax transformation already built, with no learning "
                          "rate to change: race the factory form, e.g. from_optax(optax.adam, "
@@ -57,10 +63,11 @@ MESSAGES = {
 RULES = {
     "mp4-transparent": lambda c: c.suffix == ".mp4" and c.transparent,
     "swarm-explain": lambda c: c.starts is not None and c.explain,
-    "html-glyphs": lambda c: c.suffix == ".html" and (c.explain or c.lr_panel),
     "html-swarm": lambda c: c.suffix == ".html" and c.starts is not None,
-    "html-3d": lambda c: c.suffix == ".html" and c.view != "2d",
     "png-orbit": lambda c: c.orbit and c.suffix == ".png",
+    "html-orbit": lambda c: c.orbit and c.suffix == ".html",
+    "knobs-swarm": lambda c: c.knobs and c.starts is not None,
+    "knobs-output": lambda c: c.knobs_asked and c.suffix != ".html",
 }
 
 

@@ -28,6 +28,7 @@ from .figure import (
     plot_aspect,
 )
 from .fitting import TooLarge, byte_limit, film_to_fit, warn_if_long
+from .knobs import check_knobs
 from .length import every_for_duration, race_steps
 from .provenance import describe, png_metadata, provenance_comment
 from .race import check_noise, check_seed
@@ -83,6 +84,8 @@ class RenderOptions:
     view: str = "2d"
     camera: tuple[float, float] | None = None
     orbit: float = 0.0
+    #: The page's knobs (anim.knobs): () or ("lr",) or ("lr", "momentum").
+    knobs: tuple[str, ...] = ()
 
     @property
     def hold_frames(self) -> int:
@@ -169,7 +172,7 @@ def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None
                     steps=None, hold=None, loop=None, loss_panel=None, theme=None,
                     transparent=None, colorbar=None, explain=None, lr_panel=None,
                     every=None, duration=None, full=False, noise=None, seed=None,
-                    view=None, camera=None, orbit=None) -> RenderOptions:
+                    view=None, camera=None, orbit=None, knobs=None) -> RenderOptions:
     """Merge quality preset, scene fields and explicit options; raise RequestError."""
     if quality is not None and quality not in QUALITY:
         raise RequestError(f"Invalid quality: {quality!r} (choose from {', '.join(QUALITY)})")
@@ -192,6 +195,7 @@ def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None
                      else explained_racers(explain, scene.optimizers))
         view = scene.view if view is None else check_view(view)
         asked = parse_camera(camera)
+        knobs = scene.knobs if knobs is None else check_knobs(knobs)
     except ValueError as exc:
         raise RequestError(str(exc)) from None
     orbit = 0.0 if orbit is None else _number(orbit, "orbit", -MAX_ORBIT, MAX_ORBIT)
@@ -223,13 +227,13 @@ def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None
     return RenderOptions(width, height, dpi, fps, steps, hold, loop, loss_panel, theme,
                          bool(transparent), colorbar, scene.colormap, explained, lr_panel,
                          every, duration, bool(full), noise, seed, view=view, camera=camera,
-                         orbit=orbit)
+                         orbit=orbit, knobs=knobs)
 
 
 #: Every option ``render``, ``still`` and ``frames`` accept besides their own arguments.
 OPTIONS = ("fps", "size", "dpi", "quality", "steps", "hold", "loop", "loss_panel", "theme",
            "transparent", "colorbar", "explain", "lr_panel", "every", "duration", "full",
-           "noise", "seed", "view", "camera", "orbit")
+           "noise", "seed", "view", "camera", "orbit", "knobs")
 
 
 def check_option_names(options: dict, own: tuple[str, ...] = ()):
@@ -308,7 +312,8 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None, max_s
         refused = refusal(Combination(
             suffix=suffix, starts=None if scene.starts is None else len(scene.starts),
             view=request.view, explain=bool(request.explain), lr_panel=request.lr_panel,
-            transparent=request.transparent, orbit=bool(request.orbit), still=still))
+            transparent=request.transparent, orbit=bool(request.orbit), still=still,
+            knobs=bool(request.knobs), knobs_asked=bool(options.get("knobs"))))
         if refused:
             raise RequestError(refused)
         try:
@@ -552,25 +557,60 @@ def _write_sidecar(output: Path, scene: Scene, request: RenderOptions, result, *
 
 
 def page(scene: Scene, result=None, request: RenderOptions | None = None) -> str:
-    """The interactive page of ``scene`` as HTML text (see :mod:`anim.page`)."""
+    """The interactive page of ``scene`` as HTML text (see :mod:`anim.page`), with the
+    knobs of ``request.knobs`` (their races precomputed by :mod:`anim.knobs`)."""
     from .page import page_html
 
     request = request or resolve_options(scene)
-    result = result if result is not None else scene.race(request.steps)
+    if result is None:
+        result = scene.race(request.steps, noise=request.noise, seed=request.seed,
+                            explain=bool(request.explain))
+    found = None
+    shown = result
+    if request.knobs:
+        from .knobs import knob_races
+
+        try:
+            found = knob_races(scene, request.knobs, request.steps, request.explain,
+                               noise=request.noise, seed=request.seed)
+        except ValueError as exc:
+            raise RequestError(str(exc)) from None
+        shown = replace(result, optimizers=_widest_labels(result.optimizers, found))
     # Built exactly as a still is, so the page's heads land on the still's pixels.
-    figure = _figure(scene, result, request, fast=False, still=True)
+    figure = _figure(scene, shown, request, fast=False, still=True)
     try:
         return page_html(figure, fps=request.fps, loss_refresh=request.style.loss_refresh,
                          title=scene.title or figure._default_title(),
-                         comment=provenance_comment(scene))
+                         comment=provenance_comment(scene),
+                         optimizers=result.optimizers, knobs=found)
     finally:
         figure.close()
+
+
+def _widest_labels(optimizers, found) -> tuple:
+    """The optimizers, each labelled with the longest label its knobs can give it, so the
+    scoreboard leaves room for every one (the page draws the label it shows)."""
+    import copy
+
+    labelled = []
+    for optimizer, entry in zip(optimizers, found):
+        longest = max([optimizer.label, *(run.label for run in entry.runs)], key=len)
+        if entry.pad is not None:
+            longest = max([longest, *(run.label for row in entry.pad.runs for run in row
+                                      if run is not None)], key=len)
+        stand_in = copy.copy(optimizer)
+        stand_in._label = longest
+        labelled.append(stand_in)
+    return tuple(labelled)
 
 
 def _write_page(scene: Scene, path: Path, request: RenderOptions, sidecar: bool) -> Path:
     result = scene.race(request.steps, noise=request.noise, seed=request.seed,
                         explain=bool(request.explain))
-    text = page(scene, result, request)
+    try:
+        text = page(scene, result, request)
+    except RequestError as exc:
+        raise RequestError(f"{path}: {exc}") from None
     with _writing(path), replacing(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     if sidecar:

@@ -9,6 +9,7 @@ from typing import Callable, ParamSpec, TypeVar
 import numpy as np
 
 from .combinations import Combination, refusal
+from .knobs import check_knobs
 from .optimizers import Optimizer
 from .race import (
     RaceResult,
@@ -72,7 +73,7 @@ class Scene:
                  loss_panel: bool = False, theme: str = "light", colormap: str | None = None,
                  colorbar: bool = False, explain=False, lr_panel: bool = False,
                  noise: float = 0.0, seed: int = 0, view: str = "2d", camera=None,
-                 starts=None):
+                 starts=None, knobs=None):
         if not isinstance(surface, Surface):
             raise ValueError(f"surface must be an anim.Surface, got {type(surface).__name__}")
         optimizers = list(optimizers) if isinstance(optimizers, (list, tuple)) else optimizers
@@ -126,8 +127,10 @@ class Scene:
         self.colormap = _check_colormap(colormap)
         self.colorbar = bool(colorbar)
         self.explain = explained_racers(explain, optimizers)
+        #: The interactive page's knobs: () or ("lr",), ("lr", "momentum"), ... (anim.knobs).
+        self.knobs = check_knobs(knobs)
         refused = refusal(Combination(starts=None if starts is None else len(self.starts),
-                                      explain=bool(self.explain)))
+                                      explain=bool(self.explain), knobs=bool(self.knobs)))
         if refused:
             raise ValueError(refused)
         self.lr_panel = bool(lr_panel)

@@ -293,7 +293,7 @@ def test_hovering_a_head_or_a_trail_tells_its_story(watched, files):
     # A point on Momentum's trail: step 5, far from any head.
     point = page.evaluate("""() => { const d = JSON.parse(
         document.querySelector('.anim-data').textContent); return d; }""")
-    a, b, c, d = point["plot"]["toPixel"]
+    a, b, c, d = point["views"][-1]["toPixel"]
     result = showcase().race()
     px, py = result.paths[1, 5]
     page.mouse.move(a * px + b, c * py + d)

@@ -52,6 +52,8 @@ class ScoreboardLayer(Layer):
             return x / width, y / height
 
         self.statuses = []
+        #: The labels' texts (static; the page draws a label itself when it can change).
+        self.label_texts = []
         for i, (racer, label) in enumerate(zip(stage.racers, self.labels)):
             x, y = layout.row_origin(i)
             middle = y - 0.5 * layout.line
@@ -64,7 +66,7 @@ class ScoreboardLayer(Layer):
                 marker=racer.marker, markersize=7, markeredgecolor=theme.head_edge,
                 markeredgewidth=0.8, transform=figure.transFigure))
             text = dict(fontsize=TEXT_FONT, va="center", color=theme.text)
-            figure.text(*at(x + glyph, middle), label, **text)
+            self.label_texts.append(figure.text(*at(x + glyph, middle), label, **text))
             if layout.two_line_rows:
                 spot = at(x + glyph, middle - layout.line)
             else:

@@ -1,15 +1,17 @@
-/* anim's player, part 3 of 3: playing, keys, the scrubber, hovering, and the start. */
+/* anim's player, the last part: playing, keys, the scrubber, hovering, the address, and
+ * the start. */
 var tip = root.querySelector(".anim-tip");
 var playButton = root.querySelector(".anim-play");
 var scrubber = root.querySelector(".anim-scrubber");
 var readout = root.querySelector(".anim-step");
 var speedSelect = root.querySelector(".anim-speed");
-var speed = 1, startedAt = 0, startStep = 0, request = 0;
+var speed = 1, startedAt = 0, startStep = 0, request = 0, started = false;
 function show(next) {
   step = Math.max(0, Math.min(N, Math.round(next)));
   scrubber.value = String(step);
   readout.textContent = step + " / " + N;
   draw();
+  if (!playing) writeAddress();
 }
 function tick(now) {
   request = 0;
@@ -23,7 +25,7 @@ function play() {
   if (playing) return;
   if (step >= N) show(0);
   playing = true;
-  cacheStep = -1;
+  forgetCaches();
   startedAt = performance.now();
   startStep = step;
   playButton.textContent = "\u275a\u275a";
@@ -36,12 +38,19 @@ function pause() {
   playButton.textContent = "\u25b6\ufe0e";
   playButton.setAttribute("aria-label", "Play (space)");
   draw();  // the exact loss, not the one refreshed while playing
+  writeAddress();
 }
 function toggle() { if (playing) pause(); else play(); }
 function stepBy(delta) { pause(); show(step + delta); }
 function setSpeed(value) {
   if (playing) { startStep = step; startedAt = performance.now(); }
   speed = value;
+}
+// A knob moved: playing, the race plays on from this step; paused, this step is redrawn.
+function racesChanged() {
+  rankRacers();
+  forgetCaches();
+  if (playing) { startStep = step; startedAt = performance.now(); draw(); } else show(step);
 }
 
 playButton.addEventListener("click", toggle);
@@ -53,6 +62,7 @@ document.addEventListener("keydown", function (event) {
   if (event.altKey || event.ctrlKey || event.metaKey) return;
   var target = event.target, tag = target && target.tagName;
   if (tag === "SELECT" || tag === "TEXTAREA" || (tag === "INPUT" && target !== scrubber)) return;
+  if (target && target.closest && target.closest(".anim-knobs")) return;  // its own keys
   var key = event.key;
   if (key === " " || key === "Spacebar") { event.preventDefault(); toggle(); return; }
   if (target === scrubber) return;  // the scrubber steps with the arrow keys itself
@@ -68,47 +78,53 @@ document.addEventListener("keyup", function (event) {
 
 // --- hovering -----------------------------------------------------------------------
 function nearest(x, y) {
-  var best = null, reach, i, k;
-  for (i = 0; i < count; i++) {  // heads first: they are drawn on top
-    var look = racers[i].head[state(i, step)], at = headAt(i, step);
-    reach = look.size * S / 2 + 2;
-    var dh = Math.hypot(at[0] - x, at[1] - y);
-    if (dh <= reach && (!best || dh < best.distance)) best = { racer: i, point: shown(i, step), distance: dh, head: true };
+  var best = null, reach, i, k, v;
+  for (v = 0; v < views.length; v++) {  // heads first: they are drawn on top
+    var heads = headsAt(step, v);
+    for (i = 0; i < count; i++) {
+      var look = racers[i].head[state(i, step)];
+      reach = look.size * S / 2 + 2;
+      var dh = Math.hypot(heads[i][0] - x, heads[i][1] - y);
+      if (dh <= reach && (!best || dh < best.distance)) best = { racer: i, point: shown(i, step), distance: dh, head: true };
+    }
   }
   if (best) return best;
   reach = 5;
-  for (i = 0; i < count; i++) {
-    var last = shown(i, step), px = null, py = null;
-    for (k = 0; k <= last; k++) {
-      var qx = toPixel[0] * pointX(i, k) + toPixel[1], qy = toPixel[2] * pointY(i, k) + toPixel[3];
-      if (qx !== qx || qy !== qy) { px = null; continue; }
-      var t = 0;
-      if (px !== null) {
-        var dx = qx - px, dy = qy - py, length = dx * dx + dy * dy;
-        t = length > 0 ? Math.max(0, Math.min(1, ((x - px) * dx + (y - py) * dy) / length)) : 0;
+  for (v = 0; v < views.length; v++) {
+    for (i = 0; i < count; i++) {
+      var made = pixelsOf(runs[i], v), last = shown(i, step), px = null, py = null;
+      for (k = 0; k <= last; k++) {
+        var qx = made.xs[k], qy = made.ys[k];
+        if (qx !== qx || qy !== qy) { px = null; continue; }
+        var t = 0;
+        if (px !== null) {
+          var dx = qx - px, dy = qy - py, length = dx * dx + dy * dy;
+          t = length > 0 ? Math.max(0, Math.min(1, ((x - px) * dx + (y - py) * dy) / length)) : 0;
+        }
+        var cx = px === null ? qx : px + t * (qx - px), cy = py === null ? qy : py + t * (qy - py);
+        var d = Math.hypot(cx - x, cy - y);
+        if (d <= reach && (!best || d < best.distance)) {
+          best = { racer: i, point: px === null || t >= 0.5 ? k : k - 1, distance: d, head: false };
+        }
+        px = qx; py = qy;
       }
-      var cx = px === null ? qx : px + t * (qx - px), cy = py === null ? qy : py + t * (qy - py);
-      var d = Math.hypot(cx - x, cy - y);
-      if (d <= reach && (!best || d < best.distance)) {
-        best = { racer: i, point: px === null || t >= 0.5 ? k : k - 1, distance: d, head: false };
-      }
-      px = qx; py = qy;
     }
   }
   return best;
 }
 function describe(hit) {
-  var r = racers[hit.racer], k = hit.point, now = state(hit.racer, step);
-  var lines = [r.hyperparameters,
-               "step " + k + " \u00b7 (x, y) = (" + number4(pointX(hit.racer, k)) + ", " +
-                 number4(pointY(hit.racer, k)) + ")",
-               "f = " + number4(loss(hit.racer, k))];
-  if (hit.head && now !== "racing") lines.push(statusText(hit.racer, step));
+  var i = hit.racer, r = racers[i], run = runs[i], k = hit.point, now = state(i, step);
+  var lines = [run.hypers,
+               "step " + k + " \u00b7 (x, y) = (" + number4(pointX(i, k)) + ", " +
+                 number4(pointY(i, k)) + ")",
+               "f = " + number4(loss(i, k))];
+  if (hit.head && now !== "racing") lines.push(statusText(i, step));
+  if (r.fixed) lines.push("fixed path: " + r.fixed);
   tip.textContent = "";
   var title = document.createElement("b"), swatch = document.createElement("i");
   swatch.style.background = r.color;
   title.appendChild(swatch);
-  title.appendChild(document.createTextNode(r.label));
+  title.appendChild(document.createTextNode(run.label));
   tip.appendChild(title);
   lines.forEach(function (line) {
     var element = document.createElement("div");
@@ -116,11 +132,10 @@ function describe(hit) {
     tip.appendChild(element);
   });
 }
-function number4(value) { return formatG(value, 4).replace(/-/g, "\u2212"); }
 function hover(event) {
   var box = stage.getBoundingClientRect();
   var x = (event.clientX - box.left) * W / box.width, y = (event.clientY - box.top) * H / box.height;
-  var hit = nearest(x, y);
+  var hit = data.swarm ? null : nearest(x, y);
   if (!hit) { tip.hidden = true; canvas.style.cursor = ""; return; }
   describe(hit);
   tip.hidden = false;
@@ -134,15 +149,33 @@ function hover(event) {
 canvas.addEventListener("pointermove", hover);
 canvas.addEventListener("pointerleave", function () { tip.hidden = true; });
 
-// --- start --------------------------------------------------------------------------
-function hashStep() {
-  var match = /(?:^#|&)step=(\d+)/.exec(location.hash || "");
-  return match ? +match[1] : null;
+// --- the address: #step=40&lr.RMSProp=0.4 opens what a reader saw --------------------
+function readAddress() {
+  var fields = {};
+  (location.hash || "").replace(/^#/, "").split("&").forEach(function (part) {
+    var at = part.indexOf("=");
+    if (at > 0) fields[decodeURIComponent(part.slice(0, at))] = decodeURIComponent(part.slice(at + 1));
+  });
+  return fields;
 }
-window.addEventListener("hashchange", function () {
-  var wanted = hashStep();
-  if (wanted !== null) { pause(); show(wanted); }
-});
+function addressText() {
+  return "#" + ["step=" + step].concat(extras.knobs ? extras.knobs.address() : []).join("&");
+}
+// Paused, the address says what is shown (replaced, so Back still leaves the page).
+function writeAddress() {
+  if (!started) return;
+  var text = addressText();
+  if (location.hash === text) return;
+  try { history.replaceState(history.state, "", text); } catch (error) { /* a sandboxed frame */ }
+}
+function applyAddress(fields) {
+  if (extras.knobs) extras.knobs.apply(fields);
+  if (fields.step !== undefined && /^\d+$/.test(fields.step)) { pause(); show(+fields.step); return true; }
+  return false;
+}
+window.addEventListener("hashchange", function () { applyAddress(readAddress()); });
+
+// --- start --------------------------------------------------------------------------
 function fitFrame() {  // inside an <iframe data-anim-fit>, make the frame as tall as the page
   try {
     var frame = window.frameElement;
@@ -151,47 +184,52 @@ function fitFrame() {  // inside an <iframe data-anim-fit>, make the frame as ta
     }
   } catch (error) { /* a frame from another origin: its own size stays */ }
 }
-if (window.ResizeObserver) {
-  new ResizeObserver(function () { resize(); fitFrame(); }).observe(stage);
-} else {
-  window.addEventListener("resize", function () { resize(); fitFrame(); });
+function resized() {
+  resize();
+  if (extras.knobs) extras.knobs.resize();
+  fitFrame();
 }
-resize();
-fitFrame();
-var wanted = hashStep();
-var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-if (wanted !== null) {
-  show(wanted);
-} else if (still) {
-  show(N);
-} else if (window.IntersectionObserver) {  // start playing when the reader gets there
-  show(0);
-  var seen = new IntersectionObserver(function (entries) {
-    if (entries.some(function (entry) { return entry.isIntersecting; })) { seen.disconnect(); play(); }
-  });
-  seen.observe(stage);
-} else {
-  show(0);
-  play();
+function start() {
+  if (window.ResizeObserver) {
+    new ResizeObserver(function () { resized(); }).observe(root);
+  } else {
+    window.addEventListener("resize", resized);
+  }
+  resize();
+  fitFrame();
+  var fields = readAddress();
+  var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  if (applyAddress(fields)) {
+    // opened at a step: paused there
+  } else if (still) {
+    show(N);
+  } else if (window.IntersectionObserver) {  // start playing when the reader gets there
+    show(0);
+    var seen = new IntersectionObserver(function (entries) {
+      if (entries.some(function (entry) { return entry.isIntersecting; })) { seen.disconnect(); play(); }
+    });
+    seen.observe(stage);
+  } else {
+    show(0);
+    play();
+  }
+  started = true;  // from now on, a pause writes what is shown into the address
+  var api = {
+    step: function () { return step; },
+    steps: N,
+    setStep: function (k) { pause(); show(k); },
+    play: play, pause: pause, toggle: toggle,
+    playing: function () { return playing; },
+    setSpeed: function (value) { speedSelect.value = String(value); setSpeed(value); },
+    headPixels: function (v) { return headsAt(step, v === undefined ? mainView : v); },
+    statusText: statusText, counterText: counterText, formatG: formatG,
+    state: state,
+    stats: function () { return { frames: frames, drawMs: drawTime }; },
+    // Draws step k as it is drawn while playing (from the growing trails), for tests.
+    showAsPlaying: function (k) { var was = playing; playing = true; show(k); playing = was; },
+    knobs: extras.knobs ? extras.knobs.api() : null
+  };
+  root.animPlayer = api;
+  window.animPlayer = api;
 }
-
-var api = {
-  step: function () { return step; },
-  steps: N,
-  setStep: function (k) { pause(); show(k); },
-  play: play, pause: pause, toggle: toggle,
-  playing: function () { return playing; },
-  setSpeed: function (value) { speedSelect.value = String(value); setSpeed(value); },
-  headPixels: function () {
-    var out = [];
-    for (var i = 0; i < count; i++) out.push(headAt(i, step));
-    return out;
-  },
-  statusText: statusText, counterText: counterText, formatG: formatG,
-  state: state,
-  stats: function () { return { frames: frames, drawMs: drawTime }; },
-  // Draws step k as it is drawn while playing (from the growing trails), for tests.
-  showAsPlaying: function (k) { var was = playing; playing = true; show(k); playing = was; }
-};
-root.animPlayer = api;
-window.animPlayer = api;
+(extras.ready || Promise.resolve()).then(start);

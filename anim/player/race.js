@@ -1,61 +1,118 @@
-/* anim's player, part 1 of 3: the race's numbers and what the scoreboard says.
+/* anim's player, part 1: the races' numbers and what the scoreboard says.
  *
  * The player draws a race over its background picture; no library, no network.
- * anim/page.py joins race.js, draw.js and controls.js, in this order, into one
- * function run by the page's script element: they share its variables.
+ * anim/page.py joins race.js, views.js, draw.js, the optional parts the race needs and
+ * controls.js, in this order, into one function run by the page's script element: they
+ * share its variables.
  *
  * Every position is in the picture's own pixels ("render pixels", origin top left, the
  * size the page was rendered at); the canvas is scaled to its shown size times the
  * device pixel ratio, so at 1:1 a head lands on the pixel matplotlib draws it on.
+ *
+ * A "run" is one racer's race as the player draws it: its points up to where the
+ * picture stops showing them, their losses, its arrival and divergence, and what the
+ * glyphs and panels draw. Each racer shows one run at a time: the scene's own, or one
+ * the knobs chose (knobs.js).
  */
 var root = document.currentScript.parentElement;
 var data = JSON.parse(root.querySelector(".anim-data").textContent);
 var W = data.width, H = data.height, N = data.steps, S = data.scale;
+var racers = data.racers, count = racers.length, markers = data.markers;
+// The optional parts (glyphs.js, panels.js, swarm.js, knobs.js) register here; a page
+// carries only the parts its race needs.
+var extras = {};
 
-function decode(text, Type) {
+function bytesOf(text) {
   var binary = atob(text), bytes = new Uint8Array(binary.length);
   for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return new Type(bytes.buffer);
+  return bytes;
 }
-var paths = decode(data.arrays.paths, Float32Array);    // (racers, N + 1, 2), data
-var losses = decode(data.arrays.losses, Float64Array);  // (racers, N + 1)
-var racers = data.racers, count = racers.length;
-var toPixel = data.plot.toPixel;
-// Where each head is drawn: on its path's point, except the runs the figure moved
-// (fanned out so no head covers another, or a diverged one's ✗ at the edge).
-var heads = new Float64Array(count * (N + 1) * 2);
-(function () {
-  for (var i = 0; i < count; i++) {
-    for (var k = 0; k <= N; k++) {
-      var at = i * (N + 1) + k, point = i * (N + 1) + shown(i, k);
-      heads[2 * at] = toPixel[0] * paths[2 * point] + toPixel[1];
-      heads[2 * at + 1] = toPixel[2] * paths[2 * point + 1] + toPixel[3];
-    }
+function decode(text, Type) { return new Type(bytesOf(text).buffer); }
+
+// --- the scene's own runs ------------------------------------------------------------
+var glyphData = data.glyphs, panels = data.panels;
+var explainedAt = {};  // racer -> its row in the glyph arrays
+if (glyphData) glyphData.racers.forEach(function (racer, row) { explainedAt[racer] = row; });
+var lrPanel = null;
+panels.forEach(function (panel) { if (panel.kind === "lr") lrPanel = panel; });
+var lrRow = {};  // racer -> its row in the lr panel's rates
+if (lrPanel) lrPanel.racers.forEach(function (racer, row) { lrRow[racer] = row; });
+
+// Rows of an (rows, steps, 2) float array as interleaved (x, y) arrays of one row each.
+function rowsOf(array, rows, length) {
+  var out = [];
+  for (var r = 0; r < rows; r++) out.push(Float64Array.from(array.subarray(r * length * 2, (r + 1) * length * 2)));
+  return out;
+}
+var sceneRuns = [];
+if (data.runs) (function () {
+  var arrays = data.runs.arrays;
+  var paths = decode(arrays.paths, Float32Array), losses = decode(arrays.losses, Float64Array);
+  var hidden = arrays.hidden ? decode(arrays.hidden, Uint8Array) : null;
+  var glyphRows = {};
+  if (glyphData) {
+    var rows = glyphData.racers.length;
+    glyphRows.gradient = rowsOf(decode(glyphData.arrays.gradient, Float32Array), rows, N);
+    glyphRows.velocity = rowsOf(decode(glyphData.arrays.velocity, Float32Array), rows, N);
+    glyphRows.scale = rowsOf(decode(glyphData.arrays.scale, Float32Array), rows, N);
   }
-  var runs = decode(data.arrays.headRuns, Int32Array), points = decode(data.arrays.headPoints, Float32Array);
-  for (var r = 0; r < runs.length / 3; r++) {
-    for (var s = runs[3 * r + 1]; s <= runs[3 * r + 2]; s++) {
-      heads[2 * (runs[3 * r] * (N + 1) + s)] = points[2 * r];
-      heads[2 * (runs[3 * r] * (N + 1) + s) + 1] = points[2 * r + 1];
-    }
+  var rates = lrPanel ? rowsOf(decode(lrPanel.rates, Float32Array), lrPanel.racers.length, N) : null;
+  for (var i = 0; i < count; i++) {
+    var meta = data.runs.meta[i], x = new Float64Array(N + 1), y = new Float64Array(N + 1);
+    for (var k = 0; k <= N; k++) { x[k] = paths[2 * (i * (N + 1) + k)]; y[k] = paths[2 * (i * (N + 1) + k) + 1]; }
+    var row = explainedAt[i];
+    sceneRuns.push(newRun({
+      n: N + 1, x: x, y: y, loss: losses.slice(i * (N + 1), (i + 1) * (N + 1)),
+      arrival: meta.arrival, diverged: meta.diverged, arrivedAt: meta.arrivedAt,
+      exits: meta.exits,
+      hidden: data.views.map(function (view) {
+        return view.kind === "3d" && hidden ? hidden.slice(i * (N + 1), (i + 1) * (N + 1)) : null;
+      }),
+      dots: meta.dots.map(function (list) { return Int32Array.from(list); }),
+      gradient: row === undefined ? null : glyphRows.gradient[row],
+      velocity: row === undefined ? null : glyphRows.velocity[row],
+      scale: row === undefined ? null : glyphRows.scale[row],
+      rates: lrRow[i] === undefined ? null : rates[lrRow[i]],
+      label: racers[i].label, hypers: racers[i].hyperparameters, scene: true
+    }));
   }
 })();
-var markers = data.markers;
+function newRun(fields) {
+  fields.pixels = [];  // per view, made when first drawn (views.js)
+  return fields;
+}
+// What each racer shows now: its scene run until a knob swaps it.
+var runs = sceneRuns.slice();
 
 // --- the race at a step (as anim/race.py and anim/board.py say) ----------------------
 function shown(i, step) {
-  var r = racers[i];
-  return step < r.shownFrom ? step : r.shownAt;
+  var r = runs[i];
+  if (r.arrival !== null && !data.noisy && step >= r.arrival) return r.arrival;
+  if (r.diverged !== null && step >= r.diverged) return Math.max(r.diverged - 1, 0);
+  return Math.min(step, r.n - 1);
 }
 function state(i, step) {
-  var r = racers[i];
+  var r = runs[i];
   if (r.arrival !== null && r.arrival <= step) return "arrived";
   if (r.diverged !== null && r.diverged <= step) return "diverged";
   return "racing";
 }
-function loss(i, k) { return losses[i * (N + 1) + k]; }
-function pointX(i, k) { return paths[2 * (i * (N + 1) + k)]; }
-function pointY(i, k) { return paths[2 * (i * (N + 1) + k) + 1]; }
+function loss(i, k) { var r = runs[i]; return k < r.n ? r.loss[k] : NaN; }
+function pointX(i, k) { return runs[i].x[k]; }
+function pointY(i, k) { return runs[i].y[k]; }
+// Places by arrival step; racers arriving at the same step share one.
+var places = [];
+function rankRacers() {
+  for (var i = 0; i < count; i++) {
+    var mine = runs[i].arrival, place = null;
+    if (mine !== null) {
+      place = 1;
+      for (var j = 0; j < count; j++) if (runs[j].arrival !== null && runs[j].arrival < mine) place += 1;
+    }
+    places[i] = place;
+  }
+}
+rankRacers();
 
 // Python's format(value, ".<digits>g"), rounding half to even like Python does.
 function formatG(value, digits) {
@@ -87,21 +144,27 @@ function formatG(value, digits) {
   return sign + text;
 }
 function number(value) { return formatG(value, 3).replace(/-/g, "\u2212"); }
+function number4(value) { return formatG(value, 4).replace(/-/g, "\u2212"); }
 function ordinal(place) {
   var tens = place % 100, ones = place % 10;
   var suffix = tens >= 10 && tens <= 20 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" }[ones] || "th");
   return place + suffix;
 }
+function lossText(value) { return value !== value ? "f = \u2014" : "f = " + number(value); }
 function statusText(i, step, lossStep) {
-  var r = racers[i], now = state(i, step);
+  var r = runs[i], now = state(i, step), at = lossStep === undefined ? step : lossStep;
+  if (data.swarm) return extras.swarm.status(i, at);
   if (now === "arrived") {
-    var text = ordinal(r.place) + " \u00b7 step " + r.arrival;
-    if (data.goals > 1) text += " at (" + number(r.arrivedAt[0]) + ", " + number(r.arrivedAt[1]) + ")";
+    var text = ordinal(places[i]) + " \u00b7 step " + r.arrival;
+    if (data.goals.length > 1) {
+      var goal = data.goals[r.arrivedAt];
+      text += " at (" + number(goal[0]) + ", " + number(goal[1]) + ")";
+    }
+    if (data.noisy) text += " \u00b7 " + lossText(loss(i, at));  // it moves on: where it is
     return text;
   }
   if (now === "diverged") return "\u2717 step " + r.diverged;
-  var value = loss(i, lossStep === undefined ? step : lossStep);
-  return value !== value ? "f = \u2014" : "f = " + number(value);
+  return lossText(loss(i, at));
 }
 function counterText(step) {
   var digits = String(step);

@@ -1,0 +1,135 @@
+"""The knobs' races for the page (:mod:`anim.knobs` races them): per racer its rates,
+the scene's own, the tuned one and the last before divergence, each race's outcome, its
+label, and its numbers in one compact string (encoding.py), in the order the player
+reads them: per race its x, y and loss at every step shown, per 3D view which of those
+steps a hill hides, for an explained racer its glyph vectors, for a racer of the lr panel
+its effective learning rates."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..knobs import SYMBOLS, RacerKnobs, Run
+from .encoding import PIXEL_SHARE, Packer
+from .racers import hyperparameters_text
+from .views import exits, hidden_steps, view_kinds
+
+
+def quanta(figure) -> dict:
+    """The resolution positions are kept at: a sixteenth of a pixel of the plot."""
+    if figure.style.view != "3d":
+        ax = figure.ax
+        matrix = ax.transData.get_matrix()
+        per_x, per_y = abs(matrix[0, 0]), abs(matrix[1, 1])
+    else:
+        (x0, x1), (y0, y1) = figure.terrain.bounds
+        width = figure.ax3d.bbox.width
+        per_x, per_y = width / (x1 - x0), width / (y1 - y0)
+    x, y = PIXEL_SHARE / per_x, PIXEL_SHARE / per_y
+    entry = {"x": x, "y": y}
+    if figure.glyphs is not None:
+        entry["arrow"] = [x / figure.glyphs.magnify, y / figure.glyphs.magnify]
+        entry["box"] = [x / figure.glyphs.box_scale, y / figure.glyphs.box_scale]
+    return entry
+
+
+def _template(texts: list[str], lrs) -> str | list[str]:
+    """One text with ``{lr}`` where each run's rate goes (as Python's ``:g`` writes it),
+    when that rebuilds every text; else the texts."""
+    for text, lr in zip(texts, lrs):
+        for spelled in (f"={lr:g}", f" {lr:g}"):
+            if spelled in text:
+                template = text.replace(spelled, spelled[0] + "{lr}", 1)
+                break
+        else:
+            template = text
+        if all(template.replace("{lr}", f"{r:g}") == t for t, r in zip(texts, lrs)):
+            return template
+        break
+    return texts
+
+
+class _Runs:
+    """Packs runs and describes them, in the order the player reads them."""
+
+    def __init__(self, figure, explained: set[int], lr_panel: set[int]):
+        self.figure = figure
+        self.kinds = view_kinds(figure)
+        self.quanta = quanta(figure)
+        self.explained, self.lr_panel = explained, lr_panel
+        self.packer = Packer()
+
+    def add(self, index: int, run: Run) -> dict:
+        figure, packer, q = self.figure, self.packer, self.quanta
+        n = len(run.paths)
+        packer.linear(run.paths[:, 0], q["x"])
+        packer.linear(run.paths[:, 1], q["y"])
+        packer.log(run.losses)
+        if "3d" in self.kinds:
+            packer.flags(hidden_steps(figure, run.paths, run.losses))
+        if index in self.explained:
+            shown = min(n, figure.result.steps)
+            lrs = run.lr_steps()
+            gradient = -lrs[:shown, None] * run.grads[:shown]
+            for vectors, quantum in ((gradient, q["arrow"]), (run.velocities, q["arrow"]),
+                                     (run.step_scales, q["box"])):
+                vectors = vectors[:shown]
+                packer.linear(vectors[:, 0], quantum[0])
+                packer.linear(vectors[:, 1], quantum[1])
+        if index in self.lr_panel:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                steps = np.abs(np.diff(run.paths, axis=0))
+                gradient = np.abs(run.grads[:-1])
+                rates = np.where(gradient > 0, steps / gradient, np.nan)
+            packer.log(rates[:, 0])
+            packer.log(rates[:, 1])
+        diverged_at_end = run.diverged is not None and run.arrival is None
+        return {"lr": run.lr, "n": n, "arrival": run.arrival, "diverged": run.diverged,
+                "arrivedAt": run.arrived_at,
+                "exits": exits(figure, run.paths, run.diverged) if diverged_at_end else None}
+
+
+def knobs_data(figure, found: list[RacerKnobs], optimizers) -> dict:
+    style = figure.style
+    explained = set(style.explain) if figure.glyphs is not None and style.view != "3d" \
+        else set()
+    lr_panel = set(figure.lr_panel.chosen) if figure.lr_panel is not None else set()
+    packing = _Runs(figure, explained, lr_panel)
+    racers, everything = [], []
+    for entry in found:
+        optimizer = optimizers[entry.index]
+        described = {"racer": entry.index, "fixed": entry.reason}
+        racers.append(described)
+        if entry.reason:
+            continue
+        runs = [packing.add(entry.index, run) for run in entry.runs]
+        lrs = [run.lr for run in entry.runs]
+        everything += lrs
+        described.update({
+            "sceneLr": entry.scene_lr, "tunedLr": entry.tuned_lr, "edgeLr": entry.edge_lr,
+            "sceneRun": entry.scene_run, "runs": runs,
+            "labels": _template([run.label for run in entry.runs], lrs),
+            "hypers": _template([hyperparameters_text(run.optimizer) for run in entry.runs],
+                                lrs),
+            "fixedLabel": optimizer.label != optimizer.generated_label})
+    pad = None
+    for entry in found:
+        if entry.pad is None:
+            continue
+        grid = entry.pad
+        cells = [[None if run is None else {**packing.add(entry.index, run),
+                                            "label": run.label,
+                                            "hypers": hyperparameters_text(run.optimizer)}
+                  for run in row] for row in grid.runs]
+        pad = {"racer": entry.index, "name": grid.name, "symbol": SYMBOLS[grid.name],
+               "lrs": grid.lrs.tolist(), "values": grid.values.tolist(),
+               "sceneValue": grid.scene_value, "cells": cells}
+        everything += grid.lrs.tolist()
+    tunable = [entry for entry in found if not entry.reason]
+    own = {entry.scene_lr for entry in tunable}
+    low, high = (min(everything), max(everything)) if everything else (1e-4, 10.0)
+    return {"racers": racers, "pad": pad, "quanta": packing.quanta,
+            "range": [low, high], "steps": figure.result.steps,
+            # The seed's setting: every racer at one rate; the lock keeps it so.
+            "lock": len(tunable) > 1 and len(own) == 1,
+            "packed": packing.packer.packed(), "series": packing.packer.count}

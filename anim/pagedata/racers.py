@@ -1,0 +1,85 @@
+"""The racers of a race from one start, for the page: how each looks (its colour, its
+head in each state, its scoreboard row) and its race as the scene ran it, exactly
+(float32 positions, float64 losses), with the numbers every view, the glyphs and the
+panels draw from it."""
+
+from __future__ import annotations
+
+from matplotlib.lines import Line2D
+
+from ..figure.racers import style_head
+from ..figure.scoreboard import MAX_LABEL_SHARE
+from .encoding import floats
+from .geometry import hex_color, marker, text_spot
+from .views import exits, view_kinds
+
+STATES = ("racing", "arrived", "diverged")
+
+
+def hyperparameters_text(optimizer) -> str:
+    """"lr 0.4 · ρ 0.9 · centered no": every hyperparameter, as the tooltip lists them."""
+    def value(v):
+        if isinstance(v, bool):
+            return "yes" if v else "no"
+        if isinstance(v, (list, tuple)):
+            return "(" + ", ".join(value(x) for x in v) + ")"
+        if isinstance(v, dict):  # a schedule's settings
+            kind = v.get("schedule", "schedule")
+            rest = ", ".join(f"{k} {value(x)}" for k, x in v.items() if k != "schedule")
+            return f"{kind} ({rest})"
+        return f"{v:g}" if isinstance(v, float) else str(v)
+
+    return " · ".join(f"{key} {value(v)}" for key, v in optimizer.hyperparameters.items())
+
+
+def head_looks(figure, index: int) -> dict:
+    """The head of racer ``index`` racing, arrived and diverged, as the figure draws it."""
+    racer, theme = figure.stage.racers[index], figure.stage.theme
+    looks = {}
+    for state in STATES:
+        head = Line2D([], [], color=racer.color, linestyle="")
+        style_head(head, racer, theme, state, index)
+        looks[state] = marker(head)
+    return looks
+
+
+def racer_entries(figure, optimizers, drawn_labels=()) -> list[dict]:
+    """Per racer: label, name, colour, hyperparameters, heads, where its status (and,
+    for the racers in ``drawn_labels``, its label) is written."""
+    height = figure.style.height
+    board = figure.scoreboard
+    entries = []
+    for i, (optimizer, racer) in enumerate(zip(optimizers, figure.stage.racers)):
+        entry = {"label": optimizer.label, "name": optimizer.name, "color": hex_color(racer.color),
+                 "marker": racer.marker, "hyperparameters": hyperparameters_text(optimizer),
+                 "head": head_looks(figure, i),
+                 "status": text_spot(height, board.statuses[i]), "labelSpot": None}
+        if i in drawn_labels:
+            entry["labelSpot"] = text_spot(height, board.label_texts[i])
+            entry["labelLimit"] = MAX_LABEL_SHARE * figure.style.width
+        entries.append(entry)
+    return entries
+
+
+def scene_runs(figure) -> dict:
+    """The race as run: per racer its arrival, divergence, goal reached, and per view
+    where its diverged head is drawn, the steps a hill hides (3D) and the trail's dots;
+    the paths and losses as arrays (racers, steps + 1, ...)."""
+    result = figure.result
+    kinds = view_kinds(figure)
+    meta = []
+    for i in range(len(result.optimizers)):
+        arrived_at = result.arrived_at[i]
+        meta.append({
+            "arrival": result.arrival_step[i], "diverged": result.diverged_step[i],
+            "arrivedAt": None if arrived_at is None else
+            [j for j, goal in enumerate(result.goals) if tuple(goal) == tuple(arrived_at)][0],
+            "exits": exits(figure, result.paths[i], result.diverged_step[i])
+            if result.status(i, result.steps) == "diverged" else None,
+            "dots": [(figure.racers3d if kind == "3d" else figure.racers).dots[i].tolist()
+                     for kind in kinds],
+        })
+    arrays = {"paths": floats(result.paths, "<f4"), "losses": floats(result.losses, "<f8")}
+    if "3d" in kinds:
+        arrays["hidden"] = floats(figure.racers3d.hidden, "u1")
+    return {"meta": meta, "arrays": arrays}

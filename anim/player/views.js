@@ -1,0 +1,151 @@
+/* anim's player, part 2: where a run's points land in each plot view.
+ *
+ * The contour view maps (x, y) to pixels with one affine transform. The 3D view's camera
+ * is fixed and orthographic: (x, y, z) maps to pixels with one affine transform too,
+ * z being the height the figure lifts a point of loss f to (just above the surface; on
+ * a log scale for surfaces that span decades). Trail points outside the 3D box are left
+ * out, as matplotlib leaves them out; heads never are.
+ */
+var views = data.views;
+
+function heightOf(view, f) {
+  var h = view.height;
+  var z = h.log ? Math.log10(Math.max(f - h.lowest, 0) + h.delta) : f;
+  return z + h.lift;
+}
+function project(view, x, y, z) {
+  var p = view.project;
+  return [p[0][0] * x + p[0][1] * y + p[0][2] * z + p[0][3],
+          p[1][0] * x + p[1][1] * y + p[1][2] * z + p[1][3]];
+}
+function toCanvas(view, x, y, f) {
+  if (view.kind === "2d") {
+    var t = view.toPixel;
+    return [t[0] * x + t[1], t[2] * y + t[3]];
+  }
+  return project(view, x, y, heightOf(view, f));
+}
+
+// A point within THIN pixels of the last one kept adds nothing visible to a line
+// (matplotlib simplifies its lines likewise): a long crawl costs a few hundred
+// segments a frame instead of thousands.
+var THIN = 0.3;
+function thinned(xs, ys) {
+  var kept = [], lastX = NaN, lastY = NaN;
+  for (var k = 0; k < xs.length; k++) {
+    var x = xs[k], y = ys[k];
+    if (x !== x || y !== y || lastX !== lastX || Math.abs(x - lastX) + Math.abs(y - lastY) >= THIN) {
+      kept.push(k); lastX = x; lastY = y;
+    }
+  }
+  return { xs: xs, ys: ys, kept: Int32Array.from(kept) };
+}
+// The points at least `gap` pixels apart, each from the last one kept (the trail's dots).
+function spaced(xs, ys, gap) {
+  var kept = [0], lastX = xs[0], lastY = ys[0];
+  for (var k = 1; k < xs.length; k++) {
+    if (Math.hypot(xs[k] - lastX, ys[k] - lastY) >= gap) { kept.push(k); lastX = xs[k]; lastY = ys[k]; }
+  }
+  return Int32Array.from(kept);
+}
+
+// A run's points in view v: the trail's pixels (NaN where not drawn), its thinned line,
+// its dots and, in 3D, the points of the line in sight and of the line behind a hill.
+function pixelsOf(run, v) {
+  var made = run.pixels[v];
+  if (made) return made;
+  var view = views[v], n = run.n, xs = new Float64Array(n), ys = new Float64Array(n);
+  var free = new Float64Array(2 * n), k, point;
+  for (k = 0; k < n; k++) {
+    point = toCanvas(view, run.x[k], run.y[k], run.loss[k]);
+    free[2 * k] = point[0]; free[2 * k + 1] = point[1];
+    xs[k] = point[0]; ys[k] = point[1];
+    if (view.kind === "3d") {
+      var c = view.clip, z = heightOf(view, run.loss[k]);
+      var inside = run.x[k] >= c[0] && run.x[k] <= c[1] && run.y[k] >= c[2] && run.y[k] <= c[3] && z >= c[4] && z <= c[5];
+      if (!inside) { xs[k] = NaN; ys[k] = NaN; }
+    }
+  }
+  made = { xs: xs, ys: ys, free: free };
+  if (run.dots && run.dots[v]) {
+    made.dots = run.dots[v];
+  } else {  // as the figure spaces them: on every point, drawn or not (NaN as 0 in 3D)
+    var dx = new Float64Array(n), dy = new Float64Array(n);
+    for (k = 0; k < n; k++) {
+      if (view.kind === "3d") {
+        point = toCanvas(view, run.x[k] || 0, run.y[k] || 0, run.loss[k] === run.loss[k] ? run.loss[k] : 0);
+        dx[k] = point[0]; dy[k] = point[1];
+      } else { dx[k] = free[2 * k]; dy[k] = free[2 * k + 1]; }
+    }
+    made.dots = spaced(dx, dy, view.dotGap || 2.5 * S);
+  }
+  var hidden = run.hidden && run.hidden[v];
+  if (view.kind === "3d" && hidden) {
+    // A segment with one end hidden belongs to the line behind the hill.
+    var seenX = new Float64Array(n), seenY = new Float64Array(n);
+    var behindX = new Float64Array(n), behindY = new Float64Array(n), any = false;
+    for (k = 0; k < n; k++) {
+      var behind = hidden[k] || (k > 0 && hidden[k - 1]) || (k + 1 < n && hidden[k + 1]);
+      seenX[k] = hidden[k] ? NaN : xs[k]; seenY[k] = hidden[k] ? NaN : ys[k];
+      behindX[k] = behind ? xs[k] : NaN; behindY[k] = behind ? ys[k] : NaN;
+      any = any || !!hidden[k];
+    }
+    made.line = thinned(seenX, seenY);
+    made.behind = any ? { xs: behindX, ys: behindY, hidden: hidden } : null;
+  } else {
+    made.line = thinned(xs, ys);
+    made.behind = null;
+  }
+  return made;
+}
+
+// Where racer i's head is drawn in view v at a step, before heads are fanned out.
+function headPoint(i, step, v) {
+  var r = runs[i], view = views[v];
+  if (r.exits && r.diverged !== null && step >= r.diverged && state(i, N) === "diverged") {
+    var e = r.exits[v];
+    return view.kind === "2d" ? toCanvas(view, e[0], e[1]) : project(view, e[0], e[1], e[2]);
+  }
+  var k = shown(i, step), made = pixelsOf(r, v);
+  return [made.free[2 * k], made.free[2 * k + 1]];
+}
+// Heads closer than the view's gap spread on a ring around their centre, in the
+// racers' order (anim/figure/racers.py's fan_out, with y pointing down).
+function fanOut(points, gap) {
+  var n = points.length, group = [], i, j;
+  var px = points.map(function (p) { return p[0] === p[0] && p[1] === p[1] ? p[0] : 1e12; });
+  var py = points.map(function (p) { return p[0] === p[0] && p[1] === p[1] ? p[1] : 1e12; });
+  for (i = 0; i < n; i++) {
+    group.push([]);
+    for (j = 0; j < n; j++) group[i].push(Math.hypot(px[i] - px[j], py[i] - py[j]) < gap);
+  }
+  for (var changed = true; changed;) {  // transitive closure
+    changed = false;
+    for (i = 0; i < n; i++) for (j = 0; j < n; j++) {
+      if (group[i][j]) continue;
+      for (var m = 0; m < n; m++) {
+        if (group[i][m] && group[m][j]) { group[i][j] = true; changed = true; break; }
+      }
+    }
+  }
+  return points.map(function (point, a) {
+    if (point[0] !== point[0] || point[1] !== point[1]) return point;
+    var size = 0, rank = 0, cx = 0, cy = 0;
+    for (var b = 0; b < n; b++) {
+      if (!group[a][b]) continue;
+      size += 1; cx += px[b]; cy += py[b];
+      if (b < a) rank += 1;
+    }
+    if (size < 2) return point;
+    cx /= size; cy /= size;
+    var radius = gap / (2 * Math.sin(Math.PI / size)), angle = Math.PI + 2 * Math.PI * rank / size;
+    return [cx + radius * Math.cos(angle), cy - radius * Math.sin(angle)];
+  });
+}
+function headsAt(step, v) {
+  var points = [];
+  for (var i = 0; i < count; i++) points.push(headPoint(i, step, v));
+  return fanOut(points, views[v].fanGap);
+}
+// The view the page's tests and tooltips read heads from: the contour view if shown.
+var mainView = views.length - 1;
