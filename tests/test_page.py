@@ -76,57 +76,77 @@ def test_the_background_is_the_still_without_anything_that_moves():
     assert np.all(ring.min(axis=-1) < 250)  # the surface's colour, not the white ring
 
 
-def heads_as_the_script_draws_them(data, paths):
-    """The page's head positions rebuilt like player.js does: on the path's shown point,
-    except the runs the figure moved."""
-    steps, (a, b, c, d) = data["steps"], data["plot"]["toPixel"]
-    paths = np.frombuffer(base64.b64decode(data["arrays"]["paths"]), "<f4").reshape(
-        len(data["racers"]), steps + 1, 2).astype(float)
-    heads = np.empty_like(paths)
-    for i, racer in enumerate(data["racers"]):
-        shown = np.where(np.arange(steps + 1) < racer["shownFrom"], np.arange(steps + 1),
-                         racer["shownAt"])
-        heads[i] = np.column_stack([a * paths[i, shown, 0] + b, c * paths[i, shown, 1] + d])
-    runs = np.frombuffer(base64.b64decode(data["arrays"]["headRuns"]), "<i4").reshape(-1, 3)
-    points = np.frombuffer(base64.b64decode(data["arrays"]["headPoints"]), "<f4").reshape(-1, 2)
-    for (i, first, last), point in zip(runs, points):
-        heads[i, first:last + 1] = point
-    return heads
-
-
-@pytest.mark.parametrize("make", [ravine_scene, crowded_scene])
-def test_the_page_puts_every_head_where_the_figure_draws_it(make):
-    figure, request = figure_for(make(), size="640x480")
-    data = page_data(figure, request.fps, 6)
-    heads = heads_as_the_script_draws_them(data, figure.result.paths)
-    layer = figure.racers
-    expected = figure.ax.transData.transform(layer.head_positions.reshape(-1, 2)).reshape(
-        heads.shape)
-    expected[..., 1] = 480 - expected[..., 1]
-    np.testing.assert_allclose(heads, expected, atol=0.01)
-    runs = np.frombuffer(base64.b64decode(data["arrays"]["headRuns"]), "<i4")
-    assert runs.size  # the start fans every head out, so some runs exist
-
-
-def test_shown_steps_survive_the_trip():
+def test_the_scene_runs_survive_the_trip():
+    """Positions (float32) and losses (float64) as raced; a racer's shown steps follow
+    from its arrival and divergence as the player computes them."""
     figure, request = figure_for(crowded_scene(), size="640x480")
     data = page_data(figure, request.fps, 6)
-    steps = np.arange(figure.result.steps + 1)
-    for racer, shown in zip(data["racers"], figure.racers.shown):
-        np.testing.assert_array_equal(
-            np.where(steps < racer["shownFrom"], steps, racer["shownAt"]), shown)
-    states = [r["arrival"] is not None or r["diverged"] is not None for r in data["racers"]]
-    assert all(states[:3]) and data["racers"][3]["diverged"] is not None
+    result = figure.result
+    count, steps = len(result.optimizers), result.steps
+    paths = np.frombuffer(base64.b64decode(data["runs"]["arrays"]["paths"]), "<f4").reshape(
+        count, steps + 1, 2)
+    np.testing.assert_array_equal(paths, result.paths.astype("<f4"))
+    losses = np.frombuffer(base64.b64decode(data["runs"]["arrays"]["losses"]), "<f8")
+    np.testing.assert_array_equal(losses.reshape(count, steps + 1), result.losses)
+    k = np.arange(steps + 1)
+    for meta, shown in zip(data["runs"]["meta"], figure.racers.shown):
+        rule = k.copy()  # player/race.js shown(): stop at an arrival, or before a divergence
+        if meta["arrival"] is not None and not data["noisy"]:
+            rule = np.where(k >= meta["arrival"], meta["arrival"], rule)
+        elif meta["diverged"] is not None:
+            rule = np.where(k >= meta["diverged"], max(meta["diverged"] - 1, 0), rule)
+        np.testing.assert_array_equal(rule, shown)
+    states = [m["arrival"] is not None or m["diverged"] is not None for m in data["runs"]["meta"]]
+    assert all(states[:3]) and data["runs"]["meta"][3]["diverged"] is not None
+
+
+def test_a_diverged_head_waits_where_the_figure_puts_it():
+    figure, request = figure_for(crowded_scene(), size="640x480")
+    data = page_data(figure, request.fps, 6)
+    meta = data["runs"]["meta"][3]  # GD at lr 1.5 flies off
+    np.testing.assert_allclose(meta["exits"][0], figure.racers.head_positions[3, -1],
+                               atol=1e-9)
+    assert data["runs"]["meta"][0]["exits"] is None
 
 
 def test_plot_transform_maps_data_to_canvas_pixels():
     figure, request = figure_for(ravine_scene(), size="800x600")
-    data = page_data(figure, request.fps, 6)
-    a, b, c, d = data["plot"]["toPixel"]
-    x0, y0, width, height = data["plot"]["box"]
+    view = page_data(figure, request.fps, 6)["views"][-1]
+    a, b, c, d = view["toPixel"]
+    x0, y0, width, height = view["box"]
     (left, right), (bottom, top) = figure.ax.get_xlim(), figure.ax.get_ylim()
     assert a * left + b == pytest.approx(x0, abs=1e-3) and a * right + b == pytest.approx(x0 + width, abs=2e-3)
     assert c * top + d == pytest.approx(y0, abs=1e-3) and c * bottom + d == pytest.approx(y0 + height, abs=2e-3)
+
+
+def test_the_3d_projection_lands_on_the_figures_pixels():
+    """One affine map (the camera is fixed and orthographic) takes (x, y, lifted f) to
+    the pixels where the 3D layer draws every trail point."""
+    figure, request = figure_for(ravine_scene(view="both"), size="800x600")
+    data = page_data(figure, request.fps, 6)
+    view = data["views"][0]
+    assert [v["kind"] for v in data["views"]] == ["3d", "2d"]
+    layer = figure.racers3d
+    heights = view["height"]
+    for i in range(len(figure.result.optimizers)):
+        x, y = figure.result.paths[i].T
+        f = figure.result.losses[i]
+        z = (np.log10(np.maximum(f - heights["lowest"], 0) + heights["delta"])
+             if heights["log"] else f) + heights["lift"]
+        mine = np.array(view["project"]) @ np.vstack([x, y, z, np.ones_like(x)])
+        drawn = figure.ax3d.transData.transform(layer.drawn_points[i])
+        drawn[:, 1] = 600 - drawn[:, 1]
+        inside = np.isfinite(drawn[:, 0])
+        assert inside.sum() > 10
+        np.testing.assert_allclose(mine.T[inside], drawn[inside], atol=1e-6)
+
+
+def test_the_tooltip_says_yes_and_no():
+    from anim.pagedata.racers import hyperparameters_text
+
+    text = hyperparameters_text(Adam(lr=0.1, amsgrad=True))
+    assert "amsgrad yes" in text and "True" not in text
+    assert "amsgrad no" in hyperparameters_text(Adam(lr=0.1))
 
 
 def test_compact_script_drops_only_comments_and_indentation():
