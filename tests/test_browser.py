@@ -275,3 +275,53 @@ def test_edge_races_play_without_errors(watched, tmp_path, scene):
     places = board.places(result)
     assert page.evaluate(f"animPlayer.statusText(0, {result.steps})") == board.status(
         result, 0, result.steps, places.get(0))
+
+
+def test_the_buttons_stay_put_when_play_turns_to_pause(watched, files):
+    _, folder, _ = files["showcase"]
+    page = watched().open(folder / "showcase.html", "#step=0")
+    controls = [".anim-play", ".anim-back", ".anim-forward", ".anim-scrubber", ".anim-step",
+                ".anim-speed"]
+
+    def boxes():
+        return [page.locator(selector).bounding_box() for selector in controls]
+
+    paused = boxes()
+    page.evaluate("animPlayer.setSpeed(0.25); animPlayer.play()")
+    assert page.evaluate("animPlayer.playing()") and page.inner_text(".anim-play") == "❚❚"
+    assert boxes() == paused
+
+
+@pytest.mark.parametrize("width", [360, 420])
+def test_every_control_is_reachable_on_a_narrow_page(watched, files, width):
+    _, folder, _ = files["showcase"]
+    page = watched(width=width, height=700).open(folder / "showcase.html", "#step=30")
+    stage = page.locator(".anim-stage").bounding_box()
+    for selector in (".anim-play", ".anim-back", ".anim-forward", ".anim-scrubber",
+                     ".anim-step", ".anim-speed"):
+        box = page.locator(selector).bounding_box()
+        assert page.locator(selector).is_visible(), selector
+        assert 0 <= box["x"] and box["x"] + box["width"] <= width, (selector, box)
+        assert box["y"] >= stage["y"] + stage["height"], (selector, "under the picture")
+        # Nothing covers it: a click there reaches it.
+        hit = page.evaluate(f"""() => {{ const e = document.elementFromPoint(
+            {box['x'] + box['width'] / 2}, {box['y'] + box['height'] / 2});
+            return e.closest('{selector}') !== null; }}""")
+        assert hit, selector
+    page.click(".anim-forward")
+    assert page.evaluate("animPlayer.step()") == 31
+    page.select_option(".anim-speed", "2")
+    assert page.locator(".anim-step").inner_text() == "31 / 150"
+
+
+def test_the_step_is_written_to_the_address_while_paused(watched, files):
+    _, folder, _ = files["showcase"]
+    page = watched().open(folder / "showcase.html", "#step=10")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("location.hash") == "#step=11"
+    page.evaluate("animPlayer.setSpeed(0.25); animPlayer.play()")
+    page.wait_for_function("animPlayer.step() >= 13")
+    assert page.evaluate("location.hash") == "#step=11"  # not while playing
+    page.keyboard.press(" ")
+    stopped = page.evaluate("animPlayer.step()")
+    assert page.evaluate("location.hash") == f"#step={stopped}"

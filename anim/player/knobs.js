@@ -233,15 +233,18 @@ function buildKnobs() {
   var grid = element("div", "anim-knob-grid");
   knobPanel.appendChild(grid);
   for (var i = 0; i < count; i++) {
+    // A row: name, track, caption (on a narrow page, name and caption above the track).
+    var row = element("div", "anim-knob-row");
+    grid.appendChild(row);
     var name = element("span", "anim-knob-name"), swatch = element("i");
     swatch.style.background = racers[i].color;
     name.appendChild(swatch);
     name.appendChild(document.createTextNode(racers[i].name));
     name.title = racers[i].label;
-    grid.appendChild(name);
+    row.appendChild(name);
     if (!options[i]) {
       var fixed = element("span", "anim-knob-fixed", "fixed path: " + racers[i].fixed);
-      grid.appendChild(fixed);
+      row.appendChild(fixed);
       sliders[i] = captions[i] = null;
       continue;
     }
@@ -253,20 +256,26 @@ function buildKnobs() {
     slider.addEventListener("input", onSlide);
     slider.addEventListener("keydown", onSliderKey);
     track.appendChild(slider);
-    grid.appendChild(track);
+    row.appendChild(track);
     var caption = element("output", "anim-knob-value");
-    grid.appendChild(caption);
+    row.appendChild(caption);
     sliders[i] = slider;
     captions[i] = caption;
   }
   // The chart shares the sliders' columns: its rates lie right under theirs.
-  grid.appendChild(element("span", "anim-knob-name anim-chart-label", "arrival step"));
+  var chartRow = element("div", "anim-knob-row anim-chart-row");
+  grid.appendChild(chartRow);
+  chartRow.appendChild(element("span", "anim-knob-name anim-chart-label", "arrival step"));
   chartCanvas = element("canvas", "anim-chart");
   chartCanvas.setAttribute("aria-label", "arrival step against learning rate; click to set a rate");
   chartCanvas.addEventListener("click", onChartClick);
-  grid.appendChild(chartCanvas);
-  grid.appendChild(element("span", "anim-chart-key", "\u2605 tuned \u00b7 \u00d7 no arrival \u00b7 \u2717 diverged"));
-  if (padCells) buildPad(grid);
+  chartRow.appendChild(chartCanvas);
+  chartRow.appendChild(element("span", "anim-chart-key", "\u2605 tuned \u00b7 \u00d7 no arrival \u00b7 \u2717 diverged"));
+  if (padCells) {
+    var padRow = element("div", "anim-knob-row anim-pad-row");
+    grid.appendChild(padRow);
+    buildPad(padRow);
+  }
   updateKnobs();
   layMarks();
 }
