@@ -63,10 +63,10 @@ MESSAGES = {
 RULES = {
     "mp4-transparent": lambda c: c.suffix == ".mp4" and c.transparent,
     "swarm-explain": lambda c: c.starts is not None and c.explain,
+    "knobs-swarm": lambda c: c.knobs and c.starts is not None,
     "html-swarm": lambda c: c.suffix == ".html" and c.starts is not None,
     "png-orbit": lambda c: c.orbit and c.suffix == ".png",
     "html-orbit": lambda c: c.orbit and c.suffix == ".html",
-    "knobs-swarm": lambda c: c.knobs and c.starts is not None,
     "knobs-output": lambda c: c.knobs_asked and c.suffix != ".html",
 }
 

@@ -232,3 +232,30 @@ def test_knobs_need_a_finish_line(cli, write_scene, tmp_path):
     assert code == 2
     assert_one_error_line(err, "race.html: tuning needs a goal")
     assert not (tmp_path / "race.html").exists()
+
+
+@pytest.mark.parametrize("kind", ["built-in", "schedule", "own", "torch", "torch-lbfgs",
+                                  "optax", "optax-factory"])
+def test_every_optimizer_kind_gets_knobs_or_says_why_not(kind, cli, tmp_path):
+    """Every kind tune can rebuild gets a slider; an optax transformation already built
+    keeps its path, and the page says why."""
+    import html
+    import json
+    import re
+
+    from test_matrix import KINDS, SCENE
+
+    path = tmp_path / "scene.py"
+    path.write_text(SCENE.format(optimizer=KINDS[kind], starts="start=(-1.0, 1.0)"))
+    code, _, err = cli("render", path, "-o", tmp_path / "race.html", "--knobs", "lr",
+                       "--size", "480x360")
+    assert code == 0, err
+    page = (tmp_path / "race.html").read_text(encoding="utf-8")
+    data = json.loads(html.unescape(re.search(r'class="anim-data">(.*?)</script>', page,
+                                              re.S).group(1)))
+    racer = data["knobs"]["racers"][1]
+    if kind == "optax":
+        assert "optax transformation already built" in racer["fixed"]
+    else:
+        assert racer["fixed"] is None and len(racer["runs"]) >= 22
+        assert racer["runs"][racer["sceneRun"]]["lr"] == 0.3

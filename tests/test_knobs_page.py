@@ -213,3 +213,29 @@ def test_a_racer_with_a_fixed_path_says_so(watched, tmp_path):
     x, y = page.evaluate("animPlayer.headPixels()")[1]
     page.mouse.move(x, y)
     assert "fixed path: " in page.locator(".anim-tip").inner_text()
+
+
+def test_the_knobs_turn_the_3d_view_too(watched, tmp_path):
+    """In the 3D view a new rate's head is projected like the figure projects its own:
+    on the surface (its loss lifted), seen from the page's fixed camera."""
+    scene = anim.load_scene(ROOT / "scenes" / "rmsprop_3d.py")
+    path = anim.render(scene, tmp_path / "race3d.html", size="640x480", knobs=["lr"],
+                       progress=False)
+    page = watched(width=700, height=1000).open(path, "#step=12")
+    page.click(".anim-lock")
+    page.evaluate("animPlayer.knobs.setRate(1, 0.1)")
+    lr = page.evaluate("animPlayer.knobs.rate(1)")
+    optimizers = list(scene.optimizers)
+    optimizers[1] = optimizers[1].with_lr(lr)
+    result = simulate(scene.surface, optimizers, start=scene.start, steps=scene.steps)
+    shown = shown_steps(result)[:, 12]
+    view = page_view(page)
+    h = view["height"]
+    points = result.paths[np.arange(len(optimizers)), shown]
+    f = result.losses[np.arange(len(optimizers)), shown]
+    z = (np.log10(np.maximum(f - h["lowest"], 0) + h["delta"]) if h["log"] else f) + h["lift"]
+    pixels = (np.array(view["project"]) @ np.vstack([points.T, z, np.ones(len(z))])).T
+    display = np.column_stack([pixels[:, 0], 480 - pixels[:, 1]])
+    fanned = fan_out(display[:, None, :], view["fanGap"])[:, 0]
+    expected = np.column_stack([fanned[:, 0], 480 - fanned[:, 1]])
+    np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), expected, atol=0.05)

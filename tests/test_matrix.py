@@ -120,14 +120,12 @@ def expected_refusal(cell: dict) -> str | None:
         return "mp4-transparent"
     if swarm and overlay == "--explain":
         return "swarm-explain"
-    if suffix == ".html" and overlay in ("--explain", "--lr-panel"):
-        return "html-glyphs"
     if suffix == ".html" and swarm:
         return "html-swarm"
-    if suffix == ".html" and view != "2d":
-        return "html-3d"
     if suffix == ".png" and "--orbit" in VIEWS[view]:
         return "png-orbit"
+    if suffix == ".html" and "--orbit" in VIEWS[view]:
+        return "html-orbit"
     return None
 
 
@@ -149,7 +147,7 @@ def _check_refused(cell, code, err, refusals):
     line = assert_one_error_line(err)
     assert key in refusals, f"the README's table has no refusal {key!r}"
     message = refusals[key]
-    variable = {"swarm-explain": r"\d+", "html-3d": r"'\w+'"}
+    variable = {"swarm-explain": r"\d+", "knobs-swarm": r"\d+"}
     pattern = re.escape(message)
     for placeholder in ("\\{starts\\}", "\\{view!r\\}", "\\{label\\}"):
         pattern = pattern.replace(placeholder, variable.get(key, ".+"))
