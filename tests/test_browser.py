@@ -318,10 +318,10 @@ def test_the_step_is_written_to_the_address_while_paused(watched, files):
     _, folder, _ = files["showcase"]
     page = watched().open(folder / "showcase.html", "#step=10")
     page.keyboard.press("ArrowRight")
-    assert page.evaluate("location.hash") == "#step=11"
+    page.wait_for_function("location.hash === '#step=11'")
     page.evaluate("animPlayer.setSpeed(0.25); animPlayer.play()")
-    page.wait_for_function("animPlayer.step() >= 13")
+    page.wait_for_function("animPlayer.step() >= 14")
     assert page.evaluate("location.hash") == "#step=11"  # not while playing
     page.keyboard.press(" ")
     stopped = page.evaluate("animPlayer.step()")
-    assert page.evaluate("location.hash") == f"#step={stopped}"
+    page.wait_for_function(f"location.hash === '#step={stopped}'")

@@ -89,7 +89,7 @@ def test_dragging_a_slider_swaps_that_racers_race(watched, knob_page):
     optimizers = list(scene.optimizers)
     optimizers[3] = optimizers[3].with_lr(lr)
     expected = heads_expected(scene, optimizers, 30, page_view(page))
-    np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), expected, atol=0.05)
+    np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), expected, atol=0.07)
     assert page.evaluate("animPlayer.step()") == 30 and not page.evaluate("animPlayer.playing()")
     caption = page.locator(".anim-knob-value").nth(3).inner_text()
     assert caption.startswith(f"lr {lr:.3g}")
@@ -100,7 +100,7 @@ def test_dragging_a_slider_swaps_that_racers_race(watched, knob_page):
     assert page.evaluate("animPlayer.knobs.rate(3)") == up
     optimizers[3] = scene.optimizers[3].with_lr(up)
     expected = heads_expected(scene, optimizers, 30, page_view(page))
-    np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), expected, atol=0.05)
+    np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), expected, atol=0.07)
     page.keyboard.press("End")
     assert page.evaluate("animPlayer.knobs.rate(3)") == max(rates)
     assert page.evaluate("animPlayer.step()") == 30  # the keys moved the knob, not the step
@@ -115,7 +115,7 @@ def test_the_lock_moves_every_racer_to_one_rate(watched, knob_page):
     assert len(set(rates)) == 1 and rates[0] != 0.4
     optimizers = [optimizer.with_lr(rates[0]) for optimizer in scene.optimizers]
     expected = heads_expected(scene, optimizers, 60, page_view(page))
-    np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), expected, atol=0.05)
+    np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), expected, atol=0.07)
 
 
 def test_the_snaps_are_on_the_sliders_and_catch_the_thumb(watched, knob_page):
@@ -141,8 +141,8 @@ def test_the_address_carries_the_knobs(watched, knob_page):
     page = watched(width=820, height=1100).open(path, "#step=0")
     page.click(".anim-lock")
     page.evaluate("animPlayer.knobs.setRate(3, 1.94); animPlayer.setStep(40)")
+    page.wait_for_function("location.hash === '#step=40&lr.RMSProp=1.94&lock=0'")
     address = page.evaluate("location.hash")
-    assert address == "#step=40&lr.RMSProp=1.94&lock=0"
     heads = page.evaluate("animPlayer.headPixels()")
     again = watched(width=820, height=1100).open(path, address)
     assert again.evaluate("animPlayer.step()") == 40
@@ -151,7 +151,7 @@ def test_the_address_carries_the_knobs(watched, knob_page):
     assert again.evaluate("animPlayer.headPixels()") == heads
     # Stepping while paused writes the step back; playing does not.
     again.keyboard.press("ArrowRight")
-    assert again.evaluate("location.hash") == "#step=41&lr.RMSProp=1.94&lock=0"
+    again.wait_for_function("location.hash === '#step=41&lr.RMSProp=1.94&lock=0'")
 
 
 def test_a_knob_moved_while_playing_plays_on(watched, knob_page):
@@ -163,6 +163,7 @@ def test_a_knob_moved_while_playing_plays_on(watched, knob_page):
     drag(page, 2, page.evaluate("animPlayer.knobs.position(3)"))
     assert page.evaluate("animPlayer.playing()")
     assert page.evaluate("animPlayer.step()") >= before
+    page.wait_for_timeout(400)
     assert page.evaluate("location.hash") == "#step=0"  # not written while playing
 
 
@@ -191,8 +192,8 @@ def test_the_pad_sets_two_hyperparameters(watched, tmp_path):
     optimizers = [GD(0.4), with_hyperparameter(Momentum(0.4), "momentum", 0.5)]
     expected = heads_expected(scene, optimizers, 25, page_view(page), height=480,
                               dpi=anim.figure.default_dpi(640, 480))
-    np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), expected, atol=0.05)
-    assert "momentum.Momentum=0.5" in page.evaluate("location.hash")
+    np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), expected, atol=0.07)
+    page.wait_for_function("location.hash.includes('momentum.Momentum=0.5')")
     # The keys move the pad's cell: one value up.
     page.locator(".anim-pad").focus()
     page.keyboard.press("ArrowUp")
@@ -238,4 +239,4 @@ def test_the_knobs_turn_the_3d_view_too(watched, tmp_path):
     display = np.column_stack([pixels[:, 0], 480 - pixels[:, 1]])
     fanned = fan_out(display[:, None, :], view["fanGap"])[:, 0]
     expected = np.column_stack([fanned[:, 0], 480 - fanned[:, 1]])
-    np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), expected, atol=0.05)
+    np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), expected, atol=0.07)

@@ -149,9 +149,13 @@ def test_the_tooltip_says_yes_and_no():
     assert "amsgrad no" in hyperparameters_text(Adam(lr=0.1))
 
 
-def test_compact_script_drops_only_comments_and_indentation():
-    source = "/* a\n * b\n */\n(function () {\n  // note\n  var a = 1; // kept\n\n})();\n"
-    assert compact_script(source) == "(function () {\nvar a = 1; // kept\n})();"
+def test_compact_script_drops_only_comments_and_whitespace():
+    source = ("/* a\n * b\n */\n(function () {\n  // note\n  var a = 1, b = '  // x ';\n"
+              "  var r = /\\/\\/ not a comment/;\n\n})();\n")
+    compact = compact_script(source)
+    assert "note" not in compact and "* b" not in compact
+    assert "'  // x '" in compact and "/\\/\\/ not a comment/" in compact
+    assert compact == "(function(){var a=1,b='  // x ';var r=/\\/\\/ not a comment/;})();"
 
 
 def test_cli_renders_html_and_refuses_what_a_page_cannot_do(write_scene, tmp_path):

@@ -1,8 +1,8 @@
 """How the page carries its numbers: exact arrays as base64, and the many precomputed
 runs of the knobs and of a swarm as one compact string.
 
-The compact form quantises each series (positions to a sixteenth of a pixel of the plot,
-losses and rates to a relative 1e-5 on a log scale), codes each value as its second
+The compact form quantises each series (positions to an eighth of a pixel of the plot,
+losses and rates to a relative 1e-4 on a log scale: the board's three digits), codes each value as its second
 difference along the steps (a path that glides or settles has differences near zero),
 writes the integers as zig-zag varints, deflates them (zlib) and base64-encodes the
 result. The player inflates it with the browser's own ``DecompressionStream``: no
@@ -22,10 +22,10 @@ import zlib
 import numpy as np
 
 #: A log-coded value is exp(LOG_FLOOR + (|code| − 1) · LOG_QUANTUM) · sign(code); 0 is 0.
-LOG_QUANTUM = 1e-5
+LOG_QUANTUM = 1e-4
 LOG_FLOOR = math.log(1e-300)
 #: Positions are kept to this share of a pixel.
-PIXEL_SHARE = 1 / 16
+PIXEL_SHARE = 1 / 8
 ALL, NONE, SOME = 0, 1, 2
 LIMIT = 2 ** 50  # every code stays an exact integer in a JavaScript number
 

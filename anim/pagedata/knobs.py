@@ -10,13 +10,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..knobs import SYMBOLS, RacerKnobs, Run
-from .encoding import PIXEL_SHARE, Packer
+from .encoding import LOG_QUANTUM, PIXEL_SHARE, Packer
 from .racers import hyperparameters_text
 from .views import exits, hidden_steps, view_kinds
 
 
 def quanta(figure) -> dict:
-    """The resolution positions are kept at: a sixteenth of a pixel of the plot."""
+    """The resolution positions are kept at: an eighth of a pixel of the plot."""
     if figure.style.view != "3d":
         ax = figure.ax
         matrix = ax.transData.get_matrix()
@@ -26,7 +26,7 @@ def quanta(figure) -> dict:
         width = figure.ax3d.bbox.width
         per_x, per_y = width / (x1 - x0), width / (y1 - y0)
     x, y = PIXEL_SHARE / per_x, PIXEL_SHARE / per_y
-    entry = {"x": x, "y": y}
+    entry = {"x": x, "y": y, "log": LOG_QUANTUM}
     if figure.glyphs is not None:
         entry["arrow"] = [x / figure.glyphs.magnify, y / figure.glyphs.magnify]
         entry["box"] = [x / figure.glyphs.box_scale, y / figure.glyphs.box_scale]
@@ -59,9 +59,13 @@ class _Runs:
         self.explained, self.lr_panel = explained, lr_panel
         self.packer = Packer()
 
-    def add(self, index: int, run: Run) -> dict:
+    def add(self, index: int, run: Run, pack: bool = True) -> dict:
+        """Describe ``run`` and (with ``pack``) pack its numbers: the race at the scene's
+        own rate is the scene's, which the page has exactly already."""
         figure, packer, q = self.figure, self.packer, self.quanta
         n = len(run.paths)
+        if not pack:
+            return self._described(run)
         packer.linear(run.paths[:, 0], q["x"])
         packer.linear(run.paths[:, 1], q["y"])
         packer.log(run.losses)
@@ -83,10 +87,31 @@ class _Runs:
                 rates = np.where(gradient > 0, steps / gradient, np.nan)
             packer.log(rates[:, 0])
             packer.log(rates[:, 1])
+        return self._described(run)
+
+    def _described(self, run: Run) -> dict:
+        figure = self.figure
         diverged_at_end = run.diverged is not None and run.arrival is None
-        return {"lr": run.lr, "n": n, "arrival": run.arrival, "diverged": run.diverged,
+        return {"lr": run.lr, "arrival": run.arrival, "diverged": run.diverged,
                 "arrivedAt": run.arrived_at,
                 "exits": exits(figure, run.paths, run.diverged) if diverged_at_end else None}
+
+
+def columns(runs: list[dict | None]) -> dict:
+    """Runs described column by column (a few bytes a run): rates, arrivals and
+    divergences (null where none), the goal reached when there are several, and the
+    exits of the diverged ones by index. A missing run (an invalid pad cell) is a null
+    rate. The player counts each run's points from its arrival and divergence, as
+    anim/knobs.py cut them."""
+    present = [run for run in runs if run is not None]
+    table = {"lr": [None if run is None else run["lr"] for run in runs],
+             "arrival": [None if run is None else run["arrival"] for run in runs],
+             "diverged": [None if run is None else run["diverged"] for run in runs],
+             "exits": {str(k): run["exits"] for k, run in enumerate(runs)
+                       if run is not None and run["exits"] is not None}}
+    if any(run["arrivedAt"] not in (None, 0) for run in present):
+        table["arrivedAt"] = [None if run is None else run["arrivedAt"] for run in runs]
+    return table
 
 
 def knobs_data(figure, found: list[RacerKnobs], optimizers) -> dict:
@@ -102,12 +127,13 @@ def knobs_data(figure, found: list[RacerKnobs], optimizers) -> dict:
         racers.append(described)
         if entry.reason:
             continue
-        runs = [packing.add(entry.index, run) for run in entry.runs]
+        runs = [packing.add(entry.index, run, pack=k != entry.scene_run)
+                for k, run in enumerate(entry.runs)]
         lrs = [run.lr for run in entry.runs]
         everything += lrs
         described.update({
             "sceneLr": entry.scene_lr, "tunedLr": entry.tuned_lr, "edgeLr": entry.edge_lr,
-            "sceneRun": entry.scene_run, "runs": runs,
+            "sceneRun": entry.scene_run, "runs": columns(runs),
             "labels": _template([run.label for run in entry.runs], lrs),
             "hypers": _template([hyperparameters_text(run.optimizer) for run in entry.runs],
                                 lrs),
@@ -117,13 +143,22 @@ def knobs_data(figure, found: list[RacerKnobs], optimizers) -> dict:
         if entry.pad is None:
             continue
         grid = entry.pad
-        cells = [[None if run is None else {**packing.add(entry.index, run),
-                                            "label": run.label,
-                                            "hypers": hyperparameters_text(run.optimizer)}
-                  for run in row] for row in grid.runs]
+        cells = [None if run is None else packing.add(entry.index, run)
+                 for row in grid.runs for run in row]
+
+        def texts(row, make):
+            present = [(run.lr, make(run)) for run in row if run is not None]
+            if not present:
+                return ""
+            lrs, made = zip(*present)
+            return _template(list(made), lrs)
+
         pad = {"racer": entry.index, "name": grid.name, "symbol": SYMBOLS[grid.name],
                "lrs": grid.lrs.tolist(), "values": grid.values.tolist(),
-               "sceneValue": grid.scene_value, "cells": cells}
+               "sceneValue": grid.scene_value, "cells": columns(cells),
+               "labels": [texts(row, lambda run: run.label) for row in grid.runs],
+               "hypers": [texts(row, lambda run: hyperparameters_text(run.optimizer))
+                          for row in grid.runs]}
         everything += grid.lrs.tolist()
     tunable = [entry for entry in found if not entry.reason]
     own = {entry.scene_lr for entry in tunable}

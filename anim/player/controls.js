@@ -161,12 +161,20 @@ function readAddress() {
 function addressText() {
   return "#" + ["step=" + step].concat(extras.knobs ? extras.knobs.address() : []).join("&");
 }
-// Paused, the address says what is shown (replaced, so Back still leaves the page).
+// Paused, the address says what is shown (replaced, so Back still leaves the page). A
+// browser takes its time over it (and throttles a page that replaces it too often): it is
+// written a moment after the last change, never in the way of a frame.
+var addressTimer = 0, ADDRESS_DELAY = 150;
 function writeAddress() {
   if (!started) return;
-  var text = addressText();
-  if (location.hash === text) return;
-  try { history.replaceState(history.state, "", text); } catch (error) { /* a sandboxed frame */ }
+  if (addressTimer) clearTimeout(addressTimer);
+  addressTimer = setTimeout(function () {
+    addressTimer = 0;
+    if (playing) return;
+    var text = addressText();
+    if (location.hash === text) return;
+    try { history.replaceState(history.state, "", text); } catch (error) { /* a sandboxed frame */ }
+  }, ADDRESS_DELAY);
 }
 function applyAddress(fields) {
   if (extras.knobs) extras.knobs.apply(fields);

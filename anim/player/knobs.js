@@ -8,7 +8,7 @@ var knobs = data.knobs, knobPanel = root.querySelector(".anim-knobs");
 var options = [];     // per racer: [{lr, second, run}] ascending by lr (null: a fixed path)
 var chosen = [];      // per racer: its option now
 var padCells = null;  // [value row][lr column] -> option (or null)
-var locked = false, chartCanvas = null, padCanvas = null, sliders = [], captions = [];
+var locked = false, chartCanvas = null, sliders = [], captions = [];
 
 // --- unpacking ----------------------------------------------------------------------
 function inflate(text) {
@@ -26,7 +26,7 @@ function varints(bytes) {  // zig-zag varints; exact up to 2^53
   }
   return out;
 }
-var LOG_QUANTUM = 1e-5, LOG_FLOOR = Math.log(1e-300);
+var LOG_FLOOR = Math.log(1e-300);
 function reader(codes) {
   var at = 0;
   function integrate(values, order) {
@@ -58,7 +58,7 @@ function reader(codes) {
       var values = series(n, 2).values;
       for (var k = 0; k < n; k++) {
         var c = values[k];
-        if (c === c && c !== 0) values[k] = (c > 0 ? 1 : -1) * Math.exp(LOG_FLOOR + (Math.abs(c) - 1) * LOG_QUANTUM);
+        if (c === c && c !== 0) values[k] = (c > 0 ? 1 : -1) * Math.exp(LOG_FLOOR + (Math.abs(c) - 1) * knobs.quanta.log);
       }
       return values;
     },
@@ -69,6 +69,17 @@ function interleaved(xs, ys) {
   var out = new Float64Array(2 * xs.length);
   for (var k = 0; k < xs.length; k++) { out[2 * k] = xs[k]; out[2 * k + 1] = ys[k]; }
   return out;
+}
+// Run k of a table of runs (pagedata/knobs.py columns()); its points end where
+// anim/knobs.py cut them: at its arrival (without noise), else before its divergence.
+function metaAt(table, k) {
+  if (table.lr[k] === null) return null;
+  var arrival = table.arrival[k], diverged = table.diverged[k], last = N;
+  if (arrival !== null && !data.noisy) last = arrival;
+  else if (diverged !== null) last = Math.max(diverged - 1, 0);
+  return { lr: table.lr[k], arrival: arrival, diverged: diverged, n: last + 1,
+           arrivedAt: table.arrivedAt ? table.arrivedAt[k] : (arrival !== null ? 0 : null),
+           exits: table.exits[String(k)] || null };
 }
 function readRun(read, racer, meta, label, hypers) {
   var q = knobs.quanta, n = meta.n;
@@ -97,21 +108,28 @@ function unpackKnobs(bytes) {
     var i = entry.racer;
     racers[i].fixed = entry.fixed;
     if (entry.fixed) { options[i] = null; return; }
-    options[i] = entry.runs.map(function (meta, k) {
-      var run = readRun(read, i, meta, textFor(entry.labels, meta.lr, k), textFor(entry.hypers, meta.lr, k));
-      // The scene's own rate shows the race exactly as the scene ran it.
-      return { lr: meta.lr, second: null, run: k === entry.sceneRun ? sceneRuns[i] : run, scene: k === entry.sceneRun };
+    options[i] = entry.runs.lr.map(function (lr, k) {
+      // The scene's own rate shows the race exactly as the scene ran it (not packed).
+      var own = k === entry.sceneRun;
+      var run = own ? sceneRuns[i] : readRun(read, i, metaAt(entry.runs, k), textFor(entry.labels, lr, k),
+                                              textFor(entry.hypers, lr, k));
+      return { lr: lr, second: null, run: run, scene: own };
     });
     chosen[i] = options[i][entry.sceneRun === null ? 0 : entry.sceneRun];
     if (entry.sceneRun === null) runs[i] = chosen[i].run;
   });
   var pad = knobs.pad;
   if (pad) {
-    padCells = pad.cells.map(function (row, j) {
-      return row.map(function (meta, k) {
+    var columns = pad.lrs.length;
+    padCells = pad.values.map(function (value, j) {
+      var present = 0;
+      return pad.lrs.map(function (lr, k) {
+        var meta = metaAt(pad.cells, j * columns + k);
         if (!meta) return null;
-        var run = readRun(read, pad.racer, meta, meta.label, meta.hypers);
-        return { lr: meta.lr, second: pad.values[j], run: run, row: j, column: k };
+        var run = readRun(read, pad.racer, meta, textFor(pad.labels[j], lr, present),
+                          textFor(pad.hypers[j], lr, present));
+        present += 1;
+        return { lr: lr, second: value, run: run, row: j, column: k };
       });
     });
   }
@@ -274,7 +292,7 @@ function buildKnobs() {
   if (padCells) {
     var padRow = element("div", "anim-knob-row anim-pad-row");
     grid.appendChild(padRow);
-    buildPad(padRow);
+    extras.pad.build(padRow);
   }
   updateKnobs();
   layMarks();
@@ -374,7 +392,7 @@ function updateKnobs() {
     captions[i].className = "anim-knob-value" + (run.diverged !== null && run.arrival === null ? " anim-diverged" : "");
   }
   drawChart();
-  if (padCanvas) drawPad();
+  if (extras.pad) extras.pad.draw();
 }
 
 // --- the sensitivity chart: arrival step against learning rate ------------------------
@@ -498,120 +516,6 @@ function onChartClick(event) {
   if (best) setRate(best.racer, lr);
 }
 
-// --- the pad: learning rate × a second hyperparameter for one racer ------------------
-var padSize = { cell: 0, left: 44, top: 8, bottom: 22 };
-function buildPad(row) {
-  var pad = knobs.pad;
-  row.appendChild(element("span", "anim-knob-name anim-pad-label", racers[pad.racer].name + ": lr \u00d7 " + pad.symbol));
-  padCanvas = element("canvas", "anim-pad");
-  padCanvas.tabIndex = 0;
-  padCanvas.setAttribute("aria-label", "learning rate and " + pad.name + " of " + racers[pad.racer].label +
-                         ": click a cell, or use the arrow keys");
-  padCanvas.addEventListener("click", onPadClick);
-  padCanvas.addEventListener("keydown", onPadKey);
-  row.appendChild(padCanvas);
-  row.appendChild(element("span", "anim-chart-key", "darker: sooner \u00b7 grey: no arrival \u00b7 \u2717 diverged"));
-}
-// Sooner is darker (viridis, reversed so that the eye goes to the fast corner).
-var RAMP = ["#fde725", "#b5de2b", "#6ece58", "#35b779", "#1f9e89", "#26828e", "#31688e", "#3e4989", "#482878", "#440154"];
-function rampColor(fraction) {
-  var at = Math.max(0, Math.min(1, 1 - fraction)) * (RAMP.length - 1), k = Math.floor(at);
-  return RAMP[Math.min(k + (at - k >= 0.5 ? 1 : 0), RAMP.length - 1)];
-}
-function padGeometry() {
-  var pad = knobs.pad, width = padWidth || 300;
-  var columns = pad.lrs.length, rows = pad.values.length;
-  var cell = Math.max(6, Math.min(24, (width - padSize.left - 4) / columns));
-  return { cell: cell, columns: columns, rows: rows, width: width,
-           height: padSize.top + rows * cell + padSize.bottom };
-}
-var padWidth = 0, padStatic = null;
-function measurePad() {
-  var width = padCanvas.getBoundingClientRect().width || 300;
-  if (width === padWidth && padStatic) return;
-  padWidth = width;
-  var g = padGeometry(), dpr = window.devicePixelRatio || 1;
-  padCanvas.width = Math.round(g.width * dpr);
-  padCanvas.height = Math.round(g.height * dpr);
-  padCanvas.style.height = g.height + "px";
-  padStatic = document.createElement("canvas");
-  padStatic.width = padCanvas.width;
-  padStatic.height = padCanvas.height;
-  var c = padStatic.getContext("2d");
-  c.setTransform(dpr, 0, 0, dpr, 0, 0);
-  padCellsDrawn(c, g);
-}
-function drawPad() {
-  if (!padStatic) measurePad();
-  var pad = knobs.pad, g = padGeometry(), dpr = window.devicePixelRatio || 1, c = padCanvas.getContext("2d");
-  c.setTransform(1, 0, 0, 1, 0, 0);
-  c.clearRect(0, 0, padCanvas.width, padCanvas.height);
-  c.drawImage(padStatic, 0, 0);
-  c.setTransform(dpr, 0, 0, dpr, 0, 0);
-  var now = chosen[pad.racer], at = padAt(now);
-  if (at) {
-    c.strokeStyle = data.colors.text;
-    c.lineWidth = 2;
-    c.strokeRect(padSize.left + at[1] * g.cell - 1, padSize.top + (g.rows - 1 - at[0]) * g.cell - 1, g.cell + 1, g.cell + 1);
-  }
-}
-function padCellsDrawn(c, g) {
-  var pad = knobs.pad;
-  c.font = "10px " + data.font.sans;
-  c.textBaseline = "middle";
-  padCells.forEach(function (row, j) {
-    var y = padSize.top + (g.rows - 1 - j) * g.cell;  // larger values higher
-    c.fillStyle = data.colors.muted;
-    c.textAlign = "right";
-    c.fillText(formatG(pad.values[j], 3), padSize.left - 4, y + g.cell / 2);
-    row.forEach(function (cell, k) {
-      var x = padSize.left + k * g.cell;
-      if (!cell) return;
-      var run = cell.run;
-      c.fillStyle = run.arrival !== null ? rampColor(run.arrival / N) : run.diverged !== null ? "#404040" : "#bdbdbd";
-      c.fillRect(x, y, g.cell - 1, g.cell - 1);
-      if (run.diverged !== null && run.arrival === null) {
-        c.fillStyle = "#d9d9d9";
-        c.textAlign = "center";
-        c.fillText("\u2717", x + g.cell / 2, y + g.cell / 2);
-      }
-    });
-  });
-  c.fillStyle = data.colors.muted;
-  c.textAlign = "center";
-  pad.lrs.forEach(function (lr, k) {
-    var power = Math.log10(lr);
-    if (Math.abs(power - Math.round(power)) < 1e-9) {
-      c.fillText(power === 0 ? "1" : power === 1 ? "10" : "1e" + power, padSize.left + (k + 0.5) * g.cell,
-                 padSize.top + g.rows * g.cell + 10);
-    }
-  });
-}
-// The pad cell (row, column) of an option: its own, or the cell of the same settings.
-function padAt(option) {
-  var pad = knobs.pad;
-  var value = option.second === null ? pad.sceneValue : option.second;
-  for (var j = 0; j < pad.values.length; j++) {
-    if (!sameLr(pad.values[j] + 1e-12, value + 1e-12)) continue;
-    for (var k = 0; k < pad.lrs.length; k++) if (sameLr(pad.lrs[k], option.lr)) return [j, k];
-  }
-  return null;
-}
-function onPadClick(event) {
-  var rect = padCanvas.getBoundingClientRect(), g = padGeometry();
-  var k = Math.floor((event.clientX - rect.left - padSize.left) / g.cell);
-  var j = g.rows - 1 - Math.floor((event.clientY - rect.top - padSize.top) / g.cell);
-  if (k >= 0 && k < g.columns && j >= 0 && j < g.rows) choosePad(j, k);
-}
-function onPadKey(event) {
-  var moves = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [1, 0], ArrowDown: [-1, 0] };
-  var move = moves[event.key];
-  if (!move) return;
-  event.preventDefault();
-  var at = padAt(chosen[knobs.pad.racer]) || [0, 0], g = padGeometry();
-  choosePad(Math.max(0, Math.min(g.rows - 1, at[0] + move[0])), Math.max(0, Math.min(g.columns - 1, at[1] + move[1])));
-}
-
 // --- the address ----------------------------------------------------------------------
 function racerKey(i) {  // its name, numbered when several racers share it
   var same = 0, before = 0;
@@ -673,7 +577,7 @@ extras.knobs = { address: knobAddress, apply: applyKnobAddress, api: function ()
                    if (!chartCanvas) return;
                    layMarks();
                    measureChart();
-                   if (padCanvas) measurePad();
+                   if (extras.pad) extras.pad.measure();
                    updateKnobs();
                  } };
 if (knobs) {
