@@ -203,6 +203,20 @@ def test_one_file_in_two_formats_and_format_for_the_default_output(cli, gallery,
     assert code == 2 and "Invalid format: 'webm' (choose from gif, mp4" in err
 
 
+@pytest.mark.parametrize("formats", ["mp4,gif", "gif,mp4"])
+def test_a_refused_format_does_not_drop_the_files_other_formats(cli, gallery, tmp_path,
+                                                                 formats):
+    """Whatever the order of the formats, the one a scene cannot have is one error line
+    and every other format of the file is written."""
+    out = tmp_path / "out"
+    code, _, err = cli("render", gallery / "one.py", "--format", formats, "-o", out,
+                       "--transparent", "--size", "320x240", "--quiet", "--jobs", "1")
+    assert code == 1
+    errors = [line for line in err.splitlines() if line.startswith("anim: error: ")]
+    assert len(errors) == 1 and "one.mp4: an MP4 cannot be transparent" in errors[0], err
+    assert sorted(p.name for p in out.iterdir()) == ["one.gif"]
+
+
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc to find workers")
 def test_a_worker_that_dies_fails_its_file_and_the_others_finish(tmp_path):
     folder = tmp_path / "scenes"
