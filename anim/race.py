@@ -136,6 +136,19 @@ class RaceResult:
         }
 
 
+    def __repr__(self) -> str:
+        """A few lines: where the race went, then per racer its arrival or divergence
+        step and final loss (``anim race``'s table), not the arrays."""
+        from .summary import text_table
+
+        return text_table("RaceResult", self.summary())
+
+    def _repr_html_(self) -> str:
+        """The same table in a notebook."""
+        from .summary import html_table
+
+        return html_table("RaceResult", self.summary())
+
 def _plain(values) -> list:
     return [float(v) if np.isfinite(v) else None for v in values]
 

@@ -121,6 +121,19 @@ class SwarmResult:
                 "optimizers": entries}
 
 
+    def __repr__(self) -> str:
+        """A few lines: where the race went, then per racer its arrival or divergence
+        step and final loss (``anim race``'s table), not the arrays."""
+        from .summary import text_table
+
+        return text_table("SwarmResult", self.summary())
+
+    def _repr_html_(self) -> str:
+        """The same table in a notebook."""
+        from .summary import html_table
+
+        return html_table("SwarmResult", self.summary())
+
 def _median_finite(values) -> float | None:
     finite = values[np.isfinite(values)]
     return float(np.median(finite)) if finite.size else None
