@@ -2,8 +2,8 @@
 that shows in the picture changed.
 
 A key is the SHA-256 of: anim's version; the scene's content (for a scene read from a
-file, the file's SHA-256 and the scene's name; for a scene built in Python, the source
-of the file that built it); a description of the scene's values (surface, optimizers,
+file, the file's SHA-256 and the scene's name; for a scene built in Python, the code of
+the file that built it, without its docstring and comments); a description of the scene's values (surface, optimizers,
 start, steps, look), so that a scene changed after loading gets another key; the kind of
 output and its options. The folder is ``$ANIM_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/anim`` (``~/.cache/anim``); deleting it at any time is safe.
@@ -11,6 +11,7 @@ output and its options. The folder is ``$ANIM_CACHE_DIR``, else
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -106,11 +107,20 @@ def scene_key(scene, kind: str, options: dict, example: str | None = None) -> st
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def file_digest(path) -> str | None:
+def code_digest(path) -> str | None:
+    """The SHA-256 of the Python code in ``path``: its syntax tree without the module's
+    docstring, so that editing an example's text or comments keeps its renders."""
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        source = Path(path).read_bytes()
     except OSError:
         return None
+    try:
+        module = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return hashlib.sha256(source).hexdigest()
+    if ast.get_docstring(module, clean=False) is not None:
+        module.body = module.body[1:]
+    return hashlib.sha256(ast.dump(module).encode()).hexdigest()
 
 
 def entry(key: str, suffix: str) -> Path:

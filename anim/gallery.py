@@ -74,20 +74,20 @@ class Shown:
     max_size: object = None
     #: The step a still shows (None: the last).
     frame: int | None = None
-    #: The example file that asked, resolved, and its SHA-256.
+    #: The example file that asked, resolved, and the digest of its code.
     example: str | None = None
     digest: str | None = None
 
 
 def _calling_example() -> tuple[str | None, str | None]:
-    """The file of the example being run, and its SHA-256: the innermost frame of code
-    run as ``__main__`` (both galleries run an example so, compiled with its file name)."""
+    """The file of the example being run, and its code's digest: the innermost frame of
+    code run as ``__main__`` (both galleries run an example so, compiled with its file name)."""
     frame = sys._getframe(1)
     while frame is not None:
         if frame.f_globals.get("__name__") == "__main__":
             name = frame.f_code.co_filename
             if os.path.isfile(name):
-                return str(Path(name).resolve()), cache.file_digest(name)
+                return str(Path(name).resolve()), cache.code_digest(name)
             return None, None
         frame = frame.f_back
     return None, None
@@ -210,7 +210,7 @@ class Gallery:
         scene = _displayed(block, example_globals)
         if scene is not None:
             shown.append(Shown(scene, "displayed", example=source,
-                               digest=cache.file_digest(source)))
+                               digest=cache.code_digest(source)))
         return "".join(self._show(item, Path(next(paths)), markup) for item in shown)
 
     def _show(self, item: Shown, image: Path, markup) -> str:

@@ -161,8 +161,14 @@ def test_sphinx_gallery_shows_each_scene_and_thumbnails_its_final_frame(tmp_path
     assert cache_state(cache) == before
     assert {p.name: p.read_bytes() for p in images.iterdir()} == pictures
 
-    # An edited example renders again; the other one is not even run.
+    # An example whose text changed runs again and renders nothing; one whose code
+    # changed renders again; the other one is not even run.
     example = source / "examples" / "plot_a.py"
+    example.write_text(example.read_text().replace("GD and Adam on a bowl.",
+                                                   "GD and Adam, in a bowl.\n\n# A comment"))
+    run(command, source, cache)
+    assert cache_state(cache) == before
+    assert "GD and Adam, in a bowl." in (out / "gallery" / "plot_a.html").read_text()
     example.write_text(example.read_text().replace("steps=20", "steps=15"))
     run(command, source, cache)
     after = cache_state(cache)
