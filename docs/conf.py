@@ -61,6 +61,7 @@ def gallery_example(path: Path) -> str:
     module = ast.parse(source)
     docstring = ast.get_docstring(module) or path.stem
     title, _, text = docstring.partition("\n")
+    title = title.rstrip(".")
     code = "\n".join(source.splitlines()[module.body[0].end_lineno:]).strip("\n")
     names = list(anim.load_scenes(path))
     films = "\n".join(
@@ -68,7 +69,7 @@ def gallery_example(path: Path) -> str:
         f'.gif", {FILM})' for name in names)
     text = absolute_values(text.strip())
     return (f'r"""\n{title}\n{"=" * len(title)}\n\n{text}\n\n'
-            f"(``scenes/{path.name}``)\n\"\"\"\n\n{code}\n\n"
+            f"The scene file: ``scenes/{path.name}``.\n\"\"\"\n\n{code}\n\n"
             "# %%\n# The race, filmed:\n\nimport anim\n\n" + films + "\n")
 
 
