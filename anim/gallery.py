@@ -133,8 +133,8 @@ class Gallery:
                                   example=example, digest=digest))
         return path
 
-    def still(self, scene, output=None, *, frame=None, sidecar=False, progress=None,
-              **options) -> Path:
+    def still(self, scene, output=None, *, frame=None, sidecar=False, **options) -> Path:
+        """``anim.still`` during a gallery build: the same checks and file, cached."""
         from .renderer import prepare
 
         path, _, frame = prepare(scene, output, still=True, frame=frame, **options)

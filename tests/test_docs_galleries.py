@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 
 import anim
+import anim.writers
 from anim.renderer import resolve_options
 
 #: Each example: (file name, the code that builds its scene, what it then does).
@@ -43,6 +44,11 @@ EXAMPLES = {
     "plot_b": ('"""\nA displayed scene\n=================\n\nThe player.\n"""\n',
                SCENE_B, "scene\n"),
 }
+#: A third example for the sphinx-gallery site: a page, a still and an MP4 (shown as GIF).
+OTHER_OUTPUTS = ('"""\nA page, a still, a video\n========================\n"""\n', SCENE_A,
+                 'anim.render(scene, "bowl.html", size="320x240")\n\n# %%\n# A still\n'
+                 'anim.still(scene, "bowl.png", frame=5, size="320x240")\n\n# %%\n'
+                 '# A video\nanim.render(scene, "bowl.mp4", size="320x240")\n')
 PROGRESS = re.compile(r"\d+/\d+ \[|it/s|frame/s")
 
 
@@ -112,6 +118,7 @@ def test_sphinx_gallery_shows_each_scene_and_thumbnails_its_final_frame(tmp_path
 
     source, cache = tmp_path / "site", tmp_path / "cache"
     write_examples(source / "examples", "README.txt")
+    (source / "examples" / "plot_c.py").write_text("".join(OTHER_OUTPUTS))
     (source / "conf.py").write_text(textwrap.dedent("""\
         extensions = ["sphinx_gallery.gen_gallery"]
         sphinx_gallery_conf = {"examples_dirs": "examples", "gallery_dirs": "gallery",
@@ -136,7 +143,22 @@ def test_sphinx_gallery_shows_each_scene_and_thumbnails_its_final_frame(tmp_path
     page_b = (out / "gallery" / "plot_b.html").read_text(encoding="utf-8")
     player = iframe_page(page_b)
     assert player == anim.render(scene_b, tmp_path / "b.html").read_text(encoding="utf-8")
-    for page in (page_a, page_b):
+    # A page as the player, a still as its PNG, an MP4 as a GIF of the same options; the
+    # example's own files as it asked.
+    page_c = (out / "gallery" / "plot_c.html").read_text(encoding="utf-8")
+    examples = source / "examples"
+    assert iframe_page(page_c) == (examples / "bowl.html").read_text(encoding="utf-8")
+    assert (examples / "bowl.html").read_text(encoding="utf-8") == anim.render(
+        scene_a, tmp_path / "c.html", **OPTIONS_A).read_text(encoding="utf-8")
+    still = re.search(r'<img[^>]+src="\.\./_images/(sphx_glr_plot_c_002\.png)"', page_c)
+    assert still and (out / "_images" / still.group(1)).read_bytes() == (
+        examples / "bowl.png").read_bytes() == anim.still(
+        scene_a, tmp_path / "c.png", frame=5, **OPTIONS_A).read_bytes()
+    assert re.search(r'<img[^>]+src="\.\./_images/sphx_glr_plot_c_003\.gif"', page_c)
+    assert (out / "_images" / "sphx_glr_plot_c_003.gif").read_bytes() == alone.read_bytes()
+    assert anim.writers.mp4_frame_count(examples / "bowl.mp4") == final_step(
+        scene_a, **OPTIONS_A) + 1 + round(2 * scene_a.fps)
+    for page in (page_a, page_b, page_c):
         assert not PROGRESS.search(page)
 
     index = (out / "gallery" / "index.html").read_text(encoding="utf-8")
@@ -176,6 +198,8 @@ def test_sphinx_gallery_shows_each_scene_and_thumbnails_its_final_frame(tmp_path
     assert len(after) > len(before)
 
 
+# mkdocs-gallery's helpers import a deprecated mkdocs name.
+@pytest.mark.filterwarnings("ignore:warning_filter:DeprecationWarning")
 def test_mkdocs_gallery_shows_each_scene_and_thumbnails_its_final_frame(tmp_path, scenes):
     from mkdocs_gallery.utils import rescale_image
 
