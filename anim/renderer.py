@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import math
 import sys
 import tempfile
@@ -484,8 +485,26 @@ def _save(figure: RaceFigure, writer, target: Path, name: str, request: RenderOp
             if written > limit:
                 raise TooLarge(written * costly / (done + 1))
 
-    with _progress(len(steps), progress, name) as bar:
+    with _progress(len(steps), progress, name) as bar, _without_matplotlib_notes():
         animation.save(target, writer=writer, dpi=request.dpi, progress_callback=on_frame)
+
+
+class _MatplotlibNote(logging.Filter):
+    def filter(self, record):
+        return record.levelno > logging.INFO
+
+
+@contextlib.contextmanager
+def _without_matplotlib_notes():
+    """matplotlib logs "Animation.save using ..." at INFO, which a log configured at INFO
+    (a docs theme does that) would print for every render: how anim writes is its own
+    business, and a render says what it wrote in one line."""
+    logger, note = logging.getLogger("matplotlib.animation"), _MatplotlibNote()
+    logger.addFilter(note)
+    try:
+        yield
+    finally:
+        logger.removeFilter(note)
 
 
 @contextlib.contextmanager

@@ -3,6 +3,7 @@ only the render's one line."""
 
 import fcntl
 import io
+import logging
 import os
 import pty
 import re
@@ -105,3 +106,15 @@ def test_python_render_draws_no_bar_off_a_terminal(scene_file, tmp_path, monkeyp
                 progress=True)
     text = written.getvalue() if isinstance(written, io.StringIO) else "".join(written)
     assert BAR.search(text)
+
+
+def test_a_log_at_info_hears_nothing_of_matplotlib_during_a_render(scene_file, tmp_path,
+                                                                 caplog):
+    # A docs theme configures logging at INFO; matplotlib would log every save there.
+    caplog.set_level(logging.INFO)
+    anim.render(anim.load_scene(scene_file), tmp_path / "race.gif", size="320x240")
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("matplotlib")] == []
+    import matplotlib.animation  # noqa: F401  (the filter is gone after the render)
+
+    logging.getLogger("matplotlib.animation").info("Animation.save using something")
+    assert caplog.records[-1].getMessage() == "Animation.save using something"
