@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import math
 import sys
 import tempfile
@@ -29,6 +30,7 @@ from .figure import (
 )
 from .fitting import TooLarge, byte_limit, film_to_fit, warn_if_long
 from .length import every_for_duration, race_steps
+from .progress import show_progress
 from .provenance import describe, png_metadata, provenance_comment
 from .race import check_noise, check_seed
 from .settings import MAX_FPS, MAX_STEPS, check_view, explained_racers, parse_camera
@@ -360,13 +362,14 @@ class _Reporter:
 
 
 def _progress(total, enabled, description):
-    """A tqdm bar on stderr; ``enabled`` may instead be a callable that hears the frames."""
+    """A tqdm bar on stderr (see :func:`show_progress`); ``enabled`` may instead be a
+    callable that hears the frames."""
     from tqdm import tqdm
 
     if callable(enabled):
         return _Reporter(enabled, total)
-    return tqdm(total=total, disable=not enabled, unit="frame", desc=description,
-                file=sys.stderr, leave=True, dynamic_ncols=True)
+    return tqdm(total=total, disable=not show_progress(enabled), unit="frame",
+                desc=description, file=sys.stderr, leave=True, dynamic_ncols=True)
 
 
 def _figure(scene: Scene, result, request: RenderOptions, fast: bool = True,
@@ -383,7 +386,7 @@ def _figure(scene: Scene, result, request: RenderOptions, fast: bool = True,
         raise RequestError(str(exc)) from None
 
 
-def render(scene: Scene, output=None, *, progress: bool = True, sidecar: bool = False,
+def render(scene: Scene, output=None, *, progress: bool | None = None, sidecar: bool = False,
            max_size=None, notify=None, **options) -> Path:
     """Film ``scene`` into ``output`` (.gif, .mp4, .png or .html) and return the path
     written. An .html file is one self-contained page that plays the race (see
@@ -396,7 +399,8 @@ def render(scene: Scene, output=None, *, progress: bool = True, sidecar: bool = 
     ``max_size`` ("2MB", or bytes) makes a GIF or MP4 fit (see
     :func:`anim.fitting.film_to_fit`); ``notify(text)`` hears what it chose. Every
     option is checked before rendering starts; an existing file is replaced only once
-    the new one is complete.
+    the new one is complete. ``progress``: a bar of frames on stderr; None draws it only
+    when stderr is a terminal.
     """
     path, request, frame = prepare(scene, output, max_size=max_size, **options)
     if path.suffix.lower() == ".png":
@@ -430,7 +434,7 @@ def render(scene: Scene, output=None, *, progress: bool = True, sidecar: bool = 
 
 
 def _film(scene: Scene, result, request: RenderOptions, target: Path, name: str,
-          progress: bool, limit: int | None = None):
+          progress, limit: int | None = None):
     """Draw the frames of ``request.frame_steps()`` and encode them into ``target``."""
     figure = _figure(scene, result, request)
     try:
@@ -455,7 +459,7 @@ def _palette_sample(figure: RaceFigure, request: RenderOptions) -> np.ndarray:
 
 
 def _save(figure: RaceFigure, writer, target: Path, name: str, request: RenderOptions,
-          progress: bool, limit: int | None = None):
+          progress, limit: int | None = None):
     """Encode the frames; with ``limit``, stop with TooLarge as soon as the file being
     written is larger than ``limit`` bytes, projecting the whole file's size."""
     from matplotlib.animation import FuncAnimation
@@ -475,8 +479,26 @@ def _save(figure: RaceFigure, writer, target: Path, name: str, request: RenderOp
             if written > limit:
                 raise TooLarge(written * costly / (done + 1))
 
-    with _progress(len(steps), progress, name) as bar:
+    with _progress(len(steps), progress, name) as bar, _without_matplotlib_notes():
         animation.save(target, writer=writer, dpi=request.dpi, progress_callback=on_frame)
+
+
+class _MatplotlibNote(logging.Filter):
+    def filter(self, record):
+        return record.levelno > logging.INFO
+
+
+@contextlib.contextmanager
+def _without_matplotlib_notes():
+    """matplotlib logs "Animation.save using ..." at INFO, which a log configured at INFO
+    (a docs theme does that) would print for every render: how anim writes is its own
+    business, and a render says what it wrote in one line."""
+    logger, note = logging.getLogger("matplotlib.animation"), _MatplotlibNote()
+    logger.addFilter(note)
+    try:
+        yield
+    finally:
+        logger.removeFilter(note)
 
 
 @contextlib.contextmanager

@@ -206,10 +206,18 @@ class Scene:
                 + f", steps={self.steps})")
 
     def _repr_html_(self):
-        """Jupyter shows a scene as its interactive player (no animation is rendered)."""
-        from .renderer import to_html
+        """The interactive player (no animation is rendered), or None where the page
+        cannot draw this scene (3D view, swarm, step glyphs)."""
+        from .notebook import player_html
 
-        return to_html(self)
+        return player_html(self)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """What a notebook shows: the player, the final frame as a PNG for viewers that
+        run no script, and the text; see :mod:`anim.notebook`."""
+        from .notebook import mimebundle
+
+        return mimebundle(self)
 
 
 def _check_colormap(name):
