@@ -10,12 +10,15 @@ head at each step (``RacersLayer.head_positions``, already fanned out), the mark
 line widths and text positions. So at the render's size a head lands on the same pixels
 as in ``anim still --frame K``.
 
-Nothing is loaded from anywhere: the picture, the numbers and the script are inline.
+Nothing is loaded from anywhere: the picture, the numbers and the script are inline, and
+so are the glyphs of the page's own text that the main font lacks (a browser does not see
+the fonts anim draws with): see :func:`embedded_fonts`.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import json
@@ -33,11 +36,13 @@ from .gif import NearestColor, _pack, build_palette
 from .race import RaceResult
 
 #: Bumped when the data the script reads changes shape.
-DATA_VERSION = 1
+DATA_VERSION = 2
 #: The browser's fonts closest to matplotlib's (DejaVu ships with most Linux systems).
 SANS = '"DejaVu Sans", "Bitstream Vera Sans", Verdana, "Segoe UI", Arial, sans-serif'
 MONO = '"DejaVu Sans Mono", "Bitstream Vera Sans Mono", Menlo, Consolas, monospace'
 SPEEDS = (0.25, 0.5, 1, 2, 4, 8)
+#: The controls' and tooltip's fonts (as in player.css).
+PLAYER_FONTS = 'system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif'
 
 
 # --- the picture that does not move -------------------------------------------------
@@ -220,6 +225,7 @@ def page_data(figure: RaceFigure, fps: float, loss_refresh: int) -> dict:
                    "muted": _hex(theme.muted)},
         "font": {"size": figure.scoreboard.statuses[0].get_fontsize() * style.dpi / 72,
                  "sans": SANS, "mono": MONO},
+        "words": figure.stage.words.as_dict(),
         "plot": {"box": _box(figure, ax), "toPixel": to_pixel,
                  "xlim": list(ax.get_xlim()), "ylim": list(ax.get_ylim())},
         "markers": {symbol: _outline(symbol) for symbol in sorted(symbols)},
@@ -276,6 +282,60 @@ def _panel(figure: RaceFigure):
             "marker": {"size": line.get_markersize(), "width": line.get_markeredgewidth()}}
 
 
+# --- the glyphs the reader's fonts may lack ------------------------------------------
+def _page_text(figure: RaceFigure) -> str:
+    """Every character the page's script and controls write in the browser: the words
+    of the language (statuses, counter, tooltip, speed), labels, hyperparameters."""
+    racers = zip(figure.result.optimizers, figure.stage.racers)
+    return "".join([*figure.stage.words.as_dict().values(),
+                    *(racer.label + _hyperparameters(optimizer) for optimizer, racer in racers)])
+
+
+def embedded_fonts(figure: RaceFigure) -> tuple[str, list[str], list[str]]:
+    """The page's own fonts: for the characters of its text that the main font lacks,
+    @font-face rules with just those glyphs of the fonts the figure draws them with
+    (regular and bold), as data: URLs. Returns (CSS, family names, fonts to load, as CSS
+    font shorthands). An English page with the default font needs none."""
+    typeface, text = figure.stage.typeface, _page_text(figure)
+    rules, families, faces = [], {}, []
+    for weight, number in (("normal", 400), ("bold", 700)):
+        for family, path, index, chars in typeface.fallback_files(text, weight):
+            name = families.setdefault(family, f"anim-text-{len(families) + 1}")
+            data = base64.b64encode(_font_subset(path, index, chars)).decode()
+            rules.append(f'@font-face{{font-family:"{name}";font-weight:{number};'
+                         f'src:url(data:font/woff;base64,{data}) format("woff")}}')
+            faces.append(f'{number} 16px "{name}"')
+    return "\n".join(rules), list(families.values()), faces
+
+
+@functools.lru_cache(maxsize=32)
+def _font_subset(path: str, index: int, chars: str) -> bytes:
+    """A WOFF font with only ``chars`` of the font file ``path`` (face ``index``)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    options.flavor, options.hinting, options.desubroutinize = "woff", False, True
+    collection = path.lower().endswith((".ttc", ".otc"))
+    # No new timestamp: the same scene gives the same page, byte for byte.
+    font = TTFont(path, fontNumber=index if collection else -1, lazy=True,
+                  recalcTimestamp=False)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=chars)
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    return buffer.getvalue()
+
+
+def _with_families(fonts: str, families: list[str]) -> str:
+    """A CSS font list with ``families`` put before its last, generic family."""
+    if not families:
+        return fonts
+    head, generic = fonts.rsplit(", ", 1)
+    return ", ".join([head, *(f'"{family}"' for family in families), generic])
+
+
 # --- the page ---------------------------------------------------------------------
 def _asset(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
@@ -313,16 +373,21 @@ def page_html(figure: RaceFigure, *, fps: float, loss_refresh: int, title: str,
     """The complete page for ``figure`` (built at the render's size, as for a still)."""
     style, theme = figure.style, figure.stage.theme
     data = page_data(figure, fps, loss_refresh)
+    fonts, families, faces = embedded_fonts(figure)
+    data["font"].update(sans=_with_families(SANS, families),
+                        mono=_with_families(MONO, families), embedded=faces)
     mime, picture = background_image(figure)
     image = base64.b64encode(picture).decode()
     page = "transparent" if style.transparent else theme.page
     css = (_asset("player/player.css").replace("$PAGE", page).replace("$TEXT", theme.text)
            .replace("$MUTED", theme.muted))
+    if families:
+        css += f"\n{fonts}\n.anim-player {{ font-family: {_with_families(PLAYER_FONTS, families)}; }}"
     speeds = "".join(f'<option value="{s}"{" selected" if s == 1 else ""}>{s:g}×</option>'
                      for s in SPEEDS)
     alt = html.escape(f"{title}: " + ", ".join(r.label for r in figure.stage.racers))
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{style.language}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -343,7 +408,7 @@ def page_html(figure: RaceFigure, *, fps: float, loss_refresh: int, title: str,
 <button type="button" class="anim-forward" aria-label="Step forward (→)" title="Step forward (→)">→</button>
 <input type="range" class="anim-scrubber" min="0" max="{data['steps']}" step="1" value="0" aria-label="Step">
 <output class="anim-step">0 / {data['steps']}</output>
-<label class="anim-speed-label">speed <select class="anim-speed">{speeds}</select></label>
+<label class="anim-speed-label">{html.escape(figure.stage.words.speed)} <select class="anim-speed">{speeds}</select></label>
 </div>
 <script type="application/json" class="anim-data">{_script_json(data)}</script>
 <script>{compact_script(player_script())}</script>
