@@ -10,6 +10,7 @@ __version__ = "0.1.0"
 from . import optimizers, schedules, starts, surfaces
 from .errors import (
     AnimError,
+    FontWarning,
     LengthWarning,
     OptimizerError,
     RenderError,
@@ -40,6 +41,7 @@ def still(scene, output=None, **options):
 
 __all__ = [
     "AnimError",
+    "FontWarning",
     "GradientWarning",
     "LengthWarning",
     "OptimizerError",

@@ -152,7 +152,7 @@ def resolve_font(font) -> str:
     text = str(font)
     path = Path(text).expanduser()
     if isinstance(font, Path) or path.suffix.lower() in FONT_SUFFIXES or "/" in text \
-            or "\\" in text:
+            or "\\" in text or path.is_file():
         if not path.is_file():
             raise ValueError(f"Invalid font: {text!r} (no such file; {usage})")
         resolved = str(path.resolve())
@@ -267,12 +267,11 @@ def missing_message(chars: str) -> str:
     if len(chars) > 10:
         shown += f" and {len(chars) - 10} more"
     if any(is_cjk(char) for char in chars):
-        fix = (f"pip install 'anim[{EXTRA}]' (a font for Japanese, Chinese and Korean), "
-               "or install one (apt install fonts-noto-cjk)")
+        fix = (f"pip install 'anim[{EXTRA}]' (Japanese, Chinese, Korean) or apt install "
+               "fonts-noto-cjk, or name a font that has them")
     else:
-        fix = "install a font that has them (e.g. apt install fonts-noto-core)"
-    return (f"no installed font has {shown}: they show as boxes; {fix}, or "
-            "name a font with --font (Scene(font=...))")
+        fix = "install a font that has them (e.g. apt install fonts-noto-core) or name one"
+    return f"no installed font has {shown}: they show as boxes; {fix} with --font (Scene(font=...))"
 
 
 @contextlib.contextmanager

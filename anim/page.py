@@ -316,6 +316,9 @@ def _font_subset(path: str, index: int, chars: str) -> bytes:
 
     options = subset.Options()
     options.flavor, options.hinting, options.desubroutinize = "woff", False, True
+    # No OpenType layout: matplotlib applies none (no GPOS kerning), so neither may the
+    # browser, or its text would come out narrower than the picture's.
+    options.layout_features, options.drop_tables = [], [*options.drop_tables, "GSUB", "GPOS"]
     collection = path.lower().endswith((".ttc", ".otc"))
     # No new timestamp: the same scene gives the same page, byte for byte.
     font = TTFont(path, fontNumber=index if collection else -1, lazy=True,
