@@ -27,6 +27,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from matplotlib import font_manager, ft2font
 
 #: The extra that brings a font for Japanese, Chinese and Korean, and its packages (each
@@ -80,8 +81,25 @@ def _added_file(path: str) -> str:
                 if entry.fname == path)
 
 
+class Coverage:
+    """The code points a font has glyphs for, kept compact (a CJK font has 45,000: as a
+    set of ints they would take megabytes, for every font a search reads)."""
+
+    __slots__ = ("codes",)
+
+    def __init__(self, codes=()):
+        self.codes = np.unique(np.fromiter(codes, dtype=np.uint32))
+
+    def __contains__(self, code) -> bool:
+        at = int(np.searchsorted(self.codes, code))
+        return at < self.codes.size and int(self.codes[at]) == code
+
+    def __len__(self) -> int:
+        return int(self.codes.size)
+
+
 @functools.cache
-def charmap(path: str, index: int = 0) -> frozenset[int] | None:
+def charmap(path: str, index: int = 0) -> Coverage | None:
     """The code points font ``path`` (face ``index`` of a collection) has glyphs for; None
     for a font matplotlib cannot draw at any size (bitmap-only colour emoji) or read, and
     for a placeholder font (matplotlib's Last Resort maps every code point to a few boxes
@@ -97,7 +115,7 @@ def charmap(path: str, index: int = 0) -> frozenset[int] | None:
     codes = font.get_charmap()
     if not scalable or len(codes) > PLACEHOLDER_RATIO * max(font.num_glyphs, 1):
         return None
-    return frozenset(codes)
+    return Coverage(codes)
 
 
 def _weight(entry) -> int:
@@ -127,8 +145,8 @@ def _family_file(family: str, weight: str = "normal") -> tuple[str, int]:
     return str(found), getattr(found, "face_index", 0)
 
 
-def _family_draws(family: str, weight: str = "normal") -> frozenset[int]:
-    return charmap(*_family_file(family, weight)) or frozenset()
+def _family_draws(family: str, weight: str = "normal") -> Coverage:
+    return charmap(*_family_file(family, weight)) or Coverage()
 
 
 def default_family(generic: str | None = None) -> str:
