@@ -301,6 +301,22 @@ def quiet_missing_glyphs():
         yield
 
 
+def use_fonts(figure, font=None) -> Typeface:
+    """Give every text of a finished ``figure`` (a chart drawn once) the families that
+    draw it, and warn once about characters no installed font has."""
+    from matplotlib.text import Text
+
+    from .errors import FontWarning
+
+    texts = [text for text in figure.findobj(Text) if text.get_text()]
+    found = typeface([text.get_text() for text in texts], font)
+    for text in texts:
+        text.set_fontfamily(list(found.sans))
+    if found.missing:
+        warnings.warn(FontWarning(missing_message(found.missing)), stacklevel=3)
+    return found
+
+
 def script_coverage() -> dict[str, tuple[str, ...]]:
     """Script -> the families that draw its sample letters (the main font first when it
     draws them alone), or () when no installed font does."""

@@ -393,3 +393,16 @@ def test_an_english_page_embeds_no_font(tmp_path):
                        tmp_path / "en.html", size="480x360", progress=False)
     html = path.read_text(encoding="utf-8")
     assert "@font-face" not in html and '<html lang="en">' in html
+
+
+# --- the charts beside the animation ------------------------------------------------
+def test_the_basin_chart_draws_japanese_labels(cli, tmp_path, hidden_fonts):
+    scene = ROOT / "scenes" / "rmsprop_vs_adagrad_ja.py"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code, _, err = cli("basins", scene, "-o", tmp_path / "a.png", "--resolution", "12")
+    assert code == 0 and glyph_warnings(caught) == [] and "warning" not in err
+    hidden_fonts("勾配降下法慣性")
+    code, _, err = cli("basins", scene, "-o", tmp_path / "b.png", "--resolution", "12")
+    warned = [line for line in err.splitlines() if line.startswith("anim: warning:")]
+    assert code == 0 and len(warned) == 1 and "勾 (U+52FE)" in warned[0], err
