@@ -12,13 +12,12 @@ as in ``anim still --frame K``.
 
 Nothing is loaded from anywhere: the picture, the numbers and the script are inline, and
 so are the glyphs of the page's own text that the main font lacks (a browser does not see
-the fonts anim draws with): see :func:`embedded_fonts`.
+the fonts anim draws with): see :mod:`anim.webfonts`.
 """
 
 from __future__ import annotations
 
 import base64
-import functools
 import html
 import io
 import json
@@ -34,6 +33,7 @@ from . import board
 from .figure import RaceFigure
 from .gif import NearestColor, _pack, build_palette
 from .race import RaceResult
+from .webfonts import embedded_fonts, with_families
 
 #: Bumped when the data the script reads changes shape.
 DATA_VERSION = 2
@@ -291,54 +291,6 @@ def _page_text(figure: RaceFigure) -> str:
                     *(racer.label + _hyperparameters(optimizer) for optimizer, racer in racers)])
 
 
-def embedded_fonts(figure: RaceFigure) -> tuple[str, list[str], list[str]]:
-    """The page's own fonts: for the characters of its text that the main font lacks,
-    @font-face rules with just those glyphs of the fonts the figure draws them with
-    (regular and bold), as data: URLs. Returns (CSS, family names, fonts to load, as CSS
-    font shorthands). An English page with the default font needs none."""
-    typeface, text = figure.stage.typeface, _page_text(figure)
-    rules, families, faces = [], {}, []
-    for weight, number in (("normal", 400), ("bold", 700)):
-        for family, path, index, chars in typeface.fallback_files(text, weight):
-            name = families.setdefault(family, f"anim-text-{len(families) + 1}")
-            data = base64.b64encode(_font_subset(path, index, chars)).decode()
-            rules.append(f'@font-face{{font-family:"{name}";font-weight:{number};'
-                         f'src:url(data:font/woff;base64,{data}) format("woff")}}')
-            faces.append(f'{number} 16px "{name}"')
-    return "\n".join(rules), list(families.values()), faces
-
-
-@functools.lru_cache(maxsize=32)
-def _font_subset(path: str, index: int, chars: str) -> bytes:
-    """A WOFF font with only ``chars`` of the font file ``path`` (face ``index``)."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    options = subset.Options()
-    options.flavor, options.hinting, options.desubroutinize = "woff", False, True
-    # No OpenType layout: matplotlib applies none (no GPOS kerning), so neither may the
-    # browser, or its text would come out narrower than the picture's.
-    options.layout_features, options.drop_tables = [], [*options.drop_tables, "GSUB", "GPOS"]
-    collection = path.lower().endswith((".ttc", ".otc"))
-    # No new timestamp: the same scene gives the same page, byte for byte.
-    font = TTFont(path, fontNumber=index if collection else -1, lazy=True,
-                  recalcTimestamp=False)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=chars)
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    font.save(buffer)
-    return buffer.getvalue()
-
-
-def _with_families(fonts: str, families: list[str]) -> str:
-    """A CSS font list with ``families`` put before its last, generic family."""
-    if not families:
-        return fonts
-    head, generic = fonts.rsplit(", ", 1)
-    return ", ".join([head, *(f'"{family}"' for family in families), generic])
-
-
 # --- the page ---------------------------------------------------------------------
 def _asset(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
@@ -376,16 +328,17 @@ def page_html(figure: RaceFigure, *, fps: float, loss_refresh: int, title: str,
     """The complete page for ``figure`` (built at the render's size, as for a still)."""
     style, theme = figure.style, figure.stage.theme
     data = page_data(figure, fps, loss_refresh)
-    fonts, families, faces = embedded_fonts(figure)
-    data["font"].update(sans=_with_families(SANS, families),
-                        mono=_with_families(MONO, families), embedded=faces)
+    fonts, families, faces = embedded_fonts(figure.stage.typeface, _page_text(figure))
+    data["font"].update(sans=with_families(SANS, families),
+                        mono=with_families(MONO, families), embedded=faces)
     mime, picture = background_image(figure)
     image = base64.b64encode(picture).decode()
     page = "transparent" if style.transparent else theme.page
     css = (_asset("player/player.css").replace("$PAGE", page).replace("$TEXT", theme.text)
            .replace("$MUTED", theme.muted))
     if families:
-        css += f"\n{fonts}\n.anim-player {{ font-family: {_with_families(PLAYER_FONTS, families)}; }}"
+        player = with_families(PLAYER_FONTS, families)
+        css += f"\n{fonts}\n.anim-player {{ font-family: {player}; }}"
     speeds = "".join(f'<option value="{s}"{" selected" if s == 1 else ""}>{s:g}×</option>'
                      for s in SPEEDS)
     alt = html.escape(f"{title}: " + ", ".join(r.label for r in figure.stage.racers))

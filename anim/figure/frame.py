@@ -186,9 +186,10 @@ class RaceFigure:
         for layer, ax in zip(panels, stage.panels):
             layer.build(stage, ax)
         self.layers += panels
-        # Also makes the axes' tick labels, which matplotlib creates when first asked
-        # for: made now, they get the stage's fonts too (later ones copy their font).
-        self.texts = self.figure.findobj(Text)
+        # Asking for every text makes the axes' tick labels, which matplotlib creates
+        # when first asked for: made now, they get the stage's fonts too (the ones made
+        # later copy their font).
+        self.figure.findobj(Text)
         self._frozen = False
         if fast:
             self.freeze()
