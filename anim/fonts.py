@@ -14,7 +14,8 @@ Characters that no installed font has are reported once per picture, in one line
 names them and the fix (:func:`missing_message`); matplotlib's own warning per glyph and
 per draw is silenced while anim draws (:func:`quiet_missing_glyphs`).
 
-Only the figure, the page and ``anim doctor`` import this module; it imports matplotlib.
+It imports matplotlib: what draws (the figure, the page, the charts), ``anim doctor`` and a
+scene that names a font import it, the race never does.
 """
 
 from __future__ import annotations
@@ -75,10 +76,14 @@ def register_extra_fonts() -> tuple[str, ...]:
 
 @functools.cache
 def _added_file(path: str) -> str:
-    """Add a font file to matplotlib's font list (once); its family name."""
-    font_manager.fontManager.addfont(path)
-    return next(entry.name for entry in reversed(font_manager.fontManager.ttflist)
-                if entry.fname == path)
+    """Add a font file to matplotlib's font list (unless it is there); its family name."""
+    def known():
+        return next((entry.name for entry in font_manager.fontManager.ttflist
+                     if entry.fname == path), None)
+
+    if known() is None:
+        font_manager.fontManager.addfont(path)
+    return known()
 
 
 class Coverage:
