@@ -427,7 +427,9 @@ def render(scene: Scene, output=None, *, progress: bool = True, sidecar: bool = 
     ``options``: fps, size ("800x600" or (w, h)), dpi, quality ("low"/"medium"/"high"),
     steps, hold (seconds the last frame is held), loop (GIF plays, 0 = forever),
     loss_panel, every (steps per frame), duration (seconds the race plays; chooses
-    every), full (film every step, not only until the race is decided), noise and seed.
+    every), full (film every step, not only until the race is decided), noise and seed,
+    font (the main font: a family name or a font file) and language ("en", "ja": of the
+    words the picture writes).
     ``max_size`` ("2MB", or bytes) makes a GIF or MP4 fit (see
     :func:`anim.fitting.film_to_fit`); ``notify(text)`` hears what it chose. Every
     option is checked before rendering starts; an existing file is replaced only once
