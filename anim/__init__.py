@@ -10,6 +10,7 @@ __version__ = "0.1.0"
 from . import optimizers, schedules, starts, surfaces
 from .errors import (
     AnimError,
+    FontWarning,
     LengthWarning,
     OptimizerError,
     RenderError,
@@ -56,6 +57,7 @@ def _get_sg_image_scraper():
 
 __all__ = [
     "AnimError",
+    "FontWarning",
     "GradientWarning",
     "LengthWarning",
     "OptimizerError",

@@ -16,6 +16,7 @@ from pathlib import Path
 from . import __version__
 from .errors import AnimError, OptimizerError, RequestError, UsageError, one_line
 from .failures import failure_message
+from .words import LANGUAGES
 
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 128 + signal.SIGTERM
@@ -104,6 +105,13 @@ def _add_picture_arguments(parser):
     parser.add_argument("--camera", metavar="ELEV,AZIM",
                         help="the 3D view's elevation and azimuth in degrees, e.g. 30,-60 "
                              "(default: chosen so no hill hides the race)")
+    parser.add_argument("--font", metavar="NAME_OR_PATH",
+                        help="the main font: an installed family name or a .ttf/.otf/.ttc "
+                             "file (default: the scene's, else matplotlib's); characters it "
+                             "lacks come from installed fonts that have them")
+    parser.add_argument("--language", choices=tuple(LANGUAGES),
+                        help="the language of the statuses, step counter and panel labels "
+                             "(default: the scene's, en)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -347,7 +355,7 @@ def _still_options(args) -> dict:
 def _picture_options(args) -> dict:
     return dict(theme=args.theme, transparent=args.transparent, colorbar=args.colorbar,
                 explain=_explain(args), lr_panel=args.lr_panel, view=args.view,
-                camera=args.camera)
+                camera=args.camera, font=args.font, language=args.language)
 
 
 def _notice(text):

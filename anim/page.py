@@ -10,7 +10,9 @@ head at each step (``RacersLayer.head_positions``, already fanned out), the mark
 line widths and text positions. So at the render's size a head lands on the same pixels
 as in ``anim still --frame K``.
 
-Nothing is loaded from anywhere: the picture, the numbers and the script are inline.
+Nothing is loaded from anywhere: the picture, the numbers and the script are inline, and
+so are the glyphs of the page's own text that the main font lacks (a browser does not see
+the fonts anim draws with): see :mod:`anim.webfonts`.
 """
 
 from __future__ import annotations
@@ -31,13 +33,16 @@ from . import board
 from .figure import RaceFigure
 from .gif import NearestColor, _pack, build_palette
 from .race import RaceResult
+from .webfonts import embedded_fonts, with_families
 
 #: Bumped when the data the script reads changes shape.
-DATA_VERSION = 1
+DATA_VERSION = 2
 #: The browser's fonts closest to matplotlib's (DejaVu ships with most Linux systems).
 SANS = '"DejaVu Sans", "Bitstream Vera Sans", Verdana, "Segoe UI", Arial, sans-serif'
 MONO = '"DejaVu Sans Mono", "Bitstream Vera Sans Mono", Menlo, Consolas, monospace'
 SPEEDS = (0.25, 0.5, 1, 2, 4, 8)
+#: The controls' and tooltip's fonts (as in player.css).
+PLAYER_FONTS = 'system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif'
 
 
 # --- the picture that does not move -------------------------------------------------
@@ -220,6 +225,7 @@ def page_data(figure: RaceFigure, fps: float, loss_refresh: int) -> dict:
                    "muted": _hex(theme.muted)},
         "font": {"size": figure.scoreboard.statuses[0].get_fontsize() * style.dpi / 72,
                  "sans": SANS, "mono": MONO},
+        "words": figure.stage.words.as_dict(),
         "plot": {"box": _box(figure, ax), "toPixel": to_pixel,
                  "xlim": list(ax.get_xlim()), "ylim": list(ax.get_ylim())},
         "markers": {symbol: _outline(symbol) for symbol in sorted(symbols)},
@@ -276,6 +282,15 @@ def _panel(figure: RaceFigure):
             "marker": {"size": line.get_markersize(), "width": line.get_markeredgewidth()}}
 
 
+# --- the glyphs the reader's fonts may lack ------------------------------------------
+def _page_text(figure: RaceFigure) -> str:
+    """Every character the page's script and controls write in the browser: the words
+    of the language (statuses, counter, tooltip, speed), labels, hyperparameters."""
+    racers = zip(figure.result.optimizers, figure.stage.racers)
+    return "".join([*figure.stage.words.as_dict().values(),
+                    *(racer.label + _hyperparameters(optimizer) for optimizer, racer in racers)])
+
+
 # --- the page ---------------------------------------------------------------------
 def _asset(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
@@ -313,16 +328,22 @@ def page_html(figure: RaceFigure, *, fps: float, loss_refresh: int, title: str,
     """The complete page for ``figure`` (built at the render's size, as for a still)."""
     style, theme = figure.style, figure.stage.theme
     data = page_data(figure, fps, loss_refresh)
+    fonts, families, faces = embedded_fonts(figure.stage.typeface, _page_text(figure))
+    data["font"].update(sans=with_families(SANS, families),
+                        mono=with_families(MONO, families), embedded=faces)
     mime, picture = background_image(figure)
     image = base64.b64encode(picture).decode()
     page = "transparent" if style.transparent else theme.page
     css = (_asset("player/player.css").replace("$PAGE", page).replace("$TEXT", theme.text)
            .replace("$MUTED", theme.muted))
+    if families:
+        player = with_families(PLAYER_FONTS, families)
+        css += f"\n{fonts}\n.anim-player {{ font-family: {player}; }}"
     speeds = "".join(f'<option value="{s}"{" selected" if s == 1 else ""}>{s:g}×</option>'
                      for s in SPEEDS)
     alt = html.escape(f"{title}: " + ", ".join(r.label for r in figure.stage.racers))
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{style.language}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -343,7 +364,7 @@ def page_html(figure: RaceFigure, *, fps: float, loss_refresh: int, title: str,
 <button type="button" class="anim-forward" aria-label="Step forward (→)" title="Step forward (→)">→</button>
 <input type="range" class="anim-scrubber" min="0" max="{data['steps']}" step="1" value="0" aria-label="Step">
 <output class="anim-step">0 / {data['steps']}</output>
-<label class="anim-speed-label">speed <select class="anim-speed">{speeds}</select></label>
+<label class="anim-speed-label">{html.escape(figure.stage.words.speed)} <select class="anim-speed">{speeds}</select></label>
 </div>
 <script type="application/json" class="anim-data">{_script_json(data)}</script>
 <script>{compact_script(player_script())}</script>

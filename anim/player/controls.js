@@ -100,7 +100,7 @@ function nearest(x, y) {
 function describe(hit) {
   var r = racers[hit.racer], k = hit.point, now = state(hit.racer, step);
   var lines = [r.hyperparameters,
-               "step " + k + " \u00b7 (x, y) = (" + number4(pointX(hit.racer, k)) + ", " +
+               fill(words.tip_step, { step: k }) + " \u00b7 (x, y) = (" + number4(pointX(hit.racer, k)) + ", " +
                  number4(pointY(hit.racer, k)) + ")",
                "f = " + number4(loss(hit.racer, k))];
   if (hit.head && now !== "racing") lines.push(statusText(hit.racer, step));
@@ -189,6 +189,7 @@ var api = {
   },
   statusText: statusText, counterText: counterText, formatG: formatG,
   state: state,
+  fontsLoaded: function () { return fontsLoaded; },
   stats: function () { return { frames: frames, drawMs: drawTime }; },
   // Draws step k as it is drawn while playing (from the growing trails), for tests.
   showAsPlaying: function (k) { var was = playing; playing = true; show(k); playing = was; }

@@ -297,3 +297,8 @@ function draw() {
   frames += 1;
   drawTime += performance.now() - began;
 }
+// The page's own fonts (data: URLs, for characters the reader's fonts may lack) load
+// when first asked for: ask now, and draw again once they are there.
+var fontsLoaded = !(data.font.embedded || []).length || !document.fonts ? Promise.resolve() :
+  Promise.all(data.font.embedded.map(function (face) { return document.fonts.load(face); }))
+    .then(function () { draw(); }, function () {});

@@ -87,7 +87,13 @@ function formatG(value, digits) {
   return sign + text;
 }
 function number(value) { return formatG(value, 3).replace(/-/g, "\u2212"); }
+// The words of the scene's language (anim/words.py): templates with {names}.
+var words = data.words;
+function fill(template, values) {
+  return template.replace(/\{(\w+)\}/g, function (all, name) { return name in values ? values[name] : all; });
+}
 function ordinal(place) {
+  if (words.place !== "{ordinal}") return fill(words.place, { n: place });
   var tens = place % 100, ones = place % 10;
   var suffix = tens >= 10 && tens <= 20 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" }[ones] || "th");
   return place + suffix;
@@ -95,16 +101,16 @@ function ordinal(place) {
 function statusText(i, step, lossStep) {
   var r = racers[i], now = state(i, step);
   if (now === "arrived") {
-    var text = ordinal(r.place) + " \u00b7 step " + r.arrival;
-    if (data.goals > 1) text += " at (" + number(r.arrivedAt[0]) + ", " + number(r.arrivedAt[1]) + ")";
+    var text = fill(words.arrived, { place: ordinal(r.place), step: r.arrival });
+    if (data.goals > 1) text += fill(words.arrived_at, { x: number(r.arrivedAt[0]), y: number(r.arrivedAt[1]) });
     return text;
   }
-  if (now === "diverged") return "\u2717 step " + r.diverged;
+  if (now === "diverged") return fill(words.diverged, { step: r.diverged });
   var value = loss(i, lossStep === undefined ? step : lossStep);
   return value !== value ? "f = \u2014" : "f = " + number(value);
 }
 function counterText(step) {
   var digits = String(step);
   while (digits.length < data.counter.digits) digits = " " + digits;
-  return "step " + digits + " / " + N;
+  return fill(words.counter, { step: digits, steps: N });
 }
