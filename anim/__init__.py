@@ -10,6 +10,7 @@ __version__ = "0.1.0"
 from . import optimizers, schedules, starts, surfaces
 from .errors import (
     AnimError,
+    FontWarning,
     LengthWarning,
     OptimizerError,
     RenderError,
@@ -26,6 +27,10 @@ from .swarm import SwarmResult, simulate_swarm
 
 def render(scene, output=None, **options):
     """Film ``scene`` into ``output`` (.gif, .mp4, .png or .html); see :func:`anim.renderer.render`."""
+    from . import gallery
+
+    if gallery.collecting():  # a docs gallery build: from the cache, shown on the page
+        return gallery.render(scene, output, **options)
     from .renderer import render as _render
 
     return _render(scene, output, **options)
@@ -33,13 +38,26 @@ def render(scene, output=None, **options):
 
 def still(scene, output=None, **options):
     """Write one frame of ``scene`` as a PNG; see :func:`anim.renderer.still`."""
+    from . import gallery
+
+    if gallery.collecting():
+        return gallery.still(scene, output, **options)
     from .renderer import still as _still
 
     return _still(scene, output, **options)
 
 
+def _get_sg_image_scraper():
+    """The image scraper that sphinx-gallery and mkdocs-gallery use for
+    ``image_scrapers=('matplotlib', 'anim')``; see :mod:`anim.gallery`."""
+    from .gallery import scraper
+
+    return scraper()
+
+
 __all__ = [
     "AnimError",
+    "FontWarning",
     "GradientWarning",
     "LengthWarning",
     "OptimizerError",

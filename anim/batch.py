@@ -195,21 +195,25 @@ class Outcome:
     failed: dict[str, str] = field(default_factory=dict)
 
 
-def run(job: Job, files: list[str], jobs: int, *, progress: bool, report,
+def run(job: Job, files: list[str], jobs: int, *, progress: bool | None, report,
         outcome: Outcome | None = None) -> Outcome:
     """Run ``job`` on ``files`` in ``jobs`` processes (1: in this process).
 
-    ``report(line)`` prints a line without breaking the bar. Ctrl-C or SIGTERM stop
-    every worker before the exception goes on.
+    ``report(line)`` prints a line without breaking the bar; ``progress`` None draws
+    the bar only when stderr is a terminal. Ctrl-C or SIGTERM stop every worker before
+    the exception goes on.
     """
     from tqdm import tqdm
+
+    from .progress import show_progress
 
     outcome = Outcome() if outcome is None else outcome
     # No tqdm monitor thread: the workers are forked while the bar is on screen.
     tqdm.monitor_interval = 0
     jobs = max(1, min(jobs, len(files)))
     unit = "frame" if job.command == "render" else "picture"
-    bar = tqdm(total=0, disable=not progress, unit=unit, desc=f"{len(files)} files",
+    bar = tqdm(total=0, disable=not show_progress(progress), unit=unit,
+               desc=f"{len(files)} files",
                file=sys.stderr, dynamic_ncols=True)
 
     def handle(kind, payload):

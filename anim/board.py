@@ -3,7 +3,8 @@
 While a racer races its row shows the loss where it is; once it arrives, its place and
 step ("1st · step 18"); once it flies off, "✗ step 3". Racers that arrive at the same
 step share the place. A swarm's row counts its starts instead: "87/100 arrived · median
-step 23" (and "· 3 ✗" for starts that flew off).
+step 23" (and "· 3 ✗" for starts that flew off). The words come from a language's table
+(:mod:`anim.words`); English unless ``words`` says otherwise.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import re
 import numpy as np
 
 from .race import RaceResult
+from .words import ENGLISH, Words
 
 
-def ordinal(place: int) -> str:
-    """1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd"."""
-    suffix = "th" if 10 <= place % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(place % 10, "th")
-    return f"{place}{suffix}"
+def ordinal(place: int, words: Words = ENGLISH) -> str:
+    """1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd" (in English)."""
+    return words.ordinal(place)
 
 
 def places(result: RaceResult) -> dict[int, int]:
@@ -35,16 +36,16 @@ def is_swarm(result) -> bool:
     return bool(getattr(result, "is_swarm", False))
 
 
-def swarm_status(result, index: int, step: int) -> str:
+def swarm_status(result, index: int, step: int, words: Words = ENGLISH) -> str:
     """"87/100 arrived · median step 23 · 3 ✗" after ``step`` steps: how many of racer
     ``index``'s starts arrived so far, the median of their arrival steps, how many flew off."""
     arrivals = result.arrived_by(index, step)
-    text = f"{len(arrivals)}/{result.count} arrived"
+    text = words.swarm_arrived.format(arrived=len(arrivals), count=result.count)
     if len(arrivals):
-        text += f" · median step {float(np.median(arrivals)):g}"
+        text += words.swarm_median.format(median=f"{float(np.median(arrivals)):g}")
     diverged = result.diverged_by(index, step)
     if diverged:
-        text += f" · {diverged} ✗"
+        text += words.swarm_diverged.format(count=diverged)
     return text
 
 
@@ -57,45 +58,50 @@ def loss_text(value: float) -> str:
     return "f = —" if value != value else f"f = {number(value)}"
 
 
+def arrived(place: int, step: int, words: Words = ENGLISH) -> str:
+    """"1st · step 18"."""
+    return words.arrived.format(place=words.ordinal(place), step=step)
+
+
 def status(result: RaceResult, index: int, step: int, place: int | None,
-           loss_step: int | None = None) -> str:
+           loss_step: int | None = None, words: Words = ENGLISH) -> str:
     """The status column of racer ``index`` after ``step`` steps; while it races, the
     loss after ``loss_step`` steps (default ``step``)."""
     if is_swarm(result):  # its counts change every few frames too, to be readable
-        return swarm_status(result, index, step if loss_step is None else loss_step)
+        return swarm_status(result, index, step if loss_step is None else loss_step, words)
     state = result.status(index, step)
     if state == "arrived":
-        text = f"{ordinal(place)} · step {result.arrival_step[index]}"
+        text = arrived(place, result.arrival_step[index], words)
         if len(result.goals) > 1:
             x, y = (number(v) for v in result.arrived_at[index])
-            text += f" at ({x}, {y})"
+            text += words.arrived_at.format(x=x, y=y)
         if result.keeps_moving_after_arrival():  # noisy: it goes on moving, say where
             shown = step if loss_step is None else loss_step
             text += " · " + loss_text(float(result.losses[index, shown]))
         return text
     if state == "diverged":
-        return f"✗ step {result.diverged_step[index]}"
+        return words.diverged.format(step=result.diverged_step[index])
     return loss_text(float(result.losses[index, step if loss_step is None else loss_step]))
 
 
-def widest_candidates(result: RaceResult, index: int) -> list[str]:
+def widest_candidates(result: RaceResult, index: int, words: Words = ENGLISH) -> list[str]:
     """Every status text racer ``index`` can show whose width could be the largest: the
     digits of the sans-serif font are equally wide, so the longest strings suffice."""
     if is_swarm(result):
-        texts = {swarm_status(result, index, step) for step in range(result.steps + 1)}
+        texts = {swarm_status(result, index, step, words) for step in range(result.steps + 1)}
         longest = max(map(len, texts))
         shapes = {re.sub("[0-9]", "0", t): t for t in texts if len(t) >= longest - 1}
         return sorted(shapes.values())
     finish = places(result).get(index)
-    texts = {status(result, index, step, finish)
+    texts = {status(result, index, step, finish, words=words)
              for step in (0, result.steps,
                           *(s for s in (result.arrival_step[index], result.diverged_step[index])
                             if s is not None))}
     losses = set(map(loss_text, result.losses[index].tolist()))
     texts.update(losses)
     if result.keeps_moving_after_arrival() and result.arrival_step[index] is not None:
-        arrived = f"{ordinal(finish)} · step {result.arrival_step[index]}"
-        texts.update(f"{arrived} · {loss}" for loss in losses)
+        first = arrived(finish, result.arrival_step[index], words)
+        texts.update(f"{first} · {loss}" for loss in losses)
     longest = max(map(len, texts))
     # One string per shape: digits are equally wide, so "f = 0.123" stands for them all.
     shapes = {re.sub("[0-9]", "0", t): t for t in texts if len(t) >= longest - 1}

@@ -22,9 +22,11 @@ def _figure(width_in: float, height_in: float, dpi: float = 100):
 
 def save_png(figure, path: Path):
     """Write ``figure`` to ``path`` through a temporary file in the same folder."""
+    from .fonts import quiet_missing_glyphs, use_fonts
     from .writers import replacing
 
-    with replacing(path) as tmp:
+    use_fonts(figure)  # labels in any language: see anim.fonts
+    with replacing(path) as tmp, quiet_missing_glyphs():
         figure.savefig(tmp, format="png", facecolor=figure.get_facecolor())
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from . import __version__
 from .errors import AnimError, OptimizerError, RequestError, UsageError, one_line
 from .failures import failure_message
+from .words import LANGUAGES
 
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 128 + signal.SIGTERM
@@ -62,6 +63,20 @@ def _add_batch_arguments(parser, formats: str, default: str):
                              f"comma-separated (default {default})")
 
 
+def _add_progress_arguments(parser, quiet: str):
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="a progress bar on stderr (default: only when stderr is a "
+                             "terminal, so a CI log or a pipe gets none)")
+    parser.add_argument("--quiet", action="store_true", help=quiet)
+
+
+def _progress(args):
+    """True, False, or None (a bar only when stderr is a terminal)."""
+    if args.quiet and args.progress:
+        raise RequestError("--progress and --quiet contradict each other; give one")
+    return False if args.quiet else args.progress
+
+
 def _add_picture_arguments(parser):
     parser.add_argument("--size", metavar="WxH", help="frame size in pixels (default 800x600)")
     parser.add_argument("--dpi", type=float, help="resolution: scales text and lines "
@@ -90,6 +105,13 @@ def _add_picture_arguments(parser):
     parser.add_argument("--camera", metavar="ELEV,AZIM",
                         help="the 3D view's elevation and azimuth in degrees, e.g. 30,-60 "
                              "(default: chosen so no hill hides the race)")
+    parser.add_argument("--font", metavar="NAME_OR_PATH",
+                        help="the main font: an installed family name or a .ttf/.otf/.ttc "
+                             "file (default: the scene's, else matplotlib's); characters it "
+                             "lacks come from installed fonts that have them")
+    parser.add_argument("--language", choices=tuple(LANGUAGES),
+                        help="the language of the statuses, step counter and panel labels "
+                             "(default: the scene's, en)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -156,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="no knobs, whatever the scene says")
     render.add_argument("--sidecar", action="store_true",
                         help="also write OUT.json: scene, options, versions, results")
-    render.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_progress_arguments(render, "no progress bar and no \"wrote\" line")
     render.add_argument("--tuned", action="store_true",
                         help="race each optimizer at its tuned learning rate (see `anim "
                              "tune`); the legend says (tuned)")
@@ -172,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_picture_arguments(still)
     still.add_argument("--sidecar", action="store_true",
                        help="also write OUT.json: scene, options, versions, results")
-    still.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_progress_arguments(still, "no progress bar")
     _add_batch_arguments(still, "png", "png")
 
     tune = add("tune", help="find each optimizer's learning rate that arrives soonest")
@@ -194,60 +216,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _format_loss(value) -> str:
-    return "—" if value is None else f"{value:.3g}"
-
-
-def _race_table(name, summary) -> str:
-    head = f"{name}: {summary['steps']} steps from {tuple(summary['start'])}"
-    if len(summary["goals"]) > 1:
-        head += f", goal: any of {len(summary['goals'])} minima " \
-                f"(radius {summary['goal_radius']:.3g})"
-    elif summary["goal"] is not None:
-        head += f", goal {tuple(round(v, 6) for v in summary['goal'])} " \
-                f"(radius {summary['goal_radius']:.3g})"
-    any_goal = len(summary["goals"]) > 1
-    rows = [("optimizer", "label", "arrival", *(("at",) if any_goal else ()), "diverged",
-             "final loss")]
-    for entry in summary["optimizers"]:
-        reached = entry["arrived_at"]
-        at = ("—" if reached is None else "({:.4g}, {:.4g})".format(*reached),)
-        rows.append((entry["name"], entry["label"],
-                     "—" if entry["arrival_step"] is None else str(entry["arrival_step"]),
-                     *(at if any_goal else ()),
-                     "—" if entry["diverged_step"] is None else str(entry["diverged_step"]),
-                     _format_loss(entry["final_loss"])))
-    widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
-    lines = [head] + ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
-                      for row in rows]
-    lines.insert(2, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-def _swarm_table(name, summary) -> str:
-    count = len(summary["start_points"])
-    head = f"{name}: {summary['steps']} steps from {count} starts"
-    if len(summary["goals"]) > 1:
-        head += f", goal: any of {len(summary['goals'])} minima " \
-                f"(radius {summary['goal_radius']:.3g})"
-    elif summary["goal"] is not None:
-        head += f", goal {tuple(round(v, 6) for v in summary['goal'])} " \
-                f"(radius {summary['goal_radius']:.3g})"
-    any_goal = len(summary["goals"]) > 1
-    rows = [("optimizer", "label", "arrived", "median step", "diverged",
-             *(("minima reached",) if any_goal else ()))]
-    for entry in summary["optimizers"]:
-        median = entry["median_arrival_step"]
-        rows.append((entry["name"], entry["label"], f"{entry['arrived']}/{entry['starts']}",
-                     "—" if median is None else f"{median:g}", str(entry["diverged"]),
-                     *((" ".join(map(str, entry["minima_reached"])),) if any_goal else ())))
-    widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
-    lines = [head] + ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
-                      for row in rows]
-    lines.insert(2, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
 def _is_batch(args) -> bool:
     """Several files, a folder, or several formats: every scene of every file."""
     several_formats = "," in (getattr(args, "format", None) or "")
@@ -257,6 +225,7 @@ def _is_batch(args) -> bool:
 def _race_reports(args, file, noise, seed) -> list:
     from .loader import load_scenes, pick_scene
     from .palette import racer_styles
+    from .summary import text_table
 
     scenes = load_scenes(file)
     if args.scene is not None:
@@ -270,8 +239,7 @@ def _race_reports(args, file, noise, seed) -> list:
             entry["color"] = color
             if args.trace:
                 entry["trace"] = result.trace(index)
-        table = _swarm_table if scene.starts is not None else _race_table
-        reports.append({"scene": name, **summary} if args.json else table(name, summary))
+        reports.append({"scene": name, **summary} if args.json else text_table(name, summary))
     return reports
 
 
@@ -393,7 +361,7 @@ def _still_options(args) -> dict:
 def _picture_options(args) -> dict:
     return dict(theme=args.theme, transparent=args.transparent, colorbar=args.colorbar,
                 explain=_explain(args), lr_panel=args.lr_panel, view=args.view,
-                camera=args.camera)
+                camera=args.camera, font=args.font, language=args.language)
 
 
 def _notice(text):
@@ -416,7 +384,7 @@ def cmd_render(args) -> int:
         scene = tuned_scene(scene, tune_for(args, scene))
     output = _single_output(args, scene, ("gif", "mp4", "html"))
     _remember_output(args, scene, output, still=False)
-    path = render(scene, output, progress=not args.quiet, notify=_notice,
+    path = render(scene, output, progress=_progress(args), notify=_notice,
                   **_render_options(args))
     if not args.quiet:
         print(f"wrote {path}", file=sys.stderr)
@@ -459,7 +427,7 @@ def _run_batch(args, command: str, formats) -> int:
     # Kept on args, so that after Ctrl-C main() can say what was finished.
     args.batch_outcome = outcome = batch.Outcome()
     batch.run(batch.Job(command, str(folder), formats, options), files, jobs,
-              progress=not args.quiet, outcome=outcome,
+              progress=_progress(args), outcome=outcome,
               report=lambda line: tqdm.write(line, file=sys.stderr))
     return 1 if problems or outcome.failed else 0
 

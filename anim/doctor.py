@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import platform
+import shutil
 import tempfile
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -87,6 +90,71 @@ def _check_mp4():
     return "a 3-frame H.264 MP4 is written by anim's writer and reads back whole"
 
 
+def _fonts_info():
+    """Which scripts the installed fonts draw, and how to get the others."""
+    from .fonts import EXTRA, script_coverage
+
+    coverage = script_coverage()
+    drawn: dict[str, list[str]] = {}
+    for script, families in coverage.items():
+        if families:
+            drawn.setdefault(" + ".join(families), []).append(script)
+    text = "; ".join(f"{', '.join(scripts)} ({families})" for families, scripts in drawn.items())
+    missing = [script for script, families in coverage.items() if not families]
+    if missing:
+        fixes = []
+        if {"Japanese", "Chinese", "Korean"} & set(missing):
+            fixes.append(f"pip install 'anim[{EXTRA}]'")
+        if set(missing) - {"Japanese", "Chinese", "Korean"}:
+            fixes.append("apt install fonts-noto-core")
+        text += f"; none for {', '.join(missing)}, drawn as boxes ({' or '.join(fixes)})"
+    return text
+
+
+#: anim's extras and the distributions each brings.
+EXTRAS = (("torch", ("torch", "pytorch_optimizer")), ("optax", ("jax", "optax")),
+          ("cjk", ("noto-cjk-sans-jp-regular", "noto-cjk-sans-jp-bold")))
+
+
+def _version(distribution: str) -> str | None:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def chromium_path() -> str | None:
+    """The Chromium the page tests drive (``ANIM_CHROMIUM``, else the system's)."""
+    for path in (os.environ.get("ANIM_CHROMIUM"), shutil.which("chromium"),
+                 shutil.which("chromium-browser"), "/usr/bin/chromium"):
+        if path and os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def _extras_info():
+    """Which extras are installed, with their versions, and Chromium for the page tests."""
+    parts = []
+    for extra, distributions in EXTRAS:
+        versions = {name: _version(name) for name in distributions}
+        if all(versions.values()):
+            parts.append(f"anim[{extra}] ({', '.join(f'{n} {v}' for n, v in versions.items())})")
+        else:
+            parts.append(f"anim[{extra}] not installed (pip install 'anim[{extra}]')")
+    chromium, playwright = chromium_path(), _version("playwright")
+    if chromium and playwright:
+        parts.append(f"Chromium for the page tests: {chromium} (playwright {playwright})")
+    else:
+        parts.append("the page tests need Chromium (apt install chromium) and playwright "
+                     f"(pip install -e '.[test]'): {'found' if chromium else 'no'} Chromium, "
+                     f"{'playwright ' + playwright if playwright else 'no playwright'}")
+    return "; ".join(parts)
+
+
+#: What is reported but never fails: optional parts.
+INFO = (("fonts", _fonts_info), ("extras", _extras_info))
+
+
 CHECKS = (("matplotlib", _check_matplotlib), ("Pillow / GIF / PNG", _check_pillow),
           ("tqdm", _check_tqdm), ("ffmpeg", _check_ffmpeg), ("MP4", _check_mp4))
 #: A check that cannot work when an earlier one failed is skipped, not run into a crash.
@@ -113,6 +181,13 @@ def run_checks(out) -> int:
             print(f"✗ {name}: {one_line(exc) or type(exc).__name__}", file=out)
         else:
             print(f"✓ {name}: {detail}", file=out)
+    for name, info in INFO:
+        if name == "fonts" and "matplotlib" in failed:
+            continue
+        try:
+            print(f"· {name}: {info()}", file=out)
+        except Exception as exc:  # telling what is optional must never stop the report
+            print(f"· {name}: cannot tell ({one_line(exc) or type(exc).__name__})", file=out)
     if not failed:
         print("everything rendering needs works here", file=out)
     else:

@@ -38,6 +38,10 @@ class LengthWarning(UserWarning):
     """The requested video would play very long or be very large."""
 
 
+class FontWarning(UserWarning):
+    """Some characters of a picture's text have no installed font: they show as boxes."""
+
+
 def one_line(text) -> str:
     """``text`` with its lines joined, for a message that must fit on one line of stderr.
 

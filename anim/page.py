@@ -10,7 +10,9 @@ counter on a canvas between the two, from the race's numbers and the figure's ow
 geometry (:mod:`anim.pagedata`): at the render's size a head lands on the same pixels as
 in ``anim still --frame K``.
 
-Nothing is loaded from anywhere: the pictures, the numbers and the script are inline.
+Nothing is loaded from anywhere: the pictures, the numbers and the script are inline, and
+so are the glyphs of the page's own text that the main font lacks (a browser does not see
+the fonts anim draws with): see :mod:`anim.webfonts`.
 """
 
 from __future__ import annotations
@@ -27,7 +29,11 @@ from PIL import Image, features
 from .figure import RaceFigure
 from .figure.theme import TRAIL_Z
 from .gif import NearestColor, _pack, build_palette
-from .pagedata import DATA_VERSION, SPEEDS, page_data
+from .pagedata import DATA_VERSION, MONO, SANS, SPEEDS, page_data
+from .webfonts import embedded_fonts, with_families
+
+#: The controls' and tooltip's fonts (as in player.css).
+PLAYER_FONTS = 'system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif'
 
 __all__ = ["DATA_VERSION", "background_image", "compact_script", "notebook_html",
            "overlay_artists", "page_data", "page_html", "player_script"]
@@ -116,6 +122,27 @@ def _data_uri(picture: tuple[str, bytes]) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
+# --- the glyphs the reader's fonts may lack ------------------------------------------
+def _page_text(figure: RaceFigure, data: dict) -> str:
+    """Every character the page's script and controls write in the browser: the words
+    of the language (statuses, counter, tooltip, speed), labels, hyperparameters, and
+    what the knobs write (their labels, digits of rates)."""
+    texts = [*figure.stage.words.as_dict().values(),
+             *(racer["label"] + racer["hyperparameters"] for racer in data["racers"])]
+    knobs = data.get("knobs")
+    if knobs:
+        texts.append("0123456789.e−-+ ")
+        for racer in knobs["racers"]:
+            for key in ("labels", "hypers"):
+                value = racer.get(key, "")
+                texts += [value] if isinstance(value, str) else value
+            texts.append(racer.get("fixed") or "")
+        for key in ("labels", "hypers"):
+            for value in (knobs.get("pad") or {}).get(key, []):
+                texts += [value] if isinstance(value, str) else value
+    return "".join(texts)
+
+
 # --- the page ---------------------------------------------------------------------
 def _asset(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
@@ -161,6 +188,9 @@ def page_html(figure: RaceFigure, *, fps: float, loss_refresh: int, title: str,
     ``optimizers`` are the scene's, ``knobs`` the races of :func:`anim.knobs.knob_races`."""
     style, theme = figure.style, figure.stage.theme
     data = page_data(figure, fps, loss_refresh, optimizers, knobs)
+    fonts, families, faces = embedded_fonts(figure.stage.typeface, _page_text(figure, data))
+    data["font"].update(sans=with_families(SANS, families),
+                        mono=with_families(MONO, families), embedded=faces)
     drawn_labels = [figure.scoreboard.label_texts[racer["racer"]]
                     for racer in (data["knobs"] or {}).get("racers", ()) if not racer["fixed"]]
     background = _data_uri(background_image(figure, drawn_labels))
@@ -168,6 +198,9 @@ def page_html(figure: RaceFigure, *, fps: float, loss_refresh: int, title: str,
     page = "transparent" if style.transparent else theme.page
     css = (_asset("player/player.css").replace("$PAGE", page).replace("$TEXT", theme.text)
            .replace("$MUTED", theme.muted))
+    if families:
+        player = with_families(PLAYER_FONTS, families)
+        css += f"\n{fonts}\n.anim-player {{ font-family: {player}; }}"
     speeds = "".join(f'<option value="{s}"{" selected" if s == 1 else ""}>{s:g}×</option>'
                      for s in SPEEDS)
     names = [racer["label"] for racer in data["racers"]]
@@ -176,7 +209,7 @@ def page_html(figure: RaceFigure, *, fps: float, loss_refresh: int, title: str,
     over = "" if overlay is None else \
         f'<img class="anim-overlay" {size} alt="" src="{_data_uri(overlay)}">\n'
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{style.language}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -200,7 +233,7 @@ def page_html(figure: RaceFigure, *, fps: float, loss_refresh: int, title: str,
 <input type="range" class="anim-scrubber" min="0" max="{data['steps']}" step="1" value="0" aria-label="Step">
 <div class="anim-readouts">
 <output class="anim-step">0 / {data['steps']}</output>
-<label class="anim-speed-label">speed <select class="anim-speed">{speeds}</select></label>
+<label class="anim-speed-label">{html.escape(figure.stage.words.speed)} <select class="anim-speed">{speeds}</select></label>
 </div>
 </div>
 <div class="anim-knobs" hidden></div>

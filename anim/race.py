@@ -137,6 +137,20 @@ class RaceResult:
         }
 
 
+    def __repr__(self) -> str:
+        """A few lines: where the race went, then per racer its arrival or divergence
+        step and final loss (``anim race``'s table), not the arrays."""
+        from .summary import text_table
+
+        return text_table("RaceResult", self.summary())
+
+    def _repr_html_(self) -> str:
+        """The same table in a notebook."""
+        from .summary import html_table
+
+        return html_table("RaceResult", self.summary())
+
+
 def trace_rows(path, losses, grads, rates) -> list[dict]:
     """One race's steps as JSON-ready rows, up to its last finite step."""
     rows, steps = [], len(path) - 1

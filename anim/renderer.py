@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import math
 import sys
 import tempfile
 import time
+import warnings
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .combinations import Combination, refusal
-from .errors import RenderError, RequestError, SceneError
+from .errors import FontWarning, RenderError, RequestError, SceneError
 from .figure import (
     THEMES,
     FrameStyle,
@@ -25,14 +27,17 @@ from .figure import (
     SurfaceDrawingError,
     check_layout,
     default_dpi,
+    figure_texts,
     plot_aspect,
 )
 from .fitting import TooLarge, byte_limit, film_to_fit, warn_if_long
 from .knobs import check_knobs
 from .length import every_for_duration, race_steps
+from .progress import show_progress
 from .provenance import describe, png_metadata, provenance_comment
 from .race import check_noise, check_seed
 from .settings import MAX_FPS, MAX_STEPS, check_view, explained_racers, parse_camera
+from .words import check_language
 from .writers import GifWriter, Mp4Writer, ffmpeg_problem, replacing
 
 if TYPE_CHECKING:
@@ -86,6 +91,9 @@ class RenderOptions:
     orbit: float = 0.0
     #: The page's knobs (anim.knobs): () or ("lr",) or ("lr", "momentum").
     knobs: tuple[str, ...] = ()
+    #: The main font (family name or file) and the language of the figure's words.
+    font: str | None = None
+    language: str = "en"
 
     @property
     def hold_frames(self) -> int:
@@ -130,7 +138,8 @@ class RenderOptions:
                           loss_refresh=max(1, round(self.fps / LOSS_REFRESH_HZ)),
                           text_plates=self.transparent, explain=self.explain,
                           lr_panel=self.lr_panel, view=self.view, camera=self.camera,
-                          orbit=self.orbit, frames=self.total_frames)
+                          orbit=self.orbit, frames=self.total_frames, font=self.font,
+                          language=self.language)
 
 
 def _number(value, name, low, high, integer=False):
@@ -172,7 +181,8 @@ def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None
                     steps=None, hold=None, loop=None, loss_panel=None, theme=None,
                     transparent=None, colorbar=None, explain=None, lr_panel=None,
                     every=None, duration=None, full=False, noise=None, seed=None,
-                    view=None, camera=None, orbit=None, knobs=None) -> RenderOptions:
+                    view=None, camera=None, orbit=None, knobs=None, font=None,
+                    language=None) -> RenderOptions:
     """Merge quality preset, scene fields and explicit options; raise RequestError."""
     if quality is not None and quality not in QUALITY:
         raise RequestError(f"Invalid quality: {quality!r} (choose from {', '.join(QUALITY)})")
@@ -222,18 +232,25 @@ def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None
     try:
         noise = None if noise is None else check_noise(noise)
         seed = None if seed is None else check_seed(seed)
+        language = check_language(scene.language if language is None else language)
+        if font is not None:
+            from .fonts import resolve_font
+
+            resolve_font(font)
+            font = str(font)
     except ValueError as exc:
         raise RequestError(str(exc)) from None
     return RenderOptions(width, height, dpi, fps, steps, hold, loop, loss_panel, theme,
                          bool(transparent), colorbar, scene.colormap, explained, lr_panel,
                          every, duration, bool(full), noise, seed, view=view, camera=camera,
-                         orbit=orbit, knobs=knobs)
+                         orbit=orbit, knobs=knobs, font=scene.font if font is None else font,
+                         language=language)
 
 
 #: Every option ``render``, ``still`` and ``frames`` accept besides their own arguments.
 OPTIONS = ("fps", "size", "dpi", "quality", "steps", "hold", "loop", "loss_panel", "theme",
            "transparent", "colorbar", "explain", "lr_panel", "every", "duration", "full",
-           "noise", "seed", "view", "camera", "orbit", "knobs")
+           "noise", "seed", "view", "camera", "orbit", "knobs", "font", "language")
 
 
 def check_option_names(options: dict, own: tuple[str, ...] = ()):
@@ -327,6 +344,7 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None, max_s
         check_folder(path, default=True)
     except RequestError as exc:
         raise RequestError(f"{path}: {exc}") from None
+    warn_missing_glyphs(scene, request)
     if suffix == ".mp4":
         problem = ffmpeg_problem()
         if problem:
@@ -334,6 +352,19 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None, max_s
             raise RenderError(f"{path}: MP4 needs ffmpeg with libx264: {problem} "
                               "(`python -m anim doctor` checks the setup)")
     return path, request, frame
+
+
+def warn_missing_glyphs(scene: Scene, request: RenderOptions):
+    """One :class:`FontWarning` line, before anything is drawn, naming the characters of
+    the picture's texts that no installed font has and how to get one (matplotlib's own
+    warnings, one per glyph and draw, are silenced while anim draws)."""
+    from .fonts import missing_message, typeface
+
+    texts = figure_texts([optimizer.label for optimizer in scene.optimizers], scene.title,
+                         scene.surface, request.language)
+    missing = typeface(texts, request.font).missing
+    if missing:
+        warnings.warn(FontWarning(missing_message(missing)), stacklevel=3)
 
 
 class _Reporter:
@@ -365,13 +396,14 @@ class _Reporter:
 
 
 def _progress(total, enabled, description):
-    """A tqdm bar on stderr; ``enabled`` may instead be a callable that hears the frames."""
+    """A tqdm bar on stderr (see :func:`show_progress`); ``enabled`` may instead be a
+    callable that hears the frames."""
     from tqdm import tqdm
 
     if callable(enabled):
         return _Reporter(enabled, total)
-    return tqdm(total=total, disable=not enabled, unit="frame", desc=description,
-                file=sys.stderr, leave=True, dynamic_ncols=True)
+    return tqdm(total=total, disable=not show_progress(enabled), unit="frame",
+                desc=description, file=sys.stderr, leave=True, dynamic_ncols=True)
 
 
 def _figure(scene: Scene, result, request: RenderOptions, fast: bool = True,
@@ -388,7 +420,7 @@ def _figure(scene: Scene, result, request: RenderOptions, fast: bool = True,
         raise RequestError(str(exc)) from None
 
 
-def render(scene: Scene, output=None, *, progress: bool = True, sidecar: bool = False,
+def render(scene: Scene, output=None, *, progress: bool | None = None, sidecar: bool = False,
            max_size=None, notify=None, **options) -> Path:
     """Film ``scene`` into ``output`` (.gif, .mp4, .png or .html) and return the path
     written. An .html file is one self-contained page that plays the race (see
@@ -397,11 +429,14 @@ def render(scene: Scene, output=None, *, progress: bool = True, sidecar: bool = 
     ``options``: fps, size ("800x600" or (w, h)), dpi, quality ("low"/"medium"/"high"),
     steps, hold (seconds the last frame is held), loop (GIF plays, 0 = forever),
     loss_panel, every (steps per frame), duration (seconds the race plays; chooses
-    every), full (film every step, not only until the race is decided), noise and seed.
+    every), full (film every step, not only until the race is decided), noise and seed,
+    font (the main font: a family name or a font file) and language ("en", "ja": of the
+    words the picture writes).
     ``max_size`` ("2MB", or bytes) makes a GIF or MP4 fit (see
     :func:`anim.fitting.film_to_fit`); ``notify(text)`` hears what it chose. Every
     option is checked before rendering starts; an existing file is replaced only once
-    the new one is complete.
+    the new one is complete. ``progress``: a bar of frames on stderr; None draws it only
+    when stderr is a terminal.
     """
     path, request, frame = prepare(scene, output, max_size=max_size, **options)
     if path.suffix.lower() == ".png":
@@ -435,7 +470,7 @@ def render(scene: Scene, output=None, *, progress: bool = True, sidecar: bool = 
 
 
 def _film(scene: Scene, result, request: RenderOptions, target: Path, name: str,
-          progress: bool, limit: int | None = None):
+          progress, limit: int | None = None):
     """Draw the frames of ``request.frame_steps()`` and encode them into ``target``."""
     figure = _figure(scene, result, request)
     try:
@@ -460,10 +495,12 @@ def _palette_sample(figure: RaceFigure, request: RenderOptions) -> np.ndarray:
 
 
 def _save(figure: RaceFigure, writer, target: Path, name: str, request: RenderOptions,
-          progress: bool, limit: int | None = None):
+          progress, limit: int | None = None):
     """Encode the frames; with ``limit``, stop with TooLarge as soon as the file being
     written is larger than ``limit`` bytes, projecting the whole file's size."""
     from matplotlib.animation import FuncAnimation
+
+    from .fonts import quiet_missing_glyphs
 
     steps = [int(step) for step in request.frame_steps()]
     animation = FuncAnimation(figure.figure, lambda frame: figure.update(*frame),
@@ -480,8 +517,27 @@ def _save(figure: RaceFigure, writer, target: Path, name: str, request: RenderOp
             if written > limit:
                 raise TooLarge(written * costly / (done + 1))
 
-    with _progress(len(steps), progress, name) as bar:
+    with (_progress(len(steps), progress, name) as bar, _without_matplotlib_notes(),
+          quiet_missing_glyphs()):
         animation.save(target, writer=writer, dpi=request.dpi, progress_callback=on_frame)
+
+
+class _MatplotlibNote(logging.Filter):
+    def filter(self, record):
+        return record.levelno > logging.INFO
+
+
+@contextlib.contextmanager
+def _without_matplotlib_notes():
+    """matplotlib logs "Animation.save using ..." at INFO, which a log configured at INFO
+    (a docs theme does that) would print for every render: how anim writes is its own
+    business, and a render says what it wrote in one line."""
+    logger, note = logging.getLogger("matplotlib.animation"), _MatplotlibNote()
+    logger.addFilter(note)
+    try:
+        yield
+    finally:
+        logger.removeFilter(note)
 
 
 @contextlib.contextmanager
@@ -527,6 +583,7 @@ def frames(scene: Scene, *, fast: bool = True, **options):
     """Yield every frame of the animation as an (height, width, 3) uint8 array."""
     check_option_names(options)
     request = resolve_options(scene, **options)
+    warn_missing_glyphs(scene, request)
     result = scene.race(request.steps, noise=request.noise, seed=request.seed,
                         explain=bool(request.explain))
     request = request.for_race(result)
@@ -559,6 +616,7 @@ def _write_sidecar(output: Path, scene: Scene, request: RenderOptions, result, *
 def page(scene: Scene, result=None, request: RenderOptions | None = None) -> str:
     """The interactive page of ``scene`` as HTML text (see :mod:`anim.page`), with the
     knobs of ``request.knobs`` (their races precomputed by :mod:`anim.knobs`)."""
+    from .fonts import quiet_missing_glyphs
     from .page import page_html
 
     request = request or resolve_options(scene)
@@ -579,10 +637,12 @@ def page(scene: Scene, result=None, request: RenderOptions | None = None) -> str
     # Built exactly as a still is, so the page's heads land on the still's pixels.
     figure = _figure(scene, shown, request, fast=False, still=True)
     try:
-        return page_html(figure, fps=request.fps, loss_refresh=request.style.loss_refresh,
-                         title=scene.title or figure._default_title(),
-                         comment=provenance_comment(scene),
-                         optimizers=result.optimizers, knobs=found)
+        with quiet_missing_glyphs():
+            return page_html(figure, fps=request.fps,
+                             loss_refresh=request.style.loss_refresh,
+                             title=scene.title or figure._default_title(),
+                             comment=provenance_comment(scene),
+                             optimizers=result.optimizers, knobs=found)
     finally:
         figure.close()
 
@@ -625,4 +685,5 @@ def to_html(scene: Scene, **options) -> str:
 
     check_option_names(options)
     request = resolve_options(scene, **options)
+    warn_missing_glyphs(scene, request)
     return notebook_html(page(scene, request=request), request.width, request.height)

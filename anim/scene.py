@@ -34,6 +34,7 @@ from .settings import (  # noqa: F401  (re-exported: scenes and tests import the
 )
 from .starts import resolve_starts
 from .surface import Surface
+from .words import check_language
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -73,7 +74,7 @@ class Scene:
                  loss_panel: bool = False, theme: str = "light", colormap: str | None = None,
                  colorbar: bool = False, explain=False, lr_panel: bool = False,
                  noise: float = 0.0, seed: int = 0, view: str = "2d", camera=None,
-                 starts=None, knobs=None):
+                 starts=None, font=None, language: str = "en", knobs=None):
         if not isinstance(surface, Surface):
             raise ValueError(f"surface must be an anim.Surface, got {type(surface).__name__}")
         optimizers = list(optimizers) if isinstance(optimizers, (list, tuple)) else optimizers
@@ -138,6 +139,11 @@ class Scene:
         self.seed = check_seed(seed)
         self.view = check_view(view)
         self.camera = parse_camera(camera)
+        #: The main font: an installed family name or a font file (None: matplotlib's
+        #: default); characters it lacks come from installed fonts that have them.
+        self.font = _check_font(font)
+        #: The language of the words the picture writes itself (see anim.words).
+        self.language = check_language(language)
         # Set by the loader for a scene read from a file: its variable name, the default
         # output's stem, and the file with its SHA-256 (for the provenance record).
         self.name: str | None = None
@@ -209,10 +215,18 @@ class Scene:
                 + f", steps={self.steps})")
 
     def _repr_html_(self):
-        """Jupyter shows a scene as its interactive player (no animation is rendered)."""
-        from .renderer import to_html
+        """The interactive player (no animation is rendered), or None where the page
+        cannot draw this scene (3D view, swarm, step glyphs)."""
+        from .notebook import player_html
 
-        return to_html(self)
+        return player_html(self)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """What a notebook shows: the player, the final frame as a PNG for viewers that
+        run no script, and the text; see :mod:`anim.notebook`."""
+        from .notebook import mimebundle
+
+        return mimebundle(self)
 
 
 def _check_colormap(name):
@@ -225,6 +239,16 @@ def _check_colormap(name):
         raise ValueError(f"Invalid colormap: {name!r} (a matplotlib colormap name, such as "
                          "'viridis' or 'magma')")
     return name
+
+
+def _check_font(font):
+    """``font`` if matplotlib can draw with it (or it is None), as a string."""
+    if font is None:
+        return None
+    from .fonts import resolve_font  # only a scene that names a font pays for matplotlib
+
+    resolve_font(font)
+    return str(font)
 
 
 def _works_on_numbers(f, point) -> bool:

@@ -153,6 +153,20 @@ class SwarmResult:
                 "optimizers": entries}
 
 
+    def __repr__(self) -> str:
+        """A few lines: where the race went, then per racer its arrival or divergence
+        step and final loss (``anim race``'s table), not the arrays."""
+        from .summary import text_table
+
+        return text_table("SwarmResult", self.summary())
+
+    def _repr_html_(self) -> str:
+        """The same table in a notebook."""
+        from .summary import html_table
+
+        return html_table("SwarmResult", self.summary())
+
+
 def lower_median(values) -> int | None:
     """The lower median of integer ``values`` (the ((n − 1) // 2)-th smallest), or None."""
     values = np.sort(np.asarray(values).ravel())

@@ -3,7 +3,6 @@ a failing file does not stop the others, Ctrl-C leaves nothing half-written."""
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -12,7 +11,7 @@ import time
 
 import pytest
 from conftest import run_anim, scene_source
-from test_interrupt import _alive, _children
+from test_interrupt import GrowingPartials, _alive, _children
 
 TWO_SCENES = scene_source() + "fast = Scene(surface=surface, optimizers=[GD(lr=0.3)], " \
                               "start=(1, 1), steps=10)\n"
@@ -152,11 +151,12 @@ def test_ctrl_c_stops_every_worker_and_leaves_no_partial_file(tmp_path, suffix, 
     chunks = iter(lambda: os.read(process.stderr.fileno(), 4096), b"")
     reader = threading.Thread(target=lambda: stderr.extend(chunks))
     reader.start()
+    partials = GrowingPartials(out)
     try:
-        deadline = time.monotonic() + 90
-        # Both workers mid-render: two temporary files, frames counted by the bar.
-        while not (sum(".partial" in p.name for p in out.iterdir()) == 2
-                   and re.search(rb"\| *[1-9]\d*/\d+ ", b"".join(stderr))):
+        # Generous: on a loaded machine workers take long to start; only a failure waits.
+        deadline = time.monotonic() + 300
+        # Both workers mid-render: two temporary files, each with frames being written.
+        while partials.growing() < 2:
             assert process.poll() is None, b"".join(stderr).decode()
             assert time.monotonic() < deadline, "the workers never got going"
             time.sleep(0.05)
@@ -201,6 +201,20 @@ def test_one_file_in_two_formats_and_format_for_the_default_output(cli, gallery,
     assert [p.name for p in (tmp_path / "output").iterdir()] == ["one.mp4"]
     code, _, err = cli("render", gallery / "one.py", "--format", "webm")
     assert code == 2 and "Invalid format: 'webm' (choose from gif, mp4" in err
+
+
+@pytest.mark.parametrize("formats", ["mp4,gif", "gif,mp4"])
+def test_a_refused_format_does_not_drop_the_files_other_formats(cli, gallery, tmp_path,
+                                                                 formats):
+    """Whatever the order of the formats, the one a scene cannot have is one error line
+    and every other format of the file is written."""
+    out = tmp_path / "out"
+    code, _, err = cli("render", gallery / "one.py", "--format", formats, "-o", out,
+                       "--transparent", "--size", "320x240", "--quiet", "--jobs", "1")
+    assert code == 1
+    errors = [line for line in err.splitlines() if line.startswith("anim: error: ")]
+    assert len(errors) == 1 and "one.mp4: an MP4 cannot be transparent" in errors[0], err
+    assert sorted(p.name for p in out.iterdir()) == ["one.gif"]
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc to find workers")

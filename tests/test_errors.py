@@ -356,3 +356,23 @@ def test_two_names_for_one_scene_are_one_scene(write_scene):
     path = write_scene(scene_source() + "default = scene\n")
     scenes = anim.load_scenes(path)
     assert list(scenes) == ["scene"]
+
+
+def test_a_scene_parameter_that_does_not_exist_is_one_line(cli, write_scene):
+    path = write_scene(scene_source().replace("steps=20)", "steps=20, name='mine')"))
+    code, _, err = cli("render", path)
+    assert code == 2
+    assert_one_error_line(err, "Scene has no parameter 'name' (a scene is named by the "
+                               "variable it is assigned to in its file); its parameters are: "
+                               "surface, optimizers, start, steps")
+
+
+def test_render_lists_every_option_it_accepts(write_scene):
+    from anim import render
+    from anim.loader import load_scene
+
+    scene = load_scene(str(write_scene()))
+    with pytest.raises(anim.errors.RequestError) as error:
+        render(scene, "x.gif", bogus=1)
+    assert "unknown option 'bogus' (accepted: progress, sidecar, max_size, notify, fps, " \
+           "size" in str(error.value)

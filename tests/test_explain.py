@@ -158,6 +158,11 @@ def test_scene_explain_names_must_name_racers():
     only = Scene(surface=surfaces.ravine(), optimizers=[AdaGrad(lr=0.1), AdaGrad(lr=0.2)],
                  start=(-7, 2), explain="AdaGrad")
     assert only.explain == (0, 1)
+    # torch's spellings, and any case, name the built-ins too.
+    torchish = Scene(surface=surfaces.ravine(), optimizers=[AdaGrad(0.1), RMSProp(0.1),
+                                                            GD(0.1)],
+                     start=(-7, 2), explain=["Adagrad", "RMSprop"])
+    assert torchish.explain == (0, 1)
 
 
 def test_an_own_optimizer_gets_velocity_and_box_from_its_state_entries():

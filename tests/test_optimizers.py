@@ -864,3 +864,22 @@ def test_torch_defaults_match(torch64):
             expected = signature[torch_key].default
             assert value == (list(expected) if isinstance(expected, tuple) else expected), \
                 (cls.name, key)
+
+
+def test_the_typed_signatures_editors_see_match_the_hyperparameters():
+    """Each built-in declares, for type checkers, the signature its hyperparameters have
+    at run time: the same names, in order, and the same defaults."""
+    import ast
+    import inspect
+
+    from anim.optimizers import OPTIMIZERS
+
+    for name, cls in OPTIMIZERS.items():
+        tree = ast.parse(inspect.getsource(cls))
+        stub = next(node for node in ast.walk(tree)
+                    if isinstance(node, ast.FunctionDef) and node.name == "__init__")
+        names = [a.arg for a in stub.args.args[1:] + stub.args.kwonlyargs]
+        defaults = [ast.literal_eval(d) for d in stub.args.defaults + stub.args.kw_defaults]
+        assert names == [*cls._spec, "label", "color"], name
+        assert defaults == [h.default for h in cls._spec.values()] + [None, None], name
+        assert list(inspect.signature(cls).parameters) == names, name

@@ -319,3 +319,20 @@ def test_moments_name_velocity_and_second_moment():
 
     np.testing.assert_allclose(after_one_step(HeavyBall())["velocity"], grads)
     assert set(after_one_step(HeavyBall())) == {"velocity"}
+
+
+def test_a_bare_decorator_takes_the_hyperparameters_from_the_keyword_defaults():
+    @optimizer
+    def MyGD(x, g, state, *, lr=0.1):
+        return x - lr * g, state
+
+    assert MyGD().hyperparameters == {"lr": 0.1} and MyGD(0.3).label == "MyGD lr=0.3"
+    result = simulate(surfaces.ravine(), [MyGD(0.3), GD(0.3)], start=(-7, 2), steps=20)
+    np.testing.assert_array_equal(result.paths[0], result.paths[1])
+
+    with pytest.raises(TypeError, match=r"^NoDefault's hyperparameter\(s\) lr have no default: "
+                                        r"give them in the decorator, e\.g\. "
+                                        r"@anim\.optimizer\(lr=0\.1\)"):
+        @optimizer
+        def NoDefault(x, g, state, *, lr):
+            return x - lr * g, state

@@ -266,11 +266,12 @@ def test_default_output_is_output_slash_stem_gif(tmp_path, monkeypatch):
 
 
 def test_progress_bar_on_stderr(tmp_path, capsys):
-    anim.render(quick_scene(steps=5), tmp_path / "race.gif", size=SMALL, hold=0)
+    # Captured stderr is no terminal: a bar only when asked (tests/test_progress.py).
+    anim.render(quick_scene(steps=5), tmp_path / "race.gif", size=SMALL, hold=0,
+                progress=True)
     err = capsys.readouterr().err
     assert "6/6" in err and "frame" in err
-    anim.render(quick_scene(steps=5), tmp_path / "race.gif", size=SMALL, hold=0,
-                progress=False)
+    anim.render(quick_scene(steps=5), tmp_path / "race.gif", size=SMALL, hold=0)
     assert capsys.readouterr().err == ""
 
 

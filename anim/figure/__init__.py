@@ -7,7 +7,7 @@ of ``terrain``) builds its artists once and moves them per step; ``frame`` assem
 and keeps the static pixels (the fast path).
 """
 
-from .frame import LayoutError, RaceFigure, check_layout, default_dpi
+from .frame import LayoutError, RaceFigure, check_layout, default_dpi, figure_texts
 from .layer import FrameStyle, Layer, Racer, Stage
 from .surface import SurfaceDrawingError, contour_levels, plot_aspect
 from .theme import THEMES, Theme
@@ -25,5 +25,6 @@ __all__ = [
     "check_layout",
     "contour_levels",
     "default_dpi",
+    "figure_texts",
     "plot_aspect",
 ]

@@ -14,11 +14,14 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from .. import board
+from ..fonts import quiet_missing_glyphs, typeface
 from ..palette import racer_styles
 from ..race import RaceResult
+from ..words import words_for
 from .layer import FrameStyle, Racer, Stage
 from .layout import Layout, TextSizes, plan
 from .glyphs import GlyphLayer
@@ -38,6 +41,9 @@ BASE_SIZE, BASE_DPI, MIN_DEFAULT_DPI = (800, 600), 100.0, 72.0
 #: Height / width of the box the 3D view gets, alone and beside the contour view.
 ASPECT_3D, ASPECT_3D_BESIDE = 0.72, 0.85
 VIEWS = ("2d", "3d", "both")
+#: What the figure writes besides the scene's texts and the language's words: numbers
+#: (a true minus), tick labels, the 3D view's log axis.
+FIGURE_CHARACTERS = "0123456789.,:()+−-=×·/|e log₁₀ δ"
 
 
 def plot_shape(view: str, aspect: float | None) -> dict:
@@ -59,7 +65,15 @@ def default_dpi(width: int, height: int) -> float:
     return max(BASE_DPI * min(width / BASE_SIZE[0], height / BASE_SIZE[1]), MIN_DEFAULT_DPI)
 
 
-def _new_stage(result: RaceResult, style: FrameStyle) -> Stage:
+def figure_texts(labels, title: str | None, surface, language: str = "en") -> list[str]:
+    """Every text a figure can write, for choosing its fonts: the title (or the surface's
+    name and formula, the default title), the racers' labels, the language's words."""
+    return [title or "", getattr(surface, "name", None) or "",
+            getattr(surface, "formula", None) or "", *labels, FIGURE_CHARACTERS,
+            *words_for(language).as_dict().values()]
+
+
+def _new_stage(result: RaceResult, style: FrameStyle, title: str | None = None) -> Stage:
     theme = theme_named(style.theme)
     # A thousandth of a pixel over, so that inches × dpi cannot round down to one pixel
     # short (matplotlib truncates the canvas size).
@@ -68,7 +82,11 @@ def _new_stage(result: RaceResult, style: FrameStyle) -> Stage:
                     dpi=style.dpi, facecolor="none" if style.transparent else theme.page)
     racers = [Racer(color, marker, optimizer.label) for (color, marker), optimizer
               in zip(racer_styles(result.optimizers, theme.name), result.optimizers)]
-    return Stage(figure, FigureCanvasAgg(figure), result, style, theme, racers)
+    fonts = typeface(figure_texts([racer.label for racer in racers], title,
+                                  getattr(result, "surface", None), style.language),
+                     style.font)
+    return Stage(figure, FigureCanvasAgg(figure), result, style, theme, racers, fonts,
+                 words_for(style.language))
 
 
 def _plan(stage: Stage, surface: SurfaceLayer, scoreboard: ScoreboardLayer,
@@ -120,8 +138,14 @@ class RaceFigure:
                  title: str | None = None, fast: bool = True):
         self.result = result
         self.style = style
-        stage = self.stage = _new_stage(result, style)
+        stage = self.stage = _new_stage(result, style, title)
         self.figure, self.canvas = stage.figure, stage.canvas
+        # Every text created while building gets the stage's fonts.
+        with stage.typeface.context(), quiet_missing_glyphs():
+            self._build(title, fast)
+
+    def _build(self, title: str | None, fast: bool):
+        result, style, stage = self.result, self.style, self.stage
         if style.view not in VIEWS:
             raise ValueError(f"Invalid view: {style.view!r} (choose from {', '.join(VIEWS)})")
         # The contour view's grid also sizes the layout and gives the 3D view its heights.
@@ -162,6 +186,10 @@ class RaceFigure:
         for layer, ax in zip(panels, stage.panels):
             layer.build(stage, ax)
         self.layers += panels
+        # Asking for every text makes the axes' tick labels, which matplotlib creates
+        # when first asked for: made now, they get the stage's fonts too (the ones made
+        # later copy their font).
+        self.figure.findobj(Text)
         self._frozen = False
         if fast:
             self.freeze()
@@ -199,7 +227,8 @@ class RaceFigure:
         moving = self.moving
         for artist in (*moving, *self.occasional):
             artist.set_visible(False)
-        self.canvas.draw()
+        with quiet_missing_glyphs():
+            self.canvas.draw()
         self._static_region = self.canvas.copy_from_bbox(self.figure.bbox)
         self._backdrop = _Backdrop(self._static_region)
         self._baked = object()  # no occasional artist baked in yet
@@ -245,6 +274,10 @@ class RaceFigure:
     def _bake(self):
         """Keep the occasional artists' pixels as they are now: drawn over the static
         pixels of the boxes they cover, and kept as patches of those boxes."""
+        with quiet_missing_glyphs():
+            self._draw_occasional()
+
+    def _draw_occasional(self):
         renderer = self.canvas.get_renderer()
         renderer.restore_region(self._static_region)
         boxes = []
@@ -259,8 +292,9 @@ class RaceFigure:
 
     def draw_frame(self, step: int) -> np.ndarray:
         """Render ``step`` and return the canvas as an (height, width, 4) uint8 view."""
-        self.update(step)
-        self.canvas.draw()
+        with quiet_missing_glyphs():
+            self.update(step)
+            self.canvas.draw()
         return np.asarray(self.canvas.buffer_rgba())
 
     def close(self):
@@ -271,19 +305,27 @@ def check_layout(style: FrameStyle, optimizers, steps: int, any_goal: bool = Fal
                  aspect: float | None = 1.0, starts: int | None = None):
     """Raise LayoutError when the text of this race leaves no room for the plot, before
     anything is raced or drawn; the widest texts are estimated from the step count."""
+    with quiet_missing_glyphs():
+        _check_layout(style, optimizers, steps, any_goal, aspect, starts)
+
+
+def _check_layout(style, optimizers, steps, any_goal, aspect, starts):
     stage = _new_stage(_Placeholder(optimizers, steps), style)
+    words = stage.words
     labels = [stage.text_width(racer.label, TEXT_FONT) for racer in stage.racers]
     count = len(labels)
-    statuses = [f"{board.ordinal(count)} · step {steps}", "f = −8.88e−88",
-                f"✗ step {steps}"]
+    statuses = [board.arrived(count, steps, words), "f = −8.88e−88",
+                words.diverged.format(step=steps)]
     if any_goal:
-        statuses[0] += " at (−8.8, 8.8)"
+        statuses[0] += words.arrived_at.format(x="−8.8", y="8.8")
     if starts is not None:
-        statuses.append(f"{starts}/{starts} arrived · median step {steps}.5 · {starts} ✗")
+        statuses.append(words.swarm_arrived.format(arrived=starts, count=starts)
+                        + words.swarm_median.format(median=f"{steps}.5")
+                        + words.swarm_diverged.format(count=starts))
     status = max(stage.text_width(text, TEXT_FONT, weight="bold") for text in statuses)
     sizes = TextSizes(tuple(min(w, 0.42 * style.width) for w in labels), status,
-                      stage.text_width(f"step {steps} / {steps}", TEXT_FONT,
-                                       family="monospace"),
+                      stage.text_width(words.counter.format(step=steps, steps=steps),
+                                       TEXT_FONT, mono=True),
                       tick_width=stage.text_width("−88.8", TICK_FONT),
                       tick_height=TICK_FONT * stage.scale * 1.2,
                       panel_tick_width=stage.text_width("10−16", TICK_FONT),

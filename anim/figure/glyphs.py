@@ -114,10 +114,11 @@ class GlyphLayer(Layer):
 
     def _key(self, stage: Stage):
         """What the glyphs mean and their scales, in the plot's top left corner."""
-        lines = [f"arrows ×{self.magnify:g}:  ─▶ step taken   ▷ −lr·∇f   ▶ velocity −lr·v"]
+        words = stage.words
+        lines = [words.key_arrows.format(magnify=f"{self.magnify:g}")]
         if self.result.step_scales is not None and np.isfinite(
                 self.result.step_scales[list(self.explained)]).any():
-            lines.append(f"┄ box: lr/√h per axis (×{self.box_scale:g})")
+            lines.append(words.key_box.format(scale=f"{self.box_scale:g}"))
         stage.plot.text(0.01, 0.99, "\n".join(lines), transform=stage.plot.transAxes,
                         ha="left", va="top", fontsize=TICK_FONT, color=stage.theme.text,
                         zorder=HEAD_Z - 0.6,

@@ -16,9 +16,10 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 
+from ..fonts import Typeface
 from ..race import RaceResult
+from ..words import Words
 from .layout import Box, Layout
 from .theme import Theme
 
@@ -51,6 +52,10 @@ class FrameStyle:
     #: Degrees the 3D camera turns over the animation's ``frames`` frames.
     orbit: float = 0.0
     frames: int | None = None
+    #: The main font (an installed family name or a font file; None: matplotlib's
+    #: default) and the language of the words the figure writes (see anim.words).
+    font: str | None = None
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,10 @@ class Stage:
     style: FrameStyle
     theme: Theme
     racers: list[Racer]
+    #: The families every text is drawn with (the main font, then fallbacks for the
+    #: characters it lacks) and the words the figure writes: the one place that decides.
+    typeface: Typeface
+    words: Words
     layout: Layout | None = None
     plot: Axes | None = None
     panels: list[Axes] = field(default_factory=list)
@@ -92,10 +101,11 @@ class Stage:
                                     **kwargs)
 
     def text_width(self, text: str, size: float, weight: str = "normal",
-                   family: str = "sans-serif") -> float:
-        """Width in pixels of ``text`` at ``size`` points."""
+                   mono: bool = False) -> float:
+        """Width in pixels of ``text`` at ``size`` points, in the figure's fonts (the
+        fallbacks included)."""
         renderer = self.canvas.get_renderer()
-        font = FontProperties(size=size, weight=weight, family=family)
+        font = self.typeface.properties(size, weight, mono)
         width, _, _ = renderer.get_text_width_height_descent(text, font, ismath=False)
         return width
 

@@ -19,23 +19,23 @@ class LossPanel(Layer):
         self.result = result
         self.shown = shown_steps(result)
         last = self.shown[:, -1]
-        self.origin, self.ylabel = self._reference(last)
+        self.origin, self.reference = self._reference(last)
         losses = result.losses - self.origin
         # Exactly on the reference: drawn at the floor of the axis instead of dropped.
         self.values = np.where(losses <= 0, 1e-300, losses)
         self.step_numbers = np.arange(result.steps + 1)
 
     def _reference(self, last) -> tuple[float, str]:
-        """What the panel measures from, and its axis label: f at the goal, unless the
-        racers went lower (a goal that is no minimum); then the lowest f shown."""
+        """What the panel measures from, and the word of its axis label: f at the goal,
+        unless the racers went lower (a goal that is no minimum); then the lowest f shown."""
         result = self.result
         shown = [result.losses[i, :last[i] + 1] for i in range(len(result.optimizers))]
         lowest = float(np.nanmin(np.concatenate(shown)))
         if result.goal is not None:
             at_goal = float(result.surface(*result.goal))
             if at_goal <= lowest:
-                return at_goal, "f − f(goal)"
-        return lowest, "f − lowest f reached"
+                return at_goal, "loss_to_goal"
+        return lowest, "loss_to_lowest"
 
     def build(self, stage: Stage, ax=None):
         ax = ax if ax is not None else stage.panels[0]
@@ -48,8 +48,9 @@ class LossPanel(Layer):
             high = float(finite.max())
             ax.set_yscale("log")
             ax.set_ylim(max(float(finite.min()), high * 1e-16) / 2, high * 2)
-        ax.set_xlabel("step", fontsize=TEXT_FONT, labelpad=2, color=theme.text)
-        ax.set_ylabel(self.ylabel, fontsize=TEXT_FONT, labelpad=2, color=theme.text)
+        ax.set_xlabel(stage.words.step_axis, fontsize=TEXT_FONT, labelpad=2, color=theme.text)
+        ax.set_ylabel(getattr(stage.words, self.reference), fontsize=TEXT_FONT, labelpad=2,
+                      color=theme.text)
         style_axes(ax, theme)
         ax.grid(True, which="major", color=theme.grid, linewidth=0.5)
         self.ax = ax
@@ -97,8 +98,8 @@ class LearningRatePanel(Layer):
             low, high = float(finite.min()), float(finite.max())
             ax.set_yscale("log")
             ax.set_ylim(max(low, high * 1e-12) / 1.5, high * 1.5)
-        ax.set_xlabel("step", fontsize=TEXT_FONT, labelpad=2, color=theme.text)
-        ax.set_ylabel("effective lr |Δx|/|g|", fontsize=TEXT_FONT, labelpad=2,
+        ax.set_xlabel(stage.words.step_axis, fontsize=TEXT_FONT, labelpad=2, color=theme.text)
+        ax.set_ylabel(stage.words.effective_lr, fontsize=TEXT_FONT, labelpad=2,
                       color=theme.text)
         style_axes(ax, theme)
         ax.grid(True, which="major", color=theme.grid, linewidth=0.5)

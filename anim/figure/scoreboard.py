@@ -29,17 +29,24 @@ class ScoreboardLayer(Layer):
         would not fit."""
         limit = MAX_LABEL_SHARE * stage.style.width
         self.labels = [_shortened(stage, racer.label, limit) for racer in stage.racers]
+        self.words = stage.words
         widths = [stage.text_width(label, TEXT_FONT) for label in self.labels]
         status = max(stage.text_width(text, TEXT_FONT, weight="bold")
                      for i in range(len(self.labels))
-                     for text in board.widest_candidates(self.result, i))
+                     for text in board.widest_candidates(self.result, i, self.words))
         counter = stage.text_width(self._counter_text(self.result.steps), TEXT_FONT,
-                                   family="monospace")
+                                   mono=True)
         self.status_width, self.counter_width = status, counter
         return widths, status, counter
 
+    def _counter_parts(self) -> tuple[str, str]:
+        """The counter's text before and after the step number ("step ", " / 150")."""
+        before, after = self.words.counter.split("{step}", 1)
+        return before, after.format(steps=self.result.steps)
+
     def _counter_text(self, step: int) -> str:
-        return f"step {step:>{len(str(self.result.steps))}} / {self.result.steps}"
+        before, after = self._counter_parts()
+        return f"{before}{step:>{len(str(self.result.steps))}}{after}"
 
     # --- drawing ------------------------------------------------------------------------
     def build(self, stage: Stage):
@@ -76,12 +83,14 @@ class ScoreboardLayer(Layer):
                 self._plate(stage, spot[0] * width, spot[1] * height, self.status_width)
         top = layout.board.y + layout.board.height - 0.5 * layout.line
         right = layout.board.x + layout.board.width
-        counter = dict(ha="right", va="center", fontsize=TEXT_FONT, family="monospace",
-                       color=theme.text)
+        counter = dict(ha="right", va="center", fontsize=TEXT_FONT,
+                       family=list(stage.typeface.mono), color=theme.text)
         # Monospace, so the changing digits (drawn every frame) fill the blank left for
         # them in the static "step ___ / N" (drawn once): far fewer glyphs per frame.
-        digits, total = len(str(self.result.steps)), f" / {self.result.steps}"
-        self.counter_frame = figure.text(*at(right, top), f"step {' ' * digits}{total}",
+        # (Hence a language's words after the number are ASCII, as wide as blanks.)
+        digits = len(str(self.result.steps))
+        before, total = self._counter_parts()
+        self.counter_frame = figure.text(*at(right, top), f"{before}{' ' * digits}{total}",
                                          **counter)
         if stage.style.text_plates:
             self._plate(stage, right - self.counter_width, top, self.counter_width)
@@ -106,7 +115,8 @@ class ScoreboardLayer(Layer):
     def update(self, step: int):
         loss_step = step if step == self.result.steps else step - step % self.refresh
         for i, text in enumerate(self.statuses):
-            text.set_text(board.status(self.result, i, step, self.places.get(i), loss_step))
+            text.set_text(board.status(self.result, i, step, self.places.get(i), loss_step,
+                                       self.words))
             state = self.result.status(i, step)
             if state != self.states[i]:
                 text.set_fontweight("bold" if state == "arrived" else "normal")

@@ -5,11 +5,13 @@ Each equals its ``torch.optim`` class step for step in float64; see :mod:`.built
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from .base import (
+    Color,
+    LearningRate,
     Optimizer,
     _betas,
     _ema_square,
@@ -63,6 +65,14 @@ class Adam(Optimizer):
     The bias corrections make the first step γ g / (|g| + ε) ≈ γ·sign(g) per coordinate.
     """
 
+    if TYPE_CHECKING:  # the signature editors and type checkers see
+        def __init__(self, lr: LearningRate = 1e-3, *,
+                     betas: tuple[float, float] = (0.9, 0.999),
+                     eps: float = 1e-8,
+                     weight_decay: float = 0.0,
+                     amsgrad: bool = False,
+                     label: str | None = None, color: Color | None = None) -> None: ...
+
     name = "Adam"
     _rates_per_row = True
 
@@ -112,6 +122,14 @@ class AdamW(Adam):
     Defaults: lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False.
     """
 
+    if TYPE_CHECKING:  # the signature editors and type checkers see
+        def __init__(self, lr: LearningRate = 1e-3, *,
+                     betas: tuple[float, float] = (0.9, 0.999),
+                     eps: float = 1e-8,
+                     weight_decay: float = 1e-2,
+                     amsgrad: bool = False,
+                     label: str | None = None, color: Color | None = None) -> None: ...
+
     name = "AdamW"
     _spec = {**Adam._spec, "weight_decay": _Hyper(1e-2, _non_negative)}
     _label_keys = ("lr", "weight_decay")
@@ -144,6 +162,15 @@ class NAdam(Optimizer):
     Defaults: lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
     momentum_decay=4e-3, decoupled_weight_decay=False.
     """
+
+    if TYPE_CHECKING:  # the signature editors and type checkers see
+        def __init__(self, lr: LearningRate = 2e-3, *,
+                     betas: tuple[float, float] = (0.9, 0.999),
+                     eps: float = 1e-8,
+                     weight_decay: float = 0.0,
+                     momentum_decay: float = 4e-3,
+                     decoupled_weight_decay: bool = False,
+                     label: str | None = None, color: Color | None = None) -> None: ...
 
     name = "NAdam"
     _rates_per_row = True
@@ -212,6 +239,14 @@ class RAdam(Optimizer):
     weight_decay=0, decoupled_weight_decay=False.
     """
 
+    if TYPE_CHECKING:  # the signature editors and type checkers see
+        def __init__(self, lr: LearningRate = 1e-3, *,
+                     betas: tuple[float, float] = (0.9, 0.999),
+                     eps: float = 1e-8,
+                     weight_decay: float = 0.0,
+                     decoupled_weight_decay: bool = False,
+                     label: str | None = None, color: Color | None = None) -> None: ...
+
     name = "RAdam"
     _rates_per_row = True
 
@@ -272,6 +307,13 @@ class Adamax(Optimizer):
     ε sits inside the max, so u_t ≥ ε. Defaults: lr=2e-3, betas=(0.9, 0.999), eps=1e-8,
     weight_decay=0.
     """
+
+    if TYPE_CHECKING:  # the signature editors and type checkers see
+        def __init__(self, lr: LearningRate = 2e-3, *,
+                     betas: tuple[float, float] = (0.9, 0.999),
+                     eps: float = 1e-8,
+                     weight_decay: float = 0.0,
+                     label: str | None = None, color: Color | None = None) -> None: ...
 
     name = "Adamax"
     _rates_per_row = True

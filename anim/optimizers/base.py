@@ -31,6 +31,12 @@ from ..combinations import message
 from ..errors import OptimizerError
 from ..schedules import Schedule, as_schedule
 
+#: A learning rate: a number > 0, a schedule (:mod:`anim.schedules`), or any callable
+#: ``step -> lr``.
+LearningRate = float | Schedule | Callable[[int], float]
+#: A matplotlib colour: a name (``"tab:red"``), ``"#rrggbb"``, or an RGB(A) tuple.
+Color = str | tuple[float, float, float] | tuple[float, float, float, float]
+
 # --------------------------------------------------------------------------- validation
 
 def _shown(value) -> str:

@@ -27,12 +27,14 @@ unknown keyword argument. ``lr`` may also be a schedule (:mod:`anim.schedules`).
 
 from __future__ import annotations
 
-from typing import ClassVar, NamedTuple
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 import numpy as np
 
 from .adam import Adam, Adamax, AdamW, NAdam, RAdam
 from .base import (
+    Color,
+    LearningRate,
     Optimizer,
     _ema_square,
     _flag,
@@ -94,6 +96,11 @@ class GD(_SGD):
     Defaults: lr=1e-3, weight_decay=0. With λ = 0 this is the blog form x −= η ∇f.
     """
 
+    if TYPE_CHECKING:  # the signature editors and type checkers see
+        def __init__(self, lr: LearningRate = 1e-3, *,
+                     weight_decay: float = 0.0,
+                     label: str | None = None, color: Color | None = None) -> None: ...
+
     name = "GD"
     _spec = {"lr": _Hyper(1e-3, _learning_rate), "weight_decay": _Hyper(0.0, _non_negative)}
 
@@ -115,6 +122,13 @@ class Momentum(_SGD):
     is torch's rule with v = −γ b, α = μ, η = γ. The first buffer is g itself, not
     (1 − τ) g, so with τ ≠ 0 the first step is a full gradient step.
     """
+
+    if TYPE_CHECKING:  # the signature editors and type checkers see
+        def __init__(self, lr: LearningRate = 1e-3, *,
+                     momentum: float = 0.9,
+                     dampening: float = 0.0,
+                     weight_decay: float = 0.0,
+                     label: str | None = None, color: Color | None = None) -> None: ...
 
     name = "Momentum"
     _spec = {
@@ -140,6 +154,13 @@ class Nesterov(_SGD):
     Defaults: lr=1e-3, momentum=0.9 (must be > 0), dampening=0 (must be 0, as torch
     requires), weight_decay=0.
     """
+
+    if TYPE_CHECKING:  # the signature editors and type checkers see
+        def __init__(self, lr: LearningRate = 1e-3, *,
+                     momentum: float = 0.9,
+                     dampening: float = 0.0,
+                     weight_decay: float = 0.0,
+                     label: str | None = None, color: Color | None = None) -> None: ...
 
     name = "Nesterov"
     _nesterov = True
@@ -176,6 +197,14 @@ class AdaGrad(Optimizer):
     eps=1e-10. The blog form h += g², x −= η g / (√h + ε) is the same path (η = lr,
     h = state_sum, lr_decay = 0): ε sits outside the square root.
     """
+
+    if TYPE_CHECKING:  # the signature editors and type checkers see
+        def __init__(self, lr: LearningRate = 1e-2, *,
+                     lr_decay: float = 0.0,
+                     weight_decay: float = 0.0,
+                     initial_accumulator_value: float = 0.0,
+                     eps: float = 1e-10,
+                     label: str | None = None, color: Color | None = None) -> None: ...
 
     name = "AdaGrad"
     _rates_per_row = True
@@ -233,6 +262,15 @@ class RMSProp(Optimizer):
     The blog form h ← ρ h + (1 − ρ) g², x −= η g / √h is the same path, except that
     torch adds ε outside the square root: g / (√h + ε).
     """
+
+    if TYPE_CHECKING:  # the signature editors and type checkers see
+        def __init__(self, lr: LearningRate = 1e-2, *,
+                     rho: float = 0.9,
+                     eps: float = 1e-8,
+                     weight_decay: float = 0.0,
+                     momentum: float = 0.0,
+                     centered: bool = False,
+                     label: str | None = None, color: Color | None = None) -> None: ...
 
     name = "RMSProp"
     _rates_per_row = True
@@ -300,6 +338,13 @@ class AdaDelta(Optimizer):
     Defaults: lr=1.0, rho=0.9, eps=1e-6, weight_decay=0. ε sits inside both square
     roots and sets the size of the first steps: about γ √(ε / (1 − ρ)) · sign(g).
     """
+
+    if TYPE_CHECKING:  # the signature editors and type checkers see
+        def __init__(self, lr: LearningRate = 1.0, *,
+                     rho: float = 0.9,
+                     eps: float = 1e-6,
+                     weight_decay: float = 0.0,
+                     label: str | None = None, color: Color | None = None) -> None: ...
 
     name = "AdaDelta"
     _rates_per_row = True

@@ -20,13 +20,13 @@ from .swarm import swarm_data
 from .views import views
 
 #: Bumped when the data the script reads changes shape.
-DATA_VERSION = 2
+DATA_VERSION = 3
 #: The browser's fonts closest to matplotlib's (DejaVu ships with most Linux systems).
 SANS = '"DejaVu Sans", "Bitstream Vera Sans", Verdana, "Segoe UI", Arial, sans-serif'
 MONO = '"DejaVu Sans Mono", "Bitstream Vera Sans Mono", Menlo, Consolas, monospace'
 SPEEDS = (0.25, 0.5, 1, 2, 4, 8)
 
-__all__ = ["DATA_VERSION", "SPEEDS", "page_data"]
+__all__ = ["DATA_VERSION", "MONO", "SANS", "SPEEDS", "page_data"]
 
 
 def page_data(figure, fps: float, loss_refresh: int, optimizers=None, knobs=None) -> dict:
@@ -50,6 +50,7 @@ def page_data(figure, fps: float, loss_refresh: int, optimizers=None, knobs=None
         "colors": {"page": theme.page, "text": theme.text, "muted": theme.muted},
         "font": {"size": figure.scoreboard.statuses[0].get_fontsize() * style.dpi / 72,
                  "sans": SANS, "mono": MONO},
+        "words": figure.stage.words.as_dict(),
         "markers": {symbol: outline(symbol) for symbol in sorted(symbols)},
         "goals": [list(map(float, goal)) for goal in result.goals],
         "counter": {**text_spot(style.height, figure.scoreboard.step_text),

@@ -115,7 +115,7 @@ function nearest(x, y) {
 function describe(hit) {
   var i = hit.racer, r = racers[i], run = runs[i], k = hit.point, now = state(i, step);
   var lines = [run.hypers,
-               "step " + k + " \u00b7 (x, y) = (" + number4(pointX(i, k)) + ", " +
+               fill(words.tip_step, { step: k }) + " \u00b7 (x, y) = (" + number4(pointX(i, k)) + ", " +
                  number4(pointY(i, k)) + ")",
                "f = " + number4(loss(i, k))];
   if (hit.head && now !== "racing") lines.push(statusText(i, step));
@@ -232,6 +232,7 @@ function start() {
     headPixels: function (v) { return headsAt(step, v === undefined ? mainView : v); },
     statusText: statusText, counterText: counterText, formatG: formatG,
     state: state,
+    fontsLoaded: function () { return fontsLoaded; },
     stats: function () { return { frames: frames, drawMs: drawTime }; },
     // Draws step k as it is drawn while playing (from the growing trails), for tests.
     showAsPlaying: function (k) { var was = playing; playing = true; show(k); playing = was; },

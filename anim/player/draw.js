@@ -276,3 +276,8 @@ function shortened(label, limit) {
   while (label.length > 1 && ctx.measureText(label + "\u2026").width > limit) label = label.slice(0, -1);
   return label.replace(/\s+$/, "") + "\u2026";
 }
+// The page's own fonts (data: URLs, for characters the reader's fonts may lack) load
+// when first asked for: ask now, and draw again once they are there.
+var fontsLoaded = !(data.font.embedded || []).length || !document.fonts ? Promise.resolve() :
+  Promise.all(data.font.embedded.map(function (face) { return document.fonts.load(face); }))
+    .then(function () { draw(); }, function () {});

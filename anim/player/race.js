@@ -145,7 +145,13 @@ function formatG(value, digits) {
 }
 function number(value) { return formatG(value, 3).replace(/-/g, "\u2212"); }
 function number4(value) { return formatG(value, 4).replace(/-/g, "\u2212"); }
+// The words of the scene's language (anim/words.py): templates with {names}.
+var words = data.words;
+function fill(template, values) {
+  return template.replace(/\{(\w+)\}/g, function (all, name) { return name in values ? values[name] : all; });
+}
 function ordinal(place) {
+  if (words.place !== "{ordinal}") return fill(words.place, { n: place });
   var tens = place % 100, ones = place % 10;
   var suffix = tens >= 10 && tens <= 20 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" }[ones] || "th");
   return place + suffix;
@@ -155,19 +161,19 @@ function statusText(i, step, lossStep) {
   var r = runs[i], now = state(i, step), at = lossStep === undefined ? step : lossStep;
   if (data.swarm) return extras.swarm.status(i, at);
   if (now === "arrived") {
-    var text = ordinal(places[i]) + " \u00b7 step " + r.arrival;
+    var text = fill(words.arrived, { place: ordinal(places[i]), step: r.arrival });
     if (data.goals.length > 1) {
       var goal = data.goals[r.arrivedAt];
-      text += " at (" + number(goal[0]) + ", " + number(goal[1]) + ")";
+      text += fill(words.arrived_at, { x: number(goal[0]), y: number(goal[1]) });
     }
     if (data.noisy) text += " \u00b7 " + lossText(loss(i, at));  // it moves on: where it is
     return text;
   }
-  if (now === "diverged") return "\u2717 step " + r.diverged;
+  if (now === "diverged") return fill(words.diverged, { step: r.diverged });
   return lossText(loss(i, at));
 }
 function counterText(step) {
   var digits = String(step);
   while (digits.length < data.counter.digits) digits = " " + digits;
-  return "step " + digits + " / " + N;
+  return fill(words.counter, { step: digits, steps: N });
 }
