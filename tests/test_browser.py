@@ -14,7 +14,8 @@ import anim
 from anim import Scene, board, surfaces
 from anim.optimizers import GD, Adam, Momentum, RMSProp
 from anim.page import notebook_html
-from pages import (MAX_DIFFERING_SHARE, best_shift, browser, differing_share,  # noqa: F401
+from pages import (CHROMIUM_ARGS, MAX_DIFFERING_SHARE, best_shift, browser,  # noqa: F401
+                   chromium_path, differing_share,
                    expected_heads, screenshot, still_image, watched)
 
 ROOT = Path(__file__).resolve().parent.parent

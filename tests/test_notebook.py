@@ -51,8 +51,15 @@ def test_a_scene_carries_the_player_its_final_frame_and_text(tmp_path):
     assert "\n" not in shown
 
 
-@pytest.mark.parametrize("fields", [{"view": "3d"}, {"starts": [(-7, 2), (-6, 1)]},
-                                    {"explain": True}], ids=["3d", "swarm", "explain"])
+@pytest.mark.parametrize("fields", [{"view": "3d"}, {"explain": True, "lr_panel": True}],
+                         ids=["3d", "explain"])
+def test_every_kind_of_picture_carries_its_player(fields):
+    bundle = small_scene(**fields)._repr_mimebundle_()
+    assert set(bundle) == {"text/plain", "text/html", "image/png"}
+    assert "<iframe" in bundle["text/html"]
+
+
+@pytest.mark.parametrize("fields", [{"starts": [(-7, 2), (-6, 1)]}], ids=["swarm"])
 def test_a_scene_the_page_cannot_draw_shows_its_final_frame(tmp_path, fields):
     if "starts" in fields:
         scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.4)], steps=30, **fields)
