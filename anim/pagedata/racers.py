@@ -5,7 +5,10 @@ panels draw from it."""
 
 from __future__ import annotations
 
+import numpy as np
 from matplotlib.lines import Line2D
+
+from ..figure.racers3d import projected
 
 from ..figure.racers import style_head
 from ..figure.scoreboard import MAX_LABEL_SHARE
@@ -82,4 +85,46 @@ def scene_runs(figure) -> dict:
     arrays = {"paths": floats(result.paths, "<f4"), "losses": floats(result.losses, "<f8")}
     if "3d" in kinds:
         arrays["hidden"] = floats(figure.racers3d.hidden, "u1")
-    return {"meta": meta, "arrays": arrays}
+    heads = []
+    for kind in kinds:
+        runs, points = head_moves(figure, kind)
+        heads.append({"runs": floats(runs, "<i4"), "points": floats(points, "<f4")})
+    return {"meta": meta, "arrays": arrays, "heads": heads}
+
+
+def _canvas(figure, ax, points: np.ndarray) -> np.ndarray:
+    flat = ax.transData.transform(points.reshape(-1, 2)).reshape(points.shape)
+    return np.stack([flat[..., 0], figure.style.height - flat[..., 1]], axis=-1)
+
+
+def head_moves(figure, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """Where the view's layer draws a head off its path's shown point (fanned out, at the
+    edge, held in its goal circle), as runs (racer, first step, last step) (m, 3) and
+    their canvas pixels (m, 2): the script draws every other head on its point, so the
+    heads of the race as run are the layer's own, whatever rules place them."""
+    result = figure.result
+    if kind == "3d":
+        layer, ax = figure.racers3d, figure.ax3d
+        heads = _canvas(figure, ax, layer.drawn_heads)
+        f = np.take_along_axis(result.losses, layer.shown, axis=1)
+        at = np.take_along_axis(result.paths, layer.shown[..., None], axis=1)
+        on_path = _canvas(figure, ax, projected(ax, np.concatenate(
+            [at, figure.terrain.lifted(f)[..., None]], axis=-1)))
+    else:
+        layer, ax = figure.racers, figure.ax
+        heads = _canvas(figure, ax, layer.head_positions)
+        on_path = _canvas(figure, ax, np.take_along_axis(result.paths, layer.shown[..., None],
+                                                         axis=1))
+    with np.errstate(invalid="ignore"):
+        moved = ~np.all(np.abs(heads - on_path) <= 1e-3, axis=-1)
+    runs, points = [], []
+    for i in range(len(result.optimizers)):
+        for k in np.flatnonzero(moved[i]):
+            if runs and runs[-1][0] == i and runs[-1][2] == k - 1 and np.array_equal(
+                    points[-1], heads[i, k]):
+                runs[-1][2] = int(k)
+            else:
+                runs.append([i, int(k), int(k)])
+                points.append(heads[i, k])
+    return (np.array(runs, dtype=np.int32).reshape(-1, 3),
+            np.array(points, dtype=np.float64).reshape(-1, 2))

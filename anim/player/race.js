@@ -85,8 +85,8 @@ function newRun(fields) {
 var runs = sceneRuns.slice();
 
 // --- the race at a step (as anim/race.py and anim/board.py say) ----------------------
-function shown(i, step) {
-  var r = runs[i];
+function shown(i, step) { return shownIn(runs[i], step); }
+function shownIn(r, step) {
   if (r.arrival !== null && !data.noisy && step >= r.arrival) return r.arrival;
   if (r.diverged !== null && step >= r.diverged) return Math.max(r.diverged - 1, 0);
   return Math.min(step, r.n - 1);

@@ -142,9 +142,44 @@ function fanOut(points, gap) {
     return [cx + radius * Math.cos(angle), cy - radius * Math.sin(angle)];
   });
 }
+// The heads of the race as the scene ran it are where its figure draws them: on each
+// path's shown point, but for the runs of steps the figure placed a head elsewhere
+// (fanned out, at the edge), which the page carries. Once a knob swaps a run, the
+// heads are placed here by the figure's rules (a fan of close heads, ✗ at the edge).
+var sceneHeads = [];  // per view, made when first drawn: (racers, N + 1, 2)
+function sceneHeadsIn(v) {
+  if (sceneHeads[v]) return sceneHeads[v];
+  var table = new Float64Array(count * (N + 1) * 2), i, k;
+  for (i = 0; i < count; i++) {
+    var made = pixelsOf(sceneRuns[i], v), r = sceneRuns[i];
+    for (k = 0; k <= N; k++) {
+      var at = shownIn(r, k);
+      table[2 * (i * (N + 1) + k)] = made.free[2 * at];
+      table[2 * (i * (N + 1) + k) + 1] = made.free[2 * at + 1];
+    }
+  }
+  var moves = data.runs.heads[v], runs = decode(moves.runs, Int32Array);
+  var points = decode(moves.points, Float32Array);
+  for (var m = 0; m < runs.length / 3; m++) {
+    for (k = runs[3 * m + 1]; k <= runs[3 * m + 2]; k++) {
+      table[2 * (runs[3 * m] * (N + 1) + k)] = points[2 * m];
+      table[2 * (runs[3 * m] * (N + 1) + k) + 1] = points[2 * m + 1];
+    }
+  }
+  sceneHeads[v] = table;
+  return table;
+}
 function headsAt(step, v) {
-  var points = [];
-  for (var i = 0; i < count; i++) points.push(headPoint(i, step, v));
+  var points = [], i, asRun = !!data.runs;
+  for (i = 0; i < count; i++) asRun = asRun && runs[i] === sceneRuns[i];
+  if (asRun) {
+    var table = sceneHeadsIn(v);
+    for (i = 0; i < count; i++) {
+      points.push([table[2 * (i * (N + 1) + step)], table[2 * (i * (N + 1) + step) + 1]]);
+    }
+    return points;
+  }
+  for (i = 0; i < count; i++) points.push(headPoint(i, step, v));
   return fanOut(points, views[v].fanGap);
 }
 // The view the page's tests and tooltips read heads from: the contour view if shown.
