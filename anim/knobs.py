@@ -113,7 +113,7 @@ class Run:
     arrival: int | None
     diverged: int | None
     arrived_at: int | None     # index into the race's goals
-    velocities: np.ndarray | None = None   # (n - 1, 2) with explain
+    velocities: np.ndarray | None = None   # (min(n, steps), 2) with explain
     step_scales: np.ndarray | None = None
 
     @property
@@ -121,8 +121,8 @@ class Run:
         return self.optimizer.label
 
     def lr_steps(self) -> np.ndarray:
-        """(n - 1,) the learning rate of each step taken (a schedule read per step)."""
-        return np.array([self.optimizer.lr_at(k) for k in range(len(self.paths) - 1)],
+        """(n,) the learning rate of the step from each point (a schedule read per step)."""
+        return np.array([self.optimizer.lr_at(k) for k in range(len(self.paths))],
                         dtype=float)
 
 
@@ -205,8 +205,9 @@ def _race_rates(setting: _Setting, optimizer: Optimizer, lrs, explain: bool,
             race.grads[row, :last + 1].copy(),
             None if arrival == NO_STEP else arrival, None if diverged == NO_STEP else diverged,
             None if race.arrived_at[row] == NO_STEP else int(race.arrived_at[row]),
-            race.velocities[row, :last].copy() if explain else None,
-            race.step_scales[row, :last].copy() if explain else None))
+            # The glyphs of every point shown, the last one's too (NaN if it never stepped).
+            race.velocities[row, :last + 1].copy() if explain else None,
+            race.step_scales[row, :last + 1].copy() if explain else None))
     return runs
 
 

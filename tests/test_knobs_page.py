@@ -240,3 +240,44 @@ def test_the_knobs_turn_the_3d_view_too(watched, tmp_path):
     fanned = fan_out(display[:, None, :], view["fanGap"])[:, 0]
     expected = np.column_stack([fanned[:, 0], 480 - fanned[:, 1]])
     np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), expected, atol=0.07)
+
+
+def test_a_knob_swaps_the_glyphs_and_the_lr_panel_too(watched, tmp_path):
+    """why_rmsprop with knobs: at other rates, the arrows and boxes are those the glyph
+    layer draws for the race at those rates (at the page's one magnification), the lr
+    panel's rates are that race's |Δx|/|g|, and the labels say the rates."""
+    from anim.figure.glyphs import GlyphLayer
+
+    scene = anim.load_scene(ROOT / "scenes" / "why_rmsprop.py")
+    path = anim.render(scene, tmp_path / "why.html", size="720x540", knobs=["lr"],
+                       progress=False)
+    page = watched(width=760, height=1100).open(path, "#step=0")
+    page.click(".anim-lock")
+    page.evaluate("animPlayer.knobs.setRate(2, 1.78); animPlayer.knobs.setRate(3, 0.178);"
+                  "animPlayer.setStep(12)")
+    optimizers = list(scene.optimizers)
+    optimizers[2], optimizers[3] = optimizers[2].with_lr(1.78), optimizers[3].with_lr(0.178)
+    result = simulate(scene.surface, optimizers, start=scene.start, steps=scene.steps,
+                      explain=True)
+    glyph_data = page.evaluate("JSON.parse(document.querySelector('.anim-data')"
+                               ".textContent).glyphs")
+    layer = GlyphLayer(result, (2, 3))
+    layer.magnify, layer.box_scale = glyph_data["magnify"], glyph_data["boxScale"]
+    layer.low, layer.high = np.array(glyph_data["low"]), np.array(glyph_data["high"])
+    expected = layer.vectors_at(12)
+    shown = page.evaluate("animPlayer.glyphs()")
+    arrows = {(a["racer"], a["kind"]): a for a in shown["arrows"]}
+    assert set(arrows) == set(expected) and len(arrows) >= 4
+    for key, (origin, vector) in expected.items():
+        np.testing.assert_allclose(arrows[key]["origin"], origin, atol=0.01)
+        np.testing.assert_allclose(arrows[key]["vector"], vector, atol=0.02)
+    for box in shown["boxes"]:
+        i = box["racer"]
+        np.testing.assert_allclose(box["half"], result.step_scales[i, 12] * layer.box_scale,
+                                   rtol=1e-3, atol=0.01)
+    run = page.evaluate("animPlayer.run(3)")
+    assert run["label"] == "RMSProp lr=0.178 ρ=0.9"
+    rates = np.array(run["rates"], dtype=float).reshape(-1, 2)
+    truth = result.effective_lr[3, :len(rates)]
+    assert np.array_equal(np.isnan(rates), np.isnan(truth))
+    np.testing.assert_allclose(rates[~np.isnan(rates)], truth[~np.isnan(truth)], rtol=1e-4)

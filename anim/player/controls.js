@@ -236,7 +236,14 @@ function start() {
     stats: function () { return { frames: frames, drawMs: drawTime }; },
     // Draws step k as it is drawn while playing (from the growing trails), for tests.
     showAsPlaying: function (k) { var was = playing; playing = true; show(k); playing = was; },
-    knobs: extras.knobs ? extras.knobs.api() : null
+    knobs: extras.knobs ? extras.knobs.api() : null,
+    // What the glyphs show now, and a racer's race as shown (for tests).
+    glyphs: function () { return extras.glyphs ? extras.glyphs.at(step) : null; },
+    run: function (i) {
+      var r = runs[i];
+      return { n: r.n, x: Array.from(r.x), y: Array.from(r.y), loss: Array.from(r.loss),
+               rates: r.rates ? Array.from(r.rates) : null, label: r.label };
+    }
   };
   root.animPlayer = api;
   window.animPlayer = api;

@@ -45,46 +45,55 @@ function arrowPath(view, origin, vector) {
   path.closePath();
   return path;
 }
-function glyphs(step, v) {
-  var view = views[v], items = [];
-  ctx.lineJoin = "round";
-  ctx.lineCap = "butt";
-  ctx.lineWidth = glyphData.lineWidth * S;
+// What the glyphs show after `step`: arrows (racer, kind, origin, vector in data units,
+// magnified and shortened to the plot) and boxes (racer, centre, half sides in data units).
+function glyphsAt(step) {
+  var arrows = [], boxes = [];
   glyphData.racers.forEach(function (i, row) {
     var run = runs[i], k = shown(i, step);
     if (state(i, step) !== "racing" || k >= N) return;
-    var origin = [run.x[k], run.y[k]], color = glyphData.colors[row];
+    var origin = [run.x[k], run.y[k]];
     glyphOrder.forEach(function (kind) {
       var vector = glyphVector(run, kind, k);
       vector = clipped(origin, [vector[0] * glyphData.magnify, vector[1] * glyphData.magnify]);
-      if (vector[0] === 0 && vector[1] === 0) return;
-      var path = arrowPath(view, origin, vector);
-      if (!path) return;
-      if (kind !== "gradient") {
-        ctx.globalAlpha = kind === "velocity" ? glyphData.faded : 1;
-        ctx.fillStyle = color;
-        ctx.fill(path);
-        ctx.globalAlpha = 1;
-      }
-      ctx.strokeStyle = color;
-      ctx.stroke(path);
+      if (vector[0] !== 0 || vector[1] !== 0) arrows.push({ racer: i, row: row, kind: kind, origin: origin, vector: vector });
     });
+    var scale = glyphVector(run, "scale", k);
+    if (isFinite(scale[0]) && isFinite(scale[1])) {
+      boxes.push({ racer: i, row: row, centre: origin,
+                   half: [scale[0] * glyphData.boxScale, scale[1] * glyphData.boxScale] });
+    }
+  });
+  return { arrows: arrows, boxes: boxes };
+}
+function glyphs(step, v) {
+  var view = views[v], shownNow = glyphsAt(step);
+  ctx.lineJoin = "round";
+  ctx.lineCap = "butt";
+  ctx.lineWidth = glyphData.lineWidth * S;
+  shownNow.arrows.forEach(function (arrow) {
+    var path = arrowPath(view, arrow.origin, arrow.vector), color = glyphData.colors[arrow.row];
+    if (!path) return;
+    if (arrow.kind !== "gradient") {
+      ctx.globalAlpha = arrow.kind === "velocity" ? glyphData.faded : 1;
+      ctx.fillStyle = color;
+      ctx.fill(path);
+      ctx.globalAlpha = 1;
+    }
+    ctx.strokeStyle = color;
+    ctx.stroke(path);
   });
   // The step scale: a dashed box centred on the head, snapped like Agg's rectangles.
-  glyphData.racers.forEach(function (i, row) {
-    var run = runs[i], k = shown(i, step);
-    if (state(i, step) !== "racing" || k >= N) return;
-    var scale = glyphVector(run, "scale", k);
-    if (!(isFinite(scale[0]) && isFinite(scale[1]))) return;
-    var t = view.toPixel, bs = glyphData.boxScale;
-    var x0 = t[0] * (run.x[k] - scale[0] * bs) + t[1], x1 = t[0] * (run.x[k] + scale[0] * bs) + t[1];
-    var y0 = t[2] * (run.y[k] - scale[1] * bs) + t[3], y1 = t[2] * (run.y[k] + scale[1] * bs) + t[3];
+  shownNow.boxes.forEach(function (box) {
+    var t = view.toPixel, c = box.centre, h = box.half;
+    var x0 = t[0] * (c[0] - h[0]) + t[1], x1 = t[0] * (c[0] + h[0]) + t[1];
+    var y0 = t[2] * (c[1] - h[1]) + t[3], y1 = t[2] * (c[1] + h[1]) + t[3];
     var width = glyphData.box.width * S, snap = snapValue(true, width);
     function s(u) { return Math.floor(u + 0.5) + snap; }
     var path = new Path2D();
     path.moveTo(s(x0), s(y0)); path.lineTo(s(x1), s(y0)); path.lineTo(s(x1), s(y1));
     path.lineTo(s(x0), s(y1)); path.closePath();
-    ctx.strokeStyle = glyphData.colors[row];
+    ctx.strokeStyle = glyphData.colors[box.row];
     ctx.lineWidth = width;
     ctx.lineJoin = "miter";
     ctx.setLineDash(glyphData.box.dashes.map(function (d) { return d * S; }));
@@ -93,4 +102,4 @@ function glyphs(step, v) {
   });
 }
 
-extras.glyphs = { z: glyphData.z, draw: glyphs };
+extras.glyphs = { z: glyphData.z, draw: glyphs, at: glyphsAt };
