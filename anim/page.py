@@ -151,9 +151,9 @@ def _asset(name: str) -> str:
 #: The player's parts, joined in this order into one function (they share its variables);
 #: each optional one only when the page's data has its part (key -> file).
 SCRIPT_PARTS = ("player/race.js", "player/views.js", "player/draw.js")
-OPTIONAL_PARTS = {"glyphs": "player/glyphs.js", "panels": "player/panels.js",
-                  "swarm": "player/swarm.js", "pad": "player/pad.js",
-                  "knobs": "player/knobs.js"}
+OPTIONAL_PARTS = {"glyphs": ("player/glyphs.js",), "panels": ("player/panels.js",),
+                  "swarm": ("player/swarm.js",), "pad": ("player/pad.js",),
+                  "knobs": ("player/sliders.js", "player/chart.js", "player/knobs.js")}
 LAST_PART = "player/controls.js"
 
 
@@ -161,7 +161,8 @@ def player_script(data: dict | None = None) -> str:
     """The player for a page with ``data`` (None: every part): its parts inside one
     function, so nothing leaks into the page but ``window.animPlayer``."""
     parts = [*SCRIPT_PARTS,
-             *(path for key, path in OPTIONAL_PARTS.items() if data is None or data.get(key)
+             *(path for key, paths in OPTIONAL_PARTS.items() for path in paths
+               if data is None or data.get(key)
                or (key == "pad" and (data.get("knobs") or {}).get("pad"))),
              LAST_PART]
     return "(function () {\n\"use strict\";\n" + "".join(map(_asset, parts)) + "})();\n"
