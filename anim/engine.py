@@ -56,7 +56,7 @@ def resolve_seed(noise: float, seed: int | None) -> int | None:
     if noise == 0:
         return None
     if seed is None:
-        return int(np.random.SeedSequence().entropy % 2**32)
+        return int(np.random.SeedSequence().generate_state(1)[0])
     return seed
 
 
@@ -110,17 +110,19 @@ def race_starts(surface: Surface, optimizer: Optimizer, starts: np.ndarray, step
     reached = np.full(count, NO_STEP)
     final_losses = np.full(count, np.nan)
     final_positions = np.full((count, 2), np.nan)
-    paths = np.full((count, steps + 1, 2), np.nan) if keep_paths else None
-    losses = np.full((count, steps + 1), np.nan) if keep_paths else None
-    gradients = np.full((count, steps + 1, 2), np.nan) if keep_paths else None
-    velocities = np.full((count, steps, 2), np.nan) if explain else None
-    scales = np.full((count, steps, 2), np.nan) if explain else None
+    # Kept only when asked for; without, the arrays are empty and never written.
+    kept, glyphs = (steps + 1 if keep_paths else 0), (steps if explain else 0)
+    paths = np.full((count if keep_paths else 0, kept, 2), np.nan)
+    losses = np.full((count if keep_paths else 0, kept), np.nan)
+    gradients = np.full((count if keep_paths else 0, kept, 2), np.nan)
+    velocities = np.full((count if explain else 0, glyphs, 2), np.nan)
+    scales = np.full((count if explain else 0, glyphs, 2), np.nan)
     if noise_rows is None:
         noise_rows = np.arange(count)
     noise_rows = np.asarray(noise_rows)
     if noise_starts is None:
         noise_starts = int(noise_rows.max()) + 1
-    noises = gradient_noise(noise, seed, noise_starts) if noise else None
+    noises = gradient_noise(noise, 0 if seed is None else seed, noise_starts) if noise else None
 
     rows = np.arange(count)  # which starts are still racing, in the arrays below
     params = starts.copy()
@@ -175,5 +177,7 @@ def race_starts(surface: Surface, optimizer: Optimizer, starts: np.ndarray, step
                     velocities[rows, step] = velocity
                 if scale is not None:
                     scales[rows, step] = scale
-    return StartsRace(arrival, diverged, reached, final_losses, final_positions, paths,
-                      losses, gradients, velocities, scales)
+    return StartsRace(arrival, diverged, reached, final_losses, final_positions,
+                      paths if keep_paths else None, losses if keep_paths else None,
+                      gradients if keep_paths else None, velocities if explain else None,
+                      scales if explain else None)

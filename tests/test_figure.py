@@ -237,7 +237,8 @@ def test_a_replaced_output_keeps_its_permission_bits(cli, write_scene, tmp_path)
 
 
 def test_an_unknown_option_is_named_with_the_accepted_ones(tmp_path):
-    with pytest.raises(RequestError, match=r"unknown option 'bogus' \(accepted: fps, size"):
+    with pytest.raises(RequestError, match=r"unknown option 'bogus' \(accepted: progress, "
+                                           r"sidecar, max_size, notify, fps, size"):
         anim.render(anim.load_scene("scenes/rmsprop_vs_adagrad.py"), tmp_path / "x.gif",
                     bogus=1)
 
