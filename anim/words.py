@@ -37,6 +37,19 @@ class Words:
     key_box: str           # "┄ box: lr/√h per axis (×{scale})"
     tip_step: str          # the page's tooltip: "step {step}"
     speed: str             # the page's speed menu
+    # The page's knobs (anim/knobs.py): their title, lock, captions, marks and chart.
+    knob_title: str        # "learning rate"
+    knob_lock: str         # "same rate for all"
+    knob_arrives: str      # "arrives at step {step}"
+    knob_flies_off: str    # "✗ flies off at step {step}"
+    knob_no_arrival: str   # "no arrival"
+    knob_fixed: str        # "fixed path: {reason}"
+    knob_scene: str        # the mark of the scene's rate
+    knob_best: str         # ... of the tuned optimum
+    knob_edge: str         # ... of the last rate before divergence
+    knob_chart: str        # the chart's y axis: "arrival step"
+    knob_chart_key: str    # "★ tuned · × no arrival · ✗ diverged"
+    knob_pad_key: str      # "darker: sooner · grey: no arrival · ✗ diverged"
 
     def ordinal(self, n: int) -> str:
         """Place ``n`` as this language writes it."""
@@ -67,6 +80,18 @@ ENGLISH = Words(
     key_box="┄ box: lr/√h per axis (×{scale})",
     tip_step="step {step}",
     speed="speed",
+    knob_title="learning rate",
+    knob_lock="same rate for all",
+    knob_arrives="arrives at step {step}",
+    knob_flies_off="✗ flies off at step {step}",
+    knob_no_arrival="no arrival",
+    knob_fixed="fixed path: {reason}",
+    knob_scene="scene",
+    knob_best="best",
+    knob_edge="edge",
+    knob_chart="arrival step",
+    knob_chart_key="★ tuned · × no arrival · ✗ diverged",
+    knob_pad_key="darker: sooner · grey: no arrival · ✗ diverged",
 )
 
 JAPANESE = Words(
@@ -86,6 +111,18 @@ JAPANESE = Words(
     key_box="┄ 箱: 各軸の lr/√h (×{scale})",
     tip_step="ステップ {step}",
     speed="速度",
+    knob_title="学習率",
+    knob_lock="全員同じ学習率",
+    knob_arrives="{step}ステップで到着",
+    knob_flies_off="✗ {step}ステップで発散",
+    knob_no_arrival="到着せず",
+    knob_fixed="固定の経路: {reason}",
+    knob_scene="シーン",
+    knob_best="最適",
+    knob_edge="限界",
+    knob_chart="到着ステップ",
+    knob_chart_key="★ 最適 · × 到着せず · ✗ 発散",
+    knob_pad_key="濃いほど早い · 灰色: 到着せず · ✗ 発散",
 )
 
 LANGUAGES = {"en": ENGLISH, "ja": JAPANESE}

@@ -119,7 +119,7 @@ function describe(hit) {
                  number4(pointY(i, k)) + ")",
                "f = " + number4(loss(i, k))];
   if (hit.head && now !== "racing") lines.push(statusText(i, step));
-  if (r.fixed) lines.push("fixed path: " + r.fixed);
+  if (r.fixed) lines.push(fill(words.knob_fixed, { reason: r.fixed }));
   tip.textContent = "";
   var title = document.createElement("b"), swatch = document.createElement("i");
   swatch.style.background = r.color;

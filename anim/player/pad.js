@@ -12,7 +12,7 @@ function buildPad(row) {
   padCanvas.addEventListener("click", onPadClick);
   padCanvas.addEventListener("keydown", onPadKey);
   row.appendChild(padCanvas);
-  row.appendChild(element("span", "anim-chart-key", "darker: sooner \u00b7 grey: no arrival \u00b7 \u2717 diverged"));
+  row.appendChild(element("span", "anim-chart-key", words.knob_pad_key));
 }
 // Sooner is darker (viridis, reversed so that the eye goes to the fast corner).
 var RAMP = ["#fde725", "#b5de2b", "#6ece58", "#35b779", "#1f9e89", "#26828e", "#31688e", "#3e4989", "#482878", "#440154"];

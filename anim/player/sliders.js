@@ -11,8 +11,8 @@ function rateAt(value) {
 }
 function specials(i) {
   var entry = entryOf(i), found = [];
-  [["scene", entry.sceneLr, "the scene's rate"], ["best", entry.tunedLr, "the tuned optimum"],
-   ["edge", entry.edgeLr, "the last rate before divergence"]].forEach(function (item) {
+  [["scene", entry.sceneLr, words.knob_scene], ["best", entry.tunedLr, words.knob_best],
+   ["edge", entry.edgeLr, words.knob_edge]].forEach(function (item) {
     if (item[1] === null || item[1] === undefined) return;
     var option = options[i].filter(function (o) { return sameLr(o.lr, item[1]); })[0];
     if (option) found.push({ name: item[0], lr: item[1], title: item[2], option: option });
@@ -20,9 +20,9 @@ function specials(i) {
   return found;
 }
 function outcome(run) {
-  if (run.arrival !== null) return "arrives at step " + run.arrival;
-  if (run.diverged !== null) return "\u2717 flies off at step " + run.diverged;
-  return "no arrival";
+  if (run.arrival !== null) return fill(words.knob_arrives, { step: run.arrival });
+  if (run.diverged !== null) return fill(words.knob_flies_off, { step: run.diverged });
+  return words.knob_no_arrival;
 }
 function element(tag, className, text) {
   var made = document.createElement(tag);
@@ -44,8 +44,8 @@ function buildKnobs() {
     if (locked && first !== undefined) setRate(first, chosen[first].lr); else changed();
   });
   lockLabel.appendChild(lock);
-  lockLabel.appendChild(document.createTextNode(" same rate for all"));
-  head.appendChild(element("span", "anim-knob-title", "learning rate"));
+  lockLabel.appendChild(document.createTextNode(" " + words.knob_lock));
+  head.appendChild(element("span", "anim-knob-title", words.knob_title));
   head.appendChild(lockLabel);
   knobPanel.appendChild(head);
   var grid = element("div", "anim-knob-grid");
@@ -61,7 +61,7 @@ function buildKnobs() {
     name.title = racers[i].label;
     row.appendChild(name);
     if (!options[i]) {
-      var fixed = element("span", "anim-knob-fixed", "fixed path: " + racers[i].fixed);
+      var fixed = element("span", "anim-knob-fixed", fill(words.knob_fixed, { reason: racers[i].fixed }));
       row.appendChild(fixed);
       sliders[i] = captions[i] = null;
       continue;
@@ -83,12 +83,12 @@ function buildKnobs() {
   // The chart shares the sliders' columns: its rates lie right under theirs.
   var chartRow = element("div", "anim-knob-row anim-chart-row");
   grid.appendChild(chartRow);
-  chartRow.appendChild(element("span", "anim-knob-name anim-chart-label", "arrival step"));
+  chartRow.appendChild(element("span", "anim-knob-name anim-chart-label", words.knob_chart));
   chartCanvas = element("canvas", "anim-chart");
   chartCanvas.setAttribute("aria-label", "arrival step against learning rate; click to set a rate");
   chartCanvas.addEventListener("click", onChartClick);
   chartRow.appendChild(chartCanvas);
-  chartRow.appendChild(element("span", "anim-chart-key", "\u2605 tuned \u00b7 \u00d7 no arrival \u00b7 \u2717 diverged"));
+  chartRow.appendChild(element("span", "anim-chart-key", words.knob_chart_key));
   if (padCells) {
     var padRow = element("div", "anim-knob-row anim-pad-row");
     grid.appendChild(padRow);
@@ -105,21 +105,24 @@ function markTicks(i, width) {
   function centre(group) {
     return THUMB / 2 + span * (group.at[0] + group.at[group.at.length - 1]) / 2 / RESOLUTION;
   }
-  function half(group) { return 3.4 * group.names.join(" \u00b7 ").length + 4; }
+  function half(group) {  // half a caption's width: ~6.8 px a Latin letter, 12 a CJK one
+    var text = group.labels.join(" \u00b7 "), wide = text.replace(/[\x00-\u02ff]/g, "").length;
+    return 3.4 * (text.length - wide) + 6 * wide + 4;
+  }
   specials(i).sort(function (a, b) { return a.lr - b.lr; }).forEach(function (special) {
     var at = position(special.lr), tick = element("span", "anim-tick");
     tick.style.left = markLeft(at);
     tick.title = special.title + ": " + formatG(special.lr, 6);
     marks.appendChild(tick);
-    groups.push({ names: [special.name], at: [at], title: [tick.title] });
+    groups.push({ names: [special.name], labels: [special.title], at: [at], title: [tick.title] });
   });
   for (var merged = true; merged;) {
     merged = false;
     for (var g = 1; g < groups.length; g++) {
       var left = groups[g - 1], right = groups[g];
       if (centre(right) - half(right) < centre(left) + half(left)) {
-        groups.splice(g - 1, 2, { names: left.names.concat(right.names), at: left.at.concat(right.at),
-                                  title: left.title.concat(right.title) });
+        groups.splice(g - 1, 2, { names: left.names.concat(right.names), labels: left.labels.concat(right.labels),
+                                  at: left.at.concat(right.at), title: left.title.concat(right.title) });
         merged = true;
         break;
       }
@@ -127,7 +130,7 @@ function markTicks(i, width) {
   }
   groups.forEach(function (group) {
     var middle = (group.at[0] + group.at[group.at.length - 1]) / 2;
-    var mark = element("span", "anim-mark", group.names.join(" \u00b7 "));
+    var mark = element("span", "anim-mark", group.labels.join(" \u00b7 "));
     if (group.names.indexOf("best") >= 0) mark.className += " anim-mark-best";
     mark.style.left = markLeft(middle);
     mark.title = group.title.join("\n");
