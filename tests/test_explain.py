@@ -188,17 +188,13 @@ def test_an_own_optimizer_gets_velocity_and_box_from_its_state_entries():
     assert figure.glyphs.boxes[0].get_visible() and not figure.glyphs.boxes[1].get_visible()
 
 
-def test_the_page_refuses_what_it_cannot_draw_yet(cli, tmp_path):
+def test_the_page_draws_the_glyphs_and_the_3d_view_but_no_orbit(cli, tmp_path):
     out = tmp_path / "why.html"
     code, _, err = cli("render", "scenes/why_rmsprop.py", "-o", out)
-    assert code == 2 and not out.exists()
-    assert "the page does not draw step glyphs" in err and len(err.strip().splitlines()) == 1
-    code, _, err = cli("render", "scenes/why_rmsprop.py", "-o", out, "--no-explain",
-                       "--no-lr-panel")
-    assert code == 0 and out.exists(), err
-
-
-def test_the_page_refuses_the_3d_view(cli, tmp_path):
+    assert code == 0 and '"glyphs":{"racers":[2,3]' in out.read_text(encoding="utf-8"), err
     code, _, err = cli("render", "scenes/rmsprop_3d.py", "-o", tmp_path / "x.html")
-    assert code == 2 and "the page shows the contour view only" in err
-    assert not (tmp_path / "x.html").exists()
+    assert code == 0 and '"kind":"3d"' in (tmp_path / "x.html").read_text(encoding="utf-8")
+    code, _, err = cli("render", "scenes/rmsprop_3d.py", "-o", tmp_path / "o.html",
+                       "--orbit", "90")
+    assert code == 2 and "the page shows the 3D view from one camera" in err
+    assert len(err.strip().splitlines()) == 1 and not (tmp_path / "o.html").exists()
