@@ -3,7 +3,10 @@
 While a racer races its row shows the loss where it is; once it arrives, its place and
 step ("1st · step 18"); once it flies off, "✗ step 3". Racers that arrive at the same
 step share the place. A swarm's row counts its starts instead: "87/100 arrived · median
-step 23" (and "· 3 ✗" for starts that flew off).
+step 23" (and "· 3 ✗" for starts that flew off). The median is the lower median of the
+arrival steps so far, so it is always one start's own step, and it is shown only once a
+start has arrived by stepping (starts that begin inside the goal count as arrived at
+step 0, but say nothing about how fast a racer is).
 """
 
 from __future__ import annotations
@@ -35,13 +38,21 @@ def is_swarm(result) -> bool:
     return bool(getattr(result, "is_swarm", False))
 
 
+def lower_median(values) -> int:
+    """The lower median of a non-empty sequence of integers: its ⌈n/2⌉-th smallest value,
+    always one of the values (as ``tune`` ranks learning rates)."""
+    ordered = np.sort(np.asarray(values))
+    return int(ordered[(len(ordered) - 1) // 2])
+
+
 def swarm_status(result, index: int, step: int) -> str:
     """"87/100 arrived · median step 23 · 3 ✗" after ``step`` steps: how many of racer
-    ``index``'s starts arrived so far, the median of their arrival steps, how many flew off."""
+    ``index``'s starts arrived so far, the lower median of their arrival steps (once one
+    arrived by stepping), how many flew off."""
     arrivals = result.arrived_by(index, step)
     text = f"{len(arrivals)}/{result.count} arrived"
-    if len(arrivals):
-        text += f" · median step {float(np.median(arrivals)):g}"
+    if np.any(arrivals > 0):
+        text += f" · median step {lower_median(arrivals)}"
     diverged = result.diverged_by(index, step)
     if diverged:
         text += f" · {diverged} ✗"

@@ -279,7 +279,7 @@ def check_layout(style: FrameStyle, optimizers, steps: int, any_goal: bool = Fal
     if any_goal:
         statuses[0] += " at (−8.8, 8.8)"
     if starts is not None:
-        statuses.append(f"{starts}/{starts} arrived · median step {steps}.5 · {starts} ✗")
+        statuses.append(f"{starts}/{starts} arrived · median step {steps} · {starts} ✗")
     status = max(stage.text_width(text, TEXT_FONT, weight="bold") for text in statuses)
     sizes = TextSizes(tuple(min(w, 0.42 * style.width) for w in labels), status,
                       stage.text_width(f"step {steps} / {steps}", TEXT_FONT,

@@ -46,7 +46,7 @@ class SwarmLayer(Layer):
 
     def build(self, stage: Stage):
         result, ax, theme = self.result, stage.plot, stage.theme
-        self.refresh = max(int(stage.style.loss_refresh), 1)
+        self.refresh = stage.style.refresh_steps
         self.baked, self.fresh, self.heads, self.finished = [], [], [], []
         alpha = float(np.clip(TRAIL_ALPHA * np.sqrt(FEW_STARTS / result.count),
                               MIN_TRAIL_ALPHA, TRAIL_ALPHA))
