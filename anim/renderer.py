@@ -296,16 +296,12 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None, max_s
         if suffix == ".mp4" and (request.width % 2 or request.height % 2):
             raise RequestError(f"MP4 needs an even width and height, got "
                                f"{request.width}x{request.height}")
-        if scene.starts is not None and (request.style.loss_panel or request.style.lr_panel
-                                         or request.style.explain):
-            raise RequestError("the loss panel, the lr panel and --explain follow one start; "
-                               f"this scene races {len(scene.starts)} starts")
+        if scene.starts is not None and request.style.explain:
+            raise RequestError("--explain follows one start; this scene races "
+                               f"{len(scene.starts)} starts")
         if scene.starts is not None and suffix == ".html":
             raise RequestError("the page draws one start; a swarm (starts=...) renders as "
                                ".gif, .mp4 or .png")
-        if scene.starts is not None and request.view != "2d":
-            raise RequestError(f"view {request.view!r} follows one start; a swarm "
-                               "(starts=...) is drawn in the contour view (--view 2d)")
         if scene.starts is not None and request.noise:
             raise RequestError("noise follows one start; a swarm (starts=...) races exact "
                                "gradients")

@@ -98,9 +98,9 @@ class Scene:
             if start is not None:
                 raise ValueError("give start=(x, y) for one race or starts=[...] for a swarm, "
                                  "not both")
-            if loss_panel or lr_panel or explain:
-                raise ValueError("loss_panel, lr_panel and explain follow one start; a swarm "
-                                 "(starts=...) shows none of them")
+            if explain:
+                raise ValueError("explain follows one start; a swarm (starts=...) draws no "
+                                 "step glyphs")
             if noise:
                 raise ValueError("noise follows one start; a swarm (starts=...) races "
                                  "exact gradients")
@@ -146,9 +146,6 @@ class Scene:
         self.noise = check_noise(noise)
         self.seed = check_seed(seed)
         self.view = check_view(view)
-        if self.starts is not None and self.view != "2d":
-            raise ValueError(f"view {self.view!r} follows one start; a swarm (starts=...) is "
-                             "drawn in the contour view (view='2d')")
         self.camera = parse_camera(camera)
         # Set by the loader for a scene read from a file: its variable name, the default
         # output's stem, and the file with its SHA-256 (for the provenance record).

@@ -109,7 +109,7 @@ def test_grid_random_ring():
     (dict(starts=[(0, 0), (9, 0)]), "starts[1] (9.0, 0.0) is outside the surface's bounds"),
     (dict(starts=[(0, np.nan)]), "starts[0] must be a finite point"),
     (dict(starts=[(0, 0)], start=(1, 1)), "not both"),
-    (dict(starts=[(0, 0)], loss_panel=True), "a swarm (starts=...) shows none of them"),
+    (dict(starts=[(0, 0)], explain=True), "a swarm (starts=...) draws no step glyphs"),
 ])
 def test_bad_starts_are_clear_errors(extra, message):
     with pytest.raises(ValueError) as error:
@@ -229,8 +229,8 @@ def test_a_swarm_refuses_noise_and_the_page(write_scene, cli, tmp_path):
     code, _, err = cli("render", path, "-o", tmp_path / "swarm.gif", "--noise", "0.5")
     assert code == 2
     assert_one_error_line(err, "swarm.gif", "noise follows one start")
-    code, _, err = cli("render", path, "-o", tmp_path / "swarm.gif", "--view", "3d")
+    code, _, err = cli("render", path, "-o", tmp_path / "swarm.gif", "--explain")
     assert code == 2
-    assert_one_error_line(err, "swarm.gif", "view '3d' follows one start")
+    assert_one_error_line(err, "swarm.gif", "--explain follows one start")
     code, _, err = cli("render", path, "-o", tmp_path / "swarm.gif")
     assert code == 0, err

@@ -1,5 +1,7 @@
 """The swarm layer: every optimizer from many starts — thin faded trails and small heads
-in the racer's colour, the start points as small rings.
+in the racer's colour, the start points as small rings. A head stops where its start
+arrived, unless noisy gradients keep it moving after its first arrival (as one racer's
+does), and disappears where its start flew off.
 
 Fast at thousands of trails: each racer's trails up to the last scoreboard refresh are one
 LineCollection, an occasional artist (drawn into the kept pixels when it grows; its trails'
@@ -23,14 +25,24 @@ TRAIL_WIDTH, TRAIL_ALPHA, MIN_TRAIL_ALPHA, FEW_STARTS = 0.8, 0.45, 0.15, 64
 SWARM_HEAD_SIZE, START_SIZE = 3.2, 2.6
 
 
+def held_at_arrival(result) -> np.ndarray:
+    """(optimizers, starts): the starts drawn stopped where they arrived — those that
+    arrived before any divergence, unless noisy gradients keep them moving after their
+    first arrival."""
+    arrival, diverged = result.arrival_step, result.diverged_step
+    held = (arrival >= 0) & ((diverged < 0) | (arrival < diverged))
+    return held & (not getattr(result, "noise", 0.0))
+
+
 def swarm_shown_steps(result) -> np.ndarray:
     """(optimizers, starts, steps + 1): the path index each trail is drawn up to after each
-    step — it stops at an arrival, and at the last finite point before a divergence."""
+    step — it stops at an arrival (see ``held_at_arrival``), and at the last finite point
+    before a divergence."""
     steps = np.arange(result.steps + 1)
     arrival, diverged = result.arrival_step, result.diverged_step
     limit = np.full(arrival.shape, result.steps)
     limit = np.where(diverged >= 0, np.maximum(diverged - 1, 0), limit)
-    limit = np.where((arrival >= 0) & ((diverged < 0) | (arrival < diverged)), arrival, limit)
+    limit = np.where(held_at_arrival(result), arrival, limit)
     return np.minimum(steps[None, None, :], limit[..., None])
 
 
@@ -84,10 +96,11 @@ class SwarmLayer(Layer):
         self.occasional += [*sorted(self.baked, key=lambda c: c.get_zorder()), *self.finished]
         self.moving += [*self.fresh, *self.heads]
         arrival, diverged = result.arrival_step, result.diverged_step
-        arrived = (arrival >= 0) & ((diverged < 0) | (arrival < diverged))
-        self.arrival = np.where(arrived, arrival, result.steps + 1)
-        # Heads are hidden from their divergence on.
-        self.gone = np.where((diverged >= 0) & ~arrived, diverged, result.steps + 1)
+        held = held_at_arrival(result)
+        # A head stops at its arrival (kept with the trails from the next refresh on), ...
+        self.arrival = np.where(held, arrival, result.steps + 1)
+        # ... and is hidden from its divergence on.
+        self.gone = np.where((diverged >= 0) & ~held, diverged, result.steps + 1)
         self.every = np.arange(result.count)
 
     def _trails(self, index: int, first: int, last: int) -> np.ndarray:
