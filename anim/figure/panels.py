@@ -82,12 +82,14 @@ def robust_range(values: np.ndarray) -> tuple[float, float] | None:
         return None
     logs = np.log10(values)
     p5, p95 = np.percentile(logs, [5, 95])
-    low = max(float(logs.min()), p5 - REACH)
-    high = min(float(logs.max()), p95 + REACH)
-    if high - low < MIN_DECADES:
-        middle = 0.5 * (high + low)
-        low, high = middle - 0.5 * MIN_DECADES, middle + 0.5 * MIN_DECADES
-    return 10.0 ** low, 10.0 ** high
+    # The extreme values themselves where they are in reach, not 10 ** log10 of them:
+    # that can round below the largest value and mark it as beyond the range.
+    low = float(values.min()) if logs.min() >= p5 - REACH else 10.0 ** (p5 - REACH)
+    high = float(values.max()) if logs.max() <= p95 + REACH else 10.0 ** (p95 + REACH)
+    if np.log10(high / low) < MIN_DECADES:
+        middle = np.sqrt(high * low)
+        low, high = middle / 10 ** (0.5 * MIN_DECADES), middle * 10 ** (0.5 * MIN_DECADES)
+    return low, high
 
 
 def band_outline(x: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:

@@ -108,6 +108,15 @@ def new_line(ax, fixed: bool, **style):
     return line
 
 
+def add_projected(ax, collection):
+    """Add to the 3D axes ``ax`` a collection whose points are already projected (or in
+    pixels): mplot3d projects every collection before drawing it, and a plain one has
+    nothing to project."""
+    collection.do_3d_projection = lambda: 0.0
+    ax.add_collection(collection, autolim=False)
+    return collection
+
+
 def place(line, points: np.ndarray):
     """Give ``line`` its points: projected (k, 2) for a fixed camera, else (k, 3)."""
     if points.shape[-1] == 2:
