@@ -25,8 +25,9 @@ from .surface import style_axes
 from .swarm import held_at_arrival, swarm_shown_steps
 from .theme import TEXT_FONT, TICK_FONT, TRAIL_Z
 
-#: Opacity of a swarm's interquartile band.
-BAND_ALPHA = 0.2
+#: Opacity of a swarm's interquartile band, and where it is drawn: under the curves,
+#: over the spines (2.5; a tie would draw them in another order in a full redraw).
+BAND_ALPHA, BAND_Z = 0.2, TRAIL_Z - 0.4
 #: The lr panel's range reaches this many decades beyond the 5th and 95th percentiles of
 #: all it shows (as far as the values go), and spans at least MIN_DECADES.
 REACH, MIN_DECADES = 1.5, 1.0
@@ -177,7 +178,7 @@ class LossPanel(Layer):
             ax.add_line(line)
             self.lines.append(line)
             if self.bands is not None:
-                self.band_patches.append(_band(ax, racer.color, TRAIL_Z - 0.5 + 0.01 * i))
+                self.band_patches.append(_band(ax, racer.color, BAND_Z + 0.01 * i))
         self.moving += [*self.band_patches, *self.lines]
 
     def _arrival_mark(self, index: int, step: int) -> list[int]:
@@ -285,7 +286,7 @@ class LearningRatePanel(Layer):
                 self.lines.append((i, axis, line))
                 if self.bands is not None:
                     self.band_patches.append(
-                        (i, axis, _band(ax, racer.color, TRAIL_Z - 0.5 + 0.01 * i)))
+                        (i, axis, _band(ax, racer.color, BAND_Z + 0.01 * i)))
             self.marks += self._clip_marks(ax, i, racer.color)
         self.moving += [patch for _, _, patch in self.band_patches]
         self.moving += [line for _, _, line in self.lines]
