@@ -1,6 +1,7 @@
 """The 3D surface layer: the surface shaded with the scene's colormap under a light, its
-contour lines projected on the floor, the goal circle, the goal star and the start ring
-lying on it.
+contour lines projected on the floor, the goal star and the start ring lying on it, the
+goal circle level around the star. The box, with its tick labels, is zoomed and placed
+to fill the layout's box for the 3D view.
 
 With a fixed camera everything but the goal star and start ring is static, so the fast
 path draws the surface once and keeps its pixels. With an orbiting camera the surface,
