@@ -280,8 +280,9 @@ class LearningRatePanel(Layer):
         for i in self.chosen:
             racer = stage.racers[i]
             for axis, dashes in ((0, "-"), (1, DASHED)):
+                # Butt ends: a steep curve's projecting end would look like a clip mark.
                 line = Line2D([], [], color=racer.color, linewidth=1.3, linestyle=dashes,
-                              zorder=TRAIL_Z + 0.01 * i)
+                              solid_capstyle="butt", zorder=TRAIL_Z + 0.01 * i)
                 ax.add_line(line)
                 self.lines.append((i, axis, line))
                 if self.bands is not None:
