@@ -39,7 +39,7 @@ from .theme import TEXT_FONT, TICK_FONT, TITLE_FONT, theme_named
 BASE_SIZE, BASE_DPI, MIN_DEFAULT_DPI = (800, 600), 100.0, 72.0
 #: Height / width of the box the 3D view gets when its camera is not known yet (the
 #: check before the race); once it is, the box takes the shape of the surface's box as
-#: that camera sees it (``Terrain.screen_aspect``), within these bounds.
+#: that camera sees it (``view_aspect``), within these bounds.
 ASPECT_3D = 0.8
 MIN_ASPECT_3D, MAX_ASPECT_3D = 0.5, 1.6
 VIEWS = ("2d", "3d", "both")
@@ -143,7 +143,6 @@ class RaceFigure:
             raise ValueError(f"Invalid view: {style.view!r} (choose from {', '.join(VIEWS)})")
         # The contour view's grid also sizes the layout and gives the 3D view its heights.
         self.surface = SurfaceLayer(result, style.colormap)
-        # A swarm (many starts) draws thin trails and small heads instead.
         swarm = board.is_swarm(result)
         # A swarm (many starts) draws thin trails and small heads instead.
         self.racers = SwarmLayer(result) if swarm else RacersLayer(result)

@@ -30,6 +30,10 @@ DOT_GAP = 2.5
 FAN_GAP = 1.1
 #: A diverged head is drawn this share of the view inside the edge, so its ✗ shows whole.
 EXIT_INSET = 0.025
+#: A fanned ring of heads with a finished one on it lies this far (points) inside the
+#: goal circle: its heads' centres are inside; the circle is often smaller than the ring
+#: of outlines, so the outlines may cross it.
+CIRCLE_MARGIN = 2.0
 
 
 def shown_steps(result: RaceResult) -> np.ndarray:
@@ -208,7 +212,7 @@ class RacersLayer(Layer):
         per_unit = np.abs(np.diag(ax.transData.get_affine().get_matrix())[:2]).min()
         circles = np.concatenate([centres, goals[..., 2:] * per_unit], axis=-1)
         fanned = fan_out(pixels, FAN_GAP * HEAD_SIZE * scale, circles,
-                         margin=2 * scale)
+                         margin=CIRCLE_MARGIN * scale)
         moved = np.any(fanned != pixels, axis=-1)  # the others keep their exact position
         positions[moved] = ax.transData.inverted().transform(fanned[moved])
         return positions

@@ -22,6 +22,7 @@ from mpl_toolkits.mplot3d import proj3d
 from ..race import RaceResult
 from .layer import Layer, Stage
 from .racers import (
+    CIRCLE_MARGIN,
     DOT_GAP,
     EXIT_INSET,
     FAN_GAP,
@@ -170,7 +171,7 @@ class Racers3DLayer(Layer):
         self.dots = [spaced(to_pixels(ax, np.nan_to_num(points)), DOT_GAP * stage.scale)
                      for points in self.trail_points]
         self.circles = arrived_circles(result, self.shown)
-        self.margin = 2 * stage.scale
+        self.margin = CIRCLE_MARGIN * stage.scale
         if self.fixed:  # everything projected once
             self.drawn_points = flattened(ax, self.trail_points, terrain)
             pixels = to_pixels(ax, self.heads_at.reshape(-1, 3)).reshape(
