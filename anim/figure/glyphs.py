@@ -25,7 +25,7 @@ from ..explain import current_lr
 from ..race import RaceResult
 from .layer import Layer, Stage
 from .racers import shown_steps
-from .theme import HEAD_Z, TICK_FONT
+from .theme import HEAD_Z, TICK_FONT, TRAIL_Z
 
 #: The longest arrows (90th percentile) are drawn this share of the plot's width, ...
 ARROW_SHARE = 0.10
@@ -46,9 +46,10 @@ def nice(value: float) -> float:
 
 
 def key_style(stage: Stage) -> dict:
-    """How the glyphs' key is written: small, on a translucent plate of the page colour."""
+    """How the glyphs' key is written: small, on a translucent plate of the page colour,
+    under the trails (it is kept as static pixels, which every trail is drawn over)."""
     return dict(ha="left", va="top", fontsize=TICK_FONT, color=stage.theme.text,
-                zorder=GLYPH_Z - 0.1,
+                zorder=TRAIL_Z - 0.1,
                 bbox=dict(boxstyle="round,pad=0.3", facecolor=stage.theme.page,
                           edgecolor="none", alpha=0.8))
 

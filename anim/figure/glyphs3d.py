@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.collections import PolyCollection
-from matplotlib.transforms import IdentityTransform
+from matplotlib.transforms import Bbox, IdentityTransform
 
 from ..race import RaceResult
 from .glyphs import BOX_DASHES, GLYPH_Z, GlyphLayer, key_style
@@ -72,13 +72,21 @@ class Glyph3DLayer(GlyphLayer):
         self.boxes = add_projected(ax, PolyCollection(
             [], closed=True, transform=IdentityTransform(), facecolors="none",
             linewidths=1.0, linestyles=[BOX_DASHES], zorder=GLYPH_Z))
+        # Within the 3D view's own box: a steep tangent plane can throw an arrow far up the
+        # screen, and beside the contour view it must not reach into it.
+        area = stage.layout.plots[0]
+        for collection in (self.arrows, self.boxes):
+            collection.set_clip_box(Bbox.from_bounds(area.x, area.y, area.width, area.height))
         self.moving += [self.arrows, self.boxes]
         self.box_colors = {i: stage.racers[i].color for i in self.explained}
-        if self.with_key:
-            box, size = stage.layout.plots[0], stage.style
-            stage.figure.text((box.x + 0.01 * box.width) / size.width,
-                              (box.y + 0.99 * box.height) / size.height,
-                              "\n".join(self.key_lines()), **key_style(stage))
+        if self.with_key:  # in the 3D axes, so that it is drawn in zorder with the trails
+            size = stage.style
+            key = ax.text2D((area.x + 0.01 * area.width) / size.width,
+                            (area.y + 0.99 * area.height) / size.height,
+                            "\n".join(self.key_lines()), transform=stage.figure.transFigure,
+                            **key_style(stage))
+            if size.orbit:  # the surface is drawn every frame: the key over it, too
+                self.moving.append(key)
 
     def vectors_at(self, step: int) -> dict[tuple[int, str], tuple[np.ndarray, np.ndarray]]:
         """(origin, vector) in 3D data coordinates of every arrow drawn after ``step``
