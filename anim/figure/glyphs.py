@@ -127,17 +127,23 @@ class GlyphLayer(Layer):
         self.arrows = PolyCollection([], closed=True, transform=IdentityTransform(),
                                      linewidths=0.9, zorder=GLYPH_Z)
 
-    def key_lines(self) -> list[str]:
-        """What the glyphs mean and their scales."""
-        lines = [f"arrows ×{self.magnify:g}:  ─▶ step taken   ▷ −lr·∇f   ▶ velocity −lr·v"]
+    def key_text(self, stage: Stage, width: float) -> str:
+        """What the glyphs mean and their scales, in lines that fit ``width`` pixels where
+        they can (the arrows' line is broken before the velocity)."""
+        arrows = f"arrows ×{self.magnify:g}:  ─▶ step taken   ▷ −lr·∇f"
+        velocity = "▶ velocity −lr·v"
+        lines = [f"{arrows}   {velocity}"]
+        if stage.text_width(lines[0], TICK_FONT) > 0.97 * width:
+            lines = [arrows, velocity]
         if self.result.step_scales is not None and np.isfinite(
                 self.result.step_scales[list(self.explained)]).any():
             lines.append(f"┄ box: lr/√h per axis (×{self.box_scale:g})")
-        return lines
+        return "\n".join(lines)
 
     def _key(self, stage: Stage):
         """The key, in the plot's top left corner."""
-        stage.plot.text(0.01, 0.99, "\n".join(self.key_lines()),
+        width = stage.plot.get_window_extent(stage.canvas.get_renderer()).width
+        stage.plot.text(0.01, 0.99, self.key_text(stage, width),
                         transform=stage.plot.transAxes, **key_style(stage))
 
     def _clipped(self, origin: np.ndarray, vector: np.ndarray) -> np.ndarray:

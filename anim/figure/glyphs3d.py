@@ -83,8 +83,8 @@ class Glyph3DLayer(GlyphLayer):
             size = stage.style
             key = ax.text2D((area.x + 0.01 * area.width) / size.width,
                             (area.y + 0.99 * area.height) / size.height,
-                            "\n".join(self.key_lines()), transform=stage.figure.transFigure,
-                            **key_style(stage))
+                            self.key_text(stage, area.width),
+                            transform=stage.figure.transFigure, **key_style(stage))
             if size.orbit:  # the surface is drawn every frame: the key over it, too
                 self.moving.append(key)
 
