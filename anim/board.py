@@ -3,8 +3,10 @@
 While a racer races its row shows the loss where it is; once it arrives, its place and
 step ("1st · step 18"); once it flies off, "✗ step 3". Racers that arrive at the same
 step share the place. A swarm's row counts its starts instead: "87/100 arrived · median
-step 23" (and "· 3 ✗" for starts that flew off). The words come from a language's table
-(:mod:`anim.words`); English unless ``words`` says otherwise.
+step 23" (and "· 3 ✗" for starts that flew off). The median is the lower median of the
+arrival steps so far, so it is always one start's own step, and it is shown only once a
+start has arrived by stepping (starts that begin inside the goal count as arrived at
+step 0, but say nothing about how fast a racer is).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 import numpy as np
 
 from .race import RaceResult
+from .swarm import lower_median
 from .words import ENGLISH, Words
 
 
@@ -38,11 +41,12 @@ def is_swarm(result) -> bool:
 
 def swarm_status(result, index: int, step: int, words: Words = ENGLISH) -> str:
     """"87/100 arrived · median step 23 · 3 ✗" after ``step`` steps: how many of racer
-    ``index``'s starts arrived so far, the median of their arrival steps, how many flew off."""
+    ``index``'s starts arrived so far, the lower median of their arrival steps (once one
+    arrived by stepping), how many flew off."""
     arrivals = result.arrived_by(index, step)
     text = words.swarm_arrived.format(arrived=len(arrivals), count=result.count)
-    if len(arrivals):
-        text += words.swarm_median.format(median=f"{float(np.median(arrivals)):g}")
+    if np.any(arrivals > 0):
+        text += words.swarm_median.format(median=lower_median(arrivals))
     diverged = result.diverged_by(index, step)
     if diverged:
         text += words.swarm_diverged.format(count=diverged)

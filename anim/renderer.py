@@ -133,6 +133,7 @@ class RenderOptions:
         return FrameStyle(self.width, self.height, self.dpi, self.loss_panel, self.theme,
                           self.transparent, self.colorbar, self.colormap,
                           loss_refresh=max(1, round(self.fps / LOSS_REFRESH_HZ)),
+                          every=self.every or 1,
                           text_plates=self.transparent, explain=self.explain,
                           lr_panel=self.lr_panel, view=self.view, camera=self.camera,
                           orbit=self.orbit, frames=self.total_frames, font=self.font,
@@ -405,7 +406,7 @@ def _figure(scene: Scene, result, request: RenderOptions, fast: bool = True,
             still: bool = False) -> RaceFigure:
     style = request.style
     if still:  # one frame shows the loss at that very step, and no text changes
-        style = replace(style, loss_refresh=1, text_plates=False)
+        style = replace(style, loss_refresh=1, every=1, text_plates=False)
     try:
         return RaceFigure(result, style, title=scene.title, fast=fast)
     except SurfaceDrawingError as exc:
