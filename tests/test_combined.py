@@ -285,7 +285,7 @@ def test_swarm_in_3d_and_both_from_the_command_line(cli, write_scene, tmp_path):
     assert code == 0, err
     code, _, err = cli("render", path, "-o", tmp_path / "x.gif", "--explain")
     assert code == 2
-    assert_one_error_line(err, "x.gif", "--explain follows one start")
+    assert_one_error_line(err, "x.gif", "a swarm of 16 starts has 16 heads per racer")
 
 
 # --- step glyphs in 3D ----------------------------------------------------------------------
