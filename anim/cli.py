@@ -112,6 +112,9 @@ def _add_picture_arguments(parser):
     parser.add_argument("--language", choices=tuple(LANGUAGES),
                         help="the language of the statuses, step counter and panel labels "
                              "(default: the scene's, en)")
+    parser.add_argument("--orbit", type=float, metavar="DEGREES",
+                        help="turn the 3D camera by this many degrees over the video (a "
+                             "still, one frame, takes --camera instead)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -168,8 +171,6 @@ def build_parser() -> argparse.ArgumentParser:
                              "then a lower fps, then fewer pixels, until it fits")
     _add_noise_arguments(render)
     _add_picture_arguments(render)
-    render.add_argument("--orbit", type=float, metavar="DEGREES",
-                        help="turn the 3D camera by this many degrees over the video")
     render.add_argument("--sidecar", action="store_true",
                         help="also write OUT.json: scene, options, versions, results")
     _add_progress_arguments(render, "no progress bar and no \"wrote\" line")
@@ -349,7 +350,7 @@ def _render_options(args) -> dict:
 def _still_options(args) -> dict:
     return dict(frame=args.frame, size=args.size, dpi=args.dpi, loss_panel=args.loss_panel,
                 steps=args.steps, noise=args.noise, seed=args.seed, sidecar=args.sidecar,
-                **_picture_options(args))
+                orbit=args.orbit, **_picture_options(args))
 
 
 def _picture_options(args) -> dict:
