@@ -16,6 +16,7 @@ from .errors import (
     RequestError,
     SceneError,
 )
+from .landscape import record, trajectories
 from .loader import load_scene, load_scenes
 from .optimizers import optimizer
 from .race import RaceResult, simulate
@@ -53,6 +54,7 @@ __all__ = [
     "load_scenes",
     "optimizer",
     "optimizers",
+    "record",
     "render",
     "schedules",
     "simulate",
@@ -61,4 +63,5 @@ __all__ = [
     "still",
     "surfaces",
     "SwarmResult",
+    "trajectories",
 ]

@@ -312,6 +312,10 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None, max_s
             raise RequestError("the page does not draw step glyphs or the effective-lr "
                                "panel yet: render .gif, .mp4 or .png for them, or add "
                                "--no-explain --no-lr-panel")
+        if suffix == ".html" and any(getattr(o, "fidelity", None) is not None
+                                     for o in scene.optimizers):
+            raise RequestError("the page does not draw the fidelity panels of projected "
+                               "training runs: render .gif, .mp4 or .png for them")
         if suffix == ".html" and request.view != "2d":
             raise RequestError(f"the page shows the contour view only, not view "
                                f"{request.view!r}: render .gif, .mp4 or .png for it, or add "

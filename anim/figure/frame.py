@@ -21,6 +21,7 @@ from ..palette import racer_styles
 from ..race import RaceResult
 from .layer import FrameStyle, Racer, Stage
 from .layout import Layout, TextSizes, plan
+from .fidelity import fidelity_panels, projected_runs
 from .glyphs import GlyphLayer
 from .panels import LearningRatePanel, LossPanel
 from .racers import RacersLayer
@@ -133,6 +134,7 @@ class RaceFigure:
         self.lr_panel = LearningRatePanel(result, style.explain) if style.lr_panel else None
         self.glyphs = GlyphLayer(result, style.explain) if style.explain else None
         panels = [layer for layer in (self.loss_panel, self.lr_panel) if layer is not None]
+        panels += fidelity_panels(result)  # projected training runs: how far to trust them
         stage.layout = self.layout = _plan(stage, self.surface, self.scoreboard, len(panels))
         page = "none" if style.transparent else stage.theme.page
         views = []
@@ -290,7 +292,8 @@ def check_layout(style: FrameStyle, optimizers, steps: int, any_goal: bool = Fal
                       colorbar_tick_width=stage.text_width("−8.88e+08", TICK_FONT),
                       last_x_tick=stage.text_width("−88.8", TICK_FONT))
     if plan(style.width, style.height, style.dpi, sizes,
-            panels=int(style.loss_panel) + int(style.lr_panel),
+            panels=int(style.loss_panel) + int(style.lr_panel)
+            + (2 if projected_runs(optimizers) else 0),
             colorbar=style.colorbar, **plot_shape(style.view, aspect)) is None:
         raise LayoutError(_no_room(style, count))
 

@@ -1,0 +1,354 @@
+"""A torch model's loss at many parameter vectors at once. The only module of the
+landscape that imports torch; it is imported when a slice is made, never by ``import anim``.
+
+:class:`ModelLoss` holds a model, its loss function and its data, checks once that they
+fit (before anything is evaluated), and evaluates L(θ) for a batch of parameter vectors θ
+in one vectorized call: ``torch.func.functional_call`` under ``torch.func.vmap`` over the
+parameter sets, in chunks of ``chunk_size`` vectors, over the data in batches of
+``batch_size`` rows (the full data by default), on the model's device. The model is
+evaluated in eval mode (dropout off, norm layers on their running statistics), so the
+loss is a deterministic function of θ. Models that ``vmap`` cannot batch (code that calls
+``.item()`` in ``forward``, data-dependent control flow) are evaluated one vector at a time
+instead, with the same results.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+
+import numpy as np
+import torch
+from torch.func import functional_call, vmap
+
+from .cache import Fingerprint
+
+__all__ = ["ModelLoss", "resolve_dtype"]
+
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _shape(value) -> str:
+    return str(tuple(value.shape)) if hasattr(value, "shape") else type(value).__name__
+
+
+def resolve_dtype(dtype, model) -> torch.dtype:
+    """float32 or float64 from ``dtype`` (a torch or numpy dtype or its name); None: the
+    model's own floating dtype (float32 unless it is float64)."""
+    if dtype is None:
+        floating = [p.dtype for p in model.parameters() if p.is_floating_point()]
+        return torch.float64 if floating and floating[0] == torch.float64 else torch.float32
+    if isinstance(dtype, torch.dtype) and dtype in DTYPES.values():
+        return dtype
+    with contextlib.suppress(TypeError):
+        name = np.dtype(dtype).name
+        if name in DTYPES:
+            return DTYPES[name]
+    raise ValueError(f"Invalid dtype: {dtype!r} (choose float32 or float64)")
+
+
+def resolve_device(model, device) -> torch.device:
+    """The device to evaluate on: ``device``, or the one the model's parameters are on;
+    a one-line ValueError when that device is not there."""
+    parameters = list(model.parameters())
+    if not parameters:
+        raise ValueError(f"the model ({type(model).__name__}) has no parameters: there is "
+                         "nothing to vary")
+    try:
+        where = torch.device(device) if device is not None else parameters[0].device
+    except (RuntimeError, TypeError) as exc:
+        raise ValueError(f"Invalid device: {device!r} ({_first_line(exc)})") from None
+    if where.type == "meta":
+        raise ValueError("the model's parameters are on the meta device, which holds no "
+                         "values: load its weights (or give device='cpu') first")
+    try:
+        torch.empty(1, device=where)
+    except (RuntimeError, AssertionError) as exc:
+        raise ValueError(f"device {str(where)!r} is missing on this machine: "
+                         f"{_first_line(exc)}") from None
+    return where
+
+
+def _as_tensor(value, what: str, dtype, device) -> torch.Tensor:
+    if not isinstance(value, torch.Tensor):
+        try:
+            value = torch.tensor(np.asarray(value))
+        except (TypeError, ValueError, RuntimeError):
+            raise ValueError(f"{what} must be a tensor or an array, got "
+                             f"{type(value).__name__}") from None
+    if value.is_floating_point():
+        value = value.to(dtype)
+    return value.detach().to(device)
+
+
+def _code_identity(function) -> str:
+    """What a function or module class is, as text: its name and, where Python has it,
+    its source (so the cache tells an edited model or loss from the old one)."""
+    target = function if inspect.isfunction(function) or inspect.isclass(function) \
+        else type(function)
+    name = f"{getattr(target, '__module__', '')}.{getattr(target, '__qualname__', '')}"
+    try:
+        return name + "\n" + inspect.getsource(target)
+    except (OSError, TypeError):
+        code = getattr(function, "__code__", None)
+        return name + ("" if code is None else code.co_code.hex())
+
+
+class ModelLoss:
+    """L(θ): ``loss_fn(model(inputs), targets)`` over ``data = (inputs, targets)`` with
+    the model's parameters set to θ (flat, in the order of ``model.parameters()``).
+
+    ``loss_fn`` must return a scalar: the mean over the rows it is given (torch's default
+    reduction); a loss module with ``reduction="sum"`` is summed over the batches instead.
+    Everything is checked by one forward pass here, so a model, data or loss that do not
+    fit fail with one line before any grid is evaluated.
+    """
+
+    def __init__(self, model, loss_fn, data, *, dtype=None, device=None, batch_size=None,
+                 chunk_size: int = 32):
+        if not isinstance(model, torch.nn.Module):
+            raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+        if not callable(loss_fn):
+            raise ValueError(f"loss_fn must be a function loss_fn(outputs, targets), got "
+                             f"{type(loss_fn).__name__}")
+        self.model, self.loss_fn = model, loss_fn
+        self.device = resolve_device(model, device)
+        self.dtype = resolve_dtype(dtype, model)
+        named = list(model.named_parameters())
+        self.names = [name for name, _ in named]
+        self.shapes = [tuple(p.shape) for _, p in named]
+        self.sizes = [p.numel() for _, p in named]
+        self.size = sum(self.sizes)
+        self.buffers = {name: (b.to(self.dtype) if b.is_floating_point() else b).detach()
+                        .to(self.device) for name, b in model.named_buffers()}
+        self.inputs, self.targets = self._data(data)
+        self.rows = len(self.inputs)
+        self.batch_size = self._batch_size(batch_size)
+        self.chunk_size = self._chunk_size(chunk_size)
+        reduction = getattr(loss_fn, "reduction", "mean")
+        self.summed = reduction == "sum"
+        self.vectorized = True
+        self._fingerprint = None
+        self._check()
+
+    # --- what was given --------------------------------------------------------------
+    def _data(self, data):
+        if not isinstance(data, (tuple, list)) or len(data) != 2:
+            raise ValueError(f"data must be a pair (inputs, targets), got "
+                             f"{type(data).__name__}"
+                             + (f" of {len(data)}" if isinstance(data, (tuple, list)) else ""))
+        inputs = _as_tensor(data[0], "inputs", self.dtype, self.device)
+        targets = _as_tensor(data[1], "targets", self.dtype, self.device)
+        if inputs.ndim == 0 or targets.ndim == 0:
+            raise ValueError("inputs and targets must hold one row per sample, got shapes "
+                             f"{_shape(inputs)} and {_shape(targets)}")
+        if len(inputs) != len(targets):
+            raise ValueError(f"inputs and targets do not fit: {len(inputs)} input rows "
+                             f"{_shape(inputs)} but {len(targets)} targets {_shape(targets)}")
+        if len(inputs) == 0:
+            raise ValueError("the data is empty (0 rows)")
+        return inputs, targets
+
+    def _batch_size(self, batch_size):
+        if batch_size is None:
+            return self.rows
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
+                or batch_size < 1:
+            raise ValueError(f"Invalid batch_size: {batch_size!r} (must be an integer >= 1)")
+        return min(int(batch_size), self.rows)
+
+    @staticmethod
+    def _chunk_size(chunk_size):
+        if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) \
+                or chunk_size < 1:
+            raise ValueError(f"Invalid chunk_size: {chunk_size!r} (must be an integer >= 1)")
+        return int(chunk_size)
+
+    def _check(self):
+        """One forward pass at the model's own parameters, on the first batch: the model,
+        the data and the loss fit, and the loss is one number."""
+        theta = torch.tensor(self.flat(), dtype=self.dtype, device=self.device)
+        inputs, targets = self.inputs[:self.batch_size], self.targets[:self.batch_size]
+        with torch.no_grad(), self._eval_mode():
+            try:
+                outputs = functional_call(self.model, (self._unflatten(theta), self.buffers),
+                                          (inputs,))
+            except Exception as exc:  # the model's own code: whatever it raises
+                raise ValueError(f"the model ({type(self.model).__name__}) cannot take the "
+                                 f"inputs of shape {_shape(inputs)}: {_first_line(exc)}") \
+                    from None
+            try:
+                loss = self.loss_fn(outputs, targets)
+            except Exception as exc:  # the user's loss: whatever it raises
+                raise ValueError(f"loss_fn cannot compare the model's outputs of shape "
+                                 f"{_shape(outputs)} with the targets of shape "
+                                 f"{_shape(targets)}: {_first_line(exc)}") from None
+        if not isinstance(loss, torch.Tensor):
+            raise ValueError(f"loss_fn must return a scalar tensor, got "
+                             f"{type(loss).__name__}")
+        if loss.numel() != 1 or loss.ndim > 1:
+            raise ValueError(f"loss_fn must return one number for the batch (a scalar), got "
+                             f"a tensor of shape {_shape(loss)}: reduce it, e.g. with "
+                             "reduction='mean'")
+
+    # --- parameter vectors -----------------------------------------------------------
+    def flat(self) -> np.ndarray:
+        """The model's current parameters as one float64 vector."""
+        return np.concatenate([p.detach().reshape(-1).to("cpu", torch.float64).numpy()
+                               for p in self.model.parameters()])
+
+    def weights(self) -> list[np.ndarray]:
+        """The model's current parameters, one float64 array each, in order."""
+        return [p.detach().to("cpu", torch.float64).numpy() for p in self.model.parameters()]
+
+    def vector(self, value, what: str) -> np.ndarray:
+        """A parameter vector from a flat array or tensor, a list of per-parameter tensors,
+        a state dict, or a model of the same architecture."""
+        if isinstance(value, torch.nn.Module):
+            value = list(value.parameters())
+        if isinstance(value, dict):
+            missing = [name for name in self.names if name not in value]
+            if missing:
+                raise ValueError(f"{what} has no entry {missing[0]!r} (a state dict of the "
+                                 "model's own parameters is expected)")
+            value = [value[name] for name in self.names]
+        if isinstance(value, (list, tuple)) and value and all(
+                isinstance(part, (torch.Tensor, np.ndarray)) for part in value):
+            shapes = [tuple(np.shape(part)) for part in value]
+            if shapes != self.shapes:
+                raise ValueError(f"{what} has parameters of shapes {shapes}, but the model's "
+                                 f"are {self.shapes}")
+            value = np.concatenate([_numpy(part).reshape(-1) for part in value])
+        vector = _numpy(value).reshape(-1)
+        if vector.size != self.size:
+            raise ValueError(f"{what} has {vector.size} numbers, but the model has "
+                             f"{self.size} parameters")
+        return vector
+
+    def _unflatten(self, theta):
+        parts, start = {}, 0
+        for name, shape, size in zip(self.names, self.shapes, self.sizes):
+            parts[name] = theta[start:start + size].view(shape)
+            start += size
+        return parts
+
+    # --- evaluation ------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _eval_mode(self):
+        modes = [(module, module.training) for module in self.model.modules()]
+        self.model.eval()
+        try:
+            yield
+        finally:
+            for module, mode in modes:
+                module.training = mode
+
+    def _one(self, theta, inputs, targets):
+        outputs = functional_call(self.model, (self._unflatten(theta), self.buffers), (inputs,))
+        return self.loss_fn(outputs, targets).reshape(())
+
+    def _batched(self, thetas, inputs, targets):
+        """L on one batch of rows at every parameter vector of ``thetas`` (n, P)."""
+        if self.vectorized:
+            try:
+                return vmap(self._one, in_dims=(0, None, None))(thetas, inputs, targets)
+            except Exception:  # anything vmap cannot batch: one vector at a time instead
+                self.vectorized = False
+        return torch.stack([self._one(theta, inputs, targets) for theta in thetas])
+
+    def _weights(self):
+        """(start, stop, weight) of each batch of rows: the full loss is their weighted sum."""
+        for start in range(0, self.rows, self.batch_size):
+            stop = min(start + self.batch_size, self.rows)
+            yield start, stop, 1.0 if self.summed else (stop - start) / self.rows
+
+    def _loss(self, thetas):
+        total = 0.0
+        for start, stop, weight in self._weights():
+            values = self._batched(thetas, self.inputs[start:stop], self.targets[start:stop])
+            total = total + (values if weight == 1.0 else values * weight)
+        return total
+
+    def losses(self, thetas, progress=None) -> np.ndarray:
+        """L at each parameter vector of ``thetas`` (n, P), as float64."""
+        thetas = np.atleast_2d(np.asarray(thetas, dtype=np.float64))
+        out = np.empty(len(thetas))
+        with torch.no_grad(), self._eval_mode():
+            for start in range(0, len(thetas), self.chunk_size):
+                chunk = torch.tensor(thetas[start:start + self.chunk_size],
+                                     dtype=self.dtype, device=self.device)
+                out[start:start + len(chunk)] = _numpy(self._loss(chunk))
+                if progress is not None:
+                    progress(len(chunk))
+        return out
+
+    def along(self, origin, directions, points, gradient: bool, progress=None):
+        """f(x, y) = L(origin + x·d₁ + y·d₂) at ``points`` (n, 2), and with ``gradient``
+        its exact gradient (d₁·∇L, d₂·∇L) by autograd: (values (n,), grads (n, 2) or None)."""
+        # Copies: the plane's arrays are read-only, which torch cannot wrap.
+        origin = torch.tensor(origin, dtype=self.dtype, device=self.device)
+        directions = torch.tensor(directions, dtype=self.dtype, device=self.device)
+        points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        values = np.empty(len(points))
+        grads = np.empty((len(points), 2)) if gradient else None
+        with self._eval_mode():
+            for start in range(0, len(points), self.chunk_size):
+                stop = min(start + self.chunk_size, len(points))
+                where = torch.tensor(points[start:stop], dtype=self.dtype,
+                                     device=self.device)
+                if gradient:
+                    values[start:stop], grads[start:stop] = self._value_and_grad(
+                        origin, directions, where)
+                else:
+                    with torch.no_grad():
+                        values[start:stop] = _numpy(self._loss(origin + where @ directions))
+                if progress is not None:
+                    progress(stop - start)
+        return values, grads
+
+    def _value_and_grad(self, origin, directions, where):
+        # One backward pass per batch of rows, so memory holds one batch's graph at a time.
+        value = np.zeros(len(where))
+        grad = np.zeros((len(where), 2))
+        for start, stop, weight in self._weights():
+            coordinates = where.clone().requires_grad_(True)
+            with torch.enable_grad():
+                batch = self._batched(origin + coordinates @ directions,
+                                      self.inputs[start:stop], self.targets[start:stop])
+                batch = batch * weight
+                (derivative,) = torch.autograd.grad(batch.sum(), coordinates)
+            value += _numpy(batch.detach())
+            grad += _numpy(derivative)
+        return value, grad
+
+    # --- identity --------------------------------------------------------------------
+    def fingerprint(self) -> Fingerprint:
+        """A hash of everything L depends on (see :mod:`anim.landscape.cache`)."""
+        if self._fingerprint is None:
+            mark = Fingerprint().text(f"torch {torch.__version__}")
+            mark.text(repr(self.model))
+            for module_class in dict.fromkeys(type(m) for m in self.model.modules()):
+                mark.text(_code_identity(module_class))
+            mark.text(_code_identity(self.loss_fn) + repr(self.loss_fn))
+            mark.text(f"{self.dtype} {self.device.type} {self.batch_size} {self.summed}")
+            for name, shape in zip(self.names, self.shapes):
+                mark.text(f"{name}{shape}")
+            for name, buffer in self.buffers.items():
+                mark.text(name).array(_numpy(buffer))
+            mark.array(_numpy(self.inputs)).array(_numpy(self.targets))
+            self._fingerprint = mark
+        return self._fingerprint.copy()
+
+
+def _numpy(value) -> np.ndarray:
+    """A tensor or array as a numpy array on the CPU; floating values as float64."""
+    if isinstance(value, torch.Tensor):
+        value = value.detach().to("cpu")
+        return (value.to(torch.float64) if value.is_floating_point() else value).numpy()
+    array = np.asarray(value)
+    return array.astype(np.float64) if array.dtype.kind == "f" else array
