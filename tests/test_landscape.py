@@ -22,7 +22,7 @@ from anim.landscape import (
     trajectories,
 )
 from anim.landscape import torch_model
-from anim.optimizers import GD, Adam, from_torch
+from anim.optimizers import GD, Adam, from_optax, from_torch
 
 
 def two_moons(count=96, seed=0):
@@ -404,9 +404,31 @@ def test_every_capability_works_on_a_slice(tmp_path):
     swarm = Scene(surface=surface, starts=anim.starts.grid(2), steps=5,
                   optimizers=[GD(0.5)]).race()
     assert swarm.paths.shape == (1, 4, 6, 2)
+    # An own optimizer, an optax one, the basin map and the tuner on the same slice.
+    import optax
+
+    from anim.basins import basin_maps
+    from anim.tune import tune
+
+    @anim.optimizer(lr=0.1)
+    def HandGD(x, g, state, *, lr):
+        return x - lr * g, state
+
+    mixed = Scene(surface=surface, start=(1.5, -1.5), steps=8,
+                  optimizers=[HandGD(0.5), GD(0.5), from_optax(optax.sgd(0.5))])
+    paths = mixed.race().paths  # one vectorized call per step: equal to rounding
+    np.testing.assert_allclose(paths[0], paths[1], rtol=1e-9)
+    np.testing.assert_allclose(paths[2], paths[1], rtol=1e-6)
+    (basins,) = basin_maps(Scene(surface=surface, start=(1.5, -1.5), steps=6,
+                                 optimizers=[GD(0.5)]), resolution=3)
+    assert basins.reached.shape == (3, 3)
+    (tuned,) = tune(Scene(surface=surface, start=(1.5, -1.5), steps=6,
+                          optimizers=[GD(0.5)]), low=0.1, high=1.0)
+    assert 0.1 <= tuned.best_lr <= 1.0
     for view in ("2d", "3d"):
-        assert anim.still(scene, tmp_path / f"{view}.png", size=(480, 360),
-                          view=view).stat().st_size > 0
+        assert anim.still(scene, tmp_path / f"{view}.png", size=(480, 360), view=view,
+                          explain=True, lr_panel=True).stat().st_size > 0
+    assert "<canvas" in anim.render(scene, tmp_path / "race.html", size=(480, 360)).read_text()
 
 
 # ------------------------------------------------------------------ the cache

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from ..race import RaceResult
 from .layer import Layer, Stage
@@ -62,6 +63,9 @@ class FidelityPanel(Layer):
         high = max(float(finite.max()), 0.0) if finite.size else 1.0
         pad = 0.08 * (high - low) if high > low else max(abs(high), 1.0) * 0.1
         ax.set_xlim(0, max(steps, 1))
+        # The panels may sit at the frame's right edge: no tick label centred on it.
+        ticks = MaxNLocator(nbins=5, integer=True).tick_values(0, max(steps, 1))
+        ax.set_xticks([t for t in ticks if 0 <= t <= 0.9 * max(steps, 1)])
         ax.set_ylim(low - pad, high + pad)
         every = max(getattr(self.result.optimizers[i], "every", 1) for i in self.chosen)
         xlabel = "step" if every == 1 else f"step (×{every} training steps)"

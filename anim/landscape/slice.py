@@ -275,7 +275,8 @@ def default_bounds(plane: Plane, run_points: list[np.ndarray]):
 def from_model(model, loss_fn, data, *, plane="random", runs=None, seed: int = 0,
                biases: str = "ignore", bounds=None, resolution: int = DEFAULT_RESOLUTION,
                minimum=None, start=None, name: str | None = None, dtype=None, device=None,
-               batch_size: int | None = None, chunk_size: int = 32, cache: bool = True,
+               batch_size: int | None = None, chunk_size: int | None = None,
+               cache: bool = True,
                progress: bool | None = None) -> ModelSlice:
     """A 2D slice of a torch model's loss: a :class:`~anim.Surface` with
     f(x, y) = L(θ₀ + x·d₁ + y·d₂), L = ``loss_fn(model(inputs), targets)`` over all of
@@ -301,7 +302,8 @@ def from_model(model, loss_fn, data, *, plane="random", runs=None, seed: int = 0
     run's start, else the plane's origin. ``resolution``: the side of the grid a picture
     evaluates (101). ``dtype``: float32 or float64 (default: the model's). ``device``:
     default the model's. ``batch_size``: rows per forward pass (memory; the value is
-    the same); ``chunk_size``: parameter vectors per vectorized call. ``cache``: keep
+    the same); ``chunk_size``: parameter vectors per vectorized call (default: as many
+    as hold about 16,384 rows of data in all, at most 64). ``cache``: keep
     evaluated grids on disk. ``progress``: a progress bar for grids (default: on a terminal).
     The model, data, loss and plane are checked first: what does not fit fails in one line
     before anything is evaluated.
