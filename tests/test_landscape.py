@@ -99,7 +99,9 @@ def test_f_and_gradient_equal_direct_evaluation(dtype, tolerance):
     # A grid-sized call (cached, chunked) gives the same numbers as the race's calls.
     grid = np.random.default_rng(3).uniform(-1, 1, (300, 2))
     grid[:5] = points
+    threads = torch.get_num_threads()
     np.testing.assert_allclose(surface.values_at(grid)[:5], values, rtol=tolerance)
+    assert torch.get_num_threads() == threads  # shared among threads, then given back
     np.testing.assert_allclose(surface(points[:, 0], points[:, 1]), values, rtol=tolerance)
     gx, gy = surface.grad(points[:, 0], points[:, 1])
     np.testing.assert_allclose(np.column_stack([gx, gy]), grads, rtol=tolerance,

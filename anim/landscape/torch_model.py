@@ -6,7 +6,7 @@ fit (before anything is evaluated), and evaluates L(θ) for a batch of parameter
 in one vectorized call: ``torch.func.functional_call`` under ``torch.func.vmap`` over the
 parameter sets, in chunks of ``chunk_size`` vectors, over the data in batches of
 ``batch_size`` rows (the full data by default), on the model's device. By default a chunk
-holds about ``CHUNK_ROWS`` rows in all (64 vectors on 256 rows, 8 on 2,000): on a CPU,
+holds about ``CHUNK_ROWS`` rows in all (64 vectors on 128 rows, 4 on 2,000): on a CPU,
 vectorizing pays while it saves per-call overhead, and costs once the activations of a
 chunk no longer fit in the caches; at one vector per chunk, no vmap at all. The model is
 evaluated in eval mode (dropout off, norm layers on their running statistics), so the
@@ -18,7 +18,10 @@ instead, with the same results.
 from __future__ import annotations
 
 import contextlib
+import copy
+import functools
 import inspect
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import torch
@@ -30,7 +33,9 @@ __all__ = ["ModelLoss", "resolve_dtype"]
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 #: Rows (samples × parameter vectors) one vectorized call holds by default, and its most vectors.
-CHUNK_ROWS, MOST_PER_CHUNK = 16384, 64
+CHUNK_ROWS, MOST_PER_CHUNK = 8192, 64
+#: From this many chunks on, a CPU evaluation is shared among threads.
+PARALLEL_CHUNKS = 4
 
 
 def _first_line(exc: BaseException) -> str:
@@ -254,18 +259,19 @@ class ModelLoss:
             for module, mode in modes:
                 module.training = mode
 
-    def _one(self, theta, inputs, targets):
-        outputs = functional_call(self.model, (self._unflatten(theta), self.buffers), (inputs,))
+    def _one(self, module, theta, inputs, targets):
+        outputs = functional_call(module, (self._unflatten(theta), self.buffers), (inputs,))
         return self.loss_fn(outputs, targets).reshape(())
 
-    def _batched(self, thetas, inputs, targets):
+    def _batched(self, module, thetas, inputs, targets):
         """L on one batch of rows at every parameter vector of ``thetas`` (n, P)."""
         if self.vectorized and len(thetas) > 1:
             try:
-                return vmap(self._one, in_dims=(0, None, None))(thetas, inputs, targets)
+                return vmap(functools.partial(self._one, module), in_dims=(0, None, None))(
+                    thetas, inputs, targets)
             except Exception:  # anything vmap cannot batch: one vector at a time instead
                 self.vectorized = False
-        return torch.stack([self._one(theta, inputs, targets) for theta in thetas])
+        return torch.stack([self._one(module, theta, inputs, targets) for theta in thetas])
 
     def _weights(self):
         """(start, stop, weight) of each batch of rows: the full loss is their weighted sum."""
@@ -273,24 +279,65 @@ class ModelLoss:
             stop = min(start + self.batch_size, self.rows)
             yield start, stop, 1.0 if self.summed else (stop - start) / self.rows
 
-    def _loss(self, thetas):
+    def _loss(self, module, thetas):
         total = 0.0
         for start, stop, weight in self._weights():
-            values = self._batched(thetas, self.inputs[start:stop], self.targets[start:stop])
+            values = self._batched(module, thetas, self.inputs[start:stop],
+                                   self.targets[start:stop])
             total = total + (values if weight == 1.0 else values * weight)
         return total
+
+    def _each_chunk(self, count: int, work, progress=None) -> None:
+        """``work(module, start, stop)`` for every chunk of ``count`` vectors.
+
+        On the CPU, many chunks are shared among as many threads as torch would use, each
+        with its own copy of the model (``functional_call`` swaps a module's parameters
+        while it runs) and one torch thread: the points are independent, so no thread
+        ever waits for another, where torch's own threads wait at every operation (and,
+        on a busy machine, spin for a core the while)."""
+        chunks = [(start, min(start + self.chunk_size, count))
+                  for start in range(0, count, self.chunk_size)]
+        threads = torch.get_num_threads()
+        workers = min(threads, len(chunks)) if self.device.type == "cpu" \
+            and len(chunks) >= PARALLEL_CHUNKS else 1
+        modules = [self.model]
+        if workers > 1:
+            try:
+                modules = [copy.deepcopy(self.model) for _ in range(workers)]
+            except Exception:  # a model that cannot be copied runs in this thread
+                workers = 1
+
+        def run(module, share):
+            for start, stop in share:
+                work(module, start, stop)
+                if progress is not None:
+                    progress(stop - start)
+
+        if workers == 1:
+            run(self.model, chunks)
+            return
+        torch.set_num_threads(1)
+        try:
+            with ThreadPoolExecutor(workers) as pool:
+                done = [pool.submit(run, modules[k], chunks[k::workers])
+                        for k in range(workers)]
+                for future in done:
+                    future.result()
+        finally:
+            torch.set_num_threads(threads)
 
     def losses(self, thetas, progress=None) -> np.ndarray:
         """L at each parameter vector of ``thetas`` (n, P), as float64."""
         thetas = np.atleast_2d(np.asarray(thetas, dtype=np.float64))
         out = np.empty(len(thetas))
-        with torch.no_grad(), self._eval_mode():
-            for start in range(0, len(thetas), self.chunk_size):
-                chunk = torch.tensor(thetas[start:start + self.chunk_size],
-                                     dtype=self.dtype, device=self.device)
-                out[start:start + len(chunk)] = _numpy(self._loss(chunk))
-                if progress is not None:
-                    progress(len(chunk))
+
+        def work(module, start, stop):
+            chunk = torch.tensor(thetas[start:stop], dtype=self.dtype, device=self.device)
+            with torch.no_grad():
+                out[start:stop] = _numpy(self._loss(module, chunk))
+
+        with self._eval_mode():
+            self._each_chunk(len(thetas), work, progress)
         return out
 
     def along(self, origin, directions, points, gradient: bool, progress=None):
@@ -302,29 +349,28 @@ class ModelLoss:
         points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
         values = np.empty(len(points))
         grads = np.empty((len(points), 2)) if gradient else None
+
+        def work(module, start, stop):
+            where = torch.tensor(points[start:stop], dtype=self.dtype, device=self.device)
+            if gradient:
+                values[start:stop], grads[start:stop] = self._value_and_grad(
+                    module, origin, directions, where)
+            else:
+                with torch.no_grad():
+                    values[start:stop] = _numpy(self._loss(module, origin + where @ directions))
+
         with self._eval_mode():
-            for start in range(0, len(points), self.chunk_size):
-                stop = min(start + self.chunk_size, len(points))
-                where = torch.tensor(points[start:stop], dtype=self.dtype,
-                                     device=self.device)
-                if gradient:
-                    values[start:stop], grads[start:stop] = self._value_and_grad(
-                        origin, directions, where)
-                else:
-                    with torch.no_grad():
-                        values[start:stop] = _numpy(self._loss(origin + where @ directions))
-                if progress is not None:
-                    progress(stop - start)
+            self._each_chunk(len(points), work, progress)
         return values, grads
 
-    def _value_and_grad(self, origin, directions, where):
+    def _value_and_grad(self, module, origin, directions, where):
         # One backward pass per batch of rows, so memory holds one batch's graph at a time.
         value = np.zeros(len(where))
         grad = np.zeros((len(where), 2))
         for start, stop, weight in self._weights():
             coordinates = where.clone().requires_grad_(True)
             with torch.enable_grad():
-                batch = self._batched(origin + coordinates @ directions,
+                batch = self._batched(module, origin + coordinates @ directions,
                                       self.inputs[start:stop], self.targets[start:stop])
                 batch = batch * weight
                 (derivative,) = torch.autograd.grad(batch.sum(), coordinates)
