@@ -591,3 +591,32 @@ def test_a_plane_is_checked_where_it_is_made():
     plane = Plane(np.zeros(3), np.eye(3)[:2], "directions", "L")
     with pytest.raises(ValueError, match="cannot be projected"):
         plane.project(np.zeros((1, 4)))
+
+
+# ------------------------------------------------------------------ the gallery and README
+
+
+def test_the_gallery_slices_say_what_the_readme_says():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    readme = " ".join((root / "README.md").read_text(encoding="utf-8").split())
+    runs = anim.load_scene(root / "scenes" / "real_mlp.py")
+    first, second = (100 * share for share in runs.surface.plane.variance)
+    assert f"{first:.1f} % and {second:.1f} %" in readme
+    assert f"({first:.1f} % + {second:.1f} % of their variance)" in runs.title
+    start = runs.optimizers[0].fidelity
+    assert (f"stand {start.distance[0]:.2f} away" in readme
+            and f"read {start.slice_loss[0]:.2f} where the true loss is "
+                f"{start.true_loss[0]:.2f}" in readme)
+    result = runs.race()
+    assert result.goals == () and all(step is None for step in result.arrival_step)
+    finals = {o.name.split()[0]: o.fidelity.true_loss[-1] for o in runs.optimizers}
+    assert (f"SGD at L = {finals['SGD']:.3f}, Adam at {finals['Adam']:.3f}, Momentum at "
+            f"{finals['Momentum']:.3f}") in readme
+    worst = max(abs(o.fidelity.gap[-1]) for o in runs.optimizers)
+    assert f"within {worst:.3f} of every run's loss" in readme
+    race = anim.load_scene(root / "scenes" / "real_mlp_race.py").race()
+    assert race.arrival_step == (None, None, 101) and "arrives at step 101" in readme
+    first_step = np.linalg.norm(race.paths[0, 1] - race.paths[0, 0])
+    assert f"GD's first step is {first_step:.3f} long" in readme

@@ -294,7 +294,8 @@ class ModelLoss:
         with its own copy of the model (``functional_call`` swaps a module's parameters
         while it runs) and one torch thread: the points are independent, so no thread
         ever waits for another, where torch's own threads wait at every operation (and,
-        on a busy machine, spin for a core the while)."""
+        on a busy machine, spin for a core the while). A few points (a race's step) run
+        in this thread, with one torch thread too."""
         chunks = [(start, min(start + self.chunk_size, count))
                   for start in range(0, count, self.chunk_size)]
         threads = torch.get_num_threads()
@@ -313,11 +314,12 @@ class ModelLoss:
                 if progress is not None:
                     progress(stop - start)
 
-        if workers == 1:
-            run(self.model, chunks)
-            return
-        torch.set_num_threads(1)
+        if self.device.type == "cpu":
+            torch.set_num_threads(1)
         try:
+            if workers == 1:
+                run(self.model, chunks)
+                return
             with ThreadPoolExecutor(workers) as pool:
                 done = [pool.submit(run, modules[k], chunks[k::workers])
                         for k in range(workers)]
