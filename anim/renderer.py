@@ -25,6 +25,7 @@ from .figure import (
     default_dpi,
     plot_aspect,
 )
+from .figure.fidelity import refusal as projected_runs_refusal
 from .fitting import TooLarge, byte_limit, film_to_fit, warn_if_long
 from .length import every_for_duration, race_steps
 from .provenance import describe, png_metadata, provenance_comment
@@ -312,10 +313,11 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None, max_s
             raise RequestError("the page does not draw step glyphs or the effective-lr "
                                "panel yet: render .gif, .mp4 or .png for them, or add "
                                "--no-explain --no-lr-panel")
-        if suffix == ".html" and any(getattr(o, "fidelity", None) is not None
-                                     for o in scene.optimizers):
-            raise RequestError("the page does not draw the fidelity panels of projected "
-                               "training runs: render .gif, .mp4 or .png for them")
+        problem = projected_runs_refusal(scene.optimizers, loss_panel=request.loss_panel,
+                                         lr_panel=request.lr_panel, explain=request.explain,
+                                         page=suffix == ".html")
+        if problem:
+            raise RequestError(problem)
         if suffix == ".html" and request.view != "2d":
             raise RequestError(f"the page shows the contour view only, not view "
                                f"{request.view!r}: render .gif, .mp4 or .png for it, or add "

@@ -384,6 +384,17 @@ def test_a_scene_of_projected_runs_replays_them_with_their_true_loss(tmp_path):
     assert path.stat().st_size > 0
     with pytest.raises(anim.RequestError, match="fidelity panels"):
         anim.render(scene, tmp_path / "runs.html")
+    with pytest.raises(anim.RequestError, match="the loss panel and the lr panel do not go"):
+        anim.still(scene, tmp_path / "x.png", loss_panel=True)
+    with pytest.raises(anim.RequestError, match="slow is a projected training run"):
+        anim.still(scene, tmp_path / "x.png", explain=True)
+    # Beside anim's own racers, only theirs are explained.
+    mixed = Scene(surface=view.surface, optimizers=[*view.runs, GD(0.5)], start=view.start,
+                  steps=8, goal=None)
+    assert anim.still(mixed, tmp_path / "mixed.png", explain=["GD"], size=(480, 360)).exists()
+    with pytest.raises(anim.OptimizerError, match="slow is a recorded run that starts at"):
+        Scene(surface=view.surface, optimizers=list(view.runs), steps=3,
+              starts=[view.start, (0.0, 0.0)]).race()
 
 
 def test_every_capability_works_on_a_slice(tmp_path):

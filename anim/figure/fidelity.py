@@ -33,6 +33,27 @@ def projected_runs(optimizers) -> list[int]:
             if getattr(optimizer, "fidelity", None) is not None]
 
 
+def refusal(optimizers, *, loss_panel: bool, lr_panel: bool, explain, page: bool) -> str | None:
+    """Why a picture of these racers cannot have what was asked, or None. Projected runs
+    are replayed, not stepped on the slice: the step glyphs say nothing about them; their
+    panels take the room of the loss and lr panels (whose curves the gap panel replaces);
+    the page does not draw their panels."""
+    projected = projected_runs(optimizers)
+    if not projected:
+        return None
+    if page:
+        return ("the page does not draw the fidelity panels of projected training runs: "
+                "render .gif, .mp4 or .png for them")
+    if loss_panel or lr_panel:
+        return ("projected training runs bring their own panels (distance from the plane, "
+                "L(θ) − f(x, y)): the loss panel and the lr panel do not go with them")
+    named = [optimizers[i].label for i in explain if i in projected]
+    if named:
+        return (f"{named[0]} is a projected training run, replayed rather than stepped on "
+                "the slice: --explain does not apply to it (name the other racers)")
+    return None
+
+
 def fidelity_panels(result: RaceResult) -> list[FidelityPanel]:
     """The two fidelity panels when the race has projected runs, else none."""
     if not projected_runs(result.optimizers):

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..errors import OptimizerError
 from ..optimizers.base import Optimizer, _as_points, check_label
 
 __all__ = ["Fidelity", "ProjectedRun", "RunState"]
@@ -91,7 +92,7 @@ class ProjectedRun(Optimizer):
         scale = max(1.0, float(np.max(np.abs(self.path))))
         if not np.allclose(params, self.path[0], rtol=0, atol=1e-9 * scale):
             where = tuple(float(v) for v in params[0])
-            raise ValueError(f"{self.label} is a recorded run that starts at {self.start}, "
+            raise OptimizerError(f"{self.label} is a recorded run that starts at {self.start}, "
                              f"but the race starts at {where}: race it from its own start "
                              "(Trajectories.scene() does)")
         return RunState(0)

@@ -112,10 +112,10 @@ class ModelSlice(Surface):
         return values.reshape(pts.shape[:-1]), grads.reshape(pts.shape)
 
     def _f(self, x, y):
-        x, y = np.broadcast_arrays(np.asarray(x, dtype=np.float64),
-                                   np.asarray(y, dtype=np.float64))
         if np.iscomplexobj(x) or np.iscomplexobj(y):
             raise TypeError("a model slice is evaluated at real points only")
+        x, y = np.broadcast_arrays(np.asarray(x, dtype=np.float64),
+                                   np.asarray(y, dtype=np.float64))
         return self.values_at(np.stack([x.ravel(), y.ravel()], axis=1)).reshape(x.shape)
 
     def _grad(self, x, y):
