@@ -303,7 +303,8 @@ def from_model(model, loss_fn, data, *, plane="random", runs=None, seed: int = 0
     evaluates (101). ``dtype``: float32 or float64 (default: the model's). ``device``:
     default the model's. ``batch_size``: rows per forward pass (memory; the value is
     the same); ``chunk_size``: parameter vectors per vectorized call (default: as many
-    as hold about 8,192 rows of data in all, at most 64). ``cache``: keep
+    as hold about 4,096 rows of data in all, at most 64; one, without vmap, when fewer
+    than 4 would). ``cache``: keep
     evaluated grids on disk. ``progress``: a progress bar for grids (default: on a terminal).
     The model, data, loss and plane are checked first: what does not fit fails in one line
     before anything is evaluated.

@@ -6,9 +6,10 @@ fit (before anything is evaluated), and evaluates L(θ) for a batch of parameter
 in one vectorized call: ``torch.func.functional_call`` under ``torch.func.vmap`` over the
 parameter sets, in chunks of ``chunk_size`` vectors, over the data in batches of
 ``batch_size`` rows (the full data by default), on the model's device. By default a chunk
-holds about ``CHUNK_ROWS`` rows in all (64 vectors on 128 rows, 4 on 2,000): on a CPU,
-vectorizing pays while it saves per-call overhead, and costs once the activations of a
-chunk no longer fit in the caches; at one vector per chunk, no vmap at all. The model is
+holds about ``CHUNK_ROWS`` rows of data in all (64 vectors on 64 rows, 6 on 600): on a
+CPU, vectorizing pays while it saves per-call overhead, and costs once a chunk's
+activations no longer fit in the caches; where fewer than ``MIN_VECTORIZED`` vectors
+would fit (2,000 rows), each vector is evaluated on its own, without vmap. The model is
 evaluated in eval mode (dropout off, norm layers on their running statistics), so the
 loss is a deterministic function of θ. Models that ``vmap`` cannot batch (code that calls
 ``.item()`` in ``forward``, data-dependent control flow) are evaluated one vector at a time
@@ -33,7 +34,7 @@ __all__ = ["ModelLoss", "resolve_dtype"]
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 #: Rows (samples × parameter vectors) one vectorized call holds by default, and its most vectors.
-CHUNK_ROWS, MOST_PER_CHUNK = 8192, 64
+CHUNK_ROWS, MOST_PER_CHUNK, MIN_VECTORIZED = 4096, 64, 4
 #: From this many chunks on, a CPU evaluation is shared among threads.
 PARALLEL_CHUNKS = 4
 
@@ -174,7 +175,8 @@ class ModelLoss:
 
     def _chunk_size(self, chunk_size):
         if chunk_size is None:
-            return max(1, min(MOST_PER_CHUNK, CHUNK_ROWS // self.batch_size))
+            fits = min(MOST_PER_CHUNK, CHUNK_ROWS // self.batch_size)
+            return fits if fits >= MIN_VECTORIZED else 1
         if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) \
                 or chunk_size < 1:
             raise ValueError(f"Invalid chunk_size: {chunk_size!r} (must be an integer >= 1)")
