@@ -397,6 +397,44 @@ def test_a_scene_of_projected_runs_replays_them_with_their_true_loss(tmp_path):
               starts=[view.start, (0.0, 0.0)]).race()
 
 
+RUNS_SCENE = """\
+import copy, numpy as np, torch, anim
+
+torch.manual_seed(0)
+model = torch.nn.Sequential(torch.nn.Linear(2, 6), torch.nn.Tanh(), torch.nn.Linear(6, 2))
+rng = np.random.default_rng(0)
+inputs = torch.tensor(rng.standard_normal((40, 2)), dtype=torch.float32)
+labels = torch.tensor((rng.standard_normal(40) > 0).astype(np.int64))
+loss_fn = torch.nn.CrossEntropyLoss()
+runs = []
+for make in (lambda p: torch.optim.SGD(p, lr=0.5), lambda p: torch.optim.Adam(p, lr=0.05)):
+    net = copy.deepcopy(model)
+    optimizer = make(net.parameters())
+    with anim.record(net, optimizer) as run:
+        for _ in range(6):
+            optimizer.zero_grad()
+            loss_fn(net(inputs), labels).backward()
+            optimizer.step()
+    runs.append(run.recording)
+scene = anim.trajectories(runs, model, loss_fn, (inputs, labels), resolution=11,
+                          cache=False).scene()
+"""
+
+
+def test_race_reports_the_true_loss_of_projected_runs(cli, write_scene):
+    import json
+
+    path = write_scene(RUNS_SCENE)
+    code, out, err = cli("race", path, "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    scene = anim.load_scene(path)
+    assert [o["label"] for o in report["optimizers"]] == ["SGD", "Adam"]
+    assert [o["final_loss"] for o in report["optimizers"]] == [
+        run.fidelity.true_loss[-1] for run in scene.optimizers]
+    assert all(o["arrival_step"] is None for o in report["optimizers"])
+
+
 def test_every_capability_works_on_a_slice(tmp_path):
     model = mlp(9)
     trained = train(model, lambda p: torch.optim.Adam(p, lr=0.05), steps=150)
