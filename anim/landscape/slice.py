@@ -13,6 +13,7 @@ next render of the same slice draws at once.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 import numpy as np
@@ -132,23 +133,17 @@ class ModelSlice(Surface):
         mark.array(self.plane.origin).array(self.plane.directions).array(points)
         return mark.hexdigest()
 
+    @contextlib.contextmanager
     def _progress_bar(self, total: int):
+        """A tqdm bar on stderr (on a terminal, unless ``progress`` says otherwise); yields
+        the function that advances it."""
         from tqdm import tqdm
 
         shown = sys.stderr.isatty() if self.progress is None else self.progress
-        bar = tqdm(total=total, disable=not shown, unit="point", leave=False,
-                   desc=f"anim: {self.name or 'model loss'}", file=sys.stderr,
-                   dynamic_ncols=True)
-
-        class _Advance:
-            def __enter__(self):
-                return bar.update
-
-            def __exit__(self, *exc):
-                bar.close()
-                return False
-
-        return _Advance()
+        with tqdm(total=total, disable=not shown, unit="point", leave=False,
+                  desc=f"anim: {self.name or 'model loss'}", file=sys.stderr,
+                  dynamic_ncols=True) as bar:
+            yield bar.update
 
     # --- the picture's grid and the minimum ----------------------------------------------
     def grid(self, resolution: int | None = None):

@@ -22,6 +22,7 @@ import contextlib
 import copy
 import functools
 import inspect
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -310,11 +311,14 @@ class ModelLoss:
             except Exception:  # a model that cannot be copied runs in this thread
                 workers = 1
 
+        counting = threading.Lock()
+
         def run(module, share):
             for start, stop in share:
                 work(module, start, stop)
                 if progress is not None:
-                    progress(stop - start)
+                    with counting:
+                        progress(stop - start)
 
         if self.device.type == "cpu":
             torch.set_num_threads(1)
