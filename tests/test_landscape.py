@@ -669,3 +669,21 @@ def test_the_gallery_slices_say_what_the_readme_says():
     assert race.arrival_step == (None, None, 101) and "arrives at step 101" in readme
     first_step = np.linalg.norm(race.paths[0, 1] - race.paths[0, 0])
     assert f"GD's first step is {first_step:.3f} long" in readme
+
+
+def test_runs_recorded_every_kth_step_say_so():
+    from anim.figure import RaceFigure
+
+    model = mlp(11)
+    runs = [train(model, lambda p: torch.optim.SGD(p, lr=0.5), steps=10, every=3),
+            train(model, lambda p: torch.optim.Adam(p, lr=0.05), steps=10, every=3)]
+    view = trajectories(runs, model, LOSS, (X, Y), cache=False, resolution=11)
+    assert view.title().endswith(", a step per 3 training steps")
+    np.testing.assert_array_equal(view.runs[0].fidelity.training_steps, [0, 3, 6, 9, 10])
+    figure = RaceFigure(view.scene().race())
+    try:
+        labels = [layer.ax.get_xlabel() for layer in figure.layers
+                  if type(layer).__name__ == "FidelityPanel"]
+        assert labels == ["step (×3 training steps)"] * 2
+    finally:
+        figure.close()

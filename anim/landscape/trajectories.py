@@ -72,7 +72,7 @@ class Trajectories:
             title += f" ({first:.1f} % + {second:.1f} % of their variance)"
         every = max(run.every for run in self.runs)
         if every > 1:
-            title += f", every {every}th step"
+            title += f", a step per {every} training steps"
         return title
 
 
