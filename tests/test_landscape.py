@@ -341,6 +341,11 @@ def test_record_every_kth_step_with_its_start_and_end():
     hooked = train(model, lambda p: torch.optim.Adam(p, lr=0.01), steps=5, every=2)
     np.testing.assert_array_equal(hooked.steps, [0, 2, 4, 5])
     assert hooked.label == "Adam" and hooked.training_steps == 5
+    # Following an optimizer, it must not be stepped twice.
+    follower = record(net, torch.optim.SGD(net.parameters(), lr=0.1))
+    with pytest.raises(RuntimeError, match="by itself"):
+        follower.step()
+    follower.finish()
 
 
 # ------------------------------------------------------------------ projected runs race

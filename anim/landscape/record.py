@@ -98,24 +98,35 @@ class Recorder:
             if not hasattr(optimizer, "register_step_post_hook"):
                 raise ValueError(f"record's optimizer must be a torch.optim.Optimizer, got "
                                  f"{type(optimizer).__name__}")
-            self._hook = optimizer.register_step_post_hook(lambda *_: self.step())
+            self._hook = optimizer.register_step_post_hook(lambda *_: self._after_step())
 
     def step(self, loss=None) -> None:
         """Call after ``optimizer.step()``; ``loss``: the loss that step computed (at the
         parameters before it), if you want it kept."""
+        self._check_open()
+        if self._hook is not None:
+            raise RuntimeError("this recording follows its optimizer's step() by itself: do "
+                               "not call step(); note_loss(loss) keeps the loss")
+        self.note_loss(loss)
+        self._after_step()
+
+    __call__ = step
+
+    def _check_open(self) -> None:
         if self._finished:
             raise RuntimeError("this recording is finished: start a new anim.record(model)")
-        self.note_loss(loss)
+
+    def _after_step(self) -> None:
+        self._check_open()
         self._step += 1
         if self._step % self.every == 0:
             self._params.append(_snapshot(self.model))
             self._steps.append(self._step)
 
-    __call__ = step
-
     def note_loss(self, loss) -> None:
         """Keep ``loss`` as the loss at the current parameters (call it before
         ``optimizer.step()``)."""
+        self._check_open()
         if loss is not None and self._step % self.every == 0:
             self._losses[self._step] = _loss_value(loss)
 
@@ -128,6 +139,7 @@ class Recorder:
                 self._steps.append(self._step)
             if self._hook is not None:
                 self._hook.remove()
+                self._hook = None
             self._finished = True
         return self.recording
 
