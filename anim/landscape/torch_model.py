@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
-import inspect
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -30,85 +29,22 @@ import torch
 from torch.func import functional_call, vmap
 
 from .cache import Fingerprint
+from .torch_inputs import (
+    as_tensor,
+    code_identity,
+    first_line,
+    numpy_array,
+    resolve_device,
+    resolve_dtype,
+    shape_text,
+)
 
-__all__ = ["ModelLoss", "resolve_dtype"]
+__all__ = ["ModelLoss"]
 
-DTYPES = {"float32": torch.float32, "float64": torch.float64}
 #: Rows (samples × parameter vectors) one vectorized call holds by default, and its most vectors.
 CHUNK_ROWS, MOST_PER_CHUNK, MIN_VECTORIZED = 4096, 64, 4
 #: From this many chunks on, a CPU evaluation is shared among threads.
 PARALLEL_CHUNKS = 4
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
-
-
-def _shape(value) -> str:
-    return str(tuple(value.shape)) if hasattr(value, "shape") else type(value).__name__
-
-
-def resolve_dtype(dtype, model) -> torch.dtype:
-    """float32 or float64 from ``dtype`` (a torch or numpy dtype or its name); None: the
-    model's own floating dtype (float32 unless it is float64)."""
-    if dtype is None:
-        floating = [p.dtype for p in model.parameters() if p.is_floating_point()]
-        return torch.float64 if floating and floating[0] == torch.float64 else torch.float32
-    if isinstance(dtype, torch.dtype) and dtype in DTYPES.values():
-        return dtype
-    with contextlib.suppress(TypeError):
-        name = np.dtype(dtype).name
-        if name in DTYPES:
-            return DTYPES[name]
-    raise ValueError(f"Invalid dtype: {dtype!r} (choose float32 or float64)")
-
-
-def resolve_device(model, device) -> torch.device:
-    """The device to evaluate on: ``device``, or the one the model's parameters are on;
-    a one-line ValueError when that device is not there."""
-    parameters = list(model.parameters())
-    if not parameters:
-        raise ValueError(f"the model ({type(model).__name__}) has no parameters: there is "
-                         "nothing to vary")
-    try:
-        where = torch.device(device) if device is not None else parameters[0].device
-    except (RuntimeError, TypeError) as exc:
-        raise ValueError(f"Invalid device: {device!r} ({_first_line(exc)})") from None
-    if where.type == "meta":
-        raise ValueError("the model's parameters are on the meta device, which holds no "
-                         "values: load its weights (or give device='cpu') first")
-    try:
-        torch.empty(1, device=where)
-    except (RuntimeError, AssertionError) as exc:
-        raise ValueError(f"device {str(where)!r} is missing on this machine: "
-                         f"{_first_line(exc)}") from None
-    return where
-
-
-def _as_tensor(value, what: str, dtype, device) -> torch.Tensor:
-    if not isinstance(value, torch.Tensor):
-        try:
-            value = torch.tensor(np.asarray(value))
-        except (TypeError, ValueError, RuntimeError):
-            raise ValueError(f"{what} must be a tensor or an array, got "
-                             f"{type(value).__name__}") from None
-    if value.is_floating_point():
-        value = value.to(dtype)
-    return value.detach().to(device)
-
-
-def _code_identity(function) -> str:
-    """What a function or module class is, as text: its name and, where Python has it,
-    its source (so the cache tells an edited model or loss from the old one)."""
-    target = function if inspect.isfunction(function) or inspect.isclass(function) \
-        else type(function)
-    name = f"{getattr(target, '__module__', '')}.{getattr(target, '__qualname__', '')}"
-    try:
-        return name + "\n" + inspect.getsource(target)
-    except (OSError, TypeError):
-        code = getattr(function, "__code__", None)
-        return name + ("" if code is None else code.co_code.hex())
 
 
 class ModelLoss:
@@ -154,14 +90,14 @@ class ModelLoss:
             raise ValueError(f"data must be a pair (inputs, targets), got "
                              f"{type(data).__name__}"
                              + (f" of {len(data)}" if isinstance(data, (tuple, list)) else ""))
-        inputs = _as_tensor(data[0], "inputs", self.dtype, self.device)
-        targets = _as_tensor(data[1], "targets", self.dtype, self.device)
+        inputs = as_tensor(data[0], "inputs", self.dtype, self.device)
+        targets = as_tensor(data[1], "targets", self.dtype, self.device)
         if inputs.ndim == 0 or targets.ndim == 0:
             raise ValueError("inputs and targets must hold one row per sample, got shapes "
-                             f"{_shape(inputs)} and {_shape(targets)}")
+                             f"{shape_text(inputs)} and {shape_text(targets)}")
         if len(inputs) != len(targets):
             raise ValueError(f"inputs and targets do not fit: {len(inputs)} input rows "
-                             f"{_shape(inputs)} but {len(targets)} targets {_shape(targets)}")
+                             f"{shape_text(inputs)} but {len(targets)} targets {shape_text(targets)}")
         if len(inputs) == 0:
             raise ValueError("the data is empty (0 rows)")
         return inputs, targets
@@ -194,20 +130,20 @@ class ModelLoss:
                                           (inputs,))
             except Exception as exc:  # the model's own code: whatever it raises
                 raise ValueError(f"the model ({type(self.model).__name__}) cannot take the "
-                                 f"inputs of shape {_shape(inputs)}: {_first_line(exc)}") \
+                                 f"inputs of shape {shape_text(inputs)}: {first_line(exc)}") \
                     from None
             try:
                 loss = self.loss_fn(outputs, targets)
             except Exception as exc:  # the user's loss: whatever it raises
                 raise ValueError(f"loss_fn cannot compare the model's outputs of shape "
-                                 f"{_shape(outputs)} with the targets of shape "
-                                 f"{_shape(targets)}: {_first_line(exc)}") from None
+                                 f"{shape_text(outputs)} with the targets of shape "
+                                 f"{shape_text(targets)}: {first_line(exc)}") from None
         if not isinstance(loss, torch.Tensor):
             raise ValueError(f"loss_fn must return a scalar tensor, got "
                              f"{type(loss).__name__}")
         if loss.numel() != 1 or loss.ndim > 1:
             raise ValueError(f"loss_fn must return one number for the batch (a scalar), got "
-                             f"a tensor of shape {_shape(loss)}: reduce it, e.g. with "
+                             f"a tensor of shape {shape_text(loss)}: reduce it, e.g. with "
                              "reduction='mean'")
 
     # --- parameter vectors -----------------------------------------------------------
@@ -237,8 +173,8 @@ class ModelLoss:
             if shapes != self.shapes:
                 raise ValueError(f"{what} has parameters of shapes {shapes}, but the model's "
                                  f"are {self.shapes}")
-            value = np.concatenate([_numpy(part).reshape(-1) for part in value])
-        vector = _numpy(value).reshape(-1)
+            value = np.concatenate([numpy_array(part).reshape(-1) for part in value])
+        vector = numpy_array(value).reshape(-1)
         if vector.size != self.size:
             raise ValueError(f"{what} has {vector.size} numbers, but the model has "
                              f"{self.size} parameters")
@@ -342,7 +278,7 @@ class ModelLoss:
         def work(module, start, stop):
             chunk = torch.tensor(thetas[start:stop], dtype=self.dtype, device=self.device)
             with torch.no_grad():
-                out[start:stop] = _numpy(self._loss(module, chunk))
+                out[start:stop] = numpy_array(self._loss(module, chunk))
 
         with self._eval_mode():
             self._each_chunk(len(thetas), work, progress)
@@ -365,7 +301,7 @@ class ModelLoss:
                     module, origin, directions, where)
             else:
                 with torch.no_grad():
-                    values[start:stop] = _numpy(self._loss(module, origin + where @ directions))
+                    values[start:stop] = numpy_array(self._loss(module, origin + where @ directions))
 
         with self._eval_mode():
             self._each_chunk(len(points), work, progress)
@@ -382,8 +318,8 @@ class ModelLoss:
                                       self.inputs[start:stop], self.targets[start:stop])
                 batch = batch * weight
                 (derivative,) = torch.autograd.grad(batch.sum(), coordinates)
-            value += _numpy(batch.detach())
-            grad += _numpy(derivative)
+            value += numpy_array(batch.detach())
+            grad += numpy_array(derivative)
         return value, grad
 
     # --- identity --------------------------------------------------------------------
@@ -393,22 +329,13 @@ class ModelLoss:
             mark = Fingerprint().text(f"torch {torch.__version__}")
             mark.text(repr(self.model))
             for module_class in dict.fromkeys(type(m) for m in self.model.modules()):
-                mark.text(_code_identity(module_class))
-            mark.text(_code_identity(self.loss_fn) + repr(self.loss_fn))
+                mark.text(code_identity(module_class))
+            mark.text(code_identity(self.loss_fn) + repr(self.loss_fn))
             mark.text(f"{self.dtype} {self.device.type} {self.batch_size} {self.summed}")
             for name, shape in zip(self.names, self.shapes):
                 mark.text(f"{name}{shape}")
             for name, buffer in self.buffers.items():
-                mark.text(name).array(_numpy(buffer))
-            mark.array(_numpy(self.inputs)).array(_numpy(self.targets))
+                mark.text(name).array(numpy_array(buffer))
+            mark.array(numpy_array(self.inputs)).array(numpy_array(self.targets))
             self._fingerprint = mark
         return self._fingerprint.copy()
-
-
-def _numpy(value) -> np.ndarray:
-    """A tensor or array as a numpy array on the CPU; floating values as float64."""
-    if isinstance(value, torch.Tensor):
-        value = value.detach().to("cpu")
-        return (value.to(torch.float64) if value.is_floating_point() else value).numpy()
-    array = np.asarray(value)
-    return array.astype(np.float64) if array.dtype.kind == "f" else array
