@@ -1,5 +1,6 @@
-"""A torch model's loss at many parameter vectors at once. The only module of the
-landscape that imports torch; it is imported when a slice is made, never by ``import anim``.
+"""A torch model's loss at many parameter vectors at once. With ``torch_inputs``, the only
+modules of the landscape that import torch: they are imported when a slice is made, never by
+``import anim``.
 
 :class:`ModelLoss` holds a model, its loss function and its data, checks once that they
 fit (before anything is evaluated), and evaluates L(θ) for a batch of parameter vectors θ
