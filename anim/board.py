@@ -58,8 +58,19 @@ def number(value: float) -> str:
     return f"{value:.3g}".replace("-", "−")
 
 
-def loss_text(value: float) -> str:
-    return "f = —" if value != value else f"f = {number(value)}"
+def loss_text(value: float, symbol: str = "f") -> str:
+    return f"{symbol} = —" if value != value else f"{symbol} = {number(value)}"
+
+
+def racer_loss(result: RaceResult, index: int, step: int) -> tuple[float, str]:
+    """(the loss racer ``index``'s row shows after ``step`` steps, its symbol): f where it
+    is, or for a racer that reports a loss of its own (a projected training run: its true
+    loss L, not the slice's f under its projection) that one."""
+    optimizer = result.optimizers[index]
+    reported = getattr(optimizer, "reported_loss", None)
+    if reported is None:
+        return float(result.losses[index, step]), "f"
+    return reported(step), getattr(optimizer, "loss_symbol", "f")
 
 
 def arrived(place: int, step: int, words: Words = ENGLISH) -> str:
@@ -81,11 +92,11 @@ def status(result: RaceResult, index: int, step: int, place: int | None,
             text += words.arrived_at.format(x=x, y=y)
         if result.keeps_moving_after_arrival():  # noisy: it goes on moving, say where
             shown = step if loss_step is None else loss_step
-            text += " · " + loss_text(float(result.losses[index, shown]))
+            text += " · " + loss_text(*racer_loss(result, index, shown))
         return text
     if state == "diverged":
         return words.diverged.format(step=result.diverged_step[index])
-    return loss_text(float(result.losses[index, step if loss_step is None else loss_step]))
+    return loss_text(*racer_loss(result, index, step if loss_step is None else loss_step))
 
 
 def widest_candidates(result: RaceResult, index: int, words: Words = ENGLISH) -> list[str]:
@@ -101,7 +112,11 @@ def widest_candidates(result: RaceResult, index: int, words: Words = ENGLISH) ->
              for step in (0, result.steps,
                           *(s for s in (result.arrival_step[index], result.diverged_step[index])
                             if s is not None))}
-    losses = set(map(loss_text, result.losses[index].tolist()))
+    if getattr(result.optimizers[index], "reported_loss", None) is None:
+        losses = set(map(loss_text, result.losses[index].tolist()))
+    else:
+        losses = {loss_text(*racer_loss(result, index, step))
+                  for step in range(result.steps + 1)}
     texts.update(losses)
     if result.keeps_moving_after_arrival() and result.arrival_step[index] is not None:
         first = arrived(finish, result.arrival_step[index], words)

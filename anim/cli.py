@@ -232,6 +232,10 @@ def _race_reports(args, file, noise, seed) -> list:
         for index, (entry, (color, _)) in enumerate(zip(
                 summary["optimizers"], racer_styles(scene.optimizers, scene.theme))):
             entry["color"] = color
+            reported = getattr(scene.optimizers[index], "reported_loss", None)
+            if reported is not None and scene.starts is None:
+                # A projected training run: its true loss, as its scoreboard row shows.
+                entry["final_loss"] = reported(result.steps)
             if args.trace:
                 entry["trace"] = result.trace(index)
         reports.append({"scene": name, **summary} if args.json else text_table(name, summary))

@@ -30,6 +30,7 @@ from .figure import (
     figure_texts,
     plot_aspect,
 )
+from .figure.fidelity import refusal as projected_runs_refusal
 from .fitting import TooLarge, byte_limit, film_to_fit, warn_if_long
 from .length import every_for_duration, race_steps
 from .progress import show_progress
@@ -329,6 +330,11 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None, max_s
             transparent=request.transparent, orbit=bool(request.orbit), still=still))
         if refused:
             raise RequestError(refused)
+        problem = projected_runs_refusal(scene.optimizers, loss_panel=request.loss_panel,
+                                         lr_panel=request.lr_panel, explain=request.explain,
+                                         page=suffix == ".html")
+        if problem:
+            raise RequestError(problem)
         try:
             check_layout(request.style, scene.optimizers, request.steps,
                          any_goal=scene.goal == "any",

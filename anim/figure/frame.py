@@ -24,6 +24,7 @@ from ..race import RaceResult
 from ..words import words_for
 from .layer import FrameStyle, Racer, Stage
 from .layout import Layout, TextSizes, plan
+from .fidelity import fidelity_panels, projected_runs
 from .glyphs import GlyphLayer
 from .glyphs3d import Glyph3DLayer
 from .panels import LearningRatePanel, LossPanel
@@ -180,6 +181,7 @@ class RaceFigure:
         self.glyphs3d = (Glyph3DLayer(result, explained, key=style.view == "3d")
                          if explained and style.view != "2d" else None)
         panels = [layer for layer in (self.loss_panel, self.lr_panel) if layer is not None]
+        panels += fidelity_panels(result)  # projected training runs: how far to trust them
         aspect3d = None
         if style.view != "2d":
             surface = self.surface
@@ -363,7 +365,8 @@ def _check_layout(style, optimizers, steps, any_goal, aspect, starts):
                       colorbar_tick_width=stage.text_width("−8.88e+08", TICK_FONT),
                       last_x_tick=stage.text_width("−88.8", TICK_FONT))
     if plan(style.width, style.height, style.dpi, sizes,
-            panels=int(style.loss_panel) + int(style.lr_panel),
+            panels=int(style.loss_panel) + int(style.lr_panel)
+            + (2 if projected_runs(optimizers) else 0),
             colorbar=style.colorbar, **plot_shape(style.view, aspect)) is None:
         raise LayoutError(_no_room(style, count))
 
