@@ -397,9 +397,13 @@ def test_a_scene_of_projected_runs_replays_them_with_their_true_loss(tmp_path):
     mixed = Scene(surface=view.surface, optimizers=[*view.runs, GD(0.5)], start=view.start,
                   steps=8, goal=None)
     assert anim.still(mixed, tmp_path / "mixed.png", explain=["GD"], size=(480, 360)).exists()
+    with pytest.raises(ValueError, match="slow is a recorded training run: it replays its "
+                                         "own path from its own start, so it races no swarm"):
+        Scene(surface=view.surface, optimizers=list(view.runs), steps=3,
+              starts=[view.start, (0.0, 0.0)])
     with pytest.raises(anim.OptimizerError, match="slow is a recorded run that starts at"):
         Scene(surface=view.surface, optimizers=list(view.runs), steps=3,
-              starts=[view.start, (0.0, 0.0)]).race()
+              start=(0.0, 0.0)).race()
 
 
 RUNS_SCENE = """\

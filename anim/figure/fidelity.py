@@ -18,6 +18,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
+from ..combinations import message
 from ..race import RaceResult
 from .layer import Layer, Stage
 from .surface import style_axes
@@ -42,15 +43,12 @@ def refusal(optimizers, *, loss_panel: bool, lr_panel: bool, explain, page: bool
     if not projected:
         return None
     if page:
-        return ("the page does not draw the fidelity panels of projected training runs: "
-                "render .gif, .mp4 or .png for them")
+        return message("projected-page")
     if loss_panel or lr_panel:
-        return ("projected training runs bring their own panels (distance from the plane, "
-                "L(θ) − f(x, y)): the loss panel and the lr panel do not go with them")
+        return message("projected-panels")
     named = [optimizers[i].label for i in explain if i in projected]
     if named:
-        return (f"{named[0]} is a projected training run, replayed rather than stepped on "
-                "the slice: --explain does not apply to it (name the other racers)")
+        return message("projected-explain", label=named[0])
     return None
 
 

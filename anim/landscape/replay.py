@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..combinations import message
 from ..errors import OptimizerError
 from ..optimizers.base import Optimizer, _as_points, check_label
 
@@ -61,6 +62,7 @@ class ProjectedRun(Optimizer):
 
     State = RunState
     _spec = {}
+    replays_one_path = True
     #: The scoreboard writes this run's loss as "L = …": the true loss, not the slice's f.
     loss_symbol = "L"
 
@@ -89,6 +91,8 @@ class ProjectedRun(Optimizer):
     def init(self, params) -> RunState:
         """The state before the first step; the race must start where the run did."""
         params = _as_points(params, "params")
+        if len(params) > 1:
+            raise OptimizerError(message("projected-starts", label=self.label))
         scale = max(1.0, float(np.max(np.abs(self.path))))
         if not np.allclose(params, self.path[0], rtol=0, atol=1e-9 * scale):
             where = tuple(float(v) for v in params[0])
