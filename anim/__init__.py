@@ -17,6 +17,7 @@ from .errors import (
     RequestError,
     SceneError,
 )
+from .landscape import record, trajectories
 from .loader import load_scene, load_scenes
 from .optimizers import optimizer
 from .race import RaceResult, simulate
@@ -71,6 +72,7 @@ __all__ = [
     "load_scenes",
     "optimizer",
     "optimizers",
+    "record",
     "render",
     "schedules",
     "simulate",
@@ -79,4 +81,5 @@ __all__ = [
     "still",
     "surfaces",
     "SwarmResult",
+    "trajectories",
 ]

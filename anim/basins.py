@@ -13,6 +13,7 @@ import numpy as np
 from .optimizers import Optimizer
 from .race import default_goal_radius
 from .starts import grid_points
+from .combinations import message
 from .engine import NO_STEP, race_starts
 from .swarm import lower_median
 
@@ -83,6 +84,9 @@ def basin_maps(scene, resolution: int = DEFAULT_RESOLUTION,
     if surface.bounds is None:
         raise ValueError("a basin map covers the surface's bounds, and this surface has "
                          "none: give it bounds=")
+    replaying = [o for o in scene.optimizers if o.replays_one_path]
+    if replaying:
+        raise ValueError(message("projected-starts", label=replaying[0].label))
     goals, radius = basin_goals(scene)
     steps = scene.steps if steps is None else steps
     points = grid_points(surface.bounds, resolution)

@@ -3,8 +3,10 @@
 While a racer races its row shows the loss where it is; once it arrives, its place and
 step ("1st · step 18"); once it flies off, "✗ step 3". Racers that arrive at the same
 step share the place. A swarm's row counts its starts instead: "87/100 arrived · median
-step 23" (and "· 3 ✗" for starts that flew off). The words come from a language's table
-(:mod:`anim.words`); English unless ``words`` says otherwise.
+step 23" (and "· 3 ✗" for starts that flew off). The median is the lower median of the
+arrival steps so far, so it is always one start's own step, and it is shown only once a
+start has arrived by stepping (starts that begin inside the goal count as arrived at
+step 0, but say nothing about how fast a racer is).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 import numpy as np
 
 from .race import RaceResult
+from .swarm import lower_median
 from .words import ENGLISH, Words
 
 
@@ -38,11 +41,12 @@ def is_swarm(result) -> bool:
 
 def swarm_status(result, index: int, step: int, words: Words = ENGLISH) -> str:
     """"87/100 arrived · median step 23 · 3 ✗" after ``step`` steps: how many of racer
-    ``index``'s starts arrived so far, the median of their arrival steps, how many flew off."""
+    ``index``'s starts arrived so far, the lower median of their arrival steps (once one
+    arrived by stepping), how many flew off."""
     arrivals = result.arrived_by(index, step)
     text = words.swarm_arrived.format(arrived=len(arrivals), count=result.count)
-    if len(arrivals):
-        text += words.swarm_median.format(median=f"{float(np.median(arrivals)):g}")
+    if np.any(arrivals > 0):
+        text += words.swarm_median.format(median=lower_median(arrivals))
     diverged = result.diverged_by(index, step)
     if diverged:
         text += words.swarm_diverged.format(count=diverged)
@@ -54,8 +58,19 @@ def number(value: float) -> str:
     return f"{value:.3g}".replace("-", "−")
 
 
-def loss_text(value: float) -> str:
-    return "f = —" if value != value else f"f = {number(value)}"
+def loss_text(value: float, symbol: str = "f") -> str:
+    return f"{symbol} = —" if value != value else f"{symbol} = {number(value)}"
+
+
+def racer_loss(result: RaceResult, index: int, step: int) -> tuple[float, str]:
+    """(the loss racer ``index``'s row shows after ``step`` steps, its symbol): f where it
+    is, or for a racer that reports a loss of its own (a projected training run: its true
+    loss L, not the slice's f under its projection) that one."""
+    optimizer = result.optimizers[index]
+    reported = getattr(optimizer, "reported_loss", None)
+    if reported is None:
+        return float(result.losses[index, step]), "f"
+    return reported(step), getattr(optimizer, "loss_symbol", "f")
 
 
 def arrived(place: int, step: int, words: Words = ENGLISH) -> str:
@@ -77,11 +92,11 @@ def status(result: RaceResult, index: int, step: int, place: int | None,
             text += words.arrived_at.format(x=x, y=y)
         if result.keeps_moving_after_arrival():  # noisy: it goes on moving, say where
             shown = step if loss_step is None else loss_step
-            text += " · " + loss_text(float(result.losses[index, shown]))
+            text += " · " + loss_text(*racer_loss(result, index, shown))
         return text
     if state == "diverged":
         return words.diverged.format(step=result.diverged_step[index])
-    return loss_text(float(result.losses[index, step if loss_step is None else loss_step]))
+    return loss_text(*racer_loss(result, index, step if loss_step is None else loss_step))
 
 
 def widest_candidates(result: RaceResult, index: int, words: Words = ENGLISH) -> list[str]:
@@ -97,7 +112,11 @@ def widest_candidates(result: RaceResult, index: int, words: Words = ENGLISH) ->
              for step in (0, result.steps,
                           *(s for s in (result.arrival_step[index], result.diverged_step[index])
                             if s is not None))}
-    losses = set(map(loss_text, result.losses[index].tolist()))
+    if getattr(result.optimizers[index], "reported_loss", None) is None:
+        losses = set(map(loss_text, result.losses[index].tolist()))
+    else:
+        losses = {loss_text(*racer_loss(result, index, step))
+                  for step in range(result.steps + 1)}
     texts.update(losses)
     if result.keeps_moving_after_arrival() and result.arrival_step[index] is not None:
         first = arrived(finish, result.arrival_step[index], words)

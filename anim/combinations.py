@@ -57,6 +57,17 @@ MESSAGES = {
     "custom-schedule-not-tunable": "{label}: its lr is a custom schedule, which has no base "
                                    "rate to tune; use one of anim.schedules",
     "no-lr": "{label} has no learning rate (lr) to tune",
+    # A recorded training run, projected on a slice (anim.trajectories), is replayed.
+    "projected-page": "the page does not draw the fidelity panels of projected training "
+                      "runs: render .gif, .mp4 or .png for them",
+    "projected-panels": "projected training runs bring their own panels (distance from the "
+                        "plane, L(θ) − f(x, y)): the loss panel and the lr panel do not go "
+                        "with them",
+    "projected-explain": "{label} is a projected training run, replayed rather than stepped "
+                         "on the slice: --explain does not apply to it (name the other "
+                         "racers)",
+    "projected-starts": "{label} is a recorded training run: it replays its own path from "
+                        "its own start, so it races no swarm and maps no basins",
 }
 
 #: The refusals a render request is checked against, in order: key -> does it apply?

@@ -50,6 +50,27 @@ def every_for_duration(end: int, fps: float, seconds: float) -> int:
     return max(1, math.ceil(end / (frames - 1))) if end > 0 else 1
 
 
+def slowest_every(end: int, fps: float, seconds: float, every: int = 1) -> int:
+    """The most steps per frame (at least ``every``) that still make the race (steps 0 to
+    ``end``) play at least ``seconds`` at ``fps``: ``every`` itself when even that plays
+    shorter."""
+    frames_needed = math.ceil(seconds * fps - 1e-9)
+
+    def plays_long_enough(k: int) -> bool:
+        return len(race_steps(end, k)) >= frames_needed
+
+    if end <= 0 or not plays_long_enough(every):
+        return every
+    low, high = every, max(end, every)  # plays_long_enough(low) holds
+    while low < high:  # frames fall as k grows: the last k that keeps enough of them
+        middle = (low + high + 1) // 2
+        if plays_long_enough(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
 def parse_byte_size(text) -> int:
     """``"2MB"``, ``"500kB"``, ``"1.5 MiB"`` -> bytes (kB = 1000 B, KiB = 1024 B)."""
     match = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]*)\s*", str(text), re.IGNORECASE)
@@ -91,13 +112,13 @@ def even(value: float) -> int:
 
 def size_ladder(end: int, every: int, fps: float, width: int, height: int):
     """The settings ``--max-size`` tries, as (every, fps, width, height), from the request
-    down to the smallest, in this order: more steps per frame (until the race plays
-    MIN_RACE_SECONDS), then a lower fps (down to MIN_FPS, keeping those seconds, so again
-    more steps per frame), then a smaller picture (SIZE_FACTOR per try)."""
+    down to the smallest, in this order: more steps per frame (down to a race that still
+    plays MIN_RACE_SECONDS, never shorter), then a lower fps (down to MIN_FPS, keeping
+    those seconds, so again more steps per frame), then a smaller picture (SIZE_FACTOR per
+    try). A race that plays shorter already keeps its steps per frame."""
 
     def floor_every(rate):
-        # The race still plays MIN_RACE_SECONDS: at most that many seconds of frames.
-        return max(every, every_for_duration(end, rate, MIN_RACE_SECONDS))
+        return slowest_every(end, rate, MIN_RACE_SECONDS, every)
 
     ladder = [(every, fps, width, height)]
     k = every

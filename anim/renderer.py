@@ -30,6 +30,7 @@ from .figure import (
     figure_texts,
     plot_aspect,
 )
+from .figure.fidelity import refusal as projected_runs_refusal
 from .fitting import TooLarge, byte_limit, film_to_fit, warn_if_long
 from .knobs import check_knobs
 from .length import every_for_duration, race_steps
@@ -136,6 +137,7 @@ class RenderOptions:
         return FrameStyle(self.width, self.height, self.dpi, self.loss_panel, self.theme,
                           self.transparent, self.colorbar, self.colormap,
                           loss_refresh=max(1, round(self.fps / LOSS_REFRESH_HZ)),
+                          every=self.every or 1,
                           text_plates=self.transparent, explain=self.explain,
                           lr_panel=self.lr_panel, view=self.view, camera=self.camera,
                           orbit=self.orbit, frames=self.total_frames, font=self.font,
@@ -333,6 +335,11 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None, max_s
             knobs=bool(request.knobs), knobs_asked=bool(options.get("knobs"))))
         if refused:
             raise RequestError(refused)
+        problem = projected_runs_refusal(scene.optimizers, loss_panel=request.loss_panel,
+                                         lr_panel=request.lr_panel, explain=request.explain,
+                                         page=suffix == ".html")
+        if problem:
+            raise RequestError(problem)
         try:
             check_layout(request.style, scene.optimizers, request.steps,
                          any_goal=scene.goal == "any",
@@ -410,7 +417,7 @@ def _figure(scene: Scene, result, request: RenderOptions, fast: bool = True,
             still: bool = False) -> RaceFigure:
     style = request.style
     if still:  # one frame shows the loss at that very step, and no text changes
-        style = replace(style, loss_refresh=1, text_plates=False)
+        style = replace(style, loss_refresh=1, every=1, text_plates=False)
     try:
         return RaceFigure(result, style, title=scene.title, fast=fast)
     except SurfaceDrawingError as exc:

@@ -8,7 +8,7 @@ from typing import Callable, ParamSpec, TypeVar
 
 import numpy as np
 
-from .combinations import Combination, refusal
+from .combinations import Combination, message, refusal
 from .knobs import check_knobs
 from .optimizers import Optimizer
 from .race import (
@@ -134,6 +134,9 @@ class Scene:
                                       explain=bool(self.explain), knobs=bool(self.knobs)))
         if refused:
             raise ValueError(refused)
+        replaying = [o for o in optimizers if o.replays_one_path]
+        if replaying and self.starts is not None:
+            raise ValueError(message("projected-starts", label=replaying[0].label))
         self.lr_panel = bool(lr_panel)
         self.noise = check_noise(noise)
         self.seed = check_seed(seed)

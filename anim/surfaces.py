@@ -21,6 +21,7 @@ __all__ = [
     "ackley",
     "beale",
     "booth",
+    "from_model",
     "goldstein_price",
     "himmelblau",
     "levi13",
@@ -399,6 +400,17 @@ def ravine(scale=20.0):
         start=(-7.0, 2.0),
         formula="x² + y²" if scale == 1 else f"x²/{_num(scale)} + y²",
     )
+
+
+def from_model(model, loss_fn, data, **options):
+    """A 2D slice of a torch model's loss as a Surface (``pip install 'anim[torch]'``):
+    f(x, y) = L(θ₀ + x·d₁ + y·d₂) over all of ``data = (inputs, targets)``, with the exact
+    gradient by autograd; ``plane="random"``, ``"pca"`` (with ``runs=``), three checkpoints
+    or two directions. Not in ``SURFACES``: it needs a model. See
+    :func:`anim.landscape.from_model` for every option."""
+    from .landscape.slice import from_model as make
+
+    return make(model, loss_fn, data, **options)
 
 
 SURFACES = {

@@ -29,6 +29,20 @@ def scene_source(surface="surface", optimizers="GD(lr=0.1), Adam(lr=0.3)",
                                  steps=steps)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def slice_cache(tmp_path_factory):
+    """Slices of real models are kept on disk: in the tests, in a folder of their own (for
+    the scene files run in subprocesses too), never in the user's cache."""
+    folder = tmp_path_factory.mktemp("anim-cache")
+    previous = os.environ.get("ANIM_CACHE_DIR")
+    os.environ["ANIM_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("ANIM_CACHE_DIR", None)
+    else:
+        os.environ["ANIM_CACHE_DIR"] = previous
+
+
 @pytest.fixture
 def write_scene(tmp_path):
     """write_scene(text, name="scene.py") -> path of a scene file in its own folder."""

@@ -90,14 +90,46 @@ def test_a_racer_still_moving_keeps_the_video_going():
 
 
 def test_every_k_shows_every_kth_step_with_trails_through_every_step():
+    from dataclasses import replace
+
+    from anim.figure import RaceFigure
+
     scene = decided_scene()
     every = list(frames(scene, size=SMALL, hold=0, every=10))
     assert len(every) == len(race_steps(68, 10)) == 8
-    full = list(frames(scene, size=SMALL, hold=0))
-    # Frame j of --every 10 is exactly the full video's frame at step 10 j (same trail,
-    # same counter): only the frames in between are left out.
+    # Frame j of --every 10 is exactly the frame of step 10 j of a video of every step
+    # whose scoreboard refreshes at the same steps (same trail, same counter, same text):
+    # only the frames in between are left out.
+    result = scene.race()
+    style = resolve_options(scene, size=SMALL, hold=0, every=10).for_race(result).style
+    assert style.refresh_steps == 8 * 10  # 30 fps / 4 refreshes a second, in frames
+    full = RaceFigure(result, replace(style, every=1, loss_refresh=80))
     for frame, step in zip(every, race_steps(68, 10)):
-        np.testing.assert_array_equal(frame, full[step])
+        np.testing.assert_array_equal(frame, full.draw_frame(int(step))[..., :3])
+
+
+@pytest.mark.parametrize("every", [1, 3, 10, 40])
+def test_the_scoreboard_refreshes_four_times_a_second_of_video_whatever_k(every):
+    """The loss column changes every 8th frame at 30 fps, however many steps a frame
+    advances, so the statuses are drawn into the kept pixels as rarely with --every."""
+    scene = Scene(surface=surfaces.rosenbrock(), optimizers=[GD(lr=1e-4), GD(lr=2e-4)],
+                  steps=1200)
+    result = scene.race()
+    request = resolve_options(scene, size=SMALL, hold=0, every=every, full=True)
+    request = request.for_race(result)
+    from anim.figure import RaceFigure
+
+    figure = RaceFigure(result, request.style)
+    texts, bakes = [], 0
+    for frame, step in enumerate(request.frame_steps()):
+        before = figure._baked
+        figure.update(int(step), frame)
+        bakes += figure._baked is not before
+        texts.append(figure.scoreboard.statuses[0].get_text())
+    changes = [k for k in range(1, len(texts)) if texts[k] != texts[k - 1]]
+    assert len(changes) >= 3
+    assert all(k % 8 == 0 or k == len(texts) - 1 for k in changes)
+    assert bakes <= len(texts) // 8 + 2
 
 
 def test_duration_limits_the_race_play_time(tmp_path):
@@ -139,6 +171,23 @@ def test_size_ladder_lowers_frames_then_fps_then_pixels():
     smallest = ladder[-1]
     assert smallest[1] == 10 and len(race_steps(3000, smallest[0])) == 20
     assert min(smallest[2:]) >= 120 and all(side % 2 == 0 for side in smallest[2:])
+
+
+@pytest.mark.parametrize("end", [30, 68, 150, 3000, 100000])
+@pytest.mark.parametrize("fps", [10, 24, 30, 50])
+def test_max_size_never_makes_the_race_play_shorter_than_two_seconds(end, fps):
+    """Every setting the ladder tries plays the race at least 2 s (a race shorter than
+    that keeps its steps per frame), and each one's steps per frame is the most that
+    does: one more step per frame would play it shorter."""
+    for every, rate, _, _ in size_ladder(end, 1, fps, 800, 600):
+        played = len(race_steps(end, every)) / rate
+        if len(race_steps(end, 1)) / rate < 2:
+            assert every == 1
+            continue
+        assert played >= 2 - 1e-9, (every, rate, played)
+    for every, rate, _, _ in size_ladder(end, 1, fps, 800, 600)[1:]:
+        if every > 1:
+            assert len(race_steps(end, every + 1)) / rate < 2 or rate == fps
 
 
 def test_max_size_fits_and_says_what_it_chose(tmp_path):

@@ -149,8 +149,9 @@ def test_public_api():
     assert sorted(anim.__all__) == sorted([
         "AnimError", "FontWarning", "GradientWarning", "LengthWarning", "OptimizerError", "RaceResult",
         "RenderError", "RequestError", "Scene", "SceneError", "Surface", "SwarmResult",
-        "load_scene", "load_scenes", "optimizer", "optimizers", "render", "schedules",
-        "simulate", "simulate_swarm", "starts", "still", "surfaces"])
+        "load_scene", "load_scenes", "optimizer", "optimizers", "record", "render",
+        "schedules", "simulate", "simulate_swarm", "starts", "still", "surfaces",
+        "trajectories"])
     for name in anim.__all__:
         assert hasattr(anim, name), name
 

@@ -6,7 +6,7 @@ from matplotlib.colors import to_rgb
 from PIL import Image
 
 import anim
-from anim import Scene, Surface, surfaces
+from anim import Scene, Surface, simulate, surfaces
 from anim.figure import FrameStyle, RaceFigure
 from anim.figure.racers3d import to_pixels
 from anim.figure.terrain import LIFT, Terrain
@@ -26,14 +26,17 @@ def quick_scene(steps=30):
                  start=(-7, 2), steps=steps)
 
 
-@pytest.mark.parametrize("view, orbit, transparent", [
-    ("3d", 0.0, False), ("both", 0.0, False), ("3d", 90.0, False), ("both", -40.0, False),
-    ("3d", 0.0, True)])
-def test_fast_path_draws_the_same_pixels_as_a_full_redraw(view, orbit, transparent):
-    result = quick_scene().race()
+@pytest.mark.parametrize("view, orbit, transparent, explain", [
+    ("3d", 0.0, False, ()), ("both", 0.0, False, ()), ("3d", 90.0, False, ()),
+    ("both", -40.0, False, ()), ("3d", 0.0, True, ()), ("3d", 0.0, False, (1, 2)),
+    ("both", 0.0, False, (2,)), ("3d", 90.0, False, (1, 2))])
+def test_fast_path_draws_the_same_pixels_as_a_full_redraw(view, orbit, transparent, explain):
+    scene = quick_scene()
+    result = simulate(scene.surface, scene.optimizers, start=scene.start, steps=scene.steps,
+                      explain=True)
     style = FrameStyle(400, 300, 50.0, loss_panel=True, view=view, orbit=orbit,
                        frames=result.steps + 4, transparent=transparent,
-                       text_plates=transparent)
+                       text_plates=transparent, explain=explain, lr_panel=bool(explain))
     fast, full = RaceFigure(result, style, fast=True), RaceFigure(result, style, fast=False)
     for frame in (0, 1, 5, result.steps, result.steps + 3):
         np.testing.assert_array_equal(fast.draw_frame(frame), full.draw_frame(frame),

@@ -1,10 +1,11 @@
 """The figure of a race, as a stack of layers.
 
 ``layout`` places the plot, panels and scoreboard for a frame size; ``theme`` holds the
-colours, drawing order and sizes; each layer (``surface``, ``racers``, ``scoreboard``,
-``panels``, and for the 3D view ``surface3d`` and ``racers3d`` on the heights and camera
-of ``terrain``) builds its artists once and moves them per step; ``frame`` assembles them
-and keeps the static pixels (the fast path).
+colours, drawing order and sizes; each layer (``surface``, ``racers`` or ``swarm``,
+``glyphs``, ``scoreboard``, ``panels``, and for the 3D view ``surface3d``, ``racers3d``
+or ``swarm3d`` and ``glyphs3d`` on the heights and camera of ``terrain``) builds its
+artists once and moves them per step; ``frame`` assembles them and keeps the static
+pixels (the fast path).
 """
 
 from .frame import LayoutError, RaceFigure, check_layout, default_dpi, figure_texts

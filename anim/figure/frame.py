@@ -24,12 +24,15 @@ from ..race import RaceResult
 from ..words import words_for
 from .layer import FrameStyle, Racer, Stage
 from .layout import Layout, TextSizes, plan
+from .fidelity import fidelity_panels, projected_runs
 from .glyphs import GlyphLayer
+from .glyphs3d import Glyph3DLayer
 from .panels import LearningRatePanel, LossPanel
 from .racers import RacersLayer
 from .racers3d import Racers3DLayer, default_camera
 from .scoreboard import ScoreboardLayer
 from .swarm import SwarmLayer
+from .swarm3d import Swarm3DLayer, default_swarm_camera
 from .surface import SurfaceLayer
 from .surface3d import Surface3DLayer
 from .terrain import Terrain
@@ -38,21 +41,35 @@ from .theme import TEXT_FONT, TICK_FONT, TITLE_FONT, theme_named
 #: Layout is designed at 800 x 600 px and 100 dpi, and scales with the figure; below this
 #: dpi text would be too small to read, so small frames keep it and get relatively more.
 BASE_SIZE, BASE_DPI, MIN_DEFAULT_DPI = (800, 600), 100.0, 72.0
-#: Height / width of the box the 3D view gets, alone and beside the contour view.
-ASPECT_3D, ASPECT_3D_BESIDE = 0.72, 0.85
+#: Height / width of the box the 3D view gets when its camera is not known yet (the
+#: check before the race); once it is, the box takes the shape of the surface's box as
+#: that camera sees it (``view_aspect``), within these bounds.
+ASPECT_3D = 0.8
+MIN_ASPECT_3D, MAX_ASPECT_3D = 0.5, 1.6
 VIEWS = ("2d", "3d", "both")
 #: What the figure writes besides the scene's texts and the language's words: numbers
 #: (a true minus), tick labels, the 3D view's log axis.
 FIGURE_CHARACTERS = "0123456789.,:()+−-=×·/|e log₁₀ δ"
 
 
-def plot_shape(view: str, aspect: float | None) -> dict:
-    """The layout's arguments for the plot of ``view``, given the 2D plot's aspect."""
+def plot_shape(view: str, aspect: float | None, aspect3d: float | None = None) -> dict:
+    """The layout's arguments for the plot of ``view``, given the 2D plot's aspect and
+    the 3D view's (None: not known yet)."""
+    aspect3d = ASPECT_3D if aspect3d is None else aspect3d
     if view == "3d":
-        return {"aspect": ASPECT_3D}
+        return {"aspect": aspect3d}
     if view == "both":
-        return {"aspect": None, "split": (ASPECT_3D_BESIDE, aspect or 1.0)}
+        return {"aspect": None, "split": (aspect3d, aspect or 1.0)}
     return {"aspect": aspect}
+
+
+def view_aspect(terrain: Terrain, camera: tuple[float, float], orbit: float) -> float:
+    """Height / width of the box the 3D view should get: the surface's box as the camera
+    sees it (over the whole orbit), with room for its tick labels."""
+    width, height = terrain.screen_extent(*camera, orbit=orbit)
+    labels = 0.0 if orbit else 0.12  # tick labels and axis names, in box units
+    return float(np.clip((height + labels) / (width + 2 * labels), MIN_ASPECT_3D,
+                         MAX_ASPECT_3D))
 
 
 class LayoutError(ValueError):
@@ -90,7 +107,7 @@ def _new_stage(result: RaceResult, style: FrameStyle, title: str | None = None) 
 
 
 def _plan(stage: Stage, surface: SurfaceLayer, scoreboard: ScoreboardLayer,
-          panels: int) -> Layout:
+          panels: int, aspect3d: float | None = None) -> Layout:
     labels, status, counter = scoreboard.measure(stage)
     x_ticks, y_ticks = surface.tick_texts()
     sizes = TextSizes(
@@ -103,7 +120,8 @@ def _plan(stage: Stage, surface: SurfaceLayer, scoreboard: ScoreboardLayer,
                                 for t in surface.colorbar_texts()))
     style = stage.style
     layout = plan(style.width, style.height, style.dpi, sizes, panels=panels,
-                  colorbar=style.colorbar, **plot_shape(style.view, surface.aspect))
+                  colorbar=style.colorbar,
+                  **plot_shape(style.view, surface.aspect, aspect3d))
     if layout is None:
         raise LayoutError(_no_room(style, len(labels)))
     return layout
@@ -150,37 +168,52 @@ class RaceFigure:
             raise ValueError(f"Invalid view: {style.view!r} (choose from {', '.join(VIEWS)})")
         # The contour view's grid also sizes the layout and gives the 3D view its heights.
         self.surface = SurfaceLayer(result, style.colormap)
+        swarm = board.is_swarm(result)
         # A swarm (many starts) draws thin trails and small heads instead.
-        self.racers = SwarmLayer(result) if board.is_swarm(result) else RacersLayer(result)
+        self.racers = SwarmLayer(result) if swarm else RacersLayer(result)
         self.scoreboard = ScoreboardLayer(result)
         self.loss_panel = LossPanel(result) if style.loss_panel else None
         self.lr_panel = LearningRatePanel(result, style.explain) if style.lr_panel else None
-        self.glyphs = GlyphLayer(result, style.explain) if style.explain else None
+        explained = style.explain
+        # Step glyphs on each view shown; their key once, in the contour view if there is one.
+        self.glyphs = (GlyphLayer(result, explained)
+                       if explained and style.view != "3d" else None)
+        self.glyphs3d = (Glyph3DLayer(result, explained, key=style.view == "3d")
+                         if explained and style.view != "2d" else None)
         panels = [layer for layer in (self.loss_panel, self.lr_panel) if layer is not None]
-        stage.layout = self.layout = _plan(stage, self.surface, self.scoreboard, len(panels))
-        page = "none" if style.transparent else stage.theme.page
-        views = []
+        panels += fidelity_panels(result)  # projected training runs: how far to trust them
+        aspect3d = None
         if style.view != "2d":
             surface = self.surface
             stage.terrain = self.terrain = Terrain(surface.grid_x, surface.grid_y, surface.z,
                                                    surface.levels, surface.logarithmic)
-            stage.camera = style.camera or default_camera(result, self.terrain)
+            stage.camera = style.camera or (default_swarm_camera if swarm else default_camera)(
+                result, self.terrain)
+            aspect3d = view_aspect(self.terrain, stage.camera, style.orbit)
+        stage.layout = self.layout = _plan(stage, self.surface, self.scoreboard, len(panels),
+                                           aspect3d)
+        page = "none" if style.transparent else stage.theme.page
+        views = []
+        if style.view != "2d":
             stage.plot3d = self.ax3d = stage.figure.add_axes(
                 self.layout.plots[0].fraction(style.width, style.height), projection="3d",
                 computed_zorder=False, proj_type="ortho", facecolor=page)
-            self.surface3d, self.racers3d = Surface3DLayer(result), Racers3DLayer(result)
+            self.surface3d = Surface3DLayer(result)
+            self.racers3d = Swarm3DLayer(result) if swarm else Racers3DLayer(result)
             views += [self.surface3d, self.racers3d]
+            if self.glyphs3d is not None:
+                views.append(self.glyphs3d)
         if style.view != "3d":
             stage.plot = self.ax = stage.axes_at(self.layout.plots[-1],
                                                  facecolor=stage.theme.page)
             views = [self.surface, self.racers, *views]
+            if self.glyphs is not None:
+                views.append(self.glyphs)
         else:
             self.ax = stage.plot3d
         stage.panels = [stage.axes_at(box, facecolor=page) for box in self.layout.panels]
         self._title(title or self._default_title())
-        # Step glyphs are drawn on the contour view.
-        glyphs = [self.glyphs] if self.glyphs is not None and style.view != "3d" else []
-        self.layers = [*views, *glyphs, self.scoreboard]
+        self.layers = [*views, self.scoreboard]
         for layer in self.layers:
             layer.build(stage)
         for layer, ax in zip(panels, stage.panels):
@@ -320,7 +353,7 @@ def _check_layout(style, optimizers, steps, any_goal, aspect, starts):
         statuses[0] += words.arrived_at.format(x="−8.8", y="8.8")
     if starts is not None:
         statuses.append(words.swarm_arrived.format(arrived=starts, count=starts)
-                        + words.swarm_median.format(median=f"{steps}.5")
+                        + words.swarm_median.format(median=steps)
                         + words.swarm_diverged.format(count=starts))
     status = max(stage.text_width(text, TEXT_FONT, weight="bold") for text in statuses)
     sizes = TextSizes(tuple(min(w, 0.42 * style.width) for w in labels), status,
@@ -332,7 +365,8 @@ def _check_layout(style, optimizers, steps, any_goal, aspect, starts):
                       colorbar_tick_width=stage.text_width("−8.88e+08", TICK_FONT),
                       last_x_tick=stage.text_width("−88.8", TICK_FONT))
     if plan(style.width, style.height, style.dpi, sizes,
-            panels=int(style.loss_panel) + int(style.lr_panel),
+            panels=int(style.loss_panel) + int(style.lr_panel)
+            + (2 if projected_runs(optimizers) else 0),
             colorbar=style.colorbar, **plot_shape(style.view, aspect)) is None:
         raise LayoutError(_no_room(style, count))
 

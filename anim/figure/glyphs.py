@@ -25,13 +25,16 @@ from ..explain import current_lr
 from ..race import RaceResult
 from .layer import Layer, Stage
 from .racers import shown_steps
-from .theme import HEAD_Z, TICK_FONT
+from .theme import HEAD_Z, TICK_FONT, TRAIL_Z
 
 #: The longest arrows (90th percentile) are drawn this share of the plot's width, ...
 ARROW_SHARE = 0.10
 #: ... and the largest boxes (90th percentile) this share, in half-side.
 BOX_SHARE = 0.06
 KINDS = ("gradient", "step", "velocity")
+#: Above trails and finished heads, below racing heads.
+GLYPH_Z = HEAD_Z - 0.5
+BOX_DASHES = (0, (3, 2))
 
 
 def nice(value: float) -> float:
@@ -40,6 +43,15 @@ def nice(value: float) -> float:
         return 1.0
     power = 10.0 ** math.floor(math.log10(value))
     return max(m for m in (1, 2, 5, 10) if m * power <= value * (1 + 1e-9)) * power
+
+
+def key_style(stage: Stage) -> dict:
+    """How the glyphs' key is written: small, on a translucent plate of the page colour,
+    under the trails (it is kept as static pixels, which every trail is drawn over)."""
+    return dict(ha="left", va="top", fontsize=TICK_FONT, color=stage.theme.text,
+                zorder=TRAIL_Z - 0.1,
+                bbox=dict(boxstyle="round,pad=0.3", facecolor=stage.theme.page,
+                          edgecolor="none", alpha=0.8))
 
 
 def explained_vectors(result: RaceResult, index: int) -> dict[str, np.ndarray]:
@@ -89,9 +101,22 @@ class GlyphLayer(Layer):
         # The plot never moves: arrows are built in pixels from one affine, so their heads
         # keep one size however long they are.
         self.to_pixels = ax.transData.get_matrix()[:2].copy()
+        self._arrow_styles(stage)
+        ax.add_collection(self.arrows, autolim=False)
+        self.moving.append(self.arrows)
+        self.boxes: dict[int, Rectangle] = {}
+        for i in self.explained:
+            box = Rectangle((0, 0), 0, 0, fill=False, edgecolor=stage.racers[i].color,
+                            linewidth=1.0, linestyle=BOX_DASHES, zorder=GLYPH_Z)
+            ax.add_patch(box)
+            self.boxes[i] = box
+            self.moving.append(box)
+        self._key(stage)
+
+    def _arrow_styles(self, stage: Stage):
+        """The arrows' sizes in pixels, their colours, and the collection that draws them."""
         self.shaft, self.head_width, self.head_length = (
             1.6 * stage.scale, 6.0 * stage.scale, 7.0 * stage.scale)
-        z = HEAD_Z - 0.5  # above trails and finished heads, below racing heads
         self.arrow_styles = []  # (racer, kind, face, edge) in drawing order
         for i in self.explained:
             color = to_rgba(stage.racers[i].color)
@@ -100,30 +125,26 @@ class GlyphLayer(Layer):
                                ("step", color)):
                 self.arrow_styles.append((i, kind, face, color))
         self.arrows = PolyCollection([], closed=True, transform=IdentityTransform(),
-                                     linewidths=0.9, zorder=z)
-        ax.add_collection(self.arrows, autolim=False)
-        self.moving.append(self.arrows)
-        self.boxes: dict[int, Rectangle] = {}
-        for i in self.explained:
-            box = Rectangle((0, 0), 0, 0, fill=False, edgecolor=stage.racers[i].color,
-                            linewidth=1.0, linestyle=(0, (3, 2)), zorder=z)
-            ax.add_patch(box)
-            self.boxes[i] = box
-            self.moving.append(box)
-        self._key(stage)
+                                     linewidths=0.9, zorder=GLYPH_Z)
 
-    def _key(self, stage: Stage):
-        """What the glyphs mean and their scales, in the plot's top left corner."""
+    def key_text(self, stage: Stage, width: float) -> str:
+        """What the glyphs mean and their scales, in lines that fit ``width`` pixels where
+        they can (the arrows' line is broken before the velocity)."""
         words = stage.words
         lines = [words.key_arrows.format(magnify=f"{self.magnify:g}")]
+        arrows, gap, velocity = lines[0].rpartition("   ▶")
+        if gap and stage.text_width(lines[0], TICK_FONT) > 0.97 * width:
+            lines = [arrows, "▶" + velocity]
         if self.result.step_scales is not None and np.isfinite(
                 self.result.step_scales[list(self.explained)]).any():
             lines.append(words.key_box.format(scale=f"{self.box_scale:g}"))
-        stage.plot.text(0.01, 0.99, "\n".join(lines), transform=stage.plot.transAxes,
-                        ha="left", va="top", fontsize=TICK_FONT, color=stage.theme.text,
-                        zorder=HEAD_Z - 0.6,
-                        bbox=dict(boxstyle="round,pad=0.3", facecolor=stage.theme.page,
-                                  edgecolor="none", alpha=0.8))
+        return "\n".join(lines)
+
+    def _key(self, stage: Stage):
+        """The key, in the plot's top left corner."""
+        width = stage.plot.get_window_extent(stage.canvas.get_renderer()).width
+        stage.plot.text(0.01, 0.99, self.key_text(stage, width),
+                        transform=stage.plot.transAxes, **key_style(stage))
 
     def _clipped(self, origin: np.ndarray, vector: np.ndarray) -> np.ndarray:
         """``vector`` shortened so that ``origin + vector`` stays inside the plot."""
@@ -152,7 +173,11 @@ class GlyphLayer(Layer):
     def _polygon(self, origin: np.ndarray, vector: np.ndarray) -> np.ndarray:
         """An arrow from ``origin`` along ``vector`` (data), as a pixel polygon."""
         start = self.to_pixels[:, :2] @ origin + self.to_pixels[:, 2]
-        along = self.to_pixels[:, :2] @ vector
+        return self.arrow(start, self.to_pixels[:, :2] @ vector)
+
+    def arrow(self, start: np.ndarray, along: np.ndarray) -> np.ndarray:
+        """An arrow from pixel ``start`` along the pixel vector ``along``: a polygon whose
+        head keeps one size however long the arrow is."""
         length = float(np.hypot(*along))
         if length == 0:
             return np.repeat(start[None], 3, axis=0)

@@ -36,9 +36,12 @@ class FrameStyle:
     transparent: bool = False
     colorbar: bool = False
     colormap: str | None = None
-    #: The scoreboard's loss column changes every this many steps: a number that changes
-    #: at the frame rate cannot be read (places and steps still show when they happen).
+    #: The scoreboard's loss column changes every this many video frames: a number that
+    #: changes at the frame rate cannot be read (places and steps still show when they
+    #: happen).
     loss_refresh: int = 1
+    #: Race steps per video frame (--every K): the refresh counts frames, not steps.
+    every: int = 1
     #: Page-coloured plates under the changing text of a transparent animation: a GIF
     #: can only make a pixel clear again by repainting the whole previous frame.
     text_plates: bool = False
@@ -56,6 +59,11 @@ class FrameStyle:
     #: default) and the language of the words the figure writes (see anim.words).
     font: str | None = None
     language: str = "en"
+
+    @property
+    def refresh_steps(self) -> int:
+        """The race steps between two refreshes of the scoreboard's changing text."""
+        return max(int(self.loss_refresh), 1) * max(int(self.every), 1)
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,12 @@ optimizer arrived, and turns into a ✗ where a diverged trail leaves the pictur
 
 Heads that would cover each other — all of them at the start, racers that arrive or fly
 off at the same place, twins on one path — are fanned out on a small ring around their
-common point, so every racer stays visible. Where each head is drawn at each step is
-computed once for the whole race (``head_positions``), in data coordinates, so any other
-view of the race can put the heads on the same pixels.
+common point, so every racer stays visible; a ring with an arrived head on it is moved
+inside that head's goal circle, so no finisher looks as if it stopped short. A head that
+leaves the picture without diverging waits at the edge where its trail left, until it
+comes back. Where each head is drawn at each step is computed once for the whole race
+(``head_positions``), in data coordinates, so any other view of the race can put the
+heads on the same pixels.
 """
 
 from __future__ import annotations
@@ -27,6 +30,10 @@ DOT_GAP = 2.5
 FAN_GAP = 1.1
 #: A diverged head is drawn this share of the view inside the edge, so its ✗ shows whole.
 EXIT_INSET = 0.025
+#: A fanned ring of heads with a finished one on it lies this far (points) inside the
+#: goal circle: its heads' centres are inside; the circle is often smaller than the ring
+#: of outlines, so the outlines may cross it.
+CIRCLE_MARGIN = 2.0
 
 
 def shown_steps(result: RaceResult) -> np.ndarray:
@@ -41,6 +48,19 @@ def shown_steps(result: RaceResult) -> np.ndarray:
         if arrived is not None and not keeps_moving(result):
             shown[i, arrived:] = arrived
     return shown
+
+
+def arrived_circles(result: RaceResult, shown: np.ndarray) -> np.ndarray:
+    """(optimizers, steps + 1, 3): the goal circle (x, y, radius) in data units each head
+    is held in after each step — where it arrived and is drawn stopped — else NaN."""
+    circles = np.full((*shown.shape, 3), np.nan)
+    if keeps_moving(result):  # a noisy racer moves on: nothing holds it
+        return circles
+    for i, goal in enumerate(result.arrived_at):
+        arrived = result.arrival_step[i]
+        if goal is not None and arrived is not None:
+            circles[i, arrived:] = (*goal, result.goal_radius)
+    return circles
 
 
 def keeps_moving(result: RaceResult) -> bool:
@@ -75,10 +95,16 @@ def spaced(pixels: np.ndarray, gap: float) -> np.ndarray:
     return np.array(kept)
 
 
-def fan_out(pixels: np.ndarray, gap: float) -> np.ndarray:
+def fan_out(pixels: np.ndarray, gap: float, circles: np.ndarray | None = None,
+            margin: float = 0.0) -> np.ndarray:
     """``pixels`` (heads, steps, 2) with every group of heads closer than ``gap`` (chains
     included) spread evenly on a ring around the group's centre, ``gap`` apart, in the
-    heads' order; lone heads stay where they are."""
+    heads' order; lone heads stay where they are.
+
+    ``circles`` (heads, steps, 3): (x, y, radius) in pixels of a circle a head must stay
+    in (an arrived head's goal circle), NaN where there is none. A ring with such a head
+    on it is moved towards that circle's centre until the whole ring lies ``margin``
+    inside the circle (onto the centre when it is too large for that)."""
     count = pixels.shape[0]
     if count < 2:
         return pixels
@@ -93,10 +119,45 @@ def fan_out(pixels: np.ndarray, gap: float) -> np.ndarray:
     centre = (group[..., None] * points[:, None, :, :]).sum(axis=2) / size[..., None]
     with np.errstate(divide="ignore", invalid="ignore"):
         radius = np.where(size > 1, gap / (2 * np.sin(np.pi / size)), 0.0)
+    if circles is not None:
+        centre = _inside_circles(centre, radius, group, circles.transpose(1, 0, 2), margin)
     angle = np.pi + 2 * np.pi * rank / size
     ring = centre + radius[..., None] * np.stack([np.cos(angle), np.sin(angle)], axis=-1)
     fanned = np.where((size > 1)[..., None], ring, points).transpose(1, 0, 2)
     return np.where(np.isfinite(pixels), fanned, pixels)
+
+
+def _inside_circles(centre: np.ndarray, ring: np.ndarray, group: np.ndarray,
+                    circles: np.ndarray, margin: float) -> np.ndarray:
+    """Ring centres (steps, heads, 2) moved so that each ring of radius ``ring`` lies
+    inside the circle (steps, heads, 3) of the first member of its ``group`` that has
+    one; unchanged for groups without a circle and for lone heads."""
+    bound = np.isfinite(circles[..., 2])
+    members = group & bound[:, None, :]
+    first = np.argmax(members, axis=-1)  # the lowest index of a bound member
+    circle = np.take_along_axis(circles, first[..., None], axis=1)
+    offset = centre - circle[..., :2]
+    distance = np.hypot(offset[..., 0], offset[..., 1])
+    room = np.maximum(circle[..., 2] - margin - ring, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shrink = np.where(distance > room, room / distance, 1.0)
+    moved = circle[..., :2] + offset * shrink[..., None]
+    applies = members.any(axis=-1) & (group.sum(axis=-1) > 1)
+    return np.where(applies[..., None], moved, centre)
+
+
+def outside_at_edge(paths: np.ndarray, positions: np.ndarray, low: np.ndarray,
+                    high: np.ndarray) -> np.ndarray:
+    """``positions`` (heads, steps + 1, 2) with every finite point outside the box [low,
+    high] replaced by where its trail (``paths``, the same shape) last left the box."""
+    positions = positions.copy()
+    with np.errstate(invalid="ignore"):
+        outside = np.isfinite(positions).all(axis=-1) & np.any(
+            (positions < low) | (positions > high), axis=-1)
+    for i, k in zip(*np.nonzero(outside)):
+        trail = paths[i, :k + 1]
+        positions[i, k] = exit_point(trail[np.isfinite(trail).all(axis=1)], low, high)
+    return positions
 
 
 class RacersLayer(Layer):
@@ -138,13 +199,20 @@ class RacersLayer(Layer):
         inset = EXIT_INSET * np.array([x1 - x0, y1 - y0])
         low, high = np.array([x0, y0]) + inset, np.array([x1, y1]) - inset
         positions = np.take_along_axis(result.paths, self.shown[..., None], axis=1).copy()
+        positions = outside_at_edge(result.paths, positions, low, high)
         for i in range(len(result.optimizers)):
             diverged = result.diverged_step[i]
             if diverged is not None and result.status(i, result.steps) == "diverged":
                 positions[i, diverged:] = exit_point(result.paths[i, :max(diverged, 1)],
                                                      low, high)
         pixels = ax.transData.transform(positions.reshape(-1, 2)).reshape(positions.shape)
-        fanned = fan_out(pixels, FAN_GAP * HEAD_SIZE * scale)
+        goals = arrived_circles(result, self.shown)
+        centres = ax.transData.transform(goals[..., :2].reshape(-1, 2)).reshape(pixels.shape)
+        # The circle's smaller radius on the screen, should the plot be stretched.
+        per_unit = np.abs(np.diag(ax.transData.get_affine().get_matrix())[:2]).min()
+        circles = np.concatenate([centres, goals[..., 2:] * per_unit], axis=-1)
+        fanned = fan_out(pixels, FAN_GAP * HEAD_SIZE * scale, circles,
+                         margin=CIRCLE_MARGIN * scale)
         moved = np.any(fanned != pixels, axis=-1)  # the others keep their exact position
         positions[moved] = ax.transData.inverted().transform(fanned[moved])
         return positions

@@ -21,27 +21,59 @@ from mpl_toolkits.mplot3d import proj3d
 
 from ..race import RaceResult
 from .layer import Layer, Stage
-from .racers import DOT_GAP, EXIT_INSET, FAN_GAP, exit_point, fan_out, shown_steps, spaced
-from .racers import style_head
+from .racers import (
+    CIRCLE_MARGIN,
+    DOT_GAP,
+    EXIT_INSET,
+    FAN_GAP,
+    arrived_circles,
+    exit_point,
+    fan_out,
+    outside_at_edge,
+    shown_steps,
+    spaced,
+    style_head,
+)
 from .terrain import Terrain, choose_camera
 from .theme import HEAD_SIZE, TRAIL_Z
 
 
-def head_points(result: RaceResult, terrain: Terrain, shown: np.ndarray) -> np.ndarray:
-    """(optimizers, steps + 1, 3): where each head is after each step, on the surface; a
-    diverged head where its trail leaves the picture."""
-    paths = np.take_along_axis(result.paths, shown[..., None], axis=1)
-    heights = terrain.lifted(np.take_along_axis(result.losses, shown, axis=1))
-    points = np.concatenate([paths, heights[..., None]], axis=-1)
+def inset_bounds(terrain: Terrain) -> tuple[np.ndarray, np.ndarray]:
+    """(low, high) corners of the box a head is kept in: the bounds, less EXIT_INSET."""
     (x0, x1), (y0, y1) = terrain.bounds
     inset = EXIT_INSET * np.array([x1 - x0, y1 - y0])
-    low, high = np.array([x0, y0]) + inset, np.array([x1, y1]) - inset
+    return np.array([x0, y0]) + inset, np.array([x1, y1]) - inset
+
+
+def head_points(result: RaceResult, terrain: Terrain, shown: np.ndarray) -> np.ndarray:
+    """(optimizers, steps + 1, 3): where each head is after each step, on the surface; a
+    head that left the picture where its trail left it (a diverged one for good, one
+    that went out and may come back while it is out), on the surface's edge."""
+    paths = np.take_along_axis(result.paths, shown[..., None], axis=1)
+    heights = terrain.lifted(np.take_along_axis(result.losses, shown, axis=1))
+    low, high = inset_bounds(terrain)
+    placed = outside_at_edge(result.paths, paths, low, high)
     for i in range(len(result.optimizers)):
         diverged = result.diverged_step[i]
         if diverged is not None and result.status(i, result.steps) == "diverged":
-            x, y = exit_point(result.paths[i, :max(diverged, 1)], low, high)
-            points[i, diverged:] = (x, y, float(terrain.height_at(x, y)) + terrain.lift)
-    return points
+            placed[i, diverged:] = exit_point(result.paths[i, :max(diverged, 1)], low, high)
+    moved = np.any(placed != paths, axis=-1) & np.isfinite(placed).all(axis=-1)
+    heights[moved] = terrain.height_at(placed[moved, 0], placed[moved, 1]) + terrain.lift
+    return np.concatenate([placed, heights[..., None]], axis=-1)
+
+
+def screen_circles(ax, terrain: Terrain, circles: np.ndarray) -> np.ndarray:
+    """``circles`` (..., 3) of (x, y, radius) in data units as the camera of ``ax`` shows
+    them, in pixels: (centre x, centre y, the ring's smallest radius on the screen), NaN
+    where NaN. The ring is the level goal circle the 3D view draws."""
+    shown = np.full(circles.shape, np.nan)
+    finite = np.isfinite(circles).all(axis=-1)
+    for circle in np.unique(circles[finite], axis=0):
+        ring = to_pixels(ax, terrain.goal_ring(circle[:2], circle[2], points=37))
+        centre = to_pixels(ax, terrain.goal_ring(circle[:2], 0.0, points=1))[0]
+        radius = float(np.min(np.hypot(*(ring - centre).T)))
+        shown[finite & np.all(circles == circle, axis=-1)] = (*centre, radius)
+    return shown
 
 
 def trail_points(result: RaceResult, terrain: Terrain) -> np.ndarray:
@@ -75,6 +107,15 @@ def new_line(ax, fixed: bool, **style):
         return line
     (line,) = ax.plot([], [], [], axlim_clip=True, **style)
     return line
+
+
+def add_projected(ax, collection):
+    """Add to the 3D axes ``ax`` a collection whose points are already projected (or in
+    pixels): mplot3d projects every collection before drawing it, and a plain one has
+    nothing to project."""
+    collection.do_3d_projection = lambda: 0.0
+    ax.add_collection(collection, autolim=False)
+    return collection
 
 
 def place(line, points: np.ndarray):
@@ -129,11 +170,14 @@ class Racers3DLayer(Layer):
         self.head_states = [None] * len(self.heads)
         self.dots = [spaced(to_pixels(ax, np.nan_to_num(points)), DOT_GAP * stage.scale)
                      for points in self.trail_points]
+        self.circles = arrived_circles(result, self.shown)
+        self.margin = CIRCLE_MARGIN * stage.scale
         if self.fixed:  # everything projected once
             self.drawn_points = flattened(ax, self.trail_points, terrain)
             pixels = to_pixels(ax, self.heads_at.reshape(-1, 3)).reshape(
                 (*self.heads_at.shape[:2], 2))
-            fanned = fan_out(pixels, self.gap)
+            fanned = fan_out(pixels, self.gap, screen_circles(ax, terrain, self.circles),
+                             self.margin)
             self.drawn_heads = ax.transData.inverted().transform(
                 fanned.reshape(-1, 2)).reshape(fanned.shape)
             self._hidden_steps()
@@ -159,7 +203,8 @@ class Racers3DLayer(Layer):
             return self.drawn_heads[:, step]
         positions = self.heads_at[:, step]
         pixels = to_pixels(self.ax, positions)
-        shift = fan_out(pixels[:, None, :], self.gap)[:, 0] - pixels
+        circles = screen_circles(self.ax, self.terrain, self.circles[:, step:step + 1])
+        shift = fan_out(pixels[:, None, :], self.gap, circles, self.margin)[:, 0] - pixels
         for offset, (dx, dy) in zip(self.offsets, shift):
             offset.clear().translate(dx, dy)
         return positions

@@ -53,7 +53,7 @@ class ScoreboardLayer(Layer):
         figure, layout, theme = stage.figure, stage.layout, stage.theme
         width, height, scale = stage.style.width, stage.style.height, stage.scale
         self.theme = theme
-        self.refresh = stage.style.loss_refresh
+        self.refresh = stage.style.refresh_steps
 
         def at(x, y):  # pixels -> figure fraction
             return x / width, y / height

@@ -84,7 +84,9 @@ class SurfaceLayer(Layer):
         self.colormap_name = colormap
         (x0, x1), (y0, y1) = self.bounds = plot_bounds(result)
         self.aspect = plot_aspect(self.bounds)
-        xs, ys = np.linspace(x0, x1, GRID_POINTS), np.linspace(y0, y1, GRID_POINTS)
+        # A surface that is costly to evaluate (a model's loss) says how fine a grid it wants.
+        points = getattr(result.surface, "grid_points", None) or GRID_POINTS
+        xs, ys = np.linspace(x0, x1, points), np.linspace(y0, y1, points)
         self.grid_x, self.grid_y = np.meshgrid(xs, ys)
         with np.errstate(all="ignore"):
             z = np.asarray(result.surface.f(self.grid_x, self.grid_y), dtype=float)

@@ -1,6 +1,7 @@
 """The 3D surface layer: the surface shaded with the scene's colormap under a light, its
-contour lines projected on the floor, the goal circle, the goal star and the start ring
-lying on it.
+contour lines projected on the floor, the goal star and the start ring lying on it, the
+goal circle level around the star. The box, with its tick labels, is zoomed and placed
+to fill the layout's box for the 3D view.
 
 With a fixed camera everything but the goal star and start ring is static, so the fast
 path draws the surface once and keeps its pixels. With an orbiting camera the surface,
@@ -13,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import LightSource, Normalize, to_rgb
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FixedLocator, MaxNLocator
+from matplotlib.transforms import Bbox
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
 from ..race import RaceResult
@@ -28,9 +30,15 @@ FIXED_CELLS, ORBIT_CELLS = 120, 60
 #: Where the light comes from (degrees), as matplotlib's LightSource measures it.
 LIGHT_AZIMUTH, LIGHT_ALTITUDE = 315.0, 45.0
 FLOOR_LEVELS = 12
-#: The 3D box is zoomed to fill this share of its axes (the rest is for the tick labels);
-#: matplotlib's default leaves room for the box at any angle.
-FILL, MAX_ZOOM = 0.86, 1.6
+#: The box with its tick labels and axis names fills this share of the plot's box (the
+#: 2D plot fills its own); matplotlib's default leaves room for the box at any angle.
+FILL = 0.97
+#: mplot3d draws into the largest square inside its axes: the axes get a square this much
+#: larger than the plot's longer side (slack for centring what the labels push aside).
+SQUARE = 1.25
+FIT_ROUNDS = 3
+#: A z tick label nearer than this (points) to an x or y tick label is left out.
+Z_TICK_GAP = 6.0
 
 
 class Surface3DLayer(Layer):
@@ -53,7 +61,12 @@ class Surface3DLayer(Layer):
         ax.set_ylim(y0, y1)
         ax.set_zlim(*terrain.zlim)
         ax.view_init(*self.camera)
-        ax.set_box_aspect(terrain.box, zoom=self._zoom(stage))
+        self._style_axes(stage, terrain)
+        if self.orbit:
+            ax.set_axis_off()
+        self._fit(stage)
+        if not self.orbit:
+            self._drop_crowded_z_ticks(stage)
         cmap = stage.theme.colormap(style.colormap)
         per_side = ORBIT_CELLS if self.orbit else FIXED_CELLS
         stride = max(1, round((terrain.heights.shape[0] - 1) / per_side))
@@ -66,9 +79,7 @@ class Surface3DLayer(Layer):
                            zdir="z", offset=terrain.low, colors=theme.contour,
                            linewidths=0.5, alpha=theme.contour_alpha, zorder=SURFACE_Z - 0.1)
         circles = [self._goal_circle(goal) for goal in self.result.goals]
-        self._style_axes(stage, terrain)
         if self.orbit:
-            ax.set_axis_off()
             self.moving += [surface, floor, *circles]
         if stage.plot is None and stage.layout.colorbar is not None:
             self._colorbar(stage, ScalarMappable(Normalize(terrain.low, terrain.high), cmap),
@@ -78,26 +89,78 @@ class Surface3DLayer(Layer):
                 self._on_surface([goal]), marker="*", markersize=15, color=theme.goal,
                 markeredgecolor=theme.goal_edge, markeredgewidth=0.9, zorder=LANDMARK_Z,
                 linestyle=""))
+        if self.result.start is None:  # a swarm: its layer draws the starts
+            return
         self.moving.append(self._line(
             self._on_surface([self.result.start]), marker="o", markersize=7,
             markerfacecolor=theme.start_face, markeredgecolor=theme.start_edge,
             markeredgewidth=1.2, zorder=LANDMARK_Z, linestyle=""))
 
-    def _zoom(self, stage: Stage) -> float:
-        """How much to enlarge the box so that it fills its axes from every camera of
-        the video (one zoom for the whole orbit, so the surface keeps its size)."""
-        ax, terrain = self.ax, self.terrain
-        ax.set_box_aspect(terrain.box, zoom=1.0)
+    # --- filling the plot's box -------------------------------------------------------
+    def _fit(self, stage: Stage):
+        """Place the axes and zoom the box so that the box, with its tick labels and
+        axis names, fills the layout's box for the 3D view, centred in it; one zoom for
+        the whole orbit, so the surface keeps its size as it turns.
+
+        mplot3d draws into the largest square inside its axes and centres the box in it,
+        whatever the box looks like from the camera; so the axes get a square larger than
+        the layout's box, moved so that what the labels add on one side stays centred."""
+        ax, box = self.ax, stage.layout.plots[0]
+        side = SQUARE * max(box.width, box.height)
+        target = np.array([box.x + 0.5 * box.width, box.y + 0.5 * box.height])
+        centre, zoom = target.copy(), 1.0
+        for _ in range(FIT_ROUNDS):
+            self._place(stage, centre, side, zoom)
+            content = self._content(stage)
+            scale = FILL * min(box.width / content.width, box.height / content.height)
+            middle = np.array([0.5 * (content.x0 + content.x1), 0.5 * (content.y0 + content.y1)])
+            # Everything drawn scales about the square's centre.
+            centre, zoom = target - (middle - centre) * scale, zoom * scale
+        self._place(stage, centre, side, zoom)
+
+    def _place(self, stage: Stage, centre: np.ndarray, side: float, zoom: float):
+        width, height = stage.style.width, stage.style.height
+        self.ax.set_position(((centre[0] - 0.5 * side) / width,
+                              (centre[1] - 0.5 * side) / height,
+                              side / width, side / height))
+        self.ax.set_box_aspect(self.terrain.box, zoom=zoom)
+        self.ax.apply_aspect()
+        self.ax.M = self.ax.get_proj()  # as a draw sets it, for the labels' positions
+
+    def _content(self, stage: Stage) -> Bbox:
+        """What the 3D view draws, in pixels: the box from every camera of the video,
+        and its tick labels and axis names (a fixed camera)."""
+        ax = self.ax
         turns = np.linspace(0, 1, 13) if self.orbit else [0.0]
-        width = height = 0.0
+        corners = []
         for turn in turns:
             ax.view_init(self.camera[0], self.camera[1] + self.orbit * turn)
-            corners = to_pixels(ax, terrain.corners())
-            width, height = np.maximum((width, height), np.ptp(corners, axis=0))
+            corners.append(to_pixels(ax, self.terrain.corners()))
         ax.view_init(*self.camera)
-        box = ax.get_position().transformed(stage.figure.transFigure)
-        return float(np.clip(FILL * min(box.width / width, box.height / height), 1.0,
-                             MAX_ZOOM))
+        ax.M = ax.get_proj()
+        corners = np.vstack(corners)
+        boxes = [Bbox([corners.min(axis=0), corners.max(axis=0)])]
+        if not self.orbit:
+            renderer = stage.canvas.get_renderer()
+            boxes += [box for axis in (ax.xaxis, ax.yaxis, ax.zaxis)
+                      if (box := axis.get_tightbbox(renderer)) is not None]
+        return Bbox.union(boxes)
+
+    def _drop_crowded_z_ticks(self, stage: Stage):
+        """Leave out the z tick labels that would overlap or touch an x or y tick label or
+        axis name: where the z axis rises from the corner the y axis starts at, their
+        lowest labels fall on each other."""
+        ax, renderer = self.ax, stage.canvas.get_renderer()
+        ax.draw(renderer)  # lays the ticks out (the surface is not added yet)
+        others = [label.get_window_extent(renderer)
+                  for axis in (ax.xaxis, ax.yaxis)
+                  for _, label in (*drawn_tick_labels(axis), (None, axis.label))]
+        # Labels closer than this read as one.
+        gap = Z_TICK_GAP * stage.scale
+        kept = [location for location, label in drawn_tick_labels(ax.zaxis)
+                if not any(label.get_window_extent(renderer).padded(gap).overlaps(other)
+                           for other in others)]
+        ax.zaxis.set_major_locator(FixedLocator(kept))
 
     def _shade(self, terrain: Terrain, cmap) -> np.ndarray:
         """Colours of the grid's cells: the colormap of the height, lit from the upper
@@ -125,11 +188,12 @@ class Surface3DLayer(Layer):
         return line
 
     def _goal_circle(self, goal):
-        angle = np.linspace(0, 2 * np.pi, 73)
-        circle = np.column_stack([goal[0] + self.result.goal_radius * np.cos(angle),
-                                  goal[1] + self.result.goal_radius * np.sin(angle)])
-        return self._line(self._on_surface(circle), linestyle=(0, (2, 2)), linewidth=0.8,
-                          color=self.theme.goal_edge, alpha=0.8, zorder=GOAL_CIRCLE_Z)
+        """The goal circle, level at the height of the goal star: it rings the star as in
+        the contour view. (Laid on the surface it would climb the walls of a pit, and float
+        above the star as a few dashes.)"""
+        return self._line(self.terrain.goal_ring(goal, self.result.goal_radius),
+                          linestyle=(0, (2, 2)), linewidth=1.0, color=self.theme.goal_edge,
+                          alpha=0.9, zorder=GOAL_CIRCLE_Z)
 
     def _style_axes(self, stage: Stage, terrain: Terrain):
         ax, theme = self.ax, stage.theme
@@ -165,6 +229,16 @@ class Surface3DLayer(Layer):
         if self.orbit:
             self.ax.view_init(*self.view_at(self.stage.frame))
         return self.moving
+
+
+def drawn_tick_labels(axis) -> list:
+    """(location, label) of the major ticks of a 3D ``axis`` that are drawn: within its
+    limits and labelled (mplot3d keeps the others, unplaced)."""
+    low, high = sorted(axis.get_view_interval())
+    return [(location, tick.label1)
+            for location, tick in zip(axis.get_majorticklocs(), axis.get_major_ticks())
+            if low <= location <= high and tick.label1.get_visible()
+            and tick.label1.get_text()]
 
 
 def _cells(terrain: Terrain, colors: np.ndarray, stride: int):

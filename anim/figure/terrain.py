@@ -35,7 +35,8 @@ AZIMUTHS = tuple(float(a) for a in range(-165, 180, 15) if a % 90)
 PREFERRED_ELEVATION = 35.0
 #: 10° more elevation than preferred costs as much as a quarter of the paths' size.
 ELEVATION_SCALE = 40.0
-#: Ray samples per unit length of the box (its longer side is 1).
+#: Samples of the surface per unit length of the box (its longer side is 1) along the
+#: rays towards the viewer and across them.
 RAY_SAMPLES = 80
 
 
@@ -103,30 +104,55 @@ class Terrain:
         return np.where(inside, value, np.nan)
 
     # --- the camera ---------------------------------------------------------------------
-    def toward_viewer(self, elev: float, azim: float) -> np.ndarray:
-        """The direction to the (orthographic) viewer, in data units per unit of box."""
-        e, a = math.radians(elev), math.radians(azim)
-        direction = np.array([math.cos(e) * math.cos(a), math.cos(e) * math.sin(a),
-                              math.sin(e)])
-        (x0, x1), (y0, y1) = self.bounds
-        z0, z1 = self.zlim
-        spans = np.array([x1 - x0, y1 - y0, z1 - z0]) / np.array(self.box)
-        return direction * spans
-
     def hidden(self, points: np.ndarray, elev: float, azim: float) -> np.ndarray:
         """For points (n, 3) in data coordinates: is the surface between it and the
-        viewer? Points outside the box or not finite count as not hidden."""
+        viewer? Points outside the box or not finite count as not hidden.
+
+        The camera is orthographic, so every ray towards the viewer runs the same way:
+        along u (the horizontal direction to the viewer), rising ``tan(elev)`` per unit.
+        A point at (u, v, z) is hidden when, further along u on its line v, the surface
+        rises above its ray: when max over u' > u of (h(u', v) − u'·tan e) exceeds
+        z − u·tan e. That maximum is a running maximum from the viewer's side of a
+        height map resampled along u and v (RAY_SAMPLES per unit of box), made once per
+        camera, so each point costs one look-up (thousands of trails in a swarm)."""
         points = np.asarray(points, dtype=float).reshape(-1, 3)
-        step = self.toward_viewer(elev, azim)
-        length = math.sqrt(sum(side * side for side in self.box))
-        t = np.linspace(0, length, int(RAY_SAMPLES * length) + 1)[1:]
-        ray = points[:, None, :] + t[None, :, None] * step[None, None, :]
+        finite = np.all(np.isfinite(points), axis=1)
+        if elev >= 90.0 - 1e-9:  # from straight above nothing lies under the surface
+            return np.zeros(len(points), dtype=bool)
+        (x0, x1), (y0, y1) = self.bounds
+        z0, z1 = self.zlim
+        box = np.array(self.box)
+        spans = np.array([x1 - x0, y1 - y0, z1 - z0])
+        scaled = (np.where(finite[:, None], points, 0.0) - (x0, y0, z0)) / spans * box
+        e, a = math.radians(elev), math.radians(azim)
+        toward, across = np.array([math.cos(a), math.sin(a)]), np.array([-math.sin(a),
+                                                                           math.cos(a)])
+        rise = math.tan(e)
+        corners = np.array([[0, 0], [box[0], 0], [0, box[1]], [box[0], box[1]]])
+        spacing = 1.0 / RAY_SAMPLES
+        us = np.arange((corners @ toward).min(), (corners @ toward).max() + spacing, spacing)
+        vs = np.arange((corners @ across).min(), (corners @ across).max() + spacing,
+                       spacing)
+        u, v = np.meshgrid(us, vs)
         with np.errstate(invalid="ignore"):
-            ground = self.height_at(ray[..., 0], ray[..., 1])
-            # Half a lift of slack: a point drawn lifted over a gentle slope is not hidden
-            # by the slope it sits on.
-            under = ground > ray[..., 2] + 0.5 * self.lift
-        return np.any(under, axis=1) & np.all(np.isfinite(points), axis=1)
+            ground = self.height_at(x0 + (u * toward[0] + v * across[0]) / box[0] * spans[0],
+                                    y0 + (u * toward[1] + v * across[1]) / box[1] * spans[1])
+        # Outside the bounds nothing hides anything: very low, but finite to interpolate.
+        above_ray = np.where(np.isfinite(ground), (ground - z0) / spans[2] * box[2] - u * rise,
+                             -1e12)
+        highest = np.maximum.accumulate(above_ray[:, ::-1], axis=1)[:, ::-1]
+        highest = np.concatenate([highest, np.full((len(vs), 1), -1e12)], axis=1)
+        along, side = scaled[:, :2] @ toward, scaled[:, :2] @ across
+        # From half a sample on: a point is not hidden by the slope right under it.
+        first = np.clip(np.ceil((along - us[0]) / spacing + 0.5).astype(int), 0, len(us))
+        row = np.clip((side - vs[0]) / spacing, 0, len(vs) - 1.000001)
+        below, weight = row.astype(int), row - row.astype(int)
+        blocking = ((1 - weight) * highest[below, first]
+                    + weight * highest[np.minimum(below + 1, len(vs) - 1), first])
+        # Half a lift of slack: a point drawn lifted over a gentle slope is not hidden
+        # by the slope it sits on.
+        slack = 0.5 * self.lift / spans[2] * box[2]
+        return (blocking > scaled[:, 2] - along * rise + slack) & finite
 
     def screen(self, points: np.ndarray, elev: float, azim: float) -> np.ndarray:
         """Orthographic screen coordinates (n, 2) of points (n, 3), in box units."""
@@ -139,6 +165,24 @@ class Terrain:
         right = np.array([-math.sin(a), math.cos(a), 0.0])
         up = np.array([-math.sin(e) * math.cos(a), -math.sin(e) * math.sin(a), math.cos(e)])
         return np.stack([scaled @ right, scaled @ up], axis=-1)
+
+    def screen_extent(self, elev: float, azim: float, orbit: float = 0.0
+                      ) -> tuple[float, float]:
+        """(width, height) in box units of the box seen from the camera, the largest over
+        an orbit of ``orbit`` degrees from it."""
+        turns = np.linspace(0.0, 1.0, 13) if orbit else [0.0]
+        extents = [np.ptp(self.screen(self.corners(), elev, azim + orbit * turn), axis=0)
+                   for turn in turns]
+        width, height = np.max(extents, axis=0)
+        return float(width), float(height)
+
+    def goal_ring(self, goal, radius: float, points: int = 73) -> np.ndarray:
+        """(points, 3): the circle of ``radius`` around ``goal``, level at the height the
+        goal star is drawn at (the surface's at the goal, lifted)."""
+        angle = np.linspace(0, 2 * np.pi, points)
+        height = float(self.height_at(*goal)) + self.lift
+        return np.column_stack([goal[0] + radius * np.cos(angle),
+                                goal[1] + radius * np.sin(angle), np.full(points, height)])
 
     def corners(self) -> np.ndarray:
         (x0, x1), (y0, y1) = self.bounds

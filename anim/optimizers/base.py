@@ -264,6 +264,9 @@ class Optimizer:
     #: Whether ``lr`` may be an (n, 1) array, one rate per row, in the update rule: the
     #: built-ins' rules are plain numpy arithmetic, so a rate sweep is one batch.
     _rates_per_row: ClassVar[bool] = False
+    #: True for a racer that replays one recorded path from its own start (a projected
+    #: training run): it races no swarm and maps no basins.
+    replays_one_path: ClassVar[bool] = False
     #: Which state field holds the velocity (first moment) and the second moment.
     _moment_fields: ClassVar[dict[str, str]] = {}
     State: ClassVar[type]
