@@ -2,7 +2,8 @@
 size every head lands within 2 px of ``anim still --frame K`` (on the same pixels as the
 figure's own head positions), and the picture matches the still's. Each kind is one
 scene: step glyphs with the lr panel, the 3D view, both views, noise with the loss
-panel, a dark transparent page with a colorbar, and heads fanned out everywhere."""
+panel, a dark transparent page with a colorbar, heads fanned out everywhere, and an lr
+panel whose values leave its range (drawn on the edge, a triangle pointing out)."""
 
 from pathlib import Path
 
@@ -40,6 +41,8 @@ KINDS = {  # name: (scene, options, steps to compare)
                                   {"size": "640x480", "theme": "dark", "transparent": True,
                                    "colorbar": True}, (0, 18, 150)),
     "fanned out": (crowded, {"size": "640x480"}, (0, 1, 30, 80)),
+    "lr panel beyond its range": (scene_file("saddle_escape"),
+                                  {"size": "720x540", "lr_panel": True}, (0, 12, 60)),
 }
 
 

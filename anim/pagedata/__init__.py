@@ -41,6 +41,7 @@ def page_data(figure, fps: float, loss_refresh: int, optimizers=None, knobs=None
     plot_views = views(figure)
     symbols = {"o", "X", "*"} | {racer["marker"] for racer in racers}
     symbols |= {mark["symbol"] for view in plot_views for mark in view["landmarks"]}
+    symbols |= {"^", "v"}  # the lr panel's marks of values beyond its range
     data = {
         "version": DATA_VERSION,
         "width": style.width, "height": style.height, "scale": style.dpi / 72,

@@ -3,8 +3,10 @@ scales and line styles; the effective learning rates of the race as an array."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from .encoding import floats
-from .geometry import box, line_style
+from .geometry import box, line_style, marker
 
 
 def _frame(figure, panel) -> dict:
@@ -24,13 +26,20 @@ def loss_panel(figure) -> dict | None:
 
 
 def lr_panel(figure) -> dict | None:
-    """The effective-lr panel: a line per chosen racer and axis (x solid, y dashed)."""
+    """The effective-lr panel: a line per chosen racer and axis (x solid, y dashed), its
+    range (a value beyond it is drawn on the edge, where a triangle points out)."""
     panel = figure.lr_panel
     if panel is None:
         return None
+    marks = {}
+    for i, _, mark, edge in panel.marks:
+        marks.setdefault(str(i), []).append({**marker(mark), "edge": float(edge)})
     return {"kind": "lr", **_frame(figure, panel), "racers": list(panel.chosen),
+            "low": float(panel.low), "high": float(panel.high) if np.isfinite(panel.high)
+            else None,
             "lines": [{"racer": i, "axis": axis, **line_style(line)}
                       for i, axis, line in panel.lines],
+            "marks": marks,
             "rates": floats(panel.rates[list(panel.chosen)], "<f4")}
 
 

@@ -26,10 +26,14 @@ function panelLine(run, panel, axis) {
       xs[k] = panelX(panel, k);
       ys[k] = value !== value ? NaN : panelY(panel, value <= 0 ? 1e-300 : value);
     }
-  } else {
-    var m = run.rates ? run.rates.length / 2 : 0;
+  } else {  // a value beyond the range is drawn on its edge
+    var m = run.rates ? run.rates.length / 2 : 0, high = panel.high === null ? Infinity : panel.high;
     xs = new Float64Array(m); ys = new Float64Array(m);
-    for (k = 0; k < m; k++) { xs[k] = panelX(panel, k); ys[k] = panelY(panel, run.rates[2 * k + axis]); }
+    for (k = 0; k < m; k++) {
+      var rate = run.rates[2 * k + axis];
+      xs[k] = panelX(panel, k);
+      ys[k] = panelY(panel, rate !== rate ? NaN : Math.min(Math.max(rate, panel.low), high));
+    }
   }
   made = run.panels[key] = thinned(xs, ys);
   return made;
@@ -71,6 +75,22 @@ function rateCurves(panel, step) {
   });
   ctx.setLineDash([]);
   ctx.restore();
+  // Triangles on the range's edges where a value lies beyond it (not clipped: they sit on
+  // the edge), pointing out.
+  panel.racers.forEach(function (i) {
+    var run = runs[i], looks = panel.marks[String(i)] || [];
+    if (!run.rates) return;
+    var last = Math.min(shown(i, step), N) - 1;
+    looks.forEach(function (look) {
+      var above = look.symbol === "^", y = panelY(panel, look.edge);
+      for (var k = 0; k <= last && 2 * k + 1 < run.rates.length; k++) {
+        var a = run.rates[2 * k], b = run.rates[2 * k + 1];
+        if (above ? a > look.edge || b > look.edge : a < look.edge || b < look.edge) {
+          marker(look, panelX(panel, k), y);
+        }
+      }
+    });
+  });
 }
 
 var lossPanel = null;
