@@ -38,8 +38,6 @@ MESSAGES = {
     "swarm-explain": "explain draws one racer's arrows at its head, and a swarm of {starts} "
                      "starts has {starts} heads per racer: explain a race from one start "
                      "(start=...)",
-    "html-swarm": "the page draws one start; a swarm (starts=...) renders as .gif, .mp4 or "
-                  ".png",
     "png-orbit": "--orbit turns the 3D camera over a video, and a still is one frame: set "
                  "its angle with --camera ELEV,AZIM",
     "html-orbit": "--orbit turns the 3D camera over a video, and the page shows the 3D view "
@@ -75,7 +73,6 @@ RULES = {
     "mp4-transparent": lambda c: c.suffix == ".mp4" and c.transparent,
     "swarm-explain": lambda c: c.starts is not None and c.explain,
     "knobs-swarm": lambda c: c.knobs and c.starts is not None,
-    "html-swarm": lambda c: c.suffix == ".html" and c.starts is not None,
     "png-orbit": lambda c: c.orbit and c.suffix == ".png",
     "html-orbit": lambda c: c.orbit and c.suffix == ".html",
     "knobs-output": lambda c: c.knobs_asked and c.suffix != ".html",

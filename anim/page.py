@@ -152,7 +152,8 @@ def _asset(name: str) -> str:
 #: each optional one only when the page's data has its part (key -> file).
 SCRIPT_PARTS = ("player/race.js", "player/views.js", "player/draw.js")
 OPTIONAL_PARTS = {"glyphs": ("player/glyphs.js",), "panels": ("player/panels.js",),
-                  "swarm": ("player/swarm.js",), "pad": ("player/pad.js",),
+                  "packed": ("player/packed.js",), "swarm": ("player/swarm.js",),
+                  "pad": ("player/pad.js",),
                   "knobs": ("player/sliders.js", "player/chart.js", "player/knobs.js")}
 LAST_PART = "player/controls.js"
 
@@ -163,7 +164,8 @@ def player_script(data: dict | None = None) -> str:
     parts = [*SCRIPT_PARTS,
              *(path for key, paths in OPTIONAL_PARTS.items() for path in paths
                if data is None or data.get(key)
-               or (key == "pad" and (data.get("knobs") or {}).get("pad"))),
+               or (key == "pad" and (data.get("knobs") or {}).get("pad"))
+               or (key == "packed" and (data.get("knobs") or data.get("swarm")))),
              LAST_PART]
     return "(function () {\n\"use strict\";\n" + "".join(map(_asset, parts)) + "})();\n"
 

@@ -120,8 +120,6 @@ def expected_refusal(cell: dict) -> str | None:
         return "mp4-transparent"
     if swarm and overlay == "--explain":
         return "swarm-explain"
-    if suffix == ".html" and swarm:
-        return "html-swarm"
     if suffix == ".png" and "--orbit" in VIEWS[view]:
         return "png-orbit"
     if suffix == ".html" and "--orbit" in VIEWS[view]:

@@ -51,20 +51,30 @@ def test_a_scene_carries_the_player_its_final_frame_and_text(tmp_path):
     assert "\n" not in shown
 
 
-@pytest.mark.parametrize("fields", [{"view": "3d"}, {"explain": True, "lr_panel": True}],
-                         ids=["3d", "explain"])
+@pytest.mark.parametrize("fields", [{"view": "3d"}, {"explain": True, "lr_panel": True},
+                                    {"starts": [(-7, 2), (-6, 1)]}],
+                         ids=["3d", "explain", "swarm"])
 def test_every_kind_of_picture_carries_its_player(fields):
-    bundle = small_scene(**fields)._repr_mimebundle_()
-    assert set(bundle) == {"text/plain", "text/html", "image/png"}
-    assert "<iframe" in bundle["text/html"]
-
-
-@pytest.mark.parametrize("fields", [{"starts": [(-7, 2), (-6, 1)]}], ids=["swarm"])
-def test_a_scene_the_page_cannot_draw_shows_its_final_frame(tmp_path, fields):
     if "starts" in fields:
         scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.4)], steps=30, **fields)
     else:
         scene = small_scene(**fields)
+    bundle = scene._repr_mimebundle_()
+    assert set(bundle) == {"text/plain", "text/html", "image/png"}
+    assert "<iframe" in bundle["text/html"]
+
+
+def test_a_scene_the_page_cannot_draw_shows_its_final_frame(tmp_path):
+    """Projected training runs (their fidelity panels are not on the page)."""
+    import torch
+
+    from anim.landscape import trajectories
+    from test_landscape import LOSS, X, Y, mlp, train
+
+    model = mlp(8)
+    runs = {"sgd": train(model, lambda p: torch.optim.SGD(p, lr=0.1), steps=4)}
+    scene = trajectories(runs, model, LOSS, (X, Y), dtype="float64", cache=False,
+                         resolution=12).scene()
     bundle = scene._repr_mimebundle_()
     assert set(bundle) == {"text/plain", "image/png"}
     assert base64.b64decode(bundle["image/png"]) == anim.still(

@@ -16,7 +16,7 @@ from .glyphs import glyphs
 from .knobs import knobs_data
 from .panels import panels
 from .racers import racer_entries, scene_runs
-from .swarm import swarm_data
+from .swarm import swarm_data, swarm_looks
 from .views import views
 
 #: Bumped when the data the script reads changes shape.
@@ -34,10 +34,16 @@ def page_data(figure, fps: float, loss_refresh: int, optimizers=None, knobs=None
     the figure's); ``knobs`` the races of :func:`anim.knobs.knob_races`."""
     result = figure.result
     style, theme = figure.style, figure.stage.theme
+    for ax in {id(a): a for a in (getattr(figure, "ax", None), getattr(figure, "ax3d", None))
+               if a is not None}.values():
+        ax.apply_aspect()  # the axes' final box: its transform is what the page draws with
     optimizers = list(optimizers or result.optimizers)
     swarm = board.is_swarm(result)
     drawn_labels = {entry.index for entry in knobs or () if not entry.reason}
     racers = racer_entries(figure, optimizers, drawn_labels)
+    if swarm:  # its heads are the swarm's own (swarm.py)
+        for racer, look in zip(racers, swarm_looks(figure)):
+            racer["head"] = look
     plot_views = views(figure)
     symbols = {"o", "X", "*"} | {racer["marker"] for racer in racers}
     symbols |= {mark["symbol"] for view in plot_views for mark in view["landmarks"]}

@@ -1,5 +1,7 @@
 """The side panels for the page: the loss panel and the effective-lr panel, their boxes,
-scales and line styles; the effective learning rates of the race as an array."""
+scales and line styles; the effective learning rates of the race as an array. For a
+swarm, the curves the panels draw themselves — each racer's median over its starts and
+the interquartile band — and where each curve ends, as the layers computed them."""
 
 from __future__ import annotations
 
@@ -20,9 +22,21 @@ def loss_panel(figure) -> dict | None:
     if panel is None:
         return None
     line = panel.lines[0]
-    return {"kind": "loss", **_frame(figure, panel), "origin": float(panel.origin),
+    data = {"kind": "loss", **_frame(figure, panel), "origin": float(panel.origin),
             "lines": [{"racer": i, **line_style(line)} for i, line in enumerate(panel.lines)],
             "marker": {"size": line.get_markersize(), "width": line.get_markeredgewidth()}}
+    if panel.bands is not None:  # a swarm: the medians, their bands, where curves end
+        data["swarm"] = {"values": floats(panel.values, "<f4"),
+                         "low": floats(panel.bands[0], "<f4"),
+                         "high": floats(panel.bands[1], "<f4"),
+                         "last": panel.until[:, -1].tolist(),
+                         "finish": [int(v) for v in panel.finish],
+                         "band": _band_style(panel.band_patches[0])}
+    return data
+
+
+def _band_style(patch) -> dict:
+    return {"alpha": patch.get_alpha(), "z": patch.get_zorder()}
 
 
 def lr_panel(figure) -> dict | None:
@@ -34,13 +48,20 @@ def lr_panel(figure) -> dict | None:
     marks = {}
     for i, _, mark, edge in panel.marks:
         marks.setdefault(str(i), []).append({**marker(mark), "edge": float(edge)})
-    return {"kind": "lr", **_frame(figure, panel), "racers": list(panel.chosen),
+    data = {"kind": "lr", **_frame(figure, panel), "racers": list(panel.chosen),
             "low": float(panel.low), "high": float(panel.high) if np.isfinite(panel.high)
             else None,
             "lines": [{"racer": i, "axis": axis, **line_style(line)}
                       for i, axis, line in panel.lines],
             "marks": marks,
             "rates": floats(panel.rates[list(panel.chosen)], "<f4")}
+    if panel.bands is not None:  # a swarm: medians (the rates above) and their bands
+        chosen = list(panel.chosen)
+        data["swarm"] = {"low": floats(panel.bands[0][chosen], "<f4"),
+                         "high": floats(panel.bands[1][chosen], "<f4"),
+                         "last": panel.until[chosen, -1].tolist(),
+                         "band": _band_style(panel.band_patches[0][2])}
+    return data
 
 
 def panels(figure) -> list[dict]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import board
 from ..figure.racers import EXIT_INSET, FAN_GAP, exit_point
 from ..figure.racers3d import to_pixels
 from ..figure.theme import HEAD_SIZE
@@ -48,7 +49,8 @@ def view_2d(figure) -> dict:
     if ax.get_xscale() != "linear" or ax.get_yscale() != "linear":
         raise ValueError("the page draws on linear axes only")
     matrix = ax.transData.get_matrix()
-    trails = [line_style(trail) for trail in getattr(layer, "trails", [])]
+    # One line per racer (a swarm's trails are the swarm's: swarm.py).
+    trails = [] if board.is_swarm(figure.result) else [line_style(t) for t in layer.trails]
     return {"kind": "2d", "box": box(height, ax),
             "toPixel": [float(matrix[0, 0]), float(matrix[0, 2]), -float(matrix[1, 1]),
                         height - float(matrix[1, 2])],
@@ -79,14 +81,15 @@ def view_3d(figure) -> dict:
         raise ValueError("the page shows the 3D view from one camera; an orbit is a video")
     ax, height, terrain, layer = figure.ax3d, figure.style.height, figure.terrain, \
         figure.racers3d
+    swarm = board.is_swarm(figure.result)
     (x0, x1), (y0, y1) = terrain.bounds
     z0, z1 = terrain.zlim
     return {"kind": "3d", "box": box(height, ax), "project": projection(figure),
             "clip": [float(v) for v in (x0, x1, y0, y1, z0, z1)],
             "height": {"log": terrain.logarithmic, "lowest": terrain.lowest,
                        "delta": terrain.delta, "lift": terrain.lift},
-            "trails": [line_style(trail) for trail in layer.trails],
-            "behind": [line_style(line) for line in layer.behind],
+            "trails": [] if swarm else [line_style(trail) for trail in layer.trails],
+            "behind": [] if swarm else [line_style(line) for line in layer.behind],
             "fanGap": fan_gap(figure),
             "landmarks": _landmarks(figure, figure.surface3d.moving, ax)}
 

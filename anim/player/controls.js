@@ -56,7 +56,7 @@ function racesChanged() {
 playButton.addEventListener("click", toggle);
 root.querySelector(".anim-back").addEventListener("click", function () { stepBy(-1); });
 root.querySelector(".anim-forward").addEventListener("click", function () { stepBy(1); });
-scrubber.addEventListener("input", function () { pause(); show(+scrubber.value); });
+scrubber.addEventListener("input", function () { hurry(); pause(); show(+scrubber.value); });
 speedSelect.addEventListener("change", function () { setSpeed(+speedSelect.value); });
 document.addEventListener("keydown", function (event) {
   if (event.altKey || event.ctrlKey || event.metaKey) return;
@@ -67,7 +67,7 @@ document.addEventListener("keydown", function (event) {
   if (key === " " || key === "Spacebar") { event.preventDefault(); toggle(); return; }
   if (target === scrubber) return;  // the scrubber steps with the arrow keys itself
   var moves = { ArrowLeft: -1, ArrowRight: 1, ArrowDown: -1, ArrowUp: 1 };
-  if (key in moves) { event.preventDefault(); stepBy(moves[key] * (event.shiftKey ? 10 : 1)); }
+  if (key in moves) { event.preventDefault(); if (event.repeat) hurry(); stepBy(moves[key] * (event.shiftKey ? 10 : 1)); }
   else if (key === "Home") { event.preventDefault(); stepBy(-N); }
   else if (key === "End") { event.preventDefault(); stepBy(N); }
 });
@@ -229,7 +229,10 @@ function start() {
     play: play, pause: pause, toggle: toggle,
     playing: function () { return playing; },
     setSpeed: function (value) { speedSelect.value = String(value); setSpeed(value); },
-    headPixels: function (v) { return headsAt(step, v === undefined ? mainView : v); },
+    headPixels: function (v) {
+      v = v === undefined ? mainView : v;
+      return data.swarm ? extras.swarm.heads(step, v) : headsAt(step, v);
+    },
     statusText: statusText, counterText: counterText, formatG: formatG,
     state: state,
     fontsLoaded: function () { return fontsLoaded; },

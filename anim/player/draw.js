@@ -203,7 +203,7 @@ function drawView(v, step, fromCache) {
   ctx.save();
   clipRect(ctx, view.box);
   if (data.swarm) {
-    extras.swarm.view(v, step);
+    looks = extras.swarm.items(v, step);
   } else {
     if (view.kind === "3d") for (i = 0; i < count; i++) behindLine(i, step, v);
     if (!fromCache) for (i = 0; i < count; i++) trail(i, step, v);
@@ -226,6 +226,16 @@ function drawView(v, step, fromCache) {
 }
 
 var step = 0, playing = false, lossStep = 0, lossTime = -Infinity;
+// While the reader drags the step slider or holds a key, a picture that takes long to draw
+// exactly (a swarm's thousands of trails) is drawn the quick way, as while playing, and
+// exactly a moment after the last move.
+var quickUntil = 0, exactTimer = 0, QUICK_MS = 200;
+function quickly() { return performance.now() < quickUntil; }
+function hurry() {
+  quickUntil = performance.now() + QUICK_MS;
+  if (exactTimer) clearTimeout(exactTimer);
+  exactTimer = setTimeout(function () { exactTimer = 0; if (!playing) draw(); }, QUICK_MS + 20);
+}
 var frames = 0, drawTime = 0;
 function draw() {
   var began = performance.now();
@@ -249,7 +259,7 @@ function draw() {
   if (!playing || step === N || began - lossTime >= 250) { lossStep = step; lossTime = began; }
   ctx.textBaseline = "middle";
   for (var i = 0; i < count; i++) {
-    var now = data.swarm ? extras.swarm.state(i, Math.min(lossStep, step)) : state(i, step);
+    var now = data.swarm ? extras.swarm.state(i, step) : state(i, step);
     var spot = racers[i].status;
     ctx.font = (now === "arrived" ? "bold " : "") + data.font.size + "px " + data.font.sans;
     ctx.fillStyle = now === "diverged" ? data.colors.muted : data.colors.text;

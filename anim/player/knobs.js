@@ -11,66 +11,7 @@ var chosen = [];      // per racer: its option now
 var padCells = null;  // [value row][lr column] -> option (or null)
 var locked = false, chartCanvas = null, sliders = [], captions = [];
 
-// --- unpacking ----------------------------------------------------------------------
-function inflate(text) {
-  var stream = new Blob([bytesOf(text)]).stream().pipeThrough(new DecompressionStream("deflate"));
-  return new Response(stream).arrayBuffer().then(function (buffer) { return new Uint8Array(buffer); });
-}
-function varints(bytes) {  // zig-zag varints; exact up to 2^53
-  var out = [], value = 0, scale = 1;
-  for (var i = 0; i < bytes.length; i++) {
-    var byte = bytes[i];
-    value += (byte & 127) * scale;
-    if (byte & 128) { scale *= 128; continue; }
-    out.push(value % 2 ? -(value + 1) / 2 : value / 2);
-    value = 0; scale = 1;
-  }
-  return out;
-}
-var LOG_FLOOR = Math.log(1e-300);
-function reader(codes) {
-  var at = 0;
-  function integrate(values, order) {
-    for (var o = 0; o < order; o++) for (var k = 1; k < values.length; k++) values[k] += values[k - 1];
-    return values;
-  }
-  function series(n, order) {  // -> {values, missing}
-    var header = codes[at++], missing = null, k;
-    if (header === 1) {
-      var none = new Float64Array(n).fill(NaN);
-      return { values: none, missing: null, none: true };
-    }
-    if (header === 2) {
-      missing = integrate(Float64Array.from(codes.slice(at, at + n)), 1);
-      at += n;
-    }
-    var values = integrate(Float64Array.from(codes.slice(at, at + n)), order);
-    at += n;
-    if (missing) for (k = 0; k < n; k++) if (missing[k]) values[k] = NaN;
-    return { values: values };
-  }
-  return {
-    linear: function (n, quantum) {
-      var values = series(n, 2).values;
-      for (var k = 0; k < n; k++) values[k] *= quantum;
-      return values;
-    },
-    log: function (n) {
-      var values = series(n, 2).values;
-      for (var k = 0; k < n; k++) {
-        var c = values[k];
-        if (c === c && c !== 0) values[k] = (c > 0 ? 1 : -1) * Math.exp(LOG_FLOOR + (Math.abs(c) - 1) * knobs.quanta.log);
-      }
-      return values;
-    },
-    flags: function (n) { return Uint8Array.from(series(n, 1).values); }
-  };
-}
-function interleaved(xs, ys) {
-  var out = new Float64Array(2 * xs.length);
-  for (var k = 0; k < xs.length; k++) { out[2 * k] = xs[k]; out[2 * k + 1] = ys[k]; }
-  return out;
-}
+// --- unpacking (packed.js reads the compact form) ---------------------------------
 // Run k of a table of runs (pagedata/knobs.py columns()); its points end where
 // anim/knobs.py cut them: at its arrival (without noise), else before its divergence.
 function metaAt(table, k) {
@@ -104,7 +45,7 @@ function textFor(template, lr, k) {
   return typeof template === "string" ? template.replace("{lr}", formatG(lr, 6)) : template[k];
 }
 function unpackKnobs(bytes) {
-  var read = reader(varints(bytes));
+  var read = reader(varints(bytes), knobs.quanta.log);
   knobs.racers.forEach(function (entry) {
     var i = entry.racer;
     racers[i].fixed = entry.fixed;

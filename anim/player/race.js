@@ -92,6 +92,7 @@ function shownIn(r, step) {
   return Math.min(step, r.n - 1);
 }
 function state(i, step) {
+  if (data.swarm) return extras.swarm.state(i, step);
   var r = runs[i];
   if (r.arrival !== null && r.arrival <= step) return "arrived";
   if (r.diverged !== null && r.diverged <= step) return "diverged";
@@ -103,6 +104,7 @@ function pointY(i, k) { return runs[i].y[k]; }
 // Places by arrival step; racers arriving at the same step share one.
 var places = [];
 function rankRacers() {
+  if (data.swarm) return;  // a swarm's rows count its starts instead
   for (var i = 0; i < count; i++) {
     var mine = runs[i].arrival, place = null;
     if (mine !== null) {
@@ -158,8 +160,9 @@ function ordinal(place) {
 }
 function lossText(value) { return value !== value ? "f = \u2014" : "f = " + number(value); }
 function statusText(i, step, lossStep) {
-  var r = runs[i], now = state(i, step), at = lossStep === undefined ? step : lossStep;
+  var at = lossStep === undefined ? step : lossStep;
   if (data.swarm) return extras.swarm.status(i, at);
+  var r = runs[i], now = state(i, step);
   if (now === "arrived") {
     var text = fill(words.arrived, { place: ordinal(places[i]), step: r.arrival });
     if (data.goals.length > 1) {
