@@ -34,6 +34,10 @@ def crowded():
 KINDS = {  # name: (scene, options, steps to compare)
     "explain": (scene_file("why_rmsprop"), {"size": "720x540"}, (0, 3, 12, 40, 150)),
     "3d": (scene_file("rmsprop_3d"), {"size": "640x480"}, (0, 10, 60, 150)),
+    "explain in 3D": (scene_file("why_rmsprop"), {"size": "720x540", "view": "3d"},
+                      (0, 5, 30)),
+    "explain in both": (scene_file("why_rmsprop"), {"size": "960x720", "view": "both"},
+                        (0, 5, 30)),
     "both": (scene_file("rosenbrock_both"), {"size": "800x600"}, (0, 40, 400)),
     "noise": (scene_file("noisy_gradients"), {"size": "640x480", "loss_panel": True},
               (0, 20, 120, 200)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..figure.glyphs3d import height_gradient
 from ..knobs import SYMBOLS, RacerKnobs, Run
 from .encoding import LOG_QUANTUM, PIXEL_SHARE, Packer
 from .racers import hyperparameters_text
@@ -27,9 +28,10 @@ def quanta(figure) -> dict:
         per_x, per_y = width / (x1 - x0), width / (y1 - y0)
     x, y = PIXEL_SHARE / per_x, PIXEL_SHARE / per_y
     entry = {"x": x, "y": y, "log": LOG_QUANTUM}
-    if figure.glyphs is not None:
-        entry["arrow"] = [x / figure.glyphs.magnify, y / figure.glyphs.magnify]
-        entry["box"] = [x / figure.glyphs.box_scale, y / figure.glyphs.box_scale]
+    glyphs = figure.glyphs if figure.glyphs is not None else figure.glyphs3d
+    if glyphs is not None:
+        entry["arrow"] = [x / glyphs.magnify, y / glyphs.magnify]
+        entry["box"] = [x / glyphs.box_scale, y / glyphs.box_scale]
     return entry
 
 
@@ -80,6 +82,13 @@ class _Runs:
                 vectors = vectors[:shown]
                 packer.linear(vectors[:, 0], quantum[0])
                 packer.linear(vectors[:, 1], quantum[1])
+            if figure.glyphs3d is not None:  # the drawn surface's slope under each point
+                slopes = np.full((shown, 2), np.nan)
+                finite = np.isfinite(run.paths[:shown]).all(axis=1)
+                slopes[finite] = height_gradient(figure.result, figure.terrain,
+                                                 run.paths[:shown][finite])
+                packer.log(slopes[:, 0])
+                packer.log(slopes[:, 1])
         if index in self.lr_panel:
             with np.errstate(divide="ignore", invalid="ignore"):
                 steps = np.abs(np.diff(run.paths, axis=0))
@@ -116,8 +125,8 @@ def columns(runs: list[dict | None]) -> dict:
 
 def knobs_data(figure, found: list[RacerKnobs], optimizers) -> dict:
     style = figure.style
-    explained = set(style.explain) if figure.glyphs is not None and style.view != "3d" \
-        else set()
+    explained = set(style.explain) if (figure.glyphs is not None
+                                       or figure.glyphs3d is not None) else set()
     lr_panel = set(figure.lr_panel.chosen) if figure.lr_panel is not None else set()
     packing = _Runs(figure, explained, lr_panel)
     racers, everything = [], []

@@ -212,7 +212,7 @@ function drawView(v, step, fromCache) {
       var look = racers[i].head[state(i, step)];
       looks.push({ z: look.z, order: i, draw: marker.bind(null, look, heads[i][0], heads[i][1], undefined) });
     }
-    if (extras.glyphs && view.kind === "2d") {
+    if (extras.glyphs && extras.glyphs.shows(v)) {
       looks.push({ z: extras.glyphs.z, order: count, draw: extras.glyphs.draw.bind(null, step, v) });
     }
   }

@@ -37,6 +37,7 @@ function readRun(read, racer, meta, label, hypers) {
     run.gradient = interleaved(read.linear(m, q.arrow[0]), read.linear(m, q.arrow[1]));
     run.velocity = interleaved(read.linear(m, q.arrow[0]), read.linear(m, q.arrow[1]));
     run.scale = interleaved(read.linear(m, q.box[0]), read.linear(m, q.box[1]));
+    if (glyphView3d >= 0) run.slopes = interleaved(read.log(m), read.log(m));
   }
   if (lrRow[racer] !== undefined) run.rates = interleaved(read.log(n - 1), read.log(n - 1));
   return newRun(run);

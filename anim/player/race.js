@@ -55,6 +55,9 @@ if (data.runs) (function () {
     glyphRows.gradient = rowsOf(decode(glyphData.arrays.gradient, Float32Array), rows, N);
     glyphRows.velocity = rowsOf(decode(glyphData.arrays.velocity, Float32Array), rows, N);
     glyphRows.scale = rowsOf(decode(glyphData.arrays.scale, Float32Array), rows, N);
+    for (var key in glyphData.views) {  // the 3D view's slopes of the drawn surface
+      if (glyphData.views[key].slopes) glyphRows.slopes = rowsOf(decode(glyphData.views[key].slopes, Float32Array), rows, N);
+    }
   }
   var rates = lrPanel ? rowsOf(decode(lrPanel.rates, Float32Array), lrPanel.racers.length, N) : null;
   for (var i = 0; i < count; i++) {
@@ -72,6 +75,7 @@ if (data.runs) (function () {
       gradient: row === undefined ? null : glyphRows.gradient[row],
       velocity: row === undefined ? null : glyphRows.velocity[row],
       scale: row === undefined ? null : glyphRows.scale[row],
+      slopes: row === undefined || !glyphRows.slopes ? null : glyphRows.slopes[row],
       rates: lrRow[i] === undefined ? null : rates[lrRow[i]],
       label: racers[i].label, hypers: racers[i].hyperparameters, scene: true
     }));
