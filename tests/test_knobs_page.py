@@ -263,7 +263,8 @@ def test_a_knob_swaps_the_glyphs_and_the_lr_panel_too(watched, tmp_path):
                                ".textContent).glyphs")
     layer = GlyphLayer(result, (2, 3))
     layer.magnify, layer.box_scale = glyph_data["magnify"], glyph_data["boxScale"]
-    layer.low, layer.high = np.array(glyph_data["low"]), np.array(glyph_data["high"])
+    view = glyph_data["views"]["0"]
+    layer.low, layer.high = np.array(view["low"]), np.array(view["high"])
     expected = layer.vectors_at(12)
     shown = page.evaluate("animPlayer.glyphs()")
     arrows = {(a["racer"], a["kind"]): a for a in shown["arrows"]}
@@ -281,3 +282,26 @@ def test_a_knob_swaps_the_glyphs_and_the_lr_panel_too(watched, tmp_path):
     truth = result.effective_lr[3, :len(rates)]
     assert np.array_equal(np.isnan(rates), np.isnan(truth))
     np.testing.assert_allclose(rates[~np.isnan(rates)], truth[~np.isnan(truth)], rtol=1e-4)
+
+
+@pytest.mark.parametrize("name, make, options", [
+    ("crowded", lambda: Scene(surface=surfaces.ravine(),
+                              optimizers=[GD(0.4), GD(0.4), Momentum(0.4), GD(1.5)],
+                              start=(-7, 2), steps=60), {"size": "640x480"}),
+    ("himmelblau", lambda: anim.load_scene(ROOT / "scenes" / "himmelblau.py"),
+     {"size": "640x480"}),
+    ("3d", lambda: anim.load_scene(ROOT / "scenes" / "rmsprop_3d.py"), {"size": "640x480"}),
+], ids=["fanned and flown off", "held in goal circles", "3d"])
+def test_the_player_places_heads_as_the_figure_does(watched, tmp_path, name, make, options):
+    """With knobs the player places heads itself (a knob combines races the figure never
+    drew together): for the races as run, its heads are the figure's, step by step."""
+    scene = make()
+    path = anim.render(scene, tmp_path / f"{name}.html", knobs=["lr"], progress=False,
+                       **options)
+    page = watched(width=700, height=1000).open(path, "#step=0")
+    steps = scene.steps
+    for step in sorted({0, 1, 2, 5, steps // 4, steps // 2, steps}):
+        page.evaluate(f"animPlayer.setStep({step})")
+        np.testing.assert_allclose(page.evaluate("animPlayer.headPixelsPlaced()"),
+                                   page.evaluate("animPlayer.headPixels()"), atol=0.01,
+                                   err_msg=f"step {step}")

@@ -100,13 +100,24 @@ def test_the_scene_runs_survive_the_trip():
     assert all(states[:3]) and data["runs"]["meta"][3]["diverged"] is not None
 
 
-def test_a_diverged_head_waits_where_the_figure_puts_it():
+def test_the_heads_the_figure_moves_off_their_points_are_carried():
+    """Fanned out at the start, a diverged one's ✗ at the edge: the page carries where the
+    figure draws them."""
     figure, request = figure_for(crowded_scene(), size="640x480")
     data = page_data(figure, request.fps, 6)
-    meta = data["runs"]["meta"][3]  # GD at lr 1.5 flies off
-    np.testing.assert_allclose(meta["exits"][0], figure.racers.head_positions[3, -1],
-                               atol=1e-9)
-    assert data["runs"]["meta"][0]["exits"] is None
+    moves = data["runs"]["heads"][0]
+    runs = np.frombuffer(base64.b64decode(moves["runs"]), "<i4").reshape(-1, 3)
+    points = np.frombuffer(base64.b64decode(moves["points"]), "<f4").reshape(-1, 2)
+    expected = figure.ax.transData.transform(figure.racers.head_positions.reshape(-1, 2))
+    expected = expected.reshape(figure.racers.head_positions.shape)
+    expected[..., 1] = 480 - expected[..., 1]
+    for (i, first, last), point in zip(runs, points):
+        np.testing.assert_allclose(expected[i, first:last + 1], np.tile(point, (last - first + 1, 1)),
+                                   atol=1e-3)
+    diverged = figure.result.diverged_step[3]  # GD at lr 1.5 flies off
+    assert any(i == 3 and first <= diverged and last == figure.result.steps
+               for i, first, last in runs)
+    assert any(first == 0 for _, first, _ in runs)  # every head fanned out at the start
 
 
 def test_plot_transform_maps_data_to_canvas_pixels():

@@ -11,7 +11,9 @@ layer reaches the page by adding its module here and its drawing to the player.
 from __future__ import annotations
 
 from .. import board
+from ..figure.racers import CIRCLE_MARGIN
 from .geometry import outline, text_spot
+from .heads import goal_circles, shown_rule, unfanned_moves
 from .glyphs import glyphs
 from .knobs import knobs_data
 from .panels import panels
@@ -70,4 +72,14 @@ def page_data(figure, fps: float, loss_refresh: int, optimizers=None, knobs=None
         "runs": None if swarm else scene_runs(figure),
         "knobs": knobs_data(figure, knobs, optimizers) if knobs else None,
     }
+    if knobs and not swarm:  # the player places the heads of races it combines itself
+        data["heads"] = {"circles": goal_circles(figure),
+                         "margin": CIRCLE_MARGIN * style.dpi / 72}
+        for i, meta in enumerate(data["runs"]["meta"]):
+            ended = result.status(i, result.steps) == "diverged"
+            meta["unfanned"] = unfanned_moves(
+                figure, result.paths[i], result.losses[i],
+                shown_rule(result.steps, result.arrival_step[i], result.diverged_step[i],
+                           data["noisy"]),
+                result.diverged_step[i] if ended else None)
     return data

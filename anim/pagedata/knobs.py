@@ -13,7 +13,8 @@ from ..figure.glyphs3d import height_gradient
 from ..knobs import SYMBOLS, RacerKnobs, Run
 from .encoding import LOG_QUANTUM, PIXEL_SHARE, Packer
 from .racers import hyperparameters_text
-from .views import exits, hidden_steps, view_kinds
+from .heads import shown_rule, unfanned_moves
+from .views import hidden_steps, view_kinds
 
 
 def quanta(figure) -> dict:
@@ -101,23 +102,26 @@ class _Runs:
     def _described(self, run: Run) -> dict:
         figure = self.figure
         diverged_at_end = run.diverged is not None and run.arrival is None
+        noisy = bool(figure.result.keeps_moving_after_arrival())
+        shown = shown_rule(figure.result.steps, run.arrival, run.diverged, noisy)
+        moves = unfanned_moves(figure, run.paths, run.losses, shown,
+                               run.diverged if diverged_at_end else None)
         return {"lr": run.lr, "arrival": run.arrival, "diverged": run.diverged,
-                "arrivedAt": run.arrived_at,
-                "exits": exits(figure, run.paths, run.diverged) if diverged_at_end else None}
+                "arrivedAt": run.arrived_at, "moves": moves if any(moves) else None}
 
 
 def columns(runs: list[dict | None]) -> dict:
     """Runs described column by column (a few bytes a run): rates, arrivals and
-    divergences (null where none), the goal reached when there are several, and the
-    exits of the diverged ones by index. A missing run (an invalid pad cell) is a null
+    divergences (null where none), the goal reached when there are several, and by index
+    the steps where a head is placed off its point (heads.py). A missing run (an invalid pad cell) is a null
     rate. The player counts each run's points from its arrival and divergence, as
     anim/knobs.py cut them."""
     present = [run for run in runs if run is not None]
     table = {"lr": [None if run is None else run["lr"] for run in runs],
              "arrival": [None if run is None else run["arrival"] for run in runs],
              "diverged": [None if run is None else run["diverged"] for run in runs],
-             "exits": {str(k): run["exits"] for k, run in enumerate(runs)
-                       if run is not None and run["exits"] is not None}}
+             "moves": {str(k): run["moves"] for k, run in enumerate(runs)
+                       if run is not None and run["moves"] is not None}}
     if any(run["arrivedAt"] not in (None, 0) for run in present):
         table["arrivedAt"] = [None if run is None else run["arrivedAt"] for run in runs]
     return table

@@ -14,7 +14,7 @@ from ..figure.racers import style_head
 from ..figure.scoreboard import MAX_LABEL_SHARE
 from .encoding import floats
 from .geometry import hex_color, marker, text_spot
-from .views import exits, view_kinds
+from .views import view_kinds
 
 STATES = ("racing", "arrived", "diverged")
 
@@ -65,9 +65,9 @@ def racer_entries(figure, optimizers, drawn_labels=()) -> list[dict]:
 
 
 def scene_runs(figure) -> dict:
-    """The race as run: per racer its arrival, divergence, goal reached, and per view
-    where its diverged head is drawn, the steps a hill hides (3D) and the trail's dots;
-    the paths and losses as arrays (racers, steps + 1, ...)."""
+    """The race as run: per racer its arrival, divergence, goal reached, and per view the
+    trail's dots; the paths and losses as arrays (racers, steps + 1, ...), the steps a hill
+    hides (3D), and where the figure draws a head off its point (``head_moves``)."""
     result = figure.result
     kinds = view_kinds(figure)
     meta = []
@@ -77,8 +77,6 @@ def scene_runs(figure) -> dict:
             "arrival": result.arrival_step[i], "diverged": result.diverged_step[i],
             "arrivedAt": None if arrived_at is None else
             [j for j, goal in enumerate(result.goals) if tuple(goal) == tuple(arrived_at)][0],
-            "exits": exits(figure, result.paths[i], result.diverged_step[i])
-            if result.status(i, result.steps) == "diverged" else None,
             "dots": [(figure.racers3d if kind == "3d" else figure.racers).dots[i].tolist()
                      for kind in kinds],
         })

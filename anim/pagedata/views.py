@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import board
-from ..figure.racers import EXIT_INSET, FAN_GAP, exit_point
+from ..figure.racers import FAN_GAP
 from ..figure.racers3d import to_pixels
 from ..figure.theme import HEAD_SIZE
 from .geometry import box, canvas_point, line_style, marker
@@ -95,34 +95,6 @@ def view_3d(figure) -> dict:
 
 
 # --- per race: the numbers of a path that depend on the view ------------------------------
-def exit_2d(figure, path: np.ndarray) -> list[float]:
-    """Where a diverged head is drawn in the contour view (data), as the figure does:
-    where its path last leaves the plot, a little inside the edge."""
-    (x0, x1), (y0, y1) = figure.ax.get_xlim(), figure.ax.get_ylim()
-    inset = EXIT_INSET * np.array([x1 - x0, y1 - y0])
-    low, high = np.array([x0, y0]) + inset, np.array([x1, y1]) - inset
-    return [float(v) for v in exit_point(path, low, high)]
-
-
-def exit_3d(figure, path: np.ndarray) -> list[float]:
-    terrain = figure.terrain
-    (x0, x1), (y0, y1) = terrain.bounds
-    inset = EXIT_INSET * np.array([x1 - x0, y1 - y0])
-    low, high = np.array([x0, y0]) + inset, np.array([x1, y1]) - inset
-    x, y = exit_point(path, low, high)
-    return [float(x), float(y), float(terrain.height_at(x, y)) + terrain.lift]
-
-
-def exits(figure, path: np.ndarray, diverged: int | None) -> list | None:
-    """Per view, where the head of a race that diverged at step ``diverged`` is drawn
-    from then on (None when it did not diverge)."""
-    if diverged is None:
-        return None
-    before = path[:max(diverged, 1)]
-    return [exit_3d(figure, before) if view == "3d" else exit_2d(figure, before)
-            for view in view_kinds(figure)]
-
-
 def view_kinds(figure) -> list[str]:
     """The kinds of the views, in the order of :func:`views`."""
     return {"2d": ["2d"], "3d": ["3d"], "both": ["3d", "2d"]}[figure.style.view]

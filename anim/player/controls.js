@@ -229,6 +229,8 @@ function start() {
     play: play, pause: pause, toggle: toggle,
     playing: function () { return playing; },
     setSpeed: function (value) { speedSelect.value = String(value); setSpeed(value); },
+    // Where the player itself places the heads (as once a knob swaps a race), for tests.
+    headPixelsPlaced: function (v) { return placedHeads(step, v === undefined ? mainView : v); },
     headPixels: function (v) {
       v = v === undefined ? mainView : v;
       return data.swarm ? extras.swarm.heads(step, v) : headsAt(step, v);

@@ -21,12 +21,12 @@ function metaAt(table, k) {
   else if (diverged !== null) last = Math.max(diverged - 1, 0);
   return { lr: table.lr[k], arrival: arrival, diverged: diverged, n: last + 1,
            arrivedAt: table.arrivedAt ? table.arrivedAt[k] : (arrival !== null ? 0 : null),
-           exits: table.exits[String(k)] || null };
+           unfanned: table.moves[String(k)] || null };
 }
 function readRun(read, racer, meta, label, hypers) {
   var q = knobs.quanta, n = meta.n;
   var run = { n: n, arrival: meta.arrival, diverged: meta.diverged, arrivedAt: meta.arrivedAt,
-              exits: meta.exits, lr: meta.lr, label: label, hypers: hypers, dots: null };
+              unfanned: meta.unfanned, lr: meta.lr, label: label, hypers: hypers, dots: null };
   run.x = read.linear(n, q.x);
   run.y = read.linear(n, q.y);
   run.loss = read.log(n);

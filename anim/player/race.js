@@ -67,7 +67,7 @@ if (data.runs) (function () {
     sceneRuns.push(newRun({
       n: N + 1, x: x, y: y, loss: losses.slice(i * (N + 1), (i + 1) * (N + 1)),
       arrival: meta.arrival, diverged: meta.diverged, arrivedAt: meta.arrivedAt,
-      exits: meta.exits,
+      unfanned: meta.unfanned || null,
       hidden: data.views.map(function (view) {
         return view.kind === "3d" && hidden ? hidden.slice(i * (N + 1), (i + 1) * (N + 1)) : null;
       }),
