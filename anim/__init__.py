@@ -7,6 +7,7 @@ into a GIF, an MP4 or a PNG. Rendering imports matplotlib lazily, so the race en
 
 __version__ = "0.1.0"
 
+from . import notebook  # noqa: F401  (registers how a scene shows in a notebook or docs)
 from . import optimizers, schedules, starts, surfaces
 from .errors import (
     AnimError,

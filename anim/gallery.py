@@ -26,10 +26,12 @@ import ast
 import json
 import os
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache
+from .errors import RequestError
 from .scene import Scene
 
 #: The gallery build's collector, once a gallery has asked for the scraper.
@@ -218,8 +220,6 @@ class Gallery:
         return the markup that shows ``item``. A film's GIF goes beside it, with the same
         name and ``.gif``; both galleries look for a PNG first, so the thumbnail is the
         still of the final frame while the page shows the animation."""
-        from .notebook import describe_picture, page_can_show
-
         scene, options, alt = item.scene, item.options, describe_picture(item.scene)
         if item.kind == "still":
             cache.copy_to(self._still(scene, options, item.frame, item.digest), image)
@@ -234,6 +234,25 @@ class Gallery:
         gif = image.with_suffix(".gif")
         cache.copy_to(self._film(scene, ".gif", options, item.max_size, item.digest), gif)
         return markup.image(gif, alt)
+
+
+def page_can_show(scene, **options) -> bool:
+    """Whether the interactive page draws ``scene`` (it refuses, e.g., the 3D view and
+    swarms; the same checks as ``anim.render(scene, "x.html")``)."""
+    from .renderer import prepare
+
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            prepare(scene, Path(folder) / "scene.html", **options)
+        except RequestError:
+            return False
+    return True
+
+
+def describe_picture(scene) -> str:
+    """Alt text: the title and the racers."""
+    title = scene.title or scene.surface.name or "anim race"
+    return f"{title}: " + ", ".join(optimizer.label for optimizer in scene.optimizers)
 
 
 def _copy_sidecar(cached: Path, output: Path):

@@ -15,29 +15,15 @@ import html
 import tempfile
 from pathlib import Path
 
-from .errors import RequestError
-
-
-def page_can_show(scene, **options) -> bool:
-    """Whether the interactive page draws ``scene`` (it refuses, e.g., the 3D view and
-    swarms; the same checks as ``anim.render(scene, "x.html")``)."""
-    from .renderer import prepare
-
-    with tempfile.TemporaryDirectory() as folder:
-        try:
-            prepare(scene, Path(folder) / "scene.html", **options)
-        except RequestError:
-            return False
-    return True
+from . import display, gallery
 
 
 def player_html(scene, **options) -> str | None:
     """The player in an ``<iframe srcdoc>``, or None when the page cannot draw the scene.
     In a docs gallery build the page comes from the render cache."""
-    from . import gallery
     from .renderer import to_html
 
-    if not page_can_show(scene, **options):
+    if not gallery.page_can_show(scene, **options):
         return None
     if gallery.collecting():
         return gallery.player_html(scene, options)
@@ -51,12 +37,6 @@ def final_frame_png(scene) -> bytes:
 
     with tempfile.TemporaryDirectory() as folder:
         return still(scene, Path(folder) / "final.png").read_bytes()
-
-
-def describe_picture(scene) -> str:
-    """Alt text: the title and the racers."""
-    title = scene.title or scene.surface.name or "anim race"
-    return f"{title}: " + ", ".join(optimizer.label for optimizer in scene.optimizers)
 
 
 def with_still(player: str, png: bytes, alt: str) -> str:
@@ -78,5 +58,9 @@ def mimebundle(scene) -> dict:
     bundle = {"text/plain": repr(scene), "image/png": base64.b64encode(png).decode()}
     player = player_html(scene)
     if player is not None:
-        bundle["text/html"] = with_still(player, png, describe_picture(scene))
+        bundle["text/html"] = with_still(player, png, gallery.describe_picture(scene))
     return bundle
+
+
+display.provide("html", player_html)
+display.provide("mimebundle", mimebundle)

@@ -8,6 +8,7 @@ from typing import Callable, ParamSpec, TypeVar
 
 import numpy as np
 
+from . import display
 from .combinations import Combination, message, refusal
 from .knobs import check_knobs
 from .optimizers import Optimizer
@@ -220,16 +221,12 @@ class Scene:
     def _repr_html_(self):
         """The interactive player (no animation is rendered), or None where the page
         cannot draw this scene (3D view, swarm, step glyphs)."""
-        from .notebook import player_html
-
-        return player_html(self)
+        return display.show("html", self)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """What a notebook shows: the player, the final frame as a PNG for viewers that
         run no script, and the text; see :mod:`anim.notebook`."""
-        from .notebook import mimebundle
-
-        return mimebundle(self)
+        return display.show("mimebundle", self)
 
 
 def _check_colormap(name):
