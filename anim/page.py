@@ -154,7 +154,8 @@ SCRIPT_PARTS = ("player/race.js", "player/views.js", "player/draw.js")
 OPTIONAL_PARTS = {"glyphs": ("player/glyphs.js",), "panels": ("player/panels.js",),
                   "packed": ("player/packed.js",), "swarm": ("player/swarm.js",),
                   "pad": ("player/pad.js",),
-                  "knobs": ("player/sliders.js", "player/chart.js", "player/knobs.js")}
+                  "knobs": ("player/heads.js", "player/sliders.js", "player/chart.js",
+                            "player/knobs.js")}
 LAST_PART = "player/controls.js"
 
 

@@ -1,6 +1,6 @@
 """The knobs' races (anim/knobs.py) and how the page carries them (pagedata/encoding.py,
 pagedata/knobs.py): every race the page can switch to is the race ``simulate`` runs at
-that setting, kept to an eighth of a pixel; the snaps are the scene's rate, ``tune``'s
+that setting, kept to a quarter of a pixel; the snaps are the scene's rate, ``tune``'s
 optimum and the last rate before divergence; what cannot be done is refused in one line."""
 
 import base64
@@ -176,7 +176,7 @@ def test_packed_series_come_back_to_their_quantum():
     assert np.array_equal(got.astype(bool), flags) and at == len(codes)
 
 
-def test_the_page_carries_every_knob_race_to_an_eighth_of_a_pixel():
+def test_the_page_carries_every_knob_race_to_a_quarter_of_a_pixel():
     from anim.pagedata import page_data
 
     scene = showcase(steps=60)
@@ -202,8 +202,8 @@ def test_the_page_carries_every_knob_race_to_an_eighth_of_a_pixel():
             xs, at = read_series(codes, at, n, 2)
             ys, at = read_series(codes, at, n, 2)
             losses, at = read_series(codes, at, n, 2)
-            assert np.max(np.abs(xs * quantum["x"] - paths[:, 0])) * abs(a) <= 1 / 16 + 1e-9
-            assert np.max(np.abs(ys * quantum["y"] - paths[:, 1])) * abs(c) <= 1 / 16 + 1e-9
+            assert np.max(np.abs(xs * quantum["x"] - paths[:, 0])) * abs(a) <= 1 / 8 + 1e-9
+            assert np.max(np.abs(ys * quantum["y"] - paths[:, 1])) * abs(c) <= 1 / 8 + 1e-9
             assert meta["arrival"] == alone.arrival_step[0]
     assert at == len(codes)
     assert [r["labels"] for r in data["racers"]][3] == "RMSProp lr={lr} ρ=0.9"

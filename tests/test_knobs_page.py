@@ -89,7 +89,7 @@ def test_dragging_a_slider_swaps_that_racers_race(watched, knob_page):
     optimizers = list(scene.optimizers)
     optimizers[3] = optimizers[3].with_lr(lr)
     expected = heads_expected(scene, optimizers, 30, page_view(page))
-    np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), expected, atol=0.07)
+    np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), expected, atol=0.13)
     assert page.evaluate("animPlayer.step()") == 30 and not page.evaluate("animPlayer.playing()")
     caption = page.locator(".anim-knob-value").nth(3).inner_text()
     assert caption.startswith(f"lr {lr:.3g}")
@@ -100,7 +100,7 @@ def test_dragging_a_slider_swaps_that_racers_race(watched, knob_page):
     assert page.evaluate("animPlayer.knobs.rate(3)") == up
     optimizers[3] = scene.optimizers[3].with_lr(up)
     expected = heads_expected(scene, optimizers, 30, page_view(page))
-    np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), expected, atol=0.07)
+    np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), expected, atol=0.13)
     page.keyboard.press("End")
     assert page.evaluate("animPlayer.knobs.rate(3)") == max(rates)
     assert page.evaluate("animPlayer.step()") == 30  # the keys moved the knob, not the step
@@ -115,7 +115,7 @@ def test_the_lock_moves_every_racer_to_one_rate(watched, knob_page):
     assert len(set(rates)) == 1 and rates[0] != 0.4
     optimizers = [optimizer.with_lr(rates[0]) for optimizer in scene.optimizers]
     expected = heads_expected(scene, optimizers, 60, page_view(page))
-    np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), expected, atol=0.07)
+    np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), expected, atol=0.13)
 
 
 def test_the_snaps_are_on_the_sliders_and_catch_the_thumb(watched, knob_page):
@@ -192,7 +192,7 @@ def test_the_pad_sets_two_hyperparameters(watched, tmp_path):
     optimizers = [GD(0.4), with_hyperparameter(Momentum(0.4), "momentum", 0.5)]
     expected = heads_expected(scene, optimizers, 25, page_view(page), height=480,
                               dpi=anim.figure.default_dpi(640, 480))
-    np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), expected, atol=0.07)
+    np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), expected, atol=0.13)
     page.wait_for_function("location.hash.includes('momentum.Momentum=0.5')")
     # The keys move the pad's cell: one value up.
     page.locator(".anim-pad").focus()
@@ -239,7 +239,7 @@ def test_the_knobs_turn_the_3d_view_too(watched, tmp_path):
     display = np.column_stack([pixels[:, 0], 480 - pixels[:, 1]])
     fanned = fan_out(display[:, None, :], view["fanGap"])[:, 0]
     expected = np.column_stack([fanned[:, 0], 480 - fanned[:, 1]])
-    np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), expected, atol=0.07)
+    np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), expected, atol=0.13)
 
 
 def test_a_knob_swaps_the_glyphs_and_the_lr_panel_too(watched, tmp_path):

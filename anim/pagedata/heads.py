@@ -34,7 +34,8 @@ def goal_circles(figure) -> list[list[list[float]]]:
             centres = ax.transData.transform(circles[:, :2])
             per_unit = np.abs(np.diag(ax.transData.get_affine().get_matrix())[:2]).min()
             shown = np.column_stack([centres, circles[:, 2] * per_unit])
-        found.append([[float(x), float(height - y), float(r)] for x, y, r in shown])
+        found.append([[round(float(x), 3), round(float(height - y), 3), round(float(r), 3)]
+                      for x, y, r in shown])
     return found
 
 
@@ -70,7 +71,8 @@ def unfanned_moves(figure, paths: np.ndarray, losses: np.ndarray, shown: np.ndar
             pixels = figure.ax.transData.transform(placed)
         runs = []
         for k in np.flatnonzero(moved):
-            x, y = float(pixels[k, 0]), float(height - pixels[k, 1])
+            # A thousandth of a pixel is exact enough, and short in the page.
+            x, y = round(float(pixels[k, 0]), 3), round(float(height - pixels[k, 1]), 3)
             if runs and runs[-1][1] == k - 1 and runs[-1][2:] == [x, y]:
                 runs[-1][1] = int(k)
             else:

@@ -18,7 +18,7 @@ from .views import hidden_steps, view_kinds
 
 
 def quanta(figure) -> dict:
-    """The resolution positions are kept at: an eighth of a pixel of the plot."""
+    """The resolution positions are kept at: a quarter of a pixel of the plot."""
     if figure.style.view != "3d":
         ax = figure.ax
         matrix = ax.transData.get_matrix()

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .encoding import Packer, floats
+from .encoding import PIXEL_SHARE, Packer, floats
 from .geometry import marker
 from .views import view_kinds
 
-#: Pixels are kept to this share of a pixel.
-SHARE = 1 / 8
+#: Pixels are kept to this share of a pixel (as the knobs' races).
+SHARE = PIXEL_SHARE
 
 
 def _canvas(figure, ax, points: np.ndarray) -> np.ndarray:

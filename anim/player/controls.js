@@ -16,7 +16,9 @@ function show(next) {
 function tick(now) {
   request = 0;
   if (!playing) return;
-  var next = startStep + Math.floor((now - startedAt) / 1000 * data.fps * speed);
+  // A frame's time can precede a restart of the clock (a knob moved, the speed changed)
+  // made during that frame: never step back.
+  var next = startStep + Math.floor(Math.max(0, now - startedAt) / 1000 * data.fps * speed);
   if (next >= N) { show(N); pause(); return; }
   if (next !== step) show(next);
   request = requestAnimationFrame(tick);
@@ -230,7 +232,7 @@ function start() {
     playing: function () { return playing; },
     setSpeed: function (value) { speedSelect.value = String(value); setSpeed(value); },
     // Where the player itself places the heads (as once a knob swaps a race), for tests.
-    headPixelsPlaced: function (v) { return placedHeads(step, v === undefined ? mainView : v); },
+    headPixelsPlaced: function (v) { return extras.heads.place(step, v === undefined ? mainView : v); },
     headPixels: function (v) {
       v = v === undefined ? mainView : v;
       return data.swarm ? extras.swarm.heads(step, v) : headsAt(step, v);

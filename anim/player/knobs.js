@@ -8,7 +8,6 @@
 var knobs = data.knobs, knobPanel = root.querySelector(".anim-knobs");
 var options = [];     // per racer: [{lr, second, run}] ascending by lr (null: a fixed path)
 var chosen = [];      // per racer: its option now
-var padCells = null;  // [value row][lr column] -> option (or null)
 var locked = false, chartCanvas = null, sliders = [], captions = [];
 
 // --- unpacking (packed.js reads the compact form) ---------------------------------
@@ -61,21 +60,7 @@ function unpackKnobs(bytes) {
     chosen[i] = options[i][entry.sceneRun === null ? 0 : entry.sceneRun];
     if (entry.sceneRun === null) runs[i] = chosen[i].run;
   });
-  var pad = knobs.pad;
-  if (pad) {
-    var columns = pad.lrs.length;
-    padCells = pad.values.map(function (value, j) {
-      var present = 0;
-      return pad.lrs.map(function (lr, k) {
-        var meta = metaAt(pad.cells, j * columns + k);
-        if (!meta) return null;
-        var run = readRun(read, pad.racer, meta, textFor(pad.labels[j], lr, present),
-                          textFor(pad.hypers[j], lr, present));
-        present += 1;
-        return { lr: lr, second: value, run: run, row: j, column: k };
-      });
-    });
-  }
+  if (extras.pad) extras.pad.unpack(read);  // its races come last
 }
 
 // --- choosing -----------------------------------------------------------------------
@@ -93,8 +78,8 @@ function sameLr(a, b) { return Math.abs(Math.log(a / b)) < 1e-9; }
 // the lock, the rates every racer has.
 function choices(i) {
   var now = chosen[i], list;
-  if (now.second !== null && padCells) {
-    list = padCells[now.row].filter(function (cell) { return cell; });
+  if (now.second !== null && extras.pad) {
+    list = extras.pad.row(now);
   } else {
     list = options[i];
   }
@@ -125,17 +110,6 @@ function setRate(i, lr, special) {
   }
   changed();
 }
-function choosePad(j, k) {
-  var cell = padCells && padCells[j] && padCells[j][k];
-  if (!cell) return;
-  var i = knobs.pad.racer;
-  if (sameLr(cell.second, knobs.pad.sceneValue)) {  // its own slider's race at that rate
-    var own = options[i].filter(function (o) { return sameLr(o.lr, cell.lr); })[0];
-    if (own) cell = own;
-  }
-  choose(i, cell);
-  changed();
-}
 function changed() {
   var began = performance.now();
   updateKnobs();
@@ -155,9 +129,7 @@ function knobAddress() {
   tunable().forEach(function (i) {
     var option = chosen[i];
     if (!option.scene) parts.push("lr." + racerKey(i) + "=" + formatG(option.lr, 6));
-    if (option.second !== null && knobs.pad && !sameLr(option.second + 1e-12, knobs.pad.sceneValue + 1e-12)) {
-      parts.push(knobs.pad.name + "." + racerKey(i) + "=" + formatG(option.second, 6));
-    }
+    if (extras.pad) parts = parts.concat(extras.pad.address(i, option));
   });
   if (locked !== (knobs.lock && tunable().length > 1)) parts.push("lock=" + (locked ? 1 : 0));
   return parts;
@@ -171,16 +143,8 @@ function applyKnobAddress(fields) {
   }
   tunable().forEach(function (i) {
     var key = racerKey(i), lr = parseFloat(fields["lr." + key]);
-    var second = knobs.pad && knobs.pad.racer === i ? parseFloat(fields[knobs.pad.name + "." + key]) : NaN;
-    if (second === second && padCells) {
-      var target = lr === lr ? lr : chosen[i].lr, best = null;
-      knobs.pad.values.forEach(function (value, j) {
-        if (!sameLr(value + 1e-12, second + 1e-12)) return;
-        padCells[j].forEach(function (cell) {
-          if (cell && (!best || Math.abs(Math.log(cell.lr / target)) < Math.abs(Math.log(best.lr / target)))) best = cell;
-        });
-      });
-      if (best) { chosen[i] = best; runs[i] = best.run; }
+    if (extras.pad && extras.pad.apply(i, key, lr, fields)) {
+      // the pad's cell from the address
     } else if (lr === lr && lr > 0) {
       var was = locked;
       locked = false;  // each racer to its own rate from the address
@@ -219,9 +183,7 @@ if (knobs) {
       knobApi = {
         racers: tunable,
         rate: function (i) { return chosen[i].lr; },
-        second: function (i) { return chosen[i].second; },
         setRate: function (i, lr) { setRate(i, lr); },
-        setPad: function (j, k) { choosePad(j, k); },
         locked: function () { return locked; },
         rates: function (i) { return options[i].map(function (o) { return o.lr; }); },
         specials: function (i) {
@@ -233,6 +195,7 @@ if (knobs) {
         // How long the last knob change took to redraw the picture (ms).
         redrawMs: function () { return lastRedraw; }
       };
+      if (extras.pad) extras.pad.api(knobApi);
     });
   }
 }

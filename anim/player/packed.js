@@ -2,8 +2,21 @@
  * deflated zig-zag varints, which the browser's own DecompressionStream inflates, read as
  * series (anim/pagedata/encoding.py writes them: a header, an optional mask of missing
  * values, then first or second differences). */
+// Base 85 (RFC 1924's digits): every 5 characters are 4 bytes, big-endian; a last group
+// of n + 1 characters is n bytes.
+var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
+function base85(text) {
+  var value = {}, length = text.length, out = new Uint8Array(Math.floor(length / 5) * 4 + Math.max(length % 5 - 1, 0));
+  for (var d = 0; d < 85; d++) value[DIGITS[d]] = d;
+  for (var i = 0, o = 0; i < length; i += 5) {
+    var group = 0, chars = Math.min(5, length - i);
+    for (var j = 0; j < 5; j++) group = group * 85 + (j < chars ? value[text[i + j]] : 84);
+    for (j = 0; j < chars - 1; j++) out[o++] = Math.floor(group / Math.pow(256, 3 - j)) % 256;
+  }
+  return out;
+}
 function inflate(text) {
-  var stream = new Blob([bytesOf(text)]).stream().pipeThrough(new DecompressionStream("deflate"));
+  var stream = new Blob([base85(text)]).stream().pipeThrough(new DecompressionStream("deflate"));
   return new Response(stream).arrayBuffer().then(function (buffer) { return new Uint8Array(buffer); });
 }
 function varints(bytes) {  // zig-zag varints; exact up to 2^53

@@ -1,6 +1,52 @@
 /* anim's player, the 2D pad (when the page's knobs turn a second hyperparameter): for
  * one racer, a cell per (learning rate, value), coloured by its arrival step, as
  * Distill's momentum playground colours its plane; click a cell or move with the keys. */
+var padCells = null;  // [value row][lr column] -> option (or null)
+function unpackPad(read) {
+  var pad = knobs.pad, columns = pad.lrs.length;
+  padCells = pad.values.map(function (value, j) {
+    var present = 0;
+    return pad.lrs.map(function (lr, k) {
+      var meta = metaAt(pad.cells, j * columns + k);
+      if (!meta) return null;
+      var run = readRun(read, pad.racer, meta, textFor(pad.labels[j], lr, present),
+                        textFor(pad.hypers[j], lr, present));
+      present += 1;
+      return { lr: lr, second: value, run: run, row: j, column: k };
+    });
+  });
+}
+function choosePad(j, k) {
+  var cell = padCells && padCells[j] && padCells[j][k];
+  if (!cell) return;
+  var i = knobs.pad.racer;
+  if (sameLr(cell.second, knobs.pad.sceneValue)) {  // its own slider's race at that rate
+    var own = options[i].filter(function (o) { return sameLr(o.lr, cell.lr); })[0];
+    if (own) cell = own;
+  }
+  choose(i, cell);
+  changed();
+}
+function sameValue(a, b) { return sameLr(a + 1e-12, b + 1e-12); }
+// The pad's part of the address (momentum.Momentum=0.5), and the cell it names.
+function padAddress(i, option) {
+  var pad = knobs.pad;
+  if (option.second === null || sameValue(option.second, pad.sceneValue)) return [];
+  return [pad.name + "." + racerKey(i) + "=" + formatG(option.second, 6)];
+}
+function applyPad(i, key, lr, fields) {
+  var pad = knobs.pad, second = pad.racer === i ? parseFloat(fields[pad.name + "." + key]) : NaN;
+  if (second !== second) return false;
+  var target = lr === lr ? lr : chosen[i].lr, best = null;
+  pad.values.forEach(function (value, j) {
+    if (!sameValue(value, second)) return;
+    padCells[j].forEach(function (cell) {
+      if (cell && (!best || Math.abs(Math.log(cell.lr / target)) < Math.abs(Math.log(best.lr / target)))) best = cell;
+    });
+  });
+  if (best) { chosen[i] = best; runs[i] = best.run; }
+  return !!best;
+}
 var padCanvas = null, padSize = { cell: 0, left: 44, top: 8, bottom: 22 };
 function buildPad(row) {
   var pad = knobs.pad;
@@ -94,7 +140,7 @@ function padAt(option) {
   var pad = knobs.pad;
   var value = option.second === null ? pad.sceneValue : option.second;
   for (var j = 0; j < pad.values.length; j++) {
-    if (!sameLr(pad.values[j] + 1e-12, value + 1e-12)) continue;
+    if (!sameValue(pad.values[j], value)) continue;
     for (var k = 0; k < pad.lrs.length; k++) if (sameLr(pad.lrs[k], option.lr)) return [j, k];
   }
   return null;
@@ -115,6 +161,14 @@ function onPadKey(event) {
 }
 
 extras.pad = {
+  unpack: unpackPad,
+  row: function (option) { return padCells[option.row].filter(function (cell) { return cell; }); },
+  address: padAddress,
+  apply: applyPad,
+  api: function (api) {
+    api.second = function (i) { return chosen[i].second; };
+    api.setPad = function (j, k) { choosePad(j, k); };
+  },
   build: buildPad,
   draw: function () { if (padCanvas) drawPad(); },
   measure: function () { if (padCanvas) measurePad(); }

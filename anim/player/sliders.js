@@ -89,7 +89,7 @@ function buildKnobs() {
   chartCanvas.addEventListener("click", onChartClick);
   chartRow.appendChild(chartCanvas);
   chartRow.appendChild(element("span", "anim-chart-key", words.knob_chart_key));
-  if (padCells) {
+  if (extras.pad) {
     var padRow = element("div", "anim-knob-row anim-pad-row");
     grid.appendChild(padRow);
     extras.pad.build(padRow);
