@@ -242,7 +242,7 @@ def test_a_noisy_swarm_draws_each_starts_noise_for_every_optimizer():
     np.testing.assert_allclose(result.grads[1, :, :30], exact + noise, rtol=1e-12)
 
 
-def test_a_swarm_refuses_explain_and_the_page(write_scene, cli, tmp_path):
+def test_a_swarm_refuses_explain_and_knobs_but_has_its_page(write_scene, cli, tmp_path):
     path = write_scene("""
         from anim import Scene, surfaces, starts
         from anim.optimizers import GD
@@ -250,8 +250,10 @@ def test_a_swarm_refuses_explain_and_the_page(write_scene, cli, tmp_path):
                       starts=starts.grid(3), steps=20)
     """)
     code, _, err = cli("render", path, "-o", tmp_path / "swarm.html")
+    assert code == 0 and '"swarm":{"count":9' in (tmp_path / "swarm.html").read_text(), err
+    code, _, err = cli("render", path, "-o", tmp_path / "knobs.html", "--knobs", "lr")
     assert code == 2
-    assert_one_error_line(err, "swarm.html", "the page draws one start")
+    assert_one_error_line(err, "knobs.html", "a swarm has 9 starts")
     code, _, err = cli("render", path, "-o", tmp_path / "swarm.gif", "--explain")
     assert code == 2
     assert_one_error_line(err, "swarm.gif", "a swarm of 9 starts has 9 heads per racer")
