@@ -7,6 +7,7 @@ from this source tree.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -161,11 +162,12 @@ def check(scripts: dict[str, str], site: Path, cache: Path, where: Path
     found in ``site`` as an installed package (PYTHONPATH is where mypy looks for them)."""
     for name, text in scripts.items():
         (where / name).write_text(text, encoding="utf-8")
+    environment = {key: value for key, value in os.environ.items() if key != "MYPYPATH"}
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--cache-dir", str(cache), "--no-error-summary",
          "--python-version", "3.11", *scripts],
         cwd=where, capture_output=True, text=True, check=False,
-        env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"})
+        env={**environment, "PYTHONPATH": str(site)})
     errors = [(match[1], int(match[2]), match[3]) for match in
               re.finditer(r"^(\S+?):(\d+): error: .*\[([a-z-]+)\]$", result.stdout, re.M)]
     assert result.returncode in (0, 1), result.stdout + result.stderr
