@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .combinations import message
+from .engine import NO_STEP, race_starts
 from .optimizers import Optimizer
 from .race import default_goal_radius
 from .starts import grid_points
-from .combinations import message
-from .engine import NO_STEP, race_starts
 from .swarm import lower_median
 
 __all__ = ["BasinMap", "DEFAULT_RESOLUTION", "basin_maps"]

@@ -33,7 +33,7 @@ def scene_files(paths, alone_is_error: bool = False) -> list[tuple[str, SceneErr
     """Each path as a scene file; a folder stands for its ``*.py`` files, sorted. A folder
     without any comes back with its error, so it is reported like a failing file (or,
     ``alone_is_error``, raised when it is the only path)."""
-    files = []
+    files: list[tuple[str, SceneError | None]] = []
     for path in map(str, paths):
         if Path(path).is_dir():
             found = sorted(str(p) for p in Path(path).glob("*.py") if p.is_file())
@@ -53,8 +53,10 @@ def runnable(paths) -> tuple[list[str], list[Exception]]:
     folders without scene files, and a file whose outputs would overwrite another's."""
     listed = scene_files(paths, alone_is_error=True)
     clashes = output_clashes([file for file, problem in listed if problem is None])
-    files, problems = [], []
-    for file, problem in listed:
+    files: list[str] = []
+    problems: list[Exception] = []
+    for file, found in listed:
+        problem: Exception | None = found
         if problem is None and file in clashes:
             problem = RequestError(f"{file}: its output would overwrite that of "
                                    f"{clashes[file]} (same name); render it on its own "
@@ -99,7 +101,8 @@ def check_options(options: dict):
 
 def output_clashes(files) -> dict[str, str]:
     """Files whose outputs would overwrite another file's: {later file: earlier file}."""
-    seen, clashes = {}, {}
+    seen: dict[str, str] = {}
+    clashes: dict[str, str] = {}
     for file in files:
         stem = Path(file).stem
         if stem in seen:
@@ -281,8 +284,9 @@ def _longest_first(files, handle) -> list[str]:
 
 def _run_in_workers(job: Job, files, jobs: int, handle):
     # fork: the workers start at once with anim imported and the scenes loaded.
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
+    context = (multiprocessing.get_context("fork")
+               if "fork" in multiprocessing.get_all_start_methods()
+               else multiprocessing.get_context("spawn"))
     files = _longest_first(files, handle)
     if not files:
         return

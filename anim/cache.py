@@ -3,9 +3,9 @@ that shows in the picture changed.
 
 A key is the SHA-256 of: anim's version; the scene's content (for a scene read from a
 file, the file's SHA-256 and the scene's name; for a scene built in Python, the code of
-the file that built it, without its docstring and comments); a description of the scene's values (surface, optimizers,
-start, steps, look), so that a scene changed after loading gets another key; the kind of
-output and its options. The folder is ``$ANIM_CACHE_DIR``, else
+the file that built it, without its docstring and comments); a description of the scene's
+values (surface, optimizers, start, steps, look), so that a scene changed after loading
+gets another key; the kind of output and its options. The folder is ``$ANIM_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/anim`` (``~/.cache/anim``); deleting it at any time is safe.
 """
 
@@ -20,6 +20,7 @@ import shutil
 import sys
 import types
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 
@@ -73,8 +74,9 @@ def describe(value, depth: int = DEPTH, seen: frozenset = frozenset()):
                 "closure": describe(closure, deeper, seen)}
     if isinstance(value, (types.ModuleType, type)):
         return getattr(value, "__qualname__", value.__name__)
-    described = {"type": f"{type(value).__module__.split('.')[0]}.{type(value).__qualname__}",
-                 "repr": re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))}
+    kind = type(value)
+    described: dict[str, Any] = {"type": f"{kind.__module__.split('.')[0]}.{kind.__qualname__}",
+                                 "repr": re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))}
     attributes = getattr(value, "__dict__", None)
     if attributes:
         described["attributes"] = {key: describe(item, deeper, seen)
@@ -84,7 +86,7 @@ def describe(value, depth: int = DEPTH, seen: frozenset = frozenset()):
 
 def _filled(cell) -> bool:
     try:
-        cell.cell_contents
+        _ = cell.cell_contents
     except ValueError:  # a closure variable not assigned yet
         return False
     return True

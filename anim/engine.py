@@ -11,12 +11,13 @@ Pure numpy.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from .optimizers import Optimizer
-from .surface import Surface
+from .surface import Point, Surface
 
 __all__ = ["NO_STEP", "StartsRace", "race_starts", "divergence_limits", "gradient_noise",
            "resolve_seed"]
@@ -29,7 +30,7 @@ DIVERGENCE_SPANS = 100.0
 DIVERGENCE_ABSOLUTE = 1e12
 
 
-def divergence_limits(surface: Surface):
+def divergence_limits(surface: Surface) -> tuple[np.ndarray, np.ndarray]:
     """Per-axis (low, high) outside which a position counts as having flown off."""
     if surface.bounds is None:
         return np.array([-DIVERGENCE_ABSOLUTE] * 2), np.array([DIVERGENCE_ABSOLUTE] * 2)
@@ -38,7 +39,7 @@ def divergence_limits(surface: Surface):
     return bounds[:, 0] - margin, bounds[:, 1] + margin
 
 
-def gradient_noise(noise: float, seed: int, starts: int = 1):
+def gradient_noise(noise: float, seed: int, starts: int = 1) -> Iterator[np.ndarray]:
     """Yield, step after step, the noise added to the gradients: an array of shape
     (starts, 2) with standard deviation ``noise``, one row per start point.
 
@@ -79,9 +80,10 @@ class StartsRace:
 
 
 def race_starts(surface: Surface, optimizer: Optimizer, starts: np.ndarray, steps: int,
-                goals=(), goal_radius: float | None = None, *, noise: float = 0.0,
-                seed: int | None = None, noise_rows: np.ndarray | None = None,
-                noise_starts: int | None = None, keep_paths: bool = True, stop_when_finished: bool = False,
+                goals: Sequence[Point] = (), goal_radius: float | None = None, *,
+                noise: float = 0.0, seed: int | None = None,
+                noise_rows: np.ndarray | None = None, noise_starts: int | None = None,
+                keep_paths: bool = True, stop_when_finished: bool = False,
                 explain: bool = False) -> StartsRace:
     """Race ``optimizer`` from every row of ``starts`` (n, 2) for ``steps`` steps.
 

@@ -1,5 +1,9 @@
 """Exceptions anim raises on purpose; only the CLI turns them into exit codes."""
 
+from __future__ import annotations
+
+import os
+
 
 class AnimError(Exception):
     """Base class of every error anim reports to a user."""
@@ -12,7 +16,7 @@ class SceneError(AnimError):
 
     exit_code = 2
 
-    def __init__(self, path, message):
+    def __init__(self, path: str | os.PathLike[str], message: str) -> None:
         self.path = str(path)
         self.message = message
         super().__init__(f"{self.path}: {message}")
@@ -42,7 +46,7 @@ class FontWarning(UserWarning):
     """Some characters of a picture's text have no installed font: they show as boxes."""
 
 
-def one_line(text) -> str:
+def one_line(text: object) -> str:
     """``text`` with its lines joined, for a message that must fit on one line of stderr.
 
     Exception texts from scenes, ffmpeg or imageio often span several lines; a report that

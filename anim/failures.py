@@ -11,7 +11,7 @@ from .errors import AnimError, SceneError, one_line
 DEPENDENCIES = frozenset({"numpy", "matplotlib", "PIL", "imageio", "imageio_ffmpeg", "tqdm"})
 
 
-def failure_message(exc: Exception, scene_file, output=None,
+def failure_message(exc: BaseException, scene_file, output=None,
                     debug: bool = False) -> tuple[str, int]:
     """The one line (without ``anim: error:``) and exit status for an exception."""
     from .loader import scene_line

@@ -101,7 +101,7 @@ class TooLarge(Exception):
         self.projected = projected
 
 
-def _next_try(ladder, index: int, measured: int, limit: int, suffix: str) -> int:
+def _next_try(ladder, index: int, measured: float, limit: int, suffix: str) -> int:
     """The first setting after ``index`` predicted to fit (bytes scale with the frames
     that change and with the pixels), or the smallest one."""
     def weight(options) -> float:

@@ -116,7 +116,8 @@ def charmap(path: str, index: int = 0) -> Coverage | None:
         return None
     flags = getattr(ft2font, "FaceFlags", None)
     scalable = (flags.SCALABLE in font.face_flags if flags is not None
-                else bool(font.face_flags & ft2font.SCALABLE))
+                # matplotlib before 3.10, whose stubs knew this constant
+                else bool(font.face_flags & ft2font.SCALABLE))  # type: ignore[attr-defined]
     codes = font.get_charmap()
     if not scalable or len(codes) > PLACEHOLDER_RATIO * max(font.num_glyphs, 1):
         return None

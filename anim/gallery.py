@@ -29,6 +29,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 
 from . import cache
 from .errors import RequestError
@@ -52,16 +53,22 @@ def collecting() -> bool:
     return _ACTIVE is not None
 
 
+def _collecting() -> Gallery:
+    if _ACTIVE is None:
+        raise RuntimeError("no docs gallery is collecting renders: ask collecting() first")
+    return _ACTIVE
+
+
 def render(scene, output=None, **options) -> Path:
-    return _ACTIVE.render(scene, output, **options)
+    return _collecting().render(scene, output, **options)
 
 
 def still(scene, output=None, **options) -> Path:
-    return _ACTIVE.still(scene, output, **options)
+    return _collecting().still(scene, output, **options)
 
 
 def player_html(scene, options: dict) -> str:
-    return _ACTIVE.player_html(scene, options)
+    return _collecting().player_html(scene, options)
 
 
 @dataclass
@@ -84,7 +91,7 @@ class Shown:
 def _calling_example() -> tuple[str | None, str | None]:
     """The file of the example being run, and its code's digest: the innermost frame of
     code run as ``__main__`` (both galleries run an example so, compiled with its file name)."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         if frame.f_globals.get("__name__") == "__main__":
             name = frame.f_code.co_filename
@@ -181,8 +188,9 @@ class Gallery:
         return cache.cached(key, ".png", lambda target: still(
             scene, target, frame=frame, sidecar=True, **options))
 
-    def _final_step(self, scene, options) -> int:
-        """The step a film of ``scene`` ends on (when the race is decided, or the last)."""
+    def _final_step(self, scene, options) -> int | None:
+        """The step a film of ``scene`` ends on (when the race is decided, or the last;
+        None: the last)."""
         from .renderer import resolve_options
 
         request = resolve_options(scene, **options)
@@ -194,6 +202,7 @@ class Gallery:
         """sphinx-gallery calls ``scraper(block, block_vars, gallery_conf)`` and wants
         reStructuredText; mkdocs-gallery calls ``scraper(block, script)`` and wants
         Markdown. Returns the markup of every scene to show after this block."""
+        markup: _Markdown | _ReST
         if gallery_conf is None:
             script = block_vars
             markup = _Markdown(script)

@@ -55,7 +55,7 @@ def build_palette(sample: np.ndarray, keep=()) -> np.ndarray:
     strip = Image.fromarray(np.ascontiguousarray(_unpack(rest))[None])
     quantized = strip.quantize(TRANSPARENT - EXACT_SLOTS, method=Image.Quantize.MEDIANCUT,
                                dither=Image.Dither.NONE)
-    used = sorted(index for _, index in quantized.getcolors(TRANSPARENT + 1))
+    used = np.unique(np.asarray(quantized))  # the palette entries the pixels use
     approximate = np.array(quantized.getpalette(), dtype=np.uint8).reshape(-1, 3)[used]
     return np.concatenate([_unpack(exact), approximate])
 
@@ -160,7 +160,7 @@ class GifStream:
         if pending is not None:
             changed = packed != pending.pixels
             if not changed.any():
-                self._extend_pending(delay_cs)
+                self._extend_pending(pending, delay_cs)
                 return
             cleared = changed & (packed == CLEAR)
             if cleared.any():
@@ -170,8 +170,7 @@ class GifStream:
         box = _bounding_box(packed != self._screen)
         self._pending = _Frame(packed, box or (0, 0, 1, 1), delay_cs)
 
-    def _extend_pending(self, delay_cs):
-        pending = self._pending
+    def _extend_pending(self, pending: _Frame, delay_cs: int) -> None:
         if pending.delay + delay_cs > MAX_DELAY_CS:
             self._flush_pending()
             # A frame that changes nothing carries the rest of the hold.

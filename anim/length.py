@@ -132,9 +132,9 @@ def size_ladder(end: int, every: int, fps: float, width: int, height: int):
     for rate in FPS_STEPS:
         if rate < fps:
             ladder.append((floor_every(rate), rate, width, height))
-    k, rate = ladder[-1][:2]
+    last_every, last_fps = ladder[-1][:2]
     scale = SIZE_FACTOR
     while min(width, height) * scale >= MIN_SHORT_SIDE:
-        ladder.append((k, rate, even(width * scale), even(height * scale)))
+        ladder.append((last_every, last_fps, even(width * scale), even(height * scale)))
         scale *= SIZE_FACTOR
     return ladder

@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import io
+import os
 import sys
 import tokenize
 import traceback
+from importlib.machinery import ModuleSpec
 from pathlib import Path
 
 from .errors import SceneError
@@ -28,13 +30,12 @@ def _read_source(path: Path) -> bytes:
         raise SceneError(path, f"cannot be read: {exc.strerror or exc}") from None
     if b"\0" in source:
         raise SceneError(path, "is a binary file, not a Python scene file")
+    bad_cookie: str | None = None
     try:
         # Honours a PEP 263 coding cookie, like Python itself; UTF-8 otherwise.
         encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
     except SyntaxError as exc:  # undecodable first lines, or an unknown coding cookie
         encoding, bad_cookie = "utf-8", exc.msg
-    else:
-        bad_cookie = None
     try:
         source.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -45,17 +46,17 @@ def _read_source(path: Path) -> bytes:
     return source
 
 
-def scene_line(path, exc: BaseException) -> int | None:
+def scene_line(path: str | os.PathLike[str], exc: BaseException) -> int | None:
     """The deepest line of the scene file ``path`` in the exception's traceback."""
-    path = Path(path).resolve()
+    resolved = Path(path).resolve()
     line = None
     for frame in traceback.extract_tb(exc.__traceback__):
-        if Path(frame.filename) == path:
+        if Path(frame.filename) == resolved:
             line = frame.lineno
     return line
 
 
-def load_scenes(path) -> dict[str, Scene]:
+def load_scenes(path: str | os.PathLike[str]) -> dict[str, Scene]:
     """Run the scene module at ``path`` and return its scenes by variable name.
 
     Raises :class:`~anim.errors.SceneError` naming the file and the cause when the file
@@ -76,7 +77,7 @@ def load_scenes(path) -> dict[str, Scene]:
         raise SceneError(display, f"cannot be compiled: {exc}") from None
 
     module_name = f"anim_scene_{hashlib.sha1(str(path).encode()).hexdigest()[:12]}"
-    spec = importlib.util.spec_from_loader(module_name, loader=None, origin=str(path))
+    spec = ModuleSpec(module_name, None, origin=str(path))
     module = importlib.util.module_from_spec(spec)
     module.__file__ = str(path)
     # Scene files may import helpers that sit beside them.
@@ -99,7 +100,8 @@ def load_scenes(path) -> dict[str, Scene]:
         if sys.path and sys.path[0] == str(path.parent):
             del sys.path[0]
 
-    scenes, seen = {}, set()
+    scenes: dict[str, Scene] = {}
+    seen: set[int] = set()
     for name, value in vars(module).items():
         # A second name for the same Scene (default = scene) is not a second scene.
         if isinstance(value, Scene) and not name.startswith("_") and id(value) not in seen:
@@ -117,7 +119,7 @@ def load_scenes(path) -> dict[str, Scene]:
     return scenes
 
 
-def pick_scene(path, scenes: dict[str, Scene], name: str | None) -> Scene:
+def pick_scene(path: str | os.PathLike[str], scenes: dict[str, Scene], name: str | None) -> Scene:
     """The scene called ``name``, or the only one; asks for --scene when there are several."""
     display = str(path)
     if name is not None:
@@ -131,6 +133,6 @@ def pick_scene(path, scenes: dict[str, Scene], name: str | None) -> Scene:
     return next(iter(scenes.values()))
 
 
-def load_scene(path, name: str | None = None) -> Scene:
+def load_scene(path: str | os.PathLike[str], name: str | None = None) -> Scene:
     """Load the scene module at ``path`` and return the scene ``name`` (or the only one)."""
     return pick_scene(path, load_scenes(path), name)

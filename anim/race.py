@@ -5,7 +5,9 @@ Pure numpy; the renderer only reads the :class:`RaceResult` this module produces
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -19,7 +21,7 @@ from .engine import (
     resolve_seed,
 )
 from .optimizers import Optimizer
-from .surface import Surface, finite_point
+from .surface import Point, PointLike, Surface, finite_point
 
 __all__ = ["RaceResult", "simulate", "default_goal_radius", "divergence_limits",
            "gradient_noise", "DIVERGENCE_SPANS", "DIVERGENCE_ABSOLUTE"]
@@ -40,20 +42,20 @@ class RaceResult:
 
     surface: Surface
     optimizers: tuple[Optimizer, ...]
-    start: tuple[float, float]
+    start: Point
     steps: int
     paths: np.ndarray
     losses: np.ndarray
-    goal: tuple[float, float] | None
+    goal: Point | None
     goal_radius: float | None
     arrival_step: tuple[int | None, ...]
     diverged_step: tuple[int | None, ...]
     #: Every point that counts as a finish: ``(goal,)``, or all minima for goal="any".
-    goals: tuple[tuple[float, float], ...] = ()
+    goals: tuple[Point, ...] = ()
     #: Per optimizer, the goal it reached (None if it did not arrive).
-    arrived_at: tuple[tuple[float, float] | None, ...] = ()
+    arrived_at: tuple[Point | None, ...] = ()
     #: ``grads[i, k]``: the gradient optimizer ``i`` was given after ``k`` steps.
-    grads: np.ndarray | None = None
+    grads: np.ndarray = field(kw_only=True)
     #: With ``simulate(explain=True)``, after each step ``k`` (shape (optimizers, steps, 2),
     #: NaN where an optimizer has none): the velocity as the step it stands for (−lr·v)
     #: and the per-axis step scale lr/(√h + ε); see :mod:`anim.explain`.
@@ -70,7 +72,7 @@ class RaceResult:
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(gradient > 0, step / gradient, np.nan)
 
-    def trace(self, index: int) -> list[dict]:
+    def trace(self, index: int) -> list[dict[str, Any]]:
         """Optimizer ``index``'s race step by step: position, loss, gradient and the
         effective learning rate of the step taken from there (JSON-ready, None for NaN)."""
         return trace_rows(self.paths[index], self.losses[index], self.grads[index],
@@ -91,15 +93,18 @@ class RaceResult:
         diverges; all the steps when one does neither."""
         ends = []
         for arrived, diverged in zip(self.arrival_step, self.diverged_step):
-            if arrived is None and diverged is None:
+            if arrived is not None:
+                ends.append(arrived)
+            elif diverged is not None:
+                ends.append(diverged)
+            else:
                 return self.steps
-            ends.append(arrived if arrived is not None else diverged)
         return max(ends)
 
     def finish_order(self) -> list[int]:
         """Indices of the optimizers that arrived, by arrival step (ties keep list order)."""
-        arrived = [i for i, step in enumerate(self.arrival_step) if step is not None]
-        return sorted(arrived, key=lambda i: self.arrival_step[i])
+        arrived = [(step, i) for i, step in enumerate(self.arrival_step) if step is not None]
+        return [i for _, i in sorted(arrived)]
 
     def status(self, index: int, step: int) -> str:
         """"arrived", "diverged" or "racing" after ``step`` steps. An arrival is final:
@@ -116,7 +121,7 @@ class RaceResult:
         finite = self.losses[index][np.isfinite(self.losses[index])]
         return float(finite[-1]) if finite.size else None
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         """The race as plain JSON-ready data: goal, and per optimizer its results."""
         return {
             "steps": self.steps,
@@ -130,10 +135,10 @@ class RaceResult:
                 {"name": opt.name, "label": opt.label,
                  "hyperparameters": opt.hyperparameters,
                  "arrival_step": self.arrival_step[i],
-                 "arrived_at": None if self.arrived_at[i] is None else list(self.arrived_at[i]),
+                 "arrived_at": None if reached is None else list(reached),
                  "diverged_step": self.diverged_step[i],
                  "final_loss": self.final_loss(i)}
-                for i, opt in enumerate(self.optimizers)],
+                for i, (opt, reached) in enumerate(zip(self.optimizers, self.arrived_at))],
         }
 
 
@@ -151,9 +156,11 @@ class RaceResult:
         return html_table("RaceResult", self.summary())
 
 
-def trace_rows(path, losses, grads, rates) -> list[dict]:
+def trace_rows(path: np.ndarray, losses: np.ndarray, grads: np.ndarray, rates: np.ndarray
+               ) -> list[dict[str, Any]]:
     """One race's steps as JSON-ready rows, up to its last finite step."""
-    rows, steps = [], len(path) - 1
+    rows: list[dict[str, Any]] = []
+    steps = len(path) - 1
     for k in range(steps + 1):
         if not np.isfinite(losses[k]):
             break
@@ -163,11 +170,11 @@ def trace_rows(path, losses, grads, rates) -> list[dict]:
     return rows
 
 
-def _plain(values) -> list:
+def _plain(values: Iterable[float]) -> list[float | None]:
     return [float(v) if np.isfinite(v) else None for v in values]
 
 
-def default_goal_radius(surface: Surface, start, goal) -> float:
+def default_goal_radius(surface: Surface, start: PointLike, goal: PointLike) -> float:
     """2 % of the bounds' diagonal; without bounds, 5 % of the start-goal distance."""
     if surface.bounds is not None:
         (x0, x1), (y0, y1) = surface.bounds
@@ -176,7 +183,7 @@ def default_goal_radius(surface: Surface, start, goal) -> float:
     return GOAL_RADIUS_FRACTION_OF_DISTANCE * distance if distance > 0 else 1e-3
 
 
-def require_point(value, what: str) -> tuple[float, float]:
+def require_point(value: object, what: str) -> Point:
     """``value`` as a finite (x, y), or a ValueError naming ``what``."""
     point = finite_point(value)
     if point is None:
@@ -184,7 +191,7 @@ def require_point(value, what: str) -> tuple[float, float]:
     return point
 
 
-def check_steps(steps, most: int | None = None) -> int:
+def check_steps(steps: object, most: int | None = None) -> int:
     """``steps`` as an int from 1 (to ``most``), or a ValueError saying so."""
     if (isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1
             or most is not None and steps > most):
@@ -193,7 +200,7 @@ def check_steps(steps, most: int | None = None) -> int:
     return int(steps)
 
 
-def check_goal_radius(radius):
+def check_goal_radius(radius: float | None) -> float | None:
     """``radius`` if it is None or a finite number > 0, else a ValueError."""
     if radius is not None and not (
             isinstance(radius, (int, float, np.number)) and not isinstance(radius, bool)
@@ -202,7 +209,7 @@ def check_goal_radius(radius):
     return radius
 
 
-def check_noise(noise) -> float:
+def check_noise(noise: object) -> float:
     """``noise`` as a float that is finite and >= 0, or a ValueError saying so."""
     if (isinstance(noise, bool) or not isinstance(noise, (int, float, np.integer, np.floating))
             or not (np.isfinite(noise) and noise >= 0)):
@@ -210,7 +217,7 @@ def check_noise(noise) -> float:
     return float(noise)
 
 
-def check_seed(seed) -> int | None:
+def check_seed(seed: object) -> int | None:
     """``seed`` as an int >= 0 (or None), or a ValueError saying so."""
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
                              or seed < 0):
@@ -218,7 +225,7 @@ def check_seed(seed) -> int | None:
     return None if seed is None else int(seed)
 
 
-def check_any_goal(goal, surface: Surface) -> bool:
+def check_any_goal(goal: object, surface: Surface) -> bool:
     """Whether ``goal`` is the string "any" (which needs a surface with minima)."""
     if not isinstance(goal, str):
         return False
@@ -229,8 +236,9 @@ def check_any_goal(goal, surface: Surface) -> bool:
     return True
 
 
-def simulate(surface: Surface, optimizers, start=None, steps: int = 150, goal=None,
-             goal_radius=None, noise: float = 0.0, seed: int | None = None,
+def simulate(surface: Surface, optimizers: Iterable[Optimizer], start: PointLike | None = None,
+             steps: int = 150, goal: PointLike | str | None = None,
+             goal_radius: float | None = None, noise: float = 0.0, seed: int | None = None,
              explain: bool = False) -> RaceResult:
     """Race ``optimizers`` on ``surface`` from ``start`` for ``steps`` steps in lockstep.
 
@@ -266,10 +274,10 @@ def simulate(surface: Surface, optimizers, start=None, steps: int = 150, goal=No
                          noise=noise, seed=seed, explain=explain)
              for optimizer in optimizers]
 
-    def stacked(name):
+    def stacked(name: str) -> np.ndarray:
         return np.stack([getattr(race, name)[0] for race in races])
 
-    def step_or_none(value) -> int | None:
+    def step_or_none(value: int) -> int | None:
         return None if value == NO_STEP else int(value)
 
     return RaceResult(surface=surface, optimizers=optimizers, start=start, steps=steps,

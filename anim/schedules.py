@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable
+from typing import Any
 
 __all__ = ["Schedule", "constant", "step_decay", "exponential", "cosine", "warmup_cosine",
            "as_schedule"]
@@ -25,7 +27,8 @@ __all__ = ["Schedule", "constant", "step_decay", "exponential", "cosine", "warmu
 class Schedule:
     """A learning rate per step, with a short text for the legend and JSON-ready settings."""
 
-    def __init__(self, rule, text: str, settings: dict):
+    def __init__(self, rule: Callable[[int], float], text: str, settings: dict[str, Any]
+                 ) -> None:
         self._rule = rule
         self._text = text
         self._settings = settings
@@ -37,7 +40,7 @@ class Schedule:
         """Short legend text, e.g. ``cos 0.5→0``."""
         return self._text
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The schedule's kind and settings as plain JSON-ready values."""
         return dict(self._settings)
 
@@ -47,7 +50,7 @@ class Schedule:
         custom callable has no base rate to scale."""
         return self._settings.get("schedule") in _KINDS
 
-    def with_lr(self, lr) -> Schedule:
+    def with_lr(self, lr: float) -> Schedule:
         """The same shape scaled so that its base rate ``lr`` setting is ``lr`` (its
         start and end scale with it): what tuning a scheduled learning rate changes."""
         settings = dict(self._settings)
@@ -71,9 +74,9 @@ class Schedule:
         return f"{kind}({', '.join(f'{key}={value!r}' for key, value in settings.items())})"
 
 
-def _number(name: str, value, low: float = 0.0, strict: bool = True) -> float:
-    valid = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    number = float(value) if valid else math.nan
+def _number(name: str, value: object, low: float = 0.0, strict: bool = True) -> float:
+    number = (float(value) if isinstance(value, numbers.Real) and not isinstance(value, bool)
+              else math.nan)
     if not (math.isfinite(number) and (number > low if strict else number >= low)):
         what = "learning rate" if name == "lr" else name
         sign = ">" if strict else ">="
@@ -81,33 +84,33 @@ def _number(name: str, value, low: float = 0.0, strict: bool = True) -> float:
     return number
 
 
-def _count(name: str, value, low: int = 1) -> int:
+def _count(name: str, value: object, low: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
         raise ValueError(f"Invalid {name}: {value!r} (must be an integer >= {low})")
     return int(value)
 
 
-def constant(lr) -> Schedule:
+def constant(lr: float) -> Schedule:
     """The same learning rate at every step (``torch.optim.lr_scheduler.ConstantLR`` with
     factor 1, i.e. no scheduler)."""
     lr = _number("lr", lr)
     return Schedule(lambda step: lr, f"{lr:g}", {"schedule": "constant", "lr": lr})
 
 
-def step_decay(lr, step_size, gamma=0.1) -> Schedule:
+def step_decay(lr: float, step_size: int, gamma: float = 0.1) -> Schedule:
     """``lr · gamma^⌊t / step_size⌋``: multiplied by ``gamma`` every ``step_size`` steps
     (``torch.optim.lr_scheduler.StepLR``)."""
     lr, step_size = _number("lr", lr), _count("step_size", step_size)
     gamma = _number("gamma", gamma)
 
-    def rule(step):
+    def rule(step: int) -> float:
         return lr * gamma ** (step // step_size)
 
     return Schedule(rule, f"{lr:g}×{gamma:g}/{step_size}",
                     {"schedule": "step_decay", "lr": lr, "step_size": step_size, "gamma": gamma})
 
 
-def exponential(lr, gamma) -> Schedule:
+def exponential(lr: float, gamma: float) -> Schedule:
     """``lr · gamma^t`` (``torch.optim.lr_scheduler.ExponentialLR``)."""
     lr, gamma = _number("lr", lr), _number("gamma", gamma)
     return Schedule(lambda step: lr * gamma**step, f"{lr:g}×{gamma:g}ᵗ",
@@ -120,7 +123,7 @@ def _cosine(lr: float, end: float, steps: int, step: int) -> float:
     return end + (lr - end) * (1 + math.cos(math.pi * step / steps)) / 2
 
 
-def cosine(lr, steps, end=0.0) -> Schedule:
+def cosine(lr: float, steps: int, end: float = 0.0) -> Schedule:
     """Half a cosine from ``lr`` down to ``end`` over ``steps`` steps, then ``end``:
     ``end + (lr − end)(1 + cos(π t / steps)) / 2``
     (``torch.optim.lr_scheduler.CosineAnnealingLR(T_max=steps, eta_min=end)``)."""
@@ -130,7 +133,8 @@ def cosine(lr, steps, end=0.0) -> Schedule:
                     {"schedule": "cosine", "lr": lr, "steps": steps, "end": end})
 
 
-def warmup_cosine(lr, warmup_steps, steps, start=0.0, end=0.0) -> Schedule:
+def warmup_cosine(lr: float, warmup_steps: int, steps: int, start: float = 0.0,
+                  end: float = 0.0) -> Schedule:
     """A linear warm-up from ``start`` to ``lr`` over ``warmup_steps`` steps, then a cosine
     from ``lr`` to ``end`` until step ``steps`` (which counts the warm-up), then ``end``;
     as ``optax.warmup_cosine_decay_schedule`` and, in torch, a ``LambdaLR`` with this rule."""
@@ -141,7 +145,7 @@ def warmup_cosine(lr, warmup_steps, steps, start=0.0, end=0.0) -> Schedule:
     if warmup_steps >= steps:
         raise ValueError(f"Invalid warmup_steps: {warmup_steps} (must be < steps = {steps})")
 
-    def rule(step):
+    def rule(step: int) -> float:
         if step < warmup_steps:
             return start + (lr - start) * step / warmup_steps
         return _cosine(lr, end, steps - warmup_steps, step - warmup_steps)
@@ -151,7 +155,7 @@ def warmup_cosine(lr, warmup_steps, steps, start=0.0, end=0.0) -> Schedule:
                      "steps": steps, "start": start, "end": end})
 
 
-def as_schedule(rule) -> Schedule:
+def as_schedule(rule: Callable[[int], float]) -> Schedule:
     """Any callable ``step -> lr`` as a :class:`Schedule` (a Schedule is returned as is)."""
     if isinstance(rule, Schedule):
         return rule
@@ -163,5 +167,6 @@ def as_schedule(rule) -> Schedule:
     return Schedule(rule, text, {"schedule": "custom", "function": text})
 
 
-_KINDS = {"constant": constant, "step_decay": step_decay, "exponential": exponential,
-          "cosine": cosine, "warmup_cosine": warmup_cosine}
+_KINDS: dict[str, Callable[..., Schedule]] = {
+    "constant": constant, "step_decay": step_decay, "exponential": exponential,
+    "cosine": cosine, "warmup_cosine": warmup_cosine}

@@ -49,7 +49,7 @@ def parse_camera(value) -> tuple[float, float] | None:
     return elev, azim
 
 
-def validate_fps(fps) -> int | float:
+def validate_fps(fps: float) -> float:
     if (isinstance(fps, bool) or not isinstance(fps, (int, float, np.integer, np.floating))
             or not (np.isfinite(fps) and 1 <= fps <= MAX_FPS)):
         raise ValueError(f"Invalid fps: {fps!r} (must be a number from 1 to {MAX_FPS})")

@@ -7,12 +7,13 @@ works as well.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from .race import divergence_limits
-from .surface import Surface
+from .surface import Bounds, PointLike, Surface
 
 __all__ = ["StartPoints", "grid", "random", "ring", "resolve_starts"]
 
@@ -27,7 +28,7 @@ class StartPoints:
     center: tuple[float, float] = (0.0, 0.0)
     radius: float = 1.0
 
-    def points(self, bounds) -> np.ndarray:
+    def points(self, bounds: Bounds | None) -> np.ndarray:
         if self.kind == "ring":
             angle = 2 * np.pi * np.arange(self.count) / self.count
             return np.column_stack([self.center[0] + self.radius * np.cos(angle),
@@ -42,7 +43,7 @@ class StartPoints:
         return np.column_stack([rng.uniform(x0, x1, self.count),
                                 rng.uniform(y0, y1, self.count)])
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         if self.kind == "grid":
             return f"grid({self.count})"
         if self.kind == "random":
@@ -50,13 +51,13 @@ class StartPoints:
         return f"ring({self.center}, {self.radius:g}, {self.count})"
 
 
-def _count(n, what: str) -> int:
+def _count(n: object, what: str) -> int:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"Invalid {what}: {n!r} (must be an integer >= 1)")
     return int(n)
 
 
-def grid_points(bounds, n: int) -> np.ndarray:
+def grid_points(bounds: Bounds, n: int) -> np.ndarray:
     """n × n points at the centres of an n × n tiling of ``bounds`` (row by row, y up):
     none on the edge, and each stands for its cell (a pixel of a basin map)."""
     (x0, x1), (y0, y1) = bounds
@@ -79,7 +80,7 @@ def random(n: int, seed: int = 0) -> StartPoints:
     return StartPoints("random", _count(n, "number of starts"), seed=int(seed))
 
 
-def ring(center, radius: float, n: int) -> StartPoints:
+def ring(center: PointLike, radius: float, n: int) -> StartPoints:
     """``n`` starts evenly spaced on the circle of ``radius`` around ``center``, the first
     to the right of it, counter-clockwise."""
     from .race import require_point
@@ -92,7 +93,8 @@ def ring(center, radius: float, n: int) -> StartPoints:
                        radius=float(radius))
 
 
-def resolve_starts(starts, surface: Surface) -> np.ndarray:
+def resolve_starts(starts: StartPoints | Sequence[PointLike] | np.ndarray, surface: Surface
+                   ) -> np.ndarray:
     """``starts`` (a recipe or a sequence of points) as an (n, 2) float array inside the
     surface's bounds, or a ValueError that says which start is wrong and why."""
     if isinstance(starts, StartPoints):
@@ -103,12 +105,12 @@ def resolve_starts(starts, surface: Surface) -> np.ndarray:
                              f"anim.starts.grid/random/ring, got {starts!r}")
         if len(starts) == 0:
             raise ValueError("starts is empty (give at least one point (x, y))")
+        shown = repr(starts) if len(repr(starts)) <= 60 else repr(starts)[:57] + "..."
         try:
             points = np.array(starts, dtype=float)
         except (TypeError, ValueError):
-            points = None
-        if points is None or points.ndim != 2 or points.shape[1] != 2:
-            shown = repr(starts) if len(repr(starts)) <= 60 else repr(starts)[:57] + "..."
+            raise ValueError(f"starts must be points (x, y), got {shown}") from None
+        if points.ndim != 2 or points.shape[1] != 2:
             raise ValueError(f"starts must be points (x, y), got {shown}")
     bad = np.flatnonzero(~np.all(np.isfinite(points), axis=1))
     if bad.size:
@@ -117,8 +119,7 @@ def resolve_starts(starts, surface: Surface) -> np.ndarray:
     if surface.bounds is not None:
         (x0, x1), (y0, y1) = surface.bounds
         low, high = np.array([x0, y0]), np.array([x1, y1])
-        where = "the surface's bounds x in [{:g}, {:g}], y in [{:g}, {:g}]".format(
-            x0, x1, y0, y1)
+        where = f"the surface's bounds x in [{x0:g}, {x1:g}], y in [{y0:g}, {y1:g}]"
     else:
         low, high = divergence_limits(surface)
         where = f"±{high[0]:g}"

@@ -14,11 +14,30 @@ import math
 import os
 import sys
 import warnings
-from typing import Callable
+from collections.abc import Callable, Sequence
+from types import FrameType
+from typing import Any, Literal, overload
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["Surface", "GradientWarning"]
+
+#: A point (x, y), as anim gives it back.
+Point = tuple[float, float]
+#: ((xmin, xmax), (ymin, ymax)), as anim gives it back.
+Bounds = tuple[Point, Point]
+#: A point as anim takes it: a pair of numbers, or an array of shape (2,).
+PointLike = Sequence[float] | np.ndarray
+#: Bounds as anim takes them: a pair of (min, max) pairs, or an array of shape (2, 2).
+BoundsLike = Sequence[Sequence[float]] | np.ndarray
+#: f(x, y) -> z. x and y are numpy arrays (float64, or complex128 for the complex-step
+#: gradient); z broadcasts to their shape.
+LossFunction = Callable[[Any, Any], ArrayLike]
+#: grad(x, y) -> (gx, gy), or one array of shape (2, ...).
+GradientFunction = Callable[[Any, Any], ArrayLike]
+# One gradient component per axis, each shaped like x and y.
+_Gradient = tuple[np.ndarray, np.ndarray]
 
 # Small enough that h**2 vanishes next to f at double precision, far above the
 # smallest normal number so h * f'(x) does not underflow for ordinary gradients.
@@ -55,12 +74,12 @@ class GradientWarning(UserWarning):
     """The gradient of a surface is only approximated (central differences)."""
 
 
-def _show(value, limit=80):
+def _show(value: object, limit: int = 80) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def finite_point(value):
+def finite_point(value: object) -> Point | None:
     """(x, y) as a tuple of finite floats, or None if `value` is not such a point."""
     try:
         arr = np.asarray(value, dtype=np.float64)
@@ -75,7 +94,8 @@ def _first_caller_outside_anim() -> int:
     """The ``stacklevel`` that makes a warning point at the user's code (their scene file
     or script), however deep inside anim it was raised."""
     package = os.path.dirname(os.path.abspath(__file__))
-    frame, level = sys._getframe(1), 1  # level 1: the function that calls warnings.warn
+    frame: FrameType | None = sys._getframe(1)
+    level = 1  # the function that calls warnings.warn
     while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
         frame, level = frame.f_back, level + 1
     return level
@@ -105,14 +125,14 @@ class Surface:
 
     def __init__(
         self,
-        f: Callable,
-        grad: Callable | None = None,
-        bounds=None,
-        minimum=None,
+        f: LossFunction,
+        grad: GradientFunction | None = None,
+        bounds: BoundsLike | None = None,
+        minimum: PointLike | Sequence[PointLike] | None = None,
         name: str | None = None,
-        start=None,
+        start: PointLike | None = None,
         formula: str | None = None,
-    ):
+    ) -> None:
         if name is not None and not isinstance(name, str):
             raise ValueError(
                 f"surface name must be a string or None, got {_show(name)} ({type(name).__name__})"
@@ -121,7 +141,7 @@ class Surface:
             default = getattr(f, "__name__", None)
             if isinstance(default, str) and default != "<lambda>":
                 name = default
-        self.name = name
+        self.name: str | None = name
         where = f"surface {name!r}: " if name else ""
 
         if not callable(f):
@@ -139,10 +159,12 @@ class Surface:
                 f"got {_show(formula)} ({type(formula).__name__})"
             )
 
-        self.f = f
+        self.f: LossFunction = f
         self._grad_fn = grad
-        self.bounds = None if bounds is None else self._check_bounds(bounds, where)
-        self.minima = self._check_minima(minimum, where)
+        self.bounds: Bounds | None = (None if bounds is None
+                                      else self._check_bounds(bounds, where))
+        self.minima: tuple[Point, ...] = self._check_minima(minimum, where)
+        self.start: Point | None
         if start is None:
             self.start = None
         else:
@@ -152,11 +174,11 @@ class Surface:
                     f"{where}start must be a point (x, y) with finite coordinates, "
                     f"got {_show(start)}"
                 )
-        self.formula = formula
-        self._method = "analytic" if grad is not None else None
+        self.formula: str | None = formula
+        self._method: str | None = "analytic" if grad is not None else None
 
     @staticmethod
-    def _check_bounds(bounds, where):
+    def _check_bounds(bounds: object, where: str) -> Bounds:
         try:
             arr = np.asarray(bounds, dtype=np.float64)
         except (TypeError, ValueError):
@@ -174,7 +196,7 @@ class Surface:
         return ((float(arr[0, 0]), float(arr[0, 1])), (float(arr[1, 0]), float(arr[1, 1])))
 
     @staticmethod
-    def _check_minima(minimum, where):
+    def _check_minima(minimum: object, where: str) -> tuple[Point, ...]:
         if minimum is None:
             return ()
         expected = (
@@ -196,14 +218,14 @@ class Surface:
     # ------------------------------------------------------------------ values
 
     @property
-    def _label(self):
+    def _label(self) -> str:
         return repr(self.name) if self.name else "unnamed surface"
 
-    def _eval(self, x, y, shape):
+    def _eval(self, x: np.ndarray, y: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         z = np.asarray(self.f(x, y))
         return z if z.shape == shape else self._broadcast(z, shape)
 
-    def _broadcast(self, z, shape):
+    def _broadcast(self, z: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         try:
             return np.broadcast_to(z, shape)
         except ValueError:
@@ -211,7 +233,7 @@ class Surface:
                 f"f of {self._label} returned shape {z.shape}, expected shape {shape}"
             ) from None
 
-    def __call__(self, x, y):
+    def __call__(self, x: ArrayLike, y: ArrayLike) -> np.ndarray:
         """f(x, y) evaluated on float64 arrays, broadcast to the shape of the inputs."""
         x = np.asarray(x, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
@@ -228,32 +250,30 @@ class Surface:
         """
         return self._resolved_method()
 
-    def grad(self, x, y):
+    def grad(self, x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """(gx, gy): float64 arrays broadcast to the shape of x and y."""
         x = np.asarray(x, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
         shape = np.broadcast_shapes(x.shape, y.shape)
-        method = self._resolved_method()
-        if method == "analytic":
-            return self._analytic(x, y, shape)
-        if method == "complex-step":
+        if self._grad_fn is not None:
+            return self._analytic(self._grad_fn, x, y, shape)
+        if self._resolved_method() == "complex-step":
             gx, gy = self._complex_step(x, y, shape)
         else:
             _, gx, gy = self._central(x, y, shape, with_value=False)
         return gx, gy
 
-    def value_and_grad_at(self, points):
+    def value_and_grad_at(self, points: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """f and its gradient at `points` of shape (n, 2): (values (n,), grads (n, 2))."""
         pts = np.asarray(points, dtype=np.float64)
         if pts.ndim == 0 or pts.shape[-1] != 2:
             raise ValueError(f"points must have shape (n, 2), got shape {pts.shape}")
         x, y = pts[..., 0], pts[..., 1]
         shape = x.shape
-        method = self._resolved_method()
-        if method == "analytic":
+        if self._grad_fn is not None:
             values = np.asarray(self._eval(x, y, shape), dtype=np.float64)
-            gx, gy = self._analytic(x, y, shape)
-        elif method == "complex-step":
+            gx, gy = self._analytic(self._grad_fn, x, y, shape)
+        elif self._resolved_method() == "complex-step":
             values = np.asarray(self._eval(x, y, shape), dtype=np.float64)
             gx, gy = self._complex_step(x, y, shape)
             # Outside the real domain of f the complex extension still has a value.
@@ -268,8 +288,9 @@ class Surface:
         grads[..., 1] = gy
         return values, grads
 
-    def _analytic(self, x, y, shape):
-        g = self._grad_fn(x, y)
+    def _analytic(self, grad: GradientFunction, x: np.ndarray, y: np.ndarray,
+                  shape: tuple[int, ...]) -> _Gradient:
+        g = grad(x, y)
         expected = f"expected a pair (gx, gy), each of shape {shape}"
         if isinstance(g, (tuple, list)):
             if len(g) != 2:
@@ -292,7 +313,8 @@ class Surface:
             raise ValueError(f"gradient of {self._label} returned {got}, {expected}") from None
         return gx, gy
 
-    def _complex_step(self, x, y, shape):
+    def _complex_step(self, x: np.ndarray, y: np.ndarray, shape: tuple[int, ...]
+                      ) -> _Gradient:
         """(gx, gy) from one call of f on a stacked complex batch."""
         h = _COMPLEX_STEP
         xs = np.empty((2,) + shape, dtype=np.complex128)
@@ -315,7 +337,15 @@ class Surface:
             gy = np.where(off, np.nan, gy)
         return gx, gy
 
-    def _central(self, x, y, shape, with_value):
+    @overload
+    def _central(self, x: np.ndarray, y: np.ndarray, shape: tuple[int, ...],
+                 with_value: Literal[True]) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
+    @overload
+    def _central(self, x: np.ndarray, y: np.ndarray, shape: tuple[int, ...],
+                 with_value: Literal[False]) -> tuple[None, np.ndarray, np.ndarray]: ...
+
+    def _central(self, x: np.ndarray, y: np.ndarray, shape: tuple[int, ...],
+                 with_value: bool) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
         """(f or None, gx, gy) from one call of f on a stacked batch of shifted points."""
         if x.shape != shape or y.shape != shape:
             x, y = np.broadcast_to(x, shape), np.broadcast_to(y, shape)
@@ -336,7 +366,7 @@ class Surface:
         gy = (z[2] - z[3]) / (yp - ym)
         return (z[4] if with_value else None), gx, gy
 
-    def _resolved_method(self):
+    def _resolved_method(self) -> str:
         if self._method is None:
             reason = self._probe()
             if reason is None:
@@ -352,18 +382,17 @@ class Surface:
                 )
         return self._method
 
-    def _probe_points(self):
+    def _probe_points(self) -> _Gradient:
         if self.bounds is not None:
             lo = np.array([self.bounds[0][0], self.bounds[1][0]])
             hi = np.array([self.bounds[0][1], self.bounds[1][1]])
             pts = lo + _PROBE_FRACTIONS * (hi - lo)
         else:
-            centre = self.start or (self.minima[0] if self.minima else (0.0, 0.0))
-            centre = np.array(centre)
+            centre = np.array(self.start or (self.minima[0] if self.minima else (0.0, 0.0)))
             pts = centre + np.maximum(1.0, np.abs(centre)) * (2.0 * _PROBE_FRACTIONS - 1.0)
         return pts[:, 0], pts[:, 1]
 
-    def _probe(self):
+    def _probe(self) -> str | None:
         """None if the complex step agrees with a central difference, else why it does not.
 
         Points one at a time: a point outside f's real domain (where f itself raises or is
@@ -388,7 +417,8 @@ class Surface:
         return verdict
 
     @staticmethod
-    def _disagreement(point, value, central, stepped):
+    def _disagreement(point: _Gradient, value: np.ndarray, central: _Gradient,
+                      stepped: _Gradient) -> str | None:
         values = (value, *central, *stepped)
         if not all(np.isfinite(v[0]) for v in values):
             return None
@@ -406,7 +436,7 @@ class Surface:
 
     # ------------------------------------------------------------------ misc
 
-    def nearest_minimum(self, point):
+    def nearest_minimum(self, point: PointLike) -> Point | None:
         """The declared minimum closest to `point`, or None if there is none."""
         p = finite_point(point)
         if p is None:
@@ -417,9 +447,9 @@ class Surface:
             return None
         return min(self.minima, key=lambda m: math.hypot(m[0] - p[0], m[1] - p[1]))
 
-    def replace(self, **changes):
+    def replace(self, **changes: Any) -> Surface:
         """A copy with some constructor arguments changed, e.g. ``s.replace(start=(0, 1))``."""
-        args = dict(
+        args: dict[str, Any] = dict(
             f=self.f,
             grad=self._grad_fn,
             bounds=self.bounds,
@@ -434,7 +464,7 @@ class Surface:
         args.update(changes)
         return Surface(**args)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         parts = [repr(self.name) if self.name else "unnamed"]
         if self.bounds is not None:
             parts.append(f"bounds={self.bounds}")

@@ -7,9 +7,12 @@ says ``None`` ("did not arrive"), a :class:`SwarmResult` holds integer arrays wi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .engine import NO_STEP, StartsRace, race_starts, resolve_seed
 from .optimizers import Optimizer
@@ -22,7 +25,7 @@ from .race import (
     default_goal_radius,
     require_point,
 )
-from .surface import Surface
+from .surface import Point, PointLike, Surface
 
 __all__ = ["SwarmResult", "NO_STEP", "simulate_swarm", "race_starts", "StartsRace",
            "swarm_goals", "lower_median"]
@@ -45,9 +48,9 @@ class SwarmResult:
     steps: int
     paths: np.ndarray
     losses: np.ndarray
-    goal: tuple[float, float] | None
+    goal: Point | None
     goal_radius: float | None
-    goals: tuple[tuple[float, float], ...]
+    goals: tuple[Point, ...]
     arrival_step: np.ndarray
     diverged_step: np.ndarray
     arrived_at: np.ndarray
@@ -55,7 +58,7 @@ class SwarmResult:
     final_positions: np.ndarray
     #: ``grads[i, s, k]``: the gradient optimizer ``i`` from start ``s`` stepped with after
     #: ``k`` steps (noisy with noise); NaN where it had stopped.
-    grads: np.ndarray | None = None
+    grads: np.ndarray
     #: Gaussian noise on every gradient component (0: none) and the seed it was drawn with.
     noise: float = 0.0
     seed: int | None = None
@@ -81,7 +84,7 @@ class SwarmResult:
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(gradient > 0, step / gradient, np.nan)
 
-    def trace(self, index: int) -> list[list[dict]]:
+    def trace(self, index: int) -> list[list[dict[str, Any]]]:
         """Optimizer ``index``'s race from each start, step by step, as
         :meth:`anim.race.RaceResult.trace` gives it for one start: a list per start."""
         from .race import trace_rows
@@ -128,16 +131,16 @@ class SwarmResult:
 
     def finish_order(self) -> list[int]:
         """Optimizers with at least one arrival, by median arrival step (ties keep order)."""
-        medians = {i: self.median_arrival_step(i) for i in range(len(self.optimizers))}
-        return sorted((i for i, m in medians.items() if m is not None), key=medians.get)
+        medians = [(self.median_arrival_step(i), i) for i in range(len(self.optimizers))]
+        return [i for _, i in sorted((m, i) for m, i in medians if m is not None)]
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         """JSON-ready: the goal(s) and, per optimizer, how many starts arrived and when."""
         any_goal = len(self.goals) > 1
         entries = []
         for i, opt in enumerate(self.optimizers):
             arrived = int(np.sum(self.arrival_step[i] >= 0))
-            entry = {"name": opt.name, "label": opt.label,
+            entry: dict[str, Any] = {"name": opt.name, "label": opt.label,
                      "hyperparameters": opt.hyperparameters,
                      "starts": self.count, "arrived": arrived,
                      "diverged": self.diverged_by(i, self.steps),
@@ -167,35 +170,38 @@ class SwarmResult:
         return html_table("SwarmResult", self.summary())
 
 
-def lower_median(values) -> int | None:
+def lower_median(values: ArrayLike) -> int | None:
     """The lower median of integer ``values`` (the ((n − 1) // 2)-th smallest), or None."""
-    values = np.sort(np.asarray(values).ravel())
-    return int(values[(len(values) - 1) // 2]) if values.size else None
+    ordered = np.sort(np.asarray(values).ravel())
+    return int(ordered[(len(ordered) - 1) // 2]) if ordered.size else None
 
 
-def _median_finite(values) -> float | None:
+def _median_finite(values: np.ndarray) -> float | None:
     finite = values[np.isfinite(values)]
     return float(np.median(finite)) if finite.size else None
 
 
-def swarm_goals(surface: Surface, starts: np.ndarray, goal=None, goal_radius=None):
+def swarm_goals(surface: Surface, starts: np.ndarray, goal: PointLike | str | None = None,
+                goal_radius: float | None = None
+                ) -> tuple[Point | None, tuple[Point, ...], float | None]:
     """(goal, goals, radius) of a swarm race: ``goal="any"`` and, for a surface with
     minima, no goal (a swarm has no one nearest minimum) count an arrival at any minimum;
     a point is the one finish line."""
     any_minimum = check_any_goal(goal, surface)
     check_goal_radius(goal_radius)
+    finish: Point | None
     if goal is None or any_minimum:
         goals = tuple(surface.minima)
-        goal = surface.nearest_minimum(tuple(starts[0])) if goals else None
+        finish = surface.nearest_minimum(tuple(starts[0])) if goals else None
     else:
-        goal = require_point(goal, "goal")
-        goals = (goal,)
-    if goal is not None and goal_radius is None:
-        goal_radius = default_goal_radius(surface, tuple(starts[0]), goal)
-    return goal, goals, None if goal_radius is None else float(goal_radius)
+        finish = require_point(goal, "goal")
+        goals = (finish,)
+    if finish is not None and goal_radius is None:
+        goal_radius = default_goal_radius(surface, tuple(starts[0]), finish)
+    return finish, goals, None if goal_radius is None else float(goal_radius)
 
 
-def check_starts_array(starts) -> np.ndarray:
+def check_starts_array(starts: ArrayLike) -> np.ndarray:
     points = np.asarray(starts, dtype=float)
     if points.ndim != 2 or points.shape[1] != 2 or len(points) == 0:
         raise ValueError(f"starts must be an (n, 2) array of points, got shape {points.shape}")
@@ -204,9 +210,10 @@ def check_starts_array(starts) -> np.ndarray:
     return points
 
 
-def simulate_swarm(surface: Surface, optimizers, starts, steps: int = 150, goal=None,
-                   goal_radius=None, noise: float = 0.0, seed: int | None = None,
-                   explain: bool = False) -> SwarmResult:
+def simulate_swarm(surface: Surface, optimizers: Iterable[Optimizer], starts: ArrayLike,
+                   steps: int = 150, goal: PointLike | str | None = None,
+                   goal_radius: float | None = None, noise: float = 0.0,
+                   seed: int | None = None, explain: bool = False) -> SwarmResult:
     """Race every optimizer from every start in ``starts`` (n, 2) for ``steps`` steps.
 
     The goal: a point, or ``"any"`` (and, on a surface with minima, by default) any of the
@@ -226,7 +233,7 @@ def simulate_swarm(surface: Surface, optimizers, starts, steps: int = 150, goal=
     races = [race_starts(surface, opt, points, steps, goals, radius, noise=noise, seed=seed,
                          explain=explain) for opt in optimizers]
 
-    def stacked(name):
+    def stacked(name: str) -> np.ndarray:
         return np.stack([getattr(race, name) for race in races])
 
     return SwarmResult(surface=surface, optimizers=optimizers, starts=points, steps=steps,

@@ -76,12 +76,12 @@ def race_goals(scene):
         else:
             goals = (scene.goal,)
         radius = scene.goal_radius
-        if goals and radius is None:
-            nearest = surface.nearest_minimum(scene.start) if len(goals) > 1 else goals[0]
-            radius = default_goal_radius(surface, scene.start, nearest)
     if not goals:
         raise ValueError("tuning needs a goal: give the scene goal=(x, y), or a surface "
                          "with minimum=")
+    if radius is None:  # one start's default (swarm_goals gives a swarm's)
+        nearest = surface.nearest_minimum(scene.start) if len(goals) > 1 else goals[0]
+        radius = default_goal_radius(surface, scene.start, nearest)
     return points, goals, float(radius)
 
 

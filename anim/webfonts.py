@@ -20,7 +20,9 @@ from .fonts import Typeface
 def embedded_fonts(typeface: Typeface, text: str) -> tuple[str, list[str], list[str]]:
     """(@font-face rules, their CSS family names, the fonts to load as CSS shorthands)
     for the characters of ``text`` that ``typeface``'s main font lacks."""
-    rules, families, faces = [], {}, []
+    rules: list[str] = []
+    families: dict[str, str] = {}
+    faces: list[str] = []
     for weight, number in (("normal", 400), ("bold", 700)):
         for family, path, index, chars in typeface.fallback_files(text, weight):
             name = families.setdefault(family, f"anim-text-{len(families) + 1}")

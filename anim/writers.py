@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.animation import AbstractMovieWriter
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from .errors import one_line
 from .gif import GifStream, frame_delay_cs
@@ -32,7 +33,8 @@ class _CanvasWriter(AbstractMovieWriter):
     """Base of the writers below: the current frame is whatever the canvas holds."""
 
     def __init__(self, fps: float, comment: str | None = None):
-        super().__init__(fps=fps)
+        # matplotlib's stub says int; its writers take any frame rate, as ours do.
+        super().__init__(fps=fps)  # type: ignore[arg-type]
         self.comment = comment
         self.frames = 0
 
@@ -56,6 +58,9 @@ class _CanvasWriter(AbstractMovieWriter):
 
     def grab_frame(self, **savefig_kwargs):
         canvas = self.fig.canvas
+        if not isinstance(canvas, FigureCanvasAgg):
+            raise TypeError(f"the figure must draw on an Agg canvas (its pixels are read), "
+                            f"got {type(canvas).__name__}")
         if canvas.get_width_height() != self.frame_size:
             raise ValueError(f"the figure is {canvas.get_width_height()} pixels, "
                              f"the movie {self.frame_size}")
@@ -82,7 +87,7 @@ class GifWriter(_CanvasWriter):
         self.transparent = transparent
 
     def _open(self):
-        self._file = open(self.outfile, "wb")
+        self._file = open(self.outfile, "wb")  # noqa: SIM115 (finish or _abort closes it)
         self._stream = None
 
     def _write(self, rgba):
@@ -149,10 +154,8 @@ class Mp4Writer(_CanvasWriter):
                           f"(is the disk full?)")
 
     def _abort(self):
-        try:
+        with contextlib.suppress(_Abandon):
             self._encoder.throw(_Abandon())
-        except _Abandon:
-            pass
 
 
 def mp4_frame_count(path) -> int:

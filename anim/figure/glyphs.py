@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
@@ -23,7 +24,7 @@ from matplotlib.transforms import IdentityTransform
 
 from ..explain import current_lr
 from ..race import RaceResult
-from .layer import Layer, Stage
+from .layer import Layer, Stage, required
 from .racers import shown_steps
 from .theme import HEAD_Z, TICK_FONT, TRAIL_Z
 
@@ -77,23 +78,23 @@ class GlyphLayer(Layer):
     def _scales(self, width: float) -> tuple[float, float]:
         """(arrow magnification, box scale): the 90th-percentile arrow and box sized to
         their share of the plot's ``width`` (data units), rounded to readable numbers."""
-        lengths, boxes = [], []
+        arrow_lengths, box_sides = [], []
         for i in self.explained:
             last = self.shown[i, -1]
             for vectors in self.vectors[i].values():
-                lengths.append(np.hypot(*vectors[:last].T))
+                arrow_lengths.append(np.hypot(*vectors[:last].T))
             if self.result.step_scales is not None:
-                boxes.append(np.abs(self.result.step_scales[i, :last]).ravel())
-        lengths = np.concatenate(lengths) if lengths else np.empty(0)
+                box_sides.append(np.abs(self.result.step_scales[i, :last]).ravel())
+        lengths = np.concatenate(arrow_lengths) if arrow_lengths else np.empty(0)
         lengths = lengths[np.isfinite(lengths) & (lengths > 0)]
-        boxes = np.concatenate(boxes) if boxes else np.empty(0)
+        boxes = np.concatenate(box_sides) if box_sides else np.empty(0)
         boxes = boxes[np.isfinite(boxes) & (boxes > 0)]
         magnify = nice(ARROW_SHARE * width / np.percentile(lengths, 90)) if lengths.size else 1
         box = nice(BOX_SHARE * width / np.percentile(boxes, 90)) if boxes.size else 1
         return magnify, box
 
-    def build(self, stage: Stage):
-        ax = stage.plot
+    def build(self, stage: Stage) -> None:
+        ax = required(stage.plot, "plot axes")
         (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
         self.low, self.high = np.array([x0, y0]), np.array([x1, y1])
         self.magnify, self.box_scale = self._scales(x1 - x0)
@@ -111,7 +112,7 @@ class GlyphLayer(Layer):
             ax.add_patch(box)
             self.boxes[i] = box
             self.moving.append(box)
-        self._key(stage)
+        self._key(stage, ax)
 
     def _arrow_styles(self, stage: Stage):
         """The arrows' sizes in pixels, their colours, and the collection that draws them."""
@@ -140,11 +141,11 @@ class GlyphLayer(Layer):
             lines.append(words.key_box.format(scale=f"{self.box_scale:g}"))
         return "\n".join(lines)
 
-    def _key(self, stage: Stage):
+    def _key(self, stage: Stage, ax: Axes) -> None:
         """The key, in the plot's top left corner."""
-        width = stage.plot.get_window_extent(stage.canvas.get_renderer()).width
-        stage.plot.text(0.01, 0.99, self.key_text(stage, width),
-                        transform=stage.plot.transAxes, **key_style(stage))
+        width = ax.get_window_extent(stage.canvas.get_renderer()).width
+        ax.text(0.01, 0.99, self.key_text(stage, width), transform=ax.transAxes,
+                **key_style(stage))
 
     def _clipped(self, origin: np.ndarray, vector: np.ndarray) -> np.ndarray:
         """``vector`` shortened so that ``origin + vector`` stays inside the plot."""
@@ -199,8 +200,8 @@ class GlyphLayer(Layer):
                 faces.append(face)
                 edges.append(edge)
         self.arrows.set_verts(polygons)
-        self.arrows.set_facecolors(faces)
-        self.arrows.set_edgecolors(edges)
+        self.arrows.set_facecolor(faces)
+        self.arrows.set_edgecolor(edges)
         for i, box in self.boxes.items():
             shown = self.shown[i, step]
             racing = result.status(i, step) == "racing" and shown < result.steps

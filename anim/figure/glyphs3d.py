@@ -17,7 +17,7 @@ from matplotlib.transforms import Bbox, IdentityTransform
 
 from ..race import RaceResult
 from .glyphs import BOX_DASHES, GLYPH_Z, GlyphLayer, key_style
-from .layer import Stage
+from .layer import Stage, required
 from .racers3d import add_projected, to_pixels
 from .terrain import Terrain
 
@@ -44,12 +44,16 @@ class Glyph3DLayer(GlyphLayer):
     """``key``: write the glyphs' key in the 3D view (alone; beside the contour view the
     key is there)."""
 
+    # One collection of every racer's box (the contour view: one patch per racer).
+    boxes: PolyCollection  # type: ignore[assignment]
+
     def __init__(self, result: RaceResult, explained: tuple[int, ...], key: bool = True):
         super().__init__(result, explained)
         self.with_key = key
 
-    def build(self, stage: Stage):
-        ax, terrain, result = stage.plot3d, stage.terrain, self.result
+    def build(self, stage: Stage) -> None:
+        ax, result = required(stage.plot3d, "3D axes"), self.result
+        terrain = required(stage.terrain, "terrain")
         self.ax, self.terrain = ax, terrain
         (x0, x1), (y0, y1) = terrain.bounds
         self.low, self.high = np.array([x0, y0]), np.array([x1, y1])
@@ -57,7 +61,8 @@ class Glyph3DLayer(GlyphLayer):
         self.magnify, self.box_scale = self._scales(x1 - x0)
         #: Per explained racer, after each step: the head's point on the surface (steps,
         #: 3) and the drawn height's gradient there (steps, 2).
-        self.origins, self.slopes = {}, {}
+        self.origins: dict[int, np.ndarray] = {}
+        self.slopes: dict[int, np.ndarray] = {}
         for i in self.explained:
             points = result.paths[i, :-1]
             finite = np.isfinite(points).all(axis=1)
@@ -74,7 +79,7 @@ class Glyph3DLayer(GlyphLayer):
             linewidths=1.0, linestyles=[BOX_DASHES], zorder=GLYPH_Z))
         # Within the 3D view's own box: a steep tangent plane can throw an arrow far up the
         # screen, and beside the contour view it must not reach into it.
-        area = stage.layout.plots[0]
+        area = required(stage.layout, "layout").plots[0]
         for collection in (self.arrows, self.boxes):
             collection.set_clip_box(Bbox.from_bounds(area.x, area.y, area.width, area.height))
         self.moving += [self.arrows, self.boxes]
@@ -93,7 +98,7 @@ class Glyph3DLayer(GlyphLayer):
         steps: the contour view's arrow (magnified, shortened to stay over the surface)
         lifted into the tangent plane at the head; none for a racer that stopped."""
         drawn = {}
-        for (i, kind), (origin, vector) in super().vectors_at(step).items():
+        for (i, kind), (_, vector) in super().vectors_at(step).items():
             shown = self.shown[i, step]
             slope = self.slopes[i][shown]
             if np.all(np.isfinite(slope)):
@@ -103,7 +108,8 @@ class Glyph3DLayer(GlyphLayer):
     def boxes_at(self, step: int) -> dict[int, np.ndarray]:
         """The corners (4, 3) in 3D data coordinates of every racer's step-scale box after
         ``step`` steps, in the tangent plane at its head."""
-        result, corners = self.result, {}
+        result = self.result
+        corners: dict[int, np.ndarray] = {}
         if result.step_scales is None:
             return corners
         for i in self.explained:
@@ -129,9 +135,9 @@ class Glyph3DLayer(GlyphLayer):
                 faces.append(face)
                 edges.append(edge)
         self.arrows.set_verts(polygons)
-        self.arrows.set_facecolors(faces)
-        self.arrows.set_edgecolors(edges)
+        self.arrows.set_facecolor(faces)
+        self.arrows.set_edgecolor(edges)
         boxes = self.boxes_at(step)
         self.boxes.set_verts([to_pixels(self.ax, corners) for corners in boxes.values()])
-        self.boxes.set_edgecolors([self.box_colors[i] for i in boxes])
+        self.boxes.set_edgecolor([self.box_colors[i] for i in boxes])
         return self.moving

@@ -11,6 +11,7 @@ nor each other.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
@@ -22,6 +23,22 @@ from ..race import RaceResult
 from ..words import Words
 from .layout import Box, Layout
 from .theme import Theme
+
+if TYPE_CHECKING:
+    from mpl_toolkits.mplot3d import Axes3D
+
+    from .terrain import Terrain
+
+T = TypeVar("T")
+
+
+def required(value: T | None, what: str) -> T:
+    """``value``, which the frame sets on the stage before any layer builds (the layout,
+    the axes, the 3D view's terrain and camera); a RuntimeError naming ``what`` if not."""
+    if value is None:
+        raise RuntimeError(f"the stage has no {what}: the frame sets it before the layers "
+                           "build")
+    return value
 
 
 @dataclass(frozen=True)
@@ -93,8 +110,8 @@ class Stage:
     plot: Axes | None = None
     panels: list[Axes] = field(default_factory=list)
     #: The 3D view: its axes, the surface as it draws it, its camera (elev, azim).
-    plot3d: Axes | None = None
-    terrain: object = None
+    plot3d: Axes3D | None = None
+    terrain: Terrain | None = None
     camera: tuple[float, float] | None = None
     #: The frame being drawn (the step, unclamped: frames past the race hold it).
     frame: int = 0
@@ -104,7 +121,7 @@ class Stage:
         """Pixels per point."""
         return self.style.dpi / 72
 
-    def axes_at(self, box: Box, **kwargs) -> Axes:
+    def axes_at(self, box: Box, **kwargs: Any) -> Axes:
         return self.figure.add_axes(box.fraction(self.style.width, self.style.height),
                                     **kwargs)
 
@@ -124,11 +141,11 @@ class Layer:
     moving: list[Artist]
     occasional: list[Artist]
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.moving = []
         self.occasional = []
 
-    def occasional_key(self):
+    def occasional_key(self) -> object:
         """Anything that changes exactly when an occasional artist does."""
         return None
 

@@ -16,6 +16,7 @@ import warnings
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
+from matplotlib.typing import LineStyleType
 
 from .. import board
 from ..race import RaceResult
@@ -34,7 +35,7 @@ REACH, MIN_DECADES = 1.5, 1.0
 #: The share of the lr panel's height kept free above the range for the key.
 KEY_BAND = 0.16
 #: A dash pattern readable at a line width of 1.3 points: the y-axis curves.
-DASHED = (0, (3, 1.5))
+DASHED: LineStyleType = (0, (3, 1.5))
 
 
 def over_starts(values: np.ndarray) -> np.ndarray:
@@ -187,7 +188,8 @@ class LossPanel(Layer):
         if result.status(index, step) != "arrived":
             return []
         if not self.swarm:
-            return [result.arrival_step[index]]
+            arrival = result.arrival_step[index]
+            return [] if arrival is None else [arrival]
         return [int(min(self.finish[index], self.until[index, step]))]
 
     def update(self, step: int):
@@ -242,6 +244,7 @@ class LearningRatePanel(Layer):
         self.result = result
         self.chosen = tuple(racers) or tuple(range(len(result.optimizers)))
         self.until = drawn_until(result)
+        self.bands: tuple[np.ndarray, np.ndarray] | None
         if board.is_swarm(result):
             low, middle, high = over_starts(swarm_rates(result))
             self.rates, self.bands = middle, (low, high)
@@ -279,7 +282,8 @@ class LearningRatePanel(Layer):
                 np.clip(band, self.low, self.high) for band in self.bands)
         for i in self.chosen:
             racer = stage.racers[i]
-            for axis, dashes in ((0, "-"), (1, DASHED)):
+            styles: tuple[tuple[int, LineStyleType], ...] = ((0, "-"), (1, DASHED))
+            for axis, dashes in styles:
                 # Butt ends: a steep curve's projecting end would look like a clip mark.
                 line = Line2D([], [], color=racer.color, linewidth=1.3, linestyle=dashes,
                               solid_capstyle="butt", zorder=TRAIL_Z + 0.01 * i)
@@ -324,11 +328,12 @@ class LearningRatePanel(Layer):
         for i, axis, line in self.lines:
             last = min(self.until[i, step], self.result.steps) - 1
             line.set_data(self.step_numbers[:last + 1], self.clipped[i, :last + 1, axis])
-        for i, axis, patch in self.band_patches:
-            last = min(self.until[i, step], self.result.steps) - 1
+        if self.bands_clipped is not None:  # the bands of a swarm's starts
             low, high = self.bands_clipped
-            patch.set_xy(band_outline(self.step_numbers[:last + 1], low[i, :last + 1, axis],
-                                      high[i, :last + 1, axis]))
+            for i, axis, patch in self.band_patches:
+                last = min(self.until[i, step], self.result.steps) - 1
+                patch.set_xy(band_outline(self.step_numbers[:last + 1],
+                                          low[i, :last + 1, axis], high[i, :last + 1, axis]))
         for i, steps, mark, edge in self.marks:
             last = min(self.until[i, step], self.result.steps) - 1
             shown = steps[:np.searchsorted(steps, last, side="right")]

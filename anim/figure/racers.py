@@ -21,7 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patheffects import Normal, Stroke
 
 from ..race import RaceResult
-from .layer import Layer, Stage
+from .layer import Layer, Stage, required
 from .theme import FINISHED_Z, HEAD_SIZE, HEAD_Z, TRAIL_Z
 
 #: Trail dots closer than this (points) to the previous dot are left out.
@@ -167,7 +167,7 @@ class RacersLayer(Layer):
         self.shown = shown_steps(result)
 
     def build(self, stage: Stage):
-        result, ax, theme = self.result, stage.plot, stage.theme
+        result, ax, theme = self.result, required(stage.plot, "plot axes"), stage.theme
         self.theme = theme
         self.racers = stage.racers
         self.trails, self.heads = [], []
@@ -224,7 +224,9 @@ class RacersLayer(Layer):
             points = result.paths[i, :last + 1]
             trail.set_data(points[:, 0], points[:, 1])
             dots = self.dots[i]
-            trail.set_markevery(dots[:np.searchsorted(dots, last, side="right")])
+            # An index array, which matplotlib takes (its stub says a list).
+            trail.set_markevery(
+                dots[:np.searchsorted(dots, last, side="right")])  # type: ignore[arg-type]
             x, y = self.head_positions[i, step]
             head.set_data([x], [y])
             state = result.status(i, step)

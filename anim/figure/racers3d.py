@@ -20,7 +20,7 @@ from matplotlib.transforms import Affine2D
 from mpl_toolkits.mplot3d import proj3d
 
 from ..race import RaceResult
-from .layer import Layer, Stage
+from .layer import Layer, Stage, required
 from .racers import (
     CIRCLE_MARGIN,
     DOT_GAP,
@@ -142,8 +142,9 @@ class Racers3DLayer(Layer):
         self.result = result
         self.shown = shown_steps(result)
 
-    def build(self, stage: Stage):
-        ax, result, terrain = stage.plot3d, self.result, stage.terrain
+    def build(self, stage: Stage) -> None:
+        ax, result = required(stage.plot3d, "3D axes"), self.result
+        terrain = required(stage.terrain, "terrain")
         self.ax, self.theme, self.racers = ax, stage.theme, stage.racers
         self.fixed = not stage.style.orbit
         self.gap = FAN_GAP * HEAD_SIZE * stage.scale
@@ -151,7 +152,8 @@ class Racers3DLayer(Layer):
         self.heads_at = head_points(result, terrain, self.shown)
         self.terrain = terrain
         self.trails, self.heads, self.offsets, self.behind = [], [], [], []
-        self._hidden_view, self.hidden = None, None
+        self._hidden_view: tuple[float, float] | None = None
+        self.hidden: np.ndarray | None = None
         for i, racer in enumerate(stage.racers):
             behind = new_line(ax, self.fixed, color=racer.color, linewidth=1.2, alpha=0.45,
                               linestyle=(0, (1, 2)), zorder=TRAIL_Z - 0.5 + i * 0.01)
@@ -167,7 +169,7 @@ class Racers3DLayer(Layer):
             self.heads.append(head)
             self.offsets.append(offset)
         self.moving += [*self.behind, *self.trails, *self.heads]
-        self.head_states = [None] * len(self.heads)
+        self.head_states: list[str | None] = [None] * len(self.heads)
         self.dots = [spaced(to_pixels(ax, np.nan_to_num(points)), DOT_GAP * stage.scale)
                      for points in self.trail_points]
         self.circles = arrived_circles(result, self.shown)
@@ -188,7 +190,7 @@ class Racers3DLayer(Layer):
         """(optimizers, steps + 1): which steps a hill hides from the current camera
         (computed again only when the camera moves)."""
         view = (self.ax.elev, self.ax.azim)
-        if view != self._hidden_view:
+        if self.hidden is None or view != self._hidden_view:
             points = self.trail_points.reshape(-1, 3)
             self.hidden = self.terrain.hidden(points, *view).reshape(
                 self.trail_points.shape[:2])

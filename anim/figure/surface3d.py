@@ -12,6 +12,7 @@ mesh), and the box with its ticks is left out.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import LightSource, Normalize, to_rgb
 from matplotlib.ticker import FixedLocator, MaxNLocator
@@ -19,7 +20,9 @@ from matplotlib.transforms import Bbox
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
 from ..race import RaceResult
-from .layer import Layer, Stage
+from ..surface import Point
+from .layer import Layer, Stage, required
+from .layout import Box, Layout
 from .racers3d import flattened, new_line, place, to_pixels
 from .terrain import Terrain
 from .theme import GOAL_CIRCLE_Z, LANDMARK_Z, SURFACE_Z, TEXT_FONT, TICK_FONT
@@ -48,12 +51,13 @@ class Surface3DLayer(Layer):
         super().__init__()
         self.result = result
 
-    def build(self, stage: Stage):
-        ax, theme, terrain = stage.plot3d, stage.theme, stage.terrain
+    def build(self, stage: Stage) -> None:
+        ax, theme = required(stage.plot3d, "3D axes"), stage.theme
+        terrain, layout = required(stage.terrain, "terrain"), required(stage.layout, "layout")
         style = stage.style
         self.stage, self.terrain, self.theme = stage, terrain, theme
         self.ax, self.style = ax, style
-        self.camera = stage.camera
+        self.camera = required(stage.camera, "3D camera")
         self.orbit = style.orbit
         self.frames = max(int(style.frames or self.result.steps + 1), 1)
         (x0, x1), (y0, y1) = terrain.bounds
@@ -64,7 +68,7 @@ class Surface3DLayer(Layer):
         self._style_axes(stage, terrain)
         if self.orbit:
             ax.set_axis_off()
-        self._fit(stage)
+        self._fit(stage, layout)
         if not self.orbit:
             self._drop_crowded_z_ticks(stage)
         cmap = stage.theme.colormap(style.colormap)
@@ -78,12 +82,14 @@ class Surface3DLayer(Layer):
                            levels=np.linspace(terrain.low, terrain.high, FLOOR_LEVELS + 2)[1:-1],
                            zdir="z", offset=terrain.low, colors=theme.contour,
                            linewidths=0.5, alpha=theme.contour_alpha, zorder=SURFACE_Z - 0.1)
-        circles = [self._goal_circle(goal) for goal in self.result.goals]
+        radius = self.result.goal_radius
+        circles = ([] if radius is None
+                   else [self._goal_circle(goal, radius) for goal in self.result.goals])
         if self.orbit:
             self.moving += [surface, floor, *circles]
-        if stage.plot is None and stage.layout.colorbar is not None:
-            self._colorbar(stage, ScalarMappable(Normalize(terrain.low, terrain.high), cmap),
-                           terrain)
+        if stage.plot is None and layout.colorbar is not None:
+            self._colorbar(stage, layout.colorbar,
+                           ScalarMappable(Normalize(terrain.low, terrain.high), cmap), terrain)
         for goal in self.result.goals:
             self.moving.append(self._line(
                 self._on_surface([goal]), marker="*", markersize=15, color=theme.goal,
@@ -97,7 +103,7 @@ class Surface3DLayer(Layer):
             markeredgewidth=1.2, zorder=LANDMARK_Z, linestyle=""))
 
     # --- filling the plot's box -------------------------------------------------------
-    def _fit(self, stage: Stage):
+    def _fit(self, stage: Stage, layout: Layout) -> None:
         """Place the axes and zoom the box so that the box, with its tick labels and
         axis names, fills the layout's box for the 3D view, centred in it; one zoom for
         the whole orbit, so the surface keeps its size as it turns.
@@ -105,7 +111,7 @@ class Surface3DLayer(Layer):
         mplot3d draws into the largest square inside its axes and centres the box in it,
         whatever the box looks like from the camera; so the axes get a square larger than
         the layout's box, moved so that what the labels add on one side stays centred."""
-        ax, box = self.ax, stage.layout.plots[0]
+        box = layout.plots[0]
         side = SQUARE * max(box.width, box.height)
         target = np.array([box.x + 0.5 * box.width, box.y + 0.5 * box.height])
         centre, zoom = target.copy(), 1.0
@@ -118,7 +124,7 @@ class Surface3DLayer(Layer):
             centre, zoom = target - (middle - centre) * scale, zoom * scale
         self._place(stage, centre, side, zoom)
 
-    def _place(self, stage: Stage, centre: np.ndarray, side: float, zoom: float):
+    def _place(self, stage: Stage, centre: np.ndarray, side: float, zoom: float) -> None:
         width, height = stage.style.width, stage.style.height
         self.ax.set_position(((centre[0] - 0.5 * side) / width,
                               (centre[1] - 0.5 * side) / height,
@@ -132,13 +138,13 @@ class Surface3DLayer(Layer):
         and its tick labels and axis names (a fixed camera)."""
         ax = self.ax
         turns = np.linspace(0, 1, 13) if self.orbit else [0.0]
-        corners = []
+        seen = []
         for turn in turns:
             ax.view_init(self.camera[0], self.camera[1] + self.orbit * turn)
-            corners.append(to_pixels(ax, self.terrain.corners()))
+            seen.append(to_pixels(ax, self.terrain.corners()))
         ax.view_init(*self.camera)
         ax.M = ax.get_proj()
-        corners = np.vstack(corners)
+        corners = np.vstack(seen)
         boxes = [Bbox([corners.min(axis=0), corners.max(axis=0)])]
         if not self.orbit:
             renderer = stage.canvas.get_renderer()
@@ -146,7 +152,7 @@ class Surface3DLayer(Layer):
                       if (box := axis.get_tightbbox(renderer)) is not None]
         return Bbox.union(boxes)
 
-    def _drop_crowded_z_ticks(self, stage: Stage):
+    def _drop_crowded_z_ticks(self, stage: Stage) -> None:
         """Leave out the z tick labels that would overlap or touch an x or y tick label or
         axis name: where the z axis rises from the corner the y axis starts at, their
         lowest labels fall on each other."""
@@ -187,15 +193,15 @@ class Surface3DLayer(Layer):
         place(line, flattened(self.ax, points, self.terrain) if fixed else points)
         return line
 
-    def _goal_circle(self, goal):
+    def _goal_circle(self, goal: Point, radius: float) -> Artist:
         """The goal circle, level at the height of the goal star: it rings the star as in
         the contour view. (Laid on the surface it would climb the walls of a pit, and float
         above the star as a few dashes.)"""
-        return self._line(self.terrain.goal_ring(goal, self.result.goal_radius),
+        return self._line(self.terrain.goal_ring(goal, radius),
                           linestyle=(0, (2, 2)), linewidth=1.0, color=self.theme.goal_edge,
                           alpha=0.9, zorder=GOAL_CIRCLE_Z)
 
-    def _style_axes(self, stage: Stage, terrain: Terrain):
+    def _style_axes(self, stage: Stage, terrain: Terrain) -> None:
         ax, theme = self.ax, stage.theme
         for axis, label in ((ax.xaxis, "x"), (ax.yaxis, "y"), (ax.zaxis, terrain.label)):
             axis.set_pane_color((*to_rgb(theme.page), 0.0))
@@ -210,8 +216,9 @@ class Surface3DLayer(Layer):
         for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
             axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
 
-    def _colorbar(self, stage: Stage, mappable, terrain: Terrain):
-        bar_axes = stage.axes_at(stage.layout.colorbar)
+    def _colorbar(self, stage: Stage, box: Box, mappable: ScalarMappable,
+                  terrain: Terrain) -> None:
+        bar_axes = stage.axes_at(box)
         bar = stage.figure.colorbar(mappable, cax=bar_axes)
         bar.set_label(terrain.label, fontsize=TICK_FONT, color=stage.theme.text)
         bar.ax.tick_params(labelsize=TICK_FONT, length=3, colors=stage.theme.muted)
@@ -225,7 +232,7 @@ class Surface3DLayer(Layer):
             return elev, azim
         return elev, azim + self.orbit * min(frame, self.frames - 1) / max(self.frames - 1, 1)
 
-    def update(self, step: int):
+    def update(self, step: int) -> list[Artist]:
         if self.orbit:
             self.ax.view_init(*self.view_at(self.stage.frame))
         return self.moving

@@ -16,11 +16,14 @@ stretches a hill hides apart, drawn dotted and faint.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
-from .layer import Layer, Stage
+from .layer import Layer, Stage, required
 from .theme import HEAD_Z, TRAIL_Z
 
 #: Trail width (points) and opacity: many overlapping trails add up to a dense colour, so
@@ -71,12 +74,12 @@ class SwarmLayer(Layer):
         self.shown = swarm_shown_steps(result)
         #: After this step no trail grows and no head moves: nothing left to redraw.
         self.settled = int(self.shown[..., -1].max())
-        self.baked_step = None
-        self.behind = None
+        self.baked_step: int | None = None
+        self.behind: np.ndarray | None = None
 
     # --- what is drawn where: overridden by the 3D view --------------------------------
-    def axes(self, stage: Stage):
-        return stage.plot
+    def axes(self, stage: Stage) -> Axes:
+        return required(stage.plot, "plot axes")
 
     def geometry(self, stage: Stage):
         """(trails, behind, heads), each (optimizers, starts, steps + 1, 2) in the axes'
@@ -104,7 +107,8 @@ class SwarmLayer(Layer):
         self.refresh = stage.style.refresh_steps
         self.trails, self.behind, self.head_points = self.geometry(stage)
         self.baked, self.fresh, self.heads, self.finished = [], [], [], []
-        self.baked_behind, self.fresh_behind = [], []
+        self.baked_behind: list[LineCollection] = []
+        self.fresh_behind: list[Line2D] = []
         alpha = float(np.clip(TRAIL_ALPHA * np.sqrt(FEW_STARTS / result.count),
                               MIN_TRAIL_ALPHA, TRAIL_ALPHA))
         # The racer with the most ink (total trail length) is drawn lowest, so one that
@@ -115,7 +119,7 @@ class SwarmLayer(Layer):
         # Drawing order, the same in the kept pixels and in a full redraw: trails so far,
         # the heads that had arrived by then, the newest steps of the trails, racing heads.
         for i, racer in enumerate(stage.racers):
-            line = dict(color=racer.color, linewidth=TRAIL_WIDTH, alpha=alpha)
+            line: dict[str, Any] = dict(color=racer.color, linewidth=TRAIL_WIDTH, alpha=alpha)
             self.baked.append(self.add(ax, LineCollection(
                 [], colors=[racer.color], linewidths=TRAIL_WIDTH, alpha=alpha,
                 zorder=TRAIL_Z + 0.01 * level[i], capstyle="round", joinstyle="round")))
@@ -123,15 +127,17 @@ class SwarmLayer(Layer):
                 [], [], zorder=TRAIL_Z + 0.1 + 0.01 * level[i], solid_capstyle="round",
                 solid_joinstyle="round", **line)))
             if self.behind is not None:
-                faint = dict(line, alpha=BEHIND_ALPHA * alpha, linestyle=BEHIND_DOTS)
+                faint: dict[str, Any] = dict(line, alpha=BEHIND_ALPHA * alpha,
+                                             linestyle=BEHIND_DOTS)
                 self.baked_behind.append(self.add(ax, LineCollection(
                     [], colors=[racer.color], linewidths=TRAIL_WIDTH, alpha=faint["alpha"],
                     linestyles=[BEHIND_DOTS], zorder=TRAIL_Z - 0.2 + 0.01 * level[i])))
                 self.fresh_behind.append(self.add(ax, Line2D(
                     [], [], zorder=TRAIL_Z - 0.1 + 0.01 * level[i], **faint)))
-            heads = dict(linestyle="", marker=racer.marker, markersize=SWARM_HEAD_SIZE,
-                         markerfacecolor=racer.color, markeredgecolor=theme.head_edge,
-                         markeredgewidth=0.3)
+            heads: dict[str, Any] = dict(
+                linestyle="", marker=racer.marker, markersize=SWARM_HEAD_SIZE,
+                markerfacecolor=racer.color, markeredgecolor=theme.head_edge,
+                markeredgewidth=0.3)
             self.finished.append(self.add(ax, Line2D([], [], zorder=TRAIL_Z + 0.05 + 0.001 * i,
                                                      **heads)))
             self.heads.append(self.add(ax, Line2D([], [], zorder=HEAD_Z + 0.01 * i, **heads)))
@@ -177,8 +183,10 @@ class SwarmLayer(Layer):
                 collection.set_segments(self._segments(self.trails, i, 0, baked)
                                         if baked else [])
                 if self.behind is not None:
+                    # An (n, k, 2) array is n segments to matplotlib; its stub asks a list.
                     self.baked_behind[i].set_segments(
-                        self._segments(self.behind, i, 0, baked) if baked else [])
+                        self._segments(self.behind, i, 0, baked)  # type: ignore[arg-type]
+                        if baked else [])
                 finished.set_data(*self._heads(i, baked, self.arrival[i] <= baked))
             self.baked_step = baked
         newest = min(step, self.settled)

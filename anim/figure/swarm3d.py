@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.collections import LineCollection
+from mpl_toolkits.mplot3d import Axes3D
 
-from .layer import Stage
+from .layer import Stage, required
 from .racers3d import add_projected, flattened, projected
 from .swarm import SwarmLayer, inside, swarm_shown_steps
 from .terrain import Terrain, choose_camera
@@ -67,15 +68,16 @@ def default_swarm_camera(result, terrain: Terrain) -> tuple[float, float]:
 
 
 class Swarm3DLayer(SwarmLayer):
-    def axes(self, stage: Stage):
-        return stage.plot3d
+    def axes(self, stage: Stage) -> Axes3D:
+        return required(stage.plot3d, "3D axes")
 
-    def build(self, stage: Stage):
-        self.ax, self.terrain = stage.plot3d, stage.terrain
+    def build(self, stage: Stage) -> None:
+        self.stage = stage
+        self.ax, self.terrain = self.axes(stage), required(stage.terrain, "terrain")
         self.fixed = not stage.style.orbit
         self.points3d = lifted_paths(self.result, self.terrain)
         self.heads3d = lifted_heads(self.result, self.terrain)
-        self.view = None
+        self.view: tuple[float, float] | None = None
         super().build(stage)
         if not self.fixed:
             # The surface is drawn again every frame, and everything on it with it.
@@ -109,8 +111,8 @@ class Swarm3DLayer(SwarmLayer):
 
     def update(self, step: int):
         if not self.fixed and (self.ax.elev, self.ax.azim) != self.view:
-            self.trails, self.behind, self.head_points = self.geometry(None)
-            starts = self.starts(None)
+            self.trails, self.behind, self.head_points = self.geometry(self.stage)
+            starts = self.starts(self.stage)
             self.start_rings.set_data(starts[:, 0], starts[:, 1])
             self.baked_step = None  # every trail is placed again
         return super().update(step)

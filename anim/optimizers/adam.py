@@ -5,7 +5,7 @@ Each equals its ``torch.optim`` class step for step in float64; see :mod:`.built
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -13,6 +13,7 @@ from .base import (
     Color,
     LearningRate,
     Optimizer,
+    StepGlyphs,
     _betas,
     _ema_square,
     _flag,
@@ -25,7 +26,8 @@ from .base import (
 
 # --------------------------------------------------------------------------- Adam family
 
-def _bias_corrected_glyphs(optimizer, state, step, second_moment=True):
+def _bias_corrected_glyphs(optimizer: Optimizer, state: AdamState | NAdamState | RAdamState,
+                           step: int, second_moment: bool = True) -> StepGlyphs:
     """−lr·m̂ and lr/(√v̂ + ε) with Adam's bias corrections, after a first step."""
     if state.step == 0:
         return None, None
@@ -76,7 +78,7 @@ class Adam(Optimizer):
     name = "Adam"
     _rates_per_row = True
 
-    def step_glyphs(self, state, step):
+    def step_glyphs(self, state: AdamState, step: int) -> StepGlyphs:
         """The bias-corrected first moment as −lr·m̂, the step scale lr/(√v̂ + ε)."""
         return _bias_corrected_glyphs(self, state, step)
     _spec = {
@@ -89,10 +91,11 @@ class Adam(Optimizer):
     State = AdamState
     _moment_fields = {"velocity": "exp_avg", "second_moment": "exp_avg_sq"}
 
-    def _init_state(self, shape):
+    def _init_state(self, shape: tuple[int, ...]) -> AdamState:
         return AdamState(0, _zeros(shape), _zeros(shape), _zeros(shape))
 
-    def _step(self, grads, state, params, hp):
+    def _step(self, grads: np.ndarray, state: AdamState, params: np.ndarray,
+              hp: dict[str, Any]) -> tuple[np.ndarray, AdamState]:
         step = state.step + 1
         beta1, beta2 = hp["betas"]
         grads, params = self._weight_decay(grads, params, hp)
@@ -175,7 +178,7 @@ class NAdam(Optimizer):
     name = "NAdam"
     _rates_per_row = True
 
-    def step_glyphs(self, state, step):
+    def step_glyphs(self, state: NAdamState, step: int) -> StepGlyphs:
         """The bias-corrected first moment as −lr·m̂, the step scale lr/(√v̂ + ε)."""
         return _bias_corrected_glyphs(self, state, step)
     _spec = {
@@ -189,10 +192,11 @@ class NAdam(Optimizer):
     State = NAdamState
     _moment_fields = {"velocity": "exp_avg", "second_moment": "exp_avg_sq"}
 
-    def _init_state(self, shape):
+    def _init_state(self, shape: tuple[int, ...]) -> NAdamState:
         return NAdamState(0, _zeros(shape), _zeros(shape), 1.0)
 
-    def _step(self, grads, state, params, hp):
+    def _step(self, grads: np.ndarray, state: NAdamState, params: np.ndarray,
+              hp: dict[str, Any]) -> tuple[np.ndarray, NAdamState]:
         step = state.step + 1
         lr, (beta1, beta2), psi = hp["lr"], hp["betas"], hp["momentum_decay"]
         bias_correction2 = 1 - beta2**step
@@ -250,7 +254,7 @@ class RAdam(Optimizer):
     name = "RAdam"
     _rates_per_row = True
 
-    def step_glyphs(self, state, step):
+    def step_glyphs(self, state: RAdamState, step: int) -> StepGlyphs:
         """The bias-corrected first moment as −lr·m̂, the step scale lr/(√v̂ + ε)."""
         return _bias_corrected_glyphs(self, state, step)
     _spec = {
@@ -263,10 +267,11 @@ class RAdam(Optimizer):
     State = RAdamState
     _moment_fields = {"velocity": "exp_avg", "second_moment": "exp_avg_sq"}
 
-    def _init_state(self, shape):
+    def _init_state(self, shape: tuple[int, ...]) -> RAdamState:
         return RAdamState(0, _zeros(shape), _zeros(shape))
 
-    def _step(self, grads, state, params, hp):
+    def _step(self, grads: np.ndarray, state: RAdamState, params: np.ndarray,
+              hp: dict[str, Any]) -> tuple[np.ndarray, RAdamState]:
         step = state.step + 1
         lr, (beta1, beta2) = hp["lr"], hp["betas"]
         grads, params = self._weight_decay(grads, params, hp)
@@ -318,7 +323,7 @@ class Adamax(Optimizer):
     name = "Adamax"
     _rates_per_row = True
 
-    def step_glyphs(self, state, step):
+    def step_glyphs(self, state: AdamaxState, step: int) -> StepGlyphs:
         """−lr·m̂, and the step scale lr/((1 − β₁ᵗ)·u) of the infinity norm u."""
         if state.step == 0:
             return None, None
@@ -335,10 +340,11 @@ class Adamax(Optimizer):
     State = AdamaxState
     _moment_fields = {"velocity": "exp_avg"}
 
-    def _init_state(self, shape):
+    def _init_state(self, shape: tuple[int, ...]) -> AdamaxState:
         return AdamaxState(0, _zeros(shape), _zeros(shape))
 
-    def _step(self, grads, state, params, hp):
+    def _step(self, grads: np.ndarray, state: AdamaxState, params: np.ndarray,
+              hp: dict[str, Any]) -> tuple[np.ndarray, AdamaxState]:
         step = state.step + 1
         beta1, beta2 = hp["betas"]
         grads, _ = self._weight_decay(grads, params, hp)

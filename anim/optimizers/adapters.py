@@ -12,17 +12,42 @@ import importlib
 import inspect
 import math
 import numbers
-from typing import NamedTuple
+from collections.abc import Callable, Iterator, Mapping
+from types import ModuleType
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..combinations import message
 from ..errors import OptimizerError
 from ..schedules import Schedule, as_schedule
-from .base import _SYMBOLS, Optimizer, _as_points, check_label, step_lr
+from .base import (
+    _SYMBOLS,
+    Color,
+    LearningRate,
+    Optimizer,
+    OptimizerState,
+    ValueAndGrad,
+    _as_points,
+    check_label,
+    step_lr,
+)
+
+# torch, jax and optax are imported only when an adapter is made, so here their objects
+# (tensors, torch optimizers, optax states) are typed Any.
 
 
-def _require(module: str, extra: str, caller: str):
+class GradientTransformationLike(Protocol):
+    """An optax ``GradientTransformation``: a pair of pure functions."""
+
+    @property
+    def init(self) -> Callable[..., Any]: ...
+    @property
+    def update(self) -> Callable[..., Any]: ...
+
+
+def _require(module: str, extra: str, caller: str) -> ModuleType:
     try:
         return importlib.import_module(module)
     except ImportError:
@@ -30,7 +55,7 @@ def _require(module: str, extra: str, caller: str):
                           f"pip install 'anim[{extra}]'") from None
 
 
-def _plain(value):
+def _plain(value: object) -> Any:
     """A hyperparameter as a JSON-ready value."""
     if isinstance(value, Schedule):
         return value.as_dict()
@@ -45,7 +70,7 @@ def _plain(value):
     return repr(value)
 
 
-def _label(name: str, hyperparameters: dict) -> str:
+def _label(name: str, hyperparameters: dict[str, Any]) -> str:
     parts = [name]
     for key, value in hyperparameters.items():
         symbol = _SYMBOLS.get(key, key)
@@ -63,28 +88,30 @@ def _label(name: str, hyperparameters: dict) -> str:
 class _Adapter(Optimizer):
     """What the adapters share: name, label and colour, hyperparameters as given."""
 
-    def _setup(self, name: str, hyperparameters: dict, label, color) -> None:
+    _schedule: Schedule | None = None
+
+    def _setup(self, name: str, hyperparameters: dict[str, Any], label: str | None,
+               color: Color | None) -> None:
         self.name = name
         self._given = {key: _plain(value) for key, value in hyperparameters.items()}
         self._set_look(label, color)
 
     @property
-    def hyperparameters(self) -> dict:
+    def hyperparameters(self) -> dict[str, Any]:
         return {key: list(value) if isinstance(value, list) else value
                 for key, value in self._given.items()}
 
     def lr_at(self, step: int) -> float:
         """The learning rate of update ``step + 1``; NaN when it is not known (optax)."""
-        schedule = getattr(self, "_schedule", None)
-        if schedule is not None:
-            return step_lr(schedule, step, self.name)
+        if self._schedule is not None:
+            return step_lr(self._schedule, step, self.name)
         lr = self._given.get("lr")
         return float(lr) if isinstance(lr, numbers.Real) and not isinstance(lr, bool) \
             else math.nan
 
     @property
     def generated_label(self) -> str:
-        schedule = getattr(self, "_schedule", None)
+        schedule = self._schedule
         if schedule is None:
             return _label(self.name, self._given)
         rest = _label(self.name, {k: v for k, v in self._given.items() if k != "lr"})
@@ -94,16 +121,16 @@ class _Adapter(Optimizer):
     def _failed(self, step: int, exc: Exception) -> OptimizerError:
         return OptimizerError(f"{self.name} step {step} raised {type(exc).__name__}: {exc}")
 
-    def _rebuilt(self, lr):
+    def _rebuilt(self, lr: float | Schedule) -> _Adapter:
         raise NotImplementedError
 
-    def with_lr(self, lr: float, note: str | None = None):
+    def with_lr(self, lr: float, note: str | None = None) -> _Adapter:
         """The same library optimizer built again with learning rate ``lr`` (a schedule
         scaled so that its base rate is ``lr``), its name, colour and own label kept."""
         reason = self.not_tunable
         if reason:
             raise ValueError(reason)
-        schedule = getattr(self, "_schedule", None)
+        schedule = self._schedule
         changed = self._rebuilt(schedule.with_lr(lr) if schedule is not None else float(lr))
         own = self._label
         changed._label = own if not note else f"{own or changed.generated_label} {note}"
@@ -117,8 +144,8 @@ class TorchState(NamedTuple):
     advanced in place by :meth:`TorchOptimizer.update`: an old state cannot be replayed)."""
 
     step: int
-    tensors: tuple
-    optimizers: tuple
+    tensors: tuple[Any, ...]
+    optimizers: tuple[Any, ...]
 
 
 class TorchBatchState(NamedTuple):
@@ -126,8 +153,8 @@ class TorchBatchState(NamedTuple):
     with one torch optimizer over it (an elementwise optimizer: rows never meet)."""
 
     step: int
-    tensor: object
-    optimizer: object
+    tensor: Any
+    optimizer: Any
 
 
 #: torch.optim's classes that update every coordinate on its own (no norm, no line search
@@ -137,7 +164,7 @@ ELEMENTWISE = frozenset({"SGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "RM
 
 
 @contextlib.contextmanager
-def _float64(torch):
+def _float64(torch: ModuleType) -> Iterator[None]:
     # Some optimizers keep scalars in the default dtype (NAdam's μ product): float64 too.
     previous = torch.get_default_dtype()
     torch.set_default_dtype(torch.float64)
@@ -147,7 +174,7 @@ def _float64(torch):
         torch.set_default_dtype(previous)
 
 
-def _torch_name(optimizer_class) -> str:
+def _torch_name(optimizer_class: type) -> str:
     """"torch Adam" for torch's own classes, so the adapter never passes for anim's
     built-in of the same name; a third party's class by its name, prefixed with its
     package where anim has a built-in of that name too."""
@@ -160,7 +187,7 @@ def _torch_name(optimizer_class) -> str:
     return name
 
 
-def _keywords(optimizer_class) -> list[str]:
+def _keywords(optimizer_class: type) -> list[str]:
     """The keyword arguments ``optimizer_class(params, ...)`` accepts."""
     try:
         parameters = inspect.signature(optimizer_class).parameters.values()
@@ -175,8 +202,9 @@ class TorchOptimizer(_Adapter):
 
     State = TorchState
 
-    def __init__(self, optimizer_class, hyperparameters: dict, label=None, color=None,
-                 elementwise=None):
+    def __init__(self, optimizer_class: type, hyperparameters: dict[str, Any],
+                 label: str | None = None, color: Color | None = None,
+                 elementwise: bool | None = None) -> None:
         torch = _require("torch", "torch", "from_torch")
         if not (isinstance(optimizer_class, type)
                 and issubclass(optimizer_class, torch.optim.Optimizer)):
@@ -219,7 +247,7 @@ class TorchOptimizer(_Adapter):
             return message("no-lr", label=self.label)
         return None
 
-    def _rebuilt(self, lr):
+    def _rebuilt(self, lr: float | Schedule) -> TorchOptimizer:
         return TorchOptimizer(self._class, {**self._hyperparameters, "lr": lr},
                               color=self.color, elementwise=self.elementwise)
 
@@ -238,31 +266,32 @@ class TorchOptimizer(_Adapter):
                  (("label", self._label), ("color", self.color)) if value is not None]
         return f"from_torch({', '.join(args)})"
 
-    def init(self, params) -> TorchState | TorchBatchState:
+    def init(self, params: ArrayLike) -> TorchState | TorchBatchState:
         """One float64 tensor and one torch optimizer per start point; for an elementwise
         optimizer, the starts as the rows of one tensor with one optimizer."""
         torch = self._torch
-        params = _as_points(params, "params")
+        points = _as_points(params, "params")
         if self.elementwise:
             with _float64(torch):
-                tensor = torch.tensor(params, dtype=torch.float64, requires_grad=True)
+                tensor = torch.tensor(points, dtype=torch.float64, requires_grad=True)
                 return TorchBatchState(0, tensor, self._class([tensor],
                                                               **self._hyperparameters))
         with _float64(torch):
             tensors = tuple(torch.tensor(row, dtype=torch.float64, requires_grad=True)
-                            for row in params)
+                            for row in points)
             optimizers = tuple(self._class([tensor], **self._hyperparameters)
                                for tensor in tensors)
         return TorchState(0, tensors, optimizers)
 
-    def select(self, state, keep):
+    def select(self, state: TorchState | TorchBatchState, keep: ArrayLike
+               ) -> TorchState | TorchBatchState:
         """The rows where ``keep`` is True: for one tensor of rows, a new tensor and a new
         optimizer whose per-parameter state holds those rows of the old one's."""
         if not isinstance(state, TorchBatchState):
             return super().select(state, keep)
         torch = self._torch
-        keep = np.asarray(keep, dtype=bool)
-        rows = torch.from_numpy(np.flatnonzero(keep))
+        kept = np.asarray(keep, dtype=bool)
+        rows = torch.from_numpy(np.flatnonzero(kept))
         with _float64(torch), torch.no_grad():
             tensor = state.tensor.detach()[rows].clone().requires_grad_(True)
             optimizer = self._class([tensor], **self._hyperparameters)
@@ -271,12 +300,13 @@ class TorchOptimizer(_Adapter):
             old = state.optimizer.state.get(state.tensor, {})
             optimizer.state[tensor] = {
                 key: value[rows].clone() if torch.is_tensor(value) and value.dim() >= 1
-                and value.shape[0] == len(keep) else
+                and value.shape[0] == len(kept) else
                 (value.clone() if torch.is_tensor(value) else value)
                 for key, value in old.items()}
         return TorchBatchState(state.step, tensor, optimizer)
 
-    def _update_rows(self, grads, state, params, value_and_grad):
+    def _update_rows(self, grads: np.ndarray, state: OptimizerState, params: np.ndarray
+                     ) -> tuple[np.ndarray, TorchBatchState]:
         """One ``step`` of the one optimizer over the tensor of every start's row."""
         torch = self._torch
         if not isinstance(state, TorchBatchState) or state.tensor.shape[0] != len(params):
@@ -291,7 +321,7 @@ class TorchOptimizer(_Adapter):
                     group["lr"] = step_lr(self._schedule, state.step, self.name)
             gradient = torch.from_numpy(np.array(grads, dtype=np.float64))
 
-            def closure():  # an elementwise optimizer does not read the loss
+            def closure() -> Any:  # an elementwise optimizer does not read the loss
                 state.tensor.grad = gradient.clone()
                 return torch.tensor(float("nan"), dtype=torch.float64)
 
@@ -301,47 +331,49 @@ class TorchOptimizer(_Adapter):
                 raise self._failed(step, exc) from exc
         return state.tensor.detach().numpy().copy(), state._replace(step=step)
 
-    def update(self, grads, state, params, *, value_and_grad=None):
+    def update(self, grads: ArrayLike, state: TorchState | TorchBatchState, params: ArrayLike,
+               *, value_and_grad: ValueAndGrad | None = None
+               ) -> tuple[np.ndarray, TorchState | TorchBatchState]:
         """``step(closure)`` of each start point's optimizer. The closure's first call gives
         ``grads`` (at ``params``) and f there; further calls (LBFGS's line search)
         recompute both at the tensor's current value with ``value_and_grad(points) ->
         (values, grads)``, which the race always passes."""
         torch = self._torch
-        params = _as_points(params, "params")
-        grads = _as_points(grads, "grads")
+        points = _as_points(params, "params")
+        gradients = _as_points(grads, "grads")
         if self.elementwise:
-            return self._update_rows(grads, state, params, value_and_grad)
-        if not isinstance(state, TorchState) or len(state.tensors) != len(params):
+            return self._update_rows(gradients, state, points)
+        if not isinstance(state, TorchState) or len(state.tensors) != len(points):
             raise ValueError(f"{self.name} needs a state from its own init() for "
-                             f"{len(params)} point(s)")
-        if not params.flags.writeable or not params.flags.c_contiguous:
-            params = np.ascontiguousarray(params).copy()  # torch.from_numpy wants writeable
-        values = (np.full(len(params), np.nan) if value_and_grad is None
-                  else value_and_grad(params)[0])
+                             f"{len(points)} point(s)")
+        if not points.flags.writeable or not points.flags.c_contiguous:
+            points = np.ascontiguousarray(points).copy()  # torch.from_numpy wants writeable
+        values = (np.full(len(points), np.nan) if value_and_grad is None
+                  else value_and_grad(points)[0])
         step = state.step + 1
-        if self._schedule is not None:
-            lr = step_lr(self._schedule, state.step, self.name)
+        lr = None if self._schedule is None else step_lr(self._schedule, state.step, self.name)
         with _float64(torch):
             for row, (tensor, optimizer) in enumerate(zip(state.tensors, state.optimizers)):
                 with torch.no_grad():
-                    tensor.copy_(torch.from_numpy(params[row]))
-                if self._schedule is not None:
+                    tensor.copy_(torch.from_numpy(points[row]))
+                if lr is not None:
                     for group in optimizer.param_groups:
                         group["lr"] = lr
-                closure = self._closure(tensor, values[row], grads[row], value_and_grad)
+                closure = self._closure(tensor, values[row], gradients[row], value_and_grad)
                 try:
                     optimizer.step(closure)
                 except Exception as exc:  # the optimizer's code: reported, with its step
                     raise self._failed(step, exc) from exc
         new_params = np.array([tensor.detach().numpy() for tensor in state.tensors],
-                              dtype=np.float64).reshape(params.shape)
+                              dtype=np.float64).reshape(points.shape)
         return new_params, state._replace(step=step)
 
-    def _closure(self, tensor, value, grad, value_and_grad):
+    def _closure(self, tensor: Any, value: float, grad: np.ndarray,
+                 value_and_grad: ValueAndGrad | None) -> Callable[[], Any]:
         torch = self._torch
         first = [True]
 
-        def closure():
+        def closure() -> Any:
             if first[0]:
                 first[0] = False
                 loss, gradient = value, grad
@@ -359,8 +391,9 @@ class TorchOptimizer(_Adapter):
         return closure
 
 
-def from_torch(optimizer_class, lr=None, /, *, label=None, color=None, elementwise=None,
-               **hyperparameters):
+def from_torch(optimizer_class: type, lr: LearningRate | None = None, /, *,
+               label: str | None = None, color: Color | None = None,
+               elementwise: bool | None = None, **hyperparameters: Any) -> TorchOptimizer:
     """Race a ``torch.optim.Optimizer`` subclass, torch's own or a third party's::
 
         from_torch(torch.optim.Adam, lr=0.1)
@@ -399,7 +432,7 @@ class OptaxState(NamedTuple):
     stay in the batch (unread), so the compiled step keeps one shape for the whole race."""
 
     step: int
-    states: object
+    states: Any
     rows: np.ndarray
 
 
@@ -409,34 +442,46 @@ class OptaxOptimizer(_Adapter):
     (``optax.adam, lr=0.1``), which can be built again at another learning rate."""
 
     State = OptaxState
+    #: One learning rate per row, in a copy made by :meth:`_at_rates`.
+    _rates: np.ndarray | None = None
 
-    def __init__(self, transformation, name=None, label=None, color=None, lr=None,
-                 settings=None):
+    def __init__(self, transformation: GradientTransformationLike | Callable[..., Any],
+                 name: str | None = None, label: str | None = None,
+                 color: Color | None = None, lr: LearningRate | None = None,
+                 settings: dict[str, Any] | None = None) -> None:
         self._jax = _require("jax", "optax", "from_optax")
         self._optax = _require("optax", "optax", "from_optax")
         if name is not None and (not isinstance(name, str) or not name):
             raise ValueError(f"Invalid name for from_optax: {name!r} (must be a non-empty "
                              "string)")
-        self._factory, self._settings, self._schedule = None, dict(settings or {}), None
-        self._compiled: dict = {}
-        hyperparameters = {}
+        self._factory: Callable[..., Any] | None = None
+        self._settings = dict(settings or {})
+        self._compiled: dict[str, Any] = {}
+        hyperparameters: dict[str, Any] = {}
+        built: GradientTransformationLike
         if isinstance(transformation, self._optax.GradientTransformation):
             if lr is not None or settings:
                 raise TypeError("from_optax takes settings only with a factory such as "
                                 "optax.adam, not with a transformation already built")
+            built = transformation
         elif callable(transformation):
-            transformation, hyperparameters = self._build(transformation, lr, settings or {})
-            name = name or f"optax {self._factory.__name__}"
+            built, hyperparameters = self._build(transformation, lr, settings or {})
+            name = name or f"optax {transformation.__name__}"
         else:
             raise ValueError("from_optax needs an optax GradientTransformation such as "
                              f"optax.adam(0.1), or a factory and its learning rate such as "
                              f"from_optax(optax.adam, lr=0.1); got {transformation!r}")
-        self._transformation = transformation
+        self._transformation = built
+        #: A factory with a constant rate is built inside the compiled step with each row's
+        #: own rate, so a rate sweep is one batch.
+        self._rates_per_row = self._factory is not None and self._schedule is None
         self._setup(name or "optax", hyperparameters, label, color)
 
-    def _build(self, factory, lr, settings: dict):
+    def _build(self, factory: Callable[..., Any], lr: LearningRate | None,
+               settings: dict[str, Any]) -> tuple[GradientTransformationLike, dict[str, Any]]:
         """The factory's transformation at ``lr``, and the hyperparameters to show."""
         self._factory = factory
+        accepted: Mapping[str, inspect.Parameter]
         try:
             accepted = inspect.signature(factory).parameters
         except (TypeError, ValueError):
@@ -479,9 +524,12 @@ class OptaxOptimizer(_Adapter):
             return message("optax-not-tunable", label=self.label)
         return None
 
-    def _rebuilt(self, lr):
-        name = self.name if self.name != f"optax {self._factory.__name__}" else None
-        return OptaxOptimizer(self._factory, name=name, color=self.color, lr=lr,
+    def _rebuilt(self, lr: float | Schedule) -> OptaxOptimizer:
+        factory = self._factory
+        if factory is None:  # with_lr asks not_tunable first
+            raise ValueError(message("optax-not-tunable", label=self.label))
+        name = self.name if self.name != f"optax {factory.__name__}" else None
+        return OptaxOptimizer(factory, name=name, color=self.color, lr=lr,
                               settings=self._settings)
 
     def __repr__(self) -> str:
@@ -494,21 +542,16 @@ class OptaxOptimizer(_Adapter):
                     f"{', '.join(settings + args)})")
         return f"from_optax(<GradientTransformation>, {', '.join(args)})"
 
-    def _x64(self):
+    def _x64(self) -> contextlib.AbstractContextManager[Any]:
         # Only inside: switching x64 on for good would change the user's other jax code.
         if hasattr(self._jax, "enable_x64"):
             return self._jax.enable_x64(True)
-        from jax.experimental import enable_x64  # jax before the config context managers
+        # jax before the config context managers; today's jax no longer has this one.
+        from jax.experimental import enable_x64  # type: ignore[attr-defined]
 
         return enable_x64()
 
-    @property
-    def _rates_per_row(self) -> bool:
-        """A factory with a constant rate is built inside the compiled step with each
-        row's own rate, so a rate sweep is one batch."""
-        return self._factory is not None and self._schedule is None
-
-    def _at_rates(self, rates):
+    def _at_rates(self, rates: np.ndarray) -> OptaxOptimizer | None:
         if not self._rates_per_row:
             return None
         copy = object.__new__(type(self))
@@ -516,7 +559,7 @@ class OptaxOptimizer(_Adapter):
         copy._rates = rates
         return copy
 
-    def _kernel(self):
+    def _kernel(self) -> Callable[..., Any]:
         """The step of every row at once, compiled once: ``jit(vmap(update))``, each row
         with its own state (and, for a factory, its own learning rate)."""
         kernel = self._compiled.get("step")  # a dict shared with every _at_rates copy
@@ -525,7 +568,7 @@ class OptaxOptimizer(_Adapter):
         jax, optax, factory, settings = self._jax, self._optax, self._factory, self._settings
         transformation = self._transformation
 
-        def one(lr, grad, state, x):
+        def one(lr: Any, grad: Any, state: Any, x: Any) -> tuple[Any, Any]:
             tx = (transformation if factory is None
                   else factory(learning_rate=lr, **settings))
             updates, state = tx.update(grad, state, x)
@@ -534,34 +577,34 @@ class OptaxOptimizer(_Adapter):
         kernel = self._compiled["step"] = jax.jit(jax.vmap(one))
         return kernel
 
-    def init(self, params) -> OptaxState:
+    def init(self, params: ArrayLike) -> OptaxState:
         """The optax state of every row, batched; every row racing."""
-        params = _as_points(params, "params")
+        points = _as_points(params, "params")
         jax, jnp = self._jax, self._jax.numpy
         with self._x64():
-            states = jax.vmap(self._transformation.init)(jnp.asarray(params))
-        return OptaxState(0, states, np.arange(len(params)))
+            states = jax.vmap(self._transformation.init)(jnp.asarray(points))
+        return OptaxState(0, states, np.arange(len(points)))
 
-    def select(self, state: OptaxState, keep) -> OptaxState:
+    def select(self, state: OptaxState, keep: ArrayLike) -> OptaxState:
         return state._replace(rows=state.rows[np.asarray(keep, dtype=bool)])
 
-    def update(self, grads, state, params, *, value_and_grad=None):
+    def update(self, grads: ArrayLike, state: OptaxState, params: ArrayLike, *,
+               value_and_grad: ValueAndGrad | None = None) -> tuple[np.ndarray, OptaxState]:
         """``updates, s = tx.update(g, s, x); x = optax.apply_updates(x, updates)`` for
         every row, as one compiled, vectorized call."""
-        params = _as_points(params, "params")
-        grads = _as_points(grads, "grads")
-        if not isinstance(state, OptaxState) or len(state.rows) != len(params):
+        points = _as_points(params, "params")
+        gradients = _as_points(grads, "grads")
+        if not isinstance(state, OptaxState) or len(state.rows) != len(points):
             raise ValueError(f"{self.name} needs a state from its own init() for "
-                             f"{len(params)} point(s)")
+                             f"{len(points)} point(s)")
         jnp, step = self._jax.numpy, state.step + 1
         size = int(self._jax.tree_util.tree_leaves(state.states)[0].shape[0]) \
-            if self._jax.tree_util.tree_leaves(state.states) else len(params)
+            if self._jax.tree_util.tree_leaves(state.states) else len(points)
         full_x, full_g = np.zeros((size, 2)), np.zeros((size, 2))
-        full_x[state.rows], full_g[state.rows] = params, grads
+        full_x[state.rows], full_g[state.rows] = points, gradients
         lrs = np.ones(size)
         if self._factory is not None:
-            rates = getattr(self, "_rates", None)
-            lrs[state.rows] = (np.ravel(rates) if rates is not None
+            lrs[state.rows] = (np.ravel(self._rates) if self._rates is not None
                                else self.lr_at(state.step))
         with self._x64():
             try:
@@ -573,8 +616,10 @@ class OptaxOptimizer(_Adapter):
         return moved[state.rows].copy(), OptaxState(step, states, state.rows)
 
 
-def from_optax(transformation, lr=None, /, *, name=None, label=None, color=None,
-               **settings):
+def from_optax(transformation: GradientTransformationLike | Callable[..., Any],
+               lr: LearningRate | None = None, /, *, name: str | None = None,
+               label: str | None = None, color: Color | None = None,
+               **settings: Any) -> OptaxOptimizer:
     """Race an optax optimizer, built or as a factory and its settings::
 
         from_optax(optax.adam(0.1), name="Adam")      # a GradientTransformation

@@ -23,9 +23,11 @@ import functools
 import inspect
 import math
 import numbers
-from typing import Any, Callable, ClassVar, NamedTuple
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar, NamedTuple, Protocol
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..combinations import message
 from ..errors import OptimizerError
@@ -36,21 +38,41 @@ from ..schedules import Schedule, as_schedule
 LearningRate = float | Schedule | Callable[[int], float]
 #: A matplotlib colour: a name (``"tab:red"``), ``"#rrggbb"``, or an RGB(A) tuple.
 Color = str | tuple[float, float, float] | tuple[float, float, float, float]
+#: An optimizer's state, each family's own: a NamedTuple of arrays (built-ins), the step
+#: function's dict (``@anim.optimizer``), torch optimizers or optax states (adapters).
+#: Only the optimizer that made it reads it.
+OptimizerState = Any
+#: ``value_and_grad(points) -> (f, grad)`` at points of shape (n, 2): shapes (n,), (n, 2).
+ValueAndGrad = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+#: What the step glyphs draw after a step: the velocity as the step it stands for and the
+#: per-axis step scale, each (n, 2), or None where the algorithm has none.
+StepGlyphs = tuple[np.ndarray | None, np.ndarray | None]
+
+
+class StepCountingState(Protocol):
+    """A built-in's state: a NamedTuple whose first field, ``step``, counts the updates."""
+
+    @property
+    def step(self) -> int: ...
+    @property
+    def _fields(self) -> tuple[str, ...]: ...
+    def __iter__(self) -> Iterator[Any]: ...
+
 
 # --------------------------------------------------------------------------- validation
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     if isinstance(value, np.generic):
         value = value.item()  # np.float64(0.1) would print as "np.float64(0.1)"
     return repr(value)
 
 
-def _invalid(name: str, value, expectation: str) -> ValueError:
+def _invalid(name: str, value: object, expectation: str) -> ValueError:
     what = "learning rate" if name == "lr" else name
     return ValueError(f"Invalid {what}: {_shown(value)} ({expectation})")
 
 
-def _real(name: str, value) -> float:
+def _real(name: str, value: object) -> float:
     if isinstance(value, (bool, np.bool_)):
         raise _invalid(name, value, "must be a number, not a bool")
     if not isinstance(value, numbers.Real):
@@ -64,8 +86,8 @@ def _real(name: str, value) -> float:
     return number
 
 
-def _ranged(test: Callable[[float], bool], expectation: str):
-    def check(name: str, value) -> float:
+def _ranged(test: Callable[[float], bool], expectation: str) -> Callable[[str, object], float]:
+    def check(name: str, value: object) -> float:
         number = _real(name, value)
         if not test(number):
             raise _invalid(name, value, expectation)
@@ -76,7 +98,7 @@ def _ranged(test: Callable[[float], bool], expectation: str):
 _positive = _ranged(lambda x: x > 0, "must be > 0")
 
 
-def _learning_rate(name: str, value):
+def _learning_rate(name: str, value: object) -> float | Schedule:
     """A number > 0, or a schedule (any callable step -> lr)."""
     if callable(value) and not isinstance(value, numbers.Real):
         return as_schedule(value)
@@ -87,18 +109,17 @@ _unit = _ranged(lambda x: 0 <= x < 1, "must be in [0, 1)")
 _fraction = _ranged(lambda x: 0 <= x <= 1, "must be in [0, 1]")
 
 
-def _flag(name: str, value) -> bool:
+def _flag(name: str, value: object) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise _invalid(name, value, "must be True or False")
     return bool(value)
 
 
-def _betas(name: str, value) -> tuple[float, float]:
-    is_sequence = isinstance(value, (tuple, list)) or (
-        isinstance(value, np.ndarray) and value.ndim == 1)
-    if not is_sequence or len(value) != 2:
-        raise _invalid(name, value, "must be a pair (beta1, beta2)")
-    return _unit("beta1", value[0]), _unit("beta2", value[1])
+def _betas(name: str, value: object) -> tuple[float, float]:
+    if ((isinstance(value, (tuple, list))
+         or (isinstance(value, np.ndarray) and value.ndim == 1)) and len(value) == 2):
+        return _unit("beta1", value[0]), _unit("beta2", value[1])
+    raise _invalid(name, value, "must be a pair (beta1, beta2)")
 
 
 class _Hyper(NamedTuple):
@@ -126,19 +147,19 @@ _SYMBOLS = {
 # --------------------------------------------------------------------------- arithmetic
 # Each helper spells out the operation order of the torch kernel it stands for.
 
-def _lerp(start, end, weight: float):
+def _lerp(start: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
     """``start.lerp_(end, weight)``: ATen switches formula at |weight| = 0.5."""
     if abs(weight) < 0.5:
         return start + weight * (end - start)
     return end - (end - start) * (1.0 - weight)
 
 
-def _ema_square(avg, grad, decay: float):
+def _ema_square(avg: np.ndarray, grad: np.ndarray, decay: float) -> np.ndarray:
     """``avg.mul_(decay).addcmul_(grad, grad, value=1 - decay)``."""
     return avg * decay + ((1.0 - decay) * grad) * grad
 
 
-def _as_points(value, what: str) -> np.ndarray:
+def _as_points(value: ArrayLike, what: str) -> np.ndarray:
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
@@ -148,7 +169,7 @@ def _as_points(value, what: str) -> np.ndarray:
     return array
 
 
-def _frozen(array) -> np.ndarray:
+def _frozen(array: ArrayLike) -> np.ndarray:
     # A private read-only copy: the state can never alias, or be changed through, the
     # caller's arrays, which is what lets a race keep every past state.
     array = np.array(array, dtype=np.float64)
@@ -156,11 +177,11 @@ def _frozen(array) -> np.ndarray:
     return array
 
 
-def _zeros(shape) -> np.ndarray:
+def _zeros(shape: tuple[int, ...]) -> np.ndarray:
     return _frozen(np.zeros(shape))
 
 
-def select_rows(state, keep: np.ndarray):
+def select_rows(state: OptimizerState, keep: ArrayLike) -> OptimizerState:
     """``state`` with only the start rows where ``keep`` (bool, one per row) is True.
 
     Every per-start part of a state is cut the same way: an array whose first axis has
@@ -168,18 +189,18 @@ def select_rows(state, keep: np.ndarray):
     state), and the same inside NamedTuples and dicts (an own optimizer's state dict).
     Scalars (the step count) and anything else are kept as they are.
     """
-    keep = np.asarray(keep, dtype=bool)
-    count = len(keep)
+    rows = np.asarray(keep, dtype=bool)
+    count = len(rows)
 
-    def cut(value):
+    def cut(value: Any) -> Any:
         if isinstance(value, np.ndarray):
             if value.ndim >= 1 and value.shape[0] == count:
-                return value[keep]
+                return value[rows]
             return value
         if isinstance(value, tuple) and hasattr(value, "_fields"):  # a NamedTuple
             return type(value)(*(cut(item) for item in value))
         if isinstance(value, tuple) and len(value) == count:
-            return tuple(item for item, kept in zip(value, keep) if kept)
+            return tuple(item for item, kept in zip(value, rows) if kept)
         if isinstance(value, dict):
             return {key: cut(item) for key, item in value.items()}
         return value
@@ -190,13 +211,13 @@ def select_rows(state, keep: np.ndarray):
 
 # --------------------------------------------------------------------------- label and colour
 
-def check_label(label, owner: str) -> str | None:
+def check_label(label: object, owner: str) -> str | None:
     if label is not None and not isinstance(label, str):
         raise ValueError(f"Invalid label for {owner}: {label!r} (must be a string or None)")
     return label
 
 
-def check_color(color, owner: str) -> str | None:
+def check_color(color: Color | None, owner: str) -> str | None:
     """``color`` as ``'#rrggbb'``, or None; a ValueError for anything matplotlib cannot draw."""
     if color is None:
         return None
@@ -225,7 +246,7 @@ def step_lr(schedule: Schedule, step: int, owner: str) -> float:
 
 # --------------------------------------------------------------------------- base class
 
-def _accept_value_and_grad(cls) -> None:
+def _accept_value_and_grad(cls: type[Optimizer]) -> None:
     """Let an own subclass's ``update(grads, state, params)`` be called as the race calls
     every optimizer, with ``value_and_grad=`` (which it does not need)."""
     update = vars(cls).get("update")
@@ -239,10 +260,13 @@ def _accept_value_and_grad(cls) -> None:
         return
 
     @functools.wraps(update)
-    def accepting(self, grads, state, params, *, value_and_grad=None):
+    def accepting(self: Optimizer, grads: ArrayLike, state: OptimizerState, params: ArrayLike,
+                  *, value_and_grad: ValueAndGrad | None = None
+                  ) -> tuple[np.ndarray, OptimizerState]:
         return update(self, grads, state, params)
 
-    cls.update = accepting
+    # Replacing a method of the class being made is what this hook is for.
+    cls.update = accepting  # type: ignore[method-assign]
 
 
 class Optimizer:
@@ -256,22 +280,24 @@ class Optimizer:
     best written as a function decorated with ``@anim.optimizer``.
     """
 
-    name: ClassVar[str] = "Optimizer"
+    #: Set per class (the class name by default), or per instance (the adapters).
+    name: str = "Optimizer"
     _spec: ClassVar[dict[str, _Hyper]] = {}
     _label_keys: ClassVar[tuple[str, ...]] = ("lr",)
     _decoupled: ClassVar[bool] = False  # AdamW: weight decay shrinks the params directly
     _renamed: ClassVar[dict[str, str]] = {}  # torch's name -> ours
     #: Whether ``lr`` may be an (n, 1) array, one rate per row, in the update rule: the
     #: built-ins' rules are plain numpy arithmetic, so a rate sweep is one batch.
-    _rates_per_row: ClassVar[bool] = False
+    _rates_per_row: bool = False
     #: True for a racer that replays one recorded path from its own start (a projected
     #: training run): it races no swarm and maps no basins.
     replays_one_path: ClassVar[bool] = False
     #: Which state field holds the velocity (first moment) and the second moment.
     _moment_fields: ClassVar[dict[str, str]] = {}
-    State: ClassVar[type]
+    State: ClassVar[type[StepCountingState]]
+    __signature__: ClassVar[inspect.Signature]
 
-    def __init_subclass__(cls, **kwargs):
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         inside_anim = (cls.__module__ or "").split(".")[0] == "anim"
         if not inside_anim and cls.update is Optimizer.update and cls._step is Optimizer._step:
@@ -291,7 +317,8 @@ class Optimizer:
                    for key in ("label", "color")]
         cls.__signature__ = inspect.Signature(params)
 
-    def __init__(self, *args, label=None, color=None, **hyperparameters):
+    def __init__(self, *args: Any, label: str | None = None, color: Color | None = None,
+                 **hyperparameters: Any) -> None:
         if args:
             if "lr" not in self._spec or len(args) > 1:
                 takes = "only lr" if "lr" in self._spec else "no"
@@ -313,7 +340,7 @@ class Optimizer:
         self._check()
         self._set_look(label, color)
 
-    def _set_look(self, label, color) -> None:
+    def _set_look(self, label: str | None, color: Color | None) -> None:
         self._label = check_label(label, self.name)
         self._color = check_color(color, self.name)
 
@@ -326,7 +353,7 @@ class Optimizer:
         return getattr(self, "_color", None)
 
     @property
-    def hyperparameters(self) -> dict:
+    def hyperparameters(self) -> dict[str, Any]:
         """Every hyperparameter as plain JSON-ready Python values (betas as a list, a
         schedule as a dict of its settings)."""
         return {key: list(value) if isinstance(value, tuple)
@@ -368,13 +395,13 @@ class Optimizer:
                  if value is not None]
         return f"{type(self).__name__}({', '.join(args)})"
 
-    def init(self, params) -> NamedTuple:
+    def init(self, params: ArrayLike) -> OptimizerState:
         """The state before the first step, for ``params`` of shape (n, 2)."""
-        params = _as_points(params, "params")
-        return self._init_state(params.shape)
+        return self._init_state(_as_points(params, "params").shape)
 
-    def update(self, grads, state, params, *, value_and_grad=None
-               ) -> tuple[np.ndarray, NamedTuple]:
+    def update(self, grads: ArrayLike, state: OptimizerState, params: ArrayLike, *,
+               value_and_grad: ValueAndGrad | None = None
+               ) -> tuple[np.ndarray, OptimizerState]:
         """One step: ``(new_params, new_state)``; the arguments are left as they were.
         ``value_and_grad`` is not needed by the built-ins."""
         params = _as_points(params, "params")
@@ -394,11 +421,11 @@ class Optimizer:
             if isinstance(value, np.ndarray)})
         return np.array(new_params, dtype=np.float64), new_state
 
-    def select(self, state, keep) -> NamedTuple:
+    def select(self, state: OptimizerState, keep: ArrayLike) -> OptimizerState:
         """The state of only the rows where ``keep`` is True (see :func:`select_rows`)."""
         return select_rows(state, keep)
 
-    def step_glyphs(self, state, step: int):
+    def step_glyphs(self, state: OptimizerState, step: int) -> StepGlyphs:
         """(velocity as the step it stands for, −lr·v; per-axis step scale lr/(√h + ε))
         after update ``step + 1``, each (n, 2) or None where the algorithm has none.
         Each family says what its own state means (:mod:`anim.explain`)."""
@@ -440,7 +467,7 @@ class Optimizer:
         copy._hp = {**self._hp, "lr": rates}
         return copy
 
-    def moments(self, state) -> dict[str, np.ndarray]:
+    def moments(self, state: OptimizerState) -> dict[str, np.ndarray]:
         """The state's ``velocity`` (running average of the gradient, or momentum buffer)
         and ``second_moment`` (running average of its square; AdaGrad: the sum), each of
         shape (n, 2), where the algorithm has them and after a first step; ``{}`` else."""
@@ -451,7 +478,7 @@ class Optimizer:
                 in self._moment_fields.items()
                 if not (field == "momentum_buffer" and hp.get("momentum", 0) == 0)}
 
-    def lr_at(self, step: int):
+    def lr_at(self, step: int) -> float | np.ndarray:
         """The learning rate of update ``step + 1`` (a schedule read at ``step``); an
         (n, 1) array for a copy that races one rate per row."""
         lr = getattr(self, "_hp", {}).get("lr")
@@ -461,20 +488,22 @@ class Optimizer:
             return lr
         return math.nan if lr is None else float(lr)
 
-    def _at_step(self, step: int) -> dict:
+    def _at_step(self, step: int) -> dict[str, Any]:
         """The hyperparameters for update ``step + 1``: a scheduled lr read at ``step``."""
         lr = self._hp.get("lr")
         if not isinstance(lr, Schedule):
             return self._hp
         return {**self._hp, "lr": step_lr(lr, step, self.name)}
 
-    def _init_state(self, shape) -> NamedTuple:
+    def _init_state(self, shape: tuple[int, ...]) -> NamedTuple:
         raise NotImplementedError
 
-    def _step(self, grads, state, params, hp):
+    def _step(self, grads: np.ndarray, state: Any, params: np.ndarray, hp: dict[str, Any]
+              ) -> tuple[np.ndarray, NamedTuple]:
         raise NotImplementedError
 
-    def _weight_decay(self, grads, params, hp):
+    def _weight_decay(self, grads: np.ndarray, params: np.ndarray, hp: dict[str, Any]
+                      ) -> tuple[np.ndarray, np.ndarray]:
         """L2 penalty added to the gradient, or (decoupled) the params shrunk by lr·wd."""
         wd = hp.get("weight_decay", 0.0)
         if wd == 0:

@@ -27,7 +27,7 @@ unknown keyword argument. ``lr`` may also be a schedule (:mod:`anim.schedules`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 import numpy as np
 
@@ -36,6 +36,7 @@ from .base import (
     Color,
     LearningRate,
     Optimizer,
+    StepGlyphs,
     _ema_square,
     _flag,
     _fraction,
@@ -48,7 +49,6 @@ from .base import (
     _unit,
     _zeros,
 )
-
 
 # --------------------------------------------------------------------------- SGD family
 
@@ -63,10 +63,11 @@ class _SGD(Optimizer):
     State = SGDState
     _moment_fields = {"velocity": "momentum_buffer"}
 
-    def _init_state(self, shape):
+    def _init_state(self, shape: tuple[int, ...]) -> SGDState:
         return SGDState(0, _zeros(shape))
 
-    def _step(self, grads, state, params, hp):
+    def _step(self, grads: np.ndarray, state: SGDState, params: np.ndarray,
+              hp: dict[str, Any]) -> tuple[np.ndarray, SGDState]:
         grads, _ = self._weight_decay(grads, params, hp)
         momentum = hp.get("momentum", 0.0)
         buf = state.momentum_buffer
@@ -78,7 +79,7 @@ class _SGD(Optimizer):
             grads = grads + momentum * buf if self._nesterov else buf
         return params + (-hp["lr"]) * grads, SGDState(state.step + 1, buf)
 
-    def step_glyphs(self, state, step):
+    def step_glyphs(self, state: SGDState, step: int) -> StepGlyphs:
         """The momentum buffer as the step it stands for, −lr·b; no step scale."""
         if self._hp.get("momentum", 0.0) == 0 or state.step == 0:
             return None, None
@@ -167,7 +168,7 @@ class Nesterov(_SGD):
     _spec = Momentum._spec
     _label_keys = ("lr", "momentum")
 
-    def _check(self):
+    def _check(self) -> None:
         if self._hp["momentum"] <= 0:
             raise _invalid("momentum", self._hp["momentum"], "must be > 0 for Nesterov momentum")
         if self._hp["dampening"] != 0:
@@ -218,10 +219,11 @@ class AdaGrad(Optimizer):
     State = AdaGradState
     _moment_fields = {"second_moment": "sum"}  # a sum, not an average
 
-    def _init_state(self, shape):
+    def _init_state(self, shape: tuple[int, ...]) -> AdaGradState:
         return AdaGradState(0, _frozen(np.full(shape, self._hp["initial_accumulator_value"])))
 
-    def _step(self, grads, state, params, hp):
+    def _step(self, grads: np.ndarray, state: AdaGradState, params: np.ndarray,
+              hp: dict[str, Any]) -> tuple[np.ndarray, AdaGradState]:
         step = state.step + 1
         grads, _ = self._weight_decay(grads, params, hp)
         clr = hp["lr"] / (1 + (step - 1) * hp["lr_decay"])
@@ -229,7 +231,7 @@ class AdaGrad(Optimizer):
         std = np.sqrt(total) + hp["eps"]
         return params + (-clr * grads) / std, AdaGradState(step, total)
 
-    def step_glyphs(self, state, step):
+    def step_glyphs(self, state: AdaGradState, step: int) -> StepGlyphs:
         """No velocity; the step scale lr/(√Σg² + ε), which only shrinks."""
         if state.step == 0:
             return None, None
@@ -287,10 +289,11 @@ class RMSProp(Optimizer):
     State = RMSPropState
     _moment_fields = {"velocity": "momentum_buffer", "second_moment": "square_avg"}
 
-    def _init_state(self, shape):
+    def _init_state(self, shape: tuple[int, ...]) -> RMSPropState:
         return RMSPropState(0, _zeros(shape), _zeros(shape), _zeros(shape))
 
-    def _step(self, grads, state, params, hp):
+    def _step(self, grads: np.ndarray, state: RMSPropState, params: np.ndarray,
+              hp: dict[str, Any]) -> tuple[np.ndarray, RMSPropState]:
         grads, _ = self._weight_decay(grads, params, hp)
         square_avg = _ema_square(state.square_avg, grads, hp["rho"])
         grad_avg = state.grad_avg
@@ -308,7 +311,7 @@ class RMSProp(Optimizer):
             new_params = params + (-hp["lr"] * grads) / avg
         return new_params, RMSPropState(state.step + 1, square_avg, grad_avg, buf)
 
-    def step_glyphs(self, state, step):
+    def step_glyphs(self, state: RMSPropState, step: int) -> StepGlyphs:
         """The momentum buffer (with momentum > 0) as −lr·b, and the step scale
         lr/(√h + ε) of the running average h, which grows back when the slope flattens."""
         if state.step == 0:
@@ -358,10 +361,11 @@ class AdaDelta(Optimizer):
     State = AdaDeltaState
     _moment_fields = {"second_moment": "square_avg"}
 
-    def _init_state(self, shape):
+    def _init_state(self, shape: tuple[int, ...]) -> AdaDeltaState:
         return AdaDeltaState(0, _zeros(shape), _zeros(shape))
 
-    def _step(self, grads, state, params, hp):
+    def _step(self, grads: np.ndarray, state: AdaDeltaState, params: np.ndarray,
+              hp: dict[str, Any]) -> tuple[np.ndarray, AdaDeltaState]:
         grads, _ = self._weight_decay(grads, params, hp)
         square_avg = _ema_square(state.square_avg, grads, hp["rho"])
         std = np.sqrt(square_avg + hp["eps"])
@@ -369,7 +373,7 @@ class AdaDelta(Optimizer):
         acc_delta = _ema_square(state.acc_delta, delta, hp["rho"])
         return params + (-hp["lr"]) * delta, AdaDeltaState(state.step + 1, square_avg, acc_delta)
 
-    def step_glyphs(self, state, step):
+    def step_glyphs(self, state: AdaDeltaState, step: int) -> StepGlyphs:
         """No velocity; AdaDelta's own ratio lr·√(u + ε)/√(h + ε) as the step scale."""
         if state.step == 0:
             return None, None

@@ -6,12 +6,30 @@ import inspect
 import numbers
 import os
 import traceback
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple, overload
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..errors import OptimizerError
-from .base import Optimizer, _as_points, _flag, _Hyper, _learning_rate, _real
+from .base import (
+    Optimizer,
+    StepGlyphs,
+    ValueAndGrad,
+    _as_points,
+    _flag,
+    _Hyper,
+    _learning_rate,
+    _real,
+)
+
+#: Your update rule: ``step(x, g, state, **hyperparameters) -> (new_x, new_state)``, x and
+#: g float64 arrays of shape (n, 2), state the dict the previous call returned.
+StepFunction = Callable[..., tuple[ArrayLike, dict[str, Any]]]
+#: A hyperparameter's default: a number, True/False, a tuple of numbers, or for ``lr`` a
+#: schedule (any callable step -> lr).
+Default = float | bool | tuple[float, ...] | list[float] | Callable[[int], float]
 
 
 class StepFunctionState(NamedTuple):
@@ -19,7 +37,7 @@ class StepFunctionState(NamedTuple):
     the dict the step function returned last (``{}`` before the first step)."""
 
     step: int
-    values: dict
+    values: dict[str, Any]
 
 
 class StepFunctionOptimizer(Optimizer):
@@ -28,15 +46,17 @@ class StepFunctionOptimizer(Optimizer):
     State = StepFunctionState
 
     @staticmethod
-    def _step_function(x, g, state, **hyperparameters):  # replaced by the decorator
-        raise NotImplementedError
+    def _step_function(x: np.ndarray, g: np.ndarray, state: dict[str, Any],
+                       **hyperparameters: Any) -> tuple[ArrayLike, dict[str, Any]]:
+        raise NotImplementedError  # each class made by the decorator has its own
 
-    def init(self, params) -> StepFunctionState:
+    def init(self, params: ArrayLike) -> StepFunctionState:
         """The state before the first step: no steps taken, an empty dict."""
         _as_points(params, "params")
         return StepFunctionState(0, {})
 
-    def update(self, grads, state, params, *, value_and_grad=None
+    def update(self, grads: ArrayLike, state: StepFunctionState, params: ArrayLike, *,
+               value_and_grad: ValueAndGrad | None = None
                ) -> tuple[np.ndarray, StepFunctionState]:
         """One call of the step function, its result checked: ``(new_params, new_state)``."""
         params = _as_points(params, "params")
@@ -58,19 +78,20 @@ class StepFunctionOptimizer(Optimizer):
         new_params, new_values = self._checked(result, step, params.shape)
         return new_params, StepFunctionState(step, new_values)
 
-    def moments(self, state) -> dict[str, np.ndarray]:
+    def moments(self, state: StepFunctionState) -> dict[str, np.ndarray]:
         """The state dict's ``velocity`` and ``second_moment`` entries, where it has them."""
         return {key: np.asarray(state.values[key]) for key in ("velocity", "second_moment")
                 if key in state.values}
 
-    def step_glyphs(self, state, step):
+    def step_glyphs(self, state: StepFunctionState, step: int) -> StepGlyphs:
         """−lr·velocity and lr/√second_moment from the state dict's entries of those names."""
         moments, lr = self.moments(state), self.lr_at(step)
         velocity, second = moments.get("velocity"), moments.get("second_moment")
         return (None if velocity is None else -lr * velocity,
                 None if second is None else lr / np.sqrt(second))
 
-    def _checked(self, result, step: int, shape) -> tuple[np.ndarray, dict]:
+    def _checked(self, result: object, step: int, shape: tuple[int, ...]
+                 ) -> tuple[np.ndarray, dict[str, Any]]:
         what = f"{self.name} step {step} returned"
         if not isinstance(result, tuple) or len(result) != 2:
             raise OptimizerError(f"{what} {_describe(result)}, expected a pair "
@@ -90,7 +111,7 @@ class StepFunctionOptimizer(Optimizer):
         return np.array(array, dtype=np.float64), new_state
 
 
-def _describe(value) -> str:
+def _describe(value: object) -> str:
     if isinstance(value, np.ndarray):
         return f"an array of dtype {value.dtype}"
     if isinstance(value, tuple):
@@ -98,7 +119,7 @@ def _describe(value) -> str:
     return f"a {type(value).__name__}"
 
 
-def _where(exc: BaseException, function) -> str:
+def _where(exc: BaseException, function: StepFunction) -> str:
     """``file, line N`` of the step function's code where ``exc`` was raised."""
     frames = traceback.extract_tb(exc.__traceback__)
     own = [frame for frame in frames if frame.filename == function.__code__.co_filename]
@@ -113,13 +134,13 @@ def _where(exc: BaseException, function) -> str:
     return f"{filename}, line {frame.lineno}"
 
 
-def _real_tuple(name: str, value) -> tuple:
+def _real_tuple(name: str, value: object) -> tuple[float, ...]:
     if not isinstance(value, (tuple, list)):
         raise ValueError(f"Invalid {name}: {value!r} (must be a tuple of numbers)")
     return tuple(_real(f"{name}[{i}]", item) for i, item in enumerate(value))
 
 
-def _checker(name: str, default):
+def _checker(name: str, default: object) -> Callable[[str, Any], Any]:
     if name == "lr":
         return _learning_rate
     if isinstance(default, (bool, np.bool_)):
@@ -132,7 +153,17 @@ def _checker(name: str, default):
                     f"got {default!r}")
 
 
-def optimizer(step_function=None, /, **defaults):
+@overload
+def optimizer(step_function: StepFunction, /, **defaults: Default
+              ) -> type[StepFunctionOptimizer]: ...
+@overload
+def optimizer(step_function: None = None, /, **defaults: Default
+              ) -> Callable[[StepFunction], type[StepFunctionOptimizer]]: ...
+
+
+def optimizer(step_function: StepFunction | None = None, /, **defaults: Default
+              ) -> type[StepFunctionOptimizer] | Callable[[StepFunction],
+                                                         type[StepFunctionOptimizer]]:
     """Make a step function into an optimizer class, hyperparameters and their defaults given::
 
         @optimizer(lr=0.01, rho=0.9, eps=1e-8)
@@ -160,7 +191,7 @@ def optimizer(step_function=None, /, **defaults):
     return lambda function: _make(function, defaults)
 
 
-def _keyword_defaults(function) -> dict:
+def _keyword_defaults(function: StepFunction) -> dict[str, Any]:
     """The hyperparameters a step function declares with defaults (``*, lr=0.1``)."""
     try:
         parameters = list(inspect.signature(function).parameters.values())[3:]
@@ -171,7 +202,7 @@ def _keyword_defaults(function) -> dict:
             and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)}
 
 
-def _make(function, defaults: dict) -> type[StepFunctionOptimizer]:
+def _make(function: StepFunction, defaults: dict[str, Any]) -> type[StepFunctionOptimizer]:
     if not callable(function) or not hasattr(function, "__code__"):
         raise TypeError(f"@optimizer decorates a function (x, g, state, **hyperparameters), "
                         f"got {function!r}")
@@ -198,12 +229,16 @@ def _make(function, defaults: dict) -> type[StepFunctionOptimizer]:
         raise TypeError(f"{name}{inspect.signature(function)} cannot be called as "
                         f"{name}(x, g, state, {', '.join(f'{k}=...' for k in defaults)}): "
                         f"{exc}") from None
-    return type(name, (StepFunctionOptimizer,), {
-        "name": name,
-        "__doc__": function.__doc__,
-        "__module__": function.__module__,
-        "__qualname__": function.__qualname__,
-        "_spec": spec,
-        "_label_keys": ("lr",),
-        "_step_function": staticmethod(function),
-    })
+    title = name
+
+    class Made(StepFunctionOptimizer):
+        __doc__ = function.__doc__
+        __module__ = function.__module__
+        __qualname__ = function.__qualname__
+        name = title
+        _spec = spec
+        _label_keys = ("lr",)
+        _step_function = staticmethod(function)
+
+    Made.__name__ = title
+    return Made

@@ -12,11 +12,13 @@ with :meth:`~anim.optimizers.Optimizer.with_lr` and stepped group by group.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from .base import Optimizer, _as_points
+from .base import Optimizer, OptimizerState, StepGlyphs, ValueAndGrad, _as_points
 
 
 class RatesState(NamedTuple):
@@ -24,7 +26,7 @@ class RatesState(NamedTuple):
 
     step: int
     rates: np.ndarray
-    inner: NamedTuple
+    inner: OptimizerState
 
 
 class PerRowRates(Optimizer):
@@ -33,36 +35,44 @@ class PerRowRates(Optimizer):
 
     State = RatesState
 
-    def __init__(self, optimizer: Optimizer, rates):
+    def __init__(self, optimizer: Optimizer, rates: ArrayLike) -> None:
         self.inner = optimizer
         self.rates = np.asarray(rates, dtype=np.float64).reshape(-1, 1)
         self.name = optimizer.name
         self._set_look(None, optimizer.color)
 
-    def init(self, params) -> RatesState:
+    def init(self, params: ArrayLike) -> RatesState:
         params = _as_points(params, "params")
         if len(params) != len(self.rates):
             raise ValueError(f"{len(self.rates)} rates need as many rows, got {len(params)}")
         return RatesState(0, self.rates, self.inner.init(params))
 
-    def update(self, grads, state, params, *, value_and_grad=None):
-        new_params, inner = self.inner._at_rates(state.rates).update(grads, state.inner, params)
+    def _at(self, rates: np.ndarray) -> Optimizer:
+        at_rates = self.inner._at_rates(rates)
+        if at_rates is None:  # rate_sweep makes one only for an optimizer that can
+            raise ValueError(f"{self.name} cannot step at one learning rate per row")
+        return at_rates
+
+    def update(self, grads: ArrayLike, state: RatesState, params: ArrayLike, *,
+               value_and_grad: ValueAndGrad | None = None
+               ) -> tuple[np.ndarray, RatesState]:
+        new_params, inner = self._at(state.rates).update(grads, state.inner, params)
         return new_params, RatesState(state.step + 1, state.rates, inner)
 
-    def select(self, state, keep):
-        keep = np.asarray(keep, dtype=bool)
-        return RatesState(state.step, state.rates[keep], self.inner.select(state.inner, keep))
+    def select(self, state: RatesState, keep: ArrayLike) -> RatesState:
+        rows = np.asarray(keep, dtype=bool)
+        return RatesState(state.step, state.rates[rows], self.inner.select(state.inner, rows))
 
-    def step_glyphs(self, state, step):
-        return self.inner._at_rates(state.rates).step_glyphs(state.inner, step)
+    def step_glyphs(self, state: RatesState, step: int) -> StepGlyphs:
+        return self._at(state.rates).step_glyphs(state.inner, step)
 
 
 class GroupsState(NamedTuple):
     """Steps taken; per group, its rows still racing and its member's state."""
 
     step: int
-    sizes: tuple
-    states: tuple
+    sizes: tuple[int, ...]
+    states: tuple[OptimizerState, ...]
 
 
 class RateGroups(Optimizer):
@@ -70,13 +80,13 @@ class RateGroups(Optimizer):
 
     State = GroupsState
 
-    def __init__(self, members: list[Optimizer], per_rate: int):
+    def __init__(self, members: Sequence[Optimizer], per_rate: int) -> None:
         self.members = list(members)
         self.per_rate = int(per_rate)
         self.name = members[0].name
         self._set_look(None, members[0].color)
 
-    def init(self, params) -> GroupsState:
+    def init(self, params: ArrayLike) -> GroupsState:
         params = _as_points(params, "params")
         if len(params) != len(self.members) * self.per_rate:
             raise ValueError(f"a sweep of {len(self.members)} rates × {self.per_rate} "
@@ -87,15 +97,18 @@ class RateGroups(Optimizer):
                        zip(self.members, np.split(params, np.cumsum(sizes)[:-1])))
         return GroupsState(0, sizes, states)
 
-    def _groups(self, state: GroupsState, *arrays):
+    def _groups(self, state: GroupsState, *arrays: np.ndarray) -> Iterator[tuple[Any, ...]]:
         edges = np.cumsum(state.sizes)[:-1]
         return zip(self.members, state.states, *(np.split(a, edges) for a in arrays))
 
-    def update(self, grads, state, params, *, value_and_grad=None):
-        params = _as_points(params, "params")
-        grads = _as_points(grads, "grads")
-        moved, states = [], []
-        for member, member_state, rows, member_grads in self._groups(state, params, grads):
+    def update(self, grads: ArrayLike, state: GroupsState, params: ArrayLike, *,
+               value_and_grad: ValueAndGrad | None = None
+               ) -> tuple[np.ndarray, GroupsState]:
+        points = _as_points(params, "params")
+        gradients = _as_points(grads, "grads")
+        moved: list[np.ndarray] = []
+        states: list[OptimizerState] = []
+        for member, member_state, rows, member_grads in self._groups(state, points, gradients):
             if len(rows) == 0:
                 moved.append(rows)
                 states.append(member_state)
@@ -106,17 +119,19 @@ class RateGroups(Optimizer):
             states.append(new_state)
         return np.concatenate(moved), GroupsState(state.step + 1, state.sizes, tuple(states))
 
-    def select(self, state: GroupsState, keep) -> GroupsState:
-        keep = np.asarray(keep, dtype=bool)
-        sizes, states = [], []
-        for member, member_state, member_keep in self._groups(state, keep):
+    def select(self, state: GroupsState, keep: ArrayLike) -> GroupsState:
+        sizes: list[int] = []
+        states: list[OptimizerState] = []
+        for member, member_state, member_keep in self._groups(state,
+                                                              np.asarray(keep, dtype=bool)):
             sizes.append(int(member_keep.sum()))
             states.append(member_state if member_keep.all()
                           else member.select(member_state, member_keep))
         return GroupsState(state.step, tuple(sizes), tuple(states))
 
-    def step_glyphs(self, state: GroupsState, step: int):
-        velocities, scales = [], []
+    def step_glyphs(self, state: GroupsState, step: int) -> StepGlyphs:
+        velocities: list[np.ndarray] = []
+        scales: list[np.ndarray] = []
         for member, member_state, size in zip(self.members, state.states, state.sizes):
             velocity, scale = member.step_glyphs(member_state, step) if size else (None, None)
             velocities.append(np.full((size, 2), np.nan) if velocity is None
@@ -126,14 +141,14 @@ class RateGroups(Optimizer):
         return np.concatenate(velocities), np.concatenate(scales)
 
 
-def rate_sweep(optimizer: Optimizer, lrs, per_rate: int = 1) -> Optimizer:
+def rate_sweep(optimizer: Optimizer, lrs: ArrayLike, per_rate: int = 1) -> Optimizer:
     """``optimizer`` at each learning rate of ``lrs``, ``per_rate`` rows each (the starts),
     as one optimizer of ``len(lrs) × per_rate`` rows. ValueError if it cannot take another
     learning rate (its message says why)."""
-    lrs = np.asarray(lrs, dtype=float).ravel()
+    rates = np.asarray(lrs, dtype=float).ravel()
     reason = optimizer.not_tunable
     if reason:
         raise ValueError(reason)
-    if optimizer._at_rates(lrs) is not None:
-        return PerRowRates(optimizer, np.repeat(lrs, per_rate))
-    return RateGroups([optimizer.with_lr(float(lr)) for lr in lrs], per_rate)
+    if optimizer._at_rates(rates) is not None:
+        return PerRowRates(optimizer, np.repeat(rates, per_rate))
+    return RateGroups([optimizer.with_lr(float(lr)) for lr in rates], per_rate)
