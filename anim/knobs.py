@@ -17,6 +17,7 @@ custom schedule) keeps its path; :attr:`RacerKnobs.reason` says why. Pure numpy.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -170,7 +171,7 @@ def first_grid() -> np.ndarray:
 class _Setting:
     """What every race of the knobs shares: the scene's start, goals, steps and noise."""
 
-    scene: object
+    scene: Any  # a Scene (anim.scene imports this module)
     steps: int
     noise: float
     seed: int | None
@@ -189,6 +190,7 @@ def _race_rates(setting: _Setting, optimizer: Optimizer, lrs, explain: bool,
                        noise_rows=np.zeros(len(lrs), dtype=int), noise_starts=1,
                        keep_paths=True, stop_when_finished=not noisy, explain=explain)
     runs = []
+    velocities, scales = race.velocities, race.step_scales
     for row, lr in enumerate(lrs):
         arrival, diverged = int(race.arrival_step[row]), int(race.diverged_step[row])
         # As the figure shows it: stopped at an arrival (without noise), else at the last
@@ -201,14 +203,20 @@ def _race_rates(setting: _Setting, optimizer: Optimizer, lrs, explain: bool,
             last = steps
         runs.append(Run(
             float(lr), second, optimizer.with_lr(float(lr)),
-            race.paths[row, :last + 1].copy(), race.losses[row, :last + 1].copy(),
-            race.grads[row, :last + 1].copy(),
+            _rows(race.paths, row, last), _rows(race.losses, row, last),
+            _rows(race.grads, row, last),
             None if arrival == NO_STEP else arrival, None if diverged == NO_STEP else diverged,
             None if race.arrived_at[row] == NO_STEP else int(race.arrived_at[row]),
             # The glyphs of every point shown, the last one's too (NaN if it never stepped).
-            race.velocities[row, :last + 1].copy() if explain else None,
-            race.step_scales[row, :last + 1].copy() if explain else None))
+            None if velocities is None else _rows(velocities, row, last),
+            None if scales is None else _rows(scales, row, last)))
     return runs
+
+
+def _rows(values: np.ndarray | None, row: int, last: int) -> np.ndarray:
+    """Race row ``row``'s values up to index ``last`` (the race kept them all)."""
+    assert values is not None
+    return values[row, :last + 1].copy()
 
 
 def _edge(runs: list[Run]) -> float | None:
@@ -279,7 +287,7 @@ def _add_pad(setting: _Setting, found: list[RacerKnobs], name: str, explained):
                          f"{', '.join(o.label for o in scene.optimizers)})")
     lrs = np.union1d(first_grid(), [entry.scene_lr] if entry.scene_lr else [])
     values = np.union1d(SECOND_VALUES[name], [value])
-    rows = []
+    rows: list[list[Run | None]] = []
     for second in values:
         try:
             changed = with_hyperparameter(optimizer, name, float(second))

@@ -24,6 +24,7 @@ import json
 from importlib import resources
 
 import numpy as np
+from matplotlib.artist import Artist
 from PIL import Image, features
 
 from .figure import RaceFigure
@@ -94,7 +95,7 @@ def overlay_image(figure: RaceFigure) -> tuple[str, bytes] | None:
     if not shown:
         return None
     keep = {id(a) for a in shown}
-    hidden = [figure.figure.patch]
+    hidden: list[Artist] = [figure.figure.patch]
     for ax in figure.figure.axes:
         hidden += [ax.patch, *ax.spines.values()]
         hidden += [child for child in ax.get_children() if id(child) not in keep]

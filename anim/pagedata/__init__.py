@@ -13,8 +13,8 @@ from __future__ import annotations
 from .. import board
 from ..figure.racers import CIRCLE_MARGIN
 from .geometry import outline, text_spot
-from .heads import goal_circles, shown_rule, unfanned_moves
 from .glyphs import glyphs
+from .heads import goal_circles, shown_rule, unfanned_moves
 from .knobs import knobs_data
 from .panels import panels
 from .racers import racer_entries, scene_runs

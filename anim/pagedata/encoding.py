@@ -6,8 +6,8 @@ losses and rates to a relative 1e-4 on a log scale: the board's three digits), c
 value as its second difference along the steps (a path that glides or settles has
 differences near zero), writes the integers as zig-zag varints, deflates them (zlib) and
 writes the result in base 85 (RFC 1924's alphabet: no quote, backslash or slash, so it
-sits in JSON in a script element as it is; a sixteenth shorter than base64). The player inflates it with the browser's own ``DecompressionStream``: no
-library, no request.
+sits in JSON in a script element as it is; a sixteenth shorter than base64). The player
+inflates it with the browser's own ``DecompressionStream``: no library, no request.
 
 Each series starts with a header: 0 every value finite, 1 none (nothing follows),
 2 some: a mask of the missing ones (first differences) comes first, then the values

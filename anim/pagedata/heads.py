@@ -69,7 +69,7 @@ def unfanned_moves(figure, paths: np.ndarray, losses: np.ndarray, shown: np.ndar
             pixels = to_pixels(figure.ax3d, np.column_stack([placed, heights]))
         else:
             pixels = figure.ax.transData.transform(placed)
-        runs = []
+        runs: list[list] = []
         for k in np.flatnonzero(moved):
             # A thousandth of a pixel is exact enough, and short in the page.
             x, y = round(float(pixels[k, 0]), 3), round(float(height - pixels[k, 1]), 3)

@@ -7,13 +7,16 @@ its effective learning rates."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
 from ..figure.glyphs3d import height_gradient
 from ..knobs import SYMBOLS, RacerKnobs, Run
 from .encoding import LOG_QUANTUM, PIXEL_SHARE, Packer
-from .racers import hyperparameters_text
 from .heads import shown_rule, unfanned_moves
+from .racers import hyperparameters_text
 from .views import hidden_steps, view_kinds
 
 
@@ -78,8 +81,11 @@ class _Runs:
             shown = min(n, figure.result.steps)
             lrs = run.lr_steps()
             gradient = -lrs[:shown, None] * run.grads[:shown]
-            for vectors, quantum in ((gradient, q["arrow"]), (run.velocities, q["arrow"]),
-                                     (run.step_scales, q["box"])):
+            missing = np.full((shown, 2), np.nan)  # an explained race records both
+            for vectors, quantum in (
+                    (gradient, q["arrow"]),
+                    (missing if run.velocities is None else run.velocities, q["arrow"]),
+                    (missing if run.step_scales is None else run.step_scales, q["box"])):
                 vectors = vectors[:shown]
                 packer.linear(vectors[:, 0], quantum[0])
                 packer.linear(vectors[:, 1], quantum[1])
@@ -110,12 +116,12 @@ class _Runs:
                 "arrivedAt": run.arrived_at, "moves": moves if any(moves) else None}
 
 
-def columns(runs: list[dict | None]) -> dict:
+def columns(runs: Sequence[dict | None]) -> dict:
     """Runs described column by column (a few bytes a run): rates, arrivals and
     divergences (null where none), the goal reached when there are several, and by index
-    the steps where a head is placed off its point (heads.py). A missing run (an invalid pad cell) is a null
-    rate. The player counts each run's points from its arrival and divergence, as
-    anim/knobs.py cut them."""
+    the steps where a head is placed off its point (heads.py). A missing run (an invalid
+    pad cell) is a null rate. The player counts each run's points from its arrival and
+    divergence, as anim/knobs.py cut them."""
     present = [run for run in runs if run is not None]
     table = {"lr": [None if run is None else run["lr"] for run in runs],
              "arrival": [None if run is None else run["arrival"] for run in runs],
@@ -133,16 +139,17 @@ def knobs_data(figure, found: list[RacerKnobs], optimizers) -> dict:
                                        or figure.glyphs3d is not None) else set()
     lr_panel = set(figure.lr_panel.chosen) if figure.lr_panel is not None else set()
     packing = _Runs(figure, explained, lr_panel)
-    racers, everything = [], []
+    racers: list[dict] = []
+    everything: list[float] = []
     for entry in found:
         optimizer = optimizers[entry.index]
-        described = {"racer": entry.index, "fixed": entry.reason}
+        described: dict[str, Any] = {"racer": entry.index, "fixed": entry.reason}
         racers.append(described)
         if entry.reason:
             continue
         runs = [packing.add(entry.index, run, pack=k != entry.scene_run)
                 for k, run in enumerate(entry.runs)]
-        lrs = [run.lr for run in entry.runs]
+        lrs = [float(run.lr) for run in entry.runs if run.lr is not None]
         everything += lrs
         described.update({
             "sceneLr": entry.scene_lr, "tunedLr": entry.tuned_lr, "edgeLr": entry.edge_lr,

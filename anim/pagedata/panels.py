@@ -45,7 +45,7 @@ def lr_panel(figure) -> dict | None:
     panel = figure.lr_panel
     if panel is None:
         return None
-    marks = {}
+    marks: dict[str, list[dict]] = {}
     for i, _, mark, edge in panel.marks:
         marks.setdefault(str(i), []).append({**marker(mark), "edge": float(edge)})
     data = {"kind": "lr", **_frame(figure, panel), "racers": list(panel.chosen),

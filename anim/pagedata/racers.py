@@ -8,9 +8,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.lines import Line2D
 
-from ..figure.racers3d import projected
-
 from ..figure.racers import style_head
+from ..figure.racers3d import projected
 from ..figure.scoreboard import MAX_LABEL_SHARE
 from .encoding import floats
 from .geometry import hex_color, marker, text_spot
@@ -115,7 +114,8 @@ def head_moves(figure, kind: str) -> tuple[np.ndarray, np.ndarray]:
                                                          axis=1))
     with np.errstate(invalid="ignore"):
         moved = ~np.all(np.abs(heads - on_path) <= 1e-3, axis=-1)
-    runs, points = [], []
+    runs: list[list[int]] = []
+    points: list[np.ndarray] = []
     for i in range(len(result.optimizers)):
         for k in np.flatnonzero(moved[i]):
             if runs and runs[-1][0] == i and runs[-1][2] == k - 1 and np.array_equal(

@@ -56,7 +56,7 @@ def swarm_data(figure) -> dict:
     result = figure.result
     packer = Packer()
     views = []
-    for kind, layer, ax in _layers(figure):
+    for _, layer, ax in _layers(figure):
         trails = _canvas(figure, ax, layer.trails)
         behind = None if layer.behind is None else _canvas(figure, ax, layer.behind)
         heads = _canvas(figure, ax, layer.head_points)
