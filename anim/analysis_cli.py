@@ -31,7 +31,7 @@ def tune_for(args, scene):
 
 def _png_output(args, path, default: bool):
     """``path`` checked like every output: a .png in a folder that exists."""
-    from .renderer import check_folder
+    from .request import check_folder
 
     path = Path(path)
     try:

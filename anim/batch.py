@@ -88,7 +88,7 @@ def check_options(options: dict):
     (on a small built-in scene), so a typo is one line, not one per file."""
     from .fitting import byte_limit
     from .optimizers import GD
-    from .renderer import resolve_options
+    from .request import resolve_options
     from .scene import Scene
     from .surfaces import ravine
 

@@ -118,7 +118,7 @@ def fingerprint(path):
 
 def _remember_output(args, scene, output, still: bool):
     """Note the output file as it is now, to say after Ctrl-C whether it changed."""
-    from .renderer import output_path
+    from .request import output_path
 
     args.output_path = output_path(scene, output, still=still)
     args.output_before = fingerprint(args.output_path)
@@ -146,7 +146,7 @@ def _formats(args, allowed: tuple[str, ...]) -> tuple[str, ...]:
 
 def _single_output(args, scene, allowed, still: bool = False):
     """-o, or the default output with --format's suffix."""
-    from .renderer import output_path
+    from .request import output_path
 
     if args.format is None:
         return args.output

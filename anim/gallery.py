@@ -126,7 +126,7 @@ class Gallery:
                notify=None, **options) -> Path:
         """``anim.render`` during a gallery build: the same checks and the same file,
         from the cache; no progress bar."""
-        from .renderer import prepare
+        from .request import prepare
 
         path, _, _ = prepare(scene, output, max_size=max_size, **options)
         example, digest = _calling_example()
@@ -144,7 +144,7 @@ class Gallery:
 
     def still(self, scene, output=None, *, frame=None, sidecar=False, **options) -> Path:
         """``anim.still`` during a gallery build: the same checks and file, cached."""
-        from .renderer import prepare
+        from .request import prepare
 
         path, _, frame = prepare(scene, output, still=True, frame=frame, **options)
         example, digest = _calling_example()
@@ -161,7 +161,7 @@ class Gallery:
         must not reach into the player's text), its page from the cache.
         ``Scene._repr_html_`` calls it during a gallery build."""
         from .page import notebook_html
-        from .renderer import resolve_options
+        from .request import resolve_options
 
         if digest is None:
             _, digest = _calling_example()
@@ -191,7 +191,7 @@ class Gallery:
     def _final_step(self, scene, options) -> int | None:
         """The step a film of ``scene`` ends on (when the race is decided, or the last;
         None: the last)."""
-        from .renderer import resolve_options
+        from .request import resolve_options
 
         request = resolve_options(scene, **options)
         result = scene.race(request.steps, noise=request.noise, seed=request.seed)
@@ -248,7 +248,7 @@ class Gallery:
 def page_can_show(scene, **options) -> bool:
     """Whether the interactive page draws ``scene`` (it refuses, e.g., the 3D view and
     swarms; the same checks as ``anim.render(scene, "x.html")``)."""
-    from .renderer import prepare
+    from .request import prepare
 
     with tempfile.TemporaryDirectory() as folder:
         try:
