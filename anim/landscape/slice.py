@@ -240,8 +240,9 @@ class ModelSlice(Surface):
         if fixed:
             raise TypeError(f"replace() cannot change {', '.join(sorted(fixed))} of a model "
                             "slice: they come from the model")
-        args: dict[str, Any] = dict(bounds=self.bounds, minimum=list(self.minima), name=self.name,
-                    start=self.start, formula=self.formula, resolution=self.resolution)
+        args: dict[str, Any] = dict(bounds=self.bounds, minimum=list(self.minima),
+                                    name=self.name, start=self.start, formula=self.formula,
+                                    resolution=self.resolution)
         unknown = set(changes) - set(args)
         if unknown:
             raise TypeError(f"replace() got unexpected argument(s): {', '.join(sorted(unknown))}")
