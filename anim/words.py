@@ -16,6 +16,7 @@ A template names its values in braces. Rules every table keeps (a test checks th
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -125,10 +126,12 @@ JAPANESE = Words(
     knob_pad_key="濃いほど早い · 灰色: 到着せず · ✗ 発散",
 )
 
-LANGUAGES = {"en": ENGLISH, "ja": JAPANESE}
+#: The languages anim writes its own words in (the keys of ``LANGUAGES``).
+Language = Literal["en", "ja"]
+LANGUAGES: dict[Language, Words] = {"en": ENGLISH, "ja": JAPANESE}
 
 
-def check_language(language) -> str:
+def check_language(language: object) -> Language:
     """``language`` if anim has its words, else a ValueError listing the languages."""
     if language not in LANGUAGES:
         raise ValueError(f"Invalid language: {language!r} (choose from "
@@ -137,4 +140,5 @@ def check_language(language) -> str:
 
 
 def words_for(language: str = "en") -> Words:
+    """The words of ``language``, or a ValueError listing the languages."""
     return LANGUAGES[check_language(language)]

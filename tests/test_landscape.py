@@ -19,9 +19,9 @@ from anim.landscape import (
     plane_through,
     random_plane,
     record,
+    torch_model,
     trajectories,
 )
-from anim.landscape import torch_model
 from anim.optimizers import GD, Adam, from_optax, from_torch
 
 

@@ -10,21 +10,31 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# The modules held to ruff and mypy so far. The list grows until it is all of anim/ (and
-# ruff's tests/, bench/ and scenes/); then both run as `ruff check anim tests bench scenes`
-# and a bare `mypy` (pyproject.toml names the files).
+# The modules held to ruff and mypy: all of anim/ but the four below. Once those join,
+# both checks run as `ruff check anim tests bench scenes` and a bare `mypy` (pyproject.toml
+# names the files).
 CHECKED = [
+    "anim/__init__.py",
+    "anim/__main__.py",
     "anim/analysis_cli.py",
     "anim/basins.py",
     "anim/batch.py",
+    "anim/board.py",
     "anim/cache.py",
     "anim/charts.py",
+    "anim/cli.py",
+    "anim/cli_parser.py",
+    "anim/combinations.py",
+    "anim/commands.py",
+    "anim/display.py",
     "anim/doctor.py",
     "anim/engine.py",
     "anim/errors.py",
     "anim/explain.py",
     "anim/failures.py",
     "anim/figure/__init__.py",
+    "anim/figure/fidelity.py",
+    "anim/figure/frame.py",
     "anim/figure/glyphs.py",
     "anim/figure/glyphs3d.py",
     "anim/figure/layer.py",
@@ -32,6 +42,8 @@ CHECKED = [
     "anim/figure/panels.py",
     "anim/figure/racers.py",
     "anim/figure/racers3d.py",
+    "anim/figure/scoreboard.py",
+    "anim/figure/surface.py",
     "anim/figure/surface3d.py",
     "anim/figure/swarm.py",
     "anim/figure/swarm3d.py",
@@ -42,6 +54,16 @@ CHECKED = [
     "anim/gallery.py",
     "anim/gif.py",
     "anim/knobs.py",
+    "anim/landscape/__init__.py",
+    "anim/landscape/cache.py",
+    "anim/landscape/plane.py",
+    "anim/landscape/record.py",
+    "anim/landscape/replay.py",
+    "anim/landscape/slice.py",
+    "anim/landscape/torch_inputs.py",
+    "anim/landscape/torch_model.py",
+    "anim/landscape/torch_types.py",
+    "anim/landscape/trajectories.py",
     "anim/length.py",
     "anim/loader.py",
     "anim/notebook.py",
@@ -66,16 +88,24 @@ CHECKED = [
     "anim/progress.py",
     "anim/provenance.py",
     "anim/race.py",
+    "anim/scene.py",
     "anim/schedules.py",
     "anim/settings.py",
     "anim/starts.py",
     "anim/summary.py",
     "anim/surface.py",
+    "anim/surfaces.py",
     "anim/swarm.py",
     "anim/tune.py",
     "anim/webfonts.py",
+    "anim/words.py",
     "anim/writers.py",
 ]
+# The HTML page's writer, its data and knobs, and the renderer that calls them are being
+# rewritten: they join CHECKED when the rewrite lands.
+AWAITING_REWRITE = ["anim/page.py", "anim/pagedata", "anim/knobs.py", "anim/renderer.py"]
+# Held to ruff only: the tests, the benchmarks and the example scenes.
+RUFF_ONLY = ["tests", "bench", "scenes"]
 
 
 def run(*command: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -96,8 +126,15 @@ def test_the_checked_modules_exist() -> None:
     assert not missing
 
 
+def test_every_module_is_checked_or_awaits_its_rewrite() -> None:
+    modules = {path.relative_to(ROOT).as_posix() for path in (ROOT / "anim").rglob("*.py")}
+    awaiting = {path for path in modules
+                if any(path == name or path.startswith(f"{name}/") for name in AWAITING_REWRITE)}
+    assert sorted(modules - awaiting - set(CHECKED)) == []
+
+
 def test_ruff_passes() -> None:
-    result = run("ruff", "check", "--no-cache", *CHECKED)
+    result = run("ruff", "check", "--no-cache", *CHECKED, *RUFF_ONLY)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -11,11 +11,12 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 from nbconvert import HTMLExporter, MarkdownExporter
-from test_browser import CHROMIUM_ARGS, chromium_path
 
 import anim
 from anim import Scene, surfaces
 from anim.optimizers import GD, Adam, RMSProp
+
+from test_browser import CHROMIUM_ARGS, chromium_path
 
 SCENE = """\
 import anim

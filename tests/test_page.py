@@ -126,8 +126,10 @@ def test_plot_transform_maps_data_to_canvas_pixels():
     a, b, c, d = view["toPixel"]
     x0, y0, width, height = view["box"]
     (left, right), (bottom, top) = figure.ax.get_xlim(), figure.ax.get_ylim()
-    assert a * left + b == pytest.approx(x0, abs=1e-3) and a * right + b == pytest.approx(x0 + width, abs=2e-3)
-    assert c * top + d == pytest.approx(y0, abs=1e-3) and c * bottom + d == pytest.approx(y0 + height, abs=2e-3)
+    assert a * left + b == pytest.approx(x0, abs=1e-3)
+    assert a * right + b == pytest.approx(x0 + width, abs=2e-3)
+    assert c * top + d == pytest.approx(y0, abs=1e-3)
+    assert c * bottom + d == pytest.approx(y0 + height, abs=2e-3)
 
 
 def test_the_3d_projection_lands_on_the_figures_pixels():
