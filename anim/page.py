@@ -231,14 +231,19 @@ def page_html(figure: RaceFigure, *, fps: float, loss_refresh: int, title: str,
 </div>
 <div class="anim-controls">
 <div class="anim-buttons">
-<button type="button" class="anim-play" aria-label="Play (space)" title="Play / pause (space)">▶&#xFE0E;</button>
-<button type="button" class="anim-back" aria-label="Step back (←)" title="Step back (←)">←</button>
-<button type="button" class="anim-forward" aria-label="Step forward (→)" title="Step forward (→)">→</button>
+<button type="button" class="anim-play" aria-label="Play (space)"
+ title="Play / pause (space)">▶&#xFE0E;</button>
+<button type="button" class="anim-back" aria-label="Step back (←)"
+ title="Step back (←)">←</button>
+<button type="button" class="anim-forward" aria-label="Step forward (→)"
+ title="Step forward (→)">→</button>
 </div>
-<input type="range" class="anim-scrubber" min="0" max="{data['steps']}" step="1" value="0" aria-label="Step">
+<input type="range" class="anim-scrubber" min="0" max="{data['steps']}" step="1" value="0"
+ aria-label="Step">
 <div class="anim-readouts">
 <output class="anim-step">0 / {data['steps']}</output>
-<label class="anim-speed-label">{html.escape(figure.stage.words.speed)} <select class="anim-speed">{speeds}</select></label>
+<label class="anim-speed-label">{html.escape(figure.stage.words.speed)}
+ <select class="anim-speed">{speeds}</select></label>
 </div>
 </div>
 <div class="anim-knobs" hidden></div>

@@ -11,12 +11,11 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 from nbconvert import HTMLExporter, MarkdownExporter
+from pages import CHROMIUM_ARGS, chromium_path
 
 import anim
 from anim import Scene, surfaces
 from anim.optimizers import GD, Adam, RMSProp
-
-from test_browser import CHROMIUM_ARGS, chromium_path
 
 SCENE = """\
 import anim
@@ -70,6 +69,7 @@ def test_a_scene_the_page_cannot_draw_shows_its_final_frame(tmp_path):
     import torch
 
     from anim.landscape import trajectories
+
     from test_landscape import LOSS, X, Y, mlp, train
 
     model = mlp(8)

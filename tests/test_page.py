@@ -112,8 +112,8 @@ def test_the_heads_the_figure_moves_off_their_points_are_carried():
     expected = expected.reshape(figure.racers.head_positions.shape)
     expected[..., 1] = 480 - expected[..., 1]
     for (i, first, last), point in zip(runs, points):
-        np.testing.assert_allclose(expected[i, first:last + 1], np.tile(point, (last - first + 1, 1)),
-                                   atol=1e-3)
+        np.testing.assert_allclose(expected[i, first:last + 1],
+                                   np.tile(point, (last - first + 1, 1)), atol=1e-3)
     diverged = figure.result.diverged_step[3]  # GD at lr 1.5 flies off
     assert any(i == 3 and first <= diverged and last == figure.result.steps
                for i, first, last in runs)

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pages import MAX_DIFFERING_SHARE, best_shift, differing_share, expected_heads, screenshot
 from PIL import Image
 
 import anim
 from anim import Scene, board, surfaces
 from anim.optimizers import GD, Adam, RMSProp
-from pages import (MAX_DIFFERING_SHARE, best_shift, browser, differing_share,  # noqa: F401
-                   expected_heads, screenshot, watched)
 
 ROOT = Path(__file__).resolve().parent.parent
 
