@@ -14,6 +14,8 @@ Both on linear axes, a zero line across the second, one curve per run in its col
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
@@ -34,16 +36,14 @@ def projected_runs(optimizers) -> list[int]:
             if getattr(optimizer, "fidelity", None) is not None]
 
 
-def refusal(optimizers, *, loss_panel: bool, lr_panel: bool, explain, page: bool) -> str | None:
+def refusal(optimizers, *, loss_panel: bool, lr_panel: bool, explain) -> str | None:
     """Why a picture of these racers cannot have what was asked, or None. Projected runs
     are replayed, not stepped on the slice: the step glyphs say nothing about them; their
-    panels take the room of the loss and lr panels (whose curves the gap panel replaces);
-    the page does not draw their panels."""
+    panels take the room of the loss and lr panels (whose curves the gap panel replaces).
+    Every output draws them, the page too (:mod:`anim.pagedata.panels`)."""
     projected = projected_runs(optimizers)
     if not projected:
         return None
-    if page:
-        return message("projected-page")
     if loss_panel or lr_panel:
         return message("projected-panels")
     named = [optimizers[i].label for i in explain if i in projected]
@@ -68,7 +68,8 @@ class FidelityPanel(Layer):
         steps = result.steps
         self.values = np.full((len(result.optimizers), steps + 1), np.nan)
         for i in self.chosen:
-            series = np.asarray(getattr(result.optimizers[i].fidelity, quantity), dtype=float)
+            run: Any = result.optimizers[i]  # a ProjectedRun: it carries the record
+            series = np.asarray(getattr(run.fidelity, quantity), dtype=np.float64)
             held = np.minimum(np.arange(steps + 1), len(series) - 1)  # a shorter run holds
             self.values[i] = series[held]
         self.step_numbers = np.arange(steps + 1)

@@ -111,9 +111,14 @@ class ProjectedRun(Optimizer):
         """Every start row replays the same run: the state is shared."""
         return state
 
-    def with_lr(self, lr):
-        raise ValueError(f"{self.label} is a recorded training run: it has no learning rate "
-                         "to change")
+    @property
+    def not_tunable(self) -> str:
+        """A recording has no rate to change: tune refuses it, the page's knobs keep its
+        path (and its tooltip says why)."""
+        return message("projected-lr", label=self.label)
+
+    def with_lr(self, lr: float, note: str | None = None) -> Optimizer:
+        raise ValueError(self.not_tunable)
 
     def lr_at(self, step: int) -> float:
         return math.nan
