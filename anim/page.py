@@ -129,7 +129,9 @@ def _page_text(figure: RaceFigure, data: dict) -> str:
     of the language (statuses, counter, tooltip, speed), labels, hyperparameters, and
     what the knobs write (their labels, digits of rates)."""
     texts = [*figure.stage.words.as_dict().values(),
-             *(racer["label"] + racer["hyperparameters"] for racer in data["racers"])]
+             *(racer["label"] + racer["hyperparameters"] for racer in data["racers"]),
+             *(panel.get("label", "") for panel in data["panels"]),  # the tooltip's
+             *(meta.get("lossSymbol") or "" for meta in (data["runs"] or {}).get("meta", ()))]
     knobs = data.get("knobs")
     if knobs:
         texts.append("0123456789.e−-+ ")

@@ -37,6 +37,7 @@ class Words:
     key_arrows: str        # the step glyphs' key: "arrows ×{magnify}: ..."
     key_box: str           # "┄ box: lr/√h per axis (×{scale})"
     tip_step: str          # the page's tooltip: "step {step}"
+    tip_projected: str     # ... over a projected training run: what it is
     speed: str             # the page's speed menu
     # The page's knobs (anim/knobs.py): their title, lock, captions, marks and chart.
     knob_title: str        # "learning rate"
@@ -80,6 +81,7 @@ ENGLISH = Words(
     key_arrows="arrows ×{magnify}:  ─▶ step taken   ▷ −lr·∇f   ▶ velocity −lr·v",
     key_box="┄ box: lr/√h per axis (×{scale})",
     tip_step="step {step}",
+    tip_projected="projected training run: its recording replayed, not a race on this slice",
     speed="speed",
     knob_title="learning rate",
     knob_lock="same rate for all",
@@ -111,6 +113,7 @@ JAPANESE = Words(
     key_arrows="矢印 ×{magnify}:  ─▶ 実際の更新   ▷ −lr·∇f   ▶ 速度 −lr·v",
     key_box="┄ 箱: 各軸の lr/√h (×{scale})",
     tip_step="ステップ {step}",
+    tip_projected="実際の学習の射影: 記録の再生で、この断面上の競走ではない",
     speed="速度",
     knob_title="学習率",
     knob_lock="全員同じ学習率",

@@ -50,16 +50,14 @@ def projected_runs(optimizers: Iterable[Optimizer]) -> list[int]:
 
 
 def refusal(optimizers: Sequence[Optimizer], *, loss_panel: bool, lr_panel: bool,
-            explain: Iterable[int], page: bool) -> str | None:
+            explain: Iterable[int]) -> str | None:
     """Why a picture of these racers cannot have what was asked, or None. Projected runs
     are replayed, not stepped on the slice: the step glyphs say nothing about them; their
-    panels take the room of the loss and lr panels (whose curves the gap panel replaces);
-    the page does not draw their panels."""
+    panels take the room of the loss and lr panels (whose curves the gap panel replaces).
+    Every output draws them, the page too (:mod:`anim.pagedata.panels`)."""
     projected = projected_runs(optimizers)
     if not projected:
         return None
-    if page:
-        return message("projected-page")
     if loss_panel or lr_panel:
         return message("projected-panels")
     named = [optimizers[i].label for i in explain if i in projected]

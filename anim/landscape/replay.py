@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import ClassVar, NamedTuple, NoReturn
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -113,9 +113,14 @@ class ProjectedRun(Optimizer):
         """Every start row replays the same run: the state is shared."""
         return state
 
-    def with_lr(self, lr: float, note: str | None = None) -> NoReturn:
-        raise ValueError(f"{self.label} is a recorded training run: it has no learning rate "
-                         "to change")
+    @property
+    def not_tunable(self) -> str:
+        """A recording has no rate to change: tune refuses it, the page's knobs keep its
+        path (and its tooltip says why)."""
+        return message("projected-lr", label=self.label)
+
+    def with_lr(self, lr: float, note: str | None = None) -> Optimizer:
+        raise ValueError(self.not_tunable)
 
     def lr_at(self, step: int) -> float:
         return math.nan
