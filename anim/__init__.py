@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import (
     notebook,  # noqa: F401  (registers how a scene shows in a notebook or docs)
@@ -95,3 +95,17 @@ __all__ = [
     "SwarmResult",
     "trajectories",
 ]
+
+
+
+# Hidden from type checkers, which would otherwise accept any name as anim's attribute.
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        """A name that lives one level down (``anim.from_torch``, ``anim.GD``, ``anim.grid``)
+        says where it is, instead of a bare AttributeError."""
+        for module in (optimizers, schedules, starts, surfaces):
+            if name in getattr(module, "__all__", ()):
+                raise AttributeError(f"module 'anim' has no attribute {name!r}: it is "
+                                     f"{module.__name__}.{name}")
+        raise AttributeError(f"module 'anim' has no attribute {name!r}")

@@ -77,7 +77,7 @@ def _add_picture_arguments(parser):
     parser.add_argument("--explain", action="append", nargs="?", const=True, metavar="NAME",
                         help="draw why each racer moves: gradient, step and velocity arrows "
                              "and the step-scale box; alone for every racer, or a label or "
-                             "optimizer name (repeatable)")
+                             "optimizer name, or a comma-separated list (repeatable)")
     parser.add_argument("--no-explain", dest="explain", action="store_const", const=[False],
                         help="no step glyphs, whatever the scene says")
     parser.add_argument("--lr-panel", action=argparse.BooleanOptionalAction, default=None,

@@ -67,17 +67,27 @@ def explained_racers(explain: bool | str | Sequence[str] | None,
                      optimizers: Sequence[Optimizer]) -> tuple[int, ...]:
     """Indices of the racers ``explain`` names: True (all), False/None (none), or names,
     each a racer's label or an optimizer name (every racer of that name), in any case
-    (torch's spellings ``RMSprop``, ``Adagrad`` name the built-ins too)."""
+    (torch's spellings ``RMSprop``, ``Adagrad`` name the built-ins too); a name may be a
+    comma-separated list of them."""
     if explain is None or explain is False:
         return ()
     if explain is True:
         return tuple(range(len(optimizers)))
     names = [explain] if isinstance(explain, str) else list(explain)
     chosen = set()
+
+    def matching(name: str) -> list[int]:
+        wanted = name.strip().casefold()
+        return [i for i, o in enumerate(optimizers)
+                if wanted in (o.label.casefold(), o.name.casefold())]
+
     for name in names:
-        wanted = str(name).casefold()
-        matches = [i for i, o in enumerate(optimizers)
-                   if wanted in (o.label.casefold(), o.name.casefold())]
+        matches = matching(str(name))
+        if not matches and "," in str(name):
+            # "RMSProp,AdaGrad" as --format and --knobs take lists (a label with a comma
+            # in it was tried whole first).
+            parts = [matching(part) for part in str(name).split(",")]
+            matches = [i for part in parts for i in part] if all(parts) else []
         if not matches:
             known = ", ".join(dict.fromkeys(o.label for o in optimizers))
             raise ValueError(f"Invalid explain: {name!r} names no racer (the racers: "

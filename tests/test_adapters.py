@@ -232,6 +232,13 @@ def test_from_optax_names_labels_and_validates():
         from_optax(optax.adam)
     with pytest.raises(ValueError, match=r"^Invalid name for from_optax: ''"):
         from_optax(optax.adam(0.1), name="")
+    # optax's own keyword for the rate works as lr= does, once.
+    by_optax_name = from_optax(optax.rmsprop, learning_rate=0.05)
+    assert by_optax_name.hyperparameters == from_optax(optax.rmsprop, lr=0.05).hyperparameters
+    assert by_optax_name.with_lr(0.2).hyperparameters["lr"] == 0.2
+    with pytest.raises(TypeError, match=r"^from_optax got the learning rate twice \(again as "
+                                        r"learning_rate=\): give it once, as lr=$"):
+        from_optax(optax.adam, 0.1, learning_rate=0.1)
 
 
 def test_missing_packages_say_what_to_install(monkeypatch):

@@ -163,6 +163,13 @@ def test_scene_explain_names_must_name_racers():
                                                             GD(0.1)],
                      start=(-7, 2), explain=["Adagrad", "RMSprop"])
     assert torchish.explain == (0, 1)
+    # A comma-separated list, as --format and --knobs take; every part must name a racer.
+    listed = Scene(surface=surfaces.ravine(), optimizers=[AdaGrad(0.1), RMSProp(0.1), GD(0.1)],
+                   start=(-7, 2), explain="RMSProp, GD")
+    assert listed.explain == (1, 2)
+    with pytest.raises(ValueError, match=r"^Invalid explain: 'RMSProp,Adam' names no racer"):
+        Scene(surface=surfaces.ravine(), optimizers=[RMSProp(0.1), GD(0.1)], start=(-7, 2),
+              explain="RMSProp,Adam")
 
 
 def test_an_own_optimizer_gets_velocity_and_box_from_its_state_entries():

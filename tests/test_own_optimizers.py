@@ -336,3 +336,20 @@ def test_a_bare_decorator_takes_the_hyperparameters_from_the_keyword_defaults():
         @optimizer
         def NoDefault(x, g, state, *, lr):
             return x - lr * g, state
+
+
+def test_a_step_function_without_x_g_state_first_is_refused_where_it_is_decorated():
+    # (g, state, lr=...) would read lr as the state; the decorator says what it expects.
+    with pytest.raises(TypeError, match=r"^signum\(g, state, lr=0\.05\) must take \(x, g, "
+                                        r"state\) first, then its hyperparameters by keyword, "
+                                        r"e\.g\. def signum\(x, g, state, \*, lr=0\.1\)$"):
+        @optimizer
+        def signum(g, state, lr=0.05):
+            return -lr * np.sign(g), state
+
+    @optimizer(lr=0.1)
+    def Flexible(*arrays, lr):
+        x, g, state = arrays
+        return x - lr * g, state
+
+    assert Flexible(0.2).hyperparameters == {"lr": 0.2}

@@ -157,6 +157,17 @@ def test_public_api():
         assert hasattr(anim, name), name
 
 
+def test_a_name_one_level_down_says_where_it_is():
+    with pytest.raises(AttributeError, match=r"^module 'anim' has no attribute 'from_torch': "
+                                             r"it is anim\.optimizers\.from_torch$"):
+        anim.from_torch  # noqa: B018
+    with pytest.raises(AttributeError, match=r"it is anim\.starts\.grid$"):
+        anim.grid  # noqa: B018
+    with pytest.raises(AttributeError, match=r"^module 'anim' has no attribute 'nothing'$"):
+        anim.nothing  # noqa: B018
+    assert not hasattr(anim, "GD")
+
+
 def test_scene_validation_messages():
     with pytest.raises(ValueError, match="optimizers is empty"):
         Scene(surface=bowl(), optimizers=[], start=(1, 1))

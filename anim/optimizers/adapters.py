@@ -625,6 +625,8 @@ def from_optax(transformation: GradientTransformationLike | Callable[..., Any],
         from_optax(optax.adam(0.1), name="Adam")      # a GradientTransformation
         from_optax(optax.adam, lr=0.1, b1=0.95)       # a factory: optax.adam(0.1, b1=0.95)
 
+    (``learning_rate=``, optax's own keyword, is taken for ``lr=`` as well.)
+
     The factory form can be built again at another learning rate, so ``anim tune`` and
     ``render --tuned`` work with it (``lr`` may be a schedule); its default name is
     "optax adam". A built transformation's default name is "optax".
@@ -634,11 +636,12 @@ def from_optax(transformation: GradientTransformationLike | Callable[..., Any],
     ``init``/``update``/``apply_updates`` loop with x64 enabled. ``name`` names it in the
     legend and in JSON. Needs ``pip install 'anim[optax]'``.
     """
-    if "lr" in settings:
-        if lr is not None:
-            raise TypeError("from_optax got lr twice: positionally and by name")
-        lr = settings.pop("lr")
-    if "learning_rate" in settings:
-        raise TypeError("from_optax: give the learning rate as lr=")
+    # lr as anim's optimizers call it, or learning_rate as optax's factories do.
+    for keyword in ("lr", "learning_rate"):
+        if keyword in settings:
+            if lr is not None:
+                raise TypeError(f"from_optax got the learning rate twice (again as "
+                                f"{keyword}=): give it once, as lr=")
+            lr = settings.pop(keyword)
     return OptaxOptimizer(transformation, name=name, label=label, color=color, lr=lr,
                           settings=settings)

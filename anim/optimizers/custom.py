@@ -202,11 +202,29 @@ def _keyword_defaults(function: StepFunction) -> dict[str, Any]:
             and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)}
 
 
+def _check_positionals(function: StepFunction, name: str) -> None:
+    """The step is called as f(x, g, state, **hyperparameters): a function whose first
+    three parameters cannot take x, g and state (too few, or one of them a hyperparameter
+    with a default) would read a hyperparameter as the state."""
+    try:
+        parameters = list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):
+        return
+    positional = [p for p in parameters[:3]
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                  and p.default is inspect.Parameter.empty]
+    if len(positional) < 3 and not any(p.kind == p.VAR_POSITIONAL for p in parameters):
+        raise TypeError(f"{name}{inspect.signature(function)} must take (x, g, state) first, "
+                        "then its hyperparameters by keyword, e.g. "
+                        f"def {name}(x, g, state, *, lr=0.1)")
+
+
 def _make(function: StepFunction, defaults: dict[str, Any]) -> type[StepFunctionOptimizer]:
     if not callable(function) or not hasattr(function, "__code__"):
         raise TypeError(f"@optimizer decorates a function (x, g, state, **hyperparameters), "
                         f"got {function!r}")
     name = function.__name__
+    _check_positionals(function, name)
     # `@anim.optimizer` bare, or hyperparameters left out of the decorator: the function's
     # own keyword defaults declare them.
     defaults = {**_keyword_defaults(function), **defaults}
