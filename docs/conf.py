@@ -30,6 +30,11 @@ exclude_patterns = ["_build", "_scenes"]
 myst_heading_anchors = 3
 html_theme = "furo"
 html_title = f"anim {release}"
+html_static_path = ["_static"]
+html_css_files = ["anim.css"]
+# Option names (--orbit), messages quoted word for word (start=...) and the README's own
+# typography stay as written: no -- to en dash, no ... to an ellipsis.
+smartquotes = False
 autodoc_member_order = "bysource"
 autodoc_typehints = "none"
 
