@@ -7,8 +7,18 @@ into a GIF, an MP4 or a PNG. Rendering imports matplotlib lazily, so the race en
 
 __version__ = "0.1.0"
 
-from . import notebook  # noqa: F401  (registers how a scene shows in a notebook or docs)
-from . import optimizers, schedules, starts, surfaces
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import (
+    notebook,  # noqa: F401  (registers how a scene shows in a notebook or docs)
+    optimizers,
+    schedules,
+    starts,
+    surfaces,
+)
 from .errors import (
     AnimError,
     FontWarning,
@@ -27,8 +37,9 @@ from .surface import GradientWarning, Surface
 from .swarm import SwarmResult, simulate_swarm
 
 
-def render(scene, output=None, **options):
-    """Film ``scene`` into ``output`` (.gif, .mp4, .png or .html); see :func:`anim.renderer.render`."""
+def render(scene: Scene, output: str | os.PathLike[str] | None = None, **options: Any) -> Path:
+    """Film ``scene`` into ``output`` (.gif, .mp4, .png or .html); see
+    :func:`anim.renderer.render`."""
     from . import gallery
 
     if gallery.collecting():  # a docs gallery build: from the cache, shown on the page
@@ -38,7 +49,7 @@ def render(scene, output=None, **options):
     return _render(scene, output, **options)
 
 
-def still(scene, output=None, **options):
+def still(scene: Scene, output: str | os.PathLike[str] | None = None, **options: Any) -> Path:
     """Write one frame of ``scene`` as a PNG; see :func:`anim.renderer.still`."""
     from . import gallery
 
@@ -49,7 +60,7 @@ def still(scene, output=None, **options):
     return _still(scene, output, **options)
 
 
-def _get_sg_image_scraper():
+def _get_sg_image_scraper() -> Callable[..., str]:
     """The image scraper that sphinx-gallery and mkdocs-gallery use for
     ``image_scrapers=('matplotlib', 'anim')``; see :mod:`anim.gallery`."""
     from .gallery import scraper

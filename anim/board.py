@@ -35,7 +35,7 @@ def places(result: RaceResult) -> dict[int, int]:
             for i, step in enumerate(result.arrival_step) if step is not None}
 
 
-def is_swarm(result) -> bool:
+def is_swarm(result: object) -> bool:
     return bool(getattr(result, "is_swarm", False))
 
 
@@ -81,14 +81,18 @@ def arrived(place: int, step: int, words: Words = ENGLISH) -> str:
 def status(result: RaceResult, index: int, step: int, place: int | None,
            loss_step: int | None = None, words: Words = ENGLISH) -> str:
     """The status column of racer ``index`` after ``step`` steps; while it races, the
-    loss after ``loss_step`` steps (default ``step``)."""
+    loss after ``loss_step`` steps (default ``step``). ``place``: its finishing place
+    (None: it has none, or look it up in ``places(result)``)."""
     if is_swarm(result):  # its counts change every few frames too, to be readable
         return swarm_status(result, index, step if loss_step is None else loss_step, words)
     state = result.status(index, step)
-    if state == "arrived":
-        text = arrived(place, result.arrival_step[index], words)
-        if len(result.goals) > 1:
-            x, y = (number(v) for v in result.arrived_at[index])
+    arrival = result.arrival_step[index]
+    if state == "arrived" and arrival is not None:  # an arrival always has its step
+        finish = places(result)[index] if place is None else place
+        text = arrived(finish, arrival, words)
+        goal = result.arrived_at[index]
+        if len(result.goals) > 1 and goal is not None:
+            x, y = (number(v) for v in goal)
             text += words.arrived_at.format(x=x, y=y)
         if result.keeps_moving_after_arrival():  # noisy: it goes on moving, say where
             shown = step if loss_step is None else loss_step
@@ -118,8 +122,9 @@ def widest_candidates(result: RaceResult, index: int, words: Words = ENGLISH) ->
         losses = {loss_text(*racer_loss(result, index, step))
                   for step in range(result.steps + 1)}
     texts.update(losses)
-    if result.keeps_moving_after_arrival() and result.arrival_step[index] is not None:
-        first = arrived(finish, result.arrival_step[index], words)
+    arrival = result.arrival_step[index]
+    if result.keeps_moving_after_arrival() and finish is not None and arrival is not None:
+        first = arrived(finish, arrival, words)
         texts.update(f"{first} · {loss}" for loss in losses)
     longest = max(map(len, texts))
     # One string per shape: digits are equally wide, so "f = 0.123" stands for them all.

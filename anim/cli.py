@@ -103,15 +103,16 @@ def _print_traceback(exc: BaseException):
     traceback.print_exception(exc, file=sys.stderr)
 
 
-def _interruption(exc: BaseException):
+def _interruption(exc: BaseException) -> BaseException | None:
     """The Ctrl-C or SIGTERM behind ``exc``, if it was raised while one was unwinding (a
     library's cleanup that fails half-way, e.g. on a half-drawn figure), else None."""
     seen = set()
-    while exc is not None and id(exc) not in seen:
-        if isinstance(exc, (KeyboardInterrupt, _Terminated)):
-            return exc
-        seen.add(id(exc))
-        exc = exc.__cause__ or exc.__context__
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        if isinstance(link, (KeyboardInterrupt, _Terminated)):
+            return link
+        seen.add(id(link))
+        link = link.__cause__ or link.__context__
     return None
 
 
@@ -161,13 +162,14 @@ def main(argv=None) -> int:
         return code
     except BrokenPipeError:
         # Output piped into e.g. `head`, which stopped reading: not an error to report.
-        sys.stdout = open(os.devnull, "w")
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (stdout from now on: never closed)
         return 1
     except (KeyboardInterrupt, _Terminated) as exc:
         return _interrupted(exc, args)
     except AnimError as exc:
-        if received or _interruption(exc) is not None:
-            return _interrupted(received[0] if received else _interruption(exc), args)
+        stop = received[0] if received else _interruption(exc)
+        if stop is not None:
+            return _interrupted(stop, args)
         if args.debug:
             _print_traceback(exc)
         # An optimizer fails during the race, after loading: name the scene it is in.
@@ -175,8 +177,9 @@ def main(argv=None) -> int:
                else str(exc))
         return exc.exit_code
     except Exception as exc:  # the last line of defence: one line, not a traceback
-        if received or _interruption(exc) is not None:
-            return _interrupted(received[0] if received else _interruption(exc), args)
+        stop = received[0] if received else _interruption(exc)
+        if stop is not None:
+            return _interrupted(stop, args)
         if args.debug:
             _print_traceback(exc)
         return _unexpected(exc, scene_file, getattr(args, "output_path", None), args.debug)

@@ -56,8 +56,7 @@ MESSAGES = {
                                    "rate to tune; use one of anim.schedules",
     "no-lr": "{label} has no learning rate (lr) to tune",
     # A recorded training run, projected on a slice (anim.trajectories), is replayed.
-    "projected-page": "the page does not draw the fidelity panels of projected training "
-                      "runs: render .gif, .mp4 or .png for them",
+    "projected-lr": "{label} is a recorded training run, with no learning rate to change",
     "projected-panels": "projected training runs bring their own panels (distance from the "
                         "plane, L(θ) − f(x, y)): the loss panel and the lr panel do not go "
                         "with them",

@@ -9,7 +9,8 @@ anim's.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 _PROVIDERS: dict[str, Callable[..., Any]] = {}
 

@@ -7,7 +7,7 @@ as the last line of a code block) appears on the example's page, right after the
 - a rendered GIF or MP4 as a GIF, a rendered ``.html`` as the interactive page, a still
   as its PNG;
 - a displayed scene as the player (the gallery shows it through ``Scene._repr_html_``),
-  or as a GIF where the page cannot draw it (projected training runs);
+  or as a GIF where the page cannot draw it;
 
 and the gallery's thumbnail (the example's first picture, as usual) is a still of the
 scene's final frame. A scene neither rendered nor displayed is not shown.

@@ -129,7 +129,9 @@ def _page_text(figure: RaceFigure, data: dict) -> str:
     of the language (statuses, counter, tooltip, speed), labels, hyperparameters, and
     what the knobs write (their labels, digits of rates)."""
     texts = [*figure.stage.words.as_dict().values(),
-             *(racer["label"] + racer["hyperparameters"] for racer in data["racers"])]
+             *(racer["label"] + racer["hyperparameters"] for racer in data["racers"]),
+             *(panel.get("label", "") for panel in data["panels"]),  # the tooltip's
+             *(meta.get("lossSymbol") or "" for meta in (data["runs"] or {}).get("meta", ()))]
     knobs = data.get("knobs")
     if knobs:
         texts.append("0123456789.e−-+ ")
@@ -231,14 +233,19 @@ def page_html(figure: RaceFigure, *, fps: float, loss_refresh: int, title: str,
 </div>
 <div class="anim-controls">
 <div class="anim-buttons">
-<button type="button" class="anim-play" aria-label="Play (space)" title="Play / pause (space)">▶&#xFE0E;</button>
-<button type="button" class="anim-back" aria-label="Step back (←)" title="Step back (←)">←</button>
-<button type="button" class="anim-forward" aria-label="Step forward (→)" title="Step forward (→)">→</button>
+<button type="button" class="anim-play" aria-label="Play (space)"
+ title="Play / pause (space)">▶&#xFE0E;</button>
+<button type="button" class="anim-back" aria-label="Step back (←)"
+ title="Step back (←)">←</button>
+<button type="button" class="anim-forward" aria-label="Step forward (→)"
+ title="Step forward (→)">→</button>
 </div>
-<input type="range" class="anim-scrubber" min="0" max="{data['steps']}" step="1" value="0" aria-label="Step">
+<input type="range" class="anim-scrubber" min="0" max="{data['steps']}" step="1" value="0"
+ aria-label="Step">
 <div class="anim-readouts">
 <output class="anim-step">0 / {data['steps']}</output>
-<label class="anim-speed-label">{html.escape(figure.stage.words.speed)} <select class="anim-speed">{speeds}</select></label>
+<label class="anim-speed-label">{html.escape(figure.stage.words.speed)}
+ <select class="anim-speed">{speeds}</select></label>
 </div>
 </div>
 <div class="anim-knobs" hidden></div>

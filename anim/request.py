@@ -329,8 +329,7 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None, max_s
         if refused:
             raise RequestError(refused)
         problem = projected_runs_refusal(scene.optimizers, loss_panel=request.loss_panel,
-                                         lr_panel=request.lr_panel, explain=request.explain,
-                                         page=suffix == ".html")
+                                         lr_panel=request.lr_panel, explain=request.explain)
         if problem:
             raise RequestError(problem)
         try:

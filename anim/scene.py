@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import inspect
-from typing import Callable, ParamSpec, TypeVar
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
 
 import numpy as np
 
@@ -12,6 +14,7 @@ from . import display
 from .combinations import Combination, message, refusal
 from .knobs import check_knobs
 from .optimizers import Optimizer
+from .palette import PALETTES as THEMES
 from .race import (
     RaceResult,
     check_any_goal,
@@ -23,22 +26,28 @@ from .race import (
     require_point,
     simulate,
 )
-from .palette import PALETTES as THEMES
 from .settings import (  # noqa: F401  (re-exported: scenes and tests import them from here)
     MAX_FPS,
     MAX_STEPS,
     VIEWS,
+    View,
     check_view,
     explained_racers,
     parse_camera,
     validate_fps,
 )
-from .starts import resolve_starts
-from .surface import Surface
-from .words import check_language
+from .starts import StartPoints, resolve_starts
+from .surface import Bounds, Point, PointLike, Surface
+from .words import Language, check_language
+
+if TYPE_CHECKING:
+    from .swarm import SwarmResult
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+#: The colour themes (the keys of ``anim.palette.PALETTES``).
+ThemeName = Literal["light", "dark"]
 
 
 def _known_keywords(init: Callable[P, R]) -> Callable[P, R]:
@@ -70,21 +79,27 @@ class Scene:
     """
 
     @_known_keywords
-    def __init__(self, surface: Surface, optimizers, start=None, steps: int = 150,
-                 title: str | None = None, goal=None, goal_radius=None, fps: float = 30,
-                 loss_panel: bool = False, theme: str = "light", colormap: str | None = None,
-                 colorbar: bool = False, explain=False, lr_panel: bool = False,
-                 noise: float = 0.0, seed: int = 0, view: str = "2d", camera=None,
-                 starts=None, font=None, language: str = "en", knobs=None):
+    def __init__(self, surface: Surface, optimizers: Sequence[Optimizer],
+                 start: PointLike | None = None, steps: int = 150, title: str | None = None,
+                 goal: PointLike | Literal["any"] | None = None,
+                 goal_radius: float | None = None, fps: float = 30,
+                 loss_panel: bool = False, theme: ThemeName = "light",
+                 colormap: str | None = None, colorbar: bool = False,
+                 explain: bool | str | Sequence[str] = False, lr_panel: bool = False,
+                 noise: float = 0.0, seed: int | None = 0, view: View = "2d",
+                 camera: str | Sequence[float] | None = None,
+                 starts: StartPoints | Sequence[PointLike] | np.ndarray | None = None,
+                 font: str | Path | None = None, language: Language = "en",
+                 knobs: str | Sequence[str] | None = None) -> None:
         if not isinstance(surface, Surface):
             raise ValueError(f"surface must be an anim.Surface, got {type(surface).__name__}")
-        optimizers = list(optimizers) if isinstance(optimizers, (list, tuple)) else optimizers
-        if not isinstance(optimizers, list):
+        if not isinstance(optimizers, (list, tuple)):
             raise ValueError("optimizers must be a list of optimizers, "
                              f"got {type(optimizers).__name__}")
-        if not optimizers:
+        racers = list(optimizers)
+        if not racers:
             raise ValueError("optimizers is empty (a race needs at least one optimizer)")
-        for item in optimizers:
+        for item in racers:
             if not isinstance(item, Optimizer):
                 raise ValueError(_not_an_optimizer(item))
         if starts is not None:
@@ -95,27 +110,27 @@ class Scene:
             raise ValueError("start is missing (the surface recommends none): "
                              "pass start=(x, y)")
         #: The swarm's start points, (n, 2), or None for a race from one start.
-        self.starts = None if starts is None else resolve_starts(starts, surface)
-        if self.starts is not None:
-            start = None
-        else:
-            start = require_point(surface.start if start is None else start, "start")
-        if start is None:
-            pass
-        elif surface.bounds is not None:
-            _check_in_bounds(start, "start", surface.bounds)
-        else:
-            low, high = divergence_limits(surface)
-            if np.any(np.array(start) < low) or np.any(np.array(start) > high):
-                raise ValueError(f"start {start} is beyond ±{high[0]:g}: every optimizer "
-                                 "would count as diverged before its first step")
+        self.starts: np.ndarray | None = (None if starts is None
+                                          else resolve_starts(starts, surface))
+        #: The start of a race from one start (None for a swarm).
+        self.start: Point | None = None
+        if self.starts is None:
+            self.start = require_point(surface.start if start is None else start, "start")
+            if surface.bounds is not None:
+                _check_in_bounds(self.start, "start", surface.bounds)
+            else:
+                low, high = divergence_limits(surface)
+                if np.any(np.array(self.start) < low) or np.any(np.array(self.start) > high):
+                    raise ValueError(f"start {self.start} is beyond ±{high[0]:g}: every "
+                                     "optimizer would count as diverged before its first step")
         self.surface = surface
-        self.optimizers = optimizers
-        self.start = start
+        self.optimizers = racers
         self.steps = check_steps(steps, MAX_STEPS)
         self.title = title
+        #: The goal: a point, "any" (any of the surface's minima) or None (the default).
+        self.goal: Point | Literal["any"] | None
         if check_any_goal(goal, surface):
-            self.goal = goal
+            self.goal = "any"
         else:
             self.goal = None if goal is None else require_point(goal, "goal")
             if self.goal is not None and surface.bounds is not None:
@@ -128,14 +143,14 @@ class Scene:
         self.theme = theme
         self.colormap = _check_colormap(colormap)
         self.colorbar = bool(colorbar)
-        self.explain = explained_racers(explain, optimizers)
+        self.explain = explained_racers(explain, racers)
         #: The interactive page's knobs: () or ("lr",), ("lr", "momentum"), ... (anim.knobs).
         self.knobs = check_knobs(knobs)
-        refused = refusal(Combination(starts=None if starts is None else len(self.starts),
+        refused = refusal(Combination(starts=None if self.starts is None else len(self.starts),
                                       explain=bool(self.explain), knobs=bool(self.knobs)))
         if refused:
             raise ValueError(refused)
-        replaying = [o for o in optimizers if o.replays_one_path]
+        replaying = [o for o in racers if o.replays_one_path]
         if replaying and self.starts is not None:
             raise ValueError(message("projected-starts", label=replaying[0].label))
         self.lr_panel = bool(lr_panel)
@@ -156,7 +171,7 @@ class Scene:
         self.source_sha256: str | None = None
         self._check_start()
 
-    def _check_start(self):
+    def _check_start(self) -> None:
         """Fail at construction, not mid-render, when the surface is broken at the start
         (at any start of a swarm)."""
         label = repr(self.surface.name) if self.surface.name else "the surface"
@@ -193,7 +208,7 @@ class Scene:
         return self.starts is not None
 
     def race(self, steps: int | None = None, noise: float | None = None,
-             seed: int | None = None, explain: bool = False):
+             seed: int | None = None, explain: bool = False) -> RaceResult | SwarmResult:
         """Run the race (``steps``, ``noise`` and ``seed`` override the scene's;
         ``explain`` records what the step glyphs show): a :class:`RaceResult`, or for a
         swarm (``starts=``) a :class:`~anim.swarm.SwarmResult`."""
@@ -211,25 +226,26 @@ class Scene:
                         noise=self.noise if noise is None else noise,
                         seed=self.seed if seed is None else seed, explain=explain)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         names = ", ".join(o.name for o in self.optimizers)
         return (f"Scene({self.name or self.title or self.surface.name or 'unnamed'}: "
                 f"[{names}], "
                 + (f"start={self.start}" if self.starts is None else f"{len(self.starts)} starts")
                 + f", steps={self.steps})")
 
-    def _repr_html_(self):
+    def _repr_html_(self) -> str | None:
         """The interactive player (no animation is rendered), or None where the page
         cannot draw this scene (3D view, swarm, step glyphs)."""
         return display.show("html", self)
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None
+                          ) -> dict[str, Any]:
         """What a notebook shows: the player, the final frame as a PNG for viewers that
         run no script, and the text; see :mod:`anim.notebook`."""
         return display.show("mimebundle", self)
 
 
-def _check_colormap(name):
+def _check_colormap(name: object) -> str | None:
     """``name`` if matplotlib has a colormap of that name (or it is None)."""
     if name is None:
         return None
@@ -241,7 +257,7 @@ def _check_colormap(name):
     return name
 
 
-def _check_font(font):
+def _check_font(font: object) -> str | None:
     """``font`` if matplotlib can draw with it (or it is None), as a string."""
     if font is None:
         return None
@@ -251,7 +267,7 @@ def _check_font(font):
     return str(font)
 
 
-def _works_on_numbers(f, point) -> bool:
+def _works_on_numbers(f: Callable[..., Any], point: tuple[float, ...]) -> bool:
     try:
         float(f(*point))
     except Exception:  # the user's f: whatever it raises, the answer is no
@@ -259,7 +275,7 @@ def _works_on_numbers(f, point) -> bool:
     return True
 
 
-def _check_in_bounds(point, what: str, bounds):
+def _check_in_bounds(point: Point, what: str, bounds: Bounds) -> None:
     """The picture shows the bounds: a start or goal outside them would not be seen."""
     (x0, x1), (y0, y1) = bounds
     if not (x0 <= point[0] <= x1 and y0 <= point[1] <= y1):
@@ -268,7 +284,7 @@ def _check_in_bounds(point, what: str, bounds):
                          "them with surface.replace(bounds=...)")
 
 
-def _not_an_optimizer(item) -> str:
+def _not_an_optimizer(item: object) -> str:
     """What is wrong with ``item`` in ``optimizers=``, and how to make it an optimizer."""
     head = "optimizers must hold anim optimizers, got "
     if isinstance(item, type) and issubclass(item, Optimizer):
@@ -281,9 +297,9 @@ def _not_an_optimizer(item) -> str:
     if module.split(".")[0] in ("optax", "jax"):
         return f"{head}an optax object: race it with anim.optimizers.from_optax(optax.adam(0.1))"
     if callable(item) and hasattr(item, "__code__"):
-        return (f"{head}the function {item.__name__}: make an update rule into an optimizer "
-                "with the decorator @anim.optimizer(lr=...), then call it: "
-                f"{item.__name__}(0.1)")
+        name = getattr(item, "__name__", type(item).__name__)
+        return (f"{head}the function {name}: make an update rule into an optimizer "
+                f"with the decorator @anim.optimizer(lr=...), then call it: {name}(0.1)")
     shown = repr(item)
     shown = shown if len(shown) <= 60 else shown[:57] + "..."
     return (f"{head}{shown} ({type(item).__name__}): use the built-ins (anim.optimizers), "

@@ -4,10 +4,15 @@ read them from here."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Literal, get_args
+
 import numpy as np
 
-__all__ = ["MAX_STEPS", "MAX_FPS", "VIEWS", "check_view", "parse_camera", "validate_fps",
-           "explained_racers"]
+from .optimizers import Optimizer
+
+__all__ = ["MAX_STEPS", "MAX_FPS", "VIEWS", "View", "check_view", "parse_camera",
+           "validate_fps", "explained_racers"]
 
 #: More steps than this is almost certainly a typo (and an hours-long render).
 MAX_STEPS = 100_000
@@ -15,16 +20,18 @@ MAX_STEPS = 100_000
 MAX_FPS = 50
 
 
-VIEWS = ("2d", "3d", "both")
+#: The contour view, the surface in perspective, or both side by side.
+View = Literal["2d", "3d", "both"]
+VIEWS: tuple[View, ...] = get_args(View)
 
 
-def check_view(view) -> str:
+def check_view(view: object) -> View:
     if view not in VIEWS:
         raise ValueError(f"Invalid view: {view!r} (choose from {', '.join(VIEWS)})")
     return view
 
 
-def parse_camera(value) -> tuple[float, float] | None:
+def parse_camera(value: str | Sequence[float] | None) -> tuple[float, float] | None:
     """``"30,-60"`` or (30, -60) -> (elevation, azimuth) in degrees, validated; None
     stays None (the camera is then chosen from the race)."""
     if value is None:
@@ -56,7 +63,8 @@ def validate_fps(fps: float) -> float:
     return fps
 
 
-def explained_racers(explain, optimizers) -> tuple[int, ...]:
+def explained_racers(explain: bool | str | Sequence[str] | None,
+                     optimizers: Sequence[Optimizer]) -> tuple[int, ...]:
     """Indices of the racers ``explain`` names: True (all), False/None (none), or names,
     each a racer's label or an optimizer name (every racer of that name), in any case
     (torch's spellings ``RMSprop``, ``Adagrad`` name the built-ins too)."""

@@ -6,6 +6,8 @@ are narrowed so that the interesting part fills the picture. Minima given to ful
 double precision were refined with Newton's method in 50-digit arithmetic.
 
 Every factory returns a new `Surface`; `SURFACES` maps each name to its factory.
+`from_model` (a slice of a torch model's loss, from :mod:`anim.landscape`) is not in
+`SURFACES`: it needs a model.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import math
 
 import numpy as np
 
+from .landscape.slice import from_model
 from .surface import Surface
 
 __all__ = [
@@ -37,12 +40,12 @@ __all__ = [
 _TAU = 2.0 * np.pi
 
 
-def _num(value):
+def _num(value: float) -> str:
     """A parameter as it should read in a formula: 100, not 100.0; a real minus sign."""
     return f"{value:g}".replace("-", "−")
 
 
-def _finite(name, value, positive=False):
+def _finite(name: str, value: float, positive: bool = False) -> float:
     expected = "a finite number > 0" if positive else "a finite number"
     try:
         number = float(value)
@@ -53,19 +56,19 @@ def _finite(name, value, positive=False):
     return number
 
 
-def _positive(name, value):
+def _positive(name: str, value: float) -> float:
     return _finite(name, value, positive=True)
 
 
-def rosenbrock(a=1.0, b=100.0):
+def rosenbrock(a: float = 1.0, b: float = 100.0) -> Surface:
     """Rosenbrock's banana valley: (a − x)² + b(y − x²)², minimum 0 at (a, a²)."""
     a = _finite("a", a)
     b = _positive("b", b)
 
-    def f(x, y):
+    def f(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return (a - x) ** 2 + b * (y - x * x) ** 2
 
-    def grad(x, y):
+    def grad(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         valley = y - x * x
         return -2.0 * (a - x) - 4.0 * b * x * valley, 2.0 * b * valley
 
@@ -84,13 +87,13 @@ def rosenbrock(a=1.0, b=100.0):
     )
 
 
-def beale():
+def beale() -> Surface:
     """Beale's function: flat plateaus and steep walls, minimum 0 at (3, 0.5)."""
 
-    def f(x, y):
+    def f(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2
 
-    def grad(x, y):
+    def grad(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         t1 = 1.5 - x + x * y
         t2 = 2.25 - x + x * y**2
         t3 = 2.625 - x + x * y**3
@@ -109,13 +112,13 @@ def beale():
     )
 
 
-def himmelblau():
+def himmelblau() -> Surface:
     """Himmelblau's function: four global minima, all 0."""
 
-    def f(x, y):
+    def f(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return (x * x + y - 11.0) ** 2 + (x + y * y - 7.0) ** 2
 
-    def grad(x, y):
+    def grad(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         u = x * x + y - 11.0
         v = x + y * y - 7.0
         return 4.0 * x * u + 2.0 * v, 2.0 * u + 4.0 * y * v
@@ -138,13 +141,13 @@ def himmelblau():
     )
 
 
-def booth():
+def booth() -> Surface:
     """Booth's function: a tilted quadratic bowl, minimum 0 at (1, 3)."""
 
-    def f(x, y):
+    def f(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return (x + 2.0 * y - 7.0) ** 2 + (2.0 * x + y - 5.0) ** 2
 
-    def grad(x, y):
+    def grad(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         u = x + 2.0 * y - 7.0
         v = 2.0 * x + y - 5.0
         return 2.0 * u + 4.0 * v, 4.0 * u + 2.0 * v
@@ -160,17 +163,17 @@ def booth():
     )
 
 
-def goldstein_price():
+def goldstein_price() -> Surface:
     """Goldstein–Price function: values from 3 to about 10⁶, minimum 3 at (0, −1)."""
 
-    def f(x, y):
+    def f(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         u = x + y + 1.0
         p = 19.0 - 14.0 * x + 3.0 * x * x - 14.0 * y + 6.0 * x * y + 3.0 * y * y
         v = 2.0 * x - 3.0 * y
         q = 18.0 - 32.0 * x + 12.0 * x * x + 48.0 * y - 36.0 * x * y + 27.0 * y * y
         return (1.0 + u * u * p) * (30.0 + v * v * q)
 
-    def grad(x, y):
+    def grad(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         u = x + y + 1.0
         p = 19.0 - 14.0 * x + 3.0 * x * x - 14.0 * y + 6.0 * x * y + 3.0 * y * y
         v = 2.0 * x - 3.0 * y
@@ -199,16 +202,16 @@ def goldstein_price():
     )
 
 
-def rastrigin(a=10.0):
+def rastrigin(a: float = 10.0) -> Surface:
     """Rastrigin's function in 2-D: a bowl covered in local minima, minimum 0 at (0, 0)."""
     a = _finite("a", a)
     if a < 0:
         raise ValueError(f"Invalid a: {a!r} (must be a finite number >= 0)")
 
-    def f(x, y):
+    def f(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return 2.0 * a + (x * x - a * np.cos(_TAU * x)) + (y * y - a * np.cos(_TAU * y))
 
-    def grad(x, y):
+    def grad(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return 2.0 * x + _TAU * a * np.sin(_TAU * x), 2.0 * y + _TAU * a * np.sin(_TAU * y)
 
     if a == 0:
@@ -226,10 +229,10 @@ def rastrigin(a=10.0):
     )
 
 
-def ackley():
+def ackley() -> Surface:
     """Ackley's function: a nearly flat, rippled plateau around a sharp funnel at (0, 0)."""
 
-    def f(x, y):
+    def f(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         r = np.sqrt(0.5 * (x * x + y * y))
         return (
             -20.0 * np.exp(-0.2 * r)
@@ -238,7 +241,7 @@ def ackley():
             + 20.0
         )
 
-    def grad(x, y):
+    def grad(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = np.asarray(x)
         y = np.asarray(y)
         r = np.sqrt(0.5 * (x * x + y * y))
@@ -259,15 +262,15 @@ def ackley():
     )
 
 
-def six_hump_camel():
+def six_hump_camel() -> Surface:
     """Six-hump camel function: two global minima ±(0.0898, −0.7127), f = −1.0316."""
 
-    def f(x, y):
+    def f(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         x2 = x * x
         y2 = y * y
         return (4.0 - 2.1 * x2 + x2 * x2 / 3.0) * x2 + x * y + (-4.0 + 4.0 * y2) * y2
 
-    def grad(x, y):
+    def grad(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x2 = x * x
         return 8.0 * x - 8.4 * x * x2 + 2.0 * x * x2 * x2 + y, x - 8.0 * y + 16.0 * y * y * y
 
@@ -287,13 +290,13 @@ def six_hump_camel():
     )
 
 
-def matyas():
+def matyas() -> Surface:
     """Matyas function: a flat valley along x = y, minimum 0 at (0, 0)."""
 
-    def f(x, y):
+    def f(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return 0.26 * (x * x + y * y) - 0.48 * x * y
 
-    def grad(x, y):
+    def grad(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return 0.52 * x - 0.48 * y, 0.52 * y - 0.48 * x
 
     return Surface(
@@ -307,17 +310,17 @@ def matyas():
     )
 
 
-def levi13():
+def levi13() -> Surface:
     """Lévi function N.13: ripples on a bowl, minimum 0 at (1, 1)."""
 
-    def f(x, y):
+    def f(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return (
             np.sin(3.0 * np.pi * x) ** 2
             + (x - 1.0) ** 2 * (1.0 + np.sin(3.0 * np.pi * y) ** 2)
             + (y - 1.0) ** 2 * (1.0 + np.sin(2.0 * np.pi * y) ** 2)
         )
 
-    def grad(x, y):
+    def grad(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # d/dt sin²(kt) = k sin(2kt)
         sin2_3y = np.sin(3.0 * np.pi * y) ** 2
         sin2_2y = np.sin(2.0 * np.pi * y) ** 2
@@ -341,13 +344,13 @@ def levi13():
     )
 
 
-def saddle():
+def saddle() -> Surface:
     """The saddle x² − y²: no minimum; a start near the ridge shows who escapes first."""
 
-    def f(x, y):
+    def f(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return x * x - y * y
 
-    def grad(x, y):
+    def grad(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return 2.0 * x, -2.0 * y
 
     return Surface(
@@ -361,13 +364,13 @@ def saddle():
     )
 
 
-def monkey_saddle():
+def monkey_saddle() -> Surface:
     """The monkey saddle x³ − 3xy²: three valleys meeting at a flat point, no minimum."""
 
-    def f(x, y):
+    def f(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return x**3 - 3.0 * x * y * y
 
-    def grad(x, y):
+    def grad(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return 3.0 * (x * x - y * y), -6.0 * x * y
 
     return Surface(
@@ -381,14 +384,14 @@ def monkey_saddle():
     )
 
 
-def ravine(scale=20.0):
+def ravine(scale: float = 20.0) -> Surface:
     """The elongated bowl x²/scale + y²: steep across, shallow along; minimum 0 at (0, 0)."""
     scale = _positive("scale", scale)
 
-    def f(x, y):
+    def f(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return x * x / scale + y * y
 
-    def grad(x, y):
+    def grad(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return 2.0 * x / scale, 2.0 * y
 
     return Surface(
@@ -400,17 +403,6 @@ def ravine(scale=20.0):
         start=(-7.0, 2.0),
         formula="x² + y²" if scale == 1 else f"x²/{_num(scale)} + y²",
     )
-
-
-def from_model(model, loss_fn, data, **options):
-    """A 2D slice of a torch model's loss as a Surface (``pip install 'anim[torch]'``):
-    f(x, y) = L(θ₀ + x·d₁ + y·d₂) over all of ``data = (inputs, targets)``, with the exact
-    gradient by autograd; ``plane="random"``, ``"pca"`` (with ``runs=``), three checkpoints
-    or two directions. Not in ``SURFACES``: it needs a model. See
-    :func:`anim.landscape.from_model` for every option."""
-    from .landscape.slice import from_model as make
-
-    return make(model, loss_fn, data, **options)
 
 
 SURFACES = {

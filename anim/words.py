@@ -16,6 +16,7 @@ A template names its values in braces. Rules every table keeps (a test checks th
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Words:
     key_arrows: str        # the step glyphs' key: "arrows ×{magnify}: ..."
     key_box: str           # "┄ box: lr/√h per axis (×{scale})"
     tip_step: str          # the page's tooltip: "step {step}"
+    tip_projected: str     # ... over a projected training run: what it is
     speed: str             # the page's speed menu
     # The page's knobs (anim/knobs.py): their title, lock, captions, marks and chart.
     knob_title: str        # "learning rate"
@@ -79,6 +81,7 @@ ENGLISH = Words(
     key_arrows="arrows ×{magnify}:  ─▶ step taken   ▷ −lr·∇f   ▶ velocity −lr·v",
     key_box="┄ box: lr/√h per axis (×{scale})",
     tip_step="step {step}",
+    tip_projected="projected training run: its recording replayed, not a race on this slice",
     speed="speed",
     knob_title="learning rate",
     knob_lock="same rate for all",
@@ -110,6 +113,7 @@ JAPANESE = Words(
     key_arrows="矢印 ×{magnify}:  ─▶ 実際の更新   ▷ −lr·∇f   ▶ 速度 −lr·v",
     key_box="┄ 箱: 各軸の lr/√h (×{scale})",
     tip_step="ステップ {step}",
+    tip_projected="実際の学習の射影: 記録の再生で、この断面上の競走ではない",
     speed="速度",
     knob_title="学習率",
     knob_lock="全員同じ学習率",
@@ -125,10 +129,12 @@ JAPANESE = Words(
     knob_pad_key="濃いほど早い · 灰色: 到着せず · ✗ 発散",
 )
 
-LANGUAGES = {"en": ENGLISH, "ja": JAPANESE}
+#: The languages anim writes its own words in (the keys of ``LANGUAGES``).
+Language = Literal["en", "ja"]
+LANGUAGES: dict[Language, Words] = {"en": ENGLISH, "ja": JAPANESE}
 
 
-def check_language(language) -> str:
+def check_language(language: object) -> Language:
     """``language`` if anim has its words, else a ValueError listing the languages."""
     if language not in LANGUAGES:
         raise ValueError(f"Invalid language: {language!r} (choose from "
@@ -137,4 +143,5 @@ def check_language(language) -> str:
 
 
 def words_for(language: str = "en") -> Words:
+    """The words of ``language``, or a ValueError listing the languages."""
     return LANGUAGES[check_language(language)]

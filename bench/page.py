@@ -35,7 +35,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import OUT, PYTHON, ROOT, Sample, fmt_bytes, fmt_s, run, verdict  # noqa: E402
+from run import OUT, PYTHON, ROOT, Sample, fmt_bytes, fmt_s, run, verdict
 
 SHOWCASE = "scenes/rmsprop_vs_adagrad.py"
 LOAD_TEST = "bench/twelve_racers.py"

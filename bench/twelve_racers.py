@@ -3,7 +3,17 @@ player (bench/page.py measures how smoothly it plays)."""
 
 from anim import Scene, surfaces
 from anim.optimizers import (
-    GD, AdaDelta, AdaGrad, Adam, Adamax, AdamW, Momentum, NAdam, Nesterov, RAdam, RMSProp,
+    GD,
+    AdaDelta,
+    AdaGrad,
+    Adam,
+    Adamax,
+    AdamW,
+    Momentum,
+    NAdam,
+    Nesterov,
+    RAdam,
+    RMSProp,
 )
 
 scene = Scene(

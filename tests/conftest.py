@@ -10,6 +10,9 @@ import pytest
 
 import anim.cli
 
+#: The browser fixtures (a headless Chromium, a page watched for errors and requests).
+pytest_plugins = ["pages"]
+
 ROOT = Path(__file__).resolve().parent.parent
 
 #: A valid scene file; the tests format it with one broken piece each.

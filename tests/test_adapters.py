@@ -1,9 +1,9 @@
 """from_torch and from_optax against plain torch and optax loops (the real libraries)."""
 
 import json
-from importlib import metadata
 import subprocess
 import sys
+from importlib import metadata
 
 import jax
 import jax.numpy as jnp
@@ -379,7 +379,7 @@ def test_the_sidecar_records_the_raced_libraries(write_scene, cli, tmp_path):
     assert not {"torch", "jax", "optax", "pytorch_optimizer"} & set(versions)
 
 
-# --------------------------------------------------------------------------- every kind, many starts
+# ------------------------------------------------------------------------ every kind, many starts
 
 ELEMENTWISE_CASES = {
     "Adam": dict(lr=0.1), "AdamW": dict(lr=0.1, weight_decay=0.1),

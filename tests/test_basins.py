@@ -1,11 +1,10 @@
 """Basin maps: each pixel is a start, coloured by the minimum it reached."""
 
 import numpy as np
-import pytest
 
 from anim import Scene, surfaces
 from anim.basins import basin_maps
-from anim.charts import BASIN_COLORS, NONE_COLOR, basin_pixels
+from anim.charts import NONE_COLOR, basin_pixels
 from anim.optimizers import GD, Adam
 from anim.race import simulate
 from anim.starts import grid_points

@@ -10,6 +10,7 @@ import threading
 import time
 
 import pytest
+
 from conftest import run_anim, scene_source
 from test_interrupt import GrowingPartials, _alive, _children
 

@@ -9,14 +9,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pages import (
+    MAX_DIFFERING_SHARE,
+    best_shift,
+    differing_share,
+    expected_heads,
+    screenshot,
+    still_image,
+)
 
 import anim
 from anim import Scene, board, surfaces
 from anim.optimizers import GD, Adam, Momentum, RMSProp
 from anim.page import notebook_html
-from pages import (CHROMIUM_ARGS, MAX_DIFFERING_SHARE, best_shift, browser,  # noqa: F401
-                   chromium_path, differing_share,
-                   expected_heads, screenshot, still_image, watched)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -302,7 +307,7 @@ def test_every_control_is_reachable_on_a_narrow_page(watched, files, width):
                      ".anim-step", ".anim-speed"):
         box = page.locator(selector).bounding_box()
         assert page.locator(selector).is_visible(), selector
-        assert 0 <= box["x"] and box["x"] + box["width"] <= width, (selector, box)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (selector, box)
         assert box["y"] >= stage["y"] + stage["height"], (selector, "under the picture")
         # Nothing covers it: a click there reaches it.
         hit = page.evaluate(f"""() => {{ const e = document.elementFromPoint(

@@ -101,7 +101,8 @@ def test_a_swarm_loss_curve_ends_where_its_last_start_stopped_with_its_outline()
     assert result.status(0, result.steps) == "arrived"
     last = int(result.arrival_step[0].max())
     assert gd.get_xdata()[-1] == last
-    assert list(gd.get_markevery()) == [last] and gd.get_marker() == figure.racers.heads[0].get_marker()
+    assert list(gd.get_markevery()) == [last]
+    assert gd.get_marker() == figure.racers.heads[0].get_marker()
     figure.update(last - 1)
     assert list(gd.get_markevery()) == []
 
@@ -158,7 +159,7 @@ def test_lr_panel_range_is_not_set_by_one_racers_spikes_and_marks_what_it_clips(
     rates = spiky.effective_lr
     assert rates[0, 5, 0] > 1e9 and top < 1e3
     figure.update(3)  # early frames show the racers inside the axis
-    for i, axis, line in panel.lines:
+    for _, _, line in panel.lines:
         y = np.asarray(line.get_ydata())
         assert len(y) == 3 and np.all((y >= bottom) & (y <= top))
     figure.update(60)
@@ -299,7 +300,7 @@ def test_3d_glyphs_lie_in_the_surfaces_tangent_plane():
     checked = 0
     for step in range(0, 60, 5):
         figure.update(step)
-        for (i, kind), (origin, vector) in glyphs.vectors_at(step).items():
+        for origin, vector in glyphs.vectors_at(step).values():
             x, y = origin[:2]
             # f = x²/20 + y²: its gradient, and the drawn height's: log10(f − min + δ).
             f = x * x / 20 + y * y
@@ -308,7 +309,7 @@ def test_3d_glyphs_lie_in_the_surfaces_tangent_plane():
             assert vector[2] == pytest.approx(slope @ vector[:2], abs=1e-9)
             assert origin[2] == pytest.approx(terrain.lifted(f), abs=1e-9)
             checked += 1
-        for i, corners in glyphs.boxes_at(step).items():
+        for corners in glyphs.boxes_at(step).values():
             x, y = corners.mean(axis=0)[:2]
             f = x * x / 20 + y * y
             slope = np.array([x / 10, 2 * y]) / ((f - terrain.lowest + terrain.delta)
@@ -318,7 +319,7 @@ def test_3d_glyphs_lie_in_the_surfaces_tangent_plane():
     assert checked > 30
     # The same arrows as the contour view's, in (x, y).
     flat = RaceFigure(result, FrameStyle(explain=(1, 2, 3)), fast=False)
-    for (key, (origin, vector)) in flat.glyphs.vectors_at(20).items():
+    for key, (_, vector) in flat.glyphs.vectors_at(20).items():
         lifted = glyphs.vectors_at(20)[key]
         np.testing.assert_allclose(lifted[1][:2], vector, rtol=1e-12)
 

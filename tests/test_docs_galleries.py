@@ -83,11 +83,12 @@ def gif_frames(path):
         return image.n_frames
 
 
-def expected_thumbnail(scene, frame, scale, tmp_path, **options):
-    """The gallery's own thumbnail scaling applied to a still of ``frame``."""
+def expected_thumbnail(scene, frame, scale, thumb_size, tmp_path, **options):
+    """The gallery's own thumbnail scaling, ``scale(source, target, width, height)``, to
+    ``thumb_size`` applied to a still of ``frame``."""
     still = anim.still(scene, tmp_path / f"final-{frame}.png", frame=frame, **options)
     thumbnail = tmp_path / f"expected-{frame}.png"
-    scale(still, thumbnail)
+    scale(still, thumbnail, *thumb_size)
     return np.asarray(Image.open(thumbnail).convert("RGB"), dtype=float)
 
 
@@ -115,6 +116,9 @@ def scenes():
 
 def test_sphinx_gallery_shows_each_scene_and_thumbnails_its_final_frame(tmp_path, scenes):
     from sphinx_gallery.utils import scale_image
+
+    def scale(source, target, width, height):
+        scale_image(str(source), str(target), width, height)
 
     source, cache = tmp_path / "site", tmp_path / "cache"
     write_examples(source / "examples", "README.txt")
@@ -163,16 +167,13 @@ def test_sphinx_gallery_shows_each_scene_and_thumbnails_its_final_frame(tmp_path
 
     index = (out / "gallery" / "index.html").read_text(encoding="utf-8")
     images = out / "_images"
-    size = lambda name: Image.open(images / name).size  # noqa: E731
     for name, scene, frame, options in [("plot_a", scene_a, final_step(scene_a, **OPTIONS_A),
                                          OPTIONS_A), ("plot_b", scene_b, None, {})]:
         thumb = f"sphx_glr_{name}_thumb.png"
         assert f"_images/{thumb}" in index
-        width, height = size(thumb)
-        expected = expected_thumbnail(scene, frame, lambda a, b: scale_image(
-            str(a), str(b), width, height), tmp_path, **options)
-        first = expected_thumbnail(scene, 0, lambda a, b: scale_image(
-            str(a), str(b), width, height), tmp_path, **options)
+        thumb_size = Image.open(images / thumb).size
+        expected = expected_thumbnail(scene, frame, scale, thumb_size, tmp_path, **options)
+        first = expected_thumbnail(scene, 0, scale, thumb_size, tmp_path, **options)
         assert_thumbnail(images / thumb, expected, first)
 
     # Built again from scratch (the generated gallery and the site removed): the
@@ -243,10 +244,12 @@ def test_mkdocs_gallery_shows_each_scene_and_thumbnails_its_final_frame(tmp_path
         thumb = f"mkd_glr_{name}_thumb.png"
         assert f"images/thumb/{thumb}" in index
         path = built / "images" / "thumb" / thumb
-        width, height = Image.open(path).size
-        rescale = lambda a, b: rescale_image(a, b, width, height)  # noqa: E731
-        assert_thumbnail(path, expected_thumbnail(scene, frame, rescale, tmp_path, **options),
-                         expected_thumbnail(scene, 0, rescale, tmp_path, **options))
+        thumb_size = Image.open(path).size
+        assert_thumbnail(path,
+                         expected_thumbnail(scene, frame, rescale_image, thumb_size, tmp_path,
+                                            **options),
+                         expected_thumbnail(scene, 0, rescale_image, thumb_size, tmp_path,
+                                            **options))
 
     before = cache_state(cache)
     subprocess.run(["rm", "-rf", str(site / "site"), str(site / "docs" / "generated")],

@@ -4,9 +4,10 @@ is missing."""
 import stat
 
 import imageio_ffmpeg
-from conftest import assert_one_error_line, run_anim
 
 import anim.renderer
+
+from conftest import assert_one_error_line, run_anim
 
 
 def test_doctor_happy_path(cli):

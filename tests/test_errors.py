@@ -3,9 +3,10 @@
 import os
 
 import pytest
-from conftest import assert_one_error_line, run_anim, scene_source
 
 import anim.renderer
+
+from conftest import assert_one_error_line, run_anim, scene_source
 
 # ----------------------------------------------------------------- the real command line
 # A representative set through a fresh interpreter: exit status, stderr, no traceback.

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import assert_one_error_line
 from matplotlib import font_manager
 from matplotlib.text import Text
 from PIL import Image
@@ -25,6 +24,8 @@ from anim.figure import FrameStyle, RaceFigure
 from anim.optimizers import GD, Momentum
 from anim.renderer import _figure, resolve_options
 from anim.words import ENGLISH, JAPANESE, LANGUAGES
+
+from conftest import assert_one_error_line
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Ideographs of one Unicode block only: without a font matplotlib draws the same box for

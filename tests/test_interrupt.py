@@ -8,11 +8,12 @@ import threading
 import time
 
 import pytest
-from conftest import assert_one_error_line, scene_source
 
 import anim
 import anim.cli
 import anim.writers
+
+from conftest import assert_one_error_line, scene_source
 
 OLD = b"the previous render, which must survive\n"
 LONG_SCENE = scene_source(optimizers="GD(lr=0.001), Adam(lr=0.001)", steps=3000)

@@ -3,8 +3,6 @@ pagedata/knobs.py): every race the page can switch to is the race ``simulate`` r
 that setting, kept to a quarter of a pixel; the snaps are the scene's rate, ``tune``'s
 optimum and the last rate before divergence; what cannot be done is refused in one line."""
 
-import base64
-import zlib
 
 import numpy as np
 import pytest

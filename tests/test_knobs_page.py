@@ -15,7 +15,6 @@ from anim.figure.racers import EXIT_INSET, FAN_GAP, exit_point, fan_out, shown_s
 from anim.figure.theme import HEAD_SIZE
 from anim.knobs import with_hyperparameter
 from anim.optimizers import GD, Momentum
-from pages import browser, watched  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 THUMB = 18  # px: the slider thumb's width (player.css)

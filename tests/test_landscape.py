@@ -19,9 +19,9 @@ from anim.landscape import (
     plane_through,
     random_plane,
     record,
+    torch_model,
     trajectories,
 )
-from anim.landscape import torch_model
 from anim.optimizers import GD, Adam, from_optax, from_torch
 
 
@@ -352,8 +352,12 @@ def test_record_every_kth_step_with_its_start_and_end():
 
 
 def test_a_scene_of_projected_runs_replays_them_with_their_true_loss(tmp_path):
+    import base64
+    import json
+
     from anim import board
     from anim.figure import RaceFigure
+    from anim.tune import tune
 
     model = mlp(8)
     runs = {"slow": train(model, lambda p: torch.optim.SGD(p, lr=0.1), steps=8),
@@ -387,8 +391,24 @@ def test_a_scene_of_projected_runs_replays_them_with_their_true_loss(tmp_path):
         view.scene(goal=(0, 0))
     path = anim.still(scene, tmp_path / "runs.png", size=(480, 360))
     assert path.stat().st_size > 0
-    with pytest.raises(anim.RequestError, match="fidelity panels"):
-        anim.render(scene, tmp_path / "runs.html")
+    # The page draws them too: its data carries both panels' values and the true losses.
+    page = anim.render(scene, tmp_path / "runs.html", size=(480, 360)).read_text("utf-8")
+    data = json.loads(page.split('class="anim-data">')[1].split("</script>")[0])
+    fidelity = [panel for panel in data["panels"] if panel["kind"] == "fidelity"]
+    assert [panel["quantity"] for panel in fidelity] == ["distance", "gap"]
+    for panel in fidelity:
+        values = np.frombuffer(base64.b64decode(panel["values"]), "<f8").reshape(2, 9)
+        for i in panel["racers"]:
+            series = getattr(view.runs[i].fidelity, panel["quantity"])
+            np.testing.assert_array_equal(values[i], series[np.minimum(np.arange(9),
+                                                                       len(series) - 1)])
+    reported = np.frombuffer(base64.b64decode(data["runs"]["arrays"]["reported"]), "<f8")
+    np.testing.assert_array_equal(reported[9:], truth[np.minimum(np.arange(9), 6)])
+    assert [meta["lossSymbol"] for meta in data["runs"]["meta"]] == ["L", "L"]
+    # A recording has no learning rate: tune refuses it, the page's knobs keep its path.
+    with pytest.raises(ValueError, match="slow is a recorded training run, with no "
+                                         "learning rate to change"):
+        tune(scene)
     with pytest.raises(anim.RequestError, match="the loss panel and the lr panel do not go"):
         anim.still(scene, tmp_path / "x.png", loss_panel=True)
     with pytest.raises(anim.RequestError, match="slow is a projected training run"):

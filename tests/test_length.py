@@ -6,14 +6,12 @@ import warnings
 
 import numpy as np
 import pytest
-from conftest import assert_one_error_line, scene_source
 from PIL import Image
 
 import anim
 import anim.renderer
-from anim import Scene, surfaces
+from anim import LengthWarning, Scene, surfaces
 from anim.errors import RequestError
-from anim import LengthWarning
 from anim.length import (
     every_for_duration,
     parse_byte_size,
@@ -22,6 +20,8 @@ from anim.length import (
 )
 from anim.optimizers import GD, AdaGrad, Momentum, RMSProp
 from anim.renderer import frames, resolve_options
+
+from conftest import assert_one_error_line, scene_source
 
 SMALL = "320x240"
 

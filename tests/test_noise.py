@@ -56,8 +56,10 @@ def test_a_racer_that_diverges_does_not_change_the_others_noise():
 
 
 def test_same_seed_same_race_other_seed_other_race():
-    run = lambda seed: simulate(bowl(), [Adam(lr=0.2)], start=(3, 2), steps=40, noise=0.5,
-                                seed=seed).paths
+    def run(seed):
+        return simulate(bowl(), [Adam(lr=0.2)], start=(3, 2), steps=40, noise=0.5,
+                        seed=seed).paths
+
     np.testing.assert_array_equal(run(4), run(4))
     assert not np.array_equal(run(4), run(5))
 

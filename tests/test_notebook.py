@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 from nbconvert import HTMLExporter, MarkdownExporter
-from test_browser import CHROMIUM_ARGS, chromium_path
+from pages import CHROMIUM_ARGS, chromium_path
 
 import anim
 from anim import Scene, surfaces
@@ -64,11 +64,13 @@ def test_every_kind_of_picture_carries_its_player(fields):
     assert "<iframe" in bundle["text/html"]
 
 
-def test_a_scene_the_page_cannot_draw_shows_its_final_frame(tmp_path):
-    """Projected training runs (their fidelity panels are not on the page)."""
+def test_projected_training_runs_carry_their_player_and_final_frame(tmp_path):
+    """The page draws projected runs (their fidelity panels too), so a notebook shows
+    their player, with the final frame for viewers that run no script."""
     import torch
 
     from anim.landscape import trajectories
+
     from test_landscape import LOSS, X, Y, mlp, train
 
     model = mlp(8)
@@ -76,10 +78,11 @@ def test_a_scene_the_page_cannot_draw_shows_its_final_frame(tmp_path):
     scene = trajectories(runs, model, LOSS, (X, Y), dtype="float64", cache=False,
                          resolution=12).scene()
     bundle = scene._repr_mimebundle_()
-    assert set(bundle) == {"text/plain", "image/png"}
+    assert set(bundle) == {"text/plain", "text/html", "image/png"}
+    assert "<iframe" in bundle["text/html"] and "&quot;kind&quot;:&quot;fidelity&quot;" \
+        in bundle["text/html"]
     assert base64.b64decode(bundle["image/png"]) == anim.still(
         scene, tmp_path / "final.png").read_bytes()
-    assert scene._repr_html_() is None
 
 
 def test_results_print_in_a_few_lines_and_as_a_table():

@@ -719,7 +719,7 @@ def test_exports():
     assert set(O.__all__) == {c.__name__ for c in ALL} | {
         "Optimizer", "OPTIMIZERS", "optimizer", "from_torch", "from_optax"}
     assert all(getattr(O, name) is not None for name in O.__all__)
-    assert OPTIMIZERS == {c.name: c for c in ALL}
+    assert {c.name: c for c in ALL} == OPTIMIZERS
     assert list(OPTIMIZERS) == ["GD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "AdaDelta",
                                 "Adam", "AdamW", "NAdam", "RAdam", "Adamax"]
     for name, cls in OPTIMIZERS.items():

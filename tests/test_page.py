@@ -112,8 +112,8 @@ def test_the_heads_the_figure_moves_off_their_points_are_carried():
     expected = expected.reshape(figure.racers.head_positions.shape)
     expected[..., 1] = 480 - expected[..., 1]
     for (i, first, last), point in zip(runs, points):
-        np.testing.assert_allclose(expected[i, first:last + 1], np.tile(point, (last - first + 1, 1)),
-                                   atol=1e-3)
+        np.testing.assert_allclose(expected[i, first:last + 1],
+                                   np.tile(point, (last - first + 1, 1)), atol=1e-3)
     diverged = figure.result.diverged_step[3]  # GD at lr 1.5 flies off
     assert any(i == 3 and first <= diverged and last == figure.result.steps
                for i, first, last in runs)
@@ -126,8 +126,10 @@ def test_plot_transform_maps_data_to_canvas_pixels():
     a, b, c, d = view["toPixel"]
     x0, y0, width, height = view["box"]
     (left, right), (bottom, top) = figure.ax.get_xlim(), figure.ax.get_ylim()
-    assert a * left + b == pytest.approx(x0, abs=1e-3) and a * right + b == pytest.approx(x0 + width, abs=2e-3)
-    assert c * top + d == pytest.approx(y0, abs=1e-3) and c * bottom + d == pytest.approx(y0 + height, abs=2e-3)
+    assert a * left + b == pytest.approx(x0, abs=1e-3)
+    assert a * right + b == pytest.approx(x0 + width, abs=2e-3)
+    assert c * top + d == pytest.approx(y0, abs=1e-3)
+    assert c * bottom + d == pytest.approx(y0 + height, abs=2e-3)
 
 
 def test_the_3d_projection_lands_on_the_figures_pixels():

@@ -13,9 +13,10 @@ import sys
 import termios
 
 import pytest
-from conftest import run_anim, scene_source
 
 import anim
+
+from conftest import run_anim, scene_source
 
 BAR = re.compile(r"\| *\d+/\d+ \[")
 

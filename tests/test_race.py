@@ -147,8 +147,9 @@ def test_import_race_does_not_import_matplotlib():
 
 def test_public_api():
     assert sorted(anim.__all__) == sorted([
-        "AnimError", "FontWarning", "GradientWarning", "LengthWarning", "OptimizerError", "RaceResult",
-        "RenderError", "RequestError", "Scene", "SceneError", "Surface", "SwarmResult",
+        "AnimError", "FontWarning", "GradientWarning", "LengthWarning", "OptimizerError",
+        "RaceResult", "RenderError", "RequestError", "Scene", "SceneError", "Surface",
+        "SwarmResult",
         "load_scene", "load_scenes", "optimizer", "optimizers", "record", "render",
         "schedules", "simulate", "simulate_swarm", "starts", "still", "surfaces",
         "trajectories"])

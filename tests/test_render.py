@@ -242,7 +242,7 @@ def test_scoreboard_text_fits_the_frame_and_leaves_the_plot_alone():
         assert len(texts) >= 2 * len(result.optimizers)
         for text in texts:
             box = text.get_window_extent(renderer)
-            assert 0 <= box.x0 and box.x1 <= size[0] and 0 <= box.y0 and box.y1 <= size[1]
+            assert box.x0 >= 0 and box.x1 <= size[0] and box.y0 >= 0 and box.y1 <= size[1]
             assert not box.overlaps(plot), text.get_text()
 
 

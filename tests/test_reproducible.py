@@ -10,10 +10,11 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import scene_source
 from PIL import Image
 
 import anim
+
+from conftest import scene_source
 
 OPTIONS = ["--size", "320x240", "--hold", "0.5", "--steps", "25"]
 FILES = ("race.gif", "race.png", "race.mp4")

@@ -520,7 +520,7 @@ def test_value_and_grad_at_is_one_vectorized_batch():
         return x**2 + y**2
 
     s = Surface(counted)
-    s.gradient_method  # probe outside the count
+    assert s.gradient_method == "complex-step"  # probed outside the count
     calls.clear()
     s.value_and_grad_at(np.ones((6, 2)))
     assert len(calls) == 2  # f itself, then one stacked complex-step batch

@@ -7,7 +7,7 @@ import pytest
 
 from anim import Scene, starts, surfaces
 from anim.board import status, widest_candidates
-from anim.optimizers import GD, Adam, Momentum, RMSProp
+from anim.optimizers import GD, Adam, Momentum
 from anim.race import gradient_noise, simulate
 from anim.swarm import NO_STEP, simulate_swarm
 

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
@@ -24,12 +25,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # arguments), so that the check does not analyse those libraries.
 USER_SCRIPT = '''\
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 import anim
-from anim import RaceResult, Surface, SwarmResult, schedules, starts
+from anim import RaceResult, Scene, Surface, SwarmResult, schedules, starts, surfaces
+from anim.landscape import ModelSlice, Recorder, Recording, Trajectories
 from anim.optimizers import (GD, OPTIMIZERS, Adam, Momentum, Optimizer, RMSProp,
                              from_optax, from_torch, optimizer)
 
@@ -92,7 +95,39 @@ rings: starts.StartPoints = starts.ring((0, 0), 1.5, 8)
 
 scene = anim.Scene(surface=valley, optimizers=racers, steps=100)
 loaded = anim.load_scene("scenes/rmsprop_vs_adagrad.py")
-anim.render(scene, "output/valley.gif")
+gif: Path = anim.render(scene, "output/valley.gif")
+png: Path = anim.still(scene, Path("output/valley.png"), frame=20)
+
+banana: Surface = surfaces.rosenbrock(a=1, b=100.0)
+bowls: list[Surface] = [surfaces.ravine(scale=10), surfaces.rastrigin(a=5.0),
+                        surfaces.himmelblau(), surfaces.SURFACES["beale"]()]
+shown = Scene(surface=banana, optimizers=(GD(1e-3), Adam(0.05)), start=(-1.5, 2), steps=300,
+              title="Banana", goal=(1, 1), goal_radius=0.05, fps=25, loss_panel=True,
+              theme="dark", colormap="magma", colorbar=True, explain=["Adam"],
+              lr_panel=True, noise=0.1, seed=None, view="both", camera="30,-60",
+              font="DejaVu Sans", language="ja")
+anywhere = Scene(surface=surfaces.himmelblau(), optimizers=racers, start=(0, 0), goal="any",
+                 explain=True, camera=(30, -60), font=Path("fonts/Noto.otf"))
+swarms = [Scene(surface=valley, optimizers=racers[:2], starts=starts.grid(4), view="3d"),
+          Scene(surface=valley, optimizers=racers[:2], starts=[(-7, 2), (-6, 1)]),
+          Scene(surface=valley, optimizers=racers[:2], starts=np.zeros((3, 2)))]
+outcome: RaceResult | SwarmResult = shown.race(steps=10, noise=0.0, seed=1, explain=True)
+
+
+# A torch model, its loss and its optimizer come in as arguments (see above).
+def landscape(model: Any, loss_fn: Any, optimizer: Any, inputs: np.ndarray,
+              targets: np.ndarray) -> Scene:
+    recorder: Recorder = anim.record(model, optimizer, every=2, label="Adam")
+    with anim.record(model, label="SGD") as run:
+        run.note_loss(0.5)
+        run.step(0.25)
+    recording: Recording = recorder.finish()
+    slice_: ModelSlice = surfaces.from_model(model, loss_fn, (inputs, targets), plane="pca",
+                                             runs=[recording, run], resolution=31,
+                                             minimum="search", dtype="float64", cache=False)
+    view: Trajectories = anim.trajectories({"Adam": recording}, surface=slice_,
+                                           labels=["Adam"], colors=["tab:blue"])
+    return view.scene(fps=20, theme="dark")
 '''
 
 # Each line a mistake, with the error code mypy must give it.
@@ -100,7 +135,7 @@ WRONG_CALLS = '''\
 import numpy as np
 
 import anim
-from anim import Surface, schedules, starts
+from anim import Surface, schedules, starts, surfaces
 from anim.optimizers import GD, Adam, RMSProp, from_torch, optimizer
 
 valley = Surface(lambda x, y: x**2 + y**2, bounds=((-1, 1), (-1, 1)))
@@ -114,10 +149,44 @@ starts.grid("4")  # arg-type
 anim.simulate(valley, [GD(0.1)], steps="many")  # arg-type
 anim.simulate(valley, GD(0.1))  # arg-type
 optimizer(lr="fast")  # call-overload
+anim.Scene(surface=1, optimizers=[GD(0.1)])  # arg-type
+surfaces.rosenbrock(b="steep")  # arg-type
+anim.Scene(surface=valley, optimizers=[GD(0.1)], view="4d")  # arg-type
+anim.Scene(surface=valley, optimizers=[GD(0.1)], starts=4)  # arg-type
+path: str = anim.render(anim.Scene(surface=valley, optimizers=[GD(0.1)]))  # assignment
+anim.record(np.zeros(3))  # arg-type
 name: int = GD(0.1).label  # assignment
 order: list[str] = anim.simulate(valley, [GD(0.1)]).finish_order()  # assignment
 params = np.zeros((1, 2))
 GD(0.1).update(params, GD(0.1).init(params))  # call-arg
+'''
+
+
+# The landscape's torch objects for real: a model, its optimizer, losses and tensors fit
+# the types anim names for them (which never import torch).
+TORCH_SCRIPT = '''\
+import torch
+
+import anim
+from anim import surfaces
+
+model = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+inputs, targets = torch.randn(64, 2), torch.randn(64, 1)
+with anim.record(model, optimizer, label="Momentum") as run:
+    for _ in range(3):
+        optimizer.zero_grad()
+        loss = torch.nn.functional.mse_loss(model(inputs), targets)
+        loss.backward()
+        run.note_loss(loss)
+        optimizer.step()
+manual = anim.record(model, every=2)
+manual.step(torch.tensor(0.5))
+checkpoints = (model.state_dict(), list(model.parameters()), torch.zeros(33))
+slice_ = surfaces.from_model(model, torch.nn.MSELoss(), (inputs, targets), runs=[run],
+                             plane=checkpoints, dtype=torch.float64, device="cpu")
+view = anim.trajectories([run, manual], model, torch.nn.functional.mse_loss,
+                         [inputs, targets], device=torch.device("cpu"))
 '''
 
 
@@ -196,6 +265,24 @@ def test_wrong_calls_are_reported_where_they_are_made(installed: Path, mypy_cach
     assert status == 1
     # Every wrong line, with its code, and nothing else.
     assert sorted(set(errors)) == sorted(expected)
+
+
+def test_torch_objects_fit_the_landscape_api(installed: Path, mypy_cache: Path,
+                                             tmp_path: Path) -> None:
+    status, errors = check({"torch_user.py": TORCH_SCRIPT}, installed, mypy_cache, tmp_path)
+    assert errors == []
+    assert status == 0
+
+
+def test_the_scene_literals_are_the_tables_it_is_checked_against() -> None:
+    from anim.palette import PALETTES
+    from anim.scene import ThemeName
+    from anim.settings import VIEWS, View
+    from anim.words import LANGUAGES, Language
+
+    assert get_args(ThemeName) == tuple(PALETTES)
+    assert get_args(Language) == tuple(LANGUAGES)
+    assert get_args(View) == VIEWS == ("2d", "3d", "both")
 
 
 def test_without_py_typed_the_api_is_untyped(installed: Path, mypy_cache: Path,

@@ -178,7 +178,7 @@ def test_both_views_sit_side_by_side_in_the_frame():
     assert three.x + three.width < two.x
     assert three.y == two.y and three.height == two.height
     for box in (three, two):
-        assert 0 <= box.x and box.x + box.width <= 800 and box.y + box.height <= 600
+        assert box.x >= 0 and box.x + box.width <= 800 and box.y + box.height <= 600
     assert figure.ax is not figure.ax3d and figure.ax.name == "rectilinear"
     figure.draw_frame(result.steps)
 

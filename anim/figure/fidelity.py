@@ -14,36 +14,50 @@ Both on linear axes, a zero line across the second, one curve per run in its col
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from ..combinations import message
+from ..optimizers import Optimizer
 from ..race import RaceResult
 from .layer import Layer, Stage
 from .surface import style_axes
 from .theme import TEXT_FONT, TRAIL_Z
 
+if TYPE_CHECKING:
+    from ..landscape.replay import Fidelity
+
 #: (attribute of the fidelity record, the panel's axis label).
 QUANTITIES = {"distance": "‖θ − plane‖", "gap": "L(θ) − f(x, y)"}
 
 
-def projected_runs(optimizers) -> list[int]:
+def fidelity_records(optimizers: Iterable[Optimizer]) -> dict[int, Fidelity]:
+    """Racer index -> its fidelity record, for the racers that replay a recorded run's
+    projection (they carry one)."""
+    return {i: record for i, optimizer in enumerate(optimizers)
+            if (record := getattr(optimizer, "fidelity", None)) is not None}
+
+
+def projected_runs(optimizers: Iterable[Optimizer]) -> list[int]:
     """Indices of the racers that replay a recorded run's projection."""
-    return [i for i, optimizer in enumerate(optimizers)
-            if getattr(optimizer, "fidelity", None) is not None]
+    return list(fidelity_records(optimizers))
 
 
-def refusal(optimizers, *, loss_panel: bool, lr_panel: bool, explain, page: bool) -> str | None:
+def refusal(optimizers: Sequence[Optimizer], *, loss_panel: bool, lr_panel: bool,
+            explain: Iterable[int]) -> str | None:
     """Why a picture of these racers cannot have what was asked, or None. Projected runs
     are replayed, not stepped on the slice: the step glyphs say nothing about them; their
-    panels take the room of the loss and lr panels (whose curves the gap panel replaces);
-    the page does not draw their panels."""
+    panels take the room of the loss and lr panels (whose curves the gap panel replaces).
+    Every output draws them, the page too (:mod:`anim.pagedata.panels`)."""
     projected = projected_runs(optimizers)
     if not projected:
         return None
-    if page:
-        return message("projected-page")
     if loss_panel or lr_panel:
         return message("projected-panels")
     named = [optimizers[i].label for i in explain if i in projected]
@@ -60,20 +74,21 @@ def fidelity_panels(result: RaceResult) -> list[FidelityPanel]:
 
 
 class FidelityPanel(Layer):
-    def __init__(self, result: RaceResult, quantity: str):
+    def __init__(self, result: RaceResult, quantity: str) -> None:
         super().__init__()
         self.result = result
         self.quantity = quantity
-        self.chosen = projected_runs(result.optimizers)
+        records = fidelity_records(result.optimizers)
+        self.chosen = list(records)
         steps = result.steps
         self.values = np.full((len(result.optimizers), steps + 1), np.nan)
-        for i in self.chosen:
-            series = np.asarray(getattr(result.optimizers[i].fidelity, quantity), dtype=float)
+        for i, record in records.items():
+            series = np.asarray(getattr(record, quantity), dtype=float)
             held = np.minimum(np.arange(steps + 1), len(series) - 1)  # a shorter run holds
             self.values[i] = series[held]
         self.step_numbers = np.arange(steps + 1)
 
-    def build(self, stage: Stage, ax=None):
+    def build(self, stage: Stage, ax: Axes | None = None) -> None:
         ax = ax if ax is not None else stage.panels[-1]
         theme, steps = stage.theme, self.result.steps
         shown = self.values[self.chosen]
@@ -98,7 +113,7 @@ class FidelityPanel(Layer):
         if self.quantity == "gap":
             ax.axhline(0.0, color=theme.muted, linewidth=0.8, zorder=TRAIL_Z - 0.5)
         self.ax = ax
-        self.lines = []
+        self.lines: list[tuple[int, Line2D]] = []
         for i in self.chosen:
             line = Line2D([], [], color=stage.racers[i].color, linewidth=1.4,
                           zorder=TRAIL_Z + 0.01 * i)
@@ -106,7 +121,7 @@ class FidelityPanel(Layer):
             self.lines.append((i, line))
         self.moving += [line for _, line in self.lines]
 
-    def update(self, step: int):
+    def update(self, step: int) -> list[Artist]:
         for i, line in self.lines:
             line.set_data(self.step_numbers[:step + 1], self.values[i, :step + 1])
         return self.moving

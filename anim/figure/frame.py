@@ -8,6 +8,8 @@ say moves (trails, heads, statuses, the step counter, panel curves) on top.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from matplotlib.artist import Artist
@@ -19,22 +21,25 @@ from matplotlib.transforms import Bbox
 
 from .. import board
 from ..fonts import quiet_missing_glyphs, typeface
+from ..optimizers import Optimizer
 from ..palette import racer_styles
 from ..race import RaceResult
+from ..settings import VIEWS
+from ..surface import Surface
 from ..words import words_for
-from .layer import FrameStyle, Racer, Stage
-from .layout import Layout, TextSizes, plan
-from .fidelity import fidelity_panels, projected_runs
+from .fidelity import FidelityPanel, fidelity_panels, projected_runs
 from .glyphs import GlyphLayer
 from .glyphs3d import Glyph3DLayer
+from .layer import FrameStyle, Layer, Racer, Stage
+from .layout import Layout, TextSizes, plan
 from .panels import LearningRatePanel, LossPanel
 from .racers import RacersLayer
 from .racers3d import Racers3DLayer, default_camera
 from .scoreboard import ScoreboardLayer
-from .swarm import SwarmLayer
-from .swarm3d import Swarm3DLayer, default_swarm_camera
 from .surface import SurfaceLayer
 from .surface3d import Surface3DLayer
+from .swarm import SwarmLayer
+from .swarm3d import Swarm3DLayer, default_swarm_camera
 from .terrain import Terrain
 from .theme import TEXT_FONT, TICK_FONT, TITLE_FONT, theme_named
 
@@ -46,13 +51,14 @@ BASE_SIZE, BASE_DPI, MIN_DEFAULT_DPI = (800, 600), 100.0, 72.0
 #: that camera sees it (``view_aspect``), within these bounds.
 ASPECT_3D = 0.8
 MIN_ASPECT_3D, MAX_ASPECT_3D = 0.5, 1.6
-VIEWS = ("2d", "3d", "both")
+DEFAULT_STYLE = FrameStyle()
 #: What the figure writes besides the scene's texts and the language's words: numbers
 #: (a true minus), tick labels, the 3D view's log axis.
 FIGURE_CHARACTERS = "0123456789.,:()+−-=×·/|e log₁₀ δ"
 
 
-def plot_shape(view: str, aspect: float | None, aspect3d: float | None = None) -> dict:
+def plot_shape(view: str, aspect: float | None, aspect3d: float | None = None
+               ) -> dict[str, Any]:
     """The layout's arguments for the plot of ``view``, given the 2D plot's aspect and
     the 3D view's (None: not known yet)."""
     aspect3d = ASPECT_3D if aspect3d is None else aspect3d
@@ -82,7 +88,8 @@ def default_dpi(width: int, height: int) -> float:
     return max(BASE_DPI * min(width / BASE_SIZE[0], height / BASE_SIZE[1]), MIN_DEFAULT_DPI)
 
 
-def figure_texts(labels, title: str | None, surface, language: str = "en") -> list[str]:
+def figure_texts(labels: Sequence[str], title: str | None, surface: Surface | None,
+                 language: str = "en") -> list[str]:
     """Every text a figure can write, for choosing its fonts: the title (or the surface's
     name and formula, the default title), the racers' labels, the language's words."""
     return [title or "", getattr(surface, "name", None) or "",
@@ -90,7 +97,10 @@ def figure_texts(labels, title: str | None, surface, language: str = "en") -> li
             *words_for(language).as_dict().values()]
 
 
-def _new_stage(result: RaceResult, style: FrameStyle, title: str | None = None) -> Stage:
+def _new_stage(optimizers: Sequence[Optimizer], surface: Surface | None, style: FrameStyle,
+               title: str | None = None) -> Stage:
+    """The figure and what every layer draws with, for these racers on ``surface`` (None:
+    a race not run yet, whose layout is only checked)."""
     theme = theme_named(style.theme)
     # A thousandth of a pixel over, so that inches × dpi cannot round down to one pixel
     # short (matplotlib truncates the canvas size).
@@ -98,11 +108,11 @@ def _new_stage(result: RaceResult, style: FrameStyle, title: str | None = None) 
                              (style.height + 1e-3) / style.dpi),
                     dpi=style.dpi, facecolor="none" if style.transparent else theme.page)
     racers = [Racer(color, marker, optimizer.label) for (color, marker), optimizer
-              in zip(racer_styles(result.optimizers, theme.name), result.optimizers)]
-    fonts = typeface(figure_texts([racer.label for racer in racers], title,
-                                  getattr(result, "surface", None), style.language),
+              in zip(racer_styles(optimizers, theme.name), optimizers)]
+    fonts = typeface(figure_texts([racer.label for racer in racers], title, surface,
+                                  style.language),
                      style.font)
-    return Stage(figure, FigureCanvasAgg(figure), result, style, theme, racers, fonts,
+    return Stage(figure, FigureCanvasAgg(figure), style, theme, racers, fonts,
                  words_for(style.language))
 
 
@@ -136,13 +146,13 @@ class _Backdrop(Artist):
     """Every static pixel of the figure, captured once, restored in one copy per frame,
     and the occasional artists' pixels as last drawn on top of them."""
 
-    def __init__(self, region):
+    def __init__(self, region: object) -> None:
         super().__init__()
         self.region = region
-        self.patches = []
+        self.patches: list[object] = []
         self.set_zorder(-math.inf)
 
-    def draw(self, renderer):
+    def draw(self, renderer):  # the Agg renderer (RendererBase has no restore_region)
         renderer.restore_region(self.region)
         for patch in self.patches:
             renderer.restore_region(patch)
@@ -152,17 +162,17 @@ class RaceFigure:
     """The figure for one race; ``draw_frame(step)`` shows the race after ``step`` steps
     (clamped to the last step, so later frames hold the final picture)."""
 
-    def __init__(self, result: RaceResult, style: FrameStyle = FrameStyle(),
-                 title: str | None = None, fast: bool = True):
+    def __init__(self, result: RaceResult, style: FrameStyle = DEFAULT_STYLE,
+                 title: str | None = None, fast: bool = True) -> None:
         self.result = result
         self.style = style
-        stage = self.stage = _new_stage(result, style, title)
+        stage = self.stage = _new_stage(result.optimizers, result.surface, style, title)
         self.figure, self.canvas = stage.figure, stage.canvas
         # Every text created while building gets the stage's fonts.
         with stage.typeface.context(), quiet_missing_glyphs():
             self._build(title, fast)
 
-    def _build(self, title: str | None, fast: bool):
+    def _build(self, title: str | None, fast: bool) -> None:
         result, style, stage = self.result, self.style, self.stage
         if style.view not in VIEWS:
             raise ValueError(f"Invalid view: {style.view!r} (choose from {', '.join(VIEWS)})")
@@ -180,7 +190,9 @@ class RaceFigure:
                        if explained and style.view != "3d" else None)
         self.glyphs3d = (Glyph3DLayer(result, explained, key=style.view == "3d")
                          if explained and style.view != "2d" else None)
-        panels = [layer for layer in (self.loss_panel, self.lr_panel) if layer is not None]
+        # Each panel builds on the panel axes the layout gives it.
+        panels: list[LossPanel | LearningRatePanel | FidelityPanel] = [
+            layer for layer in (self.loss_panel, self.lr_panel) if layer is not None]
         panels += fidelity_panels(result)  # projected training runs: how far to trust them
         aspect3d = None
         if style.view != "2d":
@@ -193,7 +205,7 @@ class RaceFigure:
         stage.layout = self.layout = _plan(stage, self.surface, self.scoreboard, len(panels),
                                            aspect3d)
         page = "none" if style.transparent else stage.theme.page
-        views = []
+        views: list[Layer] = []
         if style.view != "2d":
             stage.plot3d = self.ax3d = stage.figure.add_axes(
                 self.layout.plots[0].fraction(style.width, style.height), projection="3d",
@@ -210,10 +222,10 @@ class RaceFigure:
             if self.glyphs is not None:
                 views.append(self.glyphs)
         else:
-            self.ax = stage.plot3d
+            self.ax = self.ax3d
         stage.panels = [stage.axes_at(box, facecolor=page) for box in self.layout.panels]
         self._title(title or self._default_title())
-        self.layers = [*views, self.scoreboard]
+        self.layers: list[Layer] = [*views, self.scoreboard]
         for layer in self.layers:
             layer.build(stage)
         for layer, ax in zip(panels, stage.panels):
@@ -235,16 +247,18 @@ class RaceFigure:
     def occasional(self) -> list[Artist]:
         return [artist for layer in self.layers for artist in layer.occasional]
 
-    def _title(self, text: str):
+    def _title(self, text: str) -> None:
         box, theme = self.layout.title, self.stage.theme
+        size = TITLE_FONT
         title = self.figure.text(0.5, (box.y + 0.5 * box.height) / self.style.height, text,
-                                 ha="center", va="center", fontsize=TITLE_FONT,
+                                 ha="center", va="center", fontsize=size,
                                  weight="bold", color=theme.text)
         renderer, limit = self.canvas.get_renderer(), 0.96 * self.style.width
-        while title.get_fontsize() > TEXT_FONT and title.get_window_extent(renderer).width > limit:
-            title.set_fontsize(title.get_fontsize() - 0.5)
+        while size > TEXT_FONT and title.get_window_extent(renderer).width > limit:
+            size -= 0.5
+            title.set_fontsize(size)
 
-    def _default_title(self):
+    def _default_title(self) -> str:
         surface = self.result.surface
         name = (surface.name or "").replace("_", " ")
         name = name[:1].upper() + name[1:]
@@ -252,7 +266,7 @@ class RaceFigure:
         return "   ".join(part for part in (name, formula) if part) or "Optimizer race"
 
     # --- the fast path --------------------------------------------------------------
-    def freeze(self):
+    def freeze(self) -> None:
         """Draw the static parts once, keep their pixels, and stop drawing them; the
         occasional artists are drawn into those pixels whenever they change."""
         if self._frozen:
@@ -286,15 +300,15 @@ class RaceFigure:
         named = [theme.goal, theme.goal_edge, theme.start_face, theme.start_edge, theme.page,
                  theme.text, theme.muted, theme.head_edge,
                  *(racer.color for racer in self.stage.racers)]
-        return [tuple(round(255 * c) for c in to_rgb(color)) for color in named]
+        return [_bytes(to_rgb(color)) for color in named]
 
     # --- frames ---------------------------------------------------------------------
-    def update(self, step: int, frame: int | None = None) -> list:
+    def update(self, step: int, frame: int | None = None) -> list[Artist]:
         """Move every layer to ``step`` (clamped to the race's steps); ``frame`` is the
         frame's number in the video (default: the step), which turns an orbiting camera."""
         self.stage.frame = max(int(step if frame is None else frame), 0)
         step = min(max(int(step), 0), self.result.steps)
-        moved = []
+        moved: list[Artist] = []
         for layer in self.layers:
             moved += layer.update(step)
         if self._frozen:
@@ -304,13 +318,13 @@ class RaceFigure:
                 self._baked = key
         return moved
 
-    def _bake(self):
+    def _bake(self) -> None:
         """Keep the occasional artists' pixels as they are now: drawn over the static
         pixels of the boxes they cover, and kept as patches of those boxes."""
         with quiet_missing_glyphs():
             self._draw_occasional()
 
-    def _draw_occasional(self):
+    def _draw_occasional(self) -> None:
         renderer = self.canvas.get_renderer()
         renderer.restore_region(self._static_region)
         boxes = []
@@ -330,20 +344,28 @@ class RaceFigure:
             self.canvas.draw()
         return np.asarray(self.canvas.buffer_rgba())
 
-    def close(self):
+    def close(self) -> None:
         self.figure.clear()
 
 
-def check_layout(style: FrameStyle, optimizers, steps: int, any_goal: bool = False,
-                 aspect: float | None = 1.0, starts: int | None = None):
+def _bytes(rgb: tuple[float, float, float]) -> tuple[int, int, int]:
+    """An RGB colour of floats in [0, 1] as bytes."""
+    red, green, blue = rgb
+    return round(255 * red), round(255 * green), round(255 * blue)
+
+
+def check_layout(style: FrameStyle, optimizers: Sequence[Optimizer], steps: int,
+                 any_goal: bool = False, aspect: float | None = 1.0,
+                 starts: int | None = None) -> None:
     """Raise LayoutError when the text of this race leaves no room for the plot, before
     anything is raced or drawn; the widest texts are estimated from the step count."""
     with quiet_missing_glyphs():
         _check_layout(style, optimizers, steps, any_goal, aspect, starts)
 
 
-def _check_layout(style, optimizers, steps, any_goal, aspect, starts):
-    stage = _new_stage(_Placeholder(optimizers, steps), style)
+def _check_layout(style: FrameStyle, optimizers: Sequence[Optimizer], steps: int,
+                  any_goal: bool, aspect: float | None, starts: int | None) -> None:
+    stage = _new_stage(optimizers, None, style)
     words = stage.words
     labels = [stage.text_width(racer.label, TEXT_FONT) for racer in stage.racers]
     count = len(labels)
@@ -369,10 +391,3 @@ def _check_layout(style, optimizers, steps, any_goal, aspect, starts):
             + (2 if projected_runs(optimizers) else 0),
             colorbar=style.colorbar, **plot_shape(style.view, aspect)) is None:
         raise LayoutError(_no_room(style, count))
-
-
-class _Placeholder:
-    """Just enough of a race to measure its labels before it is run."""
-
-    def __init__(self, optimizers, steps):
-        self.optimizers, self.steps = tuple(optimizers), steps

@@ -19,7 +19,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..fonts import Typeface
-from ..race import RaceResult
 from ..words import Words
 from .layout import Box, Layout
 from .theme import Theme
@@ -98,7 +97,6 @@ class Stage:
 
     figure: Figure
     canvas: FigureCanvasAgg
-    result: RaceResult
     style: FrameStyle
     theme: Theme
     racers: list[Racer]

@@ -4,12 +4,16 @@ arrives, ✗ and the step once it diverges) — under the step counter."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from matplotlib.artist import Artist
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 
 from .. import board
 from ..race import RaceResult
-from .layer import Layer, Stage
+from .layer import Layer, Stage, required
 from .layout import GLYPH, STATUS_GAP
 from .theme import TEXT_FONT
 
@@ -18,7 +22,7 @@ MAX_LABEL_SHARE = 0.42
 
 
 class ScoreboardLayer(Layer):
-    def __init__(self, result: RaceResult):
+    def __init__(self, result: RaceResult) -> None:
         super().__init__()
         self.result = result
         self.places = board.places(result)
@@ -49,18 +53,19 @@ class ScoreboardLayer(Layer):
         return f"{before}{step:>{len(str(self.result.steps))}}{after}"
 
     # --- drawing ------------------------------------------------------------------------
-    def build(self, stage: Stage):
-        figure, layout, theme = stage.figure, stage.layout, stage.theme
+    def build(self, stage: Stage) -> None:
+        figure, theme = stage.figure, stage.theme
+        layout = required(stage.layout, "layout")
         width, height, scale = stage.style.width, stage.style.height, stage.scale
         self.theme = theme
         self.refresh = stage.style.refresh_steps
 
-        def at(x, y):  # pixels -> figure fraction
+        def at(x: float, y: float) -> tuple[float, float]:  # pixels -> figure fraction
             return x / width, y / height
 
-        self.statuses = []
+        self.statuses: list[Text] = []
         #: The labels' texts (static; the page draws a label itself when it can change).
-        self.label_texts = []
+        self.label_texts: list[Text] = []
         for i, (racer, label) in enumerate(zip(stage.racers, self.labels)):
             x, y = layout.row_origin(i)
             middle = y - 0.5 * layout.line
@@ -72,7 +77,7 @@ class ScoreboardLayer(Layer):
                 [at(x + 0.45 * glyph, 0)[0]], [middle / height], color=racer.color,
                 marker=racer.marker, markersize=7, markeredgecolor=theme.head_edge,
                 markeredgewidth=0.8, transform=figure.transFigure))
-            text = dict(fontsize=TEXT_FONT, va="center", color=theme.text)
+            text: dict[str, Any] = dict(fontsize=TEXT_FONT, va="center", color=theme.text)
             self.label_texts.append(figure.text(*at(x + glyph, middle), label, **text))
             if layout.two_line_rows:
                 spot = at(x + glyph, middle - layout.line)
@@ -83,8 +88,8 @@ class ScoreboardLayer(Layer):
                 self._plate(stage, spot[0] * width, spot[1] * height, self.status_width)
         top = layout.board.y + layout.board.height - 0.5 * layout.line
         right = layout.board.x + layout.board.width
-        counter = dict(ha="right", va="center", fontsize=TEXT_FONT,
-                       family=list(stage.typeface.mono), color=theme.text)
+        counter: dict[str, Any] = dict(ha="right", va="center", fontsize=TEXT_FONT,
+                                       family=list(stage.typeface.mono), color=theme.text)
         # Monospace, so the changing digits (drawn every frame) fill the blank left for
         # them in the static "step ___ / N" (drawn once): far fewer glyphs per frame.
         # (Hence a language's words after the number are ASCII, as wide as blanks.)
@@ -99,20 +104,21 @@ class ScoreboardLayer(Layer):
         # The statuses change every few frames: baked into the kept pixels when they do.
         self.occasional += self.statuses
         self.moving.append(self.step_text)
-        self.states = [None] * len(self.statuses)
+        #: Each row's state as last drawn ("racing", "arrived", "diverged"; None: not yet).
+        self.states: list[str | None] = [None] * len(self.statuses)
 
-    def _plate(self, stage: Stage, x: float, middle: float, text_width: float):
-        line, pad = stage.layout.line, 2 * stage.scale
+    def _plate(self, stage: Stage, x: float, middle: float, text_width: float) -> None:
+        line, pad = required(stage.layout, "layout").line, 2 * stage.scale
         stage.figure.add_artist(Rectangle(
             ((x - pad) / stage.style.width, (middle - 0.5 * line) / stage.style.height),
             (text_width + 2 * pad) / stage.style.width, line / stage.style.height,
             transform=stage.figure.transFigure, facecolor=stage.theme.page,
             edgecolor="none", zorder=0.5))
 
-    def occasional_key(self):
+    def occasional_key(self) -> object:
         return tuple(text.get_text() for text in self.statuses)
 
-    def update(self, step: int):
+    def update(self, step: int) -> list[Artist]:
         loss_step = step if step == self.result.steps else step - step % self.refresh
         for i, text in enumerate(self.statuses):
             text.set_text(board.status(self.result, i, step, self.places.get(i), loss_step,

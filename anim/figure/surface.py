@@ -5,14 +5,18 @@ above the trails so that no trail or finished head buries them."""
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm
+from matplotlib.contour import QuadContourSet
 from matplotlib.patches import Circle
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from ..board import number
 from ..race import RaceResult
-from .layer import Layer, Stage
-from .theme import GOAL_CIRCLE_Z, LANDMARK_Z, SURFACE_Z, TICK_FONT
+from ..surface import Bounds
+from .layer import Layer, Stage, required
+from .layout import Box
+from .theme import GOAL_CIRCLE_Z, LANDMARK_Z, SURFACE_Z, TICK_FONT, Theme
 
 #: Log-spaced contour levels when evenly spaced ones would leave more than this share of
 #: the picture inside the lowest band (Rosenbrock's valley, Beale's plateaus).
@@ -45,7 +49,7 @@ def contour_levels(z: np.ndarray, count: int = LEVELS) -> tuple[np.ndarray, bool
     return np.linspace(low, high, count + 1), False
 
 
-def plot_bounds(result: RaceResult):
+def plot_bounds(result: RaceResult) -> Bounds:
     """The surface bounds, or the extent of the finite paths with a margin."""
     if result.surface.bounds is not None:
         return result.surface.bounds
@@ -60,13 +64,13 @@ def plot_bounds(result: RaceResult):
 
 def tick_labels(low: float, high: float) -> list[str]:
     """The labels matplotlib's default locator puts on an axis from ``low`` to ``high``."""
-    ticks = MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10]).tick_values(low, high)
+    ticks = np.asarray(MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10]).tick_values(low, high))
     ticks = ticks[(ticks >= low - 1e-9) & (ticks <= high + 1e-9)]
     decimals = max((len(f"{t:.6f}".rstrip("0").split(".")[1]) for t in ticks), default=0)
     return [f"{t:.{decimals}f}".replace("-", "−") for t in ticks]
 
 
-def plot_aspect(bounds) -> float | None:
+def plot_aspect(bounds: Bounds) -> float | None:
     """The plot's height / width for surface ``bounds`` ((x0, x1), (y0, y1)) drawn to
     scale, or None when their sides differ too much and the plot is stretched to fit."""
     (x0, x1), (y0, y1) = bounds
@@ -78,7 +82,7 @@ class SurfaceLayer(Layer):
     """Evaluates the surface on a grid at construction (the layout needs its aspect and
     its tick labels); draws it in ``build``."""
 
-    def __init__(self, result: RaceResult, colormap: str | None = None):
+    def __init__(self, result: RaceResult, colormap: str | None = None) -> None:
         super().__init__()
         self.result = result
         self.colormap_name = colormap
@@ -104,8 +108,9 @@ class SurfaceLayer(Layer):
     def colorbar_texts(self) -> list[str]:
         return [number(level) for level in self.levels[::2]]
 
-    def build(self, stage: Stage):
-        ax, theme, result = stage.plot, stage.theme, self.result
+    def build(self, stage: Stage) -> None:
+        ax, theme, result = required(stage.plot, "plot axes"), stage.theme, self.result
+        layout = required(stage.layout, "layout")
         (x0, x1), (y0, y1) = self.bounds
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
@@ -121,12 +126,14 @@ class SurfaceLayer(Layer):
                    colors=theme.contour, linewidths=0.5, alpha=theme.contour_alpha,
                    zorder=SURFACE_Z + 0.1, negative_linestyles="solid")
         style_axes(ax, theme)
-        if stage.layout.colorbar is not None:
-            self._colorbar(stage, filled)
+        if layout.colorbar is not None:
+            self._colorbar(stage, layout.colorbar, filled)
+        radius = result.goal_radius  # set whenever there are goals
         for goal in result.goals:
-            ax.add_patch(Circle(goal, result.goal_radius, fill=False, linestyle=(0, (2, 2)),
-                                linewidth=0.8, edgecolor=theme.goal_edge, alpha=0.8,
-                                zorder=GOAL_CIRCLE_Z))
+            if radius is not None:
+                ax.add_patch(Circle(goal, radius, fill=False, linestyle=(0, (2, 2)),
+                                    linewidth=0.8, edgecolor=theme.goal_edge, alpha=0.8,
+                                    zorder=GOAL_CIRCLE_Z))
             self.moving += ax.plot(*goal, marker="*", markersize=15, color=theme.goal,
                                    markeredgecolor=theme.goal_edge, markeredgewidth=0.9,
                                    zorder=LANDMARK_Z, linestyle="")
@@ -137,17 +144,17 @@ class SurfaceLayer(Layer):
                                markeredgecolor=theme.start_edge, markeredgewidth=1.2,
                                zorder=LANDMARK_Z, linestyle="")
 
-    def _colorbar(self, stage: Stage, filled):
-        bar_axes = stage.axes_at(stage.layout.colorbar)
+    def _colorbar(self, stage: Stage, box: Box, filled: QuadContourSet) -> None:
+        bar_axes = stage.axes_at(box)
         bar = stage.figure.colorbar(filled, cax=bar_axes, spacing="uniform")
-        bar.set_ticks(FixedLocator(self.levels[::2]))
+        bar.set_ticks(FixedLocator(self.levels[::2].tolist()))
         bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: number(value)))
         bar.ax.tick_params(labelsize=TICK_FONT, length=3, colors=stage.theme.muted)
         bar.outline.set_linewidth(0.6)
         bar.outline.set_edgecolor(stage.theme.muted)
 
 
-def style_axes(ax, theme):
+def style_axes(ax: Axes, theme: Theme) -> None:
     """Ticks, tick labels and spines in the theme's muted colour."""
     ax.tick_params(labelsize=TICK_FONT, length=3, direction="out", colors=theme.muted,
                    pad=2)

@@ -17,7 +17,6 @@ from .replay import Fidelity, ProjectedRun
 from .slice import ModelSlice, from_model
 from .trajectories import Trajectories, trajectories
 
-
 __all__ = [
     "Fidelity",
     "ModelSlice",

@@ -18,9 +18,12 @@ draws and races on. Four ways to choose the plane:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["Plane", "pca_plane", "plane_along", "plane_through", "random_plane"]
 
@@ -41,8 +44,10 @@ class Plane:
     kind: str
     formula: str
     variance: tuple[float, float] | None = None
+    #: directions @ directions.T, which every projection solves with.
+    _gram: np.ndarray = field(init=False, repr=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         origin = np.array(self.origin, dtype=np.float64)
         directions = np.array(self.directions, dtype=np.float64)
         origin.flags.writeable = directions.flags.writeable = False
@@ -56,23 +61,23 @@ class Plane:
         """How many parameters the plane lives among."""
         return self.origin.size
 
-    def point(self, x, y) -> np.ndarray:
+    def point(self, x: float, y: float) -> np.ndarray:
         """The parameter vector at (x, y): origin + x·d₁ + y·d₂."""
         return self.origin + x * self.directions[0] + y * self.directions[1]
 
-    def points(self, coordinates) -> np.ndarray:
+    def points(self, coordinates: ArrayLike) -> np.ndarray:
         """(n, P) parameter vectors at coordinates (n, 2)."""
-        coordinates = np.asarray(coordinates, dtype=np.float64).reshape(-1, 2)
-        return self.origin + coordinates @ self.directions
+        points = np.asarray(coordinates, dtype=np.float64).reshape(-1, 2)
+        return self.origin + points @ self.directions
 
-    def project(self, thetas) -> tuple[np.ndarray, np.ndarray]:
+    def project(self, thetas: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """(coordinates (n, 2), distances (n,)) of parameter vectors ``thetas`` (n, P):
         the point of the plane nearest each (least squares), and how far each lies from it."""
-        thetas = np.atleast_2d(np.asarray(thetas, dtype=np.float64))
-        if thetas.shape[1] != self.size:
-            raise ValueError(f"parameter vectors of size {thetas.shape[1]} cannot be projected "
+        vectors = np.atleast_2d(np.asarray(thetas, dtype=np.float64))
+        if vectors.shape[1] != self.size:
+            raise ValueError(f"parameter vectors of size {vectors.shape[1]} cannot be projected "
                              f"on a plane among {self.size} parameters")
-        offsets = thetas - self.origin
+        offsets = vectors - self.origin
         coordinates = np.linalg.solve(self._gram, self.directions @ offsets.T).T
         residual = offsets - coordinates @ self.directions
         return coordinates, np.sqrt(np.einsum("ij,ij->i", residual, residual))
@@ -92,7 +97,7 @@ def _check_directions(directions: np.ndarray, what: tuple[str, str]) -> None:
                          "span a line, not a plane")
 
 
-def _vector(value, size: int, what: str) -> np.ndarray:
+def _vector(value: ArrayLike, size: int, what: str) -> np.ndarray:
     vector = np.asarray(value, dtype=np.float64).reshape(-1)
     if vector.size != size:
         raise ValueError(f"{what} has {vector.size} numbers, but the model has {size} "
@@ -100,16 +105,16 @@ def _vector(value, size: int, what: str) -> np.ndarray:
     return vector
 
 
-def plane_along(origin, d1, d2) -> Plane:
+def plane_along(origin: ArrayLike, d1: ArrayLike, d2: ArrayLike) -> Plane:
     """The plane through ``origin`` along the directions ``d1`` and ``d2`` (flat vectors)."""
-    origin = np.asarray(origin, dtype=np.float64).reshape(-1)
-    directions = np.stack([_vector(d1, origin.size, "direction 1"),
-                           _vector(d2, origin.size, "direction 2")])
+    start = np.asarray(origin, dtype=np.float64).reshape(-1)
+    directions = np.stack([_vector(d1, start.size, "direction 1"),
+                           _vector(d2, start.size, "direction 2")])
     _check_directions(directions, ("direction 1", "direction 2"))
-    return Plane(origin, directions, "directions", "L(θ₀ + x·d₁ + y·d₂)")
+    return Plane(start, directions, "directions", "L(θ₀ + x·d₁ + y·d₂)")
 
 
-def plane_through(theta0, theta1, theta2) -> Plane:
+def plane_through(theta0: ArrayLike, theta1: ArrayLike, theta2: ArrayLike) -> Plane:
     """The plane through three parameter vectors: θ₀ + x(θ₁ − θ₀) + y(θ₂ − θ₀)."""
     origin = np.asarray(theta0, dtype=np.float64).reshape(-1)
     first = _vector(theta1, origin.size, "θ₁")
@@ -131,7 +136,7 @@ def plane_through(theta0, theta1, theta2) -> Plane:
     return Plane(origin, directions, "points", "L(θ₀ + x(θ₁ − θ₀) + y(θ₂ − θ₀))")
 
 
-def filter_normalized(weights: list[np.ndarray], generator: np.random.Generator,
+def filter_normalized(weights: Sequence[np.ndarray], generator: np.random.Generator,
                       biases: str) -> np.ndarray:
     """One random direction, flat, scaled filter by filter to the weights' norms.
 
@@ -158,17 +163,18 @@ def filter_normalized(weights: list[np.ndarray], generator: np.random.Generator,
     return np.concatenate(parts)
 
 
-def random_plane(weights: list[np.ndarray], seed: int = 0, biases: str = "ignore") -> Plane:
+def random_plane(weights: Sequence[ArrayLike], seed: int = 0,
+                 biases: Literal["ignore", "include"] = "ignore") -> Plane:
     """Two filter-normalised random directions around ``weights`` (the model's parameters,
     in order), drawn from numpy's generator seeded with ``seed``."""
     if biases not in ("ignore", "include"):
         raise ValueError(f"Invalid biases: {biases!r} (choose 'ignore' or 'include')")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"Invalid seed: {seed!r} (must be an integer >= 0)")
-    weights = [np.asarray(w, dtype=np.float64) for w in weights]
+    arrays = [np.asarray(w, dtype=np.float64) for w in weights]
     generator = np.random.default_rng(int(seed))
-    directions = np.stack([filter_normalized(weights, generator, biases) for _ in range(2)])
-    origin = np.concatenate([w.reshape(-1) for w in weights])
+    directions = np.stack([filter_normalized(arrays, generator, biases) for _ in range(2)])
+    origin = np.concatenate([w.reshape(-1) for w in arrays])
     if not np.any(directions[0]):
         raise ValueError("the random directions are zero: the model has no weight of two or "
                          "more dimensions (use biases='include', or another plane)")
@@ -176,7 +182,7 @@ def random_plane(weights: list[np.ndarray], seed: int = 0, biases: str = "ignore
     return Plane(origin, directions, "random", "L(θ₀ + x·δ₁ + y·δ₂)")
 
 
-def pca_plane(paths: list[np.ndarray]) -> Plane:
+def pca_plane(paths: Sequence[ArrayLike]) -> Plane:
     """The plane through the mean of every recorded point of ``paths`` (each (k, P)),
     spanned by their first two principal directions: PCA of all runs together, so runs
     of different optimizers share one plane.
@@ -184,8 +190,8 @@ def pca_plane(paths: list[np.ndarray]) -> Plane:
     Each direction is oriented so that the first run moves along it from its start to its
     end (x and y grow along the first run).
     """
-    paths = [np.asarray(p, dtype=np.float64) for p in paths]
-    points = np.concatenate(paths)
+    runs = [np.asarray(p, dtype=np.float64) for p in paths]
+    points = np.concatenate(runs)
     mean = points.mean(axis=0)
     centred = points - mean
     # The right singular vectors are the principal directions; there are at most as many
@@ -199,7 +205,7 @@ def pca_plane(paths: list[np.ndarray]) -> Plane:
                          "PCA has a single direction, so it spans no plane (use "
                          "plane='random' or three checkpoints)")
     directions = vt[:2].copy()
-    travel = paths[0][-1] - paths[0][0]
+    travel = runs[0][-1] - runs[0][0]
     for row in directions:
         if row @ travel < 0:
             row *= -1

@@ -26,11 +26,15 @@ it only reads ``model.parameters()``.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Literal, SupportsFloat
 
 import numpy as np
 
-__all__ = ["Recorder", "Recording", "record", "as_runs"]
+from .torch_types import Model, StepHooks
+
+__all__ = ["Recorder", "Recording", "Runs", "record", "as_runs"]
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
@@ -54,7 +58,7 @@ class Recording:
         return int(self.steps[-1])
 
 
-def _loss_value(loss) -> float:
+def _loss_value(loss: SupportsFloat | None) -> float:
     if loss is None:
         return math.nan
     if hasattr(loss, "detach"):
@@ -67,7 +71,7 @@ def _loss_value(loss) -> float:
             from None
 
 
-def _snapshot(model) -> np.ndarray:
+def _snapshot(model: Model) -> np.ndarray:
     return np.concatenate([p.detach().reshape(-1).cpu().double().numpy()
                            for p in model.parameters()])
 
@@ -76,7 +80,8 @@ class Recorder:
     """Records ``model``'s parameters; see the module docstring. With ``optimizer`` (a
     ``torch.optim.Optimizer``), it records after each of its ``step()`` calls by itself."""
 
-    def __init__(self, model, optimizer=None, *, every: int = 1, label: str | None = None):
+    def __init__(self, model: Model, optimizer: StepHooks | None = None, *, every: int = 1,
+                 label: str | None = None) -> None:
         if not hasattr(model, "parameters") or not callable(model.parameters):
             raise ValueError(f"record needs a torch model (an nn.Module), got "
                              f"{type(model).__name__}")
@@ -90,17 +95,20 @@ class Recorder:
         start = _snapshot(model)
         if start.size == 0:
             raise ValueError(f"the model ({type(model).__name__}) has no parameters to record")
-        self._params, self._steps, self._losses = [start], [0], {}
+        self._params, self._steps = [start], [0]
+        #: The loss noted at each training step (those that keep their parameters).
+        self._losses: dict[int, float] = {}
         self._step = 0
         self._finished = False
-        self._hook = None
+        #: The optimizer's hook handle (torch's RemovableHandle), while it is followed.
+        self._hook: Any = None
         if optimizer is not None:
             if not hasattr(optimizer, "register_step_post_hook"):
                 raise ValueError(f"record's optimizer must be a torch.optim.Optimizer, got "
                                  f"{type(optimizer).__name__}")
             self._hook = optimizer.register_step_post_hook(lambda *_: self._after_step())
 
-    def step(self, loss=None) -> None:
+    def step(self, loss: SupportsFloat | None = None) -> None:
         """Call after ``optimizer.step()``; ``loss``: the loss that step computed (at the
         parameters before it), if you want it kept."""
         self._check_open()
@@ -123,7 +131,7 @@ class Recorder:
             self._params.append(_snapshot(self.model))
             self._steps.append(self._step)
 
-    def note_loss(self, loss) -> None:
+    def note_loss(self, loss: SupportsFloat | None) -> None:
         """Keep ``loss`` as the loss at the current parameters (call it before
         ``optimizer.step()``)."""
         self._check_open()
@@ -156,12 +164,13 @@ class Recorder:
     def __enter__(self) -> Recorder:
         return self
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc: object) -> Literal[False]:
         self.finish()
         return False
 
 
-def record(model, optimizer=None, *, every: int = 1, label: str | None = None) -> Recorder:
+def record(model: Model, optimizer: StepHooks | None = None, *, every: int = 1,
+           label: str | None = None) -> Recorder:
     """Start recording ``model``'s training (see :mod:`anim.landscape.record`): a
     :class:`Recorder`, usable as a context manager or by calling ``step()`` after each
     ``optimizer.step()``; with ``optimizer``, it hooks into its ``step()`` itself.
@@ -174,12 +183,17 @@ def record(model, optimizer=None, *, every: int = 1, label: str | None = None) -
 MIN_POINTS = 3
 
 
-def as_runs(runs, size: int | None = None) -> list[Recording]:
+#: Recorded runs as anim takes them: one, a list, or a dict label -> one.
+Runs = Recording | Recorder | Sequence[Recording | Recorder] | Mapping[str, Recording | Recorder]
+
+
+def as_runs(runs: Runs, size: int | None = None) -> list[Recording]:
     """``runs`` (a Recording or Recorder, a list of them, or a dict label -> one) as a list
     of Recordings, each with a label, checked: at least two steps, ``size`` parameters."""
+    items: list[tuple[str | None, object]]
     if isinstance(runs, (Recording, Recorder)):
-        runs = [runs]
-    if isinstance(runs, dict):
+        items = [(None, runs)]
+    elif isinstance(runs, dict):
         items = list(runs.items())
     elif isinstance(runs, (list, tuple)):
         items = [(None, run) for run in runs]

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..combinations import message
 from ..errors import OptimizerError
-from ..optimizers.base import Optimizer, _as_points, check_label
+from ..optimizers.base import Color, Optimizer, ValueAndGrad, _as_points, _Hyper, check_label
 
 __all__ = ["Fidelity", "ProjectedRun", "RunState"]
 
@@ -50,7 +51,7 @@ class RunState(NamedTuple):
     step: int
 
 
-def _frozen(values) -> np.ndarray:
+def _frozen(values: ArrayLike) -> np.ndarray:
     array = np.array(values, dtype=np.float64)
     array.flags.writeable = False
     return array
@@ -61,13 +62,13 @@ class ProjectedRun(Optimizer):
     :func:`anim.trajectories`. After its last recorded point it stays there."""
 
     State = RunState
-    _spec = {}
+    _spec: ClassVar[dict[str, _Hyper]] = {}
     replays_one_path = True
     #: The scoreboard writes this run's loss as "L = …": the true loss, not the slice's f.
     loss_symbol = "L"
 
-    def __init__(self, path, fidelity: Fidelity, *, name: str, every: int = 1, label=None,
-                 color=None):
+    def __init__(self, path: ArrayLike, fidelity: Fidelity, *, name: str, every: int = 1,
+                 label: str | None = None, color: Color | None = None) -> None:
         path = _frozen(path)
         if path.ndim != 2 or path.shape[1] != 2 or len(path) < 2:
             raise ValueError(f"a projected run's path must have shape (k, 2), k >= 2, got "
@@ -88,37 +89,43 @@ class ProjectedRun(Optimizer):
     def start(self) -> tuple[float, float]:
         return float(self.path[0, 0]), float(self.path[0, 1])
 
-    def init(self, params) -> RunState:
+    def init(self, params: ArrayLike) -> RunState:
         """The state before the first step; the race must start where the run did."""
-        params = _as_points(params, "params")
-        if len(params) > 1:
+        points = _as_points(params, "params")
+        if len(points) > 1:
             raise OptimizerError(message("projected-starts", label=self.label))
         scale = max(1.0, float(np.max(np.abs(self.path))))
-        if not np.allclose(params, self.path[0], rtol=0, atol=1e-9 * scale):
-            where = tuple(float(v) for v in params[0])
+        if not np.allclose(points, self.path[0], rtol=0, atol=1e-9 * scale):
+            where = tuple(float(v) for v in points[0])
             raise OptimizerError(f"{self.label} is a recorded run that starts at {self.start}, "
                              f"but the race starts at {where}: race it from its own start "
                              "(Trajectories.scene() does)")
         return RunState(0)
 
-    def update(self, grads, state, params, *, value_and_grad=None):
+    def update(self, grads: ArrayLike, state: RunState, params: ArrayLike, *,
+               value_and_grad: ValueAndGrad | None = None) -> tuple[np.ndarray, RunState]:
         """The next recorded point, whatever the gradient (which it ignores)."""
-        params = _as_points(params, "params")
+        rows = len(_as_points(params, "params"))
         following = min(state.step + 1, len(self.path) - 1)
-        return np.tile(self.path[following], (len(params), 1)), RunState(state.step + 1)
+        return np.tile(self.path[following], (rows, 1)), RunState(state.step + 1)
 
-    def select(self, state, rows) -> RunState:
+    def select(self, state: RunState, rows: ArrayLike) -> RunState:
         """Every start row replays the same run: the state is shared."""
         return state
 
-    def with_lr(self, lr):
-        raise ValueError(f"{self.label} is a recorded training run: it has no learning rate "
-                         "to change")
+    @property
+    def not_tunable(self) -> str:
+        """A recording has no rate to change: tune refuses it, the page's knobs keep its
+        path (and its tooltip says why)."""
+        return message("projected-lr", label=self.label)
+
+    def with_lr(self, lr: float, note: str | None = None) -> Optimizer:
+        raise ValueError(self.not_tunable)
 
     def lr_at(self, step: int) -> float:
         return math.nan
 
-    def moments(self, state) -> dict:
+    def moments(self, state: RunState) -> dict[str, np.ndarray]:
         return {}
 
     def reported_loss(self, step: int) -> float:

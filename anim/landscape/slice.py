@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Literal, Protocol
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from ..surface import Surface, finite_point
+from ..surface import Bounds, BoundsLike, PointLike, Surface, finite_point
 from . import cache
 from .plane import Plane, pca_plane, plane_along, plane_through, random_plane
-from .record import as_runs
+from .record import Recording, Runs, as_runs
+from .torch_types import Data, LossFunction, Model
 
 __all__ = ["ModelSlice", "from_model", "DEFAULT_RESOLUTION"]
 
@@ -35,15 +39,42 @@ RUN_MARGIN = 0.3
 MIN_SIDE_SHARE = 0.5
 
 
-def _import_torch():
+#: How ``from_model`` is told the plane: a name, three parameter vectors (θ₀, θ₁, θ₂) or two
+#: directions (d₁, d₂) (each a state dict, a model, a list of tensors or a flat vector), or
+#: a :class:`Plane`.
+PlaneChoice = Plane | Literal["random", "pca"] | Sequence[Any]
+#: A slice's minimum: a point, several, "search" (found numerically) or None.
+MinimumChoice = PointLike | Sequence[PointLike] | Literal["search"] | None
+
+
+def _require_torch() -> None:
     try:
         import torch  # noqa: F401
     except ImportError:
         raise ImportError("from_model needs torch, which is not installed here: "
                           "pip install 'anim[torch]'") from None
-    from . import torch_model
 
-    return torch_model
+
+class PlaneLoss(Protocol):
+    """What a slice asks of its loss (:class:`~anim.landscape.torch_model.ModelLoss`):
+    L(θ) over flat parameter vectors of ``size`` numbers."""
+
+    size: int
+
+    def along(self, origin: np.ndarray, directions: np.ndarray, points: ArrayLike,
+              gradient: bool, progress: Callable[[int], object] | None = None
+              ) -> tuple[np.ndarray, np.ndarray | None]: ...
+
+    def losses(self, thetas: np.ndarray, progress: Callable[[int], object] | None = None
+               ) -> np.ndarray: ...
+
+    def fingerprint(self) -> cache.Fingerprint: ...
+
+    def flat(self) -> np.ndarray: ...
+
+    def weights(self) -> list[np.ndarray]: ...
+
+    def vector(self, value: object, what: str) -> np.ndarray: ...
 
 
 class ModelSlice(Surface):
@@ -52,12 +83,20 @@ class ModelSlice(Surface):
     ``plane`` is the :class:`~anim.landscape.Plane`; ``loss`` evaluates the model
     (:class:`~anim.landscape.torch_model.ModelLoss`); ``resolution`` is the side of the
     grid a picture evaluates. ``values_at``, ``value_and_grad_at`` and f itself take any
-    number of points in one call. ``replace(minimum="search")`` finds the minimum.
+    number of points in one call. ``replace(minimum="search")`` finds the minimum. A slice
+    always has bounds: the picture's grid covers them.
     """
 
-    def __init__(self, loss, plane: Plane, *, bounds, minimum=None, name=None, start=None,
-                 formula=None, resolution: int = DEFAULT_RESOLUTION, cache_grids: bool = True,
-                 progress: bool | None = None, memo: dict | None = None):
+    bounds: Bounds
+
+    def __init__(self, loss: PlaneLoss, plane: Plane, *, bounds: BoundsLike,
+                 minimum: MinimumChoice = None, name: str | None = None,
+                 start: PointLike | None = None, formula: str | None = None,
+                 resolution: int = DEFAULT_RESOLUTION, cache_grids: bool = True,
+                 progress: bool | None = None, memo: dict[str, np.ndarray] | None = None
+                 ) -> None:
+        if bounds is None:
+            raise ValueError("a model slice needs bounds ((xmin, xmax), (ymin, ymax))")
         self.loss, self.plane = loss, plane
         self.resolution = _check_resolution(resolution)
         self.cache_grids = bool(cache_grids)
@@ -68,8 +107,8 @@ class ModelSlice(Surface):
             raise ValueError(f"Invalid minimum: {minimum!r} (a point (x, y), a list of "
                              "points, 'search' or None)")
         super().__init__(self._f, grad=self._grad, bounds=bounds,
-                         minimum=None if searched else minimum, name=name, start=start,
-                         formula=formula)
+                         minimum=None if isinstance(minimum, str) else minimum, name=name,
+                         start=start, formula=formula)
         self._method = "autograd"
         if searched:
             self.minima = (self.search_minimum(),)
@@ -84,7 +123,7 @@ class ModelSlice(Surface):
     def gradient_method(self) -> str:
         return "autograd"
 
-    def values_at(self, points) -> np.ndarray:
+    def values_at(self, points: ArrayLike) -> np.ndarray:
         """f at ``points`` (n, 2), float64; a grid-sized call is cached."""
         points = np.ascontiguousarray(np.asarray(points, dtype=np.float64).reshape(-1, 2))
         if len(points) < GRID_CALL:
@@ -102,7 +141,7 @@ class ModelSlice(Surface):
         self._memo[key] = values
         return values.copy()
 
-    def value_and_grad_at(self, points):
+    def value_and_grad_at(self, points: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """f and its gradient at ``points`` (n, 2): (values (n,), grads (n, 2)), evaluated
         fresh in one vectorized call (the race's question: new points every step)."""
         pts = np.asarray(points, dtype=np.float64)
@@ -110,31 +149,33 @@ class ModelSlice(Surface):
             raise ValueError(f"points must have shape (n, 2), got shape {pts.shape}")
         values, grads = self.loss.along(self.plane.origin, self.plane.directions,
                                         pts.reshape(-1, 2), True)
+        if grads is None:
+            raise RuntimeError("the model's loss gave no gradient where one was asked for")
         return values.reshape(pts.shape[:-1]), grads.reshape(pts.shape)
 
-    def _f(self, x, y):
+    def _f(self, x: ArrayLike, y: ArrayLike) -> np.ndarray:
         if np.iscomplexobj(x) or np.iscomplexobj(y):
             raise TypeError("a model slice is evaluated at real points only")
-        x, y = np.broadcast_arrays(np.asarray(x, dtype=np.float64),
-                                   np.asarray(y, dtype=np.float64))
-        return self.values_at(np.stack([x.ravel(), y.ravel()], axis=1)).reshape(x.shape)
+        xs, ys = np.broadcast_arrays(np.asarray(x, dtype=np.float64),
+                                     np.asarray(y, dtype=np.float64))
+        return self.values_at(np.stack([xs.ravel(), ys.ravel()], axis=1)).reshape(xs.shape)
 
-    def _grad(self, x, y):
-        x, y = np.broadcast_arrays(np.asarray(x, dtype=np.float64),
-                                   np.asarray(y, dtype=np.float64))
-        _, grads = self.value_and_grad_at(np.stack([x.ravel(), y.ravel()], axis=1))
-        return grads[:, 0].reshape(x.shape), grads[:, 1].reshape(x.shape)
+    def _grad(self, x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+        xs, ys = np.broadcast_arrays(np.asarray(x, dtype=np.float64),
+                                     np.asarray(y, dtype=np.float64))
+        _, grads = self.value_and_grad_at(np.stack([xs.ravel(), ys.ravel()], axis=1))
+        return grads[:, 0].reshape(xs.shape), grads[:, 1].reshape(xs.shape)
 
-    def grad(self, x, y):
+    def grad(self, x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         return self._grad(x, y)
 
-    def _key(self, points) -> str:
+    def _key(self, points: np.ndarray) -> str:
         mark = self.loss.fingerprint()
         mark.array(self.plane.origin).array(self.plane.directions).array(points)
         return mark.hexdigest()
 
     @contextlib.contextmanager
-    def _progress_bar(self, total: int):
+    def _progress_bar(self, total: int) -> Iterator[Callable[[int], object]]:
         """A tqdm bar on stderr (on a terminal, unless ``progress`` says otherwise); yields
         the function that advances it."""
         from tqdm import tqdm
@@ -146,7 +187,7 @@ class ModelSlice(Surface):
             yield bar.update
 
     # --- the picture's grid and the minimum ----------------------------------------------
-    def grid(self, resolution: int | None = None):
+    def grid(self, resolution: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(xs, ys, values): the ``resolution`` × ``resolution`` grid over the bounds (the
         one a picture draws) and f on it, rows along y."""
         side = self.resolution if resolution is None else _check_resolution(resolution)
@@ -177,7 +218,7 @@ class ModelSlice(Surface):
         search = torch.optim.LBFGS([position], lr=1, max_iter=200, tolerance_grad=1e-12,
                                    tolerance_change=1e-15, line_search_fn="strong_wolfe")
 
-        def closure():
+        def closure() -> torch.Tensor:
             value, grad = self.value_and_grad_at(position.detach().numpy()[None])
             position.grad = torch.from_numpy(grad[0].copy())
             return torch.tensor(float(value[0]), dtype=torch.float64)
@@ -192,15 +233,16 @@ class ModelSlice(Surface):
                 best = refined
         return float(best[0]), float(best[1])
 
-    def replace(self, **changes):
+    def replace(self, **changes: Any) -> ModelSlice:
         """A copy with some of bounds, minimum (``"search"`` too), name, start, formula,
         resolution changed; f and its gradient come from the model and stay."""
         fixed = {"f", "grad"} & set(changes)
         if fixed:
             raise TypeError(f"replace() cannot change {', '.join(sorted(fixed))} of a model "
                             "slice: they come from the model")
-        args = dict(bounds=self.bounds, minimum=list(self.minima), name=self.name,
-                    start=self.start, formula=self.formula, resolution=self.resolution)
+        args: dict[str, Any] = dict(bounds=self.bounds, minimum=list(self.minima),
+                                    name=self.name, start=self.start, formula=self.formula,
+                                    resolution=self.resolution)
         unknown = set(changes) - set(args)
         if unknown:
             raise TypeError(f"replace() got unexpected argument(s): {', '.join(sorted(unknown))}")
@@ -208,12 +250,12 @@ class ModelSlice(Surface):
         return ModelSlice(self.loss, self.plane, cache_grids=self.cache_grids,
                           progress=self.progress, memo=self._memo, **args)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"ModelSlice({self.name!r}, plane={self.plane.kind}, "
                 f"{self.loss.size} parameters, bounds={self.bounds})")
 
 
-def _check_resolution(resolution) -> int:
+def _check_resolution(resolution: object) -> int:
     if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) \
             or not 3 <= resolution <= 1000:
         raise ValueError(f"Invalid resolution: {resolution!r} (must be an integer from 3 "
@@ -222,7 +264,8 @@ def _check_resolution(resolution) -> int:
 
 
 # --- from_model ----------------------------------------------------------------------
-def make_plane(plane, loss, runs, seed, biases) -> Plane:
+def make_plane(plane: PlaneChoice, loss: PlaneLoss, runs: Sequence[Recording], seed: int,
+               biases: Literal["ignore", "include"]) -> Plane:
     """The :class:`Plane` that ``plane=`` names (see :func:`from_model`)."""
     if isinstance(plane, Plane):
         if plane.size != loss.size:
@@ -249,7 +292,7 @@ def make_plane(plane, loss, runs, seed, biases) -> Plane:
                      "parameter vectors (θ₀, θ₁, θ₂), or two directions (d₁, d₂))")
 
 
-def default_bounds(plane: Plane, run_points: list[np.ndarray]):
+def default_bounds(plane: Plane, run_points: Sequence[np.ndarray]) -> Bounds:
     """What the plane should show: the recorded runs' projections (and the plane's own
     landmarks: its origin, and the three points it was made through) with a margin,
     widened so that neither side is less than half the other. Without runs: (−1, 1)²
@@ -267,12 +310,14 @@ def default_bounds(plane: Plane, run_points: list[np.ndarray]):
     return ((float(low[0]), float(high[0])), (float(low[1]), float(high[1])))
 
 
-def from_model(model, loss_fn, data, *, plane="random", runs=None, seed: int = 0,
-               biases: str = "ignore", bounds=None, resolution: int = DEFAULT_RESOLUTION,
-               minimum=None, start=None, name: str | None = None, dtype=None, device=None,
+def from_model(model: Model, loss_fn: LossFunction, data: Data, *,
+               plane: PlaneChoice = "random", runs: Runs | None = None, seed: int = 0,
+               biases: Literal["ignore", "include"] = "ignore",
+               bounds: BoundsLike | None = None, resolution: int = DEFAULT_RESOLUTION,
+               minimum: MinimumChoice = None, start: PointLike | None = None,
+               name: str | None = None, dtype: object = None, device: object = None,
                batch_size: int | None = None, chunk_size: int | None = None,
-               cache: bool = True,
-               progress: bool | None = None) -> ModelSlice:
+               cache: bool = True, progress: bool | None = None) -> ModelSlice:
     """A 2D slice of a torch model's loss: a :class:`~anim.Surface` with
     f(x, y) = L(θ₀ + x·d₁ + y·d₂), L = ``loss_fn(model(inputs), targets)`` over all of
     ``data = (inputs, targets)``, and its exact gradient (d₁·∇L, d₂·∇L) by autograd.
@@ -304,15 +349,17 @@ def from_model(model, loss_fn, data, *, plane="random", runs=None, seed: int = 0
     The model, data, loss and plane are checked first: what does not fit fails in one line
     before anything is evaluated.
     """
-    torch_model = _import_torch()
-    loss = torch_model.ModelLoss(model, loss_fn, data, dtype=dtype, device=device,
-                                 batch_size=batch_size, chunk_size=chunk_size)
-    runs = as_runs(runs, loss.size) if runs is not None else []
-    chosen = make_plane(plane, loss, runs, seed, biases)
+    _require_torch()
+    from .torch_model import ModelLoss  # imports torch: only making a slice needs it
+
+    loss = ModelLoss(model, loss_fn, data, dtype=dtype, device=device, batch_size=batch_size,
+                     chunk_size=chunk_size)
+    recorded = as_runs(runs, loss.size) if runs is not None else []
+    chosen = make_plane(plane, loss, recorded, seed, biases)
     if bounds is None:
-        bounds = default_bounds(chosen, [run.params for run in runs])
+        bounds = default_bounds(chosen, [run.params for run in recorded])
     if start is None:
-        start = tuple(chosen.project(runs[0].params[0])[0][0]) if runs else \
+        start = tuple(chosen.project(recorded[0].params[0])[0][0]) if recorded else \
             tuple(chosen.project(loss.flat())[0][0])
     point = finite_point(start)
     if point is None:

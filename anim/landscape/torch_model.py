@@ -23,10 +23,12 @@ import contextlib
 import copy
 import functools
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import torch
+from numpy.typing import ArrayLike
 from torch.func import functional_call, vmap
 
 from .cache import Fingerprint
@@ -82,7 +84,7 @@ class ModelLoss:
         reduction = getattr(loss_fn, "reduction", "mean")
         self.summed = reduction == "sum"
         self.vectorized = True
-        self._fingerprint = None
+        self._fingerprint: Fingerprint | None = None
         self._check()
 
     # --- what was given --------------------------------------------------------------
@@ -98,7 +100,8 @@ class ModelLoss:
                              f"{shape_text(inputs)} and {shape_text(targets)}")
         if len(inputs) != len(targets):
             raise ValueError(f"inputs and targets do not fit: {len(inputs)} input rows "
-                             f"{shape_text(inputs)} but {len(targets)} targets {shape_text(targets)}")
+                             f"{shape_text(inputs)} but {len(targets)} targets "
+                             f"{shape_text(targets)}")
         if len(inputs) == 0:
             raise ValueError("the data is empty (0 rows)")
         return inputs, targets
@@ -157,7 +160,7 @@ class ModelLoss:
         """The model's current parameters, one float64 array each, in order."""
         return [p.detach().to("cpu", torch.float64).numpy() for p in self.model.parameters()]
 
-    def vector(self, value, what: str) -> np.ndarray:
+    def vector(self, value: object, what: str) -> np.ndarray:
         """A parameter vector from a flat array or tensor, a list of per-parameter tensors,
         a state dict, or a model of the same architecture."""
         if isinstance(value, torch.nn.Module):
@@ -271,41 +274,45 @@ class ModelLoss:
         finally:
             torch.set_num_threads(threads)
 
-    def losses(self, thetas, progress=None) -> np.ndarray:
+    def losses(self, thetas: ArrayLike, progress: Callable[[int], object] | None = None
+               ) -> np.ndarray:
         """L at each parameter vector of ``thetas`` (n, P), as float64."""
-        thetas = np.atleast_2d(np.asarray(thetas, dtype=np.float64))
-        out = np.empty(len(thetas))
+        vectors = np.atleast_2d(np.asarray(thetas, dtype=np.float64))
+        out = np.empty(len(vectors))
 
-        def work(module, start, stop):
-            chunk = torch.tensor(thetas[start:stop], dtype=self.dtype, device=self.device)
+        def work(module: torch.nn.Module, start: int, stop: int) -> None:
+            chunk = torch.tensor(vectors[start:stop], dtype=self.dtype, device=self.device)
             with torch.no_grad():
                 out[start:stop] = numpy_array(self._loss(module, chunk))
 
         with self._eval_mode():
-            self._each_chunk(len(thetas), work, progress)
+            self._each_chunk(len(vectors), work, progress)
         return out
 
-    def along(self, origin, directions, points, gradient: bool, progress=None):
+    def along(self, origin: np.ndarray, directions: np.ndarray, points: ArrayLike,
+              gradient: bool, progress: Callable[[int], object] | None = None
+              ) -> tuple[np.ndarray, np.ndarray | None]:
         """f(x, y) = L(origin + x·d₁ + y·d₂) at ``points`` (n, 2), and with ``gradient``
         its exact gradient (d₁·∇L, d₂·∇L) by autograd: (values (n,), grads (n, 2) or None)."""
         # Copies: the plane's arrays are read-only, which torch cannot wrap.
-        origin = torch.tensor(origin, dtype=self.dtype, device=self.device)
-        directions = torch.tensor(directions, dtype=self.dtype, device=self.device)
-        points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-        values = np.empty(len(points))
-        grads = np.empty((len(points), 2)) if gradient else None
+        start_point = torch.tensor(origin, dtype=self.dtype, device=self.device)
+        axes = torch.tensor(directions, dtype=self.dtype, device=self.device)
+        coordinates = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        values = np.empty(len(coordinates))
+        grads = np.empty((len(coordinates), 2)) if gradient else None
 
-        def work(module, start, stop):
-            where = torch.tensor(points[start:stop], dtype=self.dtype, device=self.device)
-            if gradient:
+        def work(module: torch.nn.Module, start: int, stop: int) -> None:
+            where = torch.tensor(coordinates[start:stop], dtype=self.dtype, device=self.device)
+            if grads is not None:  # with the gradient
                 values[start:stop], grads[start:stop] = self._value_and_grad(
-                    module, origin, directions, where)
+                    module, start_point, axes, where)
             else:
                 with torch.no_grad():
-                    values[start:stop] = numpy_array(self._loss(module, origin + where @ directions))
+                    values[start:stop] = numpy_array(
+                        self._loss(module, start_point + where @ axes))
 
         with self._eval_mode():
-            self._each_chunk(len(points), work, progress)
+            self._each_chunk(len(coordinates), work, progress)
         return values, grads
 
     def _value_and_grad(self, module, origin, directions, where):

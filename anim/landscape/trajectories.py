@@ -11,13 +11,22 @@ projection is from its true loss.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
-from ..surface import Surface
-from .record import as_runs
+from ..optimizers.base import Color
+from .record import Runs, as_runs
 from .replay import Fidelity, ProjectedRun
+from .slice import ModelSlice, PlaneChoice, from_model
+from .torch_types import Data, LossFunction, Model
+
+if TYPE_CHECKING:
+    from ..scene import Scene
+
+T = TypeVar("T")
 
 __all__ = ["Trajectories", "trajectories"]
 
@@ -26,7 +35,7 @@ __all__ = ["Trajectories", "trajectories"]
 class Trajectories:
     """The slice (``surface``) and the projected runs on it (``runs``, racers)."""
 
-    surface: Surface
+    surface: ModelSlice
     runs: tuple[ProjectedRun, ...]
 
     @property
@@ -39,7 +48,7 @@ class Trajectories:
         """Recorded steps of the longest run."""
         return max(run.steps for run in self.runs)
 
-    def scene(self, **options):
+    def scene(self, **options: Any) -> Scene:
         """A :class:`~anim.Scene` that animates the runs over the slice, from their start,
         for all their steps, with no finish line (a projection reaching the slice's lowest
         point is no arrival) and a title that says these are projections of real runs.
@@ -61,8 +70,8 @@ class Trajectories:
     def title(self) -> str:
         """"Real training runs projected on their PCA plane (98.6 % + 1.1 % of their
         variance)" or the like."""
-        plane = getattr(self.surface, "plane", None)
-        kind = getattr(plane, "kind", None)
+        plane = self.surface.plane
+        kind = plane.kind
         where = {"pca": "their PCA plane", "random": "a random plane",
                  "points": "the plane through 3 points",
                  "directions": "a plane"}.get(kind, "a plane")
@@ -76,8 +85,11 @@ class Trajectories:
         return title
 
 
-def trajectories(runs, model=None, loss_fn=None, data=None, *, surface=None, plane="pca",
-                 labels=None, colors=None, **slice_options) -> Trajectories:
+def trajectories(runs: Runs, model: Model | None = None, loss_fn: LossFunction | None = None,
+                 data: Data | None = None, *, surface: ModelSlice | None = None,
+                 plane: PlaneChoice = "pca", labels: Sequence[str] | None = None,
+                 colors: Sequence[Color] | None = None,
+                 **slice_options: Any) -> Trajectories:
     """Project recorded ``runs`` (from :func:`anim.record`: a recording, a list, or a dict
     label -> recording) onto one plane and make each a racer that replays its projection.
 
@@ -93,18 +105,16 @@ def trajectories(runs, model=None, loss_fn=None, data=None, *, surface=None, pla
         if model is None or loss_fn is None or data is None:
             raise ValueError("trajectories needs the model, loss_fn and data (or surface=, "
                              "a slice from anim.surfaces.from_model)")
-        from .slice import from_model
-
         recorded = as_runs(runs)
         surface = from_model(model, loss_fn, data, plane=plane, runs=recorded,
                              **slice_options)
     elif slice_options or plane != "pca" or model is not None:
         raise ValueError("give either surface= or the model, loss_fn, data and slice "
                          "options, not both")
-    loss, chosen = getattr(surface, "loss", None), getattr(surface, "plane", None)
-    if loss is None or chosen is None:
+    if not isinstance(surface, ModelSlice):
         raise ValueError("surface= must be a model slice (from anim.surfaces.from_model), "
                          f"got {type(surface).__name__}")
+    loss, chosen = surface.loss, surface.plane
     recorded = as_runs(runs, loss.size)
     first = recorded[0].params[0]
     for run in recorded[1:]:
@@ -114,8 +124,8 @@ def trajectories(runs, model=None, loss_fn=None, data=None, *, surface=None, pla
                              f"different parameters ({apart:.3g} apart): anim draws runs "
                              "from one start; train them from the same initial weights "
                              "(e.g. copy.deepcopy(model) before training)")
-    labels = _names(labels, len(recorded), "labels")
-    colors = _names(colors, len(recorded), "colors")
+    names: list[str | None] = _each(labels, len(recorded), "labels")
+    looks: list[Color | None] = _each(colors, len(recorded), "colors")
     counts = np.cumsum([0] + [len(run) for run in recorded])
     everything = np.concatenate([run.params for run in recorded])
     coordinates, distances = chosen.project(everything)
@@ -130,16 +140,17 @@ def trajectories(runs, model=None, loss_fn=None, data=None, *, surface=None, pla
         part = slice(counts[index], counts[index + 1])
         fidelity = Fidelity(run.steps.copy(), true_losses[part], slice_losses[part],
                             distances[part], run.losses.copy())
-        racers.append(ProjectedRun(coordinates[part], fidelity, name=run.label,
-                                   every=run.every, label=labels[index],
-                                   color=colors[index]))
+        racers.append(ProjectedRun(coordinates[part], fidelity, name=run.label or "run",
+                                   every=run.every, label=names[index],
+                                   color=looks[index]))
     return Trajectories(surface, tuple(racers))
 
 
-def _names(values, count: int, what: str):
+def _each(values: Sequence[T] | None, count: int, what: str) -> list[T | None]:
+    """``values``, one per run (None: none given, each run's own)."""
     if values is None:
         return [None] * count
-    values = list(values)
-    if len(values) != count:
-        raise ValueError(f"{what} has {len(values)} entries for {count} runs")
-    return values
+    given: list[T | None] = list(values)
+    if len(given) != count:
+        raise ValueError(f"{what} has {len(given)} entries for {count} runs")
+    return given

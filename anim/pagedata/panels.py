@@ -1,12 +1,17 @@
-"""The side panels for the page: the loss panel and the effective-lr panel, their boxes,
-scales and line styles; the effective learning rates of the race as an array. For a
-swarm, the curves the panels draw themselves — each racer's median over its starts and
-the interquartile band — and where each curve ends, as the layers computed them."""
+"""The side panels for the page: the loss panel, the effective-lr panel and the fidelity
+panels of projected training runs, their boxes, scales and line styles; the effective
+learning rates of the race, and the fidelity panels' values, as arrays. For a swarm, the
+curves the panels draw themselves — each racer's median over its starts and the
+interquartile band — and where each curve ends, as the layers computed them.
+
+What a panel draws once (axes, ticks, labels, grid, the gap panel's zero line) is in the
+page's background picture; the data carries only what moves."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..figure.fidelity import QUANTITIES, FidelityPanel
 from .encoding import floats
 from .geometry import box, line_style, marker
 
@@ -64,6 +69,31 @@ def lr_panel(figure) -> dict | None:
     return data
 
 
+#: matplotlib's line ends as a canvas calls them.
+CANVAS_CAPS = {"butt": "butt", "round": "round", "projecting": "square"}
+
+
+def fidelity_panels(figure) -> list[dict]:
+    """The fidelity panels of projected training runs (distance from the plane, then the
+    gap L(θ) − f(x, y)), or none: per panel its quantity and axis label, a line per
+    projected run, and each run's value after every step (float64, (runs, steps + 1),
+    in the order of ``racers``: the layer's own, a shorter run holding its last value)."""
+    found = []
+    for panel in figure.layers:
+        if not isinstance(panel, FidelityPanel):
+            continue
+        chosen = list(panel.chosen)
+        found.append({"kind": "fidelity", **_frame(figure, panel),
+                      "quantity": panel.quantity, "label": QUANTITIES[panel.quantity],
+                      "racers": chosen,
+                      "lines": [{"racer": i, **line_style(line),
+                                 "cap": CANVAS_CAPS[line.get_solid_capstyle()]}
+                                for i, line in panel.lines],
+                      "values": floats(panel.values[chosen], "<f8")})
+    return found
+
+
 def panels(figure) -> list[dict]:
-    """In the figure's order: the loss panel, then the lr panel."""
-    return [p for p in (loss_panel(figure), lr_panel(figure)) if p is not None]
+    """In the figure's order: the loss panel, the lr panel, the fidelity panels."""
+    return [p for p in (loss_panel(figure), lr_panel(figure)) if p is not None] + \
+        fidelity_panels(figure)

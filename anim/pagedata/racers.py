@@ -1,13 +1,15 @@
 """The racers of a race from one start, for the page: how each looks (its colour, its
 head in each state, its scoreboard row) and its race as the scene ran it, exactly
 (float32 positions, float64 losses), with the numbers every view, the glyphs and the
-panels draw from it."""
+panels draw from it, and the loss each scoreboard row shows where that is not the
+slice's f (a projected training run's true loss L, :func:`anim.board.racer_loss`)."""
 
 from __future__ import annotations
 
 import numpy as np
 from matplotlib.lines import Line2D
 
+from .. import board
 from ..figure.racers import style_head
 from ..figure.racers3d import projected
 from ..figure.scoreboard import MAX_LABEL_SHARE
@@ -63,12 +65,32 @@ def racer_entries(figure, optimizers, drawn_labels=()) -> list[dict]:
     return entries
 
 
+def reported_losses(result) -> tuple[list[str | None], np.ndarray]:
+    """(per racer the symbol of its board's own loss, or None where the board shows f
+    from the race's losses; those racers' losses after every step, (k, steps + 1)), as
+    the scoreboard writes them (:func:`anim.board.racer_loss`)."""
+    symbols: list[str | None] = []
+    rows = []
+    for i, optimizer in enumerate(result.optimizers):
+        if getattr(optimizer, "reported_loss", None) is None:
+            symbols.append(None)
+            continue
+        shown = [board.racer_loss(result, i, step) for step in range(result.steps + 1)]
+        symbols.append(shown[0][1])
+        rows.append([value for value, _ in shown])
+    return symbols, np.array(rows, dtype=np.float64).reshape(len(rows), result.steps + 1)
+
+
 def scene_runs(figure) -> dict:
-    """The race as run: per racer its arrival, divergence, goal reached, and per view the
-    trail's dots; the paths and losses as arrays (racers, steps + 1, ...), the steps a hill
-    hides (3D), and where the figure draws a head off its point (``head_moves``)."""
+    """The race as run: per racer its arrival, divergence, goal reached, per view the
+    trail's dots, and the symbol of the loss its board row shows when that is its own
+    (``lossSymbol``, its row in ``reported``); the paths and losses as arrays (racers,
+    steps + 1, ...), the reported losses, the steps a hill hides (3D), and where the
+    figure draws a head off its point (``head_moves``)."""
     result = figure.result
     kinds = view_kinds(figure)
+    symbols, reported = reported_losses(result)
+    rows = iter(range(len(reported)))
     meta = []
     for i in range(len(result.optimizers)):
         arrived_at = result.arrived_at[i]
@@ -78,8 +100,12 @@ def scene_runs(figure) -> dict:
             [j for j, goal in enumerate(result.goals) if tuple(goal) == tuple(arrived_at)][0],
             "dots": [(figure.racers3d if kind == "3d" else figure.racers).dots[i].tolist()
                      for kind in kinds],
+            "lossSymbol": symbols[i],
+            "reported": None if symbols[i] is None else next(rows),
         })
     arrays = {"paths": floats(result.paths, "<f4"), "losses": floats(result.losses, "<f8")}
+    if len(reported):
+        arrays["reported"] = floats(reported, "<f8")
     if "3d" in kinds:
         arrays["hidden"] = floats(figure.racers3d.hidden, "u1")
     heads = []

@@ -116,10 +116,15 @@ function nearest(x, y) {
 }
 function describe(hit) {
   var i = hit.racer, r = racers[i], run = runs[i], k = hit.point, now = state(i, step);
-  var lines = [run.hypers,
-               fill(words.tip_step, { step: k }) + " \u00b7 (x, y) = (" + number4(pointX(i, k)) + ", " +
-                 number4(pointY(i, k)) + ")",
-               "f = " + number4(loss(i, k))];
+  var fidelity = fidelityAt(i, k), projected = fidelity.length > 0;
+  // A projected training run: what it is, its true loss L beside the slice's f under it,
+  // its distance from the plane and the gap L − f at that step (as its panels show them).
+  var lines = projected ? [words.tip_projected] : [run.hypers];
+  lines.push(fill(words.tip_step, { step: k }) + " \u00b7 (x, y) = (" + number4(pointX(i, k)) + ", " +
+               number4(pointY(i, k)) + ")");
+  lines.push((run.reported ? run.symbol + " = " + number4(boardLoss(i, k)) + " \u00b7 " : "") +
+             "f = " + number4(loss(i, k)));
+  fidelity.forEach(function (shown) { lines.push(shown[0] + " = " + number4(shown[1])); });
   if (hit.head && now !== "racing") lines.push(statusText(i, step));
   if (r.fixed) lines.push(fill(words.knob_fixed, { reason: r.fixed }));
   tip.textContent = "";
@@ -246,6 +251,12 @@ function start() {
     knobs: extras.knobs ? extras.knobs.api() : null,
     // What the glyphs show now, and a racer's race as shown (for tests).
     glyphs: function () { return extras.glyphs ? extras.glyphs.at(step) : null; },
+    // The points (render pixels) of racer i's curve in fidelity panel p as drawn now.
+    fidelityCurve: function (p, i) {
+      var panel = fidelityPanels[p], xs = [], ys = [];
+      for (var k = 0; k <= step; k++) { xs.push(panelX(panel, k)); ys.push(panelY(panel, panel.rows[i][k])); }
+      return { x: xs, y: ys, values: Array.from(panel.rows[i].subarray(0, step + 1)) };
+    },
     run: function (i) {
       var r = runs[i];
       return { n: r.n, x: Array.from(r.x), y: Array.from(r.y), loss: Array.from(r.loss),

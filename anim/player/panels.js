@@ -1,7 +1,9 @@
 /* anim's player, the side panels (when the page has them): the loss panel — each run's
  * loss above the panel's origin, log scale, an arrival marked with the racer's outline —
- * and the effective-lr panel, |Δx|/|g| per axis (x solid, y dashed). While playing, the
- * loss curves grow in a canvas of their own, like the trails (draw.js). */
+ * the effective-lr panel, |Δx|/|g| per axis (x solid, y dashed), and the fidelity panels
+ * of projected training runs (each run's distance from the plane, and L(θ) − f(x, y);
+ * linear). While playing, the loss curves grow in a canvas of their own, like the trails
+ * (draw.js). */
 function panelX(panel, k) {
   return panel.box[0] + (k - panel.xlim[0]) / (panel.xlim[1] - panel.xlim[0]) * panel.box[2];
 }
@@ -92,6 +94,29 @@ function rateCurves(panel, step) {
     });
   });
 }
+// A projected run's curve in a fidelity panel: its value after every step up to `step`,
+// as the layer draws it (a recording: it grows with the step, whatever else happens).
+function fidelityCurves(panel, step) {
+  panel.made = panel.made || {};
+  ctx.save();
+  clipRect(ctx, panel.box);
+  panel.lines.forEach(function (line) {
+    var i = line.racer, made = panel.made[i];
+    if (!made) {
+      var values = panel.rows[i], xs = new Float64Array(N + 1), ys = new Float64Array(N + 1);
+      for (var k = 0; k <= N; k++) { xs[k] = panelX(panel, k); ys[k] = panelY(panel, values[k]); }
+      made = panel.made[i] = thinned(xs, ys);
+    }
+    ctx.globalAlpha = line.alpha;
+    ctx.strokeStyle = racers[i].color;
+    ctx.lineWidth = line.width * S;
+    ctx.lineCap = line.cap;
+    ctx.lineJoin = "round";
+    ctx.stroke(polyline(made, Math.min(step, N)));
+  });
+  ctx.globalAlpha = 1;
+  ctx.restore();
+}
 
 var lossPanel = null;
 panels.forEach(function (panel) { if (panel.kind === "loss") lossPanel = panel; });
@@ -110,6 +135,7 @@ extras.panels = {
     panels.forEach(function (panel) {
       if (data.swarm) extras.swarm.panel(panel, step);
       else if (panel.kind === "loss") lossCurves(panel, step, fromCache);
+      else if (panel.kind === "fidelity") fidelityCurves(panel, step);
       else rateCurves(panel, step);
     });
   }

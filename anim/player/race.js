@@ -37,6 +37,14 @@ var lrPanel = null;
 panels.forEach(function (panel) { if (panel.kind === "lr") lrPanel = panel; });
 var lrRow = {};  // racer -> its row in the lr panel's rates
 if (lrPanel) lrPanel.racers.forEach(function (racer, row) { lrRow[racer] = row; });
+// The fidelity panels of projected training runs: per panel, racer -> its values after
+// every step (the runs are recordings: no knob changes them).
+var fidelityPanels = panels.filter(function (panel) { return panel.kind === "fidelity"; });
+fidelityPanels.forEach(function (panel) {
+  var values = decode(panel.values, Float64Array);
+  panel.rows = {};
+  panel.racers.forEach(function (racer, row) { panel.rows[racer] = values.subarray(row * (N + 1), (row + 1) * (N + 1)); });
+});
 
 // Rows of an (rows, steps, 2) float array as interleaved (x, y) arrays of one row each.
 function rowsOf(array, rows, length) {
@@ -60,6 +68,7 @@ if (data.runs) (function () {
     }
   }
   var rates = lrPanel ? rowsOf(decode(lrPanel.rates, Float32Array), lrPanel.racers.length, N) : null;
+  var reported = arrays.reported ? decode(arrays.reported, Float64Array) : null;
   for (var i = 0; i < count; i++) {
     var meta = data.runs.meta[i], x = new Float64Array(N + 1), y = new Float64Array(N + 1);
     for (var k = 0; k <= N; k++) { x[k] = paths[2 * (i * (N + 1) + k)]; y[k] = paths[2 * (i * (N + 1) + k) + 1]; }
@@ -77,6 +86,9 @@ if (data.runs) (function () {
       scale: row === undefined ? null : glyphRows.scale[row],
       slopes: row === undefined || !glyphRows.slopes ? null : glyphRows.slopes[row],
       rates: lrRow[i] === undefined ? null : rates[lrRow[i]],
+      // The loss its board row shows when that is its own (a projected run's true L).
+      reported: meta.reported === null ? null : reported.slice(meta.reported * (N + 1), (meta.reported + 1) * (N + 1)),
+      symbol: meta.lossSymbol || "f",
       label: racers[i].label, hypers: racers[i].hyperparameters, scene: true
     }));
   }
@@ -103,6 +115,17 @@ function state(i, step) {
   return "racing";
 }
 function loss(i, k) { var r = runs[i]; return k < r.n ? r.loss[k] : NaN; }
+// What racer i's board row says its loss is after k steps (anim/board.py racer_loss): f
+// where it is, or the loss it reports itself (a projected training run: its true loss L).
+function boardLoss(i, k) {
+  var r = runs[i];
+  return r.reported ? r.reported[Math.min(k, r.reported.length - 1)] : loss(i, k);
+}
+function fidelityAt(i, k) {  // [label, value] per fidelity panel that has racer i
+  return fidelityPanels.filter(function (panel) { return panel.rows[i]; }).map(function (panel) {
+    return [panel.label, panel.rows[i][Math.min(k, N)]];
+  });
+}
 function pointX(i, k) { return runs[i].x[k]; }
 function pointY(i, k) { return runs[i].y[k]; }
 // Places by arrival step; racers arriving at the same step share one.
@@ -162,7 +185,11 @@ function ordinal(place) {
   var suffix = tens >= 10 && tens <= 20 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" }[ones] || "th");
   return place + suffix;
 }
-function lossText(value) { return value !== value ? "f = \u2014" : "f = " + number(value); }
+function lossText(value, symbol) {
+  symbol = symbol || "f";
+  return value !== value ? symbol + " = \u2014" : symbol + " = " + number(value);
+}
+function boardLossText(i, k) { return lossText(boardLoss(i, k), runs[i].reported && runs[i].symbol); }
 function statusText(i, step, lossStep) {
   var at = lossStep === undefined ? step : lossStep;
   if (data.swarm) return extras.swarm.status(i, at);
@@ -173,11 +200,11 @@ function statusText(i, step, lossStep) {
       var goal = data.goals[r.arrivedAt];
       text += fill(words.arrived_at, { x: number(goal[0]), y: number(goal[1]) });
     }
-    if (data.noisy) text += " \u00b7 " + lossText(loss(i, at));  // it moves on: where it is
+    if (data.noisy) text += " \u00b7 " + boardLossText(i, at);  // it moves on: where it is
     return text;
   }
   if (now === "diverged") return fill(words.diverged, { step: r.diverged });
-  return lossText(loss(i, at));
+  return boardLossText(i, at);
 }
 function counterText(step) {
   var digits = String(step);
