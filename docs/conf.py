@@ -13,6 +13,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from sphinx.writers.html5 import HTML5Translator
+
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 sys.path.insert(0, str(ROOT))  # this checkout's anim, installed or not
@@ -30,6 +32,11 @@ exclude_patterns = ["_build", "_scenes"]
 myst_heading_anchors = 3
 html_theme = "furo"
 html_title = f"anim {release}"
+html_static_path = ["_static"]
+html_css_files = ["anim.css"]
+# Option names (--orbit), messages quoted word for word (start=...) and the README's own
+# typography stay as written: no -- to en dash, no ... to an ellipsis.
+smartquotes = False
 autodoc_member_order = "bysource"
 autodoc_typehints = "none"
 
@@ -50,8 +57,20 @@ def escape_docstring(app, what, name, obj, options, lines):
     lines[:] = [absolute_values(line) for line in lines]
 
 
+class PageLinkTranslator(HTML5Translator):
+    """Links to anim's interactive pages open them. A linked file that is not a page of
+    the site (``../output/race.html``) is copied into ``_downloads/`` and its link marked
+    ``download``, which would save the page instead of playing it."""
+
+    def visit_download_reference(self, node):
+        super().visit_download_reference(node)
+        if node.get("filename", "").endswith(".html") and self.body:
+            self.body[-1] = self.body[-1].replace(' download=""', "")
+
+
 def setup(app):
     app.connect("autodoc-process-docstring", escape_docstring)
+    app.set_translator("html", PageLinkTranslator)
 
 
 def gallery_example(path: Path) -> str:

@@ -48,5 +48,22 @@ def test_the_documentation_builds_with_warnings_as_errors(tmp_path):
     for name in ("anim.Scene", "anim.render", "anim.RaceResult", "anim.optimizers.Adam",
                  "anim.surfaces.rosenbrock"):
         assert f'id="{name}"' in api, name
-    for page in ("tour", "galleries", "page", "rendering", "troubleshooting"):
-        assert (out / f"{page}.html").is_file()
+    guide = sorted(path.stem for path in (ROOT / "docs").glob("*.md"))
+    assert {"tour", "real_loss", "languages", "combinations", "developing"} <= set(guide)
+    for page in guide:
+        html = (out / f"{page}.html").read_text(encoding="utf-8")
+        for source in re.findall(r'<img [^>]*src="([^"]+)"', html):
+            assert (out / source).is_file(), f"{page}.html shows {source}: no such file"
+        for target in re.findall(r'<a [^>]*href="(_downloads/[^"]+)"', html):
+            assert (out / target).is_file(), f"{page}.html links {target}: no such file"
+        # An interactive page opens in the browser rather than being saved.
+        assert not re.search(r'download="" href="[^"]+\.html"', html), page
+    # The README's regions bring their pictures along (their paths rewritten for docs/).
+    for page, picture in (("index", "rmsprop_vs_adagrad.gif"), ("real_loss", "real_mlp.gif"),
+                          ("real_loss", "real_mlp_race.gif"),
+                          ("languages", "rmsprop_vs_adagrad_ja.gif"),
+                          ("explain", "why_rmsprop.gif"), ("tune", "rmsprop_vs_adagrad_tuned.gif")):
+        html = (out / f"{page}.html").read_text(encoding="utf-8")
+        assert re.search(rf'<img [^>]*src="_images/{re.escape(picture)}"', html), (page, picture)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'href="_downloads/[0-9a-f]+/rmsprop_vs_adagrad\.html"', index)
