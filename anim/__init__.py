@@ -97,7 +97,6 @@ __all__ = [
 ]
 
 
-
 # Hidden from type checkers, which would otherwise accept any name as anim's attribute.
 if not TYPE_CHECKING:
 
@@ -106,6 +105,7 @@ if not TYPE_CHECKING:
         says where it is, instead of a bare AttributeError."""
         for module in (optimizers, schedules, starts, surfaces):
             if name in getattr(module, "__all__", ()):
-                raise AttributeError(f"module 'anim' has no attribute {name!r}: it is "
-                                     f"{module.__name__}.{name}")
+                raise AttributeError(
+                    f"module 'anim' has no attribute {name!r}: it is {module.__name__}.{name}"
+                )
         raise AttributeError(f"module 'anim' has no attribute {name!r}")

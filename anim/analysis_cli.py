@@ -14,8 +14,9 @@ def check_steps(args):
     from .settings import MAX_STEPS
 
     if args.steps is not None and not 1 <= args.steps <= MAX_STEPS:
-        raise RequestError(f"{args.file}: Invalid steps: {args.steps} (must be an integer "
-                           f"from 1 to {MAX_STEPS})")
+        raise RequestError(
+            f"{args.file}: Invalid steps: {args.steps} (must be an integer from 1 to {MAX_STEPS})"
+        )
 
 
 def tune_for(args, scene):
@@ -38,8 +39,7 @@ def _png_output(args, path, default: bool):
         if path.is_dir():
             raise RequestError("is a folder; give a file name such as chart.png")
         if path.suffix.lower() != ".png":
-            raise RequestError(f"unknown output format {path.suffix or '(no suffix)'!r} "
-                               "(use .png)")
+            raise RequestError(f"unknown output format {path.suffix or '(no suffix)'!r} (use .png)")
         check_folder(path, default=default)
     except RequestError as exc:
         raise RequestError(f"{path}: {exc}") from None
@@ -58,13 +58,18 @@ def _write_chart(figure, path):
 def _tune_table(name, results) -> str:
     rows = [("optimizer", "label", "best lr", "arrival step", "grid lrs that arrive")]
     for r in results:
-        rows.append((r.optimizer.name, r.optimizer.label, f"{r.best_lr:.3g}",
-                     "—" if r.arrival_step is None else f"{r.arrival_step:g}",
-                     f"{r.grid_arrivals}/{r.grid_size}"))
+        rows.append(
+            (
+                r.optimizer.name,
+                r.optimizer.label,
+                f"{r.best_lr:.3g}",
+                "—" if r.arrival_step is None else f"{r.arrival_step:g}",
+                f"{r.grid_arrivals}/{r.grid_size}",
+            )
+        )
     widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
     lines = [f"{name}: learning rates from 1e-4 to 10, {results[0].steps} steps"]
-    lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
-              for row in rows]
+    lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(2, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -101,8 +106,9 @@ def basins_command(args) -> int:
     scene = load_scene(args.file, args.scene)
     default = args.output is None
     stem = scene.output_stem or Path(args.file).stem
-    path = _png_output(args, Path("output") / f"{stem}_basins.png" if default
-                       else args.output, default)
+    path = _png_output(
+        args, Path("output") / f"{stem}_basins.png" if default else args.output, default
+    )
     try:
         maps = basin_maps(scene, resolution, steps=args.steps)
     except ValueError as exc:

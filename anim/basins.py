@@ -50,10 +50,15 @@ class BasinMap:
 
 
 def check_resolution(resolution) -> int:
-    if (isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer))
-            or not MIN_RESOLUTION <= resolution <= MAX_RESOLUTION):
-        raise ValueError(f"Invalid resolution: {resolution!r} (must be an integer from "
-                         f"{MIN_RESOLUTION} to {MAX_RESOLUTION})")
+    if (
+        isinstance(resolution, bool)
+        or not isinstance(resolution, (int, np.integer))
+        or not MIN_RESOLUTION <= resolution <= MAX_RESOLUTION
+    ):
+        raise ValueError(
+            f"Invalid resolution: {resolution!r} (must be an integer from "
+            f"{MIN_RESOLUTION} to {MAX_RESOLUTION})"
+        )
     return int(resolution)
 
 
@@ -66,24 +71,27 @@ def basin_goals(scene):
     elif isinstance(scene.goal, tuple):
         goals = (scene.goal,)
     else:
-        raise ValueError("a basin map needs minima: declare the surface's minimum= (or "
-                         "give the scene a goal)")
+        raise ValueError(
+            "a basin map needs minima: declare the surface's minimum= (or give the scene a goal)"
+        )
     radius = scene.goal_radius
     if radius is None:
         radius = default_goal_radius(surface, goals[0], goals[0])
     return goals, float(radius)
 
 
-def basin_maps(scene, resolution: int = DEFAULT_RESOLUTION,
-               steps: int | None = None) -> list[BasinMap]:
+def basin_maps(
+    scene, resolution: int = DEFAULT_RESOLUTION, steps: int | None = None
+) -> list[BasinMap]:
     """A basin map per optimizer of ``scene``, over its surface's bounds, ``resolution``²
     starts, the scene's step budget (or ``steps``), with the scene's gradient noise (each
     start's noise the same for every optimizer)."""
     resolution = check_resolution(resolution)
     surface = scene.surface
     if surface.bounds is None:
-        raise ValueError("a basin map covers the surface's bounds, and this surface has "
-                         "none: give it bounds=")
+        raise ValueError(
+            "a basin map covers the surface's bounds, and this surface has none: give it bounds="
+        )
     replaying = [o for o in scene.optimizers if o.replays_one_path]
     if replaying:
         raise ValueError(message("projected-starts", label=replaying[0].label))
@@ -97,14 +105,31 @@ def basin_maps(scene, resolution: int = DEFAULT_RESOLUTION,
         diverged = np.empty(len(points), dtype=bool)
         for number, first in enumerate(range(0, len(points), CHUNK)):
             chunk = slice(first, first + CHUNK)
-            race = race_starts(surface, optimizer, points[chunk], steps, goals, radius,
-                               noise=scene.noise,
-                               seed=None if scene.seed is None else scene.seed + number,
-                               keep_paths=False, stop_when_finished=True)
+            race = race_starts(
+                surface,
+                optimizer,
+                points[chunk],
+                steps,
+                goals,
+                radius,
+                noise=scene.noise,
+                seed=None if scene.seed is None else scene.seed + number,
+                keep_paths=False,
+                stop_when_finished=True,
+            )
             reached[chunk] = race.arrived_at
             arrival[chunk] = race.arrival_step
             diverged[chunk] = (race.diverged_step != NO_STEP) & (race.arrival_step == NO_STEP)
         shape = (resolution, resolution)
-        maps.append(BasinMap(optimizer, surface.bounds, goals, reached.reshape(shape),
-                             arrival.reshape(shape), diverged.reshape(shape), steps))
+        maps.append(
+            BasinMap(
+                optimizer,
+                surface.bounds,
+                goals,
+                reached.reshape(shape),
+                arrival.reshape(shape),
+                diverged.reshape(shape),
+                steps,
+            )
+        )
     return maps

@@ -38,8 +38,9 @@ def scene_files(paths, alone_is_error: bool = False) -> list[tuple[str, SceneErr
         if Path(path).is_dir():
             found = sorted(str(p) for p in Path(path).glob("*.py") if p.is_file())
             if not found:
-                files.append((path, SceneError(path, "is a directory with no scene files "
-                                                     "(no *.py in it)")))
+                files.append(
+                    (path, SceneError(path, "is a directory with no scene files (no *.py in it)"))
+                )
             files += [(f, None) for f in found]
         else:
             files.append((path, None))
@@ -58,9 +59,11 @@ def runnable(paths) -> tuple[list[str], list[Exception]]:
     for file, found in listed:
         problem: Exception | None = found
         if problem is None and file in clashes:
-            problem = RequestError(f"{file}: its output would overwrite that of "
-                                   f"{clashes[file]} (same name); render it on its own "
-                                   "with -o")
+            problem = RequestError(
+                f"{file}: its output would overwrite that of "
+                f"{clashes[file]} (same name); render it on its own "
+                "with -o"
+            )
         if problem is None:
             files.append(file)
         else:
@@ -78,8 +81,9 @@ def output_folder(output) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise RequestError(f"cannot create the folder {str(folder)!r}: "
-                           f"{exc.strerror or exc}") from None
+        raise RequestError(
+            f"cannot create the folder {str(folder)!r}: {exc.strerror or exc}"
+        ) from None
     return folder
 
 
@@ -93,8 +97,14 @@ def check_options(options: dict):
     from .surfaces import ravine
 
     probe = Scene(surface=ravine(), optimizers=[GD(lr=0.1)], start=(-7, 2))
-    resolve_options(probe, **{key: value for key, value in options.items()
-                              if key not in ("sidecar", "max_size", "frame")})
+    resolve_options(
+        probe,
+        **{
+            key: value
+            for key, value in options.items()
+            if key not in ("sidecar", "max_size", "frame")
+        },
+    )
     if options.get("max_size") is not None:
         byte_limit(options["max_size"])
 
@@ -149,9 +159,17 @@ def run_file(job: Job, file: str, send) -> list[str]:
                     written.append(str(still(scene, output, **job.options)))
                     send("frames", 1)
                 else:
-                    written.append(str(render(scene, output, progress=send,
-                                              notify=lambda text: send("note", text),
-                                              **job.options)))
+                    written.append(
+                        str(
+                            render(
+                                scene,
+                                output,
+                                progress=send,
+                                notify=lambda text: send("note", text),
+                                **job.options,
+                            )
+                        )
+                    )
             except RequestError as exc:  # refused before any work: the next format
                 send("refused", (file, one_line(exc)))
     return written
@@ -198,8 +216,15 @@ class Outcome:
     failed: dict[str, str] = field(default_factory=dict)
 
 
-def run(job: Job, files: list[str], jobs: int, *, progress: bool | None, report,
-        outcome: Outcome | None = None) -> Outcome:
+def run(
+    job: Job,
+    files: list[str],
+    jobs: int,
+    *,
+    progress: bool | None,
+    report,
+    outcome: Outcome | None = None,
+) -> Outcome:
     """Run ``job`` on ``files`` in ``jobs`` processes (1: in this process).
 
     ``report(line)`` prints a line without breaking the bar; ``progress`` None draws
@@ -215,9 +240,14 @@ def run(job: Job, files: list[str], jobs: int, *, progress: bool | None, report,
     tqdm.monitor_interval = 0
     jobs = max(1, min(jobs, len(files)))
     unit = "frame" if job.command == "render" else "picture"
-    bar = tqdm(total=0, disable=not show_progress(progress), unit=unit,
-               desc=f"{len(files)} files",
-               file=sys.stderr, dynamic_ncols=True)
+    bar = tqdm(
+        total=0,
+        disable=not show_progress(progress),
+        unit=unit,
+        desc=f"{len(files)} files",
+        file=sys.stderr,
+        dynamic_ncols=True,
+    )
 
     def handle(kind, payload):
         if kind == "total":
@@ -254,8 +284,9 @@ def _run_here(job: Job, files, handle):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("always")
-                warnings.showwarning = (lambda message, *args, **kwargs:
-                                        handle("warning", one_line(message)))
+                warnings.showwarning = lambda message, *args, **kwargs: handle(
+                    "warning", one_line(message)
+                )
                 handle("done", (file, run_file(job, file, handle)))
         except Exception as exc:  # one file's failure does not stop the others
             handle("failed", (file, *_failure(exc, file)))
@@ -272,8 +303,9 @@ def _longest_first(files, handle) -> list[str]:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("always")
-                warnings.showwarning = (lambda message, *args, **kwargs:
-                                        handle("warning", one_line(message)))
+                warnings.showwarning = lambda message, *args, **kwargs: handle(
+                    "warning", one_line(message)
+                )
                 _LOADED[file] = load_scenes(file)
         except Exception as exc:  # reported like any failure of one file
             handle("failed", (file, *_failure(exc, file)))
@@ -284,9 +316,11 @@ def _longest_first(files, handle) -> list[str]:
 
 def _run_in_workers(job: Job, files, jobs: int, handle):
     # fork: the workers start at once with anim imported and the scenes loaded.
-    context = (multiprocessing.get_context("fork")
-               if "fork" in multiprocessing.get_all_start_methods()
-               else multiprocessing.get_context("spawn"))
+    context = (
+        multiprocessing.get_context("fork")
+        if "fork" in multiprocessing.get_all_start_methods()
+        else multiprocessing.get_context("spawn")
+    )
     files = _longest_first(files, handle)
     if not files:
         return
@@ -295,8 +329,10 @@ def _run_in_workers(job: Job, files, jobs: int, handle):
         tasks.put(file)
     for _ in range(jobs):
         tasks.put(None)
-    workers = [context.Process(target=_worker, args=(job, tasks, results, index),
-                               daemon=True) for index in range(jobs)]
+    workers = [
+        context.Process(target=_worker, args=(job, tasks, results, index), daemon=True)
+        for index in range(jobs)
+    ]
     current: dict[int, str | None] = {}
     remaining = set(files)
     try:
@@ -334,8 +370,10 @@ def _check_alive(workers, current, remaining, handle, folder: Path):
             remaining.discard(file)
             for partial in folder.glob(f".*.{worker.pid}.partial.*"):
                 partial.unlink(missing_ok=True)
-            handle("failed", (file, f"{file}: the worker rendering it died "
-                                    f"(exit code {worker.exitcode})", 1))
+            handle(
+                "failed",
+                (file, f"{file}: the worker rendering it died (exit code {worker.exitcode})", 1),
+            )
     if remaining and not any(worker.is_alive() for worker in workers):
         for file in sorted(remaining):
             handle("failed", (file, f"{file}: not rendered: every worker died", 1))

@@ -31,8 +31,11 @@ def places(result: RaceResult) -> dict[int, int]:
     if is_swarm(result):
         return {}
     steps = [step for step in result.arrival_step if step is not None]
-    return {i: 1 + sum(other < step for other in steps)
-            for i, step in enumerate(result.arrival_step) if step is not None}
+    return {
+        i: 1 + sum(other < step for other in steps)
+        for i, step in enumerate(result.arrival_step)
+        if step is not None
+    }
 
 
 def is_swarm(result: object) -> bool:
@@ -40,7 +43,7 @@ def is_swarm(result: object) -> bool:
 
 
 def swarm_status(result, index: int, step: int, words: Words = ENGLISH) -> str:
-    """"87/100 arrived · median step 23 · 3 ✗" after ``step`` steps: how many of racer
+    """ "87/100 arrived · median step 23 · 3 ✗" after ``step`` steps: how many of racer
     ``index``'s starts arrived so far, the lower median of their arrival steps (once one
     arrived by stepping), how many flew off."""
     arrivals = result.arrived_by(index, step)
@@ -74,12 +77,18 @@ def racer_loss(result: RaceResult, index: int, step: int) -> tuple[float, str]:
 
 
 def arrived(place: int, step: int, words: Words = ENGLISH) -> str:
-    """"1st · step 18"."""
+    """ "1st · step 18"."""
     return words.arrived.format(place=words.ordinal(place), step=step)
 
 
-def status(result: RaceResult, index: int, step: int, place: int | None,
-           loss_step: int | None = None, words: Words = ENGLISH) -> str:
+def status(
+    result: RaceResult,
+    index: int,
+    step: int,
+    place: int | None,
+    loss_step: int | None = None,
+    words: Words = ENGLISH,
+) -> str:
     """The status column of racer ``index`` after ``step`` steps; while it races, the
     loss after ``loss_step`` steps (default ``step``). ``place``: its finishing place
     (None: it has none, or look it up in ``places(result)``)."""
@@ -112,15 +121,22 @@ def widest_candidates(result: RaceResult, index: int, words: Words = ENGLISH) ->
         shapes = {re.sub("[0-9]", "0", t): t for t in texts if len(t) >= longest - 1}
         return sorted(shapes.values())
     finish = places(result).get(index)
-    texts = {status(result, index, step, finish, words=words)
-             for step in (0, result.steps,
-                          *(s for s in (result.arrival_step[index], result.diverged_step[index])
-                            if s is not None))}
+    texts = {
+        status(result, index, step, finish, words=words)
+        for step in (
+            0,
+            result.steps,
+            *(
+                s
+                for s in (result.arrival_step[index], result.diverged_step[index])
+                if s is not None
+            ),
+        )
+    }
     if getattr(result.optimizers[index], "reported_loss", None) is None:
         losses = set(map(loss_text, result.losses[index].tolist()))
     else:
-        losses = {loss_text(*racer_loss(result, index, step))
-                  for step in range(result.steps + 1)}
+        losses = {loss_text(*racer_loss(result, index, step)) for step in range(result.steps + 1)}
     texts.update(losses)
     arrival = result.arrival_step[index]
     if result.keeps_moving_after_arrival() and finish is not None and arrival is not None:

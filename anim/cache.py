@@ -41,8 +41,11 @@ def _code_digest(code: types.CodeType) -> str:
     """What a function does, without where it sits in memory."""
     parts = [code.co_code, repr(code.co_names).encode(), repr(code.co_varnames).encode()]
     for constant in code.co_consts:
-        parts.append(_code_digest(constant).encode() if isinstance(constant, types.CodeType)
-                     else repr(constant).encode())
+        parts.append(
+            _code_digest(constant).encode()
+            if isinstance(constant, types.CodeType)
+            else repr(constant).encode()
+        )
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 
@@ -62,25 +65,33 @@ def describe(value, depth: int = DEPTH, seen: frozenset = frozenset()):
         return {str(key): describe(item, deeper, seen) for key, item in value.items()}
     numpy = sys.modules.get("numpy")
     if numpy is not None and isinstance(value, numpy.ndarray):
-        return {"array": value.dtype.str, "shape": list(value.shape),
-                "sha256": hashlib.sha256(numpy.ascontiguousarray(value).tobytes()).hexdigest()}
+        return {
+            "array": value.dtype.str,
+            "shape": list(value.shape),
+            "sha256": hashlib.sha256(numpy.ascontiguousarray(value).tobytes()).hexdigest(),
+        }
     if numpy is not None and isinstance(value, numpy.generic):
         return value.item()
     if isinstance(value, types.FunctionType):
-        closure = [cell.cell_contents for cell in value.__closure__ or ()
-                   if _filled(cell)]
-        return {"function": value.__qualname__, "code": _code_digest(value.__code__),
-                "defaults": describe(value.__defaults__, deeper, seen),
-                "closure": describe(closure, deeper, seen)}
+        closure = [cell.cell_contents for cell in value.__closure__ or () if _filled(cell)]
+        return {
+            "function": value.__qualname__,
+            "code": _code_digest(value.__code__),
+            "defaults": describe(value.__defaults__, deeper, seen),
+            "closure": describe(closure, deeper, seen),
+        }
     if isinstance(value, (types.ModuleType, type)):
         return getattr(value, "__qualname__", value.__name__)
     kind = type(value)
-    described: dict[str, Any] = {"type": f"{kind.__module__.split('.')[0]}.{kind.__qualname__}",
-                                 "repr": re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))}
+    described: dict[str, Any] = {
+        "type": f"{kind.__module__.split('.')[0]}.{kind.__qualname__}",
+        "repr": re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value)),
+    }
     attributes = getattr(value, "__dict__", None)
     if attributes:
-        described["attributes"] = {key: describe(item, deeper, seen)
-                                   for key, item in attributes.items()}
+        described["attributes"] = {
+            key: describe(item, deeper, seen) for key, item in attributes.items()
+        }
     return described
 
 

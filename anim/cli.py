@@ -125,8 +125,10 @@ def _interrupted(exc: BaseException, args) -> int:
     outcome = getattr(args, "batch_outcome", None)
     if outcome is not None:
         done = sum(len(written) for written in outcome.written.values())
-        kept = (f"{done} file(s) had been written; the others were not started or "
-                "were stopped, and no partial file is left")
+        kept = (
+            f"{done} file(s) had been written; the others were not started or "
+            "were stopped, and no partial file is left"
+        )
     elif output is None:
         kept = "no output file was changed"
     elif args.output_before is None and fingerprint(output) is None:
@@ -154,8 +156,7 @@ def main(argv=None) -> int:
     scene_file = files[0] if len(files) == 1 else None
     received: list[BaseException] = []
     try:
-        with _terminate_cleanly(received), _one_line_warnings(scene_file,
-                                                             enabled=not args.debug):
+        with _terminate_cleanly(received), _one_line_warnings(scene_file, enabled=not args.debug):
             code = COMMANDS[args.command](args)
         if received:  # the signal's exception was dropped on the way: still a stop
             return _interrupted(received[0], args)
@@ -173,8 +174,9 @@ def main(argv=None) -> int:
         if args.debug:
             _print_traceback(exc)
         # An optimizer fails during the race, after loading: name the scene it is in.
-        _error(f"{scene_file}: {exc}" if isinstance(exc, OptimizerError) and scene_file
-               else str(exc))
+        _error(
+            f"{scene_file}: {exc}" if isinstance(exc, OptimizerError) and scene_file else str(exc)
+        )
         return exc.exit_code
     except Exception as exc:  # the last line of defence: one line, not a traceback
         stop = received[0] if received else _interruption(exc)

@@ -36,35 +36,35 @@ class Combination:
 MESSAGES = {
     "mp4-transparent": "an MP4 cannot be transparent (use .gif or .png)",
     "swarm-explain": "explain draws one racer's arrows at its head, and a swarm of {starts} "
-                     "starts has {starts} heads per racer: explain a race from one start "
-                     "(start=...)",
+    "starts has {starts} heads per racer: explain a race from one start "
+    "(start=...)",
     "png-orbit": "--orbit turns the 3D camera over a video, and a still is one frame: set "
-                 "its angle with --camera ELEV,AZIM",
+    "its angle with --camera ELEV,AZIM",
     "html-orbit": "--orbit turns the 3D camera over a video, and the page shows the 3D view "
-                  "from one camera: render .gif or .mp4 for the orbit, or set the page's "
-                  "angle with --camera ELEV,AZIM",
+    "from one camera: render .gif or .mp4 for the orbit, or set the page's "
+    "angle with --camera ELEV,AZIM",
     # The knobs are the page's: races precomputed at many rates from one start.
     "knobs-swarm": "the knobs race one start at many learning rates, and a swarm has "
-                   "{starts} starts: give knobs to a race from one start (start=...)",
+    "{starts} starts: give knobs to a race from one start (start=...)",
     "knobs-output": "--knobs gives the interactive page its sliders: render .html for them, "
-                    "or leave --knobs out",
+    "or leave --knobs out",
     # tune and render --tuned rebuild an optimizer at other learning rates.
     "optax-not-tunable": "{label} is an optax transformation already built, with no learning "
-                         "rate to change: race the factory form, e.g. from_optax(optax.adam, "
-                         "lr=0.1)",
+    "rate to change: race the factory form, e.g. from_optax(optax.adam, "
+    "lr=0.1)",
     "custom-schedule-not-tunable": "{label}: its lr is a custom schedule, which has no base "
-                                   "rate to tune; use one of anim.schedules",
+    "rate to tune; use one of anim.schedules",
     "no-lr": "{label} has no learning rate (lr) to tune",
     # A recorded training run, projected on a slice (anim.trajectories), is replayed.
     "projected-lr": "{label} is a recorded training run, with no learning rate to change",
     "projected-panels": "projected training runs bring their own panels (distance from the "
-                        "plane, L(θ) − f(x, y)): the loss panel and the lr panel do not go "
-                        "with them",
+    "plane, L(θ) − f(x, y)): the loss panel and the lr panel do not go "
+    "with them",
     "projected-explain": "{label} is a projected training run, replayed rather than stepped "
-                         "on the slice: --explain does not apply to it (name the other "
-                         "racers)",
+    "on the slice: --explain does not apply to it (name the other "
+    "racers)",
     "projected-starts": "{label} is a recorded training run: it replays its own path from "
-                        "its own start, so it races no swarm and maps no basins",
+    "its own start, so it races no swarm and maps no basins",
 }
 
 #: The refusals a render request is checked against, in order: key -> does it apply?

@@ -45,8 +45,9 @@ def _race_reports(args, file, noise, seed) -> list:
     for name, scene in scenes.items():
         result = scene.race(args.steps, noise=noise, seed=seed)
         summary = result.summary()
-        for index, (entry, (color, _)) in enumerate(zip(
-                summary["optimizers"], racer_styles(scene.optimizers, scene.theme))):
+        for index, (entry, (color, _)) in enumerate(
+            zip(summary["optimizers"], racer_styles(scene.optimizers, scene.theme))
+        ):
             entry["color"] = color
             reported = getattr(scene.optimizers[index], "reported_loss", None)
             if reported is not None and scene.starts is None:
@@ -68,8 +69,9 @@ def cmd_race(args) -> int:
     if args.trace and not args.json:
         raise RequestError(f"{where}--trace goes with --json")
     if args.steps is not None and not 1 <= args.steps <= MAX_STEPS:
-        raise RequestError(f"{where}Invalid steps: {args.steps} (must be an integer "
-                           f"from 1 to {MAX_STEPS})")
+        raise RequestError(
+            f"{where}Invalid steps: {args.steps} (must be an integer from 1 to {MAX_STEPS})"
+        )
     try:
         noise = None if args.noise is None else check_noise(args.noise)
         seed = None if args.seed is None else check_seed(args.seed)
@@ -85,8 +87,9 @@ def cmd_race(args) -> int:
     # Several files: every file's report, one after the other; a failing file is one
     # error line and exit status 1, the others still report.
     if args.scene is not None:
-        raise RequestError("--scene picks a scene of one file; with several files every "
-                           "scene of every file races")
+        raise RequestError(
+            "--scene picks a scene of one file; with several files every scene of every file races"
+        )
     status, everything = 0, []
     for file, problem in scene_files(args.file, alone_is_error=True):
         try:
@@ -139,8 +142,9 @@ def _formats(args, allowed: tuple[str, ...]) -> tuple[str, ...]:
     formats = tuple(f.strip().lower().lstrip(".") for f in args.format.split(","))
     bad = [f for f in formats if f not in allowed]
     if bad or not formats:
-        raise RequestError(f"Invalid format: {args.format!r} (choose from "
-                           f"{', '.join(allowed)}, comma-separated)")
+        raise RequestError(
+            f"Invalid format: {args.format!r} (choose from {', '.join(allowed)}, comma-separated)"
+        )
     return tuple(dict.fromkeys(f".{f}" for f in formats))
 
 
@@ -152,8 +156,10 @@ def _single_output(args, scene, allowed, still: bool = False):
         return args.output
     formats = _formats(args, allowed)
     if args.output is not None:
-        raise RequestError("--format picks the format of several files, or of the default "
-                           "output; with one file give -o NAME.SUFFIX instead")
+        raise RequestError(
+            "--format picks the format of several files, or of the default "
+            "output; with one file give -o NAME.SUFFIX instead"
+        )
     path = output_path(scene, still=still).with_suffix(formats[0])
     with contextlib.suppress(OSError):  # the default folder; a failure is reported later
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -161,23 +167,55 @@ def _single_output(args, scene, allowed, still: bool = False):
 
 
 def _render_options(args) -> dict:
-    return dict(fps=args.fps, size=args.size, dpi=args.dpi, quality=args.quality,
-                steps=args.steps, hold=args.hold, loop=args.loop, loss_panel=args.loss_panel,
-                every=args.every, duration=args.duration, full=args.full, noise=args.noise,
-                seed=args.seed, sidecar=args.sidecar, max_size=args.max_size,
-                orbit=args.orbit, knobs=args.knobs, **_picture_options(args))
+    return dict(
+        fps=args.fps,
+        size=args.size,
+        dpi=args.dpi,
+        quality=args.quality,
+        steps=args.steps,
+        hold=args.hold,
+        loop=args.loop,
+        loss_panel=args.loss_panel,
+        every=args.every,
+        duration=args.duration,
+        full=args.full,
+        noise=args.noise,
+        seed=args.seed,
+        sidecar=args.sidecar,
+        max_size=args.max_size,
+        orbit=args.orbit,
+        knobs=args.knobs,
+        **_picture_options(args),
+    )
 
 
 def _still_options(args) -> dict:
-    return dict(frame=args.frame, size=args.size, dpi=args.dpi, loss_panel=args.loss_panel,
-                steps=args.steps, noise=args.noise, seed=args.seed, sidecar=args.sidecar,
-                orbit=args.orbit, **_picture_options(args))
+    return dict(
+        frame=args.frame,
+        size=args.size,
+        dpi=args.dpi,
+        loss_panel=args.loss_panel,
+        steps=args.steps,
+        noise=args.noise,
+        seed=args.seed,
+        sidecar=args.sidecar,
+        orbit=args.orbit,
+        **_picture_options(args),
+    )
 
 
 def _picture_options(args) -> dict:
-    return dict(theme=args.theme, transparent=args.transparent, colorbar=args.colorbar,
-                explain=_explain(args), lr_panel=args.lr_panel, view=args.view,
-                camera=args.camera, font=args.font, language=args.language)
+    return dict(
+        theme=args.theme,
+        transparent=args.transparent,
+        colorbar=args.colorbar,
+        explain=_explain(args),
+        lr_panel=args.lr_panel,
+        view=args.view,
+        camera=args.camera,
+        font=args.font,
+        language=args.language,
+    )
 
 
 def _notice(text):
@@ -200,8 +238,7 @@ def cmd_render(args) -> int:
         scene = tuned_scene(scene, tune_for(args, scene))
     output = _single_output(args, scene, ("gif", "mp4", "html"))
     _remember_output(args, scene, output, still=False)
-    path = render(scene, output, progress=_progress(args), notify=_notice,
-                  **_render_options(args))
+    path = render(scene, output, progress=_progress(args), notify=_notice, **_render_options(args))
     if not args.quiet:
         print(f"wrote {path}", file=sys.stderr)
     return 0
@@ -227,8 +264,10 @@ def _run_batch(args, command: str, formats) -> int:
     from . import batch
 
     if args.scene is not None:
-        raise RequestError("--scene picks a scene of one file; with several files every "
-                           "scene of every file is rendered")
+        raise RequestError(
+            "--scene picks a scene of one file; with several files every "
+            "scene of every file is rendered"
+        )
     jobs = (os.cpu_count() or 1) if args.jobs is None else args.jobs
     if jobs < 1:
         raise RequestError(f"Invalid jobs: {args.jobs} (must be an integer >= 1)")
@@ -242,9 +281,14 @@ def _run_batch(args, command: str, formats) -> int:
         return 1
     # Kept on args, so that after Ctrl-C main() can say what was finished.
     args.batch_outcome = outcome = batch.Outcome()
-    batch.run(batch.Job(command, str(folder), formats, options), files, jobs,
-              progress=_progress(args), outcome=outcome,
-              report=lambda line: tqdm.write(line, file=sys.stderr))
+    batch.run(
+        batch.Job(command, str(folder), formats, options),
+        files,
+        jobs,
+        progress=_progress(args),
+        outcome=outcome,
+        report=lambda line: tqdm.write(line, file=sys.stderr),
+    )
     return 1 if problems or outcome.failed else 0
 
 
@@ -266,5 +310,11 @@ def cmd_basins(args) -> int:
     return basins_command(args)
 
 
-COMMANDS = {"race": cmd_race, "render": cmd_render, "still": cmd_still, "doctor": cmd_doctor,
-            "tune": cmd_tune, "basins": cmd_basins}
+COMMANDS = {
+    "race": cmd_race,
+    "render": cmd_render,
+    "still": cmd_still,
+    "doctor": cmd_doctor,
+    "tune": cmd_tune,
+    "basins": cmd_basins,
+}

@@ -25,6 +25,8 @@ def show(kind: str, scene) -> Any:
     try:
         provider = _PROVIDERS[kind]
     except KeyError:
-        raise LookupError(f"nothing shows a scene as {kind!r}: import anim (its notebook "
-                          "module registers the player)") from None
+        raise LookupError(
+            f"nothing shows a scene as {kind!r}: import anim (its notebook "
+            "module registers the player)"
+        ) from None
     return provider(scene)

@@ -30,8 +30,10 @@ def _check_matplotlib():
 
     figure = Figure(figsize=(1, 1), dpi=50)
     FigureCanvasAgg(figure).draw()
-    return (f"matplotlib {matplotlib.__version__}, Agg backend draws off-screen "
-            "(anim never needs a display or MPLBACKEND)")
+    return (
+        f"matplotlib {matplotlib.__version__}, Agg backend draws off-screen "
+        "(anim never needs a display or MPLBACKEND)"
+    )
 
 
 def _check_pillow():
@@ -49,8 +51,10 @@ def _check_pillow():
             stream.close()
         Image.open(path).load()
     if not features.check("zlib"):
-        raise RuntimeError(f"Pillow {PIL.__version__} was built without zlib: PNG output "
-                           "fails; reinstall it with pip install --force-reinstall pillow")
+        raise RuntimeError(
+            f"Pillow {PIL.__version__} was built without zlib: PNG output "
+            "fails; reinstall it with pip install --force-reinstall pillow"
+        )
     return f"Pillow {PIL.__version__}, GIF encodes and decodes, PNG (zlib) available"
 
 
@@ -85,8 +89,10 @@ def _check_mp4():
                     canvas.draw()
                     writer.grab_frame()
         except OSError as exc:
-            raise RuntimeError(f"writing a 3-frame MP4 failed ({one_line(exc)}): the ffmpeg "
-                               "in use is broken; reinstall imageio-ffmpeg") from exc
+            raise RuntimeError(
+                f"writing a 3-frame MP4 failed ({one_line(exc)}): the ffmpeg "
+                "in use is broken; reinstall imageio-ffmpeg"
+            ) from exc
     return "a 3-frame H.264 MP4 is written by anim's writer and reads back whole"
 
 
@@ -112,8 +118,11 @@ def _fonts_info():
 
 
 #: anim's extras and the distributions each brings.
-EXTRAS = (("torch", ("torch", "pytorch_optimizer")), ("optax", ("jax", "optax")),
-          ("cjk", ("noto-cjk-sans-jp-regular", "noto-cjk-sans-jp-bold")))
+EXTRAS = (
+    ("torch", ("torch", "pytorch_optimizer")),
+    ("optax", ("jax", "optax")),
+    ("cjk", ("noto-cjk-sans-jp-regular", "noto-cjk-sans-jp-bold")),
+)
 
 
 def _version(distribution: str) -> str | None:
@@ -125,8 +134,12 @@ def _version(distribution: str) -> str | None:
 
 def chromium_path() -> str | None:
     """The Chromium the page tests drive (``ANIM_CHROMIUM``, else the system's)."""
-    for path in (os.environ.get("ANIM_CHROMIUM"), shutil.which("chromium"),
-                 shutil.which("chromium-browser"), "/usr/bin/chromium"):
+    for path in (
+        os.environ.get("ANIM_CHROMIUM"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+        "/usr/bin/chromium",
+    ):
         if path and os.access(path, os.X_OK):
             return path
     return None
@@ -145,9 +158,11 @@ def _extras_info():
     if chromium and playwright:
         parts.append(f"Chromium for the page tests: {chromium} (playwright {playwright})")
     else:
-        parts.append("the page tests need Chromium (apt install chromium) and playwright "
-                     f"(pip install -e '.[test]'): {'found' if chromium else 'no'} Chromium, "
-                     f"{'playwright ' + playwright if playwright else 'no playwright'}")
+        parts.append(
+            "the page tests need Chromium (apt install chromium) and playwright "
+            f"(pip install -e '.[test]'): {'found' if chromium else 'no'} Chromium, "
+            f"{'playwright ' + playwright if playwright else 'no playwright'}"
+        )
     return "; ".join(parts)
 
 
@@ -155,8 +170,13 @@ def _extras_info():
 INFO = (("fonts", _fonts_info), ("extras", _extras_info))
 
 
-CHECKS = (("matplotlib", _check_matplotlib), ("Pillow / GIF / PNG", _check_pillow),
-          ("tqdm", _check_tqdm), ("ffmpeg", _check_ffmpeg), ("MP4", _check_mp4))
+CHECKS = (
+    ("matplotlib", _check_matplotlib),
+    ("Pillow / GIF / PNG", _check_pillow),
+    ("tqdm", _check_tqdm),
+    ("ffmpeg", _check_ffmpeg),
+    ("MP4", _check_mp4),
+)
 #: A check that cannot work when an earlier one failed is skipped, not run into a crash.
 NEEDS = {"MP4": ("matplotlib", "ffmpeg")}
 
@@ -165,8 +185,9 @@ def run_checks(out) -> int:
     """Print one line per check; return 0 when everything works, 1 otherwise."""
     from . import __version__
 
-    print(f"anim {__version__}, Python {platform.python_version()} on {platform.system()}",
-          file=out)
+    print(
+        f"anim {__version__}, Python {platform.python_version()} on {platform.system()}", file=out
+    )
     failed: set[str] = set()
     for name, check in CHECKS:
         missing = [need for need in NEEDS.get(name, ()) if need in failed]
@@ -191,7 +212,10 @@ def run_checks(out) -> int:
     if not failed:
         print("everything rendering needs works here", file=out)
     else:
-        gif = "GIF/PNG output does not work" if failed & {"matplotlib", "Pillow / GIF / PNG",
-                                                         "tqdm"} else "GIF/PNG output works"
+        gif = (
+            "GIF/PNG output does not work"
+            if failed & {"matplotlib", "Pillow / GIF / PNG", "tqdm"}
+            else "GIF/PNG output works"
+        )
         print(f"{len(failed)} check(s) failed: {gif}; MP4 needs ffmpeg with libx264", file=out)
     return 1 if failed else 0

@@ -19,8 +19,14 @@ import numpy as np
 from .optimizers import Optimizer
 from .surface import Point, Surface
 
-__all__ = ["NO_STEP", "StartsRace", "race_starts", "divergence_limits", "gradient_noise",
-           "resolve_seed"]
+__all__ = [
+    "NO_STEP",
+    "StartsRace",
+    "race_starts",
+    "divergence_limits",
+    "gradient_noise",
+    "resolve_seed",
+]
 
 #: The step of something that did not happen (no arrival, no divergence).
 NO_STEP = -1
@@ -79,12 +85,22 @@ class StartsRace:
     step_scales: np.ndarray | None = None
 
 
-def race_starts(surface: Surface, optimizer: Optimizer, starts: np.ndarray, steps: int,
-                goals: Sequence[Point] = (), goal_radius: float | None = None, *,
-                noise: float = 0.0, seed: int | None = None,
-                noise_rows: np.ndarray | None = None, noise_starts: int | None = None,
-                keep_paths: bool = True, stop_when_finished: bool = False,
-                explain: bool = False) -> StartsRace:
+def race_starts(
+    surface: Surface,
+    optimizer: Optimizer,
+    starts: np.ndarray,
+    steps: int,
+    goals: Sequence[Point] = (),
+    goal_radius: float | None = None,
+    *,
+    noise: float = 0.0,
+    seed: int | None = None,
+    noise_rows: np.ndarray | None = None,
+    noise_starts: int | None = None,
+    keep_paths: bool = True,
+    stop_when_finished: bool = False,
+    explain: bool = False,
+) -> StartsRace:
     """Race ``optimizer`` from every row of ``starts`` (n, 2) for ``steps`` steps.
 
     Each start is an independent race. A start whose position, f or gradient becomes
@@ -138,8 +154,11 @@ def race_starts(surface: Surface, optimizer: Optimizer, starts: np.ndarray, step
             step_noise = next(noises) if noises is not None and step < steps else None
             values, grads = surface.value_and_grad_at(params)
             # NaN fails every comparison, so a non-finite position is never inside.
-            good = (np.isfinite(values) & np.isfinite(grads).all(axis=1)
-                    & ((params >= low) & (params <= high)).all(axis=1))
+            good = (
+                np.isfinite(values)
+                & np.isfinite(grads).all(axis=1)
+                & ((params >= low) & (params <= high)).all(axis=1)
+            )
             if not good.all():
                 diverged[rows[~good]] = step
             at = rows[good]
@@ -171,15 +190,24 @@ def race_starts(surface: Surface, optimizer: Optimizer, starts: np.ndarray, step
                 grads = grads + step_noise[noise_rows[rows]]
                 if keep_paths:
                     gradients[rows, step] = grads
-            params, state = optimizer.update(grads, state, params,
-                                             value_and_grad=surface.value_and_grad_at)
+            params, state = optimizer.update(
+                grads, state, params, value_and_grad=surface.value_and_grad_at
+            )
             if explain:
                 velocity, scale = optimizer.step_glyphs(state, step)
                 if velocity is not None:
                     velocities[rows, step] = velocity
                 if scale is not None:
                     scales[rows, step] = scale
-    return StartsRace(arrival, diverged, reached, final_losses, final_positions,
-                      paths if keep_paths else None, losses if keep_paths else None,
-                      gradients if keep_paths else None, velocities if explain else None,
-                      scales if explain else None)
+    return StartsRace(
+        arrival,
+        diverged,
+        reached,
+        final_losses,
+        final_positions,
+        paths if keep_paths else None,
+        losses if keep_paths else None,
+        gradients if keep_paths else None,
+        velocities if explain else None,
+        scales if explain else None,
+    )

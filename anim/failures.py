@@ -11,17 +11,20 @@ from .errors import AnimError, SceneError, one_line
 DEPENDENCIES = frozenset({"numpy", "matplotlib", "PIL", "imageio", "imageio_ffmpeg", "tqdm"})
 
 
-def failure_message(exc: BaseException, scene_file, output=None,
-                    debug: bool = False) -> tuple[str, int]:
+def failure_message(
+    exc: BaseException, scene_file, output=None, debug: bool = False
+) -> tuple[str, int]:
     """The one line (without ``anim: error:``) and exit status for an exception."""
     from .loader import scene_line
 
     if isinstance(exc, AnimError):
         return one_line(exc), exc.exit_code
     if isinstance(exc, ModuleNotFoundError) and exc.name in DEPENDENCIES:
-        return (f"{exc.name} is not installed for {sys.executable}: install anim with its "
-                "dependencies (pip install -e . in its folder), or run the Python it is "
-                "installed in (e.g. .venv/bin/python -m anim ...)"), 1
+        return (
+            f"{exc.name} is not installed for {sys.executable}: install anim with its "
+            "dependencies (pip install -e . in its folder), or run the Python it is "
+            "installed in (e.g. .venv/bin/python -m anim ...)"
+        ), 1
     detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     line = scene_line(scene_file, exc) if scene_file else None
     if line is not None:

@@ -40,21 +40,25 @@ def byte_limit(max_size) -> int:
 def warn_if_long(path: Path, request):
     """One warning, before any frame is drawn, for a video over 10 minutes or ~100 MB."""
     seconds = request.total_frames / request.fps
-    size = estimate_bytes(path.suffix.lower(), request.width, request.height,
-                          request.race_frames, request.hold_frames)
+    size = estimate_bytes(
+        path.suffix.lower(), request.width, request.height, request.race_frames, request.hold_frames
+    )
     if seconds <= LONG_PLAY_SECONDS and size <= LARGE_BYTES:
         return
-    warnings.warn(LengthWarning(
-        f"{path}: {request.race_frames} frames of {request.end} steps will play "
-        f"{format_seconds(seconds)} and take about {format_bytes(size)}; shorten it with "
-        "--duration SECONDS (or --every K), cap it with --max-size SIZE, or use fewer "
-        "--steps"), stacklevel=3)
+    warnings.warn(
+        LengthWarning(
+            f"{path}: {request.race_frames} frames of {request.end} steps will play "
+            f"{format_seconds(seconds)} and take about {format_bytes(size)}; shorten it with "
+            "--duration SECONDS (or --every K), cap it with --max-size SIZE, or use fewer "
+            "--steps"
+        ),
+        stacklevel=3,
+    )
 
 
 def describe_setting(request) -> str:
     step = "step" if request.every == 1 else "steps"
-    return (f"every {request.every} {step}, {request.fps:g} fps, "
-            f"{request.width}x{request.height}")
+    return f"every {request.every} {step}, {request.fps:g} fps, {request.width}x{request.height}"
 
 
 def film_to_fit(film, request, path: Path, limit: int, notify):
@@ -63,10 +67,19 @@ def film_to_fit(film, request, path: Path, limit: int, notify):
     then fewer pixels). Each try predicts from the last measured size which setting will
     fit and skips those that cannot. Returns the options used; RequestError (the old
     file kept) when even the smallest setting is too large."""
-    ladder = [replace(request, every=every, fps=fps, width=width, height=height,
-                      dpi=request.dpi * width / request.width)
-              for every, fps, width, height in size_ladder(
-                  request.end, request.every, request.fps, request.width, request.height)]
+    ladder = [
+        replace(
+            request,
+            every=every,
+            fps=fps,
+            width=width,
+            height=height,
+            dpi=request.dpi * width / request.width,
+        )
+        for every, fps, width, height in size_ladder(
+            request.end, request.every, request.fps, request.width, request.height
+        )
+    ]
     index = 0
     with replacing(path) as tmp:
         while True:
@@ -84,11 +97,15 @@ def film_to_fit(film, request, path: Path, limit: int, notify):
                 raise RequestError(
                     f"{path}: cannot fit in {format_bytes(limit)}: even the smallest setting "
                     f"({describe_setting(current)}) takes {projected}"
-                    f"{format_bytes(measured)}; the old file is kept")
+                    f"{format_bytes(measured)}; the old file is kept"
+                )
             index = _next_try(ladder, index, measured, limit, path.suffix.lower())
     if notify is not None:
-        how = "as requested" if index == 0 else (
-            f"with {describe_setting(current)} (asked: {describe_setting(request)})")
+        how = (
+            "as requested"
+            if index == 0
+            else (f"with {describe_setting(current)} (asked: {describe_setting(request)})")
+        )
         notify(f"{path}: {format_bytes(measured)} fits in {format_bytes(limit)} {how}")
     return current
 
@@ -104,6 +121,7 @@ class TooLarge(Exception):
 def _next_try(ladder, index: int, measured: float, limit: int, suffix: str) -> int:
     """The first setting after ``index`` predicted to fit (bytes scale with the frames
     that change and with the pixels), or the smallest one."""
+
     def weight(options) -> float:
         frames = options.race_frames + (0 if suffix == ".gif" else options.hold_frames)
         return frames * options.width * options.height

@@ -43,8 +43,15 @@ PLACEHOLDER_RATIO = 4
 GLYPH_WARNING = r"Glyph \d+ .*missing from font"
 #: A few letters of each script, to tell which scripts the installed fonts draw.
 SCRIPTS = {
-    "Latin": "AaßéŁ", "Greek": "ΑαΩω", "Cyrillic": "ДдЖж", "Arabic": "بتث", "Hebrew": "אבג",
-    "Devanagari": "कखग", "Thai": "กขค", "Japanese": "あアー学習", "Chinese": "学们們國",
+    "Latin": "AaßéŁ",
+    "Greek": "ΑαΩω",
+    "Cyrillic": "ДдЖж",
+    "Arabic": "بتث",
+    "Hebrew": "אבג",
+    "Devanagari": "कखग",
+    "Thai": "กขค",
+    "Japanese": "あアー学習",
+    "Chinese": "学们們國",
     "Korean": "한국어",
 }
 
@@ -56,8 +63,9 @@ def extra_font_files() -> list[Path]:
     for package in EXTRA_PACKAGES:
         spec = importlib.util.find_spec(package)
         for folder in (spec.submodule_search_locations or []) if spec else []:
-            files += sorted(path for path in Path(folder).iterdir()
-                            if path.suffix.lower() in FONT_SUFFIXES)
+            files += sorted(
+                path for path in Path(folder).iterdir() if path.suffix.lower() in FONT_SUFFIXES
+            )
     return files
 
 
@@ -77,9 +85,11 @@ def register_extra_fonts() -> tuple[str, ...]:
 @functools.cache
 def _added_file(path: str) -> str:
     """Add a font file to matplotlib's font list (unless it is there); its family name."""
+
     def known():
-        return next((entry.name for entry in font_manager.fontManager.ttflist
-                     if entry.fname == path), None)
+        return next(
+            (entry.name for entry in font_manager.fontManager.ttflist if entry.fname == path), None
+        )
 
     if known() is None:
         font_manager.fontManager.addfont(path)
@@ -110,14 +120,16 @@ def charmap(path: str, index: int = 0) -> Coverage | None:
     for a placeholder font (matplotlib's Last Resort maps every code point to a few boxes
     that name the script: no real glyphs)."""
     try:
-        font = ft2font.FT2Font(str(path), face_index=index) if index else ft2font.FT2Font(
-            str(path))
+        font = ft2font.FT2Font(str(path), face_index=index) if index else ft2font.FT2Font(str(path))
     except (OSError, RuntimeError, ValueError, TypeError):
         return None
     flags = getattr(ft2font, "FaceFlags", None)
-    scalable = (flags.SCALABLE in font.face_flags if flags is not None
-                # matplotlib before 3.10, whose stubs knew this constant
-                else bool(font.face_flags & ft2font.SCALABLE))  # type: ignore[attr-defined]
+    scalable = (
+        flags.SCALABLE in font.face_flags
+        if flags is not None
+        # matplotlib before 3.10, whose stubs knew this constant
+        else bool(font.face_flags & ft2font.SCALABLE)  # type: ignore[attr-defined]
+    )
     codes = font.get_charmap()
     if not scalable or len(codes) > PLACEHOLDER_RATIO * max(font.num_glyphs, 1):
         return None
@@ -137,9 +149,14 @@ def candidates() -> list:
     def rank(entry):
         name = entry.name.lower()
         regular = entry.style == "normal" and 350 <= _weight(entry) <= 500
-        return (entry.fname not in extra, not regular,
-                "sans" not in name and "gothic" not in name, entry.name, entry.fname,
-                getattr(entry, "index", 0))
+        return (
+            entry.fname not in extra,
+            not regular,
+            "sans" not in name and "gothic" not in name,
+            entry.name,
+            entry.fname,
+            getattr(entry, "index", 0),
+        )
 
     return sorted(font_manager.fontManager.ttflist, key=rank)
 
@@ -147,7 +164,8 @@ def candidates() -> list:
 def _family_file(family: str, weight: str = "normal") -> tuple[str, int]:
     """The file (and face) matplotlib draws ``family`` from at ``weight``."""
     found = font_manager.findfont(
-        font_manager.FontProperties(family=family, weight=weight), fallback_to_default=False)
+        font_manager.FontProperties(family=family, weight=weight), fallback_to_default=False
+    )
     return str(found), getattr(found, "face_index", 0)
 
 
@@ -158,8 +176,9 @@ def _family_draws(family: str, weight: str = "normal") -> Coverage:
 def default_family(generic: str | None = None) -> str:
     """The family matplotlib uses for ``generic`` ("monospace"), or for text by default
     (its ``font.family`` setting: DejaVu Sans unless configured otherwise)."""
-    properties = (font_manager.FontProperties(family=generic) if generic
-                  else font_manager.FontProperties())
+    properties = (
+        font_manager.FontProperties(family=generic) if generic else font_manager.FontProperties()
+    )
     path = font_manager.findfont(properties)
     for entry in font_manager.fontManager.ttflist:
         if entry.fname == path:
@@ -175,19 +194,25 @@ def resolve_font(font) -> str:
         raise ValueError(f"Invalid font: {font!r} ({usage})")
     text = str(font)
     path = Path(text).expanduser()
-    if isinstance(font, Path) or path.suffix.lower() in FONT_SUFFIXES or "/" in text \
-            or "\\" in text or path.is_file():
+    if (
+        isinstance(font, Path)
+        or path.suffix.lower() in FONT_SUFFIXES
+        or "/" in text
+        or "\\" in text
+        or path.is_file()
+    ):
         if not path.is_file():
             raise ValueError(f"Invalid font: {text!r} (no such file; {usage})")
         resolved = str(path.resolve())
         if charmap(resolved) is None:
-            raise ValueError(f"Invalid font: {text!r} (not a font file that can be drawn "
-                             "at any size: use a .ttf, .otf or .ttc outline font)")
+            raise ValueError(
+                f"Invalid font: {text!r} (not a font file that can be drawn "
+                "at any size: use a .ttf, .otf or .ttc outline font)"
+            )
         try:
             return _added_file(resolved)
         except (RuntimeError, OSError, ValueError, StopIteration) as exc:
-            raise ValueError(f"Invalid font: {text!r} (matplotlib cannot read it: "
-                             f"{exc})") from None
+            raise ValueError(f"Invalid font: {text!r} (matplotlib cannot read it: {exc})") from None
     register_extra_fonts()
     names = {entry.name.lower(): entry.name for entry in font_manager.fontManager.ttflist}
     if text.lower() in names:
@@ -225,10 +250,12 @@ class Typeface:
 
         return matplotlib.rc_context({"font.family": list(self.sans)})
 
-    def properties(self, size: float, weight: str = "normal",
-                   mono: bool = False) -> font_manager.FontProperties:
-        return font_manager.FontProperties(family=list(self.mono if mono else self.sans),
-                                           size=size, weight=weight)
+    def properties(
+        self, size: float, weight: str = "normal", mono: bool = False
+    ) -> font_manager.FontProperties:
+        return font_manager.FontProperties(
+            family=list(self.mono if mono else self.sans), size=size, weight=weight
+        )
 
     def fallback_files(self, text: str, weight: str = "normal") -> list[tuple[str, str, int, str]]:
         """Where the characters of ``text`` that the main font lacks are drawn from at
@@ -250,8 +277,14 @@ def typeface(texts, font=None) -> Typeface:
     """The families that draw ``texts`` (strings) with ``font`` (a family name or a font
     file; default: matplotlib's default font) as the main font."""
     main = resolve_font(font) if font is not None else default_family()
-    chars = "".join(dict.fromkeys(char for text in texts for char in str(text)
-                                  if char.isprintable() and not char.isspace()))
+    chars = "".join(
+        dict.fromkeys(
+            char
+            for text in texts
+            for char in str(text)
+            if char.isprintable() and not char.isspace()
+        )
+    )
     return _typeface(main, default_family("monospace"), chars)
 
 
@@ -279,10 +312,22 @@ def _typeface(main: str, mono: str, chars: str) -> Typeface:
 def is_cjk(char: str) -> bool:
     """Kana, Hangul, CJK ideographs, CJK symbols and full-width forms."""
     code = ord(char)
-    return any(low <= code <= high for low, high in (
-        (0x1100, 0x11FF), (0x2E80, 0x2FDF), (0x3000, 0x33FF), (0x3400, 0x4DBF),
-        (0x4E00, 0x9FFF), (0xA960, 0xA97F), (0xAC00, 0xD7FF), (0xF900, 0xFAFF),
-        (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x20000, 0x3FFFF)))
+    return any(
+        low <= code <= high
+        for low, high in (
+            (0x1100, 0x11FF),
+            (0x2E80, 0x2FDF),
+            (0x3000, 0x33FF),
+            (0x3400, 0x4DBF),
+            (0x4E00, 0x9FFF),
+            (0xA960, 0xA97F),
+            (0xAC00, 0xD7FF),
+            (0xF900, 0xFAFF),
+            (0xFE30, 0xFE4F),
+            (0xFF00, 0xFFEF),
+            (0x20000, 0x3FFFF),
+        )
+    )
 
 
 def missing_message(chars: str) -> str:
@@ -291,8 +336,10 @@ def missing_message(chars: str) -> str:
     if len(chars) > 10:
         shown += f" and {len(chars) - 10} more"
     if any(is_cjk(char) for char in chars):
-        fix = (f"pip install 'anim[{EXTRA}]' (Japanese, Chinese, Korean) or apt install "
-               "fonts-noto-cjk, or name a font that has them")
+        fix = (
+            f"pip install 'anim[{EXTRA}]' (Japanese, Chinese, Korean) or apt install "
+            "fonts-noto-cjk, or name a font that has them"
+        )
     else:
         fix = "install a font that has them (e.g. apt install fonts-noto-core) or name one"
     return f"no installed font has {shown}: they show as boxes; {fix} with --font (Scene(font=...))"

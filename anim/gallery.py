@@ -122,8 +122,17 @@ class Gallery:
         self.pending: list[Shown] = []
 
     # --- what examples call -------------------------------------------------------
-    def render(self, scene, output=None, *, progress=None, sidecar=False, max_size=None,
-               notify=None, **options) -> Path:
+    def render(
+        self,
+        scene,
+        output=None,
+        *,
+        progress=None,
+        sidecar=False,
+        max_size=None,
+        notify=None,
+        **options,
+    ) -> Path:
         """``anim.render`` during a gallery build: the same checks and the same file,
         from the cache; no progress bar."""
         from .request import prepare
@@ -138,8 +147,16 @@ class Gallery:
         if sidecar:
             _copy_sidecar(film, path)
         kind = "page" if suffix == ".html" else "animation"
-        self.pending.append(Shown(scene, kind, options, max_size if suffix == ".gif" else None,
-                                  example=example, digest=digest))
+        self.pending.append(
+            Shown(
+                scene,
+                kind,
+                options,
+                max_size if suffix == ".gif" else None,
+                example=example,
+                digest=digest,
+            )
+        )
         return path
 
     def still(self, scene, output=None, *, frame=None, sidecar=False, **options) -> Path:
@@ -152,8 +169,9 @@ class Gallery:
         cache.copy_to(picture, path)
         if sidecar:
             _copy_sidecar(picture, path)
-        self.pending.append(Shown(scene, "still", options, frame=frame, example=example,
-                                  digest=digest))
+        self.pending.append(
+            Shown(scene, "still", options, frame=frame, example=example, digest=digest)
+        )
         return path
 
     def player_html(self, scene, options: dict, digest=None) -> str:
@@ -167,8 +185,9 @@ class Gallery:
             _, digest = _calling_example()
         page = self._film(scene, ".html", options, None, digest)
         request = resolve_options(scene, **options)
-        return notebook_html(page.read_text(encoding="utf-8"), request.width,
-                             request.height).replace("\n", "&#10;")
+        return notebook_html(
+            page.read_text(encoding="utf-8"), request.width, request.height
+        ).replace("\n", "&#10;")
 
     # --- the cache ----------------------------------------------------------------
     def _film(self, scene, suffix, options, max_size, digest, notify=None) -> Path:
@@ -176,17 +195,28 @@ class Gallery:
         from .renderer import render as film
 
         key = cache.scene_key(scene, suffix, {**options, "max_size": max_size}, digest)
-        return cache.cached(key, suffix, lambda target: film(
-            scene, target, progress=False, sidecar=True, max_size=max_size, notify=notify,
-            **options))
+        return cache.cached(
+            key,
+            suffix,
+            lambda target: film(
+                scene,
+                target,
+                progress=False,
+                sidecar=True,
+                max_size=max_size,
+                notify=notify,
+                **options,
+            ),
+        )
 
     def _still(self, scene, options, frame, digest) -> Path:
         from .renderer import still
 
         options = {name: value for name, value in options.items() if name not in FILM_ONLY}
         key = cache.scene_key(scene, ".png", {**options, "frame": frame}, digest)
-        return cache.cached(key, ".png", lambda target: still(
-            scene, target, frame=frame, sidecar=True, **options))
+        return cache.cached(
+            key, ".png", lambda target: still(scene, target, frame=frame, sidecar=True, **options)
+        )
 
     def _final_step(self, scene, options) -> int | None:
         """The step a film of ``scene`` ends on (when the race is decided, or the last;
@@ -220,8 +250,9 @@ class Gallery:
         self.pending = []
         scene = _displayed(block, example_globals)
         if scene is not None:
-            shown.append(Shown(scene, "displayed", example=source,
-                               digest=cache.code_digest(source)))
+            shown.append(
+                Shown(scene, "displayed", example=source, digest=cache.code_digest(source))
+            )
         return "".join(self._show(item, Path(next(paths)), markup) for item in shown)
 
     def _show(self, item: Shown, image: Path, markup) -> str:
@@ -272,8 +303,7 @@ def _copy_sidecar(cached: Path, output: Path):
     from .writers import replacing
 
     with replacing(sidecar) as tmp:
-        tmp.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n",
-                       encoding="utf-8")
+        tmp.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 class _ReST:
@@ -303,4 +333,4 @@ class _Markdown:
         return figure_md_or_html([path], self.script, alt) + "\n"
 
     def html(self, text: str) -> str:
-        return "\n\n<div class=\"anim-page\">" + text + "</div>\n\n"
+        return '\n\n<div class="anim-page">' + text + "</div>\n\n"

@@ -49,12 +49,13 @@ def build_palette(sample: np.ndarray, keep=()) -> np.ndarray:
     wanted = _pack(np.array(keep, dtype=np.uint8).reshape(1, -1, 3))[0]
     pinned = keys[np.isin(keys, wanted)][:EXACT_SLOTS]
     by_count = keys[np.argsort(-counts, kind="stable")]
-    frequent = by_count[~np.isin(by_count, pinned)][:EXACT_SLOTS - pinned.size]
+    frequent = by_count[~np.isin(by_count, pinned)][: EXACT_SLOTS - pinned.size]
     exact = np.concatenate([pinned, frequent])
     rest = packed[~np.isin(packed, exact)]
     strip = Image.fromarray(np.ascontiguousarray(_unpack(rest))[None])
-    quantized = strip.quantize(TRANSPARENT - EXACT_SLOTS, method=Image.Quantize.MEDIANCUT,
-                               dither=Image.Dither.NONE)
+    quantized = strip.quantize(
+        TRANSPARENT - EXACT_SLOTS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+    )
     used = np.unique(np.asarray(quantized))  # the palette entries the pixels use
     approximate = np.array(quantized.getpalette(), dtype=np.uint8).reshape(-1, 3)[used]
     return np.concatenate([_unpack(exact), approximate])
@@ -89,9 +90,12 @@ class NearestColor:
         indices[known] = self._indices[position[known]]
         if not known.all():
             fresh = keys[~known]
-            indices[~known] = np.concatenate([
-                self._nearest(_unpack(chunk).astype(np.int32))
-                for chunk in np.array_split(fresh, -(-fresh.size // CHUNK))])
+            indices[~known] = np.concatenate(
+                [
+                    self._nearest(_unpack(chunk).astype(np.int32))
+                    for chunk in np.array_split(fresh, -(-fresh.size // CHUNK))
+                ]
+            )
             merged = np.concatenate([self._keys, fresh])
             order = np.argsort(merged, kind="stable")
             self._keys = merged[order]
@@ -100,7 +104,7 @@ class NearestColor:
 
 
 def _sub_blocks(data: bytes) -> bytes:
-    chunks = [data[i:i + 255] for i in range(0, len(data), 255)]
+    chunks = [data[i : i + 255] for i in range(0, len(data), 255)]
     return b"".join(bytes([len(chunk)]) + chunk for chunk in chunks) + b"\0"
 
 
@@ -120,9 +124,16 @@ class GifStream:
     repaints what stays.
     """
 
-    def __init__(self, file, size: tuple[int, int], palette_sample: np.ndarray,
-                 loop: int = 0, comment: str | None = None, keep=(),
-                 transparent: bool = False):
+    def __init__(
+        self,
+        file,
+        size: tuple[int, int],
+        palette_sample: np.ndarray,
+        loop: int = 0,
+        comment: str | None = None,
+        keep=(),
+        transparent: bool = False,
+    ):
         self._file = file
         self._size = size
         self._transparent = transparent
@@ -151,8 +162,9 @@ class GifStream:
         """Add a frame (H, W, 3 or 4 uint8) shown for ``delay_cs`` centiseconds."""
         height, width = rgba.shape[:2]
         if (width, height) != self._size:
-            raise ValueError(f"frame is {width}x{height}, the GIF is "
-                             f"{self._size[0]}x{self._size[1]}")
+            raise ValueError(
+                f"frame is {width}x{height}, the GIF is {self._size[0]}x{self._size[1]}"
+            )
         packed = _pack(rgba)
         if self._transparent and rgba.shape[-1] == 4:
             packed[rgba[..., 3] < 128] = CLEAR
@@ -187,9 +199,13 @@ class GifStream:
         indices = np.full(region.shape, TRANSPARENT, dtype=np.uint8)
         indices[paint] = self._nearest(region[paint])
         image = Image.fromarray(indices, "P")
-        for chunk in GifImagePlugin.getdata(image, (left, top), duration=pending.delay * 10,
-                                            transparency=TRANSPARENT,
-                                            disposal=pending.disposal):
+        for chunk in GifImagePlugin.getdata(
+            image,
+            (left, top),
+            duration=pending.delay * 10,
+            transparency=TRANSPARENT,
+            disposal=pending.disposal,
+        ):
             self._file.write(chunk)
         self._screen = pending.pixels
         if pending.disposal == _DISPOSAL_CLEAR:
@@ -216,13 +232,17 @@ def _bounding_box(mask: np.ndarray):
     rows = np.flatnonzero(mask.any(axis=1))
     if rows.size == 0:
         return None
-    cols = np.flatnonzero(mask[rows[0]:rows[-1] + 1].any(axis=0))
+    cols = np.flatnonzero(mask[rows[0] : rows[-1] + 1].any(axis=0))
     return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
 
 
 def _union(box, other):
-    return (min(box[0], other[0]), min(box[1], other[1]), max(box[2], other[2]),
-            max(box[3], other[3]))
+    return (
+        min(box[0], other[0]),
+        min(box[1], other[1]),
+        max(box[2], other[2]),
+        max(box[3], other[3]),
+    )
 
 
 def _opaque_pixels(sample: np.ndarray) -> np.ndarray:

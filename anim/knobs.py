@@ -26,8 +26,17 @@ from .optimizers import Optimizer
 from .optimizers.sweep import rate_sweep
 from .tune import HIGH_LR, LOW_LR, PER_DECADE, _readable, race_goals, tune_optimizer
 
-__all__ = ["KNOBS", "SECOND_VALUES", "Run", "RacerKnobs", "Pad", "check_knobs", "knob_races",
-           "base_lr", "with_hyperparameter"]
+__all__ = [
+    "KNOBS",
+    "SECOND_VALUES",
+    "Run",
+    "RacerKnobs",
+    "Pad",
+    "check_knobs",
+    "knob_races",
+    "base_lr",
+    "with_hyperparameter",
+]
 
 #: The second knob's values on the pad, per hyperparameter (the scene's own is added).
 SECOND_VALUES = {
@@ -51,15 +60,22 @@ def check_knobs(knobs) -> tuple[str, ...]:
     try:
         names = tuple(str(name).strip() for name in names)
     except TypeError:
-        raise ValueError(f"Invalid knobs: {knobs!r} (a list of names such as ['lr'] or "
-                         "'lr,momentum')") from None
+        raise ValueError(
+            f"Invalid knobs: {knobs!r} (a list of names such as ['lr'] or 'lr,momentum')"
+        ) from None
     names = tuple(name for name in names if name)
     if not names:
         return ()
-    if names[0] != "lr" or len(names) > 2 or any(n not in KNOBS for n in names) \
-            or len(set(names)) != len(names):
-        raise ValueError(f"Invalid knobs: {','.join(names)!r} (lr, optionally followed by "
-                         f"one of {', '.join(SECOND_VALUES)}: e.g. lr or lr,momentum)")
+    if (
+        names[0] != "lr"
+        or len(names) > 2
+        or any(n not in KNOBS for n in names)
+        or len(set(names)) != len(names)
+    ):
+        raise ValueError(
+            f"Invalid knobs: {','.join(names)!r} (lr, optionally followed by "
+            f"one of {', '.join(SECOND_VALUES)}: e.g. lr or lr,momentum)"
+        )
     return names
 
 
@@ -108,13 +124,13 @@ class Run:
     lr: float | None
     second: float | None
     optimizer: Optimizer
-    paths: np.ndarray          # (n, 2)
-    losses: np.ndarray         # (n,)
-    grads: np.ndarray          # (n, 2), the gradients stepped with (noisy with noise)
+    paths: np.ndarray  # (n, 2)
+    losses: np.ndarray  # (n,)
+    grads: np.ndarray  # (n, 2), the gradients stepped with (noisy with noise)
     arrival: int | None
     diverged: int | None
-    arrived_at: int | None     # index into the race's goals
-    velocities: np.ndarray | None = None   # (min(n, steps), 2) with explain
+    arrived_at: int | None  # index into the race's goals
+    velocities: np.ndarray | None = None  # (min(n, steps), 2) with explain
     step_scales: np.ndarray | None = None
 
     @property
@@ -123,8 +139,7 @@ class Run:
 
     def lr_steps(self) -> np.ndarray:
         """(n,) the learning rate of the step from each point (a schedule read per step)."""
-        return np.array([self.optimizer.lr_at(k) for k in range(len(self.paths))],
-                        dtype=float)
+        return np.array([self.optimizer.lr_at(k) for k in range(len(self.paths))], dtype=float)
 
 
 @dataclass
@@ -177,18 +192,30 @@ class _Setting:
     seed: int | None
 
 
-def _race_rates(setting: _Setting, optimizer: Optimizer, lrs, explain: bool,
-                second: float | None = None) -> list[Run]:
+def _race_rates(
+    setting: _Setting, optimizer: Optimizer, lrs, explain: bool, second: float | None = None
+) -> list[Run]:
     """``optimizer`` at every rate of ``lrs`` from the scene's start, in one batch."""
     scene, steps = setting.scene, setting.steps
     points, goals, radius = race_goals(scene)
     lrs = np.asarray(lrs, dtype=float)
     noisy = setting.noise > 0
     sweep = rate_sweep(optimizer, lrs, 1)
-    race = race_starts(scene.surface, sweep, np.repeat(points[:1], len(lrs), axis=0), steps,
-                       goals, radius, noise=setting.noise, seed=setting.seed,
-                       noise_rows=np.zeros(len(lrs), dtype=int), noise_starts=1,
-                       keep_paths=True, stop_when_finished=not noisy, explain=explain)
+    race = race_starts(
+        scene.surface,
+        sweep,
+        np.repeat(points[:1], len(lrs), axis=0),
+        steps,
+        goals,
+        radius,
+        noise=setting.noise,
+        seed=setting.seed,
+        noise_rows=np.zeros(len(lrs), dtype=int),
+        noise_starts=1,
+        keep_paths=True,
+        stop_when_finished=not noisy,
+        explain=explain,
+    )
     runs = []
     velocities, scales = race.velocities, race.step_scales
     for row, lr in enumerate(lrs):
@@ -201,22 +228,29 @@ def _race_rates(setting: _Setting, optimizer: Optimizer, lrs, explain: bool,
             last = max(diverged - 1, 0)
         else:
             last = steps
-        runs.append(Run(
-            float(lr), second, optimizer.with_lr(float(lr)),
-            _rows(race.paths, row, last), _rows(race.losses, row, last),
-            _rows(race.grads, row, last),
-            None if arrival == NO_STEP else arrival, None if diverged == NO_STEP else diverged,
-            None if race.arrived_at[row] == NO_STEP else int(race.arrived_at[row]),
-            # The glyphs of every point shown, the last one's too (NaN if it never stepped).
-            None if velocities is None else _rows(velocities, row, last),
-            None if scales is None else _rows(scales, row, last)))
+        runs.append(
+            Run(
+                float(lr),
+                second,
+                optimizer.with_lr(float(lr)),
+                _rows(race.paths, row, last),
+                _rows(race.losses, row, last),
+                _rows(race.grads, row, last),
+                None if arrival == NO_STEP else arrival,
+                None if diverged == NO_STEP else diverged,
+                None if race.arrived_at[row] == NO_STEP else int(race.arrived_at[row]),
+                # The glyphs of every point shown, the last one's too (NaN if it never stepped).
+                None if velocities is None else _rows(velocities, row, last),
+                None if scales is None else _rows(scales, row, last),
+            )
+        )
     return runs
 
 
 def _rows(values: np.ndarray | None, row: int, last: int) -> np.ndarray:
     """Race row ``row``'s values up to index ``last`` (the race kept them all)."""
     assert values is not None
-    return values[row, :last + 1].copy()
+    return values[row, : last + 1].copy()
 
 
 def _edge(runs: list[Run]) -> float | None:
@@ -226,8 +260,14 @@ def _edge(runs: list[Run]) -> float | None:
     return None
 
 
-def knob_races(scene, knobs, steps: int | None = None, explained=(), noise: float | None = None,
-               seed: int | None = None) -> list[RacerKnobs]:
+def knob_races(
+    scene,
+    knobs,
+    steps: int | None = None,
+    explained=(),
+    noise: float | None = None,
+    seed: int | None = None,
+) -> list[RacerKnobs]:
     """Per racer of ``scene``, the races its knobs reach (see the module docstring), for
     ``steps`` steps with gradient ``noise`` and ``seed`` (default: the scene's);
     ``explained`` racers also record what the step glyphs draw. ValueError when the
@@ -238,9 +278,12 @@ def knob_races(scene, knobs, steps: int | None = None, explained=(), noise: floa
         return []
     if scene.starts is not None:
         raise ValueError("knobs race one start at many rates; a swarm (starts=...) has none")
-    setting = _Setting(scene, scene.steps if steps is None else steps,
-                       scene.noise if noise is None else noise,
-                       scene.seed if seed is None else seed)
+    setting = _Setting(
+        scene,
+        scene.steps if steps is None else steps,
+        scene.noise if noise is None else noise,
+        scene.seed if seed is None else seed,
+    )
     steps = setting.steps
     points, goals, radius = race_goals(scene)
     optimizers = scene.optimizers
@@ -253,8 +296,16 @@ def knob_races(scene, knobs, steps: int | None = None, explained=(), noise: floa
         found.append(entry)
         if entry.reason:
             continue
-        tuned = tune_optimizer(scene.surface, optimizer, points, steps, goals, radius,
-                               noise=setting.noise, seed=setting.seed)
+        tuned = tune_optimizer(
+            scene.surface,
+            optimizer,
+            points,
+            steps,
+            goals,
+            radius,
+            noise=setting.noise,
+            seed=setting.seed,
+        )
         entry.tuned_lr = tuned.best_lr
         lrs = np.union1d(tuned.lrs, shared)
         lrs = np.array([lr for lr in lrs if _buildable(optimizer, lr)])
@@ -283,8 +334,10 @@ def _add_pad(setting: _Setting, found: list[RacerKnobs], name: str, explained):
         if entry.reason is None and value is not None:
             break
     else:
-        raise ValueError(f"no racer has a {name} to turn (the racers: "
-                         f"{', '.join(o.label for o in scene.optimizers)})")
+        raise ValueError(
+            f"no racer has a {name} to turn (the racers: "
+            f"{', '.join(o.label for o in scene.optimizers)})"
+        )
     lrs = np.union1d(first_grid(), [entry.scene_lr] if entry.scene_lr else [])
     values = np.union1d(SECOND_VALUES[name], [value])
     rows: list[list[Run | None]] = []
@@ -295,7 +348,11 @@ def _add_pad(setting: _Setting, found: list[RacerKnobs], name: str, explained):
             rows.append([None] * len(lrs))
             continue
         usable = [lr for lr in lrs if _buildable(changed, lr)]
-        raced = dict(zip(usable, _race_rates(setting, changed, usable,
-                                             entry.index in explained, float(second))))
+        raced = dict(
+            zip(
+                usable,
+                _race_rates(setting, changed, usable, entry.index in explained, float(second)),
+            )
+        )
         rows.append([raced.get(lr) for lr in lrs])
     entry.pad = Pad(name, lrs, values, rows, value)

@@ -30,8 +30,7 @@ GIF_BYTES_PER_PIXEL_FRAME = 0.0025
 GIF_BYTES_PER_PIXEL = 0.25  # the first, full frame
 MP4_BYTES_PER_PIXEL_FRAME = 0.0015
 
-_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9,
-          "kib": 2**10, "mib": 2**20, "gib": 2**30}
+_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20, "gib": 2**30}
 
 
 def race_steps(end: int, every: int) -> np.ndarray:
@@ -45,8 +44,10 @@ def every_for_duration(end: int, fps: float, seconds: float) -> int:
     ``seconds`` at ``fps``; ValueError when that leaves fewer than two frames."""
     frames = math.floor(seconds * fps + 1e-9)
     if frames < 2 and end > 0:
-        raise ValueError(f"Invalid duration: {seconds:g} (at {fps:g} fps the race needs at "
-                         f"least 2 frames, so at least {2 / fps:.3g} s)")
+        raise ValueError(
+            f"Invalid duration: {seconds:g} (at {fps:g} fps the race needs at "
+            f"least 2 frames, so at least {2 / fps:.3g} s)"
+        )
     return max(1, math.ceil(end / (frames - 1))) if end > 0 else 1
 
 
@@ -76,8 +77,10 @@ def parse_byte_size(text) -> int:
     match = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]*)\s*", str(text), re.IGNORECASE)
     unit = match and (match.group(2).lower() or "b")
     if not match or unit not in _UNITS or float(match.group(1)) * _UNITS[unit] < 1:
-        raise ValueError(f"Invalid max-size: {text!r} (expected a size such as 2MB or "
-                         "500kB; units B, kB, MB, GB, KiB, MiB, GiB)")
+        raise ValueError(
+            f"Invalid max-size: {text!r} (expected a size such as 2MB or "
+            "500kB; units B, kB, MB, GB, KiB, MiB, GiB)"
+        )
     return int(float(match.group(1)) * _UNITS[unit])
 
 
@@ -97,8 +100,9 @@ def format_seconds(seconds: float) -> str:
     return f"{minutes // 60} h {minutes % 60} min"
 
 
-def estimate_bytes(suffix: str, width: int, height: int, race_frames: int,
-                   hold_frames: int) -> float:
+def estimate_bytes(
+    suffix: str, width: int, height: int, race_frames: int, hold_frames: int
+) -> float:
     """A rough size of the output, to warn before rendering something huge."""
     pixels = width * height
     if suffix == ".gif":

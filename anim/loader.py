@@ -39,8 +39,10 @@ def _read_source(path: Path) -> bytes:
     try:
         source.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise SceneError(path, f"is not a {encoding.upper()} text file (byte {exc.start}): "
-                               "a scene is a Python file") from None
+        raise SceneError(
+            path,
+            f"is not a {encoding.upper()} text file (byte {exc.start}): a scene is a Python file",
+        ) from None
     if bad_cookie is not None:
         raise SceneError(path, f"has a bad encoding declaration: {bad_cookie}")
     return source
@@ -108,8 +110,9 @@ def load_scenes(path: str | os.PathLike[str]) -> dict[str, Scene]:
             scenes[name] = value
             seen.add(id(value))
     if not scenes:
-        raise SceneError(display, "defines no Scene (write e.g. `scene = Scene(...)` at "
-                                  "module level)")
+        raise SceneError(
+            display, "defines no Scene (write e.g. `scene = Scene(...)` at module level)"
+        )
     for name, scene in scenes.items():
         scene.name = name
         # Two scenes of one file must not overwrite each other's default output.
@@ -124,12 +127,16 @@ def pick_scene(path: str | os.PathLike[str], scenes: dict[str, Scene], name: str
     display = str(path)
     if name is not None:
         if name not in scenes:
-            raise SceneError(display, f"has no scene named {name!r}; its scenes are: "
-                                      f"{', '.join(scenes)}")
+            raise SceneError(
+                display, f"has no scene named {name!r}; its scenes are: {', '.join(scenes)}"
+            )
         return scenes[name]
     if len(scenes) > 1:
-        raise SceneError(display, f"defines {len(scenes)} scenes; pick one with --scene NAME "
-                                  f"(name= in Python): {', '.join(scenes)}")
+        raise SceneError(
+            display,
+            f"defines {len(scenes)} scenes; pick one with --scene NAME "
+            f"(name= in Python): {', '.join(scenes)}",
+        )
     return next(iter(scenes.values()))
 
 

@@ -45,10 +45,12 @@ def with_still(player: str, png: bytes, alt: str) -> str:
     notebook shows only the player."""
     digest = hashlib.sha256(png).hexdigest()[:16]
     picture = base64.b64encode(png).decode()
-    return (f'<div class="anim-scene"><img id="anim-still-{digest}" alt="{html.escape(alt)}" '
-            f'style="max-width:100%;height:auto" src="data:image/png;base64,{picture}">'
-            f"{player}<script>(function () {{ var still = document.getElementById("
-            f"'anim-still-{digest}'); if (still) still.remove(); }})();</script></div>")
+    return (
+        f'<div class="anim-scene"><img id="anim-still-{digest}" alt="{html.escape(alt)}" '
+        f'style="max-width:100%;height:auto" src="data:image/png;base64,{picture}">'
+        f"{player}<script>(function () {{ var still = document.getElementById("
+        f"'anim-still-{digest}'); if (still) still.remove(); }})();</script></div>"
+    )
 
 
 def mimebundle(scene) -> dict:

@@ -36,8 +36,16 @@ from .webfonts import embedded_fonts, with_families
 #: The controls' and tooltip's fonts (as in player.css).
 PLAYER_FONTS = 'system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif'
 
-__all__ = ["DATA_VERSION", "background_image", "compact_script", "notebook_html",
-           "overlay_artists", "page_data", "page_html", "player_script"]
+__all__ = [
+    "DATA_VERSION",
+    "background_image",
+    "compact_script",
+    "notebook_html",
+    "overlay_artists",
+    "page_data",
+    "page_html",
+    "player_script",
+]
 
 
 # --- the pictures that do not move --------------------------------------------------
@@ -75,8 +83,13 @@ def background_image(figure: RaceFigure, also_hidden=()) -> tuple[str, bytes]:
     the overlay and ``also_hidden`` ones, as a lossless image. An opaque one is mapped,
     like the GIF, to one palette of 255 colours that keeps the picture's marker and text
     colours exactly."""
-    hidden = [*figure.moving, *figure.occasional, figure.scoreboard.counter_frame,
-              *overlay_artists(figure), *also_hidden]
+    hidden = [
+        *figure.moving,
+        *figure.occasional,
+        figure.scoreboard.counter_frame,
+        *overlay_artists(figure),
+        *also_hidden,
+    ]
     rgba = _drawn(figure, hidden)
     if figure.style.transparent:
         return encode_image(Image.fromarray(rgba, "RGBA"))
@@ -99,8 +112,11 @@ def overlay_image(figure: RaceFigure) -> tuple[str, bytes] | None:
     for ax in figure.figure.axes:
         hidden += [ax.patch, *ax.spines.values()]
         hidden += [child for child in ax.get_children() if id(child) not in keep]
-    hidden += [child for child in figure.figure.get_children()
-               if child not in figure.figure.axes and child is not figure.figure.patch]
+    hidden += [
+        child
+        for child in figure.figure.get_children()
+        if child not in figure.figure.axes and child is not figure.figure.patch
+    ]
     rgba = _drawn(figure, hidden)
     return encode_image(Image.fromarray(rgba, "RGBA"))
 
@@ -112,7 +128,8 @@ def encode_image(image: Image.Image) -> tuple[str, bytes]:
     buffer = io.BytesIO()
     if features.check("webp"):
         image.convert("RGBA" if image.mode in ("RGBA", "LA", "PA") else "RGB").save(
-            buffer, format="WEBP", lossless=True, quality=50, method=3)
+            buffer, format="WEBP", lossless=True, quality=50, method=3
+        )
         return "image/webp", buffer.getvalue()
     image.save(buffer, format="PNG", optimize=True)
     return "image/png", buffer.getvalue()
@@ -128,10 +145,12 @@ def _page_text(figure: RaceFigure, data: dict) -> str:
     """Every character the page's script and controls write in the browser: the words
     of the language (statuses, counter, tooltip, speed), labels, hyperparameters, and
     what the knobs write (their labels, digits of rates)."""
-    texts = [*figure.stage.words.as_dict().values(),
-             *(racer["label"] + racer["hyperparameters"] for racer in data["racers"]),
-             *(panel.get("label", "") for panel in data["panels"]),  # the tooltip's
-             *(meta.get("lossSymbol") or "" for meta in (data["runs"] or {}).get("meta", ()))]
+    texts = [
+        *figure.stage.words.as_dict().values(),
+        *(racer["label"] + racer["hyperparameters"] for racer in data["racers"]),
+        *(panel.get("label", "") for panel in data["panels"]),  # the tooltip's
+        *(meta.get("lossSymbol") or "" for meta in (data["runs"] or {}).get("meta", ())),
+    ]
     knobs = data.get("knobs")
     if knobs:
         texts.append("0123456789.e−-+ ")
@@ -154,24 +173,34 @@ def _asset(name: str) -> str:
 #: The player's parts, joined in this order into one function (they share its variables);
 #: each optional one only when the page's data has its part (key -> file).
 SCRIPT_PARTS = ("player/race.js", "player/views.js", "player/draw.js")
-OPTIONAL_PARTS = {"glyphs": ("player/glyphs.js",), "panels": ("player/panels.js",),
-                  "packed": ("player/packed.js",), "swarm": ("player/swarm.js",),
-                  "pad": ("player/pad.js",),
-                  "knobs": ("player/heads.js", "player/sliders.js", "player/chart.js",
-                            "player/knobs.js")}
+OPTIONAL_PARTS = {
+    "glyphs": ("player/glyphs.js",),
+    "panels": ("player/panels.js",),
+    "packed": ("player/packed.js",),
+    "swarm": ("player/swarm.js",),
+    "pad": ("player/pad.js",),
+    "knobs": ("player/heads.js", "player/sliders.js", "player/chart.js", "player/knobs.js"),
+}
 LAST_PART = "player/controls.js"
 
 
 def player_script(data: dict | None = None) -> str:
     """The player for a page with ``data`` (None: every part): its parts inside one
     function, so nothing leaks into the page but ``window.animPlayer``."""
-    parts = [*SCRIPT_PARTS,
-             *(path for key, paths in OPTIONAL_PARTS.items() for path in paths
-               if data is None or data.get(key)
-               or (key == "pad" and (data.get("knobs") or {}).get("pad"))
-               or (key == "packed" and (data.get("knobs") or data.get("swarm")))),
-             LAST_PART]
-    return "(function () {\n\"use strict\";\n" + "".join(map(_asset, parts)) + "})();\n"
+    parts = [
+        *SCRIPT_PARTS,
+        *(
+            path
+            for key, paths in OPTIONAL_PARTS.items()
+            for path in paths
+            if data is None
+            or data.get(key)
+            or (key == "pad" and (data.get("knobs") or {}).get("pad"))
+            or (key == "packed" and (data.get("knobs") or data.get("swarm")))
+        ),
+        LAST_PART,
+    ]
+    return '(function () {\n"use strict";\n' + "".join(map(_asset, parts)) + "})();\n"
 
 
 def compact_script(source: str) -> str:
@@ -189,32 +218,52 @@ def _script_json(data: dict) -> str:
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
-def page_html(figure: RaceFigure, *, fps: float, loss_refresh: int, title: str,
-              comment: str = "", optimizers=None, knobs=None) -> str:
+def page_html(
+    figure: RaceFigure,
+    *,
+    fps: float,
+    loss_refresh: int,
+    title: str,
+    comment: str = "",
+    optimizers=None,
+    knobs=None,
+) -> str:
     """The complete page for ``figure`` (built at the render's size, as for a still);
     ``optimizers`` are the scene's, ``knobs`` the races of :func:`anim.knobs.knob_races`."""
     style, theme = figure.style, figure.stage.theme
     data = page_data(figure, fps, loss_refresh, optimizers, knobs)
     fonts, families, faces = embedded_fonts(figure.stage.typeface, _page_text(figure, data))
-    data["font"].update(sans=with_families(SANS, families),
-                        mono=with_families(MONO, families), embedded=faces)
-    drawn_labels = [figure.scoreboard.label_texts[racer["racer"]]
-                    for racer in (data["knobs"] or {}).get("racers", ()) if not racer["fixed"]]
+    data["font"].update(
+        sans=with_families(SANS, families), mono=with_families(MONO, families), embedded=faces
+    )
+    drawn_labels = [
+        figure.scoreboard.label_texts[racer["racer"]]
+        for racer in (data["knobs"] or {}).get("racers", ())
+        if not racer["fixed"]
+    ]
     background = _data_uri(background_image(figure, drawn_labels))
     overlay = overlay_image(figure)
     page = "transparent" if style.transparent else theme.page
-    css = (_asset("player/player.css").replace("$PAGE", page).replace("$TEXT", theme.text)
-           .replace("$MUTED", theme.muted))
+    css = (
+        _asset("player/player.css")
+        .replace("$PAGE", page)
+        .replace("$TEXT", theme.text)
+        .replace("$MUTED", theme.muted)
+    )
     if families:
         player = with_families(PLAYER_FONTS, families)
         css += f"\n{fonts}\n.anim-player {{ font-family: {player}; }}"
-    speeds = "".join(f'<option value="{s}"{" selected" if s == 1 else ""}>{s:g}×</option>'
-                     for s in SPEEDS)
+    speeds = "".join(
+        f'<option value="{s}"{" selected" if s == 1 else ""}>{s:g}×</option>' for s in SPEEDS
+    )
     names = [racer["label"] for racer in data["racers"]]
     alt = html.escape(f"{title}: " + ", ".join(names))
     size = f'width="{style.width}" height="{style.height}"'
-    over = "" if overlay is None else \
-        f'<img class="anim-overlay" {size} alt="" src="{_data_uri(overlay)}">\n'
+    over = (
+        ""
+        if overlay is None
+        else f'<img class="anim-overlay" {size} alt="" src="{_data_uri(overlay)}">\n'
+    )
     return f"""<!DOCTYPE html>
 <html lang="{style.language}">
 <head>
@@ -240,10 +289,10 @@ def page_html(figure: RaceFigure, *, fps: float, loss_refresh: int, title: str,
 <button type="button" class="anim-forward" aria-label="Step forward (→)"
  title="Step forward (→)">→</button>
 </div>
-<input type="range" class="anim-scrubber" min="0" max="{data['steps']}" step="1" value="0"
+<input type="range" class="anim-scrubber" min="0" max="{data["steps"]}" step="1" value="0"
  aria-label="Step">
 <div class="anim-readouts">
-<output class="anim-step">0 / {data['steps']}</output>
+<output class="anim-step">0 / {data["steps"]}</output>
 <label class="anim-speed-label">{html.escape(figure.stage.words.speed)}
  <select class="anim-speed">{speeds}</select></label>
 </div>
@@ -260,6 +309,8 @@ def page_html(figure: RaceFigure, *, fps: float, loss_refresh: int, title: str,
 def notebook_html(page: str, width: int, height: int) -> str:
     """``page`` in an ``<iframe srcdoc>``: its script, styles and key bindings stay
     inside, whatever the notebook around it does; the page sets the frame's height."""
-    return (f'<iframe srcdoc="{html.escape(page, quote=True)}" data-anim-fit '
-            f'style="width:100%;max-width:{width}px;height:{height + 48}px;border:0" '
-            f'title="anim race"></iframe>')
+    return (
+        f'<iframe srcdoc="{html.escape(page, quote=True)}" data-anim-fit '
+        f'style="width:100%;max-width:{width}px;height:{height + 48}px;border:0" '
+        f'title="anim race"></iframe>'
+    )

@@ -28,8 +28,7 @@ def racer_styles(optimizers, theme: str = "light") -> list[tuple[str, str]]:
     for index, optimizer in enumerate(optimizers):
         color = (getattr(optimizer, "color", None) or palette[index % len(palette)]).lower()
         shift = 0
-        while (shift < len(MARKERS)
-               and (color, MARKERS[(index + shift) % len(MARKERS)]) in taken):
+        while shift < len(MARKERS) and (color, MARKERS[(index + shift) % len(MARKERS)]) in taken:
             shift += 1  # an own colour that repeats a palette colour: change the shape
         marker = MARKERS[(index + shift) % len(MARKERS)]
         taken.add((color, marker))

@@ -25,8 +25,7 @@ def _raced_libraries(optimizers) -> list[str]:
 
 
 def scene_identity(scene) -> dict:
-    return {"file": scene.source_path, "name": scene.name,
-            "sha256": scene.source_sha256}
+    return {"file": scene.source_path, "name": scene.name, "sha256": scene.source_sha256}
 
 
 def provenance_comment(scene) -> str:
@@ -52,8 +51,16 @@ def describe(scene, result) -> dict:
     return {
         "anim": __version__,
         "scene": scene_identity(scene),
-        "versions": {package: _version(package) for package in
-                     ("numpy", "matplotlib", "imageio", "imageio-ffmpeg", "pillow",
-                      *_raced_libraries(result.optimizers))},
+        "versions": {
+            package: _version(package)
+            for package in (
+                "numpy",
+                "matplotlib",
+                "imageio",
+                "imageio-ffmpeg",
+                "pillow",
+                *_raced_libraries(result.optimizers),
+            )
+        },
         "race": result.summary(),
     }

@@ -23,8 +23,15 @@ from .engine import (
 from .optimizers import Optimizer
 from .surface import Point, PointLike, Surface, finite_point
 
-__all__ = ["RaceResult", "simulate", "default_goal_radius", "divergence_limits",
-           "gradient_noise", "DIVERGENCE_SPANS", "DIVERGENCE_ABSOLUTE"]
+__all__ = [
+    "RaceResult",
+    "simulate",
+    "default_goal_radius",
+    "divergence_limits",
+    "gradient_noise",
+    "DIVERGENCE_SPANS",
+    "DIVERGENCE_ABSOLUTE",
+]
 
 #: Default goal radius as a fraction of the diagonal of the surface bounds.
 GOAL_RADIUS_FRACTION_OF_BOUNDS = 0.02
@@ -75,8 +82,9 @@ class RaceResult:
     def trace(self, index: int) -> list[dict[str, Any]]:
         """Optimizer ``index``'s race step by step: position, loss, gradient and the
         effective learning rate of the step taken from there (JSON-ready, None for NaN)."""
-        return trace_rows(self.paths[index], self.losses[index], self.grads[index],
-                          self.effective_lr[index])
+        return trace_rows(
+            self.paths[index], self.losses[index], self.grads[index], self.effective_lr[index]
+        )
 
     #: Standard deviation of the Gaussian noise added to each gradient component (0: none).
     noise: float = 0.0
@@ -107,7 +115,7 @@ class RaceResult:
         return [i for _, i in sorted(arrived)]
 
     def status(self, index: int, step: int) -> str:
-        """"arrived", "diverged" or "racing" after ``step`` steps. An arrival is final:
+        """ "arrived", "diverged" or "racing" after ``step`` steps. An arrival is final:
         the optimizer keeps stepping, but a divergence after it does not count."""
         arrived, diverged = self.arrival_step[index], self.diverged_step[index]
         if arrived is not None and arrived <= step:
@@ -132,15 +140,18 @@ class RaceResult:
             "noise": self.noise,
             "seed": self.seed,
             "optimizers": [
-                {"name": opt.name, "label": opt.label,
-                 "hyperparameters": opt.hyperparameters,
-                 "arrival_step": self.arrival_step[i],
-                 "arrived_at": None if reached is None else list(reached),
-                 "diverged_step": self.diverged_step[i],
-                 "final_loss": self.final_loss(i)}
-                for i, (opt, reached) in enumerate(zip(self.optimizers, self.arrived_at))],
+                {
+                    "name": opt.name,
+                    "label": opt.label,
+                    "hyperparameters": opt.hyperparameters,
+                    "arrival_step": self.arrival_step[i],
+                    "arrived_at": None if reached is None else list(reached),
+                    "diverged_step": self.diverged_step[i],
+                    "final_loss": self.final_loss(i),
+                }
+                for i, (opt, reached) in enumerate(zip(self.optimizers, self.arrived_at))
+            ],
         }
-
 
     def __repr__(self) -> str:
         """A few lines: where the race went, then per racer its arrival or divergence
@@ -156,17 +167,24 @@ class RaceResult:
         return html_table("RaceResult", self.summary())
 
 
-def trace_rows(path: np.ndarray, losses: np.ndarray, grads: np.ndarray, rates: np.ndarray
-               ) -> list[dict[str, Any]]:
+def trace_rows(
+    path: np.ndarray, losses: np.ndarray, grads: np.ndarray, rates: np.ndarray
+) -> list[dict[str, Any]]:
     """One race's steps as JSON-ready rows, up to its last finite step."""
     rows: list[dict[str, Any]] = []
     steps = len(path) - 1
     for k in range(steps + 1):
         if not np.isfinite(losses[k]):
             break
-        rows.append({"step": k, "position": _plain(path[k]), "loss": float(losses[k]),
-                     "gradient": _plain(grads[k]),
-                     "effective_lr": _plain(rates[k]) if k < steps else None})
+        rows.append(
+            {
+                "step": k,
+                "position": _plain(path[k]),
+                "loss": float(losses[k]),
+                "gradient": _plain(grads[k]),
+                "effective_lr": _plain(rates[k]) if k < steps else None,
+            }
+        )
     return rows
 
 
@@ -193,8 +211,13 @@ def require_point(value: object, what: str) -> Point:
 
 def check_steps(steps: object, most: int | None = None) -> int:
     """``steps`` as an int from 1 (to ``most``), or a ValueError saying so."""
-    if (isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1
-            or most is not None and steps > most):
+    if (
+        isinstance(steps, bool)
+        or not isinstance(steps, (int, np.integer))
+        or steps < 1
+        or most is not None
+        and steps > most
+    ):
         expected = ">= 1" if most is None else f"from 1 to {most}"
         raise ValueError(f"Invalid steps: {steps!r} (must be an integer {expected})")
     return int(steps)
@@ -203,24 +226,31 @@ def check_steps(steps: object, most: int | None = None) -> int:
 def check_goal_radius(radius: float | None) -> float | None:
     """``radius`` if it is None or a finite number > 0, else a ValueError."""
     if radius is not None and not (
-            isinstance(radius, (int, float, np.number)) and not isinstance(radius, bool)
-            and np.isfinite(radius) and radius > 0):
+        isinstance(radius, (int, float, np.number))
+        and not isinstance(radius, bool)
+        and np.isfinite(radius)
+        and radius > 0
+    ):
         raise ValueError(f"Invalid goal_radius: {radius!r} (must be > 0)")
     return radius
 
 
 def check_noise(noise: object) -> float:
     """``noise`` as a float that is finite and >= 0, or a ValueError saying so."""
-    if (isinstance(noise, bool) or not isinstance(noise, (int, float, np.integer, np.floating))
-            or not (np.isfinite(noise) and noise >= 0)):
+    if (
+        isinstance(noise, bool)
+        or not isinstance(noise, (int, float, np.integer, np.floating))
+        or not (np.isfinite(noise) and noise >= 0)
+    ):
         raise ValueError(f"Invalid noise: {noise!r} (must be a finite number >= 0)")
     return float(noise)
 
 
 def check_seed(seed: object) -> int | None:
     """``seed`` as an int >= 0 (or None), or a ValueError saying so."""
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
-                             or seed < 0):
+    if seed is not None and (
+        isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0
+    ):
         raise ValueError(f"Invalid seed: {seed!r} (must be an integer >= 0)")
     return None if seed is None else int(seed)
 
@@ -236,10 +266,17 @@ def check_any_goal(goal: object, surface: Surface) -> bool:
     return True
 
 
-def simulate(surface: Surface, optimizers: Iterable[Optimizer], start: PointLike | None = None,
-             steps: int = 150, goal: PointLike | str | None = None,
-             goal_radius: float | None = None, noise: float = 0.0, seed: int | None = None,
-             explain: bool = False) -> RaceResult:
+def simulate(
+    surface: Surface,
+    optimizers: Iterable[Optimizer],
+    start: PointLike | None = None,
+    steps: int = 150,
+    goal: PointLike | str | None = None,
+    goal_radius: float | None = None,
+    noise: float = 0.0,
+    seed: int | None = None,
+    explain: bool = False,
+) -> RaceResult:
     """Race ``optimizers`` on ``surface`` from ``start`` for ``steps`` steps in lockstep.
 
     The goal defaults to the surface minimum nearest the start (no goal for a surface
@@ -270,9 +307,20 @@ def simulate(surface: Surface, optimizers: Iterable[Optimizer], start: PointLike
     noise = check_noise(noise)
     seed = resolve_seed(noise, check_seed(seed))
     # One batch of one start per optimizer: the same loop as every other race.
-    races = [race_starts(surface, optimizer, np.array([start]), steps, goals, goal_radius,
-                         noise=noise, seed=seed, explain=explain)
-             for optimizer in optimizers]
+    races = [
+        race_starts(
+            surface,
+            optimizer,
+            np.array([start]),
+            steps,
+            goals,
+            goal_radius,
+            noise=noise,
+            seed=seed,
+            explain=explain,
+        )
+        for optimizer in optimizers
+    ]
 
     def stacked(name: str) -> np.ndarray:
         return np.stack([getattr(race, name)[0] for race in races])
@@ -280,15 +328,24 @@ def simulate(surface: Surface, optimizers: Iterable[Optimizer], start: PointLike
     def step_or_none(value: int) -> int | None:
         return None if value == NO_STEP else int(value)
 
-    return RaceResult(surface=surface, optimizers=optimizers, start=start, steps=steps,
-                      paths=stacked("paths"), losses=stacked("losses"), goal=goal,
-                      goal_radius=None if goal_radius is None else float(goal_radius),
-                      arrival_step=tuple(step_or_none(r.arrival_step[0]) for r in races),
-                      diverged_step=tuple(step_or_none(r.diverged_step[0]) for r in races),
-                      goals=goals,
-                      arrived_at=tuple(None if r.arrived_at[0] == NO_STEP
-                                       else goals[r.arrived_at[0]] for r in races),
-                      grads=stacked("grads"),
-                      velocities=stacked("velocities") if explain else None,
-                      step_scales=stacked("step_scales") if explain else None,
-                      noise=noise, seed=seed)
+    return RaceResult(
+        surface=surface,
+        optimizers=optimizers,
+        start=start,
+        steps=steps,
+        paths=stacked("paths"),
+        losses=stacked("losses"),
+        goal=goal,
+        goal_radius=None if goal_radius is None else float(goal_radius),
+        arrival_step=tuple(step_or_none(r.arrival_step[0]) for r in races),
+        diverged_step=tuple(step_or_none(r.diverged_step[0]) for r in races),
+        goals=goals,
+        arrived_at=tuple(
+            None if r.arrived_at[0] == NO_STEP else goals[r.arrived_at[0]] for r in races
+        ),
+        grads=stacked("grads"),
+        velocities=stacked("velocities") if explain else None,
+        step_scales=stacked("step_scales") if explain else None,
+        noise=noise,
+        seed=seed,
+    )

@@ -41,6 +41,7 @@ from .writers import GifWriter, Mp4Writer, replacing
 if TYPE_CHECKING:
     from .scene import Scene
 
+
 class _Reporter:
     """A progress bar's stand-in that reports frames to ``send(kind, count)``, at most
     every REPORT_SECONDS (a message per frame would keep a batch's parent busy)."""
@@ -76,26 +77,41 @@ def _progress(total, enabled, description):
 
     if callable(enabled):
         return _Reporter(enabled, total)
-    return tqdm(total=total, disable=not show_progress(enabled), unit="frame",
-                desc=description, file=sys.stderr, leave=True, dynamic_ncols=True)
+    return tqdm(
+        total=total,
+        disable=not show_progress(enabled),
+        unit="frame",
+        desc=description,
+        file=sys.stderr,
+        leave=True,
+        dynamic_ncols=True,
+    )
 
 
-def _figure(scene: Scene, result, request: RenderOptions, fast: bool = True,
-            still: bool = False) -> RaceFigure:
+def _figure(
+    scene: Scene, result, request: RenderOptions, fast: bool = True, still: bool = False
+) -> RaceFigure:
     style = request.style
     if still:  # one frame shows the loss at that very step, and no text changes
         style = replace(style, loss_refresh=1, every=1, text_plates=False)
     try:
         return RaceFigure(result, style, title=scene.title, fast=fast)
     except SurfaceDrawingError as exc:
-        raise SceneError(scene.source_path or scene.name or "scene",
-                         str(exc)) from None
+        raise SceneError(scene.source_path or scene.name or "scene", str(exc)) from None
     except LayoutError as exc:  # the check before the race estimates the text; rarely short
         raise RequestError(str(exc)) from None
 
 
-def render(scene: Scene, output=None, *, progress: bool | None = None, sidecar: bool = False,
-           max_size=None, notify=None, **options) -> Path:
+def render(
+    scene: Scene,
+    output=None,
+    *,
+    progress: bool | None = None,
+    sidecar: bool = False,
+    max_size=None,
+    notify=None,
+    **options,
+) -> Path:
     """Film ``scene`` into ``output`` (.gif, .mp4, .png or .html) and return the path
     written. An .html file is one self-contained page that plays the race (see
     :mod:`anim.page`); ``hold`` does not apply to it.
@@ -121,8 +137,9 @@ def render(scene: Scene, output=None, *, progress: bool | None = None, sidecar: 
     if limit is None and request.full:
         # The length is known before the race (which can take a while): warn first.
         warn_if_long(path, request.with_end(request.steps))
-    result = scene.race(request.steps, noise=request.noise, seed=request.seed,
-                        explain=bool(request.explain))
+    result = scene.race(
+        request.steps, noise=request.noise, seed=request.seed, explain=bool(request.explain)
+    )
     try:
         request = request.for_race(result)
     except RequestError as exc:
@@ -133,6 +150,7 @@ def render(scene: Scene, output=None, *, progress: bool | None = None, sidecar: 
         with _writing(path), replacing(path) as tmp:
             _film(scene, result, request, tmp, path.name, progress)
     else:
+
         def film(options, target, name, limit):
             _film(scene, result, options, target, name, progress, limit)
 
@@ -143,17 +161,29 @@ def render(scene: Scene, output=None, *, progress: bool | None = None, sidecar: 
     return path
 
 
-def _film(scene: Scene, result, request: RenderOptions, target: Path, name: str,
-          progress, limit: int | None = None):
+def _film(
+    scene: Scene,
+    result,
+    request: RenderOptions,
+    target: Path,
+    name: str,
+    progress,
+    limit: int | None = None,
+):
     """Draw the frames of ``request.frame_steps()`` and encode them into ``target``."""
     figure = _figure(scene, result, request)
     try:
         comment = provenance_comment(scene)
         writer: GifWriter | Mp4Writer
         if target.suffix.lower() == ".gif":
-            writer = GifWriter(request.fps, loop=request.loop, comment=comment,
-                               palette_sample=_palette_sample(figure, request),
-                               keep=figure.key_colors, transparent=request.transparent)
+            writer = GifWriter(
+                request.fps,
+                loop=request.loop,
+                comment=comment,
+                palette_sample=_palette_sample(figure, request),
+                keep=figure.key_colors,
+                transparent=request.transparent,
+            )
         else:
             writer = Mp4Writer(request.fps, comment=comment)
         _save(figure, writer, target, name, request, progress, limit)
@@ -169,8 +199,15 @@ def _palette_sample(figure: RaceFigure, request: RenderOptions) -> np.ndarray:
     return np.concatenate([first, last])
 
 
-def _save(figure: RaceFigure, writer, target: Path, name: str, request: RenderOptions,
-          progress, limit: int | None = None):
+def _save(
+    figure: RaceFigure,
+    writer,
+    target: Path,
+    name: str,
+    request: RenderOptions,
+    progress,
+    limit: int | None = None,
+):
     """Encode the frames; with ``limit``, stop with TooLarge as soon as the file being
     written is larger than ``limit`` bytes, projecting the whole file's size."""
     from matplotlib.animation import FuncAnimation
@@ -178,10 +215,16 @@ def _save(figure: RaceFigure, writer, target: Path, name: str, request: RenderOp
     from .fonts import quiet_missing_glyphs
 
     steps = [int(step) for step in request.frame_steps()]
-    animation = FuncAnimation(figure.figure, lambda frame: figure.update(*frame),
-                              frames=[(step, index) for index, step in enumerate(steps)],
-                              init_func=lambda: [], interval=1000 / request.fps, blit=False,
-                              repeat=False, cache_frame_data=False)
+    animation = FuncAnimation(
+        figure.figure,
+        lambda frame: figure.update(*frame),
+        frames=[(step, index) for index, step in enumerate(steps)],
+        init_func=lambda: [],
+        interval=1000 / request.fps,
+        blit=False,
+        repeat=False,
+        cache_frame_data=False,
+    )
     # The hold of a GIF is merged into one frame and costs nothing.
     costly = request.race_frames if target.suffix.lower() == ".gif" else len(steps)
 
@@ -192,8 +235,11 @@ def _save(figure: RaceFigure, writer, target: Path, name: str, request: RenderOp
             if written > limit:
                 raise TooLarge(written * costly / (done + 1))
 
-    with (_progress(len(steps), progress, name) as bar, _without_matplotlib_notes(),
-          quiet_missing_glyphs()):
+    with (
+        _progress(len(steps), progress, name) as bar,
+        _without_matplotlib_notes(),
+        quiet_missing_glyphs(),
+    ):
         animation.save(target, writer=writer, dpi=request.dpi, progress_callback=on_frame)
 
 
@@ -224,8 +270,9 @@ def _writing(output: Path):
         raise RenderError(f"{output}: writing failed: {exc}") from exc
 
 
-def still(scene: Scene, output=None, *, frame: int | None = None, sidecar: bool = False,
-          **options) -> Path:
+def still(
+    scene: Scene, output=None, *, frame: int | None = None, sidecar: bool = False, **options
+) -> Path:
     """Write one frame of ``scene`` (default: the last step) as a PNG.
 
     ``options``: size, dpi, quality, steps and loss_panel, as for :func:`render`.
@@ -234,22 +281,26 @@ def still(scene: Scene, output=None, *, frame: int | None = None, sidecar: bool 
     return _write_still(scene, path, request, frame, sidecar)
 
 
-def _write_still(scene, path: Path, request: RenderOptions, frame: int | None,
-                 sidecar: bool):
+def _write_still(scene, path: Path, request: RenderOptions, frame: int | None, sidecar: bool):
     """The PNG of step ``frame`` (the last step when None)."""
     import imageio.v3 as iio
 
     frame = request.steps if frame is None else frame
-    result = scene.race(request.steps, noise=request.noise, seed=request.seed,
-                        explain=bool(request.explain))
+    result = scene.race(
+        request.steps, noise=request.noise, seed=request.seed, explain=bool(request.explain)
+    )
     figure = _figure(scene, result, request, fast=False, still=True)
     try:
         pixels = figure.draw_frame(frame)
         with _writing(path), replacing(path) as tmp:
             # Pillow writes it; the provenance goes into the PNG's text chunks.
-            iio.imwrite(tmp, pixels if request.transparent else pixels[..., :3],
-                        extension=".png", plugin="pillow",
-                        pnginfo=png_metadata(scene))
+            iio.imwrite(
+                tmp,
+                pixels if request.transparent else pixels[..., :3],
+                extension=".png",
+                plugin="pillow",
+                pnginfo=png_metadata(scene),
+            )
     finally:
         figure.close()
     if sidecar:
@@ -262,8 +313,9 @@ def frames(scene: Scene, *, fast: bool = True, **options):
     check_option_names(options)
     request = resolve_options(scene, **options)
     warn_missing_glyphs(scene, request)
-    result = scene.race(request.steps, noise=request.noise, seed=request.seed,
-                        explain=bool(request.explain))
+    result = scene.race(
+        request.steps, noise=request.noise, seed=request.seed, explain=bool(request.explain)
+    )
     request = request.for_race(result)
     figure = _figure(scene, result, request, fast=fast)
     try:
@@ -287,8 +339,10 @@ def _write_sidecar(output: Path, scene: Scene, request: RenderOptions, result, *
     record["options"] = {**options, **extra}
     sidecar = output.with_name(output.name + ".json")
     with _writing(sidecar), replacing(sidecar) as tmp:
-        tmp.write_text(json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False)
-                       + "\n", encoding="utf-8")
+        tmp.write_text(
+            json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+            encoding="utf-8",
+        )
 
 
 def page(scene: Scene, result=None, request: RenderOptions | None = None) -> str:
@@ -299,16 +353,23 @@ def page(scene: Scene, result=None, request: RenderOptions | None = None) -> str
 
     request = request or resolve_options(scene)
     if result is None:
-        result = scene.race(request.steps, noise=request.noise, seed=request.seed,
-                            explain=bool(request.explain))
+        result = scene.race(
+            request.steps, noise=request.noise, seed=request.seed, explain=bool(request.explain)
+        )
     found = None
     shown = result
     if request.knobs:
         from .knobs import knob_races
 
         try:
-            found = knob_races(scene, request.knobs, request.steps, request.explain,
-                               noise=request.noise, seed=request.seed)
+            found = knob_races(
+                scene,
+                request.knobs,
+                request.steps,
+                request.explain,
+                noise=request.noise,
+                seed=request.seed,
+            )
         except ValueError as exc:
             raise RequestError(str(exc)) from None
         shown = replace(result, optimizers=_widest_labels(result.optimizers, found))
@@ -316,11 +377,15 @@ def page(scene: Scene, result=None, request: RenderOptions | None = None) -> str
     figure = _figure(scene, shown, request, fast=False, still=True)
     try:
         with quiet_missing_glyphs():
-            return page_html(figure, fps=request.fps,
-                             loss_refresh=request.style.loss_refresh,
-                             title=scene.title or figure._default_title(),
-                             comment=provenance_comment(scene),
-                             optimizers=result.optimizers, knobs=found)
+            return page_html(
+                figure,
+                fps=request.fps,
+                loss_refresh=request.style.loss_refresh,
+                title=scene.title or figure._default_title(),
+                comment=provenance_comment(scene),
+                optimizers=result.optimizers,
+                knobs=found,
+            )
     finally:
         figure.close()
 
@@ -334,8 +399,10 @@ def _widest_labels(optimizers, found) -> tuple:
     for optimizer, entry in zip(optimizers, found):
         longest = max([optimizer.label, *(run.label for run in entry.runs)], key=len)
         if entry.pad is not None:
-            longest = max([longest, *(run.label for row in entry.pad.runs for run in row
-                                      if run is not None)], key=len)
+            longest = max(
+                [longest, *(run.label for row in entry.pad.runs for run in row if run is not None)],
+                key=len,
+            )
         stand_in = copy.copy(optimizer)
         stand_in._label = longest
         labelled.append(stand_in)
@@ -343,8 +410,9 @@ def _widest_labels(optimizers, found) -> tuple:
 
 
 def _write_page(scene: Scene, path: Path, request: RenderOptions, sidecar: bool) -> Path:
-    result = scene.race(request.steps, noise=request.noise, seed=request.seed,
-                        explain=bool(request.explain))
+    result = scene.race(
+        request.steps, noise=request.noise, seed=request.seed, explain=bool(request.explain)
+    )
     try:
         text = page(scene, result, request)
     except RequestError as exc:

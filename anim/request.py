@@ -96,8 +96,7 @@ class RenderOptions:
     def for_race(self, result) -> RenderOptions:
         """These options for the race ``result``: where the video ends (when the race is
         decided, or the last step with ``full``) and how many steps each frame advances."""
-        return self.with_end(self.steps if self.full else
-                             min(self.steps, result.decided_step()))
+        return self.with_end(self.steps if self.full else min(self.steps, result.decided_step()))
 
     def with_end(self, end: int) -> RenderOptions:
         """These options for a video that ends at step ``end``."""
@@ -127,14 +126,27 @@ class RenderOptions:
 
     @property
     def style(self) -> FrameStyle:
-        return FrameStyle(self.width, self.height, self.dpi, self.loss_panel, self.theme,
-                          self.transparent, self.colorbar, self.colormap,
-                          loss_refresh=max(1, round(self.fps / LOSS_REFRESH_HZ)),
-                          every=self.every or 1,
-                          text_plates=self.transparent, explain=self.explain,
-                          lr_panel=self.lr_panel, view=self.view, camera=self.camera,
-                          orbit=self.orbit, frames=self.total_frames, font=self.font,
-                          language=self.language)
+        return FrameStyle(
+            self.width,
+            self.height,
+            self.dpi,
+            self.loss_panel,
+            self.theme,
+            self.transparent,
+            self.colorbar,
+            self.colormap,
+            loss_refresh=max(1, round(self.fps / LOSS_REFRESH_HZ)),
+            every=self.every or 1,
+            text_plates=self.transparent,
+            explain=self.explain,
+            lr_panel=self.lr_panel,
+            view=self.view,
+            camera=self.camera,
+            orbit=self.orbit,
+            frames=self.total_frames,
+            font=self.font,
+            language=self.language,
+        )
 
 
 def _number(value, name, low, high, integer=False):
@@ -153,8 +165,9 @@ def parse_size(text) -> tuple[int, int]:
         try:
             width, height = (int(p) for p in parts)
         except ValueError:
-            raise RequestError(f"Invalid size: {text!r} (expected WIDTHxHEIGHT, "
-                               "e.g. 800x600)") from None
+            raise RequestError(
+                f"Invalid size: {text!r} (expected WIDTHxHEIGHT, e.g. 800x600)"
+            ) from None
     else:
         try:
             width, height = text
@@ -162,30 +175,58 @@ def parse_size(text) -> tuple[int, int]:
             raise RequestError(f"Invalid size: {text!r} (expected (width, height))") from None
     limits = f"from {MIN_SIZE[0]}x{MIN_SIZE[1]} to {MAX_SIZE[0]}x{MAX_SIZE[1]}"
     for side, low, high in zip((width, height), MIN_SIZE, MAX_SIZE):
-        if isinstance(side, bool) or not isinstance(side, (int, np.integer)) or not (
-                low <= side <= high):
-            raise RequestError(f"Invalid size: {width}x{height} (must be whole pixels "
-                               f"{limits})")
+        if (
+            isinstance(side, bool)
+            or not isinstance(side, (int, np.integer))
+            or not (low <= side <= high)
+        ):
+            raise RequestError(f"Invalid size: {width}x{height} (must be whole pixels {limits})")
     if not MIN_RATIO <= width / height <= MAX_RATIO:
-        raise RequestError(f"Invalid size: {width}x{height} (width / height must be from "
-                           f"1:2 to 3:1, this is {width / height:.2g}:1)")
+        raise RequestError(
+            f"Invalid size: {width}x{height} (width / height must be from "
+            f"1:2 to 3:1, this is {width / height:.2g}:1)"
+        )
     return int(width), int(height)
 
 
-def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None,
-                    steps=None, hold=None, loop=None, loss_panel=None, theme=None,
-                    transparent=None, colorbar=None, explain=None, lr_panel=None,
-                    every=None, duration=None, full=False, noise=None, seed=None,
-                    view=None, camera=None, orbit=None, knobs=None, font=None,
-                    language=None) -> RenderOptions:
+def resolve_options(
+    scene: Scene,
+    *,
+    fps=None,
+    size=None,
+    dpi=None,
+    quality=None,
+    steps=None,
+    hold=None,
+    loop=None,
+    loss_panel=None,
+    theme=None,
+    transparent=None,
+    colorbar=None,
+    explain=None,
+    lr_panel=None,
+    every=None,
+    duration=None,
+    full=False,
+    noise=None,
+    seed=None,
+    view=None,
+    camera=None,
+    orbit=None,
+    knobs=None,
+    font=None,
+    language=None,
+) -> RenderOptions:
     """Merge quality preset, scene fields and explicit options; raise RequestError."""
     if quality is not None and quality not in QUALITY:
         raise RequestError(f"Invalid quality: {quality!r} (choose from {', '.join(QUALITY)})")
     preset = QUALITY[quality] if quality else None
-    width, height = parse_size(size) if size is not None else (
-        preset[:2] if preset else QUALITY["medium"][:2])
-    fps = _number(fps if fps is not None else (preset[2] if preset else scene.fps),
-                  "fps", 1, MAX_FPS)
+    width, height = (
+        parse_size(size) if size is not None else (preset[:2] if preset else QUALITY["medium"][:2])
+    )
+    fps = _number(
+        fps if fps is not None else (preset[2] if preset else scene.fps), "fps", 1, MAX_FPS
+    )
     dpi = default_dpi(width, height) if dpi is None else _number(dpi, "dpi", MIN_DPI, MAX_DPI)
     steps = scene.steps if steps is None else _number(steps, "steps", 1, MAX_STEPS, True)
     hold = DEFAULT_HOLD if hold is None else _number(hold, "hold", 0, MAX_HOLD)
@@ -196,8 +237,9 @@ def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None
         raise RequestError(f"Invalid theme: {theme!r} (choose from {', '.join(THEMES)})")
     colorbar = scene.colorbar if colorbar is None else bool(colorbar)
     try:
-        explained = (scene.explain if explain is None
-                     else explained_racers(explain, scene.optimizers))
+        explained = (
+            scene.explain if explain is None else explained_racers(explain, scene.optimizers)
+        )
         view = scene.view if view is None else check_view(view)
         asked = parse_camera(camera)
         knobs = scene.knobs if knobs is None else check_knobs(knobs)
@@ -212,18 +254,21 @@ def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None
     if every is not None:
         every = _number(every, "every", 1, MAX_STEPS, True)
     if duration is not None:
-        if isinstance(duration, bool) or not isinstance(duration, (int, float)) or not (
-                math.isfinite(duration) and duration > 0):
-            raise RequestError(f"Invalid duration: {duration!r} (must be a number of "
-                               "seconds > 0)")
+        if (
+            isinstance(duration, bool)
+            or not isinstance(duration, (int, float))
+            or not (math.isfinite(duration) and duration > 0)
+        ):
+            raise RequestError(f"Invalid duration: {duration!r} (must be a number of seconds > 0)")
         duration = float(duration)
         try:
             every_for_duration(1, fps, duration)
         except ValueError as exc:
             raise RequestError(str(exc)) from None
         if every is not None:
-            raise RequestError("--every and --duration both set the steps per frame; "
-                               "give one of them")
+            raise RequestError(
+                "--every and --duration both set the steps per frame; give one of them"
+            )
     try:
         noise = None if noise is None else check_noise(noise)
         seed = None if seed is None else check_seed(seed)
@@ -235,17 +280,62 @@ def resolve_options(scene: Scene, *, fps=None, size=None, dpi=None, quality=None
             font = str(font)
     except ValueError as exc:
         raise RequestError(str(exc)) from None
-    return RenderOptions(width, height, dpi, fps, steps, hold, loop, loss_panel, theme,
-                         bool(transparent), colorbar, scene.colormap, explained, lr_panel,
-                         every, duration, bool(full), noise, seed, view=view, camera=camera,
-                         orbit=orbit, knobs=knobs, font=scene.font if font is None else font,
-                         language=language)
+    return RenderOptions(
+        width,
+        height,
+        dpi,
+        fps,
+        steps,
+        hold,
+        loop,
+        loss_panel,
+        theme,
+        bool(transparent),
+        colorbar,
+        scene.colormap,
+        explained,
+        lr_panel,
+        every,
+        duration,
+        bool(full),
+        noise,
+        seed,
+        view=view,
+        camera=camera,
+        orbit=orbit,
+        knobs=knobs,
+        font=scene.font if font is None else font,
+        language=language,
+    )
 
 
 #: Every option ``render``, ``still`` and ``frames`` accept besides their own arguments.
-OPTIONS = ("fps", "size", "dpi", "quality", "steps", "hold", "loop", "loss_panel", "theme",
-           "transparent", "colorbar", "explain", "lr_panel", "every", "duration", "full",
-           "noise", "seed", "view", "camera", "orbit", "knobs", "font", "language")
+OPTIONS = (
+    "fps",
+    "size",
+    "dpi",
+    "quality",
+    "steps",
+    "hold",
+    "loop",
+    "loss_panel",
+    "theme",
+    "transparent",
+    "colorbar",
+    "explain",
+    "lr_panel",
+    "every",
+    "duration",
+    "full",
+    "noise",
+    "seed",
+    "view",
+    "camera",
+    "orbit",
+    "knobs",
+    "font",
+    "language",
+)
 
 
 def check_option_names(options: dict, own: tuple[str, ...] = ()):
@@ -273,8 +363,9 @@ def check_folder(path: Path, default: bool):
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise RequestError(f"cannot create the folder {str(folder)!r}: "
-                               f"{exc.strerror or exc}") from None
+            raise RequestError(
+                f"cannot create the folder {str(folder)!r}: {exc.strerror or exc}"
+            ) from None
     if not folder.is_dir():
         raise RequestError(f"the folder {str(folder)!r} does not exist")
     # Really create a file: os.access says yes to root on read-only mounts.
@@ -282,20 +373,23 @@ def check_folder(path: Path, default: bool):
         with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{path.stem}.", suffix=".probe"):
             pass
     except OSError as exc:
-        raise RequestError(f"cannot write in the folder {str(folder)!r}: "
-                           f"{exc.strerror or exc}") from None
+        raise RequestError(
+            f"cannot write in the folder {str(folder)!r}: {exc.strerror or exc}"
+        ) from None
 
 
-def prepare(scene: Scene, output=None, *, still: bool = False, frame=None, max_size=None,
-            **options) -> tuple[Path, RenderOptions, int | None]:
+def prepare(
+    scene: Scene, output=None, *, still: bool = False, frame=None, max_size=None, **options
+) -> tuple[Path, RenderOptions, int | None]:
     """Check a request completely before any rendering; return (path, options, frame).
 
     Raises :class:`RequestError` naming the output for a bad format, option, layout or
     folder, and :class:`RenderError` when MP4 is asked for but ffmpeg cannot make it.
     Creates the default ``output/`` folder when it is the one used.
     """
-    check_option_names(options, ("frame", "sidecar") if still else
-                       ("progress", "sidecar", "max_size", "notify"))
+    check_option_names(
+        options, ("frame", "sidecar") if still else ("progress", "sidecar", "max_size", "notify")
+    )
     path = output_path(scene, output, still=still)
     suffix = path.suffix.lower()
     allowed = (".png",) if still else FORMATS
@@ -303,40 +397,61 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None, max_s
         if path.is_dir():
             raise RequestError("is a folder; give a file name such as race.gif")
         if suffix not in allowed:
-            raise RequestError(f"unknown output format {path.suffix or '(no suffix)'!r} "
-                               f"(use {', '.join(allowed)})")
+            raise RequestError(
+                f"unknown output format {path.suffix or '(no suffix)'!r} (use {', '.join(allowed)})"
+            )
         request = resolve_options(scene, **options)
         if options.get("loop") is not None and suffix != ".gif":
-            raise RequestError("--loop applies to GIF output only (video players loop "
-                               "with their own setting)")
+            raise RequestError(
+                "--loop applies to GIF output only (video players loop with their own setting)"
+            )
         if suffix == ".png":
             # One frame: fps and hold have no effect (but a typo is still reported).
             request = replace(request, hold=0.0)
-            frame = request.steps if frame is None else _number(frame, "frame", 0,
-                                                                request.steps, True)
+            frame = (
+                request.steps if frame is None else _number(frame, "frame", 0, request.steps, True)
+            )
         if max_size is not None:
             if suffix not in (".gif", ".mp4"):
                 raise RequestError("--max-size applies to GIF and MP4 output only")
             byte_limit(max_size)
         if suffix == ".mp4" and (request.width % 2 or request.height % 2):
-            raise RequestError(f"MP4 needs an even width and height, got "
-                               f"{request.width}x{request.height}")
-        refused = refusal(Combination(
-            suffix=suffix, starts=None if scene.starts is None else len(scene.starts),
-            view=request.view, explain=bool(request.explain), lr_panel=request.lr_panel,
-            transparent=request.transparent, orbit=bool(request.orbit), still=still,
-            knobs=bool(request.knobs), knobs_asked=bool(options.get("knobs"))))
+            raise RequestError(
+                f"MP4 needs an even width and height, got {request.width}x{request.height}"
+            )
+        refused = refusal(
+            Combination(
+                suffix=suffix,
+                starts=None if scene.starts is None else len(scene.starts),
+                view=request.view,
+                explain=bool(request.explain),
+                lr_panel=request.lr_panel,
+                transparent=request.transparent,
+                orbit=bool(request.orbit),
+                still=still,
+                knobs=bool(request.knobs),
+                knobs_asked=bool(options.get("knobs")),
+            )
+        )
         if refused:
             raise RequestError(refused)
-        problem = projected_runs_refusal(scene.optimizers, loss_panel=request.loss_panel,
-                                         lr_panel=request.lr_panel, explain=request.explain)
+        problem = projected_runs_refusal(
+            scene.optimizers,
+            loss_panel=request.loss_panel,
+            lr_panel=request.lr_panel,
+            explain=request.explain,
+        )
         if problem:
             raise RequestError(problem)
         try:
-            check_layout(request.style, scene.optimizers, request.steps,
-                         any_goal=scene.goal == "any",
-                         aspect=plot_aspect(scene.surface.bounds) if scene.surface.bounds
-                         else 1.0, starts=None if scene.starts is None else len(scene.starts))
+            check_layout(
+                request.style,
+                scene.optimizers,
+                request.steps,
+                any_goal=scene.goal == "any",
+                aspect=plot_aspect(scene.surface.bounds) if scene.surface.bounds else 1.0,
+                starts=None if scene.starts is None else len(scene.starts),
+            )
         except LayoutError as exc:
             raise RequestError(str(exc)) from None
         # A missing folder is made, as a batch makes its -o folder.
@@ -348,8 +463,10 @@ def prepare(scene: Scene, output=None, *, still: bool = False, frame=None, max_s
         problem = ffmpeg_problem()
         if problem:
             # Never fall back to another format or encoder: H.264 MP4 was asked for.
-            raise RenderError(f"{path}: MP4 needs ffmpeg with libx264: {problem} "
-                              "(`python -m anim doctor` checks the setup)")
+            raise RenderError(
+                f"{path}: MP4 needs ffmpeg with libx264: {problem} "
+                "(`python -m anim doctor` checks the setup)"
+            )
     return path, request, frame
 
 
@@ -359,8 +476,12 @@ def warn_missing_glyphs(scene: Scene, request: RenderOptions):
     warnings, one per glyph and draw, are silenced while anim draws)."""
     from .fonts import missing_message, typeface
 
-    texts = figure_texts([optimizer.label for optimizer in scene.optimizers], scene.title,
-                         scene.surface, request.language)
+    texts = figure_texts(
+        [optimizer.label for optimizer in scene.optimizers],
+        scene.title,
+        scene.surface,
+        request.language,
+    )
     missing = typeface(texts, request.font).missing
     if missing:
         warnings.warn(FontWarning(missing_message(missing)), stacklevel=3)

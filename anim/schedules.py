@@ -20,15 +20,21 @@ import numbers
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Schedule", "constant", "step_decay", "exponential", "cosine", "warmup_cosine",
-           "as_schedule"]
+__all__ = [
+    "Schedule",
+    "constant",
+    "step_decay",
+    "exponential",
+    "cosine",
+    "warmup_cosine",
+    "as_schedule",
+]
 
 
 class Schedule:
     """A learning rate per step, with a short text for the legend and JSON-ready settings."""
 
-    def __init__(self, rule: Callable[[int], float], text: str, settings: dict[str, Any]
-                 ) -> None:
+    def __init__(self, rule: Callable[[int], float], text: str, settings: dict[str, Any]) -> None:
         self._rule = rule
         self._text = text
         self._settings = settings
@@ -56,8 +62,10 @@ class Schedule:
         settings = dict(self._settings)
         kind = settings.pop("schedule")
         if kind not in _KINDS:
-            raise ValueError(f"the custom schedule {self._text!r} has no base rate to scale; "
-                             "use one of anim.schedules")
+            raise ValueError(
+                f"the custom schedule {self._text!r} has no base rate to scale; "
+                "use one of anim.schedules"
+            )
         lr = _number("lr", lr)
         factor = lr / settings["lr"]
         settings["lr"] = lr
@@ -75,8 +83,11 @@ class Schedule:
 
 
 def _number(name: str, value: object, low: float = 0.0, strict: bool = True) -> float:
-    number = (float(value) if isinstance(value, numbers.Real) and not isinstance(value, bool)
-              else math.nan)
+    number = (
+        float(value)
+        if isinstance(value, numbers.Real) and not isinstance(value, bool)
+        else math.nan
+    )
     if not (math.isfinite(number) and (number > low if strict else number >= low)):
         what = "learning rate" if name == "lr" else name
         sign = ">" if strict else ">="
@@ -106,15 +117,21 @@ def step_decay(lr: float, step_size: int, gamma: float = 0.1) -> Schedule:
     def rule(step: int) -> float:
         return lr * gamma ** (step // step_size)
 
-    return Schedule(rule, f"{lr:g}×{gamma:g}/{step_size}",
-                    {"schedule": "step_decay", "lr": lr, "step_size": step_size, "gamma": gamma})
+    return Schedule(
+        rule,
+        f"{lr:g}×{gamma:g}/{step_size}",
+        {"schedule": "step_decay", "lr": lr, "step_size": step_size, "gamma": gamma},
+    )
 
 
 def exponential(lr: float, gamma: float) -> Schedule:
     """``lr · gamma^t`` (``torch.optim.lr_scheduler.ExponentialLR``)."""
     lr, gamma = _number("lr", lr), _number("gamma", gamma)
-    return Schedule(lambda step: lr * gamma**step, f"{lr:g}×{gamma:g}ᵗ",
-                    {"schedule": "exponential", "lr": lr, "gamma": gamma})
+    return Schedule(
+        lambda step: lr * gamma**step,
+        f"{lr:g}×{gamma:g}ᵗ",
+        {"schedule": "exponential", "lr": lr, "gamma": gamma},
+    )
 
 
 def _cosine(lr: float, end: float, steps: int, step: int) -> float:
@@ -129,12 +146,16 @@ def cosine(lr: float, steps: int, end: float = 0.0) -> Schedule:
     (``torch.optim.lr_scheduler.CosineAnnealingLR(T_max=steps, eta_min=end)``)."""
     lr, steps = _number("lr", lr), _count("steps", steps)
     end = _number("end", end, strict=False)
-    return Schedule(lambda step: _cosine(lr, end, steps, step), f"cos {lr:g}→{end:g}",
-                    {"schedule": "cosine", "lr": lr, "steps": steps, "end": end})
+    return Schedule(
+        lambda step: _cosine(lr, end, steps, step),
+        f"cos {lr:g}→{end:g}",
+        {"schedule": "cosine", "lr": lr, "steps": steps, "end": end},
+    )
 
 
-def warmup_cosine(lr: float, warmup_steps: int, steps: int, start: float = 0.0,
-                  end: float = 0.0) -> Schedule:
+def warmup_cosine(
+    lr: float, warmup_steps: int, steps: int, start: float = 0.0, end: float = 0.0
+) -> Schedule:
     """A linear warm-up from ``start`` to ``lr`` over ``warmup_steps`` steps, then a cosine
     from ``lr`` to ``end`` until step ``steps`` (which counts the warm-up), then ``end``;
     as ``optax.warmup_cosine_decay_schedule`` and, in torch, a ``LambdaLR`` with this rule."""
@@ -150,9 +171,18 @@ def warmup_cosine(lr: float, warmup_steps: int, steps: int, start: float = 0.0,
             return start + (lr - start) * step / warmup_steps
         return _cosine(lr, end, steps - warmup_steps, step - warmup_steps)
 
-    return Schedule(rule, f"warm-up {warmup_steps}, cos {lr:g}→{end:g}",
-                    {"schedule": "warmup_cosine", "lr": lr, "warmup_steps": warmup_steps,
-                     "steps": steps, "start": start, "end": end})
+    return Schedule(
+        rule,
+        f"warm-up {warmup_steps}, cos {lr:g}→{end:g}",
+        {
+            "schedule": "warmup_cosine",
+            "lr": lr,
+            "warmup_steps": warmup_steps,
+            "steps": steps,
+            "start": start,
+            "end": end,
+        },
+    )
 
 
 def as_schedule(rule: Callable[[int], float]) -> Schedule:
@@ -160,13 +190,19 @@ def as_schedule(rule: Callable[[int], float]) -> Schedule:
     if isinstance(rule, Schedule):
         return rule
     if not callable(rule):
-        raise ValueError(f"Invalid learning rate: {rule!r} (must be a number > 0 or a "
-                         "schedule, a callable step -> lr)")
+        raise ValueError(
+            f"Invalid learning rate: {rule!r} (must be a number > 0 or a "
+            "schedule, a callable step -> lr)"
+        )
     name = getattr(rule, "__name__", type(rule).__name__)
     text = "schedule" if name == "<lambda>" else name
     return Schedule(rule, text, {"schedule": "custom", "function": text})
 
 
 _KINDS: dict[str, Callable[..., Schedule]] = {
-    "constant": constant, "step_decay": step_decay, "exponential": exponential,
-    "cosine": cosine, "warmup_cosine": warmup_cosine}
+    "constant": constant,
+    "step_decay": step_decay,
+    "exponential": exponential,
+    "cosine": cosine,
+    "warmup_cosine": warmup_cosine,
+}

@@ -11,8 +11,16 @@ import numpy as np
 
 from .optimizers import Optimizer
 
-__all__ = ["MAX_STEPS", "MAX_FPS", "VIEWS", "View", "check_view", "parse_camera",
-           "validate_fps", "explained_racers"]
+__all__ = [
+    "MAX_STEPS",
+    "MAX_FPS",
+    "VIEWS",
+    "View",
+    "check_view",
+    "parse_camera",
+    "validate_fps",
+    "explained_racers",
+]
 
 #: More steps than this is almost certainly a typo (and an hours-long render).
 MAX_STEPS = 100_000
@@ -51,20 +59,25 @@ def parse_camera(value: str | Sequence[float] | None) -> tuple[float, float] | N
     if not (np.isfinite(elev) and np.isfinite(azim)):
         raise ValueError(f"Invalid camera: {value!r} (expected finite {expected})")
     if not -90 <= elev <= 90:
-        raise ValueError(f"Invalid camera: {value!r} (the elevation {elev:g} must be from "
-                         "-90 to 90 degrees)")
+        raise ValueError(
+            f"Invalid camera: {value!r} (the elevation {elev:g} must be from -90 to 90 degrees)"
+        )
     return elev, azim
 
 
 def validate_fps(fps: float) -> float:
-    if (isinstance(fps, bool) or not isinstance(fps, (int, float, np.integer, np.floating))
-            or not (np.isfinite(fps) and 1 <= fps <= MAX_FPS)):
+    if (
+        isinstance(fps, bool)
+        or not isinstance(fps, (int, float, np.integer, np.floating))
+        or not (np.isfinite(fps) and 1 <= fps <= MAX_FPS)
+    ):
         raise ValueError(f"Invalid fps: {fps!r} (must be a number from 1 to {MAX_FPS})")
     return fps
 
 
-def explained_racers(explain: bool | str | Sequence[str] | None,
-                     optimizers: Sequence[Optimizer]) -> tuple[int, ...]:
+def explained_racers(
+    explain: bool | str | Sequence[str] | None, optimizers: Sequence[Optimizer]
+) -> tuple[int, ...]:
     """Indices of the racers ``explain`` names: True (all), False/None (none), or names,
     each a racer's label or an optimizer name (every racer of that name), in any case
     (torch's spellings ``RMSprop``, ``Adagrad`` name the built-ins too); a name may be a
@@ -78,8 +91,9 @@ def explained_racers(explain: bool | str | Sequence[str] | None,
 
     def matching(name: str) -> list[int]:
         wanted = name.strip().casefold()
-        return [i for i, o in enumerate(optimizers)
-                if wanted in (o.label.casefold(), o.name.casefold())]
+        return [
+            i for i, o in enumerate(optimizers) if wanted in (o.label.casefold(), o.name.casefold())
+        ]
 
     for name in names:
         matches = matching(str(name))
@@ -90,7 +104,9 @@ def explained_racers(explain: bool | str | Sequence[str] | None,
             matches = [i for part in parts for i in part] if all(parts) else []
         if not matches:
             known = ", ".join(dict.fromkeys(o.label for o in optimizers))
-            raise ValueError(f"Invalid explain: {name!r} names no racer (the racers: "
-                             f"{known}; give a label or an optimizer name)")
+            raise ValueError(
+                f"Invalid explain: {name!r} names no racer (the racers: "
+                f"{known}; give a label or an optimizer name)"
+            )
         chosen.update(matches)
     return tuple(sorted(chosen))

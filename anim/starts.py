@@ -31,17 +31,22 @@ class StartPoints:
     def points(self, bounds: Bounds | None) -> np.ndarray:
         if self.kind == "ring":
             angle = 2 * np.pi * np.arange(self.count) / self.count
-            return np.column_stack([self.center[0] + self.radius * np.cos(angle),
-                                    self.center[1] + self.radius * np.sin(angle)])
+            return np.column_stack(
+                [
+                    self.center[0] + self.radius * np.cos(angle),
+                    self.center[1] + self.radius * np.sin(angle),
+                ]
+            )
         if bounds is None:
-            raise ValueError(f"starts={self.kind}(...) covers the surface's bounds, and this "
-                             "surface has none: give the points, or a bounded surface")
+            raise ValueError(
+                f"starts={self.kind}(...) covers the surface's bounds, and this "
+                "surface has none: give the points, or a bounded surface"
+            )
         (x0, x1), (y0, y1) = bounds
         if self.kind == "grid":
             return grid_points(bounds, self.count)
         rng = np.random.default_rng(self.seed)
-        return np.column_stack([rng.uniform(x0, x1, self.count),
-                                rng.uniform(y0, y1, self.count)])
+        return np.column_stack([rng.uniform(x0, x1, self.count), rng.uniform(y0, y1, self.count)])
 
     def __repr__(self) -> str:
         if self.kind == "grid":
@@ -86,23 +91,29 @@ def ring(center: PointLike, radius: float, n: int) -> StartPoints:
     from .race import require_point
 
     center = require_point(center, "ring center")
-    if (isinstance(radius, bool) or not isinstance(radius, (int, float, np.number))
-            or not np.isfinite(radius) or radius <= 0):
+    if (
+        isinstance(radius, bool)
+        or not isinstance(radius, (int, float, np.number))
+        or not np.isfinite(radius)
+        or radius <= 0
+    ):
         raise ValueError(f"Invalid ring radius: {radius!r} (must be > 0)")
-    return StartPoints("ring", _count(n, "number of starts"), center=center,
-                       radius=float(radius))
+    return StartPoints("ring", _count(n, "number of starts"), center=center, radius=float(radius))
 
 
-def resolve_starts(starts: StartPoints | Sequence[PointLike] | np.ndarray, surface: Surface
-                   ) -> np.ndarray:
+def resolve_starts(
+    starts: StartPoints | Sequence[PointLike] | np.ndarray, surface: Surface
+) -> np.ndarray:
     """``starts`` (a recipe or a sequence of points) as an (n, 2) float array inside the
     surface's bounds, or a ValueError that says which start is wrong and why."""
     if isinstance(starts, StartPoints):
         points = starts.points(surface.bounds)
     else:
         if isinstance(starts, (str, bytes)) or not hasattr(starts, "__len__"):
-            raise ValueError(f"starts must be a sequence of points (x, y) or "
-                             f"anim.starts.grid/random/ring, got {starts!r}")
+            raise ValueError(
+                f"starts must be a sequence of points (x, y) or "
+                f"anim.starts.grid/random/ring, got {starts!r}"
+            )
         if len(starts) == 0:
             raise ValueError("starts is empty (give at least one point (x, y))")
         shown = repr(starts) if len(repr(starts)) <= 60 else repr(starts)[:57] + "..."
@@ -114,8 +125,9 @@ def resolve_starts(starts: StartPoints | Sequence[PointLike] | np.ndarray, surfa
             raise ValueError(f"starts must be points (x, y), got {shown}")
     bad = np.flatnonzero(~np.all(np.isfinite(points), axis=1))
     if bad.size:
-        raise ValueError(f"starts[{bad[0]}] must be a finite point (x, y), got "
-                         f"{tuple(points[bad[0]].tolist())}")
+        raise ValueError(
+            f"starts[{bad[0]}] must be a finite point (x, y), got {tuple(points[bad[0]].tolist())}"
+        )
     if surface.bounds is not None:
         (x0, x1), (y0, y1) = surface.bounds
         low, high = np.array([x0, y0]), np.array([x1, y1])
@@ -126,6 +138,8 @@ def resolve_starts(starts: StartPoints | Sequence[PointLike] | np.ndarray, surfa
     outside = np.flatnonzero(np.any((points < low) | (points > high), axis=1))
     if outside.size:
         point = tuple(round(float(v), 6) for v in points[outside[0]])
-        raise ValueError(f"starts[{outside[0]}] {point} is outside {where} "
-                         f"({outside.size} of {len(points)} starts are)")
+        raise ValueError(
+            f"starts[{outside[0]}] {point} is outside {where} "
+            f"({outside.size} of {len(points)} starts are)"
+        )
     return points

@@ -21,11 +21,12 @@ def _loss(value) -> str:
 
 def _goal_text(summary) -> str:
     if len(summary["goals"]) > 1:
-        return (f"goal: any of {len(summary['goals'])} minima "
-                f"(radius {summary['goal_radius']:.3g})")
+        return f"goal: any of {len(summary['goals'])} minima (radius {summary['goal_radius']:.3g})"
     if summary["goal"] is not None:
-        return (f"goal {tuple(round(v, 6) for v in summary['goal'])} "
-                f"(radius {summary['goal_radius']:.3g})")
+        return (
+            f"goal {tuple(round(v, 6) for v in summary['goal'])} "
+            f"(radius {summary['goal_radius']:.3g})"
+        )
     return ""
 
 
@@ -35,8 +36,11 @@ def _is_swarm(summary) -> bool:
 
 def head(name: str, summary: dict) -> str:
     """``name: 150 steps from (-7.0, 2.0), goal (0.0, 0.0) (radius 0.289)``."""
-    where = (f"{len(summary['start_points'])} starts" if _is_swarm(summary)
-             else str(tuple(summary["start"])))
+    where = (
+        f"{len(summary['start_points'])} starts"
+        if _is_swarm(summary)
+        else str(tuple(summary["start"]))
+    )
     goal = _goal_text(summary)
     return f"{name}: {summary['steps']} steps from {where}" + (f", {goal}" if goal else "")
 
@@ -45,27 +49,47 @@ def rows(summary: dict) -> list[tuple[str, ...]]:
     """The column names, then one row of text per racer."""
     any_goal = len(summary["goals"]) > 1
     if _is_swarm(summary):
-        table = [("optimizer", "label", "arrived", "median step", "diverged",
-                  "median final loss", *(("minima reached",) if any_goal else ()))]
+        table = [
+            (
+                "optimizer",
+                "label",
+                "arrived",
+                "median step",
+                "diverged",
+                "median final loss",
+                *(("minima reached",) if any_goal else ()),
+            )
+        ]
         for entry in summary["optimizers"]:
             median = entry["median_arrival_step"]
-            table.append((entry["name"], entry["label"],
-                          f"{entry['arrived']}/{entry['starts']}",
-                          NONE if median is None else f"{median:g}", str(entry["diverged"]),
-                          _loss(entry["median_final_loss"]),
-                          *((" ".join(map(str, entry["minima_reached"])),) if any_goal
-                            else ())))
+            table.append(
+                (
+                    entry["name"],
+                    entry["label"],
+                    f"{entry['arrived']}/{entry['starts']}",
+                    NONE if median is None else f"{median:g}",
+                    str(entry["diverged"]),
+                    _loss(entry["median_final_loss"]),
+                    *((" ".join(map(str, entry["minima_reached"])),) if any_goal else ()),
+                )
+            )
         return table
-    table = [("optimizer", "label", "arrival", *(("at",) if any_goal else ()), "diverged",
-              "final loss")]
+    table = [
+        ("optimizer", "label", "arrival", *(("at",) if any_goal else ()), "diverged", "final loss")
+    ]
     for entry in summary["optimizers"]:
         reached = entry["arrived_at"]
         at = (NONE if reached is None else "({:.4g}, {:.4g})".format(*reached),)
-        table.append((entry["name"], entry["label"],
-                      NONE if entry["arrival_step"] is None else str(entry["arrival_step"]),
-                      *(at if any_goal else ()),
-                      NONE if entry["diverged_step"] is None else str(entry["diverged_step"]),
-                      _loss(entry["final_loss"])))
+        table.append(
+            (
+                entry["name"],
+                entry["label"],
+                NONE if entry["arrival_step"] is None else str(entry["arrival_step"]),
+                *(at if any_goal else ()),
+                NONE if entry["diverged_step"] is None else str(entry["diverged_step"]),
+                _loss(entry["final_loss"]),
+            )
+        )
     return table
 
 
@@ -74,7 +98,8 @@ def text_table(name: str, summary: dict) -> str:
     table = rows(summary)
     widths = [max(len(row[c]) for row in table) for c in range(len(table[0]))]
     lines = [head(name, summary)] + [
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in table]
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in table
+    ]
     lines.insert(2, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -83,8 +108,12 @@ def html_table(name: str, summary: dict) -> str:
     """The same table as HTML, the head line as its caption."""
     table = rows(summary)
     header = "".join(f"<th>{html.escape(cell)}</th>" for cell in table[0])
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row)
-                   + "</tr>" for row in table[1:])
-    return (f'<table class="anim-result"><caption style="text-align:left">'
-            f"{html.escape(head(name, summary))}</caption>"
-            f"<thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>")
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
+        for row in table[1:]
+    )
+    return (
+        f'<table class="anim-result"><caption style="text-align:left">'
+        f"{html.escape(head(name, summary))}</caption>"
+        f"<thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
+    )

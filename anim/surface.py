@@ -161,8 +161,7 @@ class Surface:
 
         self.f: LossFunction = f
         self._grad_fn = grad
-        self.bounds: Bounds | None = (None if bounds is None
-                                      else self._check_bounds(bounds, where))
+        self.bounds: Bounds | None = None if bounds is None else self._check_bounds(bounds, where)
         self.minima: tuple[Point, ...] = self._check_minima(minimum, where)
         self.start: Point | None
         if start is None:
@@ -288,33 +287,34 @@ class Surface:
         grads[..., 1] = gy
         return values, grads
 
-    def _analytic(self, grad: GradientFunction, x: np.ndarray, y: np.ndarray,
-                  shape: tuple[int, ...]) -> _Gradient:
+    def _analytic(
+        self, grad: GradientFunction, x: np.ndarray, y: np.ndarray, shape: tuple[int, ...]
+    ) -> _Gradient:
         g = grad(x, y)
         expected = f"expected a pair (gx, gy), each of shape {shape}"
         if isinstance(g, (tuple, list)):
             if len(g) != 2:
-                raise ValueError(f"gradient of {self._label} returned {len(g)} values, "
-                                 f"{expected}")
+                raise ValueError(f"gradient of {self._label} returned {len(g)} values, {expected}")
             parts = [np.asarray(c, dtype=np.float64) for c in g]
         else:
             arr = np.asarray(g, dtype=np.float64)
             if arr.ndim == 0 or arr.shape[0] != 2:
                 raise ValueError(
-                    f"gradient of {self._label} returned one array of shape {arr.shape}, "
-                    f"{expected}"
+                    f"gradient of {self._label} returned one array of shape {arr.shape}, {expected}"
                 )
             parts = [arr[0], arr[1]]
         try:
             gx, gy = (c if c.shape == shape else np.broadcast_to(c, shape) for c in parts)
         except ValueError:
-            got = (f"shapes {tuple(c.shape for c in parts)}" if isinstance(g, (tuple, list))
-                   else f"one array of shape {np.shape(g)}")
+            got = (
+                f"shapes {tuple(c.shape for c in parts)}"
+                if isinstance(g, (tuple, list))
+                else f"one array of shape {np.shape(g)}"
+            )
             raise ValueError(f"gradient of {self._label} returned {got}, {expected}") from None
         return gx, gy
 
-    def _complex_step(self, x: np.ndarray, y: np.ndarray, shape: tuple[int, ...]
-                      ) -> _Gradient:
+    def _complex_step(self, x: np.ndarray, y: np.ndarray, shape: tuple[int, ...]) -> _Gradient:
         """(gx, gy) from one call of f on a stacked complex batch."""
         h = _COMPLEX_STEP
         xs = np.empty((2,) + shape, dtype=np.complex128)
@@ -338,14 +338,17 @@ class Surface:
         return gx, gy
 
     @overload
-    def _central(self, x: np.ndarray, y: np.ndarray, shape: tuple[int, ...],
-                 with_value: Literal[True]) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
+    def _central(
+        self, x: np.ndarray, y: np.ndarray, shape: tuple[int, ...], with_value: Literal[True]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
     @overload
-    def _central(self, x: np.ndarray, y: np.ndarray, shape: tuple[int, ...],
-                 with_value: Literal[False]) -> tuple[None, np.ndarray, np.ndarray]: ...
+    def _central(
+        self, x: np.ndarray, y: np.ndarray, shape: tuple[int, ...], with_value: Literal[False]
+    ) -> tuple[None, np.ndarray, np.ndarray]: ...
 
-    def _central(self, x: np.ndarray, y: np.ndarray, shape: tuple[int, ...],
-                 with_value: bool) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    def _central(
+        self, x: np.ndarray, y: np.ndarray, shape: tuple[int, ...], with_value: bool
+    ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
         """(f or None, gx, gy) from one call of f on a stacked batch of shifted points."""
         if x.shape != shape or y.shape != shape:
             x, y = np.broadcast_to(x, shape), np.broadcast_to(y, shape)
@@ -357,9 +360,7 @@ class Surface:
         if with_value:
             xs.append(x)
             ys.append(y)
-        z = np.asarray(
-            self._eval(np.stack(xs), np.stack(ys), (len(xs),) + shape), dtype=np.float64
-        )
+        z = np.asarray(self._eval(np.stack(xs), np.stack(ys), (len(xs),) + shape), dtype=np.float64)
         # Dividing by the representable spacing xp - xm, not 2h, removes the error of
         # rounding x + h.
         gx = (z[0] - z[1]) / (xp - xm)
@@ -412,13 +413,13 @@ class Surface:
                     gx_s, gy_s = self._complex_step(*point, (1,))
                 except Exception as exc:  # anything f raises on complex input means "cannot"
                     return f"it raised {type(exc).__name__} on complex input"
-                verdict = verdict or self._disagreement(point, value, (gx_c, gy_c),
-                                                        (gx_s, gy_s))
+                verdict = verdict or self._disagreement(point, value, (gx_c, gy_c), (gx_s, gy_s))
         return verdict
 
     @staticmethod
-    def _disagreement(point: _Gradient, value: np.ndarray, central: _Gradient,
-                      stepped: _Gradient) -> str | None:
+    def _disagreement(
+        point: _Gradient, value: np.ndarray, central: _Gradient, stepped: _Gradient
+    ) -> str | None:
         values = (value, *central, *stepped)
         if not all(np.isfinite(v[0]) for v in values):
             return None

@@ -27,8 +27,15 @@ from .race import (
 )
 from .surface import Point, PointLike, Surface
 
-__all__ = ["SwarmResult", "NO_STEP", "simulate_swarm", "race_starts", "StartsRace",
-           "swarm_goals", "lower_median"]
+__all__ = [
+    "SwarmResult",
+    "NO_STEP",
+    "simulate_swarm",
+    "race_starts",
+    "StartsRace",
+    "swarm_goals",
+    "lower_median",
+]
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
@@ -90,8 +97,10 @@ class SwarmResult:
         from .race import trace_rows
 
         rates = self.effective_lr[index]
-        return [trace_rows(self.paths[index, s], self.losses[index, s], self.grads[index, s],
-                           rates[s]) for s in range(self.count)]
+        return [
+            trace_rows(self.paths[index, s], self.losses[index, s], self.grads[index, s], rates[s])
+            for s in range(self.count)
+        ]
 
     def keeps_moving_after_arrival(self) -> bool:
         """With noisy gradients an arrival is a first arrival: its start moves on."""
@@ -105,11 +114,14 @@ class SwarmResult:
     def diverged_by(self, index: int, step: int) -> int:
         """How many of optimizer ``index``'s starts diverged by ``step`` without arriving."""
         diverged, arrivals = self.diverged_step[index], self.arrival_step[index]
-        return int(np.sum((diverged >= 0) & (diverged <= step)
-                          & ~((arrivals >= 0) & (arrivals < diverged))))
+        return int(
+            np.sum(
+                (diverged >= 0) & (diverged <= step) & ~((arrivals >= 0) & (arrivals < diverged))
+            )
+        )
 
     def status(self, index: int, step: int) -> str:
-        """"arrived" once every start of optimizer ``index`` arrived or diverged and at least
+        """ "arrived" once every start of optimizer ``index`` arrived or diverged and at least
         one arrived, "diverged" once all diverged, else "racing"."""
         arrived = len(self.arrived_by(index, step))
         diverged = self.diverged_by(index, step)
@@ -125,8 +137,11 @@ class SwarmResult:
     def decided_step(self) -> int:
         """The step by which every start of every optimizer has arrived or diverged; all
         the steps when one does neither."""
-        ends = np.where(self.arrival_step >= 0, self.arrival_step,
-                        np.where(self.diverged_step >= 0, self.diverged_step, self.steps))
+        ends = np.where(
+            self.arrival_step >= 0,
+            self.arrival_step,
+            np.where(self.diverged_step >= 0, self.diverged_step, self.steps),
+        )
         return int(ends.max())
 
     def finish_order(self) -> list[int]:
@@ -140,21 +155,30 @@ class SwarmResult:
         entries = []
         for i, opt in enumerate(self.optimizers):
             arrived = int(np.sum(self.arrival_step[i] >= 0))
-            entry: dict[str, Any] = {"name": opt.name, "label": opt.label,
-                     "hyperparameters": opt.hyperparameters,
-                     "starts": self.count, "arrived": arrived,
-                     "diverged": self.diverged_by(i, self.steps),
-                     "median_arrival_step": self.median_arrival_step(i),
-                     "median_final_loss": _median_finite(self.final_losses[i])}
+            entry: dict[str, Any] = {
+                "name": opt.name,
+                "label": opt.label,
+                "hyperparameters": opt.hyperparameters,
+                "starts": self.count,
+                "arrived": arrived,
+                "diverged": self.diverged_by(i, self.steps),
+                "median_arrival_step": self.median_arrival_step(i),
+                "median_final_loss": _median_finite(self.final_losses[i]),
+            }
             if any_goal:
-                entry["minima_reached"] = [int(np.sum(self.arrived_at[i] == g))
-                                           for g in range(len(self.goals))]
+                entry["minima_reached"] = [
+                    int(np.sum(self.arrived_at[i] == g)) for g in range(len(self.goals))
+                ]
             entries.append(entry)
-        return {"steps": self.steps, "start": None, "start_points": self.starts.tolist(),
-                "goal": None if self.goal is None else list(self.goal),
-                "goals": [list(g) for g in self.goals], "goal_radius": self.goal_radius,
-                "optimizers": entries}
-
+        return {
+            "steps": self.steps,
+            "start": None,
+            "start_points": self.starts.tolist(),
+            "goal": None if self.goal is None else list(self.goal),
+            "goals": [list(g) for g in self.goals],
+            "goal_radius": self.goal_radius,
+            "optimizers": entries,
+        }
 
     def __repr__(self) -> str:
         """A few lines: where the race went, then per racer its arrival or divergence
@@ -181,9 +205,12 @@ def _median_finite(values: np.ndarray) -> float | None:
     return float(np.median(finite)) if finite.size else None
 
 
-def swarm_goals(surface: Surface, starts: np.ndarray, goal: PointLike | str | None = None,
-                goal_radius: float | None = None
-                ) -> tuple[Point | None, tuple[Point, ...], float | None]:
+def swarm_goals(
+    surface: Surface,
+    starts: np.ndarray,
+    goal: PointLike | str | None = None,
+    goal_radius: float | None = None,
+) -> tuple[Point | None, tuple[Point, ...], float | None]:
     """(goal, goals, radius) of a swarm race: ``goal="any"`` and, for a surface with
     minima, no goal (a swarm has no one nearest minimum) count an arrival at any minimum;
     a point is the one finish line."""
@@ -210,10 +237,17 @@ def check_starts_array(starts: ArrayLike) -> np.ndarray:
     return points
 
 
-def simulate_swarm(surface: Surface, optimizers: Iterable[Optimizer], starts: ArrayLike,
-                   steps: int = 150, goal: PointLike | str | None = None,
-                   goal_radius: float | None = None, noise: float = 0.0,
-                   seed: int | None = None, explain: bool = False) -> SwarmResult:
+def simulate_swarm(
+    surface: Surface,
+    optimizers: Iterable[Optimizer],
+    starts: ArrayLike,
+    steps: int = 150,
+    goal: PointLike | str | None = None,
+    goal_radius: float | None = None,
+    noise: float = 0.0,
+    seed: int | None = None,
+    explain: bool = False,
+) -> SwarmResult:
     """Race every optimizer from every start in ``starts`` (n, 2) for ``steps`` steps.
 
     The goal: a point, or ``"any"`` (and, on a surface with minima, by default) any of the
@@ -230,19 +264,34 @@ def simulate_swarm(surface: Surface, optimizers: Iterable[Optimizer], starts: Ar
     goal, goals, radius = swarm_goals(surface, points, goal, goal_radius)
     noise = check_noise(noise)
     seed = resolve_seed(noise, check_seed(seed))
-    races = [race_starts(surface, opt, points, steps, goals, radius, noise=noise, seed=seed,
-                         explain=explain) for opt in optimizers]
+    races = [
+        race_starts(
+            surface, opt, points, steps, goals, radius, noise=noise, seed=seed, explain=explain
+        )
+        for opt in optimizers
+    ]
 
     def stacked(name: str) -> np.ndarray:
         return np.stack([getattr(race, name) for race in races])
 
-    return SwarmResult(surface=surface, optimizers=optimizers, starts=points, steps=steps,
-                       paths=stacked("paths"), losses=stacked("losses"), goal=goal,
-                       goal_radius=radius, goals=goals, arrival_step=stacked("arrival_step"),
-                       diverged_step=stacked("diverged_step"),
-                       arrived_at=stacked("arrived_at"), final_losses=stacked("final_losses"),
-                       final_positions=stacked("final_positions"), grads=stacked("grads"),
-                       noise=noise, seed=seed,
-                       velocities=stacked("velocities") if explain else None,
-                       step_scales=stacked("step_scales") if explain else None)
-
+    return SwarmResult(
+        surface=surface,
+        optimizers=optimizers,
+        starts=points,
+        steps=steps,
+        paths=stacked("paths"),
+        losses=stacked("losses"),
+        goal=goal,
+        goal_radius=radius,
+        goals=goals,
+        arrival_step=stacked("arrival_step"),
+        diverged_step=stacked("diverged_step"),
+        arrived_at=stacked("arrived_at"),
+        final_losses=stacked("final_losses"),
+        final_positions=stacked("final_positions"),
+        grads=stacked("grads"),
+        noise=noise,
+        seed=seed,
+        velocities=stacked("velocities") if explain else None,
+        step_scales=stacked("step_scales") if explain else None,
+    )

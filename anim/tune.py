@@ -48,9 +48,14 @@ class TuneResult:
         return np.where(self.scores <= self.steps, self.scores, np.nan)
 
     def summary(self) -> dict:
-        return {"name": self.optimizer.name, "label": self.optimizer.label,
-                "best_lr": self.best_lr, "arrival_step": self.arrival_step,
-                "grid_arrivals": self.grid_arrivals, "grid_size": self.grid_size}
+        return {
+            "name": self.optimizer.name,
+            "label": self.optimizer.label,
+            "best_lr": self.best_lr,
+            "arrival_step": self.arrival_step,
+            "grid_arrivals": self.grid_arrivals,
+            "grid_size": self.grid_size,
+        }
 
 
 def with_lr(optimizer: Optimizer, lr: float, note: str | None = None) -> Optimizer:
@@ -77,8 +82,9 @@ def race_goals(scene):
             goals = (scene.goal,)
         radius = scene.goal_radius
     if not goals:
-        raise ValueError("tuning needs a goal: give the scene goal=(x, y), or a surface "
-                         "with minimum=")
+        raise ValueError(
+            "tuning needs a goal: give the scene goal=(x, y), or a surface with minimum="
+        )
     if radius is None:  # one start's default (swarm_goals gives a swarm's)
         nearest = surface.nearest_minimum(scene.start) if len(goals) > 1 else goals[0]
         radius = default_goal_radius(surface, scene.start, nearest)
@@ -91,9 +97,11 @@ def _ranks(race, steps: int, goals) -> np.ndarray:
     targets = np.asarray(goals, dtype=float)
     offsets = race.final_positions[:, None, :] - targets[None]
     distance = np.min(np.hypot(offsets[..., 0], offsets[..., 1]), axis=1)
-    ranks = np.where(race.arrival_step != NO_STEP, race.arrival_step,
-                     np.where(race.diverged_step != NO_STEP, steps + 2.0,
-                              steps + 1 + distance / (1 + distance)))
+    ranks = np.where(
+        race.arrival_step != NO_STEP,
+        race.arrival_step,
+        np.where(race.diverged_step != NO_STEP, steps + 2.0, steps + 1 + distance / (1 + distance)),
+    )
     return np.nan_to_num(ranks, nan=steps + 2.0)
 
 
@@ -102,18 +110,37 @@ def _lower_median(ranks: np.ndarray) -> np.ndarray:
     return np.sort(ranks, axis=-1)[..., (ranks.shape[-1] - 1) // 2]
 
 
-def lr_score(surface, optimizer: Optimizer, points, steps: int, goals, radius,
-             noise: float = 0.0, seed: int | None = None) -> float:
+def lr_score(
+    surface,
+    optimizer: Optimizer,
+    points,
+    steps: int,
+    goals,
+    radius,
+    noise: float = 0.0,
+    seed: int | None = None,
+) -> float:
     """The objective of ``optimizer`` (lower is better): the lower median over the starts
     of each start's rank — its arrival step; else ``steps + 1 + d / (1 + d)`` for a final
     distance ``d`` to the nearest goal; ``steps + 2`` for a divergence."""
-    race = race_starts(surface, optimizer, points, steps, goals, radius, noise=noise,
-                       seed=seed, keep_paths=False, stop_when_finished=True)
+    race = race_starts(
+        surface,
+        optimizer,
+        points,
+        steps,
+        goals,
+        radius,
+        noise=noise,
+        seed=seed,
+        keep_paths=False,
+        stop_when_finished=True,
+    )
     return float(_lower_median(_ranks(race, steps, goals)))
 
 
-def _scores(surface, optimizer, lrs, points, steps, goals, radius, noise=0.0,
-            seed=None) -> np.ndarray:
+def _scores(
+    surface, optimizer, lrs, points, steps, goals, radius, noise=0.0, seed=None
+) -> np.ndarray:
     """The score of every learning rate of ``lrs``, all raced in one batch (a rate sweep,
     every start at every rate, each start with its own noise at every rate)."""
     scores = np.full(len(lrs), np.inf)
@@ -128,10 +155,19 @@ def _scores(surface, optimizer, lrs, points, steps, goals, radius, noise=0.0,
         return scores
     points = np.asarray(points, dtype=float)
     sweep = rate_sweep(optimizer, np.asarray(lrs)[buildable], len(points))
-    race = race_starts(surface, sweep, np.tile(points, (len(buildable), 1)), steps, goals,
-                       radius, noise=noise, seed=seed,
-                       noise_rows=np.tile(np.arange(len(points)), len(buildable)),
-                       keep_paths=False, stop_when_finished=True)
+    race = race_starts(
+        surface,
+        sweep,
+        np.tile(points, (len(buildable), 1)),
+        steps,
+        goals,
+        radius,
+        noise=noise,
+        seed=seed,
+        noise_rows=np.tile(np.arange(len(points)), len(buildable)),
+        keep_paths=False,
+        stop_when_finished=True,
+    )
     ranks = _ranks(race, steps, goals).reshape(len(buildable), len(points))
     scores[buildable] = _lower_median(ranks)
     return scores
@@ -150,9 +186,18 @@ def _best(lrs: np.ndarray, scores: np.ndarray) -> int:
     return int(tied[(len(tied) - 1) // 2])
 
 
-def tune_optimizer(surface, optimizer: Optimizer, points, steps: int, goals, radius,
-                   low: float = LOW_LR, high: float = HIGH_LR, noise: float = 0.0,
-                   seed: int | None = None) -> TuneResult:
+def tune_optimizer(
+    surface,
+    optimizer: Optimizer,
+    points,
+    steps: int,
+    goals,
+    radius,
+    low: float = LOW_LR,
+    high: float = HIGH_LR,
+    noise: float = 0.0,
+    seed: int | None = None,
+) -> TuneResult:
     count = int(round(PER_DECADE * np.log10(high / low))) + 1
     grid = _readable(np.geomspace(low, high, count))
     scores = _scores(surface, optimizer, grid, points, steps, goals, radius, noise, seed)
@@ -164,19 +209,29 @@ def tune_optimizer(surface, optimizer: Optimizer, points, steps: int, goals, rad
         finer = _readable(np.geomspace(left, right, REFINE_POINTS + 2)[1:-1])
         finer = finer[~np.isin(finer, lrs)]
         lrs = np.concatenate([lrs, finer])
-        scores = np.concatenate([scores, _scores(surface, optimizer, finer, points, steps,
-                                                 goals, radius, noise, seed)])
+        scores = np.concatenate(
+            [scores, _scores(surface, optimizer, finer, points, steps, goals, radius, noise, seed)]
+        )
         order = np.argsort(lrs)
         lrs, scores = lrs[order], scores[order]
     best = _best(lrs, scores)
     arrival = int(scores[best]) if scores[best] <= steps else None
     grid_scores = scores[np.isin(lrs, grid)]
-    return TuneResult(optimizer, float(lrs[best]), arrival, lrs, scores,
-                      int(np.sum(grid_scores <= steps)), len(grid), steps)
+    return TuneResult(
+        optimizer,
+        float(lrs[best]),
+        arrival,
+        lrs,
+        scores,
+        int(np.sum(grid_scores <= steps)),
+        len(grid),
+        steps,
+    )
 
 
-def tune(scene, steps: int | None = None, low: float = LOW_LR,
-         high: float = HIGH_LR) -> list[TuneResult]:
+def tune(
+    scene, steps: int | None = None, low: float = LOW_LR, high: float = HIGH_LR
+) -> list[TuneResult]:
     """The learning-rate search for every optimizer of ``scene``, from its start(s), with its
     step budget (``steps`` overrides it)."""
     if not (0 < low < high):
@@ -187,9 +242,21 @@ def tune(scene, steps: int | None = None, low: float = LOW_LR,
             raise ValueError(reason)
     points, goals, radius = race_goals(scene)
     steps = scene.steps if steps is None else steps
-    return [tune_optimizer(scene.surface, optimizer, points, steps, goals, radius, low, high,
-                           scene.noise, scene.seed)
-            for optimizer in scene.optimizers]
+    return [
+        tune_optimizer(
+            scene.surface,
+            optimizer,
+            points,
+            steps,
+            goals,
+            radius,
+            low,
+            high,
+            scene.noise,
+            scene.seed,
+        )
+        for optimizer in scene.optimizers
+    ]
 
 
 def tuned_scene(scene, results: list[TuneResult] | None = None):

@@ -27,8 +27,10 @@ def embedded_fonts(typeface: Typeface, text: str) -> tuple[str, list[str], list[
         for family, path, index, chars in typeface.fallback_files(text, weight):
             name = families.setdefault(family, f"anim-text-{len(families) + 1}")
             data = base64.b64encode(font_subset(path, index, chars)).decode()
-            rules.append(f'@font-face{{font-family:"{name}";font-weight:{number};'
-                         f'src:url(data:font/woff;base64,{data}) format("woff")}}')
+            rules.append(
+                f'@font-face{{font-family:"{name}";font-weight:{number};'
+                f'src:url(data:font/woff;base64,{data}) format("woff")}}'
+            )
             faces.append(f'{number} 16px "{name}"')
     return "\n".join(rules), list(families.values()), faces
 
@@ -46,8 +48,7 @@ def font_subset(path: str, index: int, chars: str) -> bytes:
     options.layout_features, options.drop_tables = [], [*options.drop_tables, "GSUB", "GPOS"]
     collection = path.lower().endswith((".ttc", ".otc"))
     # No new timestamp: the same scene gives the same page, byte for byte.
-    font = TTFont(path, fontNumber=index if collection else -1, lazy=True,
-                  recalcTimestamp=False)
+    font = TTFont(path, fontNumber=index if collection else -1, lazy=True, recalcTimestamp=False)
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=chars)
     subsetter.subset(font)

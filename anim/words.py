@@ -23,35 +23,35 @@ from typing import Literal
 class Words:
     #: A finishing place: "{ordinal}" (English: 1st, 2nd) or e.g. "{n}位".
     place: str
-    arrived: str           # "{place} · step {step}"
-    arrived_at: str        # appended when any minimum counts: " at ({x}, {y})"
-    diverged: str          # "✗ step {step}"
-    counter: str           # "step {step} / {steps}"
-    swarm_arrived: str     # "{arrived}/{count} arrived"
-    swarm_median: str      # " · median step {median}"
-    swarm_diverged: str    # " · {count} ✗"
-    step_axis: str         # the panels' x axis
-    loss_to_goal: str      # the loss panel's y axis, when the goal is the lowest point
-    loss_to_lowest: str    # ... when racers went lower than the goal
-    effective_lr: str      # the lr panel's y axis
-    key_arrows: str        # the step glyphs' key: "arrows ×{magnify}: ..."
-    key_box: str           # "┄ box: lr/√h per axis (×{scale})"
-    tip_step: str          # the page's tooltip: "step {step}"
-    tip_projected: str     # ... over a projected training run: what it is
-    speed: str             # the page's speed menu
+    arrived: str  # "{place} · step {step}"
+    arrived_at: str  # appended when any minimum counts: " at ({x}, {y})"
+    diverged: str  # "✗ step {step}"
+    counter: str  # "step {step} / {steps}"
+    swarm_arrived: str  # "{arrived}/{count} arrived"
+    swarm_median: str  # " · median step {median}"
+    swarm_diverged: str  # " · {count} ✗"
+    step_axis: str  # the panels' x axis
+    loss_to_goal: str  # the loss panel's y axis, when the goal is the lowest point
+    loss_to_lowest: str  # ... when racers went lower than the goal
+    effective_lr: str  # the lr panel's y axis
+    key_arrows: str  # the step glyphs' key: "arrows ×{magnify}: ..."
+    key_box: str  # "┄ box: lr/√h per axis (×{scale})"
+    tip_step: str  # the page's tooltip: "step {step}"
+    tip_projected: str  # ... over a projected training run: what it is
+    speed: str  # the page's speed menu
     # The page's knobs (anim/knobs.py): their title, lock, captions, marks and chart.
-    knob_title: str        # "learning rate"
-    knob_lock: str         # "same rate for all"
-    knob_arrives: str      # "arrives at step {step}"
-    knob_flies_off: str    # "✗ flies off at step {step}"
-    knob_no_arrival: str   # "no arrival"
-    knob_fixed: str        # "fixed path: {reason}"
-    knob_scene: str        # the mark of the scene's rate
-    knob_best: str         # ... of the tuned optimum
-    knob_edge: str         # ... of the last rate before divergence
-    knob_chart: str        # the chart's y axis: "arrival step"
-    knob_chart_key: str    # "★ tuned · × no arrival · ✗ diverged"
-    knob_pad_key: str      # "darker: sooner · grey: no arrival · ✗ diverged"
+    knob_title: str  # "learning rate"
+    knob_lock: str  # "same rate for all"
+    knob_arrives: str  # "arrives at step {step}"
+    knob_flies_off: str  # "✗ flies off at step {step}"
+    knob_no_arrival: str  # "no arrival"
+    knob_fixed: str  # "fixed path: {reason}"
+    knob_scene: str  # the mark of the scene's rate
+    knob_best: str  # ... of the tuned optimum
+    knob_edge: str  # ... of the last rate before divergence
+    knob_chart: str  # the chart's y axis: "arrival step"
+    knob_chart_key: str  # "★ tuned · × no arrival · ✗ diverged"
+    knob_pad_key: str  # "darker: sooner · grey: no arrival · ✗ diverged"
 
     def ordinal(self, n: int) -> str:
         """Place ``n`` as this language writes it."""
@@ -137,8 +137,7 @@ LANGUAGES: dict[Language, Words] = {"en": ENGLISH, "ja": JAPANESE}
 def check_language(language: object) -> Language:
     """``language`` if anim has its words, else a ValueError listing the languages."""
     if language not in LANGUAGES:
-        raise ValueError(f"Invalid language: {language!r} (choose from "
-                         f"{', '.join(LANGUAGES)})")
+        raise ValueError(f"Invalid language: {language!r} (choose from {', '.join(LANGUAGES)})")
     return language
 
 

@@ -25,8 +25,7 @@ from .gif import GifStream, frame_delay_cs
 
 #: x264 settings: "animation" tuning suits flat colours and thin lines; +faststart moves
 #: the index to the front so browsers start playing before the download ends.
-H264_PARAMS = ("-preset", "veryfast", "-tune", "animation", "-crf", "18",
-               "-movflags", "+faststart")
+H264_PARAMS = ("-preset", "veryfast", "-tune", "animation", "-crf", "18", "-movflags", "+faststart")
 
 
 class _CanvasWriter(AbstractMovieWriter):
@@ -59,11 +58,14 @@ class _CanvasWriter(AbstractMovieWriter):
     def grab_frame(self, **savefig_kwargs):
         canvas = self.fig.canvas
         if not isinstance(canvas, FigureCanvasAgg):
-            raise TypeError(f"the figure must draw on an Agg canvas (its pixels are read), "
-                            f"got {type(canvas).__name__}")
+            raise TypeError(
+                f"the figure must draw on an Agg canvas (its pixels are read), "
+                f"got {type(canvas).__name__}"
+            )
         if canvas.get_width_height() != self.frame_size:
-            raise ValueError(f"the figure is {canvas.get_width_height()} pixels, "
-                             f"the movie {self.frame_size}")
+            raise ValueError(
+                f"the figure is {canvas.get_width_height()} pixels, the movie {self.frame_size}"
+            )
         self._write(np.asarray(canvas.buffer_rgba()))
         self.frames += 1
 
@@ -78,8 +80,15 @@ class GifWriter(_CanvasWriter):
     """Streams frames into a GIF with one palette fitted to ``palette_sample``, keeping
     the colours in ``keep`` exactly."""
 
-    def __init__(self, fps: float, loop: int = 0, comment: str | None = None,
-                 palette_sample: np.ndarray | None = None, keep=(), transparent: bool = False):
+    def __init__(
+        self,
+        fps: float,
+        loop: int = 0,
+        comment: str | None = None,
+        palette_sample: np.ndarray | None = None,
+        keep=(),
+        transparent: bool = False,
+    ):
         super().__init__(fps, comment)
         self.loop = loop
         self.palette_sample = palette_sample
@@ -93,9 +102,15 @@ class GifWriter(_CanvasWriter):
     def _write(self, rgba):
         if self._stream is None:
             sample = self.palette_sample if self.palette_sample is not None else rgba
-            self._stream = GifStream(self._file, self.frame_size, sample, loop=self.loop,
-                                     comment=self.comment, keep=self.keep,
-                                     transparent=self.transparent)
+            self._stream = GifStream(
+                self._file,
+                self.frame_size,
+                sample,
+                loop=self.loop,
+                comment=self.comment,
+                keep=self.keep,
+                transparent=self.transparent,
+            )
         self._stream.write(rgba, frame_delay_cs(self.frames, self.fps))
 
     def finish(self):
@@ -121,8 +136,7 @@ class Mp4Writer(_CanvasWriter):
 
         width, height = self.frame_size
         if width % 2 or height % 2:
-            raise ValueError(f"MP4 (yuv420p) needs an even width and height, got "
-                             f"{width}x{height}")
+            raise ValueError(f"MP4 (yuv420p) needs an even width and height, got {width}x{height}")
         params = list(H264_PARAMS)
         if self.comment:
             params += ["-metadata", f"comment={self.comment}"]
@@ -130,15 +144,24 @@ class Mp4Writer(_CanvasWriter):
         params += ["-fflags", "+bitexact", "-flags:v", "+bitexact"]
         # RGBA straight from the canvas: ffmpeg converts it, no copy in Python.
         self._encoder = imageio_ffmpeg.write_frames(
-            str(self.outfile), (width, height), fps=self.fps, codec="libx264",
-            pix_fmt_in="rgba", pix_fmt_out="yuv420p", quality=None, macro_block_size=1,
-            ffmpeg_log_level="error", output_params=params)
+            str(self.outfile),
+            (width, height),
+            fps=self.fps,
+            codec="libx264",
+            pix_fmt_in="rgba",
+            pix_fmt_out="yuv420p",
+            quality=None,
+            macro_block_size=1,
+            ffmpeg_log_level="error",
+            output_params=params,
+        )
         with warnings.catch_warnings():
             # imageio-ffmpeg starts ffmpeg with a preexec_fn (os.setpgrp), i.e. a fork
             # followed at once by exec, which is safe; JAX, once a scene imported it
             # (from_optax), warns about any fork all the same.
-            warnings.filterwarnings("ignore", message=r"os\.fork\(\) was called",
-                                    category=RuntimeWarning)
+            warnings.filterwarnings(
+                "ignore", message=r"os\.fork\(\) was called", category=RuntimeWarning
+            )
             self._encoder.send(None)
 
     def _write(self, rgba):
@@ -150,8 +173,7 @@ class Mp4Writer(_CanvasWriter):
         # silently: read the file back and count its frames.
         written = mp4_frame_count(self.outfile)
         if written != self.frames:
-            raise OSError(f"ffmpeg wrote {written} of {self.frames} frames "
-                          f"(is the disk full?)")
+            raise OSError(f"ffmpeg wrote {written} of {self.frames} frames (is the disk full?)")
 
     def _abort(self):
         with contextlib.suppress(_Abandon):
@@ -166,8 +188,22 @@ def mp4_frame_count(path) -> int:
     """
     import imageio_ffmpeg
 
-    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-stats",
-               "-i", str(path), "-map", "0:v:0", "-c", "copy", "-f", "null", "-"]
+    command = [
+        imageio_ffmpeg.get_ffmpeg_exe(),
+        "-nostdin",
+        "-v",
+        "error",
+        "-stats",
+        "-i",
+        str(path),
+        "-map",
+        "0:v:0",
+        "-c",
+        "copy",
+        "-f",
+        "null",
+        "-",
+    ]
     done = subprocess.run(command, capture_output=True, text=True, errors="replace")
     counts = re.findall(r"frame=\s*(\d+)", done.stderr)
     if done.returncode != 0 or not counts:
@@ -202,20 +238,26 @@ def check_ffmpeg() -> str:
     try:
         exe = imageio_ffmpeg.get_ffmpeg_exe()
     except RuntimeError as exc:
-        raise RuntimeError(f"no ffmpeg found ({one_line(exc)}): reinstall it with pip "
-                           "install --force-reinstall imageio-ffmpeg, or set "
-                           "IMAGEIO_FFMPEG_EXE to an ffmpeg binary") from exc
+        raise RuntimeError(
+            f"no ffmpeg found ({one_line(exc)}): reinstall it with pip "
+            "install --force-reinstall imageio-ffmpeg, or set "
+            "IMAGEIO_FFMPEG_EXE to an ffmpeg binary"
+        ) from exc
     try:
-        run = subprocess.run([exe, "-hide_banner", "-encoders"], capture_output=True,
-                             text=True, timeout=30)
+        run = subprocess.run(
+            [exe, "-hide_banner", "-encoders"], capture_output=True, text=True, timeout=30
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise RuntimeError(f"ffmpeg at {exe} cannot be run ({one_line(exc)}): reinstall "
-                           "imageio-ffmpeg, or point IMAGEIO_FFMPEG_EXE to a working ffmpeg"
-                           ) from exc
+        raise RuntimeError(
+            f"ffmpeg at {exe} cannot be run ({one_line(exc)}): reinstall "
+            "imageio-ffmpeg, or point IMAGEIO_FFMPEG_EXE to a working ffmpeg"
+        ) from exc
     if "libx264" not in run.stdout:
-        raise RuntimeError(f"{exe} has no libx264 (H.264) encoder: MP4 output is not "
-                           "possible; install an ffmpeg built with libx264 and set "
-                           "IMAGEIO_FFMPEG_EXE to it")
+        raise RuntimeError(
+            f"{exe} has no libx264 (H.264) encoder: MP4 output is not "
+            "possible; install an ffmpeg built with libx264 and set "
+            "IMAGEIO_FFMPEG_EXE to it"
+        )
     try:
         version = imageio_ffmpeg.get_ffmpeg_version()
     except Exception:  # the version is a detail; the encoder list already proved it runs

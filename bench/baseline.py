@@ -56,8 +56,7 @@ def rmsprop(p, g, s):
     return p - 0.15 * g / (np.sqrt(s["h"]) + 1e-8)
 
 
-paths = {"GD": run(gd), "Momentum": run(momentum), "AdaGrad": run(adagrad),
-         "RMSProp": run(rmsprop)}
+paths = {"GD": run(gd), "Momentum": run(momentum), "AdaGrad": run(adagrad), "RMSProp": run(rmsprop)}
 
 fig, ax = plt.subplots(figsize=(8, 6), dpi=100)
 X, Y = np.meshgrid(np.linspace(-10, 10, 240), np.linspace(-5, 5, 240))
@@ -72,7 +71,7 @@ ax.set_ylabel("y")
 
 def update(k):
     for line, path in zip(lines, paths.values()):
-        line.set_data(path[:k + 1, 0], path[:k + 1, 1])
+        line.set_data(path[: k + 1, 0], path[: k + 1, 1])
     ax.set_title(f"f = x²/20 + y²   step {k} / {STEPS}")
     return lines
 

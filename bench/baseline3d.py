@@ -57,8 +57,7 @@ def rmsprop(p, g, s):
     return p - LR * g / (np.sqrt(s["h"]) + 1e-8)
 
 
-paths = {"GD": run(gd), "Momentum": run(momentum), "AdaGrad": run(adagrad),
-         "RMSProp": run(rmsprop)}
+paths = {"GD": run(gd), "Momentum": run(momentum), "AdaGrad": run(adagrad), "RMSProp": run(rmsprop)}
 
 fig = plt.figure(figsize=(8, 6), dpi=100)
 ax = fig.add_subplot(projection="3d", elev=50, azim=-60)
@@ -74,8 +73,8 @@ ax.set_zlabel("f")
 
 def update(k):
     for line, path in zip(lines, paths.values()):
-        line.set_data(path[:k + 1, 0], path[:k + 1, 1])
-        line.set_3d_properties(f(path[:k + 1, 0], path[:k + 1, 1]))
+        line.set_data(path[: k + 1, 0], path[: k + 1, 1])
+        line.set_3d_properties(f(path[: k + 1, 0], path[: k + 1, 1]))
     ax.set_title(f"f = x²/20 + y²   step {k} / {STEPS}")
     return lines
 

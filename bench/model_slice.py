@@ -56,8 +56,13 @@ def two_moons(count, seed=0):
 
 def mlp():
     torch.manual_seed(0)
-    return torch.nn.Sequential(torch.nn.Linear(2, 96), torch.nn.Tanh(), torch.nn.Linear(96, 96),
-                               torch.nn.Tanh(), torch.nn.Linear(96, 2))
+    return torch.nn.Sequential(
+        torch.nn.Linear(2, 96),
+        torch.nn.Tanh(),
+        torch.nn.Linear(96, 96),
+        torch.nn.Tanh(),
+        torch.nn.Linear(96, 2),
+    )
 
 
 class Anim:
@@ -82,8 +87,10 @@ class PlainLoop:
         cuts = np.cumsum([0] + [p.numel() for p in self.params])
 
         def split(vector):
-            return [torch.tensor(vector[a:b], dtype=torch.float32).reshape(p.shape)
-                    for a, b, p in zip(cuts[:-1], cuts[1:], self.params)]
+            return [
+                torch.tensor(vector[a:b], dtype=torch.float32).reshape(p.shape)
+                for a, b, p in zip(cuts[:-1], cuts[1:], self.params)
+            ]
 
         self.weights = split(plane.origin)
         self.d1, self.d2 = (split(d) for d in plane.directions)
@@ -130,8 +137,10 @@ def compare(model, loss_fn, data, rounds: int, label: str = ""):
         disagreement = max(disagreement, float(np.max(np.abs(ours - theirs) / np.abs(theirs))))
         for who, (wall, cpu) in totals.items():
             samples[who].append({"wall": wall, "cpu": cpu})
-            print(f"  {label}round {round_ + 1}: {who:4s} {wall:6.2f} s wall, {cpu:6.2f} s CPU",
-                  flush=True)
+            print(
+                f"  {label}round {round_ + 1}: {who:4s} {wall:6.2f} s wall, {cpu:6.2f} s CPU",
+                flush=True,
+            )
     return samples, disagreement
 
 
@@ -143,10 +152,12 @@ def main(argv=None) -> int:
     rounds = 1 if args.quick else args.rounds
     model, loss_fn, data = mlp(), torch.nn.CrossEntropyLoss(), two_moons(SAMPLES)
     parameters = sum(p.numel() for p in model.parameters())
-    print(f"model slice: {SIDE}x{SIDE} grid of a 2-96-96-2 MLP ({parameters:,} parameters, "
-          f"float32) on {SAMPLES:,} samples; torch {torch.__version__}, "
-          f"{torch.get_num_threads()} threads, {os.cpu_count()} CPUs; {rounds} round(s)",
-          flush=True)
+    print(
+        f"model slice: {SIDE}x{SIDE} grid of a 2-96-96-2 MLP ({parameters:,} parameters, "
+        f"float32) on {SAMPLES:,} samples; torch {torch.__version__}, "
+        f"{torch.get_num_threads()} threads, {os.cpu_count()} CPUs; {rounds} round(s)",
+        flush=True,
+    )
     samples, disagreement = compare(model, loss_fn, data, rounds)
     ours_wall = statistics.median(s["wall"] for s in samples["anim"])
     loop_wall = statistics.median(s["wall"] for s in samples["loop"])
@@ -158,27 +169,48 @@ def main(argv=None) -> int:
     print(f"{'':28s}{'anim':>10s}{'plain loop':>12s}")
     print(f"{'51x51 grid, wall (median)':28s}{ours_wall:9.2f}s{loop_wall:11.2f}s")
     print(f"{'51x51 grid, CPU (median)':28s}{ours_cpu:9.2f}s{loop_cpu:11.2f}s")
-    print(f"{'per 100 points, wall':28s}{100 * ours_wall / points:9.3f}s"
-          f"{100 * loop_wall / points:11.3f}s")
-    print(f"ratio (plain loop / anim): {loop_wall / ours_wall:.2f}x wall, "
-          f"{loop_cpu / ours_cpu:.2f}x CPU")
-    print(f"largest relative difference between the two grids: {disagreement:.2g} "
-          f"(must be <= {AGREEMENT:g})")
+    print(
+        f"{'per 100 points, wall':28s}{100 * ours_wall / points:9.3f}s"
+        f"{100 * loop_wall / points:11.3f}s"
+    )
+    print(
+        f"ratio (plain loop / anim): {loop_wall / ours_wall:.2f}x wall, "
+        f"{loop_cpu / ours_cpu:.2f}x CPU"
+    )
+    print(
+        f"largest relative difference between the two grids: {disagreement:.2g} "
+        f"(must be <= {AGREEMENT:g})"
+    )
     # Where one point's forward pass is small, vectorizing saves the per-call overhead.
     print(f"\nthe same grid on {FEW_SAMPLES} samples (information, no target):", flush=True)
-    few, few_disagreement = compare(model, loss_fn, two_moons(FEW_SAMPLES), rounds,
-                                    label=f"{FEW_SAMPLES} samples, ")
+    few, few_disagreement = compare(
+        model, loss_fn, two_moons(FEW_SAMPLES), rounds, label=f"{FEW_SAMPLES} samples, "
+    )
     few_ours = statistics.median(s["wall"] for s in few["anim"])
     few_loop = statistics.median(s["wall"] for s in few["loop"])
-    print(f"{FEW_SAMPLES} samples: anim {few_ours:.2f} s, plain loop {few_loop:.2f} s, "
-          f"ratio {few_loop / few_ours:.2f}x wall (values agree to {few_disagreement:.2g})")
-    print(f"\n{'PASS' if passed else 'FAIL'}: anim's 51x51 slice in {ours_wall:.2f} s "
-          f"(target <= {TARGET_SECONDS:g} s)")
+    print(
+        f"{FEW_SAMPLES} samples: anim {few_ours:.2f} s, plain loop {few_loop:.2f} s, "
+        f"ratio {few_loop / few_ours:.2f}x wall (values agree to {few_disagreement:.2g})"
+    )
+    print(
+        f"\n{'PASS' if passed else 'FAIL'}: anim's 51x51 slice in {ours_wall:.2f} s "
+        f"(target <= {TARGET_SECONDS:g} s)"
+    )
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "model_slice.json").write_text(json.dumps(
-        {"samples": samples, "disagreement": disagreement, "passed": passed,
-         "few_samples": few,
-         "parameters": parameters, "threads": torch.get_num_threads()}, indent=2) + "\n")
+    (OUT / "model_slice.json").write_text(
+        json.dumps(
+            {
+                "samples": samples,
+                "disagreement": disagreement,
+                "passed": passed,
+                "few_samples": few,
+                "parameters": parameters,
+                "threads": torch.get_num_threads(),
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     return 0 if passed else 1
 
 

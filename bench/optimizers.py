@@ -78,12 +78,16 @@ def main(argv=None) -> int:
     same = float(np.abs(mine - reference).max())
 
     base = statistics.median(times["RMSProp (built-in)"])
-    print(f"{args.points} start points × {args.steps} steps on {surface.name}, "
-          f"{args.rounds} rounds (median; gradients included)")
+    print(
+        f"{args.points} start points × {args.steps} steps on {surface.name}, "
+        f"{args.rounds} rounds (median; gradients included)"
+    )
     for name, samples in times.items():
         median = statistics.median(samples)
-        print(f"  {name:28s} {median:8.3f} s   {median / base:5.2f}× built-in   "
-              f"{median / (args.points * args.steps) * 1e9:7.1f} ns per point-step")
+        print(
+            f"  {name:28s} {median:8.3f} s   {median / base:5.2f}× built-in   "
+            f"{median / (args.points * args.steps) * 1e9:7.1f} ns per point-step"
+        )
     ratio = statistics.median(times["HandRMSProp (@optimizer)"]) / base
     print(f"  largest difference between the two final points: {same:.2e}")
 
@@ -92,15 +96,21 @@ def main(argv=None) -> int:
 
         opt = __import__("anim").optimizers.from_torch(torch.optim.RMSprop, lr=LR, alpha=RHO)
         seconds, final = race(opt, points, args.steps, surface)
-        print(f"  {'from_torch(RMSprop)':28s} {seconds:8.3f} s   {seconds / base:5.2f}× built-in   "
-              f"{seconds / (args.points * args.steps) * 1e9:7.1f} ns per point-step "
-              f"(one round; reported, no target)")
-        print(f"  largest difference from the built-in's final points: "
-              f"{float(np.abs(final - reference).max()):.2e}")
+        print(
+            f"  {'from_torch(RMSprop)':28s} {seconds:8.3f} s   {seconds / base:5.2f}× built-in   "
+            f"{seconds / (args.points * args.steps) * 1e9:7.1f} ns per point-step "
+            f"(one round; reported, no target)"
+        )
+        print(
+            f"  largest difference from the built-in's final points: "
+            f"{float(np.abs(final - reference).max()):.2e}"
+        )
 
     passed = ratio <= OWN_TARGET
-    print(f"target: HandRMSProp ≤ {OWN_TARGET:g}× the built-in: {ratio:.2f}× "
-          f"{'PASS' if passed else 'FAIL'}")
+    print(
+        f"target: HandRMSProp ≤ {OWN_TARGET:g}× the built-in: {ratio:.2f}× "
+        f"{'PASS' if passed else 'FAIL'}"
+    )
     return 0 if passed else 1
 
 

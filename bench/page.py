@@ -46,14 +46,31 @@ KNOB_STEPS = 300
 KNOB_BYTES = 40_000
 KNOB_TIME_RATIO = 2.0
 KNOB_REDRAW_MS = 16.0
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def render_cmd(scene: str, output: Path, *extra: str) -> list[str]:
-    return [PYTHON, "-m", "anim", "render", scene, "-o", str(output), "--quiet",
-            "--size", "800x600", *extra]
+    return [
+        PYTHON,
+        "-m",
+        "anim",
+        "render",
+        scene,
+        "-o",
+        str(output),
+        "--quiet",
+        "--size",
+        "800x600",
+        *extra,
+    ]
 
 
 def slider_redraws(page_path: Path, chromium: str) -> list[float]:
@@ -102,9 +119,10 @@ def play_swarm(page_path: Path, seconds: float, chromium: str) -> dict:
             after = page.evaluate("animPlayer.stats()")
             page.evaluate("animPlayer.pause()")
             frames = after["frames"] - before["frames"]
-            results[f"{speed}x"] = {"frames_per_second": frames / seconds,
-                                    "mean_draw_ms": (after["drawMs"] - before["drawMs"])
-                                    / max(frames, 1)}
+            results[f"{speed}x"] = {
+                "frames_per_second": frames / seconds,
+                "mean_draw_ms": (after["drawMs"] - before["drawMs"]) / max(frames, 1),
+            }
         browser.close()
     return results
 
@@ -118,11 +136,16 @@ def play_in_browser(page_path: Path, seconds: float, chromium: str) -> dict:
         page.goto(page_path.resolve().as_uri() + "#step=0")
         page.wait_for_function("window.animPlayer !== undefined")
         # Counts the browser's display frames, to compare with the frames the player draws.
-        page.evaluate("window.displayFrames = 0; (function count() { window.displayFrames++;"
-                      " requestAnimationFrame(count); })()")
+        page.evaluate(
+            "window.displayFrames = 0; (function count() { window.displayFrames++;"
+            " requestAnimationFrame(count); })()"
+        )
         results = {}
-        runs = [("1x from the start", 0, 1), ("8x from the start", 0, 8),
-                ("8x over the last 1,000 steps", "animPlayer.steps - 1000", 8)]
+        runs = [
+            ("1x from the start", 0, 1),
+            ("8x from the start", 0, 8),
+            ("8x over the last 1,000 steps", "animPlayer.steps - 1000", 8),
+        ]
         for name, start, speed in runs:
             page.evaluate(f"animPlayer.setStep({start}); animPlayer.setSpeed({speed})")
             before = page.evaluate("[animPlayer.stats(), window.displayFrames]")
@@ -136,7 +159,8 @@ def play_in_browser(page_path: Path, seconds: float, chromium: str) -> dict:
                 "frames_per_second": frames / seconds,
                 "display_frames_per_second": (after[1] - before[1]) / seconds,
                 "mean_draw_ms": (after[0]["drawMs"] - before[0]["drawMs"]) / max(frames, 1),
-                "reached_step": step}
+                "reached_step": step,
+            }
         # One frame at a time near the end, where every trail is longest.
         durations = page.evaluate("""() => {
             const out = [];
@@ -148,7 +172,8 @@ def play_in_browser(page_path: Path, seconds: float, chromium: str) -> dict:
         results["draw_ms_at_the_end"] = {
             "median": statistics.median(durations),
             "p95": durations[int(0.95 * (len(durations) - 1))],
-            "max": durations[-1]}
+            "max": durations[-1],
+        }
         browser.close()
     return results
 
@@ -157,8 +182,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="one round")
-    parser.add_argument("--seconds", type=float, default=4.0,
-                        help="how long the browser plays at each speed")
+    parser.add_argument(
+        "--seconds", type=float, default=4.0, help="how long the browser plays at each speed"
+    )
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args(argv)
     rounds = 1 if args.quick else args.rounds
@@ -167,8 +193,9 @@ def main(argv=None) -> int:
     gif, page = OUT / "showcase.gif", OUT / "showcase.html"
     import subprocess
 
-    subprocess.run([PYTHON, "-c", "import matplotlib.pyplot, anim.renderer, anim.page"],
-                   cwd=ROOT, check=True)  # untimed: bytecode, font cache, disk cache
+    subprocess.run(
+        [PYTHON, "-c", "import matplotlib.pyplot, anim.renderer, anim.page"], cwd=ROOT, check=True
+    )  # untimed: bytecode, font cache, disk cache
     samples: dict[str, list[Sample]] = {"gif": [], "html": []}
     for index in range(rounds):
         order = ["gif", "html"] if index % 2 == 0 else ["html", "gif"]
@@ -176,35 +203,48 @@ def main(argv=None) -> int:
             output = gif if kind == "gif" else page
             sample = run(render_cmd(SHOWCASE, output), output, log)
             samples[kind].append(sample)
-            print(f"  round {index + 1}/{rounds}  {kind:<4} {fmt_s(sample.wall):>8}  "
-                  f"{fmt_bytes(sample.size):>8}", flush=True)
+            print(
+                f"  round {index + 1}/{rounds}  {kind:<4} {fmt_s(sample.wall):>8}  "
+                f"{fmt_bytes(sample.size):>8}",
+                flush=True,
+            )
     wall = {kind: statistics.median(s.wall for s in runs) for kind, runs in samples.items()}
     size = {kind: statistics.median(s.size for s in runs) for kind, runs in samples.items()}
     time_ok = wall["html"] <= TIME_RATIO * wall["gif"]
     bytes_ok = size["html"] <= BYTES_RATIO * size["gif"]
     print(f"\nshowcase at 800x600, {rounds} round(s), medians of whole-process runs")
-    print(f"  wall time  GIF {fmt_s(wall['gif'])}  HTML {fmt_s(wall['html'])}  "
-          f"ratio {wall['html'] / wall['gif']:.2f}  (target <= {TIME_RATIO})  "
-          f"{verdict(time_ok)}")
-    print(f"  bytes      GIF {fmt_bytes(size['gif'])}  HTML {fmt_bytes(size['html'])}  "
-          f"ratio {size['html'] / size['gif']:.2f}  (target <= {BYTES_RATIO})  "
-          f"{verdict(bytes_ok)}")
+    print(
+        f"  wall time  GIF {fmt_s(wall['gif'])}  HTML {fmt_s(wall['html'])}  "
+        f"ratio {wall['html'] / wall['gif']:.2f}  (target <= {TIME_RATIO})  "
+        f"{verdict(time_ok)}"
+    )
+    print(
+        f"  bytes      GIF {fmt_bytes(size['gif'])}  HTML {fmt_bytes(size['html'])}  "
+        f"ratio {size['html'] / size['gif']:.2f}  (target <= {BYTES_RATIO})  "
+        f"{verdict(bytes_ok)}"
+    )
 
     load = OUT / "twelve_racers.html"
     sample = run(render_cmd(LOAD_TEST, load), load, log)
-    print(f"\n12 optimizers x 3,000 steps with the loss panel: page written in "
-          f"{fmt_s(sample.wall)}, {fmt_bytes(sample.size)}")
+    print(
+        f"\n12 optimizers x 3,000 steps with the loss panel: page written in "
+        f"{fmt_s(sample.wall)}, {fmt_bytes(sample.size)}"
+    )
     played = play_in_browser(load, args.seconds, args.chromium)
     for name, entry in played.items():
         if name == "draw_ms_at_the_end":
             continue
-        print(f"  playing {name}: {entry['frames_per_second']:.1f} frames/s drawn "
-              f"(browser: {entry['display_frames_per_second']:.1f} display frames/s), "
-              f"{entry['mean_draw_ms']:.2f} ms per frame, at step {entry['reached_step']} "
-              f"after {args.seconds:g} s")
+        print(
+            f"  playing {name}: {entry['frames_per_second']:.1f} frames/s drawn "
+            f"(browser: {entry['display_frames_per_second']:.1f} display frames/s), "
+            f"{entry['mean_draw_ms']:.2f} ms per frame, at step {entry['reached_step']} "
+            f"after {args.seconds:g} s"
+        )
     end = played["draw_ms_at_the_end"]
-    print(f"  one frame at the end (longest trails): median {end['median']:.2f} ms, "
-          f"p95 {end['p95']:.2f} ms, max {end['max']:.2f} ms")
+    print(
+        f"  one frame at the end (longest trails): median {end['median']:.2f} ms, "
+        f"p95 {end['p95']:.2f} ms, max {end['max']:.2f} ms"
+    )
     knobs = {"plain": [], "knobs": []}
     plain_page, knob_page = OUT / "showcase300.html", OUT / "showcase300-knobs.html"
     for index in range(rounds):
@@ -214,8 +254,11 @@ def main(argv=None) -> int:
             extra = ["--steps", str(KNOB_STEPS)] + (["--knobs", "lr"] if kind == "knobs" else [])
             measured = run(render_cmd(SHOWCASE, output, *extra), output, log)
             knobs[kind].append(measured)
-            print(f"  round {index + 1}/{rounds}  {kind:<6} {fmt_s(measured.wall):>8}  "
-                  f"{fmt_bytes(measured.size):>8}", flush=True)
+            print(
+                f"  round {index + 1}/{rounds}  {kind:<6} {fmt_s(measured.wall):>8}  "
+                f"{fmt_bytes(measured.size):>8}",
+                flush=True,
+            )
     knob_wall = {kind: statistics.median(s.wall for s in runs) for kind, runs in knobs.items()}
     knob_size = {kind: statistics.median(s.size for s in runs) for kind, runs in knobs.items()}
     added = knob_size["knobs"] - knob_size["plain"]
@@ -225,32 +268,48 @@ def main(argv=None) -> int:
     p95 = redraws[int(0.95 * (len(redraws) - 1))]
     redraw_ok = p95 <= KNOB_REDRAW_MS
     print(f"\nknobs: the showcase for {KNOB_STEPS} steps, --knobs lr (4 racers x 38 rates)")
-    print(f"  bytes added  {fmt_bytes(knob_size['plain'])} -> {fmt_bytes(knob_size['knobs'])}: "
-          f"+{added / 1000:.1f} kB  (target <= {KNOB_BYTES / 1000:.0f} kB)  {verdict(added_ok)}")
-    print(f"  write time   {fmt_s(knob_wall['plain'])} -> {fmt_s(knob_wall['knobs'])}: ratio "
-          f"{knob_wall['knobs'] / knob_wall['plain']:.2f}  (target <= {KNOB_TIME_RATIO})  "
-          f"{verdict(knob_time_ok)}")
-    print(f"  slider to picture, {len(redraws)} moves: median "
-          f"{statistics.median(redraws):.2f} ms, p95 {p95:.2f} ms, max {redraws[-1]:.2f} ms  "
-          f"(target p95 <= {KNOB_REDRAW_MS:.0f} ms)  {verdict(redraw_ok)}")
+    print(
+        f"  bytes added  {fmt_bytes(knob_size['plain'])} -> {fmt_bytes(knob_size['knobs'])}: "
+        f"+{added / 1000:.1f} kB  (target <= {KNOB_BYTES / 1000:.0f} kB)  {verdict(added_ok)}"
+    )
+    print(
+        f"  write time   {fmt_s(knob_wall['plain'])} -> {fmt_s(knob_wall['knobs'])}: ratio "
+        f"{knob_wall['knobs'] / knob_wall['plain']:.2f}  (target <= {KNOB_TIME_RATIO})  "
+        f"{verdict(knob_time_ok)}"
+    )
+    print(
+        f"  slider to picture, {len(redraws)} moves: median "
+        f"{statistics.median(redraws):.2f} ms, p95 {p95:.2f} ms, max {redraws[-1]:.2f} ms  "
+        f"(target p95 <= {KNOB_REDRAW_MS:.0f} ms)  {verdict(redraw_ok)}"
+    )
 
     swarm_page = OUT / "swarm.html"
     swarm = run(render_cmd(SWARM_SCENE, swarm_page, "--scene", "swarm"), swarm_page, log)
     swarm_played = play_swarm(swarm_page, args.seconds, args.chromium)
-    print(f"\nswarm (4 x 256 starts x 300 steps): page {fmt_bytes(swarm.size)}, written in "
-          f"{fmt_s(swarm.wall)}")
+    print(
+        f"\nswarm (4 x 256 starts x 300 steps): page {fmt_bytes(swarm.size)}, written in "
+        f"{fmt_s(swarm.wall)}"
+    )
     for name, entry in swarm_played.items():
-        print(f"  playing at {name}: {entry['frames_per_second']:.1f} frames/s drawn, "
-              f"{entry['mean_draw_ms']:.2f} ms per frame")
+        print(
+            f"  playing at {name}: {entry['frames_per_second']:.1f} frames/s drawn, "
+            f"{entry['mean_draw_ms']:.2f} ms per frame"
+        )
 
-    (OUT / "page-results.json").write_text(json.dumps({
-        "rounds": rounds,
-        "showcase": {kind: [vars(s) for s in runs] for kind, runs in samples.items()},
-        "twelve_racers": {"wall": sample.wall, "bytes": sample.size, **played},
-        "knobs": {kind: [vars(s) for s in runs] for kind, runs in knobs.items()},
-        "slider_redraw_ms": redraws,
-        "swarm": {"wall": swarm.wall, "bytes": swarm.size, **swarm_played},
-    }, indent=2) + "\n")
+    (OUT / "page-results.json").write_text(
+        json.dumps(
+            {
+                "rounds": rounds,
+                "showcase": {kind: [vars(s) for s in runs] for kind, runs in samples.items()},
+                "twelve_racers": {"wall": sample.wall, "bytes": sample.size, **played},
+                "knobs": {kind: [vars(s) for s in runs] for kind, runs in knobs.items()},
+                "slider_redraw_ms": redraws,
+                "swarm": {"wall": swarm.wall, "bytes": swarm.size, **swarm_played},
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     return 0 if all((time_ok, bytes_ok, added_ok, knob_time_ok, redraw_ok)) else 1
 
 

@@ -82,8 +82,11 @@ def run(cmd: list[str], output: Path, log: Path, folder: Path | None = None) -> 
     if process.returncode != 0 or not (folder or output).exists():
         tail = log.read_text(errors="replace")[-2000:]
         sys.exit(f"bench: {' '.join(cmd)} failed (exit {process.returncode}):\n{tail}")
-    size = (sum(p.stat().st_size for p in folder.glob("*")) if folder is not None
-            else output.stat().st_size)
+    size = (
+        sum(p.stat().st_size for p in folder.glob("*"))
+        if folder is not None
+        else output.stat().st_size
+    )
     # Linux reports ru_maxrss in KiB.
     return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, size)
 
@@ -93,8 +96,9 @@ def baseline_cmd(output: Path, steps: int = STEPS) -> list[str]:
     return cmd if steps == STEPS else cmd + ["--steps", str(steps)]
 
 
-def anim_cmd(output: Path, steps: int | None = None, hold: bool = False,
-             every: int | None = None) -> list[str]:
+def anim_cmd(
+    output: Path, steps: int | None = None, hold: bool = False, every: int | None = None
+) -> list[str]:
     # --full: every step, as the baseline draws them (anim would otherwise stop when the
     # race is decided).
     cmd = [PYTHON, "-m", "anim", "render", SCENE, "-o", str(output), "--quiet", "--full"]
@@ -106,32 +110,67 @@ def anim_cmd(output: Path, steps: int | None = None, hold: bool = False,
 
 
 def board_cmd(output: Path, every: int | None = None) -> list[str]:
-    cmd = [PYTHON, "-m", "anim", "render", BOARD_SCENE, "-o", str(output), "--quiet",
-           "--full", "--hold", "0", "--size", BOARD_SIZE, "--fps", str(FPS)]
+    cmd = [
+        PYTHON,
+        "-m",
+        "anim",
+        "render",
+        BOARD_SCENE,
+        "-o",
+        str(output),
+        "--quiet",
+        "--full",
+        "--hold",
+        "0",
+        "--size",
+        BOARD_SIZE,
+        "--fps",
+        str(FPS),
+    ]
     return cmd if every is None else cmd + ["--every", str(every)]
 
 
 def showcase_cmd(output: Path, *extra: str) -> list[str]:
-    return [PYTHON, "-m", "anim", "render", SHOWCASE, "-o", str(output), "--quiet",
-            "--hold", "0", *extra]
+    return [
+        PYTHON,
+        "-m",
+        "anim",
+        "render",
+        SHOWCASE,
+        "-o",
+        str(output),
+        "--quiet",
+        "--hold",
+        "0",
+        *extra,
+    ]
 
 
 def swarm_jobs(log: Path) -> tuple[dict, list[tuple[str, str]]]:
     """The swarm GIF (4 optimizers x 256 starts x 300 steps), the basin map at 200 x 200
     and the learning-rate search, each with the single-start GIF of the same scene."""
-    out = {name: OUT / name for name in ("swarm-single.gif", "swarm.gif", "basins.png",
-                                         "tune.png")}
+    out = {name: OUT / name for name in ("swarm-single.gif", "swarm.gif", "basins.png", "tune.png")}
     anim = [PYTHON, "-m", "anim"]
     render = [*anim, "render", SWARM_SCENE, "--quiet", "--hold", "0", "--full"]
     jobs = {
-        "swarm single": lambda: run([*render, "--scene", "single", "-o",
-                                     str(out["swarm-single.gif"])], out["swarm-single.gif"], log),
-        "swarm gif": lambda: run([*render, "--scene", "swarm", "-o", str(out["swarm.gif"])],
-                                 out["swarm.gif"], log),
-        "basins 200": lambda: run([*anim, "basins", SWARM_SCENE, "--scene", "single", "-o",
-                                   str(out["basins.png"])], out["basins.png"], log),
-        "tune": lambda: run([*anim, "tune", SWARM_SCENE, "--scene", "single", "--plot",
-                             str(out["tune.png"])], out["tune.png"], log),
+        "swarm single": lambda: run(
+            [*render, "--scene", "single", "-o", str(out["swarm-single.gif"])],
+            out["swarm-single.gif"],
+            log,
+        ),
+        "swarm gif": lambda: run(
+            [*render, "--scene", "swarm", "-o", str(out["swarm.gif"])], out["swarm.gif"], log
+        ),
+        "basins 200": lambda: run(
+            [*anim, "basins", SWARM_SCENE, "--scene", "single", "-o", str(out["basins.png"])],
+            out["basins.png"],
+            log,
+        ),
+        "tune": lambda: run(
+            [*anim, "tune", SWARM_SCENE, "--scene", "single", "--plot", str(out["tune.png"])],
+            out["tune.png"],
+            log,
+        ),
     }
     return jobs, [("swarm single", "swarm gif"), ("basins 200", "tune")]
 
@@ -139,20 +178,41 @@ def swarm_jobs(log: Path) -> tuple[dict, list[tuple[str, str]]]:
 def swarm_rows(m: dict) -> list[tuple]:
     single = m["swarm single"]["wall"]
     rows = []
-    for name, what, target in (("swarm gif", "swarm GIF 4x256 starts vs 1 start",
-                                SWARM_SLOWDOWN),
-                               ("basins 200", "basins 200x200 vs 1-start GIF", BASINS_SLOWDOWN),
-                               ("tune", "tune vs 1-start GIF", TUNE_SLOWDOWN)):
+    for name, what, target in (
+        ("swarm gif", "swarm GIF 4x256 starts vs 1 start", SWARM_SLOWDOWN),
+        ("basins 200", "basins 200x200 vs 1-start GIF", BASINS_SLOWDOWN),
+        ("tune", "tune vs 1-start GIF", TUNE_SLOWDOWN),
+    ):
         ratio = m[name]["wall"] / single
-        rows.append((what, fmt_s(single), fmt_s(m[name]["wall"]), f"{ratio:.2f}x the time",
-                     f"<= {target:g}x", ratio <= target))
+        rows.append(
+            (
+                what,
+                fmt_s(single),
+                fmt_s(m[name]["wall"]),
+                f"{ratio:.2f}x the time",
+                f"<= {target:g}x",
+                ratio <= target,
+            )
+        )
     return rows
 
 
 def gallery_cmd(folder: Path, jobs: int) -> list[str]:
     # The README's gallery command (GIF only): --duration 12 shortens only long_race.py.
-    return [PYTHON, "-m", "anim", "render", GALLERY, "-o", str(folder), "--jobs", str(jobs),
-            "--duration", "12", "--quiet"]
+    return [
+        PYTHON,
+        "-m",
+        "anim",
+        "render",
+        GALLERY,
+        "-o",
+        str(folder),
+        "--jobs",
+        str(jobs),
+        "--duration",
+        "12",
+        "--quiet",
+    ]
 
 
 def process_cpu(cmd: list[str]) -> tuple[float, list[float]]:
@@ -161,8 +221,7 @@ def process_cpu(cmd: list[str]) -> tuple[float, list[float]]:
     cores is about the parent's share plus the busiest child's, whatever else the
     machine is doing."""
     tick = os.sysconf("SC_CLK_TCK")
-    process = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     seen: dict[int, float] = {}
     while process.poll() is None:
         for entry in os.listdir("/proc"):
@@ -186,7 +245,7 @@ def median(samples: list[Sample], field: str) -> float:
 
 # --- output checks ------------------------------------------------------------------
 def psnr(mse: float) -> float:
-    return math.inf if mse == 0 else 10 * math.log10(255.0 ** 2 / mse)
+    return math.inf if mse == 0 else 10 * math.log10(255.0**2 / mse)
 
 
 def gif_fidelity(gif: Path) -> dict:
@@ -292,8 +351,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="runs of each program (median)")
     parser.add_argument("--quick", action="store_true", help="one round")
-    parser.add_argument("--baseline-memory", action="store_true",
-                        help=f"also run the baseline at {LONG_STEPS + 1} frames (~2 min)")
+    parser.add_argument(
+        "--baseline-memory",
+        action="store_true",
+        help=f"also run the baseline at {LONG_STEPS + 1} frames (~2 min)",
+    )
     args = parser.parse_args(argv)
     rounds = 1 if args.quick else args.rounds
     if rounds < 1:
@@ -307,23 +369,43 @@ def main(argv=None) -> int:
     import anim
 
     started = datetime.datetime.now()
-    print(f"anim benchmark, {started:%Y-%m-%d %H:%M}: {platform.system()} "
-          f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-          f"anim {anim.__version__}, matplotlib {matplotlib.__version__}, "
-          f"Pillow {PIL.__version__}, numpy {numpy.__version__}")
-    print(f"reference race: {STEPS + 1} frames, 800x600, {FPS} fps; {rounds} round(s), "
-          "medians of whole-process runs\n", flush=True)
+    print(
+        f"anim benchmark, {started:%Y-%m-%d %H:%M}: {platform.system()} "
+        f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"anim {anim.__version__}, matplotlib {matplotlib.__version__}, "
+        f"Pillow {PIL.__version__}, numpy {numpy.__version__}"
+    )
+    print(
+        f"reference race: {STEPS + 1} frames, 800x600, {FPS} fps; {rounds} round(s), "
+        "medians of whole-process runs\n",
+        flush=True,
+    )
 
     # Untimed: compiles bytecode, builds matplotlib's font cache, warms the disk cache.
-    subprocess.run([PYTHON, "-c", "import matplotlib.pyplot, anim.renderer, PIL.Image"],
-                   cwd=ROOT, check=True)
+    subprocess.run(
+        [PYTHON, "-c", "import matplotlib.pyplot, anim.renderer, PIL.Image"], cwd=ROOT, check=True
+    )
 
-    out = {name: OUT / name for name in (
-        "baseline.gif", "anim.gif", "baseline.mp4", "anim.mp4", f"anim-{LONG_STEPS}.gif",
-        "anim-default.gif", f"baseline-{LONG_STEPS}.gif", f"anim-{EVERY_STEPS}.gif",
-        f"anim-{EVERY_STEPS}-every-{EVERY}.gif", "board.gif", f"board-every-{EVERY}.gif",
-        "gallery-jobs-1", "gallery-jobs-2",
-        "showcase.gif", "showcase-explained.gif")}
+    out = {
+        name: OUT / name
+        for name in (
+            "baseline.gif",
+            "anim.gif",
+            "baseline.mp4",
+            "anim.mp4",
+            f"anim-{LONG_STEPS}.gif",
+            "anim-default.gif",
+            f"baseline-{LONG_STEPS}.gif",
+            f"anim-{EVERY_STEPS}.gif",
+            f"anim-{EVERY_STEPS}-every-{EVERY}.gif",
+            "board.gif",
+            f"board-every-{EVERY}.gif",
+            "gallery-jobs-1",
+            "gallery-jobs-2",
+            "showcase.gif",
+            "showcase-explained.gif",
+        )
+    }
     for name in ("gallery-jobs-1", "gallery-jobs-2"):
         out[name].mkdir(exist_ok=True)
     log = OUT / "stderr.log"
@@ -332,34 +414,54 @@ def main(argv=None) -> int:
         "anim gif": lambda: run(anim_cmd(out["anim.gif"]), out["anim.gif"], log),
         "baseline mp4": lambda: run(baseline_cmd(out["baseline.mp4"]), out["baseline.mp4"], log),
         "anim mp4": lambda: run(anim_cmd(out["anim.mp4"]), out["anim.mp4"], log),
-        "anim gif long": lambda: run(anim_cmd(out[f"anim-{LONG_STEPS}.gif"], LONG_STEPS),
-                                     out[f"anim-{LONG_STEPS}.gif"], log),
-        "anim default": lambda: run(anim_cmd(out["anim-default.gif"], hold=True),
-                                    out["anim-default.gif"], log),
-        "anim 3000": lambda: run(anim_cmd(out[f"anim-{EVERY_STEPS}.gif"], EVERY_STEPS),
-                                 out[f"anim-{EVERY_STEPS}.gif"], log),
+        "anim gif long": lambda: run(
+            anim_cmd(out[f"anim-{LONG_STEPS}.gif"], LONG_STEPS), out[f"anim-{LONG_STEPS}.gif"], log
+        ),
+        "anim default": lambda: run(
+            anim_cmd(out["anim-default.gif"], hold=True), out["anim-default.gif"], log
+        ),
+        "anim 3000": lambda: run(
+            anim_cmd(out[f"anim-{EVERY_STEPS}.gif"], EVERY_STEPS),
+            out[f"anim-{EVERY_STEPS}.gif"],
+            log,
+        ),
         "anim 3000/10": lambda: run(
             anim_cmd(out[f"anim-{EVERY_STEPS}-every-{EVERY}.gif"], EVERY_STEPS, every=EVERY),
-            out[f"anim-{EVERY_STEPS}-every-{EVERY}.gif"], log),
+            out[f"anim-{EVERY_STEPS}-every-{EVERY}.gif"],
+            log,
+        ),
         "board 3000": lambda: run(board_cmd(out["board.gif"]), out["board.gif"], log),
-        "board 3000/10": lambda: run(board_cmd(out[f"board-every-{EVERY}.gif"], EVERY),
-                                     out[f"board-every-{EVERY}.gif"], log),
-        "gallery jobs 1": lambda: run(gallery_cmd(out["gallery-jobs-1"], 1),
-                                      out["gallery-jobs-1"], log, out["gallery-jobs-1"]),
-        "gallery jobs 2": lambda: run(gallery_cmd(out["gallery-jobs-2"], GALLERY_JOBS),
-                                      out["gallery-jobs-2"], log, out["gallery-jobs-2"]),
+        "board 3000/10": lambda: run(
+            board_cmd(out[f"board-every-{EVERY}.gif"], EVERY), out[f"board-every-{EVERY}.gif"], log
+        ),
+        "gallery jobs 1": lambda: run(
+            gallery_cmd(out["gallery-jobs-1"], 1), out["gallery-jobs-1"], log, out["gallery-jobs-1"]
+        ),
+        "gallery jobs 2": lambda: run(
+            gallery_cmd(out["gallery-jobs-2"], GALLERY_JOBS),
+            out["gallery-jobs-2"],
+            log,
+            out["gallery-jobs-2"],
+        ),
         "showcase": lambda: run(showcase_cmd(out["showcase.gif"]), out["showcase.gif"], log),
-        "explained": lambda: run(showcase_cmd(out["showcase-explained.gif"], "--explain",
-                                              "--lr-panel"),
-                                 out["showcase-explained.gif"], log),
+        "explained": lambda: run(
+            showcase_cmd(out["showcase-explained.gif"], "--explain", "--lr-panel"),
+            out["showcase-explained.gif"],
+            log,
+        ),
     }
     more_jobs, more_pairs = swarm_jobs(log)
     jobs.update(more_jobs)
     results: dict[str, list[Sample]] = {name: [] for name in jobs}
-    pairs = [("baseline gif", "anim gif"), ("baseline mp4", "anim mp4"),
-             ("anim 3000", "anim 3000/10"), ("board 3000", "board 3000/10"),
-             ("gallery jobs 1", "gallery jobs 2"),
-             ("showcase", "explained"), *more_pairs]
+    pairs = [
+        ("baseline gif", "anim gif"),
+        ("baseline mp4", "anim mp4"),
+        ("anim 3000", "anim 3000/10"),
+        ("board 3000", "board 3000/10"),
+        ("gallery jobs 1", "gallery jobs 2"),
+        ("showcase", "explained"),
+        *more_pairs,
+    ]
     for round_index in range(rounds):
         order = []
         for first, second in pairs:
@@ -369,16 +471,25 @@ def main(argv=None) -> int:
         for name in order:
             sample = jobs[name]()
             results[name].append(sample)
-            print(f"  round {round_index + 1}/{rounds}  {name:<14} {fmt_s(sample.wall):>8}  "
-                  f"cpu {fmt_s(sample.cpu):>8}  peak RSS {fmt_mb(sample.rss):>8}  "
-                  f"{fmt_bytes(sample.size):>8}", flush=True)
+            print(
+                f"  round {round_index + 1}/{rounds}  {name:<14} {fmt_s(sample.wall):>8}  "
+                f"cpu {fmt_s(sample.cpu):>8}  peak RSS {fmt_mb(sample.rss):>8}  "
+                f"{fmt_bytes(sample.size):>8}",
+                flush=True,
+            )
     if args.baseline_memory:
         name = "baseline gif long"
-        sample = run(baseline_cmd(out[f"baseline-{LONG_STEPS}.gif"], LONG_STEPS),
-                     out[f"baseline-{LONG_STEPS}.gif"], log)
+        sample = run(
+            baseline_cmd(out[f"baseline-{LONG_STEPS}.gif"], LONG_STEPS),
+            out[f"baseline-{LONG_STEPS}.gif"],
+            log,
+        )
         results[name] = [sample]
-        print(f"  once           {name:<14} {fmt_s(sample.wall):>8}  cpu {fmt_s(sample.cpu):>8}"
-              f"  peak RSS {fmt_mb(sample.rss):>8}  {fmt_bytes(sample.size):>8}", flush=True)
+        print(
+            f"  once           {name:<14} {fmt_s(sample.wall):>8}  cpu {fmt_s(sample.cpu):>8}"
+            f"  peak RSS {fmt_mb(sample.rss):>8}  {fmt_bytes(sample.size):>8}",
+            flush=True,
+        )
 
     critical = None
     if os.path.isdir("/proc/self"):
@@ -389,8 +500,10 @@ def main(argv=None) -> int:
     print("\nchecking anim's GIF against the frames anim renders ...", flush=True)
     fidelity = gif_fidelity(out["anim.gif"])
 
-    m = {name: {field: median(samples, field) for field in ("wall", "cpu", "rss", "size")}
-         for name, samples in results.items()}
+    m = {
+        name: {field: median(samples, field) for field in ("wall", "cpu", "rss", "size")}
+        for name, samples in results.items()
+    }
     gif_speedup = m["baseline gif"]["wall"] / m["anim gif"]["wall"]
     mp4_speedup = m["baseline mp4"]["wall"] / m["anim mp4"]["wall"]
     bytes_ratio = m["baseline gif"]["size"] / m["anim gif"]["size"]
@@ -399,39 +512,90 @@ def main(argv=None) -> int:
     every_ratio = m["anim 3000/10"]["wall"] / m["anim 3000"]["wall"]
     board_ratio = m["board 3000/10"]["wall"] / m["board 3000"]["wall"]
     jobs_speedup = m["gallery jobs 1"]["wall"] / m["gallery jobs 2"]["wall"]
-    frames_ok = (not fidelity["frames_missing"]
-                 and fidelity["gif_frames"] == fidelity["expected_gif_frames"]
-                 and not fidelity["delay_errors"])
+    frames_ok = (
+        not fidelity["frames_missing"]
+        and fidelity["gif_frames"] == fidelity["expected_gif_frames"]
+        and not fidelity["delay_errors"]
+    )
     psnr_ok = frames_ok and fidelity["min_psnr_db"] >= MIN_PSNR_DB
 
     rows = [
-        ("GIF wall time", fmt_s(m["baseline gif"]["wall"]), fmt_s(m["anim gif"]["wall"]),
-         f"{gif_speedup:.1f}x faster", f">= {GIF_SPEEDUP:g}x", gif_speedup >= GIF_SPEEDUP),
-        ("MP4 wall time", fmt_s(m["baseline mp4"]["wall"]), fmt_s(m["anim mp4"]["wall"]),
-         f"{mp4_speedup:.1f}x faster", f">= {MP4_SPEEDUP:g}x", mp4_speedup >= MP4_SPEEDUP),
-        ("GIF bytes", fmt_bytes(m["baseline gif"]["size"]), fmt_bytes(m["anim gif"]["size"]),
-         f"1/{bytes_ratio:.1f}", f"<= 1/{GIF_BYTES_RATIO:g}", bytes_ratio >= GIF_BYTES_RATIO),
-        ("GIF fidelity (min PSNR)", "", f"{fidelity['min_psnr_db']:.1f} dB",
-         f"overall {fidelity['overall_psnr_db']:.1f} dB", f">= {MIN_PSNR_DB:g} dB", psnr_ok),
-        (f"peak RSS {LONG_STEPS + 1} vs {STEPS + 1} frames",
-         (f"{fmt_mb(m['baseline gif long']['rss'])} vs {fmt_mb(m['baseline gif']['rss'])}"
-          if "baseline gif long" in m else f"- vs {fmt_mb(m['baseline gif']['rss'])}"),
-         f"{fmt_mb(m['anim gif long']['rss'])} vs {fmt_mb(m['anim gif']['rss'])}",
-         f"{rss_growth:.3f}x", f"<= {RSS_GROWTH:g}x", rss_growth <= RSS_GROWTH),
-        ("--explain --lr-panel vs plain", fmt_s(m["showcase"]["wall"]),
-         fmt_s(m["explained"]["wall"]), f"{explain_slowdown:.2f}x the time",
-         f"<= {EXPLAIN_SLOWDOWN:g}x", explain_slowdown <= EXPLAIN_SLOWDOWN),
-        (f"{EVERY_STEPS}-step GIF: --every {EVERY} vs every step", "",
-         f"{fmt_s(m['anim 3000/10']['wall'])} vs {fmt_s(m['anim 3000']['wall'])}",
-         f"1/{1 / every_ratio:.1f} of the time", f"<= 1/{1 / EVERY_TIME_RATIO:g}",
-         every_ratio <= EVERY_TIME_RATIO),
-        (f"5 racers, {BOARD_SIZE}: --every {EVERY} vs every step", "",
-         f"{fmt_s(m['board 3000/10']['wall'])} vs {fmt_s(m['board 3000']['wall'])}",
-         f"1/{1 / board_ratio:.1f} of the time", f"<= 1/{1 / EVERY_TIME_RATIO:g}",
-         board_ratio <= EVERY_TIME_RATIO),
-        (f"gallery ({GALLERY}/): --jobs {GALLERY_JOBS} vs --jobs 1", "",
-         f"{fmt_s(m['gallery jobs 2']['wall'])} vs {fmt_s(m['gallery jobs 1']['wall'])}",
-         f"{jobs_speedup:.2f}x faster", f">= {JOBS_SPEEDUP:g}x", jobs_speedup >= JOBS_SPEEDUP),
+        (
+            "GIF wall time",
+            fmt_s(m["baseline gif"]["wall"]),
+            fmt_s(m["anim gif"]["wall"]),
+            f"{gif_speedup:.1f}x faster",
+            f">= {GIF_SPEEDUP:g}x",
+            gif_speedup >= GIF_SPEEDUP,
+        ),
+        (
+            "MP4 wall time",
+            fmt_s(m["baseline mp4"]["wall"]),
+            fmt_s(m["anim mp4"]["wall"]),
+            f"{mp4_speedup:.1f}x faster",
+            f">= {MP4_SPEEDUP:g}x",
+            mp4_speedup >= MP4_SPEEDUP,
+        ),
+        (
+            "GIF bytes",
+            fmt_bytes(m["baseline gif"]["size"]),
+            fmt_bytes(m["anim gif"]["size"]),
+            f"1/{bytes_ratio:.1f}",
+            f"<= 1/{GIF_BYTES_RATIO:g}",
+            bytes_ratio >= GIF_BYTES_RATIO,
+        ),
+        (
+            "GIF fidelity (min PSNR)",
+            "",
+            f"{fidelity['min_psnr_db']:.1f} dB",
+            f"overall {fidelity['overall_psnr_db']:.1f} dB",
+            f">= {MIN_PSNR_DB:g} dB",
+            psnr_ok,
+        ),
+        (
+            f"peak RSS {LONG_STEPS + 1} vs {STEPS + 1} frames",
+            (
+                f"{fmt_mb(m['baseline gif long']['rss'])} vs {fmt_mb(m['baseline gif']['rss'])}"
+                if "baseline gif long" in m
+                else f"- vs {fmt_mb(m['baseline gif']['rss'])}"
+            ),
+            f"{fmt_mb(m['anim gif long']['rss'])} vs {fmt_mb(m['anim gif']['rss'])}",
+            f"{rss_growth:.3f}x",
+            f"<= {RSS_GROWTH:g}x",
+            rss_growth <= RSS_GROWTH,
+        ),
+        (
+            "--explain --lr-panel vs plain",
+            fmt_s(m["showcase"]["wall"]),
+            fmt_s(m["explained"]["wall"]),
+            f"{explain_slowdown:.2f}x the time",
+            f"<= {EXPLAIN_SLOWDOWN:g}x",
+            explain_slowdown <= EXPLAIN_SLOWDOWN,
+        ),
+        (
+            f"{EVERY_STEPS}-step GIF: --every {EVERY} vs every step",
+            "",
+            f"{fmt_s(m['anim 3000/10']['wall'])} vs {fmt_s(m['anim 3000']['wall'])}",
+            f"1/{1 / every_ratio:.1f} of the time",
+            f"<= 1/{1 / EVERY_TIME_RATIO:g}",
+            every_ratio <= EVERY_TIME_RATIO,
+        ),
+        (
+            f"5 racers, {BOARD_SIZE}: --every {EVERY} vs every step",
+            "",
+            f"{fmt_s(m['board 3000/10']['wall'])} vs {fmt_s(m['board 3000']['wall'])}",
+            f"1/{1 / board_ratio:.1f} of the time",
+            f"<= 1/{1 / EVERY_TIME_RATIO:g}",
+            board_ratio <= EVERY_TIME_RATIO,
+        ),
+        (
+            f"gallery ({GALLERY}/): --jobs {GALLERY_JOBS} vs --jobs 1",
+            "",
+            f"{fmt_s(m['gallery jobs 2']['wall'])} vs {fmt_s(m['gallery jobs 1']['wall'])}",
+            f"{jobs_speedup:.2f}x faster",
+            f">= {JOBS_SPEEDUP:g}x",
+            jobs_speedup >= JOBS_SPEEDUP,
+        ),
         *swarm_rows(m),
     ]
     header = ("", "baseline", "anim", "anim vs baseline", "target", "")
@@ -443,46 +607,66 @@ def main(argv=None) -> int:
         print("  ".join(cells) + "  " + status)
 
     print("\ninformation only:")
-    print(f"  CPU time (user+sys, incl. ffmpeg): GIF baseline {fmt_s(m['baseline gif']['cpu'])}"
-          f", anim {fmt_s(m['anim gif']['cpu'])}; MP4 baseline "
-          f"{fmt_s(m['baseline mp4']['cpu'])}, anim {fmt_s(m['anim mp4']['cpu'])}")
-    print(f"  peak RSS at {STEPS + 1} frames: GIF baseline {fmt_mb(m['baseline gif']['rss'])}, "
-          f"anim {fmt_mb(m['anim gif']['rss'])}; MP4 baseline "
-          f"{fmt_mb(m['baseline mp4']['rss'])}, anim {fmt_mb(m['anim mp4']['rss'])}")
+    print(
+        f"  CPU time (user+sys, incl. ffmpeg): GIF baseline {fmt_s(m['baseline gif']['cpu'])}"
+        f", anim {fmt_s(m['anim gif']['cpu'])}; MP4 baseline "
+        f"{fmt_s(m['baseline mp4']['cpu'])}, anim {fmt_s(m['anim mp4']['cpu'])}"
+    )
+    print(
+        f"  peak RSS at {STEPS + 1} frames: GIF baseline {fmt_mb(m['baseline gif']['rss'])}, "
+        f"anim {fmt_mb(m['anim gif']['rss'])}; MP4 baseline "
+        f"{fmt_mb(m['baseline mp4']['rss'])}, anim {fmt_mb(m['anim mp4']['rss'])}"
+    )
     if "baseline gif long" not in m:
         print(f"  baseline at {LONG_STEPS + 1} frames not run (--baseline-memory runs it)")
-    print(f"  MP4 bytes: baseline {fmt_bytes(m['baseline mp4']['size'])}, "
-          f"anim {fmt_bytes(m['anim mp4']['size'])}")
-    print(f"  anim GIF at {LONG_STEPS + 1} frames: {fmt_s(m['anim gif long']['wall'])}, "
-          f"{fmt_bytes(m['anim gif long']['size'])}")
+    print(
+        f"  MP4 bytes: baseline {fmt_bytes(m['baseline mp4']['size'])}, "
+        f"anim {fmt_bytes(m['anim mp4']['size'])}"
+    )
+    print(
+        f"  anim GIF at {LONG_STEPS + 1} frames: {fmt_s(m['anim gif long']['wall'])}, "
+        f"{fmt_bytes(m['anim gif long']['size'])}"
+    )
     if critical is not None:
         parent, workers = critical
         free = parent + (workers[0] if workers else 0.0)
-        print(f"  gallery --jobs {GALLERY_JOBS} CPU: parent {fmt_s(parent)}, workers "
-              f"{', '.join(fmt_s(w) for w in workers)}; on {GALLERY_JOBS} free cores about "
-              f"{fmt_s(free)} against {fmt_s(m['gallery jobs 1']['cpu'])} of CPU for "
-              f"--jobs 1 ({m['gallery jobs 1']['cpu'] / free:.2f}x)")
+        print(
+            f"  gallery --jobs {GALLERY_JOBS} CPU: parent {fmt_s(parent)}, workers "
+            f"{', '.join(fmt_s(w) for w in workers)}; on {GALLERY_JOBS} free cores about "
+            f"{fmt_s(free)} against {fmt_s(m['gallery jobs 1']['cpu'])} of CPU for "
+            f"--jobs 1 ({m['gallery jobs 1']['cpu'] / free:.2f}x)"
+        )
     default_frames, default_ms = gif_info(out["anim-default.gif"])
-    print(f"  anim default render (2 s hold, {STEPS + 1 + 2 * FPS} frames): "
-          f"{fmt_s(m['anim default']['wall'])}, {fmt_bytes(m['anim default']['size'])}, "
-          f"{default_frames} GIF frames, plays {default_ms / 1000:.2f} s")
+    print(
+        f"  anim default render (2 s hold, {STEPS + 1 + 2 * FPS} frames): "
+        f"{fmt_s(m['anim default']['wall'])}, {fmt_bytes(m['anim default']['size'])}, "
+        f"{default_frames} GIF frames, plays {default_ms / 1000:.2f} s"
+    )
     base_frames, base_ms = gif_info(out["baseline.gif"])
     anim_frames, anim_ms = gif_info(out["anim.gif"])
-    print(f"  GIF frames: baseline {base_frames} playing {base_ms / 1000:.2f} s, anim "
-          f"{anim_frames} playing {anim_ms / 1000:.2f} s ({STEPS + 1} frames at {FPS} fps "
-          f"last {(STEPS + 1) / FPS:.2f} s)")
-    print(f"  MP4 frames: baseline {mp4_frames(out['baseline.mp4'])}, "
-          f"anim {mp4_frames(out['anim.mp4'])}")
-    print(f"  fidelity: {fidelity['rendered_frames']} rendered frames, "
-          f"{fidelity['gif_frames']} GIF frames (expected {fidelity['expected_gif_frames']}"
-          f"{', GIF ends early' if fidelity['frames_missing'] else ''}), "
-          f"{len(fidelity['delay_errors'])} frame delay(s) off")
+    print(
+        f"  GIF frames: baseline {base_frames} playing {base_ms / 1000:.2f} s, anim "
+        f"{anim_frames} playing {anim_ms / 1000:.2f} s ({STEPS + 1} frames at {FPS} fps "
+        f"last {(STEPS + 1) / FPS:.2f} s)"
+    )
+    print(
+        f"  MP4 frames: baseline {mp4_frames(out['baseline.mp4'])}, "
+        f"anim {mp4_frames(out['anim.mp4'])}"
+    )
+    print(
+        f"  fidelity: {fidelity['rendered_frames']} rendered frames, "
+        f"{fidelity['gif_frames']} GIF frames (expected {fidelity['expected_gif_frames']}"
+        f"{', GIF ends early' if fidelity['frames_missing'] else ''}), "
+        f"{len(fidelity['delay_errors'])} frame delay(s) off"
+    )
     for index, got, expected in fidelity["delay_errors"][:5]:
         print(f"    GIF frame {index}: {got} ms, expected {expected} ms")
 
     passed = all(row[5] for row in rows)
-    print(f"\n{'all targets PASS' if passed else 'some targets FAIL'} "
-          f"({(datetime.datetime.now() - started).total_seconds():.0f} s)")
+    print(
+        f"\n{'all targets PASS' if passed else 'some targets FAIL'} "
+        f"({(datetime.datetime.now() - started).total_seconds():.0f} s)"
+    )
     record = {
         "date": started.isoformat(timespec="seconds"),
         "cpus": os.cpu_count(),

@@ -34,8 +34,24 @@ def baseline_cmd(output) -> list[str]:
 
 
 def anim_cmd(output, orbit: float = 0.0) -> list[str]:
-    cmd = [PYTHON, "-m", "anim", "render", SCENE, "--view", "3d", "-o", str(output),
-           "--quiet", "--hold", "0", "--size", "800x600", "--fps", str(FPS)]
+    cmd = [
+        PYTHON,
+        "-m",
+        "anim",
+        "render",
+        SCENE,
+        "--view",
+        "3d",
+        "-o",
+        str(output),
+        "--quiet",
+        "--hold",
+        "0",
+        "--size",
+        "800x600",
+        "--fps",
+        str(FPS),
+    ]
     return cmd + ["--orbit", str(orbit)] if orbit else cmd
 
 
@@ -48,9 +64,11 @@ def frame_costs() -> dict[str, float]:
     scene = anim.load_scene(str(ROOT / SCENE))
     result = scene.race()
     costs = {}
-    for name, options in (("2d", {}), ("3d fixed camera", {"view": "3d"}),
-                          (f"3d orbit {ORBIT_DEGREES:g}°", {"view": "3d",
-                                                            "orbit": ORBIT_DEGREES})):
+    for name, options in (
+        ("2d", {}),
+        ("3d fixed camera", {"view": "3d"}),
+        (f"3d orbit {ORBIT_DEGREES:g}°", {"view": "3d", "orbit": ORBIT_DEGREES}),
+    ):
         request = resolve_options(scene, size="800x600", fps=FPS, hold=0, **options)
         figure = _figure(scene, result, request)
         start = time.perf_counter()
@@ -71,20 +89,32 @@ def main(argv=None) -> int:
         parser.error("--rounds must be at least 1")
     OUT.mkdir(parents=True, exist_ok=True)
     started = datetime.datetime.now()
-    print(f"anim 3D benchmark, {started:%Y-%m-%d %H:%M}: {SCENE} --view 3d, "
-          f"{STEPS + 1} frames, 800x600, GIF; {rounds} round(s)", flush=True)
-    out = {"baseline": OUT / "baseline3d.gif", "anim": OUT / "anim3d.gif",
-           "anim orbit": OUT / "anim3d-orbit.gif"}
-    commands = {"baseline": baseline_cmd(out["baseline"]), "anim": anim_cmd(out["anim"]),
-                "anim orbit": anim_cmd(out["anim orbit"], ORBIT_DEGREES)}
+    print(
+        f"anim 3D benchmark, {started:%Y-%m-%d %H:%M}: {SCENE} --view 3d, "
+        f"{STEPS + 1} frames, 800x600, GIF; {rounds} round(s)",
+        flush=True,
+    )
+    out = {
+        "baseline": OUT / "baseline3d.gif",
+        "anim": OUT / "anim3d.gif",
+        "anim orbit": OUT / "anim3d-orbit.gif",
+    }
+    commands = {
+        "baseline": baseline_cmd(out["baseline"]),
+        "anim": anim_cmd(out["anim"]),
+        "anim orbit": anim_cmd(out["anim orbit"], ORBIT_DEGREES),
+    }
     samples = {name: [] for name in commands}
     for round_index in range(rounds):
         order = list(commands) if round_index % 2 == 0 else list(commands)[::-1]
         for name in order:
             sample = run(commands[name], out[name], OUT / f"{name.replace(' ', '-')}3d.log")
             samples[name].append(sample)
-            print(f"  round {round_index + 1}  {name:<11} {fmt_s(sample.wall):>8}  "
-                  f"cpu {fmt_s(sample.cpu):>8}  {fmt_bytes(sample.size):>8}", flush=True)
+            print(
+                f"  round {round_index + 1}  {name:<11} {fmt_s(sample.wall):>8}  "
+                f"cpu {fmt_s(sample.cpu):>8}  {fmt_bytes(sample.size):>8}",
+                flush=True,
+            )
     wall = {name: statistics.median(s.wall for s in runs) for name, runs in samples.items()}
     cpu = {name: statistics.median(s.cpu for s in runs) for name, runs in samples.items()}
     size = {name: statistics.median(s.size for s in runs) for name, runs in samples.items()}
@@ -93,18 +123,31 @@ def main(argv=None) -> int:
     for name in out:
         frames, _ = gif_info(out[name])
         print(f"  {name:<11} GIF: {frames} frames, {fmt_bytes(size[name])}")
-    print(f"\n3D GIF wall time: baseline {fmt_s(wall['baseline'])}, anim {fmt_s(wall['anim'])}"
-          f" -> {speedup:.1f}x faster (target >= {GIF_SPEEDUP:g}x)  {verdict(passed)}")
-    print(f"  CPU time: baseline {fmt_s(cpu['baseline'])}, anim {fmt_s(cpu['anim'])} "
-          f"({cpu['baseline'] / cpu['anim']:.1f}x)")
-    print(f"  anim with --orbit {ORBIT_DEGREES:g}: {fmt_s(wall['anim orbit'])} "
-          f"({wall['anim orbit'] / wall['anim']:.1f}x the fixed camera)")
+    print(
+        f"\n3D GIF wall time: baseline {fmt_s(wall['baseline'])}, anim {fmt_s(wall['anim'])}"
+        f" -> {speedup:.1f}x faster (target >= {GIF_SPEEDUP:g}x)  {verdict(passed)}"
+    )
+    print(
+        f"  CPU time: baseline {fmt_s(cpu['baseline'])}, anim {fmt_s(cpu['anim'])} "
+        f"({cpu['baseline'] / cpu['anim']:.1f}x)"
+    )
+    print(
+        f"  anim with --orbit {ORBIT_DEGREES:g}: {fmt_s(wall['anim orbit'])} "
+        f"({wall['anim orbit'] / wall['anim']:.1f}x the fixed camera)"
+    )
     costs = frame_costs()
-    print("  drawing cost per frame, this process: "
-          + ", ".join(f"{name} {ms:.1f} ms" for name, ms in costs.items()))
-    record = {"date": started.isoformat(timespec="seconds"), "rounds": rounds,
-              "samples": {name: [asdict(s) for s in runs] for name, runs in samples.items()},
-              "speedup": speedup, "frame_ms": costs, "passed": passed}
+    print(
+        "  drawing cost per frame, this process: "
+        + ", ".join(f"{name} {ms:.1f} ms" for name, ms in costs.items())
+    )
+    record = {
+        "date": started.isoformat(timespec="seconds"),
+        "rounds": rounds,
+        "samples": {name: [asdict(s) for s in runs] for name, runs in samples.items()},
+        "speedup": speedup,
+        "frame_ms": costs,
+        "passed": passed,
+    }
     (OUT / "results3d.json").write_text(json.dumps(record, indent=2) + "\n")
     return 0 if passed else 1
 

@@ -81,15 +81,19 @@ def gallery_example(path: Path) -> str:
     docstring = ast.get_docstring(module) or path.stem
     title, _, text = docstring.partition("\n")
     title = title.rstrip(".")
-    code = "\n".join(source.splitlines()[module.body[0].end_lineno:]).strip("\n")
+    code = "\n".join(source.splitlines()[module.body[0].end_lineno :]).strip("\n")
     names = list(anim.load_scenes(path))
     films = "\n".join(
         f'anim.render({name}, "{path.stem if len(names) == 1 else f"{path.stem}-{name}"}'
-        f'.gif", {FILM})' for name in names)
+        f'.gif", {FILM})'
+        for name in names
+    )
     text = absolute_values(text.strip())
-    return (f'r"""\n{title}\n{"=" * len(title)}\n\n{text}\n\n'
-            f"The scene file: ``scenes/{path.name}``.\n\"\"\"\n\n{code}\n\n"
-            "# %%\n# The race, filmed:\n\nimport anim\n\n" + films + "\n")
+    return (
+        f'r"""\n{title}\n{"=" * len(title)}\n\n{text}\n\n'
+        f'The scene file: ``scenes/{path.name}``.\n"""\n\n{code}\n\n'
+        "# %%\n# The race, filmed:\n\nimport anim\n\n" + films + "\n"
+    )
 
 
 def write_gallery_examples():
@@ -99,7 +103,8 @@ def write_gallery_examples():
     (EXAMPLES / "GALLERY_HEADER.rst").write_text(
         "Gallery\n=======\n\nEvery scene of ``scenes/``, filmed by anim's own image scraper "
         "(see :doc:`/galleries`). Each page shows the scene file and its race.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     for path in sorted(SCENES.glob("*.py")):
         text = gallery_example(path)
         target = EXAMPLES / path.name

@@ -27,8 +27,13 @@ def two_moons(count=600, noise=0.15, seed=0):
 
 inputs, labels = two_moons()
 torch.manual_seed(0)
-model = torch.nn.Sequential(torch.nn.Linear(2, 48), torch.nn.Tanh(), torch.nn.Linear(48, 48),
-                            torch.nn.Tanh(), torch.nn.Linear(48, 2))
+model = torch.nn.Sequential(
+    torch.nn.Linear(2, 48),
+    torch.nn.Tanh(),
+    torch.nn.Linear(48, 48),
+    torch.nn.Tanh(),
+    torch.nn.Linear(48, 2),
+)
 loss_fn = torch.nn.CrossEntropyLoss()
 
 
@@ -52,10 +57,11 @@ def train(make_optimizer, label, steps=120, batch=64):
 threads = torch.get_num_threads()
 torch.set_num_threads(1)
 try:
-    runs = [train(lambda p: torch.optim.SGD(p, lr=0.3), "SGD lr=0.3"),
-            train(lambda p: torch.optim.SGD(p, lr=0.3, momentum=0.9),
-                  "Momentum lr=0.3 β=0.9"),
-            train(lambda p: torch.optim.Adam(p, lr=0.01), "Adam lr=0.01")]
+    runs = [
+        train(lambda p: torch.optim.SGD(p, lr=0.3), "SGD lr=0.3"),
+        train(lambda p: torch.optim.SGD(p, lr=0.3, momentum=0.9), "Momentum lr=0.3 β=0.9"),
+        train(lambda p: torch.optim.Adam(p, lr=0.01), "Adam lr=0.01"),
+    ]
 finally:
     torch.set_num_threads(threads)
 

@@ -13,6 +13,7 @@ scene = Scene(
     # GD and Momentum as the real runs were trained; Adam's lr is per coordinate, so on
     # two coordinates 0.3 gives it about the stride 0.01 gave it on 2,594.
     optimizers=[GD(0.3), Momentum(0.3, momentum=0.9), Adam(0.3)],
-    steps=150, fps=20,
+    steps=150,
+    fps=20,
     title="GD, Momentum and Adam racing on the slice itself",
 )

@@ -26,10 +26,10 @@ scene = Scene(surface={surface}, optimizers=[{optimizers}], start={start}, steps
 """
 
 
-def scene_source(surface="surface", optimizers="GD(lr=0.1), Adam(lr=0.3)",
-                 start="(2.5, 2.0)", steps=20) -> str:
-    return SCENE_TEMPLATE.format(surface=surface, optimizers=optimizers, start=start,
-                                 steps=steps)
+def scene_source(
+    surface="surface", optimizers="GD(lr=0.1), Adam(lr=0.3)", start="(2.5, 2.0)", steps=20
+) -> str:
+    return SCENE_TEMPLATE.format(surface=surface, optimizers=optimizers, start=start, steps=steps)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -78,8 +78,14 @@ def cli(capsys):
 def run_anim(*args, cwd=None, env=None, timeout=120):
     """The real command line: ``python -m anim ARGS`` in a fresh interpreter."""
     environment = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "anim", *map(str, args)], cwd=cwd,
-                          env=environment, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "anim", *map(str, args)],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def assert_one_error_line(err: str, *fragments: str) -> str:

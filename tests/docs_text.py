@@ -54,13 +54,14 @@ def fenced_blocks(language: str | None = None) -> list[Block]:
 def fenced_block(language: str, starting: str) -> Block:
     """The one block of that language, wherever it lives, whose text starts so."""
     found = [b for b in fenced_blocks(language) if b.code.startswith(starting)]
-    assert len(found) == 1, (f"{len(found)} {language} blocks start with {starting!r} "
-                             "in README.md and docs/*.md (expected exactly one)")
+    assert len(found) == 1, (
+        f"{len(found)} {language} blocks start with {starting!r} "
+        "in README.md and docs/*.md (expected exactly one)"
+    )
     return found[0]
 
 
-REGION = re.compile(r"^<!-- begin: ([a-z0-9-]+) -->\n(.*?)^<!-- end: \1 -->$",
-                    flags=re.S | re.M)
+REGION = re.compile(r"^<!-- begin: ([a-z0-9-]+) -->\n(.*?)^<!-- end: \1 -->$", flags=re.S | re.M)
 
 
 def readme_regions() -> dict[str, str]:

@@ -19,9 +19,15 @@ import anim
 from anim.renderer import _figure, resolve_options
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 #: The still and the page differ only in antialiasing and in the browser's font: at most
 #: this share of pixels differs by more than 48 (sum over RGB). One pixel of shift: 3 %.
 MAX_DIFFERING_SHARE = 0.015
@@ -30,8 +36,10 @@ MAX_DIFFERING_SHARE = 0.015
 def chromium_path() -> str:
     path = os.environ.get("ANIM_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(path).exists():
-        pytest.fail(f"Chromium not found at {path}: install it (apt-get install -y chromium) "
-                    "or set ANIM_CHROMIUM to its path")
+        pytest.fail(
+            f"Chromium not found at {path}: install it (apt-get install -y chromium) "
+            "or set ANIM_CHROMIUM to its path"
+        )
     return path
 
 
@@ -42,8 +50,7 @@ def browser():
     except ImportError:
         pytest.fail("playwright is not installed: pip install -e '.[test]'")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(),
-                                              args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
@@ -52,17 +59,26 @@ class Watched:
     """A page, its refused requests and its console errors."""
 
     def __init__(self, browser, width=800, height=700, scale=1, reduced_motion=None):
-        self.context = browser.new_context(viewport={"width": width, "height": height},
-                                           device_scale_factor=scale,
-                                           reduced_motion=reduced_motion)
+        self.context = browser.new_context(
+            viewport={"width": width, "height": height},
+            device_scale_factor=scale,
+            reduced_motion=reduced_motion,
+        )
         self.page = self.context.new_page()
         self.refused, self.errors = [], []
         self.page.route("**/*", self._guard)
-        self.page.on("console", lambda message: message.type == "error"
-                     and self.errors.append(message.text))
+        self.page.on(
+            "console", lambda message: message.type == "error" and self.errors.append(message.text)
+        )
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.on("request", lambda request: None if request.url.startswith(
-            ("file:", "data:", "about:")) else self.refused.append(request.url))
+        self.page.on(
+            "request",
+            lambda request: (
+                None
+                if request.url.startswith(("file:", "data:", "about:"))
+                else self.refused.append(request.url)
+            ),
+        )
 
     def _guard(self, route):
         if route.request.url.startswith(("file:", "data:", "about:")):
@@ -128,15 +144,23 @@ def best_shift(page_image, still_image, x, y, radius=9, reach=4):
     x, y = int(round(x)), int(round(y))
     height, width = still_image.shape[:2]
     radius = min(radius, x - reach, y - reach, width - 1 - x - reach, height - 1 - y - reach)
-    target = still_image[y - radius:y + radius + 1, x - radius:x + radius + 1]
-    errors = {(dx, dy): np.mean((page_image[y - radius + dy:y + radius + 1 + dy,
-                                            x - radius + dx:x + radius + 1 + dx] - target) ** 2)
-              for dx in range(-reach, reach + 1) for dy in range(-reach, reach + 1)}
+    target = still_image[y - radius : y + radius + 1, x - radius : x + radius + 1]
+    errors = {
+        (dx, dy): np.mean(
+            (
+                page_image[
+                    y - radius + dy : y + radius + 1 + dy, x - radius + dx : x + radius + 1 + dx
+                ]
+                - target
+            )
+            ** 2
+        )
+        for dx in range(-reach, reach + 1)
+        for dy in range(-reach, reach + 1)
+    }
     return min(errors, key=errors.get)
 
 
 def still_image(scene, folder, step, **options) -> np.ndarray:
     path = anim.still(scene, folder / f"still-{step}.png", frame=step, **options)
     return np.asarray(Image.open(path).convert("RGB"), dtype=float)
-
-

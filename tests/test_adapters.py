@@ -59,12 +59,20 @@ TORCH_CASES = [
 ]
 
 
-@pytest.mark.parametrize("optimizer_class, hyper", TORCH_CASES,
-                         ids=[f"{c.__name__}-{i}" for i, (c, _) in enumerate(TORCH_CASES)])
+@pytest.mark.parametrize(
+    "optimizer_class, hyper",
+    TORCH_CASES,
+    ids=[f"{c.__name__}-{i}" for i, (c, _) in enumerate(TORCH_CASES)],
+)
 def test_from_torch_equals_a_plain_torch_loop(optimizer_class, hyper):
     steps = 60
-    result = simulate(ROSENBROCK, [from_torch(optimizer_class, **hyper)], start=START,
-                      steps=steps, goal_radius=1e-9)
+    result = simulate(
+        ROSENBROCK,
+        [from_torch(optimizer_class, **hyper)],
+        start=START,
+        steps=steps,
+        goal_radius=1e-9,
+    )
     expected = torch_loop(optimizer_class, hyper, START, steps)
     assert result.diverged_step == (None,)
     assert np.abs(expected[-1] - expected[0]).max() > 0.05  # it went somewhere
@@ -96,16 +104,18 @@ def test_from_torch_keeps_start_points_apart():
     together, state = starts, opt.init(starts)
     for _ in range(20):
         _, grads = ROSENBROCK.value_and_grad_at(together)
-        together, state = opt.update(grads, state, together,
-                                     value_and_grad=ROSENBROCK.value_and_grad_at)
+        together, state = opt.update(
+            grads, state, together, value_and_grad=ROSENBROCK.value_and_grad_at
+        )
     for row, start in enumerate(starts):
         alone = torch_loop(pytorch_optimizer.Lamb, {"lr": 0.05}, tuple(start), 20)
         np.testing.assert_array_equal(together[row], alone[-1])
 
 
 def test_from_torch_names_labels_and_validates():
-    opt = from_torch(pytorch_optimizer.Lion, 0.01, betas=(0.9, 0.99), label="Lion!",
-                     color="tab:green")
+    opt = from_torch(
+        pytorch_optimizer.Lion, 0.01, betas=(0.9, 0.99), label="Lion!", color="tab:green"
+    )
     assert opt.name == "Lion" and opt.label == "Lion!" and opt.color == "#2ca02c"
     assert opt.generated_label == "Lion lr=0.01 β₁=0.9 β₂=0.99"
     assert opt.hyperparameters == {"lr": 0.01, "betas": [0.9, 0.99]}
@@ -116,11 +126,17 @@ def test_from_torch_names_labels_and_validates():
     with pytest.raises(ValueError, match=r"^torch Adam: Invalid learning rate: -0\.1$"):
         from_torch(torch.optim.Adam, lr=-0.1)
     # A typo lists the class's real keywords.
-    with pytest.raises(TypeError, match=r"^torch Adam has no hyperparameter 'alpha'; its "
-                                        r"hyperparameters are: lr, betas, eps, weight_decay"):
+    with pytest.raises(
+        TypeError,
+        match=r"^torch Adam has no hyperparameter 'alpha'; its "
+        r"hyperparameters are: lr, betas, eps, weight_decay",
+    ):
         from_torch(torch.optim.Adam, lr=0.1, alpha=0.9)
-    with pytest.raises(ValueError, match=r"^from_torch needs a torch\.optim\.Optimizer subclass "
-                                         r"such as torch\.optim\.Adam, got"):
+    with pytest.raises(
+        ValueError,
+        match=r"^from_torch needs a torch\.optim\.Optimizer subclass "
+        r"such as torch\.optim\.Adam, got",
+    ):
         from_torch(torch.optim.Adam([torch.zeros(2, requires_grad=True)]))
     with pytest.raises(ValueError, match=r"^Invalid color for torch Adam: 'blurple'"):
         from_torch(torch.optim.Adam, lr=0.1, color="blurple")
@@ -134,8 +150,11 @@ def test_from_torch_needs_value_and_grad_only_to_evaluate_again():
     moved, _ = adam.update(np.ones((1, 2)), adam.init(params), params)
     np.testing.assert_allclose(moved, params - 0.1, rtol=1e-8)  # Adam's eps
     lbfgs = from_torch(torch.optim.LBFGS, lr=1)
-    with pytest.raises(OptimizerError, match=r"evaluates f again inside its step: pass "
-                                             r"value_and_grad="):
+    with pytest.raises(
+        OptimizerError,
+        match=r"evaluates f again inside its step: pass "
+        r"value_and_grad=",
+    ):
         lbfgs.update(np.ones((1, 2)), lbfgs.init(params), params)
 
 
@@ -147,8 +166,10 @@ def test_torch_default_dtype_is_left_alone():
 
 # --------------------------------------------------------------------------- optax
 
+
 def optax_loop(transformation, start, steps, surface=ROSENBROCK):
     """What an optax user writes, with x64 enabled: a jitted step."""
+
     @jax.jit
     def step(grad, state, x):
         updates, state = transformation.update(grad, state, x)
@@ -177,8 +198,13 @@ OPTAX_CASES = {
 @pytest.mark.parametrize("name", OPTAX_CASES)
 def test_from_optax_equals_a_plain_optax_loop(name):
     steps = 60
-    result = simulate(ROSENBROCK, [from_optax(OPTAX_CASES[name](), name=name)], start=START,
-                      steps=steps, goal_radius=1e-9)
+    result = simulate(
+        ROSENBROCK,
+        [from_optax(OPTAX_CASES[name](), name=name)],
+        start=START,
+        steps=steps,
+        goal_radius=1e-9,
+    )
     expected = optax_loop(OPTAX_CASES[name](), START, steps)
     assert expected.dtype == np.float64 and result.diverged_step == (None,)
     assert np.abs(expected[-1] - expected[0]).max() > 0.05
@@ -201,8 +227,9 @@ def test_from_optax_keeps_start_points_apart():
     for row, start in enumerate(starts):
         # Coupled, a clip would move a start by whole units; the batch's compiled sum of
         # two squares may round its last bit differently from a batch of one.
-        np.testing.assert_allclose(together[row], optax_loop(make(), tuple(start), 20)[-1],
-                                   rtol=1e-13, atol=1e-15)
+        np.testing.assert_allclose(
+            together[row], optax_loop(make(), tuple(start), 20)[-1], rtol=1e-13, atol=1e-15
+        )
 
 
 def test_x64_does_not_leak_into_the_users_process():
@@ -214,8 +241,7 @@ result = simulate(surfaces.rosenbrock(), [from_optax(optax.adam(0.05))], start=(
                   steps=5)
 print(jax.config.jax_enable_x64, jnp.asarray(1.0).dtype, result.paths.dtype)
 """
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "float32", "float64"]
 
 
@@ -225,8 +251,11 @@ def test_from_optax_names_labels_and_validates():
     assert opt.hyperparameters == {}
     assert from_optax(optax.sgd(0.1)).name == "optax"
     assert from_optax(optax.sgd(0.1), label="SGD 0.1").label == "SGD 0.1"
-    with pytest.raises(ValueError, match=r"^from_optax needs an optax GradientTransformation "
-                                         r"such as optax\.adam\(0\.1\), or a factory"):
+    with pytest.raises(
+        ValueError,
+        match=r"^from_optax needs an optax GradientTransformation "
+        r"such as optax\.adam\(0\.1\), or a factory",
+    ):
         from_optax("adam")
     with pytest.raises(TypeError, match=r"^from_optax\(adam, \.\.\.\) needs lr="):
         from_optax(optax.adam)
@@ -236,15 +265,21 @@ def test_from_optax_names_labels_and_validates():
     by_optax_name = from_optax(optax.rmsprop, learning_rate=0.05)
     assert by_optax_name.hyperparameters == from_optax(optax.rmsprop, lr=0.05).hyperparameters
     assert by_optax_name.with_lr(0.2).hyperparameters["lr"] == 0.2
-    with pytest.raises(TypeError, match=r"^from_optax got the learning rate twice \(again as "
-                                        r"learning_rate=\): give it once, as lr=$"):
+    with pytest.raises(
+        TypeError,
+        match=r"^from_optax got the learning rate twice \(again as "
+        r"learning_rate=\): give it once, as lr=$",
+    ):
         from_optax(optax.adam, 0.1, learning_rate=0.1)
 
 
 def test_missing_packages_say_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", None)
-    with pytest.raises(ImportError, match=r"^from_torch needs torch, which is not installed "
-                                          r"here: pip install 'anim\[torch\]'$"):
+    with pytest.raises(
+        ImportError,
+        match=r"^from_torch needs torch, which is not installed "
+        r"here: pip install 'anim\[torch\]'$",
+    ):
         from_torch(object, lr=0.1)
     monkeypatch.setitem(sys.modules, "optax", None)
     with pytest.raises(ImportError, match=r"pip install 'anim\[optax\]'$"):
@@ -293,21 +328,30 @@ def test_race_json_for_all_three_kinds(write_scene, cli):
     assert code == 0, err
     entries = json.loads(out)["optimizers"]
     assert [e["name"] for e in entries] == ["Mine", "Lion", "torch Adam", "optax Adam"]
-    assert [e["label"] for e in entries] == ["Mine lr=0.5", "Lion lr=0.5", "torch Adam",
-                                             "optax Adam"]
+    assert [e["label"] for e in entries] == [
+        "Mine lr=0.5",
+        "Lion lr=0.5",
+        "torch Adam",
+        "optax Adam",
+    ]
     assert entries[1]["hyperparameters"] == {"lr": 0.5}
     assert all(e["final_loss"] is not None for e in entries)
 
 
 def test_torch_adam_races_like_the_builtin():
-    result = simulate(ROSENBROCK, [from_torch(torch.optim.Adam, lr=0.05), Adam(0.05)],
-                      start=START, steps=100)
+    result = simulate(
+        ROSENBROCK, [from_torch(torch.optim.Adam, lr=0.05), Adam(0.05)], start=START, steps=100
+    )
     np.testing.assert_allclose(result.paths[0], result.paths[1], rtol=1e-12, atol=1e-14)
 
 
 def test_scene_accepts_adapters():
-    scene = Scene(surface=ROSENBROCK, start=START, steps=3,
-                  optimizers=[from_torch(torch.optim.SGD, lr=1e-3), from_optax(optax.sgd(1e-3))])
+    scene = Scene(
+        surface=ROSENBROCK,
+        start=START,
+        steps=3,
+        optimizers=[from_torch(torch.optim.SGD, lr=1e-3), from_optax(optax.sgd(1e-3))],
+    )
     result = scene.race()
     np.testing.assert_array_equal(result.paths[0], result.paths[1])
 
@@ -318,10 +362,19 @@ def test_from_torch_with_a_schedule_equals_torch_with_its_scheduler():
     steps = 60
     opt = from_torch(torch.optim.Adam, lr=cosine(0.05, steps, end=0.002))
     assert opt.label == "torch Adam lr=cos 0.05→0.002"
-    assert opt.hyperparameters["lr"] == {"schedule": "cosine", "lr": 0.05, "steps": steps,
-                                         "end": 0.002}
-    result = simulate(ROSENBROCK, [opt, Adam(cosine(0.05, steps, end=0.002))], start=START,
-                      steps=steps, goal_radius=1e-9)
+    assert opt.hyperparameters["lr"] == {
+        "schedule": "cosine",
+        "lr": 0.05,
+        "steps": steps,
+        "end": 0.002,
+    }
+    result = simulate(
+        ROSENBROCK,
+        [opt, Adam(cosine(0.05, steps, end=0.002))],
+        start=START,
+        steps=steps,
+        goal_radius=1e-9,
+    )
 
     previous = torch.get_default_dtype()
     torch.set_default_dtype(torch.float64)
@@ -376,11 +429,14 @@ def test_the_sidecar_records_the_raced_libraries(write_scene, cli, tmp_path):
     # may differ from a module's __version__ (torch's "+cu130" local tag is only there).
     for package in ("torch", "optax", "jax", "pytorch_optimizer"):
         assert versions[package] == metadata.version(package)
-    gd_only = write_scene("""\
+    gd_only = write_scene(
+        """\
         from anim import Scene, surfaces
         from anim.optimizers import GD
         scene = Scene(surface=surfaces.ravine(), start=(-7, 2), steps=3, optimizers=[GD(0.1)])
-        """, name="gd.py")
+        """,
+        name="gd.py",
+    )
     assert cli("still", gd_only, "-o", out, "--size", "320x240", "--sidecar")[0] == 0
     versions = json.loads((tmp_path / "race.png.json").read_text())["versions"]
     assert not {"torch", "jax", "optax", "pytorch_optimizer"} & set(versions)
@@ -389,11 +445,17 @@ def test_the_sidecar_records_the_raced_libraries(write_scene, cli, tmp_path):
 # ------------------------------------------------------------------------ every kind, many starts
 
 ELEMENTWISE_CASES = {
-    "Adam": dict(lr=0.1), "AdamW": dict(lr=0.1, weight_decay=0.1),
-    "SGD": dict(lr=0.01, momentum=0.9, nesterov=True), "Adamax": dict(lr=0.1),
-    "NAdam": dict(lr=0.05), "RAdam": dict(lr=0.1), "Adagrad": dict(lr=0.5),
-    "RMSprop": dict(lr=0.01, centered=True, momentum=0.5), "Adadelta": dict(lr=1.0),
-    "Rprop": dict(lr=0.01), "ASGD": dict(lr=0.01),
+    "Adam": dict(lr=0.1),
+    "AdamW": dict(lr=0.1, weight_decay=0.1),
+    "SGD": dict(lr=0.01, momentum=0.9, nesterov=True),
+    "Adamax": dict(lr=0.1),
+    "NAdam": dict(lr=0.05),
+    "RAdam": dict(lr=0.1),
+    "Adagrad": dict(lr=0.5),
+    "RMSprop": dict(lr=0.01, centered=True, momentum=0.5),
+    "Adadelta": dict(lr=1.0),
+    "Rprop": dict(lr=0.01),
+    "ASGD": dict(lr=0.01),
 }
 
 
@@ -412,10 +474,8 @@ def test_an_elementwise_torch_class_races_its_starts_as_one_tensor_exactly(name)
     surface = surfaces.himmelblau()
     points = np.random.default_rng(0).uniform(-5, 5, (24, 2))
     for stop in (False, True):
-        a = race_starts(surface, batched, points, 40, surface.minima, 0.3,
-                        stop_when_finished=stop)
-        b = race_starts(surface, alone, points, 40, surface.minima, 0.3,
-                        stop_when_finished=stop)
+        a = race_starts(surface, batched, points, 40, surface.minima, 0.3, stop_when_finished=stop)
+        b = race_starts(surface, alone, points, 40, surface.minima, 0.3, stop_when_finished=stop)
         np.testing.assert_array_equal(a.paths, b.paths)
         np.testing.assert_array_equal(a.arrival_step, b.arrival_step)
     assert not from_torch(pytorch_optimizer.Lion, lr=0.1).elementwise
@@ -434,16 +494,40 @@ def test_every_kind_races_a_swarm_with_noise_each_start_as_alone():
 
     surface = surfaces.himmelblau()
     points = np.array([[-4.0, 4.0], [0.0, 0.0], [4.5, -4.5], [1.0, 3.0]])
-    for optimizer in (from_torch(pytorch_optimizer.Lion, lr=0.05),
-                      from_torch(torch.optim.Adam, lr=0.1), HandRMSProp(0.1),
-                      from_optax(optax.adam, lr=0.1), from_optax(optax.lion(0.05))):
-        together = race_starts(surface, optimizer, points, 30, surface.minima, 0.3,
-                               noise=0.5, seed=3, stop_when_finished=True)
+    for optimizer in (
+        from_torch(pytorch_optimizer.Lion, lr=0.05),
+        from_torch(torch.optim.Adam, lr=0.1),
+        HandRMSProp(0.1),
+        from_optax(optax.adam, lr=0.1),
+        from_optax(optax.lion(0.05)),
+    ):
+        together = race_starts(
+            surface,
+            optimizer,
+            points,
+            30,
+            surface.minima,
+            0.3,
+            noise=0.5,
+            seed=3,
+            stop_when_finished=True,
+        )
         arrived = together.arrival_step >= 0
         assert arrived.any() and not arrived.all(), optimizer.name  # rows really dropped
         for row, point in enumerate(points):
-            alone = race_starts(surface, optimizer, point[None], 30, surface.minima, 0.3,
-                                noise=0.5, seed=3, noise_rows=np.array([row]),
-                                noise_starts=len(points), stop_when_finished=True)
-            np.testing.assert_allclose(together.paths[row], alone.paths[0], rtol=1e-13,
-                                       atol=1e-15, err_msg=optimizer.name)
+            alone = race_starts(
+                surface,
+                optimizer,
+                point[None],
+                30,
+                surface.minima,
+                0.3,
+                noise=0.5,
+                seed=3,
+                noise_rows=np.array([row]),
+                noise_starts=len(points),
+                stop_when_finished=True,
+            )
+            np.testing.assert_allclose(
+                together.paths[row], alone.paths[0], rtol=1e-13, atol=1e-15, err_msg=optimizer.name
+            )

@@ -14,8 +14,10 @@ import pytest
 from conftest import run_anim, scene_source
 from test_interrupt import GrowingPartials, _alive, _children
 
-TWO_SCENES = scene_source() + "fast = Scene(surface=surface, optimizers=[GD(lr=0.3)], " \
-                              "start=(1, 1), steps=10)\n"
+TWO_SCENES = (
+    scene_source() + "fast = Scene(surface=surface, optimizers=[GD(lr=0.3)], "
+    "start=(1, 1), steps=10)\n"
+)
 
 
 @pytest.fixture
@@ -30,21 +32,40 @@ def gallery(tmp_path):
 
 def test_a_folder_renders_every_scene_of_every_file_in_two_processes(gallery, tmp_path):
     out = tmp_path / "out"
-    result = run_anim("render", gallery, "-o", out, "--jobs", "2", "--size", "320x240",
-                      "--format", "gif,mp4", "--quiet")
+    result = run_anim(
+        "render",
+        gallery,
+        "-o",
+        out,
+        "--jobs",
+        "2",
+        "--size",
+        "320x240",
+        "--format",
+        "gif,mp4",
+        "--quiet",
+    )
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == [
-        "one.gif", "one.mp4", "two-fast.gif", "two-fast.mp4", "two-scene.gif",
-        "two-scene.mp4"]
+        "one.gif",
+        "one.mp4",
+        "two-fast.gif",
+        "two-fast.mp4",
+        "two-scene.gif",
+        "two-scene.mp4",
+    ]
     lines = result.stderr.strip().splitlines()
-    assert sorted(line.split(":")[0] for line in lines) == [str(gallery / "one.py"),
-                                                            str(gallery / "two.py")]
+    assert sorted(line.split(":")[0] for line in lines) == [
+        str(gallery / "one.py"),
+        str(gallery / "two.py"),
+    ]
     assert all(" wrote " in line and " kB)" in line for line in lines)
 
 
 def test_the_same_bytes_in_parallel_as_alone(gallery, tmp_path):
-    run_anim("render", gallery, "-o", tmp_path / "many", "--jobs", "2", "--size", "320x240",
-             "--quiet")
+    run_anim(
+        "render", gallery, "-o", tmp_path / "many", "--jobs", "2", "--size", "320x240", "--quiet"
+    )
     alone = tmp_path / "alone.gif"
     run_anim("render", gallery / "one.py", "-o", alone, "--size", "320x240", "--quiet")
     assert (tmp_path / "many" / "one.gif").read_bytes() == alone.read_bytes()
@@ -54,24 +75,38 @@ def test_a_failing_file_is_one_line_and_the_others_go_on(cli, gallery, tmp_path)
     broken = gallery / "broken.py"
     broken.write_text("from anim import Scene\nraise RuntimeError('no data')\n")
     out = tmp_path / "out"
-    code, _, err = cli("render", gallery, gallery / "missing.py", "-o", out, "--jobs", "1",
-                       "--size", "320x240", "--quiet")
+    code, _, err = cli(
+        "render",
+        gallery,
+        gallery / "missing.py",
+        "-o",
+        out,
+        "--jobs",
+        "1",
+        "--size",
+        "320x240",
+        "--quiet",
+    )
     assert code == 1
     errors = [line for line in err.splitlines() if line.startswith("anim: error: ")]
-    assert errors == [f"anim: error: {gallery / 'missing.py'}: no such file",
-                      f"anim: error: {broken}: error while loading (line 2): RuntimeError: "
-                      "no data"] or sorted(errors) == sorted(
-        [f"anim: error: {gallery / 'missing.py'}: no such file",
-         f"anim: error: {broken}: error while loading (line 2): RuntimeError: no data"])
+    assert errors == [
+        f"anim: error: {gallery / 'missing.py'}: no such file",
+        f"anim: error: {broken}: error while loading (line 2): RuntimeError: no data",
+    ] or sorted(errors) == sorted(
+        [
+            f"anim: error: {gallery / 'missing.py'}: no such file",
+            f"anim: error: {broken}: error while loading (line 2): RuntimeError: no data",
+        ]
+    )
     assert "Traceback" not in err
-    assert sorted(p.name for p in out.iterdir()) == ["one.gif", "two-fast.gif",
-                                                     "two-scene.gif"]
+    assert sorted(p.name for p in out.iterdir()) == ["one.gif", "two-fast.gif", "two-scene.gif"]
 
 
 def test_a_failing_file_in_a_worker_is_reported_too(gallery, tmp_path):
     (gallery / "broken.py").write_text("x = 1\n")
-    result = run_anim("render", gallery, "-o", tmp_path / "out", "--jobs", "2",
-                      "--size", "320x240", "--quiet")
+    result = run_anim(
+        "render", gallery, "-o", tmp_path / "out", "--jobs", "2", "--size", "320x240", "--quiet"
+    )
     assert result.returncode == 1
     assert f"anim: error: {gallery / 'broken.py'}: defines no Scene" in result.stderr
     assert "Traceback" not in result.stderr
@@ -99,24 +134,41 @@ def test_two_files_with_one_name_would_overwrite_each_other(cli, gallery, tmp_pa
     other = tmp_path / "other"
     other.mkdir()
     (other / "one.py").write_text(scene_source())
-    code, _, err = cli("render", gallery / "one.py", other / "one.py", "-o", tmp_path / "out",
-                       "--jobs", "1", "--size", "320x240", "--quiet")
+    code, _, err = cli(
+        "render",
+        gallery / "one.py",
+        other / "one.py",
+        "-o",
+        tmp_path / "out",
+        "--jobs",
+        "1",
+        "--size",
+        "320x240",
+        "--quiet",
+    )
     assert code == 1
     assert f"{other / 'one.py'}: its output would overwrite that of {gallery / 'one.py'}" in err
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["one.gif"]
 
 
 def test_still_and_race_take_several_files(cli, gallery, tmp_path):
-    code, _, err = cli("still", gallery, "-o", tmp_path / "stills", "--size", "320x240",
-                       "--jobs", "2", "--quiet")
+    code, _, err = cli(
+        "still", gallery, "-o", tmp_path / "stills", "--size", "320x240", "--jobs", "2", "--quiet"
+    )
     assert code == 0, err
     assert sorted(p.name for p in (tmp_path / "stills").iterdir()) == [
-        "one.png", "two-fast.png", "two-scene.png"]
+        "one.png",
+        "two-fast.png",
+        "two-scene.png",
+    ]
     code, out, _ = cli("race", gallery / "one.py", gallery / "two.py", "--json")
     assert code == 0
     reports = json.loads(out)
     assert [(r["file"].split("/")[-1], r["scene"]) for r in reports] == [
-        ("one.py", "scene"), ("two.py", "scene"), ("two.py", "fast")]
+        ("one.py", "scene"),
+        ("two.py", "scene"),
+        ("two.py", "fast"),
+    ]
     code, out, err = cli("race", gallery / "one.py", gallery / "nothing.py")
     assert code == 1 and "nothing.py: no such file" in err and "optimizer" in out
 
@@ -130,12 +182,18 @@ LONG = scene_source(optimizers="GD(lr=0.001), Adam(lr=0.001)", steps=3000)
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc to find workers")
-@pytest.mark.parametrize("suffix, whole_group, signum", [
-    (".gif", False, signal.SIGINT), (".mp4", True, signal.SIGINT),
-    (".gif", False, signal.SIGTERM)], ids=["gif-sigint-parent", "mp4-ctrl-c-group",
-                                           "gif-sigterm-parent"])
-def test_ctrl_c_stops_every_worker_and_leaves_no_partial_file(tmp_path, suffix, whole_group,
-                                                              signum):
+@pytest.mark.parametrize(
+    "suffix, whole_group, signum",
+    [
+        (".gif", False, signal.SIGINT),
+        (".mp4", True, signal.SIGINT),
+        (".gif", False, signal.SIGTERM),
+    ],
+    ids=["gif-sigint-parent", "mp4-ctrl-c-group", "gif-sigterm-parent"],
+)
+def test_ctrl_c_stops_every_worker_and_leaves_no_partial_file(
+    tmp_path, suffix, whole_group, signum
+):
     folder = tmp_path / "scenes"
     folder.mkdir()
     for name in ("a", "b", "c"):
@@ -145,9 +203,26 @@ def test_ctrl_c_stops_every_worker_and_leaves_no_partial_file(tmp_path, suffix, 
     old = out / f"a{suffix}"
     old.write_bytes(b"previous")
     process = subprocess.Popen(
-        [sys.executable, "-m", "anim", "render", folder, "-o", out, "--jobs", "2",
-         "--size", "320x240", "--full", "--format", suffix[1:]],
-        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "anim",
+            "render",
+            folder,
+            "-o",
+            out,
+            "--jobs",
+            "2",
+            "--size",
+            "320x240",
+            "--full",
+            "--format",
+            suffix[1:],
+        ],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     stderr = []
     chunks = iter(lambda: os.read(process.stderr.fileno(), 4096), b"")
     reader = threading.Thread(target=lambda: stderr.extend(chunks))
@@ -185,19 +260,33 @@ def test_ctrl_c_stops_every_worker_and_leaves_no_partial_file(tmp_path, suffix, 
     assert old.read_bytes() == b"previous"
     assert [p.name for p in out.iterdir()] == [old.name]
     time.sleep(0.3)
-    assert not [pid for pid in workers + grandchildren if _alive(pid)], \
+    assert not [pid for pid in workers + grandchildren if _alive(pid)], (
         "a worker or its ffmpeg outlived the render"
+    )
 
 
-def test_one_file_in_two_formats_and_format_for_the_default_output(cli, gallery, tmp_path,
-                                                                   monkeypatch):
-    code, _, err = cli("render", gallery / "one.py", "--format", "gif,mp4", "-o",
-                       tmp_path / "both", "--size", "320x240", "--quiet", "--jobs", "1")
+def test_one_file_in_two_formats_and_format_for_the_default_output(
+    cli, gallery, tmp_path, monkeypatch
+):
+    code, _, err = cli(
+        "render",
+        gallery / "one.py",
+        "--format",
+        "gif,mp4",
+        "-o",
+        tmp_path / "both",
+        "--size",
+        "320x240",
+        "--quiet",
+        "--jobs",
+        "1",
+    )
     assert code == 0, err
     assert sorted(p.name for p in (tmp_path / "both").iterdir()) == ["one.gif", "one.mp4"]
     monkeypatch.chdir(tmp_path)
-    code, _, err = cli("render", gallery / "one.py", "--format", "mp4", "--size", "320x240",
-                       "--quiet")
+    code, _, err = cli(
+        "render", gallery / "one.py", "--format", "mp4", "--size", "320x240", "--quiet"
+    )
     assert code == 0, err
     assert [p.name for p in (tmp_path / "output").iterdir()] == ["one.mp4"]
     code, _, err = cli("render", gallery / "one.py", "--format", "webm")
@@ -205,13 +294,24 @@ def test_one_file_in_two_formats_and_format_for_the_default_output(cli, gallery,
 
 
 @pytest.mark.parametrize("formats", ["mp4,gif", "gif,mp4"])
-def test_a_refused_format_does_not_drop_the_files_other_formats(cli, gallery, tmp_path,
-                                                                 formats):
+def test_a_refused_format_does_not_drop_the_files_other_formats(cli, gallery, tmp_path, formats):
     """Whatever the order of the formats, the one a scene cannot have is one error line
     and every other format of the file is written."""
     out = tmp_path / "out"
-    code, _, err = cli("render", gallery / "one.py", "--format", formats, "-o", out,
-                       "--transparent", "--size", "320x240", "--quiet", "--jobs", "1")
+    code, _, err = cli(
+        "render",
+        gallery / "one.py",
+        "--format",
+        formats,
+        "-o",
+        out,
+        "--transparent",
+        "--size",
+        "320x240",
+        "--quiet",
+        "--jobs",
+        "1",
+    )
     assert code == 1
     errors = [line for line in err.splitlines() if line.startswith("anim: error: ")]
     assert len(errors) == 1 and "one.mp4: an MP4 cannot be transparent" in errors[0], err
@@ -227,9 +327,25 @@ def test_a_worker_that_dies_fails_its_file_and_the_others_finish(tmp_path):
         (folder / f"{name}.py").write_text(scene_source(steps=15))
     out = tmp_path / "out"
     process = subprocess.Popen(
-        [sys.executable, "-m", "anim", "render", folder, "-o", out, "--jobs", "2",
-         "--size", "320x240", "--full", "--quiet"],
-        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        [
+            sys.executable,
+            "-m",
+            "anim",
+            "render",
+            folder,
+            "-o",
+            out,
+            "--jobs",
+            "2",
+            "--size",
+            "320x240",
+            "--full",
+            "--quiet",
+        ],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         # The long race goes first (longest first); kill its worker mid-render.
@@ -245,6 +361,7 @@ def test_a_worker_that_dies_fails_its_file_and_the_others_finish(tmp_path):
             process.kill()
             process.wait()
     assert process.returncode == 1, err
-    assert f"anim: error: {folder / 'a_long.py'}: the worker rendering it died (exit code -9)" \
-        in err
+    assert (
+        f"anim: error: {folder / 'a_long.py'}: the worker rendering it died (exit code -9)" in err
+    )
     assert sorted(p.name for p in out.iterdir()) == ["b.gif", "c.gif"]

@@ -34,14 +34,20 @@ class FullSwarm(SwarmResult):
 
 
 def extended(result, **changes):
-    return FullSwarm(**{**{f.name: getattr(result, f.name) for f in fields(SwarmResult)},
-                        **changes})
+    return FullSwarm(
+        **{**{f.name: getattr(result, f.name) for f in fields(SwarmResult)}, **changes}
+    )
 
 
 def small_swarm(steps=40, **extra):
-    return Scene(surface=surfaces.himmelblau(),
-                 optimizers=[GD(lr=0.01), Momentum(lr=0.01, momentum=0.9), Adam(lr=0.1)],
-                 starts=starts.grid(5), goal="any", steps=steps, **extra)
+    return Scene(
+        surface=surfaces.himmelblau(),
+        optimizers=[GD(lr=0.01), Momentum(lr=0.01, momentum=0.9), Adam(lr=0.1)],
+        starts=starts.grid(5),
+        goal="any",
+        steps=steps,
+        **extra,
+    )
 
 
 def swarm_gradients(result):
@@ -62,8 +68,9 @@ def noisy_swarm(sigma=0.3, seed=4):
     jitter = rng.normal(0, sigma, result.paths.shape) * after[..., None]
     paths = result.paths + np.cumsum(jitter, axis=2)
     losses = result.surface(paths[..., 0], paths[..., 1])
-    return extended(result, paths=paths, losses=losses, noise=sigma, seed=seed,
-                    grads=swarm_gradients(result))
+    return extended(
+        result, paths=paths, losses=losses, noise=sigma, seed=seed, grads=swarm_gradients(result)
+    )
 
 
 # --- a swarm's panels -------------------------------------------------------------------
@@ -89,8 +96,7 @@ def test_swarm_loss_panel_is_the_median_over_starts_with_the_interquartile_band(
             band = panel.band_patches[i].get_xy()
             low, high = np.percentile(values, [25, 75])
             column = band[np.isclose(band[:, 0], x[-1])][:, 1]  # a closed polygon
-            np.testing.assert_allclose([column.min(), column.max()], [low, high],
-                                       rtol=1e-12)
+            np.testing.assert_allclose([column.min(), column.max()], [low, high], rtol=1e-12)
 
 
 def test_a_swarm_loss_curve_ends_where_its_last_start_stopped_with_its_outline():
@@ -146,13 +152,13 @@ def test_robust_range_keeps_the_curves_and_leaves_out_far_off_spikes():
 
 def test_lr_panel_range_is_not_set_by_one_racers_spikes_and_marks_what_it_clips():
     scene = anim.load_scene("scenes/why_rmsprop.py")
-    result = simulate(scene.surface, scene.optimizers, start=scene.start, steps=60,
-                      explain=True)
+    result = simulate(scene.surface, scene.optimizers, start=scene.start, steps=60, explain=True)
     # GD's gradient almost vanishes at a few steps: |Δx|/|g| of 1e10 there, as Lion's.
     grads = result.grads.copy()
     grads[0, [5, 20, 21], 0] = 1e-12
-    spiky = type(result)(**{**{f.name: getattr(result, f.name) for f in fields(result)},
-                            "grads": grads})
+    spiky = type(result)(
+        **{**{f.name: getattr(result, f.name) for f in fields(result)}, "grads": grads}
+    )
     figure = RaceFigure(spiky, FrameStyle(lr_panel=True), fast=False)
     panel = figure.lr_panel
     bottom, top = panel.ax.get_ylim()
@@ -177,8 +183,9 @@ def test_lr_panel_range_is_not_set_by_one_racers_spikes_and_marks_what_it_clips(
 # --- the scoreboard of a swarm -------------------------------------------------------------
 def test_a_swarm_row_shows_the_lower_median_and_no_median_before_a_start_arrived():
     points = [(3.0, 2.0), (2.0, 1.0), (1.0, 0.5), (-1.0, -1.0)]  # the first is in the goal
-    result = Scene(surface=surfaces.himmelblau(), optimizers=[GD(lr=0.01)], starts=points,
-                   goal="any", steps=60).race()
+    result = Scene(
+        surface=surfaces.himmelblau(), optimizers=[GD(lr=0.01)], starts=points, goal="any", steps=60
+    ).race()
     arrivals = np.sort(result.arrival_step[0])
     assert arrivals[0] == 0 and np.all(arrivals >= 0)
     assert status(result, 0, 0, None) == "1/4 arrived"  # not "median step 0"
@@ -191,8 +198,7 @@ def test_a_swarm_row_shows_the_lower_median_and_no_median_before_a_start_arrived
 # --- a noisy swarm ------------------------------------------------------------------------
 def test_a_noisy_swarm_keeps_moving_after_its_first_arrival():
     result = noisy_swarm()
-    figure = RaceFigure(result, FrameStyle(**SMALL, loss_panel=True, lr_panel=True),
-                        fast=False)
+    figure = RaceFigure(result, FrameStyle(**SMALL, loss_panel=True, lr_panel=True), fast=False)
     step = 35
     figure.update(step)
     layer = figure.racers
@@ -214,21 +220,32 @@ def test_a_noisy_swarm_in_3d_and_the_fast_path():
         style = FrameStyle(**SMALL, view=view, loss_panel=True, loss_refresh=4)
         fast, full = RaceFigure(result, style), RaceFigure(result, style, fast=False)
         for step in (0, 9, 35, result.steps):
-            np.testing.assert_array_equal(fast.draw_frame(step), full.draw_frame(step),
-                                          err_msg=f"{view} step {step}")
+            np.testing.assert_array_equal(
+                fast.draw_frame(step), full.draw_frame(step), err_msg=f"{view} step {step}"
+            )
 
 
 # --- a swarm in 3D ------------------------------------------------------------------------
-@pytest.mark.parametrize("view, orbit, panels", [("2d", 0.0, True), ("3d", 0.0, True),
-                                                 ("both", 0.0, False), ("3d", 60.0, False)])
+@pytest.mark.parametrize(
+    "view, orbit, panels",
+    [("2d", 0.0, True), ("3d", 0.0, True), ("both", 0.0, False), ("3d", 60.0, False)],
+)
 def test_swarm_fast_path_draws_what_a_full_redraw_draws(view, orbit, panels):
     result = small_swarm().race()
-    style = FrameStyle(**SMALL, view=view, orbit=orbit, frames=result.steps + 1,
-                       loss_panel=panels, lr_panel=panels, loss_refresh=4)
+    style = FrameStyle(
+        **SMALL,
+        view=view,
+        orbit=orbit,
+        frames=result.steps + 1,
+        loss_panel=panels,
+        lr_panel=panels,
+        loss_refresh=4,
+    )
     fast, full = RaceFigure(result, style), RaceFigure(result, style, fast=False)
     for step in (0, 1, 6, 17, result.steps):
-        np.testing.assert_array_equal(fast.draw_frame(step), full.draw_frame(step),
-                                      err_msg=f"step {step}")
+        np.testing.assert_array_equal(
+            fast.draw_frame(step), full.draw_frame(step), err_msg=f"step {step}"
+        )
 
 
 def test_swarm_in_3d_has_a_head_per_start_on_the_surface():
@@ -238,16 +255,18 @@ def test_swarm_in_3d_has_a_head_per_start_on_the_surface():
     step = 6
     pixels = figure.draw_frame(step)
     for i, racer in enumerate(figure.stage.racers):
-        heads = np.vstack([np.column_stack(layer.finished[i].get_data()),
-                           np.column_stack(layer.heads[i].get_data())]).astype(float)
+        heads = np.vstack(
+            [
+                np.column_stack(layer.finished[i].get_data()),
+                np.column_stack(layer.heads[i].get_data()),
+            ]
+        ).astype(float)
         assert len(heads) == result.count
         shown = layer.shown[i, :, step]
         x, y = result.paths[i, np.arange(result.count), shown].T
-        on_surface = np.column_stack([x, y, figure.terrain.lifted(
-            result.surface(x, y))])
+        on_surface = np.column_stack([x, y, figure.terrain.lifted(result.surface(x, y))])
         expected = ax.transData.inverted().transform(to_pixels(ax, on_surface))
-        np.testing.assert_allclose(np.unique(heads, axis=0), np.unique(expected, axis=0),
-                                   atol=1e-9)
+        np.testing.assert_allclose(np.unique(heads, axis=0), np.unique(expected, axis=0), atol=1e-9)
         # ... and drawn: the racer's colour shows in the frame.
         colour = 255 * np.array(to_rgb(racer.color))
         assert (np.linalg.norm(pixels[..., :3] - colour, axis=-1) < 40).sum() >= 5
@@ -256,13 +275,15 @@ def test_swarm_in_3d_has_a_head_per_start_on_the_surface():
 def test_swarm_trails_a_hill_hides_are_drawn_apart_and_dotted():
     result = small_swarm().race()
     # From low over Himmelblau's side, its hills hide some of the valleys behind them.
-    figure = RaceFigure(result, FrameStyle(**SMALL, view="3d", camera=(15, -100),
-                                           loss_refresh=1), fast=False)
+    figure = RaceFigure(
+        result, FrameStyle(**SMALL, view="3d", camera=(15, -100), loss_refresh=1), fast=False
+    )
     figure.update(result.steps)
     layer = figure.racers3d
     assert layer.behind is not None
     hidden = figure.terrain.hidden(layer.points3d.reshape(-1, 3), 15, -100).reshape(
-        layer.points3d.shape[:-1])
+        layer.points3d.shape[:-1]
+    )
     assert hidden.any() and not hidden.all()
     # A hidden point is a gap in the trails in sight and a point of the trails behind.
     assert np.isnan(layer.trails[hidden]).all()
@@ -281,8 +302,19 @@ def test_swarm_in_3d_and_both_from_the_command_line(cli, write_scene, tmp_path):
     """)
     code, _, err = cli("still", path, "-o", tmp_path / "swarm.png", "--size", "480x360")
     assert code == 0, err
-    code, _, err = cli("render", path, "-o", tmp_path / "swarm.gif", "--view", "3d",
-                       "--size", "480x360", "--quiet", "--hold", "0")
+    code, _, err = cli(
+        "render",
+        path,
+        "-o",
+        tmp_path / "swarm.gif",
+        "--view",
+        "3d",
+        "--size",
+        "480x360",
+        "--quiet",
+        "--hold",
+        "0",
+    )
     assert code == 0, err
     code, _, err = cli("render", path, "-o", tmp_path / "x.gif", "--explain")
     assert code == 2
@@ -292,8 +324,7 @@ def test_swarm_in_3d_and_both_from_the_command_line(cli, write_scene, tmp_path):
 # --- step glyphs in 3D ----------------------------------------------------------------------
 def test_3d_glyphs_lie_in_the_surfaces_tangent_plane():
     scene = anim.load_scene("scenes/why_rmsprop.py")
-    result = simulate(scene.surface, scene.optimizers, start=scene.start, steps=60,
-                      explain=True)
+    result = simulate(scene.surface, scene.optimizers, start=scene.start, steps=60, explain=True)
     figure = RaceFigure(result, FrameStyle(view="3d", explain=(1, 2, 3)), fast=False)
     glyphs, terrain = figure.glyphs3d, figure.terrain
     assert terrain.logarithmic
@@ -304,16 +335,14 @@ def test_3d_glyphs_lie_in_the_surfaces_tangent_plane():
             x, y = origin[:2]
             # f = x²/20 + y²: its gradient, and the drawn height's: log10(f − min + δ).
             f = x * x / 20 + y * y
-            slope = np.array([x / 10, 2 * y]) / ((f - terrain.lowest + terrain.delta)
-                                                 * np.log(10))
+            slope = np.array([x / 10, 2 * y]) / ((f - terrain.lowest + terrain.delta) * np.log(10))
             assert vector[2] == pytest.approx(slope @ vector[:2], abs=1e-9)
             assert origin[2] == pytest.approx(terrain.lifted(f), abs=1e-9)
             checked += 1
         for corners in glyphs.boxes_at(step).values():
             x, y = corners.mean(axis=0)[:2]
             f = x * x / 20 + y * y
-            slope = np.array([x / 10, 2 * y]) / ((f - terrain.lowest + terrain.delta)
-                                                 * np.log(10))
+            slope = np.array([x / 10, 2 * y]) / ((f - terrain.lowest + terrain.delta) * np.log(10))
             edges = np.diff(corners, axis=0)
             np.testing.assert_allclose(edges[:, 2], edges[:, :2] @ slope, atol=1e-9)
     assert checked > 30
@@ -327,8 +356,7 @@ def test_3d_glyphs_lie_in_the_surfaces_tangent_plane():
 @pytest.mark.parametrize("view", ["3d", "both"])
 def test_3d_explain_draws_its_arrows_and_boxes_never_nothing(view):
     scene = anim.load_scene("scenes/why_rmsprop.py")
-    result = simulate(scene.surface, scene.optimizers, start=scene.start, steps=40,
-                      explain=True)
+    result = simulate(scene.surface, scene.optimizers, start=scene.start, steps=40, explain=True)
     style = FrameStyle(view=view, explain=(2, 3), lr_panel=True)
     figure = RaceFigure(result, style, fast=False)
     plain = RaceFigure(result, FrameStyle(view=view, lr_panel=True), fast=False)
@@ -366,14 +394,15 @@ def test_an_arrived_head_stays_inside_its_goal_circle(view):
             head = figure.racers.heads[i]
             centre = head.get_transform().transform(np.column_stack(head.get_data()))[0]
             goal, edge = figure.ax.transData.transform(
-                [result.goal, np.add(result.goal, (result.goal_radius, 0))])
+                [result.goal, np.add(result.goal, (result.goal_radius, 0))]
+            )
             radius = np.hypot(*(edge - goal))
         else:
             head = figure.racers3d.heads[i]
-            centre = head.get_transform().transform(
-                np.column_stack(head.get_data()).astype(float))[0]
-            ring = to_pixels(figure.ax3d, figure.terrain.goal_ring(result.goal,
-                                                                   result.goal_radius))
+            centre = head.get_transform().transform(np.column_stack(head.get_data()).astype(float))[
+                0
+            ]
+            ring = to_pixels(figure.ax3d, figure.terrain.goal_ring(result.goal, result.goal_radius))
             goal = to_pixels(figure.ax3d, figure.terrain.goal_ring(result.goal, 0.0, 1))[0]
             radius = np.hypot(*(ring - goal).T).min()
         assert np.hypot(*(centre - goal)) <= radius, (view, i)
@@ -396,8 +425,12 @@ def test_the_3d_goal_circle_rings_the_star():
 def test_a_racer_outside_the_bounds_keeps_its_head_at_the_edge(view):
     # lr 1.05 on x²/20 + y²: y flips and grows; it leaves the bounds long before it counts
     # as diverged (100 spans out).
-    scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=1.05), RMSProp(lr=0.4)],
-                  start=(-7, 2), steps=30)
+    scene = Scene(
+        surface=surfaces.ravine(),
+        optimizers=[GD(lr=1.05), RMSProp(lr=0.4)],
+        start=(-7, 2),
+        steps=30,
+    )
     result = scene.race()
     assert result.diverged_step[0] is None and abs(result.paths[0, -1, 1]) > 5
     figure = RaceFigure(result, FrameStyle(**SMALL, view=view), fast=False)
@@ -410,7 +443,7 @@ def test_a_racer_outside_the_bounds_keeps_its_head_at_the_edge(view):
     assert box.x0 <= centre[0] <= box.x1 and box.y0 <= centre[1] <= box.y1
     colour = 255 * np.array(to_rgb(figure.stage.racers[0].color))
     x, y = np.round(centre).astype(int)
-    window = pixels[pixels.shape[0] - y - 6:pixels.shape[0] - y + 6, x - 6:x + 6, :3]
+    window = pixels[pixels.shape[0] - y - 6 : pixels.shape[0] - y + 6, x - 6 : x + 6, :3]
     assert (np.linalg.norm(window - colour, axis=-1) < 40).sum() >= 6
 
 
@@ -444,7 +477,10 @@ def test_z_tick_labels_stay_clear_of_the_other_axes_labels(camera, view):
     renderer, ax = figure.canvas.get_renderer(), figure.ax3d
     gap = 6.0 * 100 / 72 - 0.5
     z = [label.get_window_extent(renderer) for _, label in drawn_tick_labels(ax.zaxis)]
-    others = [label.get_window_extent(renderer) for axis in (ax.xaxis, ax.yaxis)
-              for _, label in drawn_tick_labels(axis)]
+    others = [
+        label.get_window_extent(renderer)
+        for axis in (ax.xaxis, ax.yaxis)
+        for _, label in drawn_tick_labels(axis)
+    ]
     assert len(z) >= 2
     assert not any(a.padded(gap).overlaps(b) for a in z for b in others)

@@ -35,8 +35,10 @@ def test_the_surface_example_runs():
 
 def test_the_own_optimizer_example_races_the_builtin():
     namespace = {}
-    exec(fenced_block("python", "import numpy as np\nfrom anim import Scene, optimizer").code,
-         namespace)
+    exec(
+        fenced_block("python", "import numpy as np\nfrom anim import Scene, optimizer").code,
+        namespace,
+    )
     scene = namespace["scene"]
     assert [o.name for o in scene.optimizers] == ["HandRMSProp", "RMSProp", "GD"]
     result = scene.race()
@@ -75,8 +77,9 @@ def is_self_contained(block: Block) -> bool:
     no ``...`` standing for code left out. The others are sketches around a user's own
     objects (a model, its data), shown for their shape."""
     tree = ast.parse(block.code)
-    placeholder = any(isinstance(node, ast.Constant) and node.value is Ellipsis
-                      for node in ast.walk(tree))
+    placeholder = any(
+        isinstance(node, ast.Constant) and node.value is Ellipsis for node in ast.walk(tree)
+    )
     return not placeholder and not free_names(tree)
 
 

@@ -39,16 +39,25 @@ scene = Scene(surface=bowl, optimizers=[GD(lr=0.1), Momentum(lr=0.05)], start=(-
 """
 OPTIONS_A = {"size": "320x240"}
 EXAMPLES = {
-    "plot_a": ('"""\nA rendered GIF\n==============\n\nGD and Adam on a bowl.\n"""\n',
-               SCENE_A, 'anim.render(scene, "bowl.gif", size="320x240")\n'),
-    "plot_b": ('"""\nA displayed scene\n=================\n\nThe player.\n"""\n',
-               SCENE_B, "scene\n"),
+    "plot_a": (
+        '"""\nA rendered GIF\n==============\n\nGD and Adam on a bowl.\n"""\n',
+        SCENE_A,
+        'anim.render(scene, "bowl.gif", size="320x240")\n',
+    ),
+    "plot_b": (
+        '"""\nA displayed scene\n=================\n\nThe player.\n"""\n',
+        SCENE_B,
+        "scene\n",
+    ),
 }
 #: A third example for the sphinx-gallery site: a page, a still and an MP4 (shown as GIF).
-OTHER_OUTPUTS = ('"""\nA page, a still, a video\n========================\n"""\n', SCENE_A,
-                 'anim.render(scene, "bowl.html", size="320x240")\n\n# %%\n# A still\n'
-                 'anim.still(scene, "bowl.png", frame=5, size="320x240")\n\n# %%\n'
-                 '# A video\nanim.render(scene, "bowl.mp4", size="320x240")\n')
+OTHER_OUTPUTS = (
+    '"""\nA page, a still, a video\n========================\n"""\n',
+    SCENE_A,
+    'anim.render(scene, "bowl.html", size="320x240")\n\n# %%\n# A still\n'
+    'anim.still(scene, "bowl.png", frame=5, size="320x240")\n\n# %%\n'
+    '# A video\nanim.render(scene, "bowl.mp4", size="320x240")\n',
+)
 PROGRESS = re.compile(r"\d+/\d+ \[|it/s|frame/s")
 
 
@@ -67,13 +76,22 @@ def write_examples(folder: Path, header: str):
 
 def cache_state(folder: Path) -> dict:
     """Every cache file with its inode and mtime: a render makes a new file."""
-    return {str(p.relative_to(folder)): (p.stat().st_ino, p.stat().st_mtime_ns)
-            for p in folder.rglob("*") if p.is_file()}
+    return {
+        str(p.relative_to(folder)): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
 
 
 def run(command, cwd, cache):
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600,
-                            env={**os.environ, "ANIM_CACHE_DIR": str(cache)})
+    result = subprocess.run(
+        command,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "ANIM_CACHE_DIR": str(cache)},
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return result
 
@@ -123,11 +141,13 @@ def test_sphinx_gallery_shows_each_scene_and_thumbnails_its_final_frame(tmp_path
     source, cache = tmp_path / "site", tmp_path / "cache"
     write_examples(source / "examples", "README.txt")
     (source / "examples" / "plot_c.py").write_text("".join(OTHER_OUTPUTS))
-    (source / "conf.py").write_text(textwrap.dedent("""\
+    (source / "conf.py").write_text(
+        textwrap.dedent("""\
         extensions = ["sphinx_gallery.gen_gallery"]
         sphinx_gallery_conf = {"examples_dirs": "examples", "gallery_dirs": "gallery",
                                "image_scrapers": ("matplotlib", "anim")}
-        """))
+        """)
+    )
     (source / "index.rst").write_text("Demo\n====\n\n.. toctree::\n\n   gallery/index\n")
     out = source / "_build"
     command = [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(source), str(out)]
@@ -153,22 +173,29 @@ def test_sphinx_gallery_shows_each_scene_and_thumbnails_its_final_frame(tmp_path
     examples = source / "examples"
     assert iframe_page(page_c) == (examples / "bowl.html").read_text(encoding="utf-8")
     assert (examples / "bowl.html").read_text(encoding="utf-8") == anim.render(
-        scene_a, tmp_path / "c.html", **OPTIONS_A).read_text(encoding="utf-8")
+        scene_a, tmp_path / "c.html", **OPTIONS_A
+    ).read_text(encoding="utf-8")
     still = re.search(r'<img[^>]+src="\.\./_images/(sphx_glr_plot_c_002\.png)"', page_c)
-    assert still and (out / "_images" / still.group(1)).read_bytes() == (
-        examples / "bowl.png").read_bytes() == anim.still(
-        scene_a, tmp_path / "c.png", frame=5, **OPTIONS_A).read_bytes()
+    assert (
+        still
+        and (out / "_images" / still.group(1)).read_bytes()
+        == (examples / "bowl.png").read_bytes()
+        == anim.still(scene_a, tmp_path / "c.png", frame=5, **OPTIONS_A).read_bytes()
+    )
     assert re.search(r'<img[^>]+src="\.\./_images/sphx_glr_plot_c_003\.gif"', page_c)
     assert (out / "_images" / "sphx_glr_plot_c_003.gif").read_bytes() == alone.read_bytes()
     assert anim.writers.mp4_frame_count(examples / "bowl.mp4") == final_step(
-        scene_a, **OPTIONS_A) + 1 + round(2 * scene_a.fps)
+        scene_a, **OPTIONS_A
+    ) + 1 + round(2 * scene_a.fps)
     for page in (page_a, page_b, page_c):
         assert not PROGRESS.search(page)
 
     index = (out / "gallery" / "index.html").read_text(encoding="utf-8")
     images = out / "_images"
-    for name, scene, frame, options in [("plot_a", scene_a, final_step(scene_a, **OPTIONS_A),
-                                         OPTIONS_A), ("plot_b", scene_b, None, {})]:
+    for name, scene, frame, options in [
+        ("plot_a", scene_a, final_step(scene_a, **OPTIONS_A), OPTIONS_A),
+        ("plot_b", scene_b, None, {}),
+    ]:
         thumb = f"sphx_glr_{name}_thumb.png"
         assert f"_images/{thumb}" in index
         thumb_size = Image.open(images / thumb).size
@@ -187,8 +214,11 @@ def test_sphinx_gallery_shows_each_scene_and_thumbnails_its_final_frame(tmp_path
     # An example whose text changed runs again and renders nothing; one whose code
     # changed renders again; the other one is not even run.
     example = source / "examples" / "plot_a.py"
-    example.write_text(example.read_text().replace("GD and Adam on a bowl.",
-                                                   "GD and Adam, in a bowl.\n\n# A comment"))
+    example.write_text(
+        example.read_text().replace(
+            "GD and Adam on a bowl.", "GD and Adam, in a bowl.\n\n# A comment"
+        )
+    )
     run(command, source, cache)
     assert cache_state(cache) == before
     assert "GD and Adam, in a bowl." in (out / "gallery" / "plot_a.html").read_text()
@@ -208,7 +238,8 @@ def test_mkdocs_gallery_shows_each_scene_and_thumbnails_its_final_frame(tmp_path
     write_examples(site / "examples", "README.md")
     (site / "docs").mkdir()
     (site / "docs" / "index.md").write_text("# Demo\n")
-    (site / "mkdocs.yml").write_text(textwrap.dedent("""\
+    (site / "mkdocs.yml").write_text(
+        textwrap.dedent("""\
         site_name: demo
         theme: material
         plugins:
@@ -219,7 +250,8 @@ def test_mkdocs_gallery_shows_each_scene_and_thumbnails_its_final_frame(tmp_path
         nav:
           - Home: index.md
           - Gallery: generated/gallery
-        """))
+        """)
+    )
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"]
     run(command, site, cache)
     scene_a, scene_b = scenes
@@ -234,26 +266,28 @@ def test_mkdocs_gallery_shows_each_scene_and_thumbnails_its_final_frame(tmp_path
 
     page_b = (built / "plot_b" / "index.html").read_text(encoding="utf-8")
     assert iframe_page(page_b) == anim.render(scene_b, tmp_path / "b.html").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     for page in (page_a, page_b):
         assert not PROGRESS.search(page)
 
     index = (built / "index.html").read_text(encoding="utf-8")
-    for name, scene, frame, options in [("plot_a", scene_a, final_step(scene_a, **OPTIONS_A),
-                                         OPTIONS_A), ("plot_b", scene_b, None, {})]:
+    for name, scene, frame, options in [
+        ("plot_a", scene_a, final_step(scene_a, **OPTIONS_A), OPTIONS_A),
+        ("plot_b", scene_b, None, {}),
+    ]:
         thumb = f"mkd_glr_{name}_thumb.png"
         assert f"images/thumb/{thumb}" in index
         path = built / "images" / "thumb" / thumb
         thumb_size = Image.open(path).size
-        assert_thumbnail(path,
-                         expected_thumbnail(scene, frame, rescale_image, thumb_size, tmp_path,
-                                            **options),
-                         expected_thumbnail(scene, 0, rescale_image, thumb_size, tmp_path,
-                                            **options))
+        assert_thumbnail(
+            path,
+            expected_thumbnail(scene, frame, rescale_image, thumb_size, tmp_path, **options),
+            expected_thumbnail(scene, 0, rescale_image, thumb_size, tmp_path, **options),
+        )
 
     before = cache_state(cache)
-    subprocess.run(["rm", "-rf", str(site / "site"), str(site / "docs" / "generated")],
-                   check=True)
+    subprocess.run(["rm", "-rf", str(site / "site"), str(site / "docs" / "generated")], check=True)
     run(command, site, cache)
     assert cache_state(cache) == before
     assert (built / "plot_a" / gif.group(1)).resolve().read_bytes() == alone.read_bytes()
@@ -266,13 +300,28 @@ def test_a_scene_neither_rendered_nor_displayed_is_not_shown(tmp_path):
     (folder / "README.txt").write_text("Races\n=====\n")
     # The scene stays in the globals while later blocks run; none of them shows it.
     (folder / "plot_quiet.py").write_text(
-        '"""\nQuiet\n=====\n"""\n' + SCENE_A + "\n# %%\n# Text, then more code\nx = 1\n")
+        '"""\nQuiet\n=====\n"""\n' + SCENE_A + "\n# %%\n# Text, then more code\nx = 1\n"
+    )
     (source / "conf.py").write_text(
         'extensions = ["sphinx_gallery.gen_gallery"]\n'
         'sphinx_gallery_conf = {"examples_dirs": "examples", "gallery_dirs": "gallery",\n'
-        '                       "image_scrapers": ("matplotlib", "anim")}\n')
+        '                       "image_scrapers": ("matplotlib", "anim")}\n'
+    )
     (source / "index.rst").write_text("Demo\n====\n\n.. toctree::\n\n   gallery/index\n")
-    run([sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(source),
-         str(source / "_build")], source, cache)
+    run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "-q",
+            "-b",
+            "html",
+            str(source),
+            str(source / "_build"),
+        ],
+        source,
+        cache,
+    )
     assert not list((source / "gallery" / "images").glob("sphx_glr_plot_quiet_*"))
     assert not cache.exists() or not list(cache.rglob("*.*"))

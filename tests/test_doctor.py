@@ -19,8 +19,10 @@ def test_doctor_happy_path(cli):
 
 
 def _no_ffmpeg():
-    raise RuntimeError("No ffmpeg exe could be found. Install ffmpeg on your system, "
-                       "or set the IMAGEIO_FFMPEG_EXE environment variable.")
+    raise RuntimeError(
+        "No ffmpeg exe could be found. Install ffmpeg on your system, "
+        "or set the IMAGEIO_FFMPEG_EXE environment variable."
+    )
 
 
 def test_doctor_without_ffmpeg_says_what_to_do(cli, monkeypatch):
@@ -47,8 +49,9 @@ def test_doctor_with_an_ffmpeg_lacking_libx264(cli, monkeypatch, tmp_path):
     assert "no libx264" in line and "IMAGEIO_FFMPEG_EXE" in line
 
 
-def test_mp4_without_ffmpeg_fails_in_process_and_writes_nothing(cli, write_scene, tmp_path,
-                                                               monkeypatch):
+def test_mp4_without_ffmpeg_fails_in_process_and_writes_nothing(
+    cli, write_scene, tmp_path, monkeypatch
+):
     monkeypatch.setattr(imageio_ffmpeg, "get_ffmpeg_exe", _no_ffmpeg)
 
     def refuse(*args, **kwargs):
@@ -59,16 +62,24 @@ def test_mp4_without_ffmpeg_fails_in_process_and_writes_nothing(cli, write_scene
     out.mkdir()
     code, _, err = cli("render", write_scene(), "-o", out / "race.mp4")
     assert code in (1, 2)
-    assert_one_error_line(err, str(out / "race.mp4"), "MP4 needs ffmpeg with libx264",
-                          "anim doctor")
+    assert_one_error_line(
+        err, str(out / "race.mp4"), "MP4 needs ffmpeg with libx264", "anim doctor"
+    )
     assert list(out.iterdir()) == []
 
 
 def test_mp4_without_ffmpeg_fails_subprocess(write_scene, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    result = run_anim("render", write_scene(), "-o", out / "race.mp4", "--size", "320x240",
-                      env={"IMAGEIO_FFMPEG_EXE": str(tmp_path / "no" / "ffmpeg")})
+    result = run_anim(
+        "render",
+        write_scene(),
+        "-o",
+        out / "race.mp4",
+        "--size",
+        "320x240",
+        env={"IMAGEIO_FFMPEG_EXE": str(tmp_path / "no" / "ffmpeg")},
+    )
     assert result.returncode in (1, 2)
     assert_one_error_line(result.stderr, "race.mp4", "MP4 needs ffmpeg", "cannot be run")
     assert list(out.iterdir()) == []

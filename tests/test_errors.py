@@ -29,13 +29,17 @@ def test_exception_while_loading_reports_message_and_line_subprocess(write_scene
     path = write_scene("import math\n\nvalue = 1\nraise RuntimeError('the data file is gone')\n")
     result = run_anim("race", path)
     assert result.returncode == 2
-    assert_one_error_line(result.stderr, str(path),
-                          "error while loading (line 4): RuntimeError: the data file is gone")
+    assert_one_error_line(
+        result.stderr,
+        str(path),
+        "error while loading (line 4): RuntimeError: the data file is gone",
+    )
 
 
 def test_several_scenes_without_scene_lists_them_subprocess(write_scene, tmp_path):
-    path = write_scene(scene_source() + "fast = Scene(surface=surface, optimizers=[GD(lr=0.3)], "
-                       "start=(1, 1))\n")
+    path = write_scene(
+        scene_source() + "fast = Scene(surface=surface, optimizers=[GD(lr=0.3)], start=(1, 1))\n"
+    )
     result = run_anim("render", path, "-o", tmp_path / "out.gif", "--quiet")
     assert result.returncode == 2
     assert_one_error_line(result.stderr, str(path), "--scene", "scene, fast")
@@ -71,11 +75,14 @@ def test_directory(cli, tmp_path):
     assert_one_error_line(err, str(tmp_path), "is a directory")
 
 
-@pytest.mark.parametrize("content, fragment", [
-    (b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "binary file"),
-    (b"\xff\xfe\x00\x00garbage", "binary file"),
-    (b"caf\xe9 = 1\n", "is not a UTF-8 text file (byte 3)"),
-])
+@pytest.mark.parametrize(
+    "content, fragment",
+    [
+        (b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "binary file"),
+        (b"\xff\xfe\x00\x00garbage", "binary file"),
+        (b"caf\xe9 = 1\n", "is not a UTF-8 text file (byte 3)"),
+    ],
+)
 def test_binary_or_undecodable_file(cli, write_scene, content, fragment):
     path = write_scene(content)
     code, _, err = cli("render", path)
@@ -91,7 +98,7 @@ def test_text_file_that_is_not_python(cli, write_scene):
 
 
 def test_coding_cookie_is_honoured(cli, write_scene):
-    source = ("# -*- coding: latin-1 -*-\n" + scene_source() + "title = 'caf\xe9'\n")
+    source = "# -*- coding: latin-1 -*-\n" + scene_source() + "title = 'caf\xe9'\n"
     path = write_scene(source.encode("latin-1"))
     code, out, err = cli("race", path)
     assert code == 0, err
@@ -112,8 +119,9 @@ def test_module_without_scene(cli, write_scene):
 
 
 def test_unknown_scene_name(cli, write_scene, tmp_path):
-    path = write_scene(scene_source() + "slow = Scene(surface=surface, optimizers=[GD(lr=0.01)],"
-                       " start=(1, 1))\n")
+    path = write_scene(
+        scene_source() + "slow = Scene(surface=surface, optimizers=[GD(lr=0.01)], start=(1, 1))\n"
+    )
     code, _, err = cli("render", path, "--scene", "fast", "-o", tmp_path / "out.gif")
     assert code == 2
     assert_one_error_line(err, str(path), "no scene named 'fast'", "scene, slow")
@@ -136,39 +144,62 @@ def test_multi_line_exception_message_stays_on_one_line(cli, write_scene):
 # --------------------------------------------------------------- invalid scene contents
 
 LOAD_ERRORS = {
-    "negative lr": (dict(optimizers="GD(lr=-0.1)"),
-                    "ValueError: Invalid learning rate: -0.1 (must be > 0)"),
-    "rho is 1": (dict(optimizers="RMSProp(lr=0.1, rho=1.0)"),
-                 "ValueError: Invalid rho: 1.0 (must be in [0, 1))"),
-    "beta2 is 1": (dict(optimizers="Adam(betas=(0.9, 1.0))"),
-                   "ValueError: Invalid beta2: 1.0 (must be in [0, 1))"),
-    "negative beta1": (dict(optimizers="Adam(betas=(-0.1, 0.99))"),
-                       "ValueError: Invalid beta1: -0.1 (must be in [0, 1))"),
-    "negative eps": (dict(optimizers="Adam(eps=-1e-8)"),
-                     "ValueError: Invalid eps: -1e-08 (must be >= 0)"),
+    "negative lr": (
+        dict(optimizers="GD(lr=-0.1)"),
+        "ValueError: Invalid learning rate: -0.1 (must be > 0)",
+    ),
+    "rho is 1": (
+        dict(optimizers="RMSProp(lr=0.1, rho=1.0)"),
+        "ValueError: Invalid rho: 1.0 (must be in [0, 1))",
+    ),
+    "beta2 is 1": (
+        dict(optimizers="Adam(betas=(0.9, 1.0))"),
+        "ValueError: Invalid beta2: 1.0 (must be in [0, 1))",
+    ),
+    "negative beta1": (
+        dict(optimizers="Adam(betas=(-0.1, 0.99))"),
+        "ValueError: Invalid beta1: -0.1 (must be in [0, 1))",
+    ),
+    "negative eps": (
+        dict(optimizers="Adam(eps=-1e-8)"),
+        "ValueError: Invalid eps: -1e-08 (must be >= 0)",
+    ),
     "no optimizers": (dict(optimizers=""), "optimizers is empty"),
     "zero steps": (dict(steps=0), "Invalid steps: 0"),
-    "absurd steps": (dict(steps=100_001),
-                     "Invalid steps: 100001 (must be an integer from 1 to 100000)"),
+    "absurd steps": (
+        dict(steps=100_001),
+        "Invalid steps: 100001 (must be an integer from 1 to 100000)",
+    ),
     "nan start": (dict(start="(float('nan'), 0)"), "start must be a finite point"),
     "inf start": (dict(start="(1, float('inf'))"), "start must be a finite point"),
     "3-d start": (dict(start="(1, 2, 3)"), "start must be a finite point"),
     "start off in space": (dict(start="(1e6, 0)"), "is outside the surface's bounds"),
-    "nan at the start": (dict(surface="Surface(lambda x, y: np.log(x) + y**2, "
-                                      "bounds=((-3, 3), (-3, 3)))", start="(-1, 1)"),
-                         "not finite at the start (-1.0, 1.0)"),
-    "raises at the start": (dict(surface="Surface(lambda x, y: 1 / 0, "
-                                         "bounds=((-3, 3), (-3, 3)))"),
-                            "fails at the start (2.5, 2.0): ZeroDivisionError"),
-    "math instead of numpy": (dict(surface="Surface(lambda x, y: __import__('math').sin(x) "
-                                           "+ y**2, bounds=((-3, 3), (-3, 3)))"),
-                              "works on single numbers but fails on numpy arrays (TypeError"),
-    "if/else instead of np.where": (dict(surface="Surface(lambda x, y: x**2 if x > 0 else "
-                                                 "y**2, bounds=((-3, 3), (-3, 3)))"),
-                                    "use numpy's functions (np.sin, np.where(...))"),
-    "gradient of the wrong shape": (dict(surface="Surface(lambda x, y: x**2 + y**2, "
-                                                 "grad=lambda x, y: (x, y, x))"),
-                                    "gradient of unnamed surface returned 3 values"),
+    "nan at the start": (
+        dict(
+            surface="Surface(lambda x, y: np.log(x) + y**2, bounds=((-3, 3), (-3, 3)))",
+            start="(-1, 1)",
+        ),
+        "not finite at the start (-1.0, 1.0)",
+    ),
+    "raises at the start": (
+        dict(surface="Surface(lambda x, y: 1 / 0, bounds=((-3, 3), (-3, 3)))"),
+        "fails at the start (2.5, 2.0): ZeroDivisionError",
+    ),
+    "math instead of numpy": (
+        dict(
+            surface="Surface(lambda x, y: __import__('math').sin(x) "
+            "+ y**2, bounds=((-3, 3), (-3, 3)))"
+        ),
+        "works on single numbers but fails on numpy arrays (TypeError",
+    ),
+    "if/else instead of np.where": (
+        dict(surface="Surface(lambda x, y: x**2 if x > 0 else y**2, bounds=((-3, 3), (-3, 3)))"),
+        "use numpy's functions (np.sin, np.where(...))",
+    ),
+    "gradient of the wrong shape": (
+        dict(surface="Surface(lambda x, y: x**2 + y**2, grad=lambda x, y: (x, y, x))"),
+        "gradient of unnamed surface returned 3 values",
+    ),
 }
 
 
@@ -181,18 +212,22 @@ def test_invalid_scene_is_reported_with_its_line(cli, write_scene, tmp_path, fie
     assert not (tmp_path / "out.gif").exists()
 
 
-def test_scene_code_failing_during_the_race_is_blamed_with_its_line(cli, write_scene,
-                                                                   tmp_path):
-    path = write_scene(scene_source(surface="Surface(lambda x, y: x**2 + y**2, grad=grad, "
-                                            "bounds=((-3, 3), (-3, 3)))")
-                       .replace("surface = Surface", """\
+def test_scene_code_failing_during_the_race_is_blamed_with_its_line(cli, write_scene, tmp_path):
+    path = write_scene(
+        scene_source(
+            surface="Surface(lambda x, y: x**2 + y**2, grad=grad, bounds=((-3, 3), (-3, 3)))"
+        ).replace(
+            "surface = Surface",
+            """\
 calls = []
 def grad(x, y):
     calls.append(1)
     if len(calls) > 3:
         raise ArithmeticError("the gradient gave up")
     return 2 * x, 2 * y
-surface = Surface"""))
+surface = Surface""",
+        )
+    )
     code, _, err = cli("render", path, "-o", tmp_path / "out.gif", "--quiet")
     assert code == 2
     assert_one_error_line(err, str(path), "(line 9)", "ArithmeticError: the gradient gave up")
@@ -201,8 +236,9 @@ surface = Surface"""))
 def test_warnings_are_one_line(cli, write_scene):
     # abs() is not complex-differentiable: the surface warns that it falls back to
     # central differences.
-    path = write_scene(scene_source(surface="Surface(lambda x, y: abs(x) + y**2, "
-                                            "bounds=((-3, 3), (-3, 3)))"))
+    path = write_scene(
+        scene_source(surface="Surface(lambda x, y: abs(x) + y**2, bounds=((-3, 3), (-3, 3)))")
+    )
     code, _, err = cli("race", path)
     assert code == 0
     lines = err.strip().splitlines()
@@ -218,6 +254,7 @@ def test_warnings_are_one_line(cli, write_scene):
 @pytest.fixture
 def no_rendering(monkeypatch):
     """Fail the test if racing or rendering starts: request errors must be found before."""
+
     def refuse(*args, **kwargs):
         raise AssertionError("rendering started for an invalid request")
 
@@ -243,24 +280,31 @@ REQUEST_ERRORS = {
     "odd mp4 size": (["-o", "{out}/race.mp4", "--size", "401x301"], "even width and height"),
     "dpi negative": (["--dpi", "-1"], "Invalid dpi: -1.0"),
     "dpi absurd": (["--dpi", "1e9"], "Invalid dpi"),
-    "dpi too big for the size": (["--size", "400x300", "--dpi", "300"],
-                                 "leaves no room for the plot in 400x300"),
+    "dpi too big for the size": (
+        ["--size", "400x300", "--dpi", "300"],
+        "leaves no room for the plot in 400x300",
+    ),
     "dpi not a number": (["--dpi", "high"], "argument --dpi: invalid float value: 'high'"),
     "steps zero": (["--steps", "0"], "Invalid steps: 0"),
-    "steps absurd": (["--steps", "1000000"], "Invalid steps: 1000000 (must be an integer "
-                                             "from 1 to 100000)"),
+    "steps absurd": (
+        ["--steps", "1000000"],
+        "Invalid steps: 1000000 (must be an integer from 1 to 100000)",
+    ),
     "hold negative": (["--hold", "-1"], "Invalid hold: -1.0"),
     "loop negative": (["--loop", "-2"], "Invalid loop: -2"),
-    "unknown option": (["--colour", "red"], "unrecognized arguments: --colour red (see "
-                                            "`anim render --help`)"),
-    "negative camera": (["--view", "3d", "--camera", "-10,30"],
-                        "a value that starts with '-': write --camera=-10,30"),
+    "unknown option": (
+        ["--colour", "red"],
+        "unrecognized arguments: --colour red (see `anim render --help`)",
+    ),
+    "negative camera": (
+        ["--view", "3d", "--camera", "-10,30"],
+        "a value that starts with '-': write --camera=-10,30",
+    ),
 }
 
 
 @pytest.mark.parametrize("extra, message", REQUEST_ERRORS.values(), ids=REQUEST_ERRORS.keys())
-def test_request_errors_before_rendering(cli, write_scene, tmp_path, no_rendering, extra,
-                                         message):
+def test_request_errors_before_rendering(cli, write_scene, tmp_path, no_rendering, extra, message):
     out = tmp_path / "out"
     out.mkdir()
     (out / "taken.gif").mkdir()
@@ -276,26 +320,30 @@ def test_request_errors_before_rendering(cli, write_scene, tmp_path, no_renderin
     assert sorted(p.name for p in out.iterdir()) == ["plain.txt", "taken.gif"]
 
 
-def test_one_output_into_a_missing_folder_creates_it_as_a_batch_does(cli, write_scene,
-                                                                       tmp_path):
+def test_one_output_into_a_missing_folder_creates_it_as_a_batch_does(cli, write_scene, tmp_path):
     single = tmp_path / "one" / "deeper" / "race.png"
     code, _, err = cli("still", write_scene(), "-o", single, "--size", "320x240")
     assert code == 0, err
     assert single.is_file()
     folder = tmp_path / "many" / "deeper"
-    code, _, err = cli("still", write_scene(), write_scene(name="other.py"), "-o", folder,
-                       "--size", "320x240")
+    code, _, err = cli(
+        "still", write_scene(), write_scene(name="other.py"), "-o", folder, "--size", "320x240"
+    )
     assert code == 0, err
     assert sorted(p.suffix for p in folder.iterdir()) == [".png", ".png"]
 
 
-@pytest.mark.parametrize("extra, message", [
-    (["--frame", "21"], "Invalid frame: 21 (must be an integer from 0 to 20)"),
-    (["-o", "{out}/race.gif"], "unknown output format '.gif' (use .png)"),
-    (["--size", "64"], "Invalid size: '64'"),
-])
-def test_still_request_errors_before_rendering(cli, write_scene, tmp_path, no_rendering,
-                                               extra, message):
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--frame", "21"], "Invalid frame: 21 (must be an integer from 0 to 20)"),
+        (["-o", "{out}/race.gif"], "unknown output format '.gif' (use .png)"),
+        (["--size", "64"], "Invalid size: '64'"),
+    ],
+)
+def test_still_request_errors_before_rendering(
+    cli, write_scene, tmp_path, no_rendering, extra, message
+):
     out = tmp_path / "out"
     out.mkdir()
     args = [a.format(out=out) for a in extra]
@@ -325,21 +373,24 @@ def test_unwritable_folder_is_found_before_rendering(cli, write_scene, tmp_path,
         if folder is not None:
             folder.chmod(0o755)
     assert code == 2
-    assert_one_error_line(err, f"{target}: cannot write in the folder"
-                          if folder is None else str(target))
+    assert_one_error_line(
+        err, f"{target}: cannot write in the folder" if folder is None else str(target)
+    )
     assert not os.path.exists(target)
 
 
 def test_default_output_folder_is_created(cli, write_scene, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    code, _, err = cli("render", write_scene(), "--size", "320x240", "--steps", "3",
-                       "--hold", "0", "--quiet")
+    code, _, err = cli(
+        "render", write_scene(), "--size", "320x240", "--steps", "3", "--hold", "0", "--quiet"
+    )
     assert code == 0, err
     assert (tmp_path / "output" / "scene.gif").exists()
 
 
-def test_a_missing_dependency_is_an_installation_problem_not_a_scene_error(cli, write_scene,
-                                                                            monkeypatch):
+def test_a_missing_dependency_is_an_installation_problem_not_a_scene_error(
+    cli, write_scene, monkeypatch
+):
     import anim.renderer
 
     def without_matplotlib(*args, **kwargs):
@@ -363,9 +414,12 @@ def test_a_scene_parameter_that_does_not_exist_is_one_line(cli, write_scene):
     path = write_scene(scene_source().replace("steps=20)", "steps=20, name='mine')"))
     code, _, err = cli("render", path)
     assert code == 2
-    assert_one_error_line(err, "Scene has no parameter 'name' (a scene is named by the "
-                               "variable it is assigned to in its file); its parameters are: "
-                               "surface, optimizers, start, steps")
+    assert_one_error_line(
+        err,
+        "Scene has no parameter 'name' (a scene is named by the "
+        "variable it is assigned to in its file); its parameters are: "
+        "surface, optimizers, start, steps",
+    )
 
 
 def test_render_lists_every_option_it_accepts(write_scene):
@@ -375,5 +429,7 @@ def test_render_lists_every_option_it_accepts(write_scene):
     scene = load_scene(str(write_scene()))
     with pytest.raises(anim.errors.RequestError) as error:
         render(scene, "x.gif", bogus=1)
-    assert "unknown option 'bogus' (accepted: progress, sidecar, max_size, notify, fps, " \
-           "size" in str(error.value)
+    assert (
+        "unknown option 'bogus' (accepted: progress, sidecar, max_size, notify, fps, "
+        "size" in str(error.value)
+    )

@@ -13,8 +13,9 @@ from anim.optimizers import GD, AdaGrad, Adam, Momentum, RMSProp
 
 def seed_race(steps=40):
     scene = anim.load_scene("scenes/why_rmsprop.py")
-    return scene, simulate(scene.surface, scene.optimizers, start=scene.start, steps=steps,
-                           explain=True)
+    return scene, simulate(
+        scene.surface, scene.optimizers, start=scene.start, steps=steps, explain=True
+    )
 
 
 def test_effective_lr_of_adagrad_and_rmsprop_follow_their_closed_forms():
@@ -28,8 +29,7 @@ def test_effective_lr_of_adagrad_and_rmsprop_follow_their_closed_forms():
         h = 0.9 * h + 0.1 * g * g
         rmsprop.append(lr / (np.sqrt(h) + 1e-8))
     valid = np.isfinite(result.effective_lr[3])
-    np.testing.assert_allclose(result.effective_lr[3][valid], np.array(rmsprop)[valid],
-                               rtol=1e-12)
+    np.testing.assert_allclose(result.effective_lr[3][valid], np.array(rmsprop)[valid], rtol=1e-12)
     # GD's effective learning rate is its learning rate.
     np.testing.assert_allclose(result.effective_lr[0], lr, rtol=1e-12)
     # AdaGrad's only falls; RMSProp's recovers once the gradient gets small.
@@ -40,18 +40,15 @@ def test_effective_lr_of_adagrad_and_rmsprop_follow_their_closed_forms():
 def test_step_scales_are_the_adaptive_per_axis_scales():
     _, result = seed_race()
     np.testing.assert_allclose(result.step_scales[2], result.effective_lr[2], rtol=1e-12)
-    np.testing.assert_allclose(result.step_scales[3][:17], result.effective_lr[3][:17],
-                               rtol=1e-12)
+    np.testing.assert_allclose(result.step_scales[3][:17], result.effective_lr[3][:17], rtol=1e-12)
     assert np.isnan(result.step_scales[0]).all()  # plain GD has no step scale
     # Momentum's velocity, as the step it stands for, is exactly the step it takes.
-    np.testing.assert_allclose(result.velocities[1], np.diff(result.paths[1], axis=0),
-                               atol=1e-12)
+    np.testing.assert_allclose(result.velocities[1], np.diff(result.paths[1], axis=0), atol=1e-12)
 
 
 def test_effective_lr_is_nan_where_the_gradient_is_zero_and_after_a_divergence():
     flat_in_y = Surface(lambda x, y: x**2 + 0 * y, bounds=((-2, 2), (-2, 2)))
-    result = simulate(flat_in_y, [GD(lr=0.1), GD(lr=1.5)], start=(1, 1), steps=30,
-                      goal=(0, 1))
+    result = simulate(flat_in_y, [GD(lr=0.1), GD(lr=1.5)], start=(1, 1), steps=30, goal=(0, 1))
     assert np.isnan(result.effective_lr[:, :, 1]).all()
     assert np.isfinite(result.effective_lr[0, :, 0]).all()
     diverged = result.diverged_step[1]
@@ -73,11 +70,11 @@ def test_glyphs_draw_the_gradient_step_the_step_taken_and_the_box():
         expected = (result.paths[i, k + 1] - result.paths[i, k]) * glyphs.magnify
         np.testing.assert_allclose(step, expected, rtol=1e-9)
         _, gradient = drawn[i, "gradient"]
-        np.testing.assert_allclose(gradient, -0.4 * result.grads[i, k] * glyphs.magnify,
-                                   rtol=1e-9)
+        np.testing.assert_allclose(gradient, -0.4 * result.grads[i, k] * glyphs.magnify, rtol=1e-9)
         box = glyphs.boxes[i]
-        np.testing.assert_allclose([box.get_width(), box.get_height()],
-                                   2 * result.step_scales[i, k] * glyphs.box_scale)
+        np.testing.assert_allclose(
+            [box.get_width(), box.get_height()], 2 * result.step_scales[i, k] * glyphs.box_scale
+        )
     # AdaGrad's box collapses, RMSProp's does not.
     figure.update(2)
     early = glyphs.boxes[2].get_width(), glyphs.boxes[3].get_width()
@@ -99,16 +96,16 @@ def test_arrows_never_leave_the_plot():
         for origin, vector in figure.glyphs.vectors_at(k).values():
             tip = origin + vector
             assert x0 - 1e-9 <= tip[0] <= x1 + 1e-9 and y0 - 1e-9 <= tip[1] <= y1 + 1e-9
-            clipped += min(abs(tip[0] - x0), abs(tip[0] - x1), abs(tip[1] - y0),
-                           abs(tip[1] - y1)) < 1e-9
+            clipped += (
+                min(abs(tip[0] - x0), abs(tip[0] - x1), abs(tip[1] - y0), abs(tip[1] - y1)) < 1e-9
+            )
     assert clipped  # some arrows would have left the plot, and were shortened
 
 
 @pytest.mark.parametrize("loss_panel", [False, True])
 def test_explained_fast_path_matches_a_full_redraw(loss_panel):
     _, result = seed_race(30)
-    style = FrameStyle(640, 480, 80.0, loss_panel=loss_panel, explain=(1, 2, 3),
-                       lr_panel=True)
+    style = FrameStyle(640, 480, 80.0, loss_panel=loss_panel, explain=(1, 2, 3), lr_panel=True)
     fast, full = RaceFigure(result, style), RaceFigure(result, style, fast=False)
     for k in (0, 3, 17, 30):
         np.testing.assert_array_equal(fast.draw_frame(k), full.draw_frame(k))
@@ -116,11 +113,21 @@ def test_explained_fast_path_matches_a_full_redraw(loss_panel):
 
 def test_explain_and_lr_panel_from_the_cli(cli, tmp_path):
     out = tmp_path / "why.png"
-    code, _, err = cli("still", "scenes/rmsprop_vs_adagrad.py", "--explain", "AdaGrad",
-                       "--explain", "RMSProp lr=0.4 ρ=0.9", "--lr-panel", "-o", out)
+    code, _, err = cli(
+        "still",
+        "scenes/rmsprop_vs_adagrad.py",
+        "--explain",
+        "AdaGrad",
+        "--explain",
+        "RMSProp lr=0.4 ρ=0.9",
+        "--lr-panel",
+        "-o",
+        out,
+    )
     assert code == 0 and out.exists(), err
-    code, _, err = cli("render", "scenes/rmsprop_vs_adagrad.py", "--explain", "Lion",
-                       "-o", tmp_path / "x.gif")
+    code, _, err = cli(
+        "render", "scenes/rmsprop_vs_adagrad.py", "--explain", "Lion", "-o", tmp_path / "x.gif"
+    )
     assert code == 2 and not (tmp_path / "x.gif").exists()
     lines = err.strip().splitlines()
     assert len(lines) == 1 and "Invalid explain: 'Lion' names no racer" in lines[0]
@@ -128,8 +135,7 @@ def test_explain_and_lr_panel_from_the_cli(cli, tmp_path):
 
 
 def test_race_json_trace_gives_every_step(cli):
-    code, out, _ = cli("race", "scenes/rmsprop_vs_adagrad.py", "--json", "--trace",
-                       "--steps", "12")
+    code, out, _ = cli("race", "scenes/rmsprop_vs_adagrad.py", "--json", "--trace", "--steps", "12")
     assert code == 0
     report = json.loads(out)
     scene = anim.load_scene("scenes/rmsprop_vs_adagrad.py")
@@ -140,8 +146,9 @@ def test_race_json_trace_gives_every_step(cli):
         np.testing.assert_allclose([row["position"] for row in trace], result.paths[i])
         np.testing.assert_allclose([row["gradient"] for row in trace], result.grads[i])
         np.testing.assert_allclose([row["loss"] for row in trace], result.losses[i])
-        np.testing.assert_allclose([row["effective_lr"] for row in trace[:-1]],
-                                   result.effective_lr[i])
+        np.testing.assert_allclose(
+            [row["effective_lr"] for row in trace[:-1]], result.effective_lr[i]
+        )
         assert trace[-1]["effective_lr"] is None
     code, _, err = cli("race", "scenes/rmsprop_vs_adagrad.py", "--trace")
     assert code == 2 and "--trace goes with --json" in err
@@ -149,27 +156,45 @@ def test_race_json_trace_gives_every_step(cli):
 
 def test_scene_explain_names_must_name_racers():
     with pytest.raises(ValueError, match="Invalid explain: 'Adam' names no racer"):
-        Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.1)], start=(-7, 2),
-              explain=["Adam"])
-    scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.1), Momentum(lr=0.1),
-                                                        Adam(lr=0.1), RMSProp(lr=0.1)],
-                  start=(-7, 2), explain=True, lr_panel=True)
+        Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.1)], start=(-7, 2), explain=["Adam"])
+    scene = Scene(
+        surface=surfaces.ravine(),
+        optimizers=[GD(lr=0.1), Momentum(lr=0.1), Adam(lr=0.1), RMSProp(lr=0.1)],
+        start=(-7, 2),
+        explain=True,
+        lr_panel=True,
+    )
     assert scene.explain == (0, 1, 2, 3) and scene.lr_panel
-    only = Scene(surface=surfaces.ravine(), optimizers=[AdaGrad(lr=0.1), AdaGrad(lr=0.2)],
-                 start=(-7, 2), explain="AdaGrad")
+    only = Scene(
+        surface=surfaces.ravine(),
+        optimizers=[AdaGrad(lr=0.1), AdaGrad(lr=0.2)],
+        start=(-7, 2),
+        explain="AdaGrad",
+    )
     assert only.explain == (0, 1)
     # torch's spellings, and any case, name the built-ins too.
-    torchish = Scene(surface=surfaces.ravine(), optimizers=[AdaGrad(0.1), RMSProp(0.1),
-                                                            GD(0.1)],
-                     start=(-7, 2), explain=["Adagrad", "RMSprop"])
+    torchish = Scene(
+        surface=surfaces.ravine(),
+        optimizers=[AdaGrad(0.1), RMSProp(0.1), GD(0.1)],
+        start=(-7, 2),
+        explain=["Adagrad", "RMSprop"],
+    )
     assert torchish.explain == (0, 1)
     # A comma-separated list, as --format and --knobs take; every part must name a racer.
-    listed = Scene(surface=surfaces.ravine(), optimizers=[AdaGrad(0.1), RMSProp(0.1), GD(0.1)],
-                   start=(-7, 2), explain="RMSProp, GD")
+    listed = Scene(
+        surface=surfaces.ravine(),
+        optimizers=[AdaGrad(0.1), RMSProp(0.1), GD(0.1)],
+        start=(-7, 2),
+        explain="RMSProp, GD",
+    )
     assert listed.explain == (1, 2)
     with pytest.raises(ValueError, match=r"^Invalid explain: 'RMSProp,Adam' names no racer"):
-        Scene(surface=surfaces.ravine(), optimizers=[RMSProp(0.1), GD(0.1)], start=(-7, 2),
-              explain="RMSProp,Adam")
+        Scene(
+            surface=surfaces.ravine(),
+            optimizers=[RMSProp(0.1), GD(0.1)],
+            start=(-7, 2),
+            explain="RMSProp,Adam",
+        )
 
 
 def test_an_own_optimizer_gets_velocity_and_box_from_its_state_entries():
@@ -178,10 +203,18 @@ def test_an_own_optimizer_gets_velocity_and_box_from_its_state_entries():
         velocity = beta * state.get("velocity", 0.0) + (1 - beta) * g
         second = rho * state.get("second_moment", 0.0) + (1 - rho) * g * g
         return x - lr * velocity / (np.sqrt(second) + eps), {
-            "velocity": velocity, "second_moment": second}
+            "velocity": velocity,
+            "second_moment": second,
+        }
 
-    scene = Scene(surface=surfaces.ravine(), optimizers=[HandAdamish(lr=0.3), GD(0.3)],
-                  start=(-7, 2), steps=20, explain=True, lr_panel=True)
+    scene = Scene(
+        surface=surfaces.ravine(),
+        optimizers=[HandAdamish(lr=0.3), GD(0.3)],
+        start=(-7, 2),
+        steps=20,
+        explain=True,
+        lr_panel=True,
+    )
     result = scene.race(explain=True)
     own_velocity = np.array([[0.0, 0.0]])
     for k in range(5):
@@ -190,8 +223,7 @@ def test_an_own_optimizer_gets_velocity_and_box_from_its_state_entries():
     assert np.isfinite(result.step_scales[0]).all() and np.isnan(result.step_scales[1]).all()
     figure = RaceFigure(result, anim.renderer.resolve_options(scene).style, fast=False)
     figure.update(3)
-    assert {kind for (i, kind) in figure.glyphs.vectors_at(3)} == {
-        "gradient", "step", "velocity"}
+    assert {kind for (i, kind) in figure.glyphs.vectors_at(3)} == {"gradient", "step", "velocity"}
     assert figure.glyphs.boxes[0].get_visible() and not figure.glyphs.boxes[1].get_visible()
 
 
@@ -201,7 +233,6 @@ def test_the_page_draws_the_glyphs_and_the_3d_view_but_no_orbit(cli, tmp_path):
     assert code == 0 and '"glyphs":{"racers":[2,3]' in out.read_text(encoding="utf-8"), err
     code, _, err = cli("render", "scenes/rmsprop_3d.py", "-o", tmp_path / "x.html")
     assert code == 0 and '"kind":"3d"' in (tmp_path / "x.html").read_text(encoding="utf-8")
-    code, _, err = cli("render", "scenes/rmsprop_3d.py", "-o", tmp_path / "o.html",
-                       "--orbit", "90")
+    code, _, err = cli("render", "scenes/rmsprop_3d.py", "-o", tmp_path / "o.html", "--orbit", "90")
     assert code == 2 and "the page shows the 3D view from one camera" in err
     assert len(err.strip().splitlines()) == 1 and not (tmp_path / "o.html").exists()

@@ -16,21 +16,26 @@ from anim.figure.theme import HEAD_SIZE, THEMES
 from anim.optimizers import GD, AdaGrad, Adam, Momentum, RMSProp
 from anim.palette import MARKERS, PALETTES, racer_styles
 
-OKABE_ITO = {"#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7",
-             "#000000"}
+OKABE_ITO = {"#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7", "#000000"}
 
 
 def plot_share(figure, *axes):
     width, height = figure.style.width, figure.style.height
     renderer = figure.canvas.get_renderer()
-    return sum(ax.get_window_extent(renderer).width * ax.get_window_extent(renderer).height
-               for ax in axes) / (width * height)
+    return sum(
+        ax.get_window_extent(renderer).width * ax.get_window_extent(renderer).height for ax in axes
+    ) / (width * height)
 
 
 def twelve():
     return [GD(lr=0.01 * (k + 1)) for k in range(6)] + [
-        Momentum(lr=0.01), Adam(lr=0.1), RMSProp(lr=0.01), AdaGrad(lr=0.5),
-        Adam(lr=0.05), Momentum(lr=0.02)]
+        Momentum(lr=0.01),
+        Adam(lr=0.1),
+        RMSProp(lr=0.01),
+        AdaGrad(lr=0.5),
+        Adam(lr=0.05),
+        Momentum(lr=0.02),
+    ]
 
 
 def test_the_plot_owns_the_frame_at_800x600():
@@ -59,12 +64,17 @@ def test_twelve_racers_differ_in_colour_and_marker_from_a_colour_blind_safe_set(
     assert {marker for _, marker in styles} <= set(MARKERS) and "X" not in MARKERS
 
 
-@pytest.mark.parametrize("size", ["2000x100", "319x240", "3841x2160", "3840x2161",
-                                  "1000x2100", "1000x300"])
+@pytest.mark.parametrize(
+    "size", ["2000x100", "319x240", "3841x2160", "3840x2161", "1000x2100", "1000x300"]
+)
 def test_sizes_outside_the_readable_range_are_refused_before_drawing(size, tmp_path):
     with pytest.raises(RequestError, match="Invalid size"):
-        anim.render(anim.load_scene("scenes/rmsprop_vs_adagrad.py"), tmp_path / "x.gif",
-                    size=size, progress=False)
+        anim.render(
+            anim.load_scene("scenes/rmsprop_vs_adagrad.py"),
+            tmp_path / "x.gif",
+            size=size,
+            progress=False,
+        )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -87,8 +97,9 @@ def test_every_head_is_visible_at_the_start():
     scene = Scene(surface=surfaces.himmelblau(), optimizers=twelve(), start=(0, 0), steps=5)
     figure = RaceFigure(scene.race(), FrameStyle(), fast=False)
     figure.update(0)
-    pixels = np.array([figure.ax.transData.transform(np.ravel(h.get_data()))
-                       for h in figure.racers.heads])
+    pixels = np.array(
+        [figure.ax.transData.transform(np.ravel(h.get_data())) for h in figure.racers.heads]
+    )
     gaps = np.linalg.norm(pixels[:, None] - pixels[None], axis=-1)
     np.fill_diagonal(gaps, np.inf)
     assert gaps.min() >= HEAD_SIZE * 100 / 72  # no head covers another's centre
@@ -97,14 +108,14 @@ def test_every_head_is_visible_at_the_start():
 
 
 def test_twins_that_diverge_at_the_same_place_both_show():
-    scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=1.5), GD(lr=1.5)],
-                  start=(-7, 2), steps=40)
+    scene = Scene(
+        surface=surfaces.ravine(), optimizers=[GD(lr=1.5), GD(lr=1.5)], start=(-7, 2), steps=40
+    )
     result = scene.race()
     assert result.diverged_step[0] == result.diverged_step[1] is not None
     figure = RaceFigure(result, FrameStyle(), fast=False)
     figure.update(result.steps)
-    a, b = (figure.ax.transData.transform(np.ravel(h.get_data()))
-            for h in figure.racers.heads)
+    a, b = (figure.ax.transData.transform(np.ravel(h.get_data())) for h in figure.racers.heads)
     assert np.linalg.norm(a - b) >= HEAD_SIZE * 100 / 72
     assert all(h.get_marker() == "X" for h in figure.racers.heads)
 
@@ -131,8 +142,10 @@ def test_dark_theme_is_dark_and_readable():
 
     def luminance(color):
         c = np.array(to_rgb(color))
-        return float(np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-                     @ [0.2126, 0.7152, 0.0722])
+        return float(
+            np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+            @ [0.2126, 0.7152, 0.0722]
+        )
 
     def contrast(a, b):
         high, low = sorted((luminance(a), luminance(b)), reverse=True)
@@ -160,19 +173,22 @@ def test_transparent_png_is_clear_outside_the_plot_only(tmp_path):
     figure = RaceFigure(scene.race(), FrameStyle(), fast=False)
     box = figure.ax.get_window_extent(figure.canvas.get_renderer())
     top = 600 - int(box.y1) + 2
-    inside = rgba[top:600 - int(box.y0) - 2, int(box.x0) + 2:int(box.x1) - 2, 3]
+    inside = rgba[top : 600 - int(box.y0) - 2, int(box.x0) + 2 : int(box.x1) - 2, 3]
     assert inside.min() == 255
     assert rgba[0, 0, 3] == 0 and (rgba[..., 3] == 0).mean() > 0.2
 
 
 def test_transparent_gif_shows_exactly_the_opaque_pixels_of_every_frame(tmp_path):
-    scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.4), RMSProp(lr=0.4)],
-                  start=(-7, 2), steps=24)
-    path = anim.render(scene, tmp_path / "t.gif", transparent=True, hold=0, fps=10,
-                       size="480x360", progress=False)
+    scene = Scene(
+        surface=surfaces.ravine(), optimizers=[GD(lr=0.4), RMSProp(lr=0.4)], start=(-7, 2), steps=24
+    )
+    path = anim.render(
+        scene, tmp_path / "t.gif", transparent=True, hold=0, fps=10, size="480x360", progress=False
+    )
     result = scene.race()
-    figure = RaceFigure(result, anim.renderer.resolve_options(
-        scene, size="480x360", fps=10, transparent=True).style)
+    figure = RaceFigure(
+        result, anim.renderer.resolve_options(scene, size="480x360", fps=10, transparent=True).style
+    )
     image = Image.open(path)
     assert image.n_frames == result.steps + 1
     for k in range(image.n_frames):
@@ -185,13 +201,22 @@ def test_transparent_gif_shows_exactly_the_opaque_pixels_of_every_frame(tmp_path
 
 def test_mp4_cannot_be_transparent(tmp_path):
     with pytest.raises(RequestError, match="MP4 cannot be transparent"):
-        anim.render(anim.load_scene("scenes/rmsprop_vs_adagrad.py"), tmp_path / "x.mp4",
-                    transparent=True, progress=False)
+        anim.render(
+            anim.load_scene("scenes/rmsprop_vs_adagrad.py"),
+            tmp_path / "x.mp4",
+            transparent=True,
+            progress=False,
+        )
 
 
 def test_colormap_and_colorbar():
-    scene = Scene(surface=surfaces.beale(), optimizers=[Adam(lr=0.1)], steps=20,
-                  colormap="viridis", colorbar=True)
+    scene = Scene(
+        surface=surfaces.beale(),
+        optimizers=[Adam(lr=0.1)],
+        steps=20,
+        colormap="viridis",
+        colorbar=True,
+    )
     figure = RaceFigure(scene.race(), anim.renderer.resolve_options(scene).style, fast=False)
     assert len(figure.figure.axes) == 2  # the plot and its colorbar
     bar = figure.figure.axes[1]
@@ -219,10 +244,15 @@ def test_race_json_names_each_racers_label_and_colour(cli, tmp_path):
     status, out, _ = cli("race", "scenes/rmsprop_vs_adagrad.py", "--json")
     assert status == 0
     entries = json.loads(out)["optimizers"]
-    assert [e["label"] for e in entries] == ["GD lr=0.4", "Momentum lr=0.4 β=0.9",
-                                              "AdaGrad lr=0.4", "RMSProp lr=0.4 ρ=0.9"]
-    assert [e["color"] for e in entries] == [c for c, _ in racer_styles(
-        anim.load_scene("scenes/rmsprop_vs_adagrad.py").optimizers)]
+    assert [e["label"] for e in entries] == [
+        "GD lr=0.4",
+        "Momentum lr=0.4 β=0.9",
+        "AdaGrad lr=0.4",
+        "RMSProp lr=0.4 ρ=0.9",
+    ]
+    assert [e["color"] for e in entries] == [
+        c for c, _ in racer_styles(anim.load_scene("scenes/rmsprop_vs_adagrad.py").optimizers)
+    ]
     assert all(len(e["color"]) == 7 and e["color"].startswith("#") for e in entries)
 
 
@@ -230,17 +260,30 @@ def test_a_replaced_output_keeps_its_permission_bits(cli, write_scene, tmp_path)
     output = tmp_path / "race.gif"
     output.write_bytes(b"old")
     os.chmod(output, 0o444)
-    status, _, _ = cli("render", write_scene(), "-o", output, "--quiet", "--steps", "3",
-                       "--size", "320x240", "--hold", "0")
+    status, _, _ = cli(
+        "render",
+        write_scene(),
+        "-o",
+        output,
+        "--quiet",
+        "--steps",
+        "3",
+        "--size",
+        "320x240",
+        "--hold",
+        "0",
+    )
     assert status == 0 and output.read_bytes()[:6] == b"GIF89a"
     assert stat.S_IMODE(os.stat(output).st_mode) == 0o444
 
 
 def test_an_unknown_option_is_named_with_the_accepted_ones(tmp_path):
-    with pytest.raises(RequestError, match=r"unknown option 'bogus' \(accepted: progress, "
-                                           r"sidecar, max_size, notify, fps, size"):
-        anim.render(anim.load_scene("scenes/rmsprop_vs_adagrad.py"), tmp_path / "x.gif",
-                    bogus=1)
+    with pytest.raises(
+        RequestError,
+        match=r"unknown option 'bogus' \(accepted: progress, "
+        r"sidecar, max_size, notify, fps, size",
+    ):
+        anim.render(anim.load_scene("scenes/rmsprop_vs_adagrad.py"), tmp_path / "x.gif", bogus=1)
 
 
 def test_debug_errors_do_not_suggest_debug(cli, write_scene, monkeypatch, tmp_path):
@@ -248,15 +291,13 @@ def test_debug_errors_do_not_suggest_debug(cli, write_scene, monkeypatch, tmp_pa
         raise ZeroDivisionError("a bug")
 
     monkeypatch.setattr(anim.renderer, "_save", broken)
-    status, _, err = cli("--debug", "render", write_scene(), "-o", tmp_path / "x.gif",
-                         "--quiet")
+    status, _, err = cli("--debug", "render", write_scene(), "-o", tmp_path / "x.gif", "--quiet")
     assert status == 1 and "unexpected ZeroDivisionError: a bug" in err
     assert "run with --debug" not in err
 
 
 def test_surface_far_wider_than_tall_is_stretched_to_fill():
-    surface = Surface(lambda x, y: x**2 / 100 + y**2, bounds=((-50, 50), (-2, 2)),
-                      minimum=(0, 0))
+    surface = Surface(lambda x, y: x**2 / 100 + y**2, bounds=((-50, 50), (-2, 2)), minimum=(0, 0))
     scene = Scene(surface=surface, optimizers=[GD(lr=0.4)], start=(-40, 1), steps=10)
     figure = RaceFigure(scene.race(), FrameStyle(), fast=False)
     assert plot_share(figure, figure.ax) >= 0.5

@@ -34,9 +34,15 @@ TITLE, REORDERED = "学習率比較", "較比率習学"
 
 
 def ravine_scene(title=TITLE, language="en", labels=("GD", "Momentum"), **fields):
-    return Scene(surface=surfaces.ravine(), start=(-7, 2), steps=40, title=title,
-                 language=language, optimizers=[GD(lr=0.4, label=labels[0]),
-                                                Momentum(lr=0.4, label=labels[1])], **fields)
+    return Scene(
+        surface=surfaces.ravine(),
+        start=(-7, 2),
+        steps=40,
+        title=title,
+        language=language,
+        optimizers=[GD(lr=0.4, label=labels[0]), Momentum(lr=0.4, label=labels[1])],
+        **fields,
+    )
 
 
 def japanese_scene():
@@ -49,9 +55,11 @@ def hidden_fonts(monkeypatch):
 
     def hide(chars, installed=True):
         every = font_manager.fontManager.ttflist
-        kept = [entry for entry in fonts.candidates()
-                if not any(ord(c) in (fonts.charmap(entry.fname, entry.index) or ())
-                           for c in chars)]
+        kept = [
+            entry
+            for entry in fonts.candidates()
+            if not any(ord(c) in (fonts.charmap(entry.fname, entry.index) or ()) for c in chars)
+        ]
         # Something was hidden (the test means something), where such a font is installed.
         assert len(kept) < len(every) or not installed
         monkeypatch.setattr(fonts, "candidates", lambda: kept)
@@ -67,8 +75,11 @@ def title_band(path) -> np.ndarray:
 
 
 def glyph_warnings(caught) -> list[str]:
-    return [str(w.message) for w in caught
-            if "missing from font" in str(w.message) or issubclass(w.category, FontWarning)]
+    return [
+        str(w.message)
+        for w in caught
+        if "missing from font" in str(w.message) or issubclass(w.category, FontWarning)
+    ]
 
 
 # --- real glyphs --------------------------------------------------------------------
@@ -76,10 +87,12 @@ def glyph_warnings(caught) -> list[str]:
 def test_a_japanese_title_shows_real_glyphs_and_no_warning(tmp_path, theme, view):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        first = anim.still(ravine_scene(TITLE), tmp_path / "a.png", size="480x360",
-                           theme=theme, view=view)
-        second = anim.still(ravine_scene(REORDERED), tmp_path / "b.png", size="480x360",
-                            theme=theme, view=view)
+        first = anim.still(
+            ravine_scene(TITLE), tmp_path / "a.png", size="480x360", theme=theme, view=view
+        )
+        second = anim.still(
+            ravine_scene(REORDERED), tmp_path / "b.png", size="480x360", theme=theme, view=view
+        )
     assert glyph_warnings(caught) == []
     a, b = title_band(first), title_band(second)
     assert (np.abs(a - b).sum(axis=-1) > 48).sum() > 100  # different glyphs, not boxes
@@ -102,11 +115,9 @@ def test_the_gallery_scene_renders_every_output_without_a_glyph_warning(tmp_path
     assert scene.language == "ja"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        gif = anim.render(scene, tmp_path / "ja.gif", size="480x360", duration=1,
-                          progress=False)
+        gif = anim.render(scene, tmp_path / "ja.gif", size="480x360", duration=1, progress=False)
         page = anim.render(scene, tmp_path / "ja.html", size="480x360", progress=False)
-        still = anim.still(scene, tmp_path / "ja.png", size="480x360", view="both",
-                           loss_panel=True)
+        still = anim.still(scene, tmp_path / "ja.png", size="480x360", view="both", loss_panel=True)
     assert glyph_warnings(caught) == []
     assert gif.stat().st_size and page.stat().st_size and still.stat().st_size
 
@@ -115,16 +126,23 @@ def all_texts(figure: RaceFigure) -> list[Text]:
     return [text for text in figure.figure.findobj(Text) if text.get_text().strip()]
 
 
-@pytest.mark.parametrize("options", [
-    dict(view="2d", loss_panel=True, lr_panel=True, explain=(0, 1), colorbar=True),
-    dict(view="3d", colorbar=True, theme="dark"),
-    dict(view="both", loss_panel=True),
-])
+@pytest.mark.parametrize(
+    "options",
+    [
+        dict(view="2d", loss_panel=True, lr_panel=True, explain=(0, 1), colorbar=True),
+        dict(view="3d", colorbar=True, theme="dark"),
+        dict(view="both", loss_panel=True),
+    ],
+)
 def test_every_text_of_the_figure_draws_with_the_fallback_fonts(options):
     scene = ravine_scene(TITLE, language="ja", labels=("勾配降下法", "慣性項つき"))
     result = scene.race(explain=True)
-    figure = RaceFigure(result, FrameStyle(width=640, height=480, dpi=80, language="ja",
-                                           **options), title=scene.title, fast=False)
+    figure = RaceFigure(
+        result,
+        FrameStyle(width=640, height=480, dpi=80, language="ja", **options),
+        title=scene.title,
+        fast=False,
+    )
     typeface = figure.stage.typeface
     assert typeface.fallbacks == ("Noto Sans CJK JP",) and typeface.missing == ""
     figure.draw_frame(20)  # tick labels made while drawing copy the first one's font
@@ -133,8 +151,11 @@ def test_every_text_of_the_figure_draws_with_the_fallback_fonts(options):
     coverages = [fonts.charmap(*fonts._family_file(family)) for family in typeface.mono]
     for text in texts:
         assert tuple(text.get_fontfamily()) in (typeface.sans, typeface.mono), text
-        lacking = [c for c in text.get_text()
-                   if not c.isspace() and not any(ord(c) in drawn for drawn in coverages)]
+        lacking = [
+            c
+            for c in text.get_text()
+            if not c.isspace() and not any(ord(c) in drawn for drawn in coverages)
+        ]
         assert lacking == [], (text.get_text(), lacking)
     figure.close()
 
@@ -143,12 +164,16 @@ def test_the_layout_measures_with_the_fallback_font():
     """Rows of label and status side by side: a label measured without the Japanese font
     (as boxes) would be too narrow, and run into its status."""
     scene = ravine_scene(labels=("勾配降下法（学習率）", "慣性項つきの勾配降下法"))
-    figure = RaceFigure(scene.race(), FrameStyle(width=800, height=600), title=scene.title,
-                        fast=False)
+    figure = RaceFigure(
+        scene.race(), FrameStyle(width=800, height=600), title=scene.title, fast=False
+    )
     figure.draw_frame(40)
     renderer = figure.canvas.get_renderer()
-    labels = [t for t in all_texts(figure) if t.get_text() in
-              ("勾配降下法（学習率）", "慣性項つきの勾配降下法")]
+    labels = [
+        t
+        for t in all_texts(figure)
+        if t.get_text() in ("勾配降下法（学習率）", "慣性項つきの勾配降下法")
+    ]
     assert len(labels) == 2
     noto = font_manager.FontProperties(family="Noto Sans CJK JP", size=labels[0].get_fontsize())
     for label, status in zip(labels, figure.scoreboard.statuses):
@@ -161,8 +186,7 @@ def test_the_layout_measures_with_the_fallback_font():
 
 
 # --- one warning line ---------------------------------------------------------------
-def test_no_covering_font_gives_one_warning_line_for_a_whole_animation(tmp_path,
-                                                                      hidden_fonts):
+def test_no_covering_font_gives_one_warning_line_for_a_whole_animation(tmp_path, hidden_fonts):
     hidden_fonts("学習率比較")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")  # matplotlib's own would show once per glyph and frame
@@ -184,8 +208,7 @@ def test_the_command_line_says_it_in_one_line(cli, write_scene, tmp_path, hidden
         scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.4, label="学習")],
                       start=(-7, 2), steps=20)
         """)
-    code, _, err = cli("render", scene, "-o", tmp_path / "race.gif", "--size", "320x240",
-                       "--quiet")
+    code, _, err = cli("render", scene, "-o", tmp_path / "race.gif", "--size", "320x240", "--quiet")
     assert code == 0
     lines = err.strip().splitlines()
     assert len(lines) == 1 and (tmp_path / "race.gif").stat().st_size, err
@@ -209,8 +232,7 @@ def dejavu_serif_file() -> str:
 @pytest.mark.parametrize("font", ["DejaVu Serif", "dejavu serif", dejavu_serif_file()])
 def test_a_named_font_is_the_main_font_and_keeps_the_fallbacks(font, tmp_path):
     scene = ravine_scene("Ravine 学習率", font=font)
-    figure = RaceFigure(scene.race(), FrameStyle(font=scene.font), title=scene.title,
-                        fast=False)
+    figure = RaceFigure(scene.race(), FrameStyle(font=scene.font), title=scene.title, fast=False)
     typeface = figure.stage.typeface
     # The glyph key's arrows, which DejaVu Serif lacks, come from DejaVu Sans.
     assert typeface.sans[0] == "DejaVu Serif" and "Noto Sans CJK JP" in typeface.fallbacks
@@ -218,30 +240,38 @@ def test_a_named_font_is_the_main_font_and_keeps_the_fallbacks(font, tmp_path):
     assert tuple(title.get_fontfamily()) == typeface.sans
     figure.close()
     serif = title_band(anim.still(scene, tmp_path / "serif.png", size="480x360"))
-    sans = title_band(anim.still(ravine_scene("Ravine 学習率"), tmp_path / "sans.png",
-                                 size="480x360"))
+    sans = title_band(
+        anim.still(ravine_scene("Ravine 学習率"), tmp_path / "sans.png", size="480x360")
+    )
     assert (np.abs(serif - sans).sum(axis=-1) > 48).sum() > 50
 
 
-@pytest.mark.parametrize("font, expected", [
-    ("Comic Snas", "no installed font is called that"),
-    ("DejaVu Sanz", "did you mean 'DejaVu Sans'"),
-    ("missing/font.ttf", "no such file"),
-    (str(ROOT / "README.md"), "not a font file"),
-])
+@pytest.mark.parametrize(
+    "font, expected",
+    [
+        ("Comic Snas", "no installed font is called that"),
+        ("DejaVu Sanz", "did you mean 'DejaVu Sans'"),
+        ("missing/font.ttf", "no such file"),
+        (str(ROOT / "README.md"), "not a font file"),
+    ],
+)
 def test_a_bad_font_in_a_scene_is_one_clear_error(font, expected):
     with pytest.raises(ValueError, match=re.escape(expected)) as raised:
         ravine_scene(font=font)
     assert str(raised.value).startswith(f"Invalid font: {font!r}")
 
 
-@pytest.mark.parametrize("font, expected", [
-    ("Comic Snas", "no installed font is called that"),
-    ("/no/such/font.otf", "no such file"),
-    (str(ROOT / "README.md"), "not a font file"),
-])
-def test_the_font_option_with_a_bad_name_or_path_is_one_line(cli, write_scene, tmp_path,
-                                                             font, expected):
+@pytest.mark.parametrize(
+    "font, expected",
+    [
+        ("Comic Snas", "no installed font is called that"),
+        ("/no/such/font.otf", "no such file"),
+        (str(ROOT / "README.md"), "not a font file"),
+    ],
+)
+def test_the_font_option_with_a_bad_name_or_path_is_one_line(
+    cli, write_scene, tmp_path, font, expected
+):
     code, _, err = cli("still", write_scene(), "--font", font, "-o", tmp_path / "x.png")
     assert code == 2
     assert_one_error_line(err, str(tmp_path / "x.png"), f"Invalid font: {font!r}", expected)
@@ -249,8 +279,17 @@ def test_the_font_option_with_a_bad_name_or_path_is_one_line(cli, write_scene, t
 
 
 def test_the_font_option_names_the_main_font(cli, write_scene, tmp_path):
-    code, _, err = cli("still", write_scene(), "--font", "DejaVu Serif", "--size", "320x240",
-                       "--sidecar", "-o", tmp_path / "x.png")
+    code, _, err = cli(
+        "still",
+        write_scene(),
+        "--font",
+        "DejaVu Serif",
+        "--size",
+        "320x240",
+        "--sidecar",
+        "-o",
+        tmp_path / "x.png",
+    )
     assert code == 0, err
     sidecar = (tmp_path / "x.png.json").read_text()
     assert '"font": "DejaVu Serif"' in sidecar and '"language": "en"' in sidecar
@@ -268,8 +307,7 @@ def test_every_language_keeps_the_rules_of_the_words_table():
 def test_japanese_statuses():
     result = japanese_scene().race()
     places = board.places(result)
-    texts = [board.status(result, i, result.steps, places.get(i), words=JAPANESE)
-             for i in range(4)]
+    texts = [board.status(result, i, result.steps, places.get(i), words=JAPANESE) for i in range(4)]
     assert texts[0] == "3位 · 68ステップ" and texts[1] == "2位 · 24ステップ"
     assert texts[2] == f"f = {result.losses[2, -1]:.3g}" and texts[3] == "1位 · 18ステップ"
     assert board.arrived(1, 18, JAPANESE) == "1位 · 18ステップ"
@@ -290,8 +328,12 @@ def test_doctor_reports_scripts_and_extras(cli):
     assert "Japanese, Chinese, Korean (Noto Sans CJK JP)" in fonts_line
     assert "Latin" in fonts_line and "Cyrillic" in fonts_line
     extras = next(line for line in out.splitlines() if line.startswith("· extras:"))
-    for part in ("anim[torch] (torch ", "anim[optax] (jax ", "anim[cjk] (noto-cjk-sans-jp",
-                 "Chromium for the page tests: "):
+    for part in (
+        "anim[torch] (torch ",
+        "anim[optax] (jax ",
+        "anim[cjk] (noto-cjk-sans-jp",
+        "Chromium for the page tests: ",
+    ):
         assert part in extras, extras
 
 
@@ -315,19 +357,20 @@ def browser():
     if path is None:
         pytest.fail("Chromium not found: apt-get install -y chromium, or set ANIM_CHROMIUM")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=path,
-                                              args=["--headless", "--no-sandbox"])
+        chromium = playwright.chromium.launch(
+            executable_path=path, args=["--headless", "--no-sandbox"]
+        )
         yield chromium
         chromium.close()
 
 
 def open_page(browser, path: Path, step: int, width: int, height: int):
-    context = browser.new_context(viewport={"width": width, "height": height + 100},
-                                  device_scale_factor=1)
+    context = browser.new_context(
+        viewport={"width": width, "height": height + 100}, device_scale_factor=1
+    )
     page = context.new_page()
     requests = []
-    page.on("request", lambda r: r.url.startswith(("file:", "data:"))
-            or requests.append(r.url))
+    page.on("request", lambda r: r.url.startswith(("file:", "data:")) or requests.append(r.url))
     page.goto(path.resolve().as_uri() + f"#step={step}")
     page.wait_for_function("window.animPlayer !== undefined")
     page.evaluate("animPlayer.fontsLoaded()")
@@ -353,8 +396,12 @@ def test_the_page_draws_its_japanese_text_with_its_own_font(browser, tmp_path):
     html = path.read_text(encoding="utf-8")
     assert html.count("@font-face") == 2 and '<html lang="ja">' in html
     assert len(html.encode()) < 250_000  # subsets, not the 16 MB font
-    still = np.asarray(Image.open(anim.still(scene, tmp_path / "ja.png", size="800x600",
-                                             frame=150)).convert("RGB"), dtype=int)
+    still = np.asarray(
+        Image.open(anim.still(scene, tmp_path / "ja.png", size="800x600", frame=150)).convert(
+            "RGB"
+        ),
+        dtype=int,
+    )
     # Where the still writes each status and the counter (the page writes them there too).
     request = resolve_options(scene, size="800x600")
     figure = _figure(scene, scene.race(), request, fast=False, still=True)
@@ -363,8 +410,14 @@ def test_the_page_draws_its_japanese_text_with_its_own_font(browser, tmp_path):
     boxes = []
     for text in (*figure.scoreboard.statuses, figure.scoreboard.step_text):
         x0, y0, x1, y1 = text.get_window_extent(renderer).extents
-        boxes.append((int(x0) - 60 if text is figure.scoreboard.step_text else int(x0) - 4,
-                      600 - int(y1) - 3, 800, 600 - int(y0) + 3))
+        boxes.append(
+            (
+                int(x0) - 60 if text is figure.scoreboard.step_text else int(x0) - 4,
+                600 - int(y1) - 3,
+                800,
+                600 - int(y0) + 3,
+            )
+        )
     figure.close()
     expected = ink_widths(still, boxes)
     # Agg rounds each glyph's advance to whole pixels, a browser does not: up to half a
@@ -378,7 +431,9 @@ def test_the_page_draws_its_japanese_text_with_its_own_font(browser, tmp_path):
     context.close()
     # The same glyphs: each text as wide as matplotlib's.
     assert np.all(np.abs(ink_widths(shown, boxes) - expected) <= tolerance), (
-        ink_widths(shown, boxes), expected)
+        ink_widths(shown, boxes),
+        expected,
+    )
     # The control: the same page without its fonts, on this machine without a Japanese
     # font, draws boxes of other widths.
     bare = tmp_path / "bare.html"
@@ -386,12 +441,18 @@ def test_the_page_draws_its_japanese_text_with_its_own_font(browser, tmp_path):
     context, page, boxed = open_page(browser, bare, 150, 800, 600)
     context.close()
     assert np.any(np.abs(ink_widths(boxed, boxes) - expected) > 2 * tolerance), (
-        ink_widths(boxed, boxes), expected)
+        ink_widths(boxed, boxes),
+        expected,
+    )
 
 
 def test_an_english_page_embeds_no_font(tmp_path):
-    path = anim.render(anim.load_scene(ROOT / "scenes" / "rmsprop_vs_adagrad.py"),
-                       tmp_path / "en.html", size="480x360", progress=False)
+    path = anim.render(
+        anim.load_scene(ROOT / "scenes" / "rmsprop_vs_adagrad.py"),
+        tmp_path / "en.html",
+        size="480x360",
+        progress=False,
+    )
     html = path.read_text(encoding="utf-8")
     assert "@font-face" not in html and '<html lang="en">' in html
 

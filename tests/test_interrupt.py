@@ -66,13 +66,17 @@ def _alive(pid):
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc to find ffmpeg")
-@pytest.mark.parametrize("suffix, signum, whole_group", [
-    (".gif", signal.SIGINT, False),
-    (".mp4", signal.SIGINT, False),
-    # Ctrl-C in a terminal signals the whole process group: ffmpeg gets it too.
-    (".mp4", signal.SIGINT, True),
-    (".gif", signal.SIGTERM, False),
-], ids=["gif-sigint", "mp4-sigint", "mp4-ctrl-c-group", "gif-sigterm"])
+@pytest.mark.parametrize(
+    "suffix, signum, whole_group",
+    [
+        (".gif", signal.SIGINT, False),
+        (".mp4", signal.SIGINT, False),
+        # Ctrl-C in a terminal signals the whole process group: ffmpeg gets it too.
+        (".mp4", signal.SIGINT, True),
+        (".gif", signal.SIGTERM, False),
+    ],
+    ids=["gif-sigint", "mp4-sigint", "mp4-ctrl-c-group", "gif-sigterm"],
+)
 def test_real_signal_mid_render_keeps_the_old_file(tmp_path, suffix, signum, whole_group):
     scene = tmp_path / "long.py"
     scene.write_text(LONG_SCENE)
@@ -82,7 +86,10 @@ def test_real_signal_mid_render_keeps_the_old_file(tmp_path, suffix, signum, who
     output.write_bytes(OLD)
     process = subprocess.Popen(
         [sys.executable, "-m", "anim", "render", scene, "-o", output, "--size", "400x300"],
-        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, start_new_session=True)
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     stderr = []
     chunks = iter(lambda: os.read(process.stderr.fileno(), 4096), b"")
     reader = threading.Thread(target=lambda: stderr.extend(chunks))
@@ -125,15 +132,21 @@ def scene_file(write_scene):
     return write_scene(scene_source(steps=40))
 
 
-@pytest.mark.parametrize("writer, suffix", [(anim.writers.GifWriter, ".gif"),
-                                            (anim.writers.Mp4Writer, ".mp4")])
-@pytest.mark.parametrize("failure, code, message", [
-    (OSError(28, "No space left on device"), 1, "writing failed: [Errno 28] No space left"),
-    (ZeroDivisionError("a bug"), 1, "unexpected ZeroDivisionError: a bug"),
-    (KeyboardInterrupt(), 130, "interrupted;"),
-], ids=["disk-full", "bug", "ctrl-c"])
-def test_failure_mid_render_keeps_the_old_file(cli, scene_file, tmp_path, monkeypatch, writer,
-                                              suffix, failure, code, message):
+@pytest.mark.parametrize(
+    "writer, suffix", [(anim.writers.GifWriter, ".gif"), (anim.writers.Mp4Writer, ".mp4")]
+)
+@pytest.mark.parametrize(
+    "failure, code, message",
+    [
+        (OSError(28, "No space left on device"), 1, "writing failed: [Errno 28] No space left"),
+        (ZeroDivisionError("a bug"), 1, "unexpected ZeroDivisionError: a bug"),
+        (KeyboardInterrupt(), 130, "interrupted;"),
+    ],
+    ids=["disk-full", "bug", "ctrl-c"],
+)
+def test_failure_mid_render_keeps_the_old_file(
+    cli, scene_file, tmp_path, monkeypatch, writer, suffix, failure, code, message
+):
     folder = tmp_path / "out"
     folder.mkdir()
     output = folder / f"race{suffix}"
@@ -157,7 +170,8 @@ def test_failure_mid_render_keeps_the_old_file(cli, scene_file, tmp_path, monkey
 
 
 def test_an_mp4_that_ffmpeg_cut_short_is_a_failure_and_keeps_the_old_file(
-        cli, scene_file, tmp_path, monkeypatch):
+    cli, scene_file, tmp_path, monkeypatch
+):
     # ffmpeg ends as if all went well, but the file on disk is cut short, as a full disk
     # leaves it: only reading the file back shows that frames are missing.
     import imageio_ffmpeg
@@ -220,8 +234,9 @@ def test_interrupt_after_the_file_is_in_place_says_so(cli, scene_file, tmp_path,
     monkeypatch.setattr(anim.renderer, "_write_sidecar", interrupted)
     output = tmp_path / "race.gif"
     output.write_bytes(OLD)
-    status, _, err = cli("render", scene_file, "-o", output, "--size", "320x240", "--quiet",
-                         "--sidecar")
+    status, _, err = cli(
+        "render", scene_file, "-o", output, "--size", "320x240", "--quiet", "--sidecar"
+    )
     assert status == 130
     assert_one_error_line(err, f"interrupted; {output} had already been written")
     assert output.read_bytes() != OLD

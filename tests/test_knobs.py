@@ -3,7 +3,6 @@ pagedata/knobs.py): every race the page can switch to is the race ``simulate`` r
 that setting, kept to a quarter of a pixel; the snaps are the scene's rate, ``tune``'s
 optimum and the last rate before divergence; what cannot be done is refused in one line."""
 
-
 import numpy as np
 import pytest
 
@@ -19,9 +18,13 @@ from conftest import assert_one_error_line
 
 
 def showcase(steps=60, **kwargs):
-    return Scene(surface=surfaces.ravine(), optimizers=[GD(0.4), Momentum(0.4), AdaGrad(0.4),
-                                                       RMSProp(0.4)],
-                 start=(-7, 2), steps=steps, **kwargs)
+    return Scene(
+        surface=surfaces.ravine(),
+        optimizers=[GD(0.4), Momentum(0.4), AdaGrad(0.4), RMSProp(0.4)],
+        start=(-7, 2),
+        steps=steps,
+        **kwargs,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +37,12 @@ def shown_part(result, index):
     """The path of racer ``index`` as the figure shows it: to its arrival, or its last
     finite point, or the end."""
     arrival, diverged = result.arrival_step[index], result.diverged_step[index]
-    last = arrival if arrival is not None else (
-        max(diverged - 1, 0) if diverged is not None else result.steps)
-    return result.paths[index, :last + 1], result.losses[index, :last + 1]
+    last = (
+        arrival
+        if arrival is not None
+        else (max(diverged - 1, 0) if diverged is not None else result.steps)
+    )
+    return result.paths[index, : last + 1], result.losses[index, : last + 1]
 
 
 def test_knob_names_are_checked():
@@ -57,8 +63,12 @@ def test_every_knob_race_is_the_race_at_that_rate(raced):
         assert np.all(np.diff(lrs) > 0) and set(first_grid()) <= set(lrs)
         assert 0.4 in lrs  # the scene's rate
         for k in range(0, len(lrs), 5):
-            alone = simulate(scene.surface, [optimizer.with_lr(float(lrs[k]))],
-                             start=scene.start, steps=scene.steps)
+            alone = simulate(
+                scene.surface,
+                [optimizer.with_lr(float(lrs[k]))],
+                start=scene.start,
+                steps=scene.steps,
+            )
             paths, losses = shown_part(alone, 0)
             run = entry.runs[k]
             np.testing.assert_array_equal(run.paths, paths)
@@ -96,8 +106,12 @@ def test_a_pad_is_the_grid_of_both_hyperparameters():
     assert pad is not None and all(entry.pad is None for entry in found if entry.index != 1)
     assert 0.9 in pad.values and 0.4 in pad.lrs and set(first_grid()) <= set(pad.lrs)
     j, k = list(pad.values).index(0.5), list(pad.lrs).index(0.4)
-    alone = simulate(scene.surface, [with_hyperparameter(Momentum(0.4), "momentum", 0.5)],
-                     start=scene.start, steps=40)
+    alone = simulate(
+        scene.surface,
+        [with_hyperparameter(Momentum(0.4), "momentum", 0.5)],
+        start=scene.start,
+        steps=40,
+    )
     np.testing.assert_array_equal(pad.runs[j][k].paths, shown_part(alone, 0)[0])
     with pytest.raises(ValueError, match="no racer has a beta2"):
         knob_races(scene, ["lr", "beta2"])
@@ -108,8 +122,12 @@ def test_a_racer_that_cannot_change_its_rate_keeps_its_path():
 
     from anim.optimizers import from_optax
 
-    scene = Scene(surface=surfaces.ravine(), optimizers=[GD(0.4), from_optax(optax.adam(0.3))],
-                  start=(-7, 2), steps=30)
+    scene = Scene(
+        surface=surfaces.ravine(),
+        optimizers=[GD(0.4), from_optax(optax.adam(0.3))],
+        start=(-7, 2),
+        steps=30,
+    )
     found = knob_races(scene, "lr")
     assert found[0].reason is None and found[0].runs
     assert "optax transformation already built" in found[1].reason and not found[1].runs
@@ -133,9 +151,9 @@ def read_series(codes, at, n, order):
         return np.full(n, np.nan), at
     missing = None
     if header == 2:
-        missing = np.cumsum(codes[at:at + n]).astype(bool)
+        missing = np.cumsum(codes[at : at + n]).astype(bool)
         at += n
-    values = codes[at:at + n].astype(float)
+    values = codes[at : at + n].astype(float)
     for _ in range(order):
         values = np.cumsum(values)
     if missing is not None:
@@ -193,8 +211,9 @@ def test_the_page_carries_every_knob_race_to_a_quarter_of_a_pixel():
             if k == described["sceneRun"]:
                 continue  # the page has the scene's own race exactly
             meta = {"lr": lr, "arrival": table["arrival"][k]}
-            alone = simulate(scene.surface, [optimizer.with_lr(meta["lr"])], start=scene.start,
-                             steps=60)
+            alone = simulate(
+                scene.surface, [optimizer.with_lr(meta["lr"])], start=scene.start, steps=60
+            )
             paths, _ = shown_part(alone, 0)
             n = len(paths)
             xs, at = read_series(codes, at, n, 2)
@@ -216,10 +235,16 @@ def test_knobs_are_the_pages_and_a_swarms_are_refused(cli, write_scene, tmp_path
     assert_one_error_line(err, "--knobs gives the interactive page its sliders")
     code, _, err = cli("render", path, "-o", tmp_path / "race.html", "--knobs", "lr,wd")
     assert code == 2 and "Invalid knobs: 'lr,wd'" in err
-    with pytest.raises(ValueError, match="the knobs race one start at many learning rates, "
-                                         "and a swarm has 4 starts"):
-        Scene(surface=surfaces.himmelblau(), optimizers=[GD(0.01)],
-              starts=anim.starts.grid(2), knobs=["lr"])
+    with pytest.raises(
+        ValueError,
+        match="the knobs race one start at many learning rates, and a swarm has 4 starts",
+    ):
+        Scene(
+            surface=surfaces.himmelblau(),
+            optimizers=[GD(0.01)],
+            starts=anim.starts.grid(2),
+            knobs=["lr"],
+        )
 
 
 def test_knobs_need_a_finish_line(cli, write_scene, tmp_path):
@@ -235,8 +260,9 @@ def test_knobs_need_a_finish_line(cli, write_scene, tmp_path):
     assert not (tmp_path / "race.html").exists()
 
 
-@pytest.mark.parametrize("kind", ["built-in", "schedule", "own", "torch", "torch-lbfgs",
-                                  "optax", "optax-factory"])
+@pytest.mark.parametrize(
+    "kind", ["built-in", "schedule", "own", "torch", "torch-lbfgs", "optax", "optax-factory"]
+)
 def test_every_optimizer_kind_gets_knobs_or_says_why_not(kind, cli, tmp_path):
     """Every kind tune can rebuild gets a slider; an optax transformation already built
     keeps its path, and the page says why."""
@@ -248,12 +274,14 @@ def test_every_optimizer_kind_gets_knobs_or_says_why_not(kind, cli, tmp_path):
 
     path = tmp_path / "scene.py"
     path.write_text(SCENE.format(optimizer=KINDS[kind], starts="start=(-1.0, 1.0)"))
-    code, _, err = cli("render", path, "-o", tmp_path / "race.html", "--knobs", "lr",
-                       "--size", "480x360")
+    code, _, err = cli(
+        "render", path, "-o", tmp_path / "race.html", "--knobs", "lr", "--size", "480x360"
+    )
     assert code == 0, err
     page = (tmp_path / "race.html").read_text(encoding="utf-8")
-    data = json.loads(html.unescape(re.search(r'class="anim-data">(.*?)</script>', page,
-                                              re.S).group(1)))
+    data = json.loads(
+        html.unescape(re.search(r'class="anim-data">(.*?)</script>', page, re.S).group(1))
+    )
     racer = data["knobs"]["racers"][1]
     if kind == "optax":
         assert "optax transformation already built" in racer["fixed"]

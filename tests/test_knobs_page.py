@@ -23,14 +23,18 @@ THUMB = 18  # px: the slider thumb's width (player.css)
 @pytest.fixture(scope="module")
 def knob_page(tmp_path_factory):
     scene = anim.load_scene(ROOT / "scenes" / "rmsprop_vs_adagrad.py")
-    path = anim.render(scene, tmp_path_factory.mktemp("knobs") / "race.html", size="800x600",
-                       knobs=["lr"], progress=False)
+    path = anim.render(
+        scene,
+        tmp_path_factory.mktemp("knobs") / "race.html",
+        size="800x600",
+        knobs=["lr"],
+        progress=False,
+    )
     return scene, path
 
 
 def page_view(page):
-    return page.evaluate("JSON.parse(document.querySelector('.anim-data').textContent)"
-                         ".views[0]")
+    return page.evaluate("JSON.parse(document.querySelector('.anim-data').textContent).views[0]")
 
 
 def heads_expected(scene, optimizers, step, view, height=600, dpi=100):
@@ -43,10 +47,16 @@ def heads_expected(scene, optimizers, step, view, height=600, dpi=100):
     inset = EXIT_INSET * np.array([x1 - x0, y1 - y0])
     for i in range(len(optimizers)):
         diverged = result.diverged_step[i]
-        if diverged is not None and result.status(i, result.steps) == "diverged" \
-                and step >= diverged:
-            positions[i] = exit_point(result.paths[i, :max(diverged, 1)],
-                                      np.array([x0, y0]) + inset, np.array([x1, y1]) - inset)
+        if (
+            diverged is not None
+            and result.status(i, result.steps) == "diverged"
+            and step >= diverged
+        ):
+            positions[i] = exit_point(
+                result.paths[i, : max(diverged, 1)],
+                np.array([x0, y0]) + inset,
+                np.array([x1, y1]) - inset,
+            )
     a, b, c, d = view["toPixel"]
     display = np.column_stack([a * positions[:, 0] + b, height - (c * positions[:, 1] + d)])
     fanned = fan_out(display[:, None, :], FAN_GAP * HEAD_SIZE * dpi / 72)[:, 0]
@@ -56,13 +66,15 @@ def heads_expected(scene, optimizers, step, view, height=600, dpi=100):
 def slider_x(page, index, value):
     """The page x of slider ``index``'s thumb at ``value`` (0..1000)."""
     box = page.locator(".anim-rate").nth(index).bounding_box()
-    return box["x"] + THUMB / 2 + (box["width"] - THUMB) * value / 1000, \
-        box["y"] + box["height"] / 2
+    return box["x"] + THUMB / 2 + (box["width"] - THUMB) * value / 1000, box["y"] + box[
+        "height"
+    ] / 2
 
 
 def drag(page, index, value):
-    x, y = slider_x(page, index, page.evaluate(
-        f"animPlayer.knobs.position(animPlayer.knobs.rate({index}))"))
+    x, y = slider_x(
+        page, index, page.evaluate(f"animPlayer.knobs.position(animPlayer.knobs.rate({index}))")
+    )
     page.mouse.move(x, y)
     page.mouse.down()
     tx, ty = slider_x(page, index, value)
@@ -171,15 +183,19 @@ def test_clicking_the_chart_sets_a_rate(watched, knob_page):
     page = watched(width=820, height=1100).open(path, "#step=0")
     box = page.locator(".anim-chart").bounding_box()
     value = page.evaluate("animPlayer.knobs.position(0.01)")
-    page.mouse.click(box["x"] + THUMB / 2 + (box["width"] - THUMB) * value / 1000,
-                     box["y"] + 20)
+    page.mouse.click(box["x"] + THUMB / 2 + (box["width"] - THUMB) * value / 1000, box["y"] + 20)
     rates = rates_now(page)
     assert len(set(rates)) == 1 and abs(np.log10(rates[0] / 0.01)) < 0.2  # locked: all
 
 
 def test_the_pad_sets_two_hyperparameters(watched, tmp_path):
-    scene = Scene(surface=surfaces.ravine(), optimizers=[GD(0.4), Momentum(0.4)],
-                  start=(-7, 2), steps=60, knobs=["lr", "momentum"])
+    scene = Scene(
+        surface=surfaces.ravine(),
+        optimizers=[GD(0.4), Momentum(0.4)],
+        start=(-7, 2),
+        steps=60,
+        knobs=["lr", "momentum"],
+    )
     path = anim.render(scene, tmp_path / "pad.html", size="640x480", progress=False)
     page = watched(width=700, height=1200).open(path, "#step=25")
     data = page.evaluate("JSON.parse(document.querySelector('.anim-data').textContent).knobs.pad")
@@ -189,8 +205,9 @@ def test_the_pad_sets_two_hyperparameters(watched, tmp_path):
     assert page.evaluate("animPlayer.knobs.rate(1)") == 0.4
     assert page.evaluate("animPlayer.knobs.second(1)") == 0.5
     optimizers = [GD(0.4), with_hyperparameter(Momentum(0.4), "momentum", 0.5)]
-    expected = heads_expected(scene, optimizers, 25, page_view(page), height=480,
-                              dpi=anim.figure.default_dpi(640, 480))
+    expected = heads_expected(
+        scene, optimizers, 25, page_view(page), height=480, dpi=anim.figure.default_dpi(640, 480)
+    )
     np.testing.assert_allclose(page.evaluate("animPlayer.headPixels()"), expected, atol=0.13)
     page.wait_for_function("location.hash.includes('momentum.Momentum=0.5')")
     # The keys move the pad's cell: one value up.
@@ -204,8 +221,13 @@ def test_a_racer_with_a_fixed_path_says_so(watched, tmp_path):
 
     from anim.optimizers import from_optax
 
-    scene = Scene(surface=surfaces.ravine(), optimizers=[GD(0.4), from_optax(optax.adam(0.5))],
-                  start=(-7, 2), steps=40, knobs=["lr"])
+    scene = Scene(
+        surface=surfaces.ravine(),
+        optimizers=[GD(0.4), from_optax(optax.adam(0.5))],
+        start=(-7, 2),
+        steps=40,
+        knobs=["lr"],
+    )
     path = anim.render(scene, tmp_path / "fixed.html", size="640x480", progress=False)
     page = watched(width=700, height=900).open(path, "#step=10")
     assert page.locator(".anim-rate").count() == 1
@@ -219,8 +241,9 @@ def test_the_knobs_turn_the_3d_view_too(watched, tmp_path):
     """In the 3D view a new rate's head is projected like the figure projects its own:
     on the surface (its loss lifted), seen from the page's fixed camera."""
     scene = anim.load_scene(ROOT / "scenes" / "rmsprop_3d.py")
-    path = anim.render(scene, tmp_path / "race3d.html", size="640x480", knobs=["lr"],
-                       progress=False)
+    path = anim.render(
+        scene, tmp_path / "race3d.html", size="640x480", knobs=["lr"], progress=False
+    )
     page = watched(width=700, height=1000).open(path, "#step=12")
     page.click(".anim-lock")
     page.evaluate("animPlayer.knobs.setRate(1, 0.1)")
@@ -248,18 +271,19 @@ def test_a_knob_swaps_the_glyphs_and_the_lr_panel_too(watched, tmp_path):
     from anim.figure.glyphs import GlyphLayer
 
     scene = anim.load_scene(ROOT / "scenes" / "why_rmsprop.py")
-    path = anim.render(scene, tmp_path / "why.html", size="720x540", knobs=["lr"],
-                       progress=False)
+    path = anim.render(scene, tmp_path / "why.html", size="720x540", knobs=["lr"], progress=False)
     page = watched(width=760, height=1100).open(path, "#step=0")
     page.click(".anim-lock")
-    page.evaluate("animPlayer.knobs.setRate(2, 1.78); animPlayer.knobs.setRate(3, 0.178);"
-                  "animPlayer.setStep(12)")
+    page.evaluate(
+        "animPlayer.knobs.setRate(2, 1.78); animPlayer.knobs.setRate(3, 0.178);"
+        "animPlayer.setStep(12)"
+    )
     optimizers = list(scene.optimizers)
     optimizers[2], optimizers[3] = optimizers[2].with_lr(1.78), optimizers[3].with_lr(0.178)
-    result = simulate(scene.surface, optimizers, start=scene.start, steps=scene.steps,
-                      explain=True)
-    glyph_data = page.evaluate("JSON.parse(document.querySelector('.anim-data')"
-                               ".textContent).glyphs")
+    result = simulate(scene.surface, optimizers, start=scene.start, steps=scene.steps, explain=True)
+    glyph_data = page.evaluate(
+        "JSON.parse(document.querySelector('.anim-data').textContent).glyphs"
+    )
     layer = GlyphLayer(result, (2, 3))
     layer.magnify, layer.box_scale = glyph_data["magnify"], glyph_data["boxScale"]
     view = glyph_data["views"]["0"]
@@ -273,34 +297,51 @@ def test_a_knob_swaps_the_glyphs_and_the_lr_panel_too(watched, tmp_path):
         np.testing.assert_allclose(arrows[key]["vector"], vector, atol=0.02)
     for box in shown["boxes"]:
         i = box["racer"]
-        np.testing.assert_allclose(box["half"], result.step_scales[i, 12] * layer.box_scale,
-                                   rtol=1e-3, atol=0.01)
+        np.testing.assert_allclose(
+            box["half"], result.step_scales[i, 12] * layer.box_scale, rtol=1e-3, atol=0.01
+        )
     run = page.evaluate("animPlayer.run(3)")
     assert run["label"] == "RMSProp lr=0.178 ρ=0.9"
     rates = np.array(run["rates"], dtype=float).reshape(-1, 2)
-    truth = result.effective_lr[3, :len(rates)]
+    truth = result.effective_lr[3, : len(rates)]
     assert np.array_equal(np.isnan(rates), np.isnan(truth))
     np.testing.assert_allclose(rates[~np.isnan(rates)], truth[~np.isnan(truth)], rtol=1e-4)
 
 
-@pytest.mark.parametrize("name, make, options", [
-    ("crowded", lambda: Scene(surface=surfaces.ravine(),
-                              optimizers=[GD(0.4), GD(0.4), Momentum(0.4), GD(1.5)],
-                              start=(-7, 2), steps=60), {"size": "640x480"}),
-    ("himmelblau", lambda: anim.load_scene(ROOT / "scenes" / "himmelblau.py"),
-     {"size": "640x480"}),
-    ("3d", lambda: anim.load_scene(ROOT / "scenes" / "rmsprop_3d.py"), {"size": "640x480"}),
-], ids=["fanned and flown off", "held in goal circles", "3d"])
+@pytest.mark.parametrize(
+    "name, make, options",
+    [
+        (
+            "crowded",
+            lambda: Scene(
+                surface=surfaces.ravine(),
+                optimizers=[GD(0.4), GD(0.4), Momentum(0.4), GD(1.5)],
+                start=(-7, 2),
+                steps=60,
+            ),
+            {"size": "640x480"},
+        ),
+        (
+            "himmelblau",
+            lambda: anim.load_scene(ROOT / "scenes" / "himmelblau.py"),
+            {"size": "640x480"},
+        ),
+        ("3d", lambda: anim.load_scene(ROOT / "scenes" / "rmsprop_3d.py"), {"size": "640x480"}),
+    ],
+    ids=["fanned and flown off", "held in goal circles", "3d"],
+)
 def test_the_player_places_heads_as_the_figure_does(watched, tmp_path, name, make, options):
     """With knobs the player places heads itself (a knob combines races the figure never
     drew together): for the races as run, its heads are the figure's, step by step."""
     scene = make()
-    path = anim.render(scene, tmp_path / f"{name}.html", knobs=["lr"], progress=False,
-                       **options)
+    path = anim.render(scene, tmp_path / f"{name}.html", knobs=["lr"], progress=False, **options)
     page = watched(width=700, height=1000).open(path, "#step=0")
     steps = scene.steps
     for step in sorted({0, 1, 2, 5, steps // 4, steps // 2, steps}):
         page.evaluate(f"animPlayer.setStep({step})")
-        np.testing.assert_allclose(page.evaluate("animPlayer.headPixelsPlaced()"),
-                                   page.evaluate("animPlayer.headPixels()"), atol=0.01,
-                                   err_msg=f"step {step}")
+        np.testing.assert_allclose(
+            page.evaluate("animPlayer.headPixelsPlaced()"),
+            page.evaluate("animPlayer.headPixels()"),
+            atol=0.01,
+            err_msg=f"step {step}",
+        )

@@ -39,8 +39,13 @@ X, Y = two_moons()
 
 def mlp(seed=0, dtype=torch.float32):
     torch.manual_seed(seed)
-    return torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 8),
-                               torch.nn.Tanh(), torch.nn.Linear(8, 3)).to(dtype)
+    return torch.nn.Sequential(
+        torch.nn.Linear(2, 8),
+        torch.nn.Tanh(),
+        torch.nn.Linear(8, 8),
+        torch.nn.Tanh(),
+        torch.nn.Linear(8, 3),
+    ).to(dtype)
 
 
 LOSS = torch.nn.CrossEntropyLoss()
@@ -94,8 +99,9 @@ def test_f_and_gradient_equal_direct_evaluation(dtype, tolerance):
         loss, full = direct(model, theta, torch_dtype)
         assert abs(value - loss) <= tolerance * abs(loss)
         projected = surface.plane.directions @ full
-        np.testing.assert_allclose(grad, projected, rtol=tolerance,
-                                   atol=tolerance * np.linalg.norm(projected))
+        np.testing.assert_allclose(
+            grad, projected, rtol=tolerance, atol=tolerance * np.linalg.norm(projected)
+        )
     # A grid-sized call (cached, chunked) gives the same numbers as the race's calls.
     grid = np.random.default_rng(3).uniform(-1, 1, (300, 2))
     grid[:5] = points
@@ -104,15 +110,17 @@ def test_f_and_gradient_equal_direct_evaluation(dtype, tolerance):
     assert torch.get_num_threads() == threads  # shared among threads, then given back
     np.testing.assert_allclose(surface(points[:, 0], points[:, 1]), values, rtol=tolerance)
     gx, gy = surface.grad(points[:, 0], points[:, 1])
-    np.testing.assert_allclose(np.column_stack([gx, gy]), grads, rtol=tolerance,
-                               atol=tolerance * np.abs(grads).max())
+    np.testing.assert_allclose(
+        np.column_stack([gx, gy]), grads, rtol=tolerance, atol=tolerance * np.abs(grads).max()
+    )
     assert surface.gradient_method == "autograd"
 
 
 def test_a_conv_net_too():
     torch.manual_seed(0)
-    model = torch.nn.Sequential(torch.nn.Conv2d(1, 3, 3), torch.nn.ReLU(), torch.nn.Flatten(),
-                                torch.nn.Linear(3 * 4 * 4, 2))
+    model = torch.nn.Sequential(
+        torch.nn.Conv2d(1, 3, 3), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(3 * 4 * 4, 2)
+    )
     images = np.random.default_rng(0).standard_normal((20, 1, 6, 6))
     labels = np.arange(20) % 2
     surface = from_model(model, LOSS, (images, labels), dtype="float64", cache=False)
@@ -131,15 +139,17 @@ def test_batches_of_rows_give_the_same_value():
         np.testing.assert_allclose(a, b, rtol=1e-12)
     # A loss summed over the rows is summed over the batches.
     summed = torch.nn.CrossEntropyLoss(reduction="sum")
-    value = from_model(model, summed, (X, Y), dtype="float64", batch_size=7,
-                       cache=False).values_at(points)
+    value = from_model(model, summed, (X, Y), dtype="float64", batch_size=7, cache=False).values_at(
+        points
+    )
     np.testing.assert_allclose(value, len(X) * whole.values_at(points), rtol=1e-12)
 
 
 def test_the_model_is_evaluated_in_eval_mode_and_left_as_it_was():
     torch.manual_seed(0)
-    model = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.Dropout(0.5),
-                                torch.nn.Linear(16, 3))
+    model = torch.nn.Sequential(
+        torch.nn.Linear(2, 16), torch.nn.Dropout(0.5), torch.nn.Linear(16, 3)
+    )
     model.train()
     surface = from_model(model, LOSS, (X, Y), dtype="float64", cache=False)
     first, second = surface.values_at([[0.1, 0.1]]), surface.values_at([[0.1, 0.1]])
@@ -156,15 +166,22 @@ def test_a_slice_of_a_linear_model_is_its_closed_form_quadratic():
     targets = inputs @ weights.T + 0.3 + 0.1 * rng.standard_normal((50, 1))
     torch.manual_seed(0)
     model = torch.nn.Linear(3, 1).double()
-    surface = from_model(model, torch.nn.MSELoss(), (inputs, targets), dtype="float64",
-                         bounds=((-30, 30), (-30, 30)), cache=False, biases="include")
+    surface = from_model(
+        model,
+        torch.nn.MSELoss(),
+        (inputs, targets),
+        dtype="float64",
+        bounds=((-30, 30), (-30, 30)),
+        cache=False,
+        biases="include",
+    )
     design = np.column_stack([inputs, np.ones(50)])  # θ = (w1, w2, w3, b)
     r0 = design @ surface.plane.origin - targets[:, 0]
     r1, r2 = design @ surface.plane.directions[0], design @ surface.plane.directions[1]
 
     def closed(x, y):
         residual = r0 + x * r1 + y * r2
-        return np.mean(residual ** 2), 2 * np.array([residual @ r1, residual @ r2]) / 50
+        return np.mean(residual**2), 2 * np.array([residual @ r1, residual @ r2]) / 50
 
     for point in [(0.0, 0.0), (3.0, -2.0), (-7.5, 11.0)]:
         value, grad = surface.value_and_grad_at(np.array([point]))
@@ -182,20 +199,26 @@ def test_a_slice_of_a_linear_model_is_its_closed_form_quadratic():
 
 def test_random_directions_are_filter_normalised():
     torch.manual_seed(0)
-    model = torch.nn.Sequential(torch.nn.Conv2d(2, 4, 3), torch.nn.BatchNorm2d(4),
-                                torch.nn.Flatten(), torch.nn.Linear(4 * 9, 5))
+    model = torch.nn.Sequential(
+        torch.nn.Conv2d(2, 4, 3),
+        torch.nn.BatchNorm2d(4),
+        torch.nn.Flatten(),
+        torch.nn.Linear(4 * 9, 5),
+    )
     weights = [p.detach().double().numpy() for p in model.parameters()]
     for biases in ("ignore", "include"):
         plane = random_plane(weights, seed=7, biases=biases)
         for direction in plane.directions:
             start = 0
             for weight in weights:
-                part = direction[start:start + weight.size].reshape(weight.shape)
+                part = direction[start : start + weight.size].reshape(weight.shape)
                 start += weight.size
                 if weight.ndim > 1:  # one filter per output channel or unit
                     np.testing.assert_allclose(
                         np.linalg.norm(part.reshape(len(part), -1), axis=1),
-                        np.linalg.norm(weight.reshape(len(weight), -1), axis=1), rtol=1e-12)
+                        np.linalg.norm(weight.reshape(len(weight), -1), axis=1),
+                        rtol=1e-12,
+                    )
                 elif biases == "ignore":
                     assert not part.any()
                 else:
@@ -204,8 +227,9 @@ def test_random_directions_are_filter_normalised():
     same = random_plane(weights, seed=7).directions
     np.testing.assert_array_equal(same, random_plane(weights, seed=7).directions)
     assert not np.allclose(same, random_plane(weights, seed=8).directions)
-    slice_ = from_model(model, LOSS, (np.zeros((4, 2, 5, 5)), np.arange(4) % 5), seed=7,
-                        cache=False)
+    slice_ = from_model(
+        model, LOSS, (np.zeros((4, 2, 5, 5)), np.arange(4) % 5), seed=7, cache=False
+    )
     np.testing.assert_array_equal(slice_.plane.directions, same)
     assert slice_.bounds == ((-1.0, 1.0), (-1.0, 1.0)) and slice_.start == (0.0, 0.0)
 
@@ -214,9 +238,11 @@ def test_three_checkpoints_land_exactly_at_their_coordinates():
     model = mlp(3)
     first = train(model, lambda p: torch.optim.SGD(p, lr=0.5), steps=4)
     second = train(model, lambda p: torch.optim.Adam(p, lr=0.05), steps=4)
-    checkpoints = [copy.deepcopy(model).state_dict(),    # a state dict
-                   first.params[-1],                      # a flat vector
-                   second.params[-1]]
+    checkpoints = [
+        copy.deepcopy(model).state_dict(),  # a state dict
+        first.params[-1],  # a flat vector
+        second.params[-1],
+    ]
     surface = from_model(model, LOSS, (X, Y), plane=checkpoints, dtype="float64", cache=False)
     thetas = [surface.plane.origin, first.params[-1], second.params[-1]]
     coordinates, distances = surface.plane.project(thetas)
@@ -227,11 +253,13 @@ def test_three_checkpoints_land_exactly_at_their_coordinates():
     assert surface.bounds == ((-0.5, 1.5), (-0.5, 1.5))
     # A model of the same architecture and a list of tensors name the same points.
     twin = mlp(3)
-    torch.nn.utils.vector_to_parameters(torch.tensor(first.params[-1], dtype=torch.float32),
-                                        twin.parameters())
+    torch.nn.utils.vector_to_parameters(
+        torch.tensor(first.params[-1], dtype=torch.float32), twin.parameters()
+    )
     tensors = [torch.tensor(p) for p in surface.loss.weights()]
-    other = from_model(model, LOSS, (X, Y), plane=(tensors, twin, second.params[-1]),
-                       dtype="float64", cache=False)
+    other = from_model(
+        model, LOSS, (X, Y), plane=(tensors, twin, second.params[-1]), dtype="float64", cache=False
+    )
     np.testing.assert_allclose(other.plane.directions, surface.plane.directions, atol=1e-7)
 
 
@@ -240,8 +268,9 @@ def test_two_explicit_directions_around_the_model():
     size = sum(p.numel() for p in model.parameters())
     rng = np.random.default_rng(0)
     d1, d2 = rng.standard_normal(size) * 0.1, rng.standard_normal(size) * 0.1
-    surface = from_model(model, LOSS, (X, Y), plane=(d1, torch.tensor(d2)), dtype="float64",
-                         cache=False)
+    surface = from_model(
+        model, LOSS, (X, Y), plane=(d1, torch.tensor(d2)), dtype="float64", cache=False
+    )
     theta0 = surface.loss.flat()
     assert abs(surface(0, 0) - direct(model, theta0)[0]) <= 1e-10 * surface(0, 0)
     assert abs(surface(1, -2) - direct(model, theta0 + d1 - 2 * d2)[0]) <= 1e-10 * surface(1, -2)
@@ -250,10 +279,11 @@ def test_two_explicit_directions_around_the_model():
 
 def test_pca_of_several_runs_is_the_pca_of_all_their_points():
     model = mlp(5)
-    runs = [train(model, lambda p: torch.optim.SGD(p, lr=0.5), label="SGD"),
-            train(model, lambda p: torch.optim.SGD(p, lr=0.5, momentum=0.9),
-                  label="Momentum"),
-            train(model, lambda p: torch.optim.Adam(p, lr=0.05), label="Adam")]
+    runs = [
+        train(model, lambda p: torch.optim.SGD(p, lr=0.5), label="SGD"),
+        train(model, lambda p: torch.optim.SGD(p, lr=0.5, momentum=0.9), label="Momentum"),
+        train(model, lambda p: torch.optim.Adam(p, lr=0.05), label="Adam"),
+    ]
     view = trajectories(runs, model, LOSS, (X, Y), dtype="float64", cache=False)
     plane = view.surface.plane
     points = np.concatenate([run.params for run in runs])
@@ -272,8 +302,9 @@ def test_pca_of_several_runs_is_the_pca_of_all_their_points():
         expected = offsets @ plane.directions.T
         np.testing.assert_allclose(racer.path, expected, rtol=1e-12, atol=1e-12)
         residual = offsets - expected @ plane.directions
-        np.testing.assert_allclose(racer.fidelity.distance, np.linalg.norm(residual, axis=1),
-                                   rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(
+            racer.fidelity.distance, np.linalg.norm(residual, axis=1), rtol=1e-9, atol=1e-12
+        )
         # The start and end of the run are where its first and last parameters project.
         assert np.allclose(racer.path[[0, -1]], expected[[0, -1]], atol=1e-12)
         for k in (0, len(run) - 1):
@@ -281,8 +312,7 @@ def test_pca_of_several_runs_is_the_pca_of_all_their_points():
             assert abs(racer.fidelity.true_loss[k] - truth) <= 1e-10 * truth
             assert abs(racer.fidelity.slice_loss[k] - view.surface(*racer.path[k])) <= 1e-10
         np.testing.assert_array_equal(racer.fidelity.training_steps, run.steps)
-        np.testing.assert_array_equal(racer.fidelity.reported_loss[:-1],
-                                      run.losses[:-1])
+        np.testing.assert_array_equal(racer.fidelity.reported_loss[:-1], run.losses[:-1])
     assert [r.label for r in view.runs] == ["SGD", "Momentum", "Adam"]
     assert all(tuple(r.path[0]) == view.start for r in view.runs)
     # Oriented so that the first run moves towards +x.
@@ -307,8 +337,9 @@ def test_runs_that_lie_in_a_plane_are_reproduced_exactly():
     assert np.all(fidelity.distance <= 1e-12)
     assert np.all(np.abs(fidelity.gap) <= 1e-10 * fidelity.true_loss)
     # The plane reproduces each recorded vector from its coordinates.
-    np.testing.assert_allclose(view.surface.plane.points(view.runs[0].path), params,
-                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        view.surface.plane.points(view.runs[0].path), params, rtol=1e-12, atol=1e-12
+    )
 
 
 def test_record_every_kth_step_with_its_start_and_end():
@@ -319,21 +350,22 @@ def test_record_every_kth_step_with_its_start_and_end():
     snapshots, losses = [], []
     run = record(net, every=3, label="by hand")
     for _ in range(10):
-        snapshots.append(torch.nn.utils.parameters_to_vector(net.parameters()).double()
-                         .detach().numpy())
+        snapshots.append(
+            torch.nn.utils.parameters_to_vector(net.parameters()).double().detach().numpy()
+        )
         optimizer.zero_grad()
         loss = LOSS(net(inputs), targets)
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
         run.step(loss)
-    snapshots.append(torch.nn.utils.parameters_to_vector(net.parameters()).double()
-                     .detach().numpy())
+    snapshots.append(
+        torch.nn.utils.parameters_to_vector(net.parameters()).double().detach().numpy()
+    )
     recording = run.finish()
     np.testing.assert_array_equal(recording.steps, [0, 3, 6, 9, 10])
     np.testing.assert_array_equal(recording.params, np.stack(snapshots)[[0, 3, 6, 9, 10]])
-    np.testing.assert_allclose(recording.losses[:4], np.array(losses)[[0, 3, 6, 9]],
-                               rtol=1e-6)
+    np.testing.assert_allclose(recording.losses[:4], np.array(losses)[[0, 3, 6, 9]], rtol=1e-6)
     assert np.isnan(recording.losses[4]) and recording.label == "by hand"
     with pytest.raises(RuntimeError, match="finished"):
         run.step()
@@ -360,10 +392,11 @@ def test_a_scene_of_projected_runs_replays_them_with_their_true_loss(tmp_path):
     from anim.tune import tune
 
     model = mlp(8)
-    runs = {"slow": train(model, lambda p: torch.optim.SGD(p, lr=0.1), steps=8),
-            "fast": train(model, lambda p: torch.optim.Adam(p, lr=0.05), steps=6)}
-    view = trajectories(runs, model, LOSS, (X, Y), dtype="float64", cache=False,
-                        resolution=15)
+    runs = {
+        "slow": train(model, lambda p: torch.optim.SGD(p, lr=0.1), steps=8),
+        "fast": train(model, lambda p: torch.optim.Adam(p, lr=0.05), steps=6),
+    }
+    view = trajectories(runs, model, LOSS, (X, Y), dtype="float64", cache=False, resolution=15)
     scene = view.scene()
     assert scene.steps == 8 and "projected" in scene.title and scene.surface.minima == ()
     result = scene.race()
@@ -378,8 +411,9 @@ def test_a_scene_of_projected_runs_replays_them_with_their_true_loss(tmp_path):
     assert board.status(result, 1, 8, None) == f"L = {board.number(truth[-1])}"
     figure = RaceFigure(result)
     try:
-        distance, gap = (panel for panel in figure.layers
-                         if type(panel).__name__ == "FidelityPanel")
+        distance, gap = (
+            panel for panel in figure.layers if type(panel).__name__ == "FidelityPanel"
+        )
         figure.update(5)
         for panel, series in ((distance, "distance"), (gap, "gap")):
             for i, line in panel.lines:
@@ -400,30 +434,39 @@ def test_a_scene_of_projected_runs_replays_them_with_their_true_loss(tmp_path):
         values = np.frombuffer(base64.b64decode(panel["values"]), "<f8").reshape(2, 9)
         for i in panel["racers"]:
             series = getattr(view.runs[i].fidelity, panel["quantity"])
-            np.testing.assert_array_equal(values[i], series[np.minimum(np.arange(9),
-                                                                       len(series) - 1)])
+            np.testing.assert_array_equal(
+                values[i], series[np.minimum(np.arange(9), len(series) - 1)]
+            )
     reported = np.frombuffer(base64.b64decode(data["runs"]["arrays"]["reported"]), "<f8")
     np.testing.assert_array_equal(reported[9:], truth[np.minimum(np.arange(9), 6)])
     assert [meta["lossSymbol"] for meta in data["runs"]["meta"]] == ["L", "L"]
     # A recording has no learning rate: tune refuses it, the page's knobs keep its path.
-    with pytest.raises(ValueError, match="slow is a recorded training run, with no "
-                                         "learning rate to change"):
+    with pytest.raises(
+        ValueError, match="slow is a recorded training run, with no learning rate to change"
+    ):
         tune(scene)
     with pytest.raises(anim.RequestError, match="the loss panel and the lr panel do not go"):
         anim.still(scene, tmp_path / "x.png", loss_panel=True)
     with pytest.raises(anim.RequestError, match="slow is a projected training run"):
         anim.still(scene, tmp_path / "x.png", explain=True)
     # Beside anim's own racers, only theirs are explained.
-    mixed = Scene(surface=view.surface, optimizers=[*view.runs, GD(0.5)], start=view.start,
-                  steps=8, goal=None)
+    mixed = Scene(
+        surface=view.surface, optimizers=[*view.runs, GD(0.5)], start=view.start, steps=8, goal=None
+    )
     assert anim.still(mixed, tmp_path / "mixed.png", explain=["GD"], size=(480, 360)).exists()
-    with pytest.raises(ValueError, match="slow is a recorded training run: it replays its "
-                                         "own path from its own start, so it races no swarm"):
-        Scene(surface=view.surface, optimizers=list(view.runs), steps=3,
-              starts=[view.start, (0.0, 0.0)])
+    with pytest.raises(
+        ValueError,
+        match="slow is a recorded training run: it replays its "
+        "own path from its own start, so it races no swarm",
+    ):
+        Scene(
+            surface=view.surface,
+            optimizers=list(view.runs),
+            steps=3,
+            starts=[view.start, (0.0, 0.0)],
+        )
     with pytest.raises(anim.OptimizerError, match="slow is a recorded run that starts at"):
-        Scene(surface=view.surface, optimizers=list(view.runs), steps=3,
-              start=(0.0, 0.0)).race()
+        Scene(surface=view.surface, optimizers=list(view.runs), steps=3, start=(0.0, 0.0)).race()
 
 
 RUNS_SCENE = """\
@@ -460,29 +503,41 @@ def test_race_reports_the_true_loss_of_projected_runs(cli, write_scene):
     scene = anim.load_scene(path)
     assert [o["label"] for o in report["optimizers"]] == ["SGD", "Adam"]
     assert [o["final_loss"] for o in report["optimizers"]] == [
-        run.fidelity.true_loss[-1] for run in scene.optimizers]
+        run.fidelity.true_loss[-1] for run in scene.optimizers
+    ]
     assert all(o["arrival_step"] is None for o in report["optimizers"])
 
 
 def test_every_capability_works_on_a_slice(tmp_path):
     model = mlp(9)
     trained = train(model, lambda p: torch.optim.Adam(p, lr=0.05), steps=150)
-    torch.nn.utils.vector_to_parameters(torch.tensor(trained.params[-1], dtype=torch.float32),
-                                        model.parameters())
+    torch.nn.utils.vector_to_parameters(
+        torch.tensor(trained.params[-1], dtype=torch.float32), model.parameters()
+    )
     # Around trained weights, the lowest point of a random plane is near the middle.
-    surface = from_model(model, LOSS, (X, Y), resolution=15, minimum="search",
-                         bounds=((-2, 2), (-2, 2)), cache=False, dtype="float64")
+    surface = from_model(
+        model,
+        LOSS,
+        (X, Y),
+        resolution=15,
+        minimum="search",
+        bounds=((-2, 2), (-2, 2)),
+        cache=False,
+        dtype="float64",
+    )
     assert surfaces.from_model.__doc__ and len(surface.minima) == 1
-    scene = Scene(surface=surface, start=(1.5, -1.5), steps=15,
-                  optimizers=[GD(0.5), Adam(0.1), from_torch(torch.optim.Adam, lr=0.1)])
+    scene = Scene(
+        surface=surface,
+        start=(1.5, -1.5),
+        steps=15,
+        optimizers=[GD(0.5), Adam(0.1), from_torch(torch.optim.Adam, lr=0.1)],
+    )
     result = scene.race()
     np.testing.assert_allclose(result.paths[1], result.paths[2], rtol=1e-6, atol=1e-6)
     # GD's path is x - lr·∇f with the slice's gradient.
     _, grads = surface.value_and_grad_at(result.paths[0, :-1])
-    np.testing.assert_allclose(result.paths[0, 1:], result.paths[0, :-1] - 0.5 * grads,
-                               rtol=1e-12)
-    swarm = Scene(surface=surface, starts=anim.starts.grid(2), steps=5,
-                  optimizers=[GD(0.5)]).race()
+    np.testing.assert_allclose(result.paths[0, 1:], result.paths[0, :-1] - 0.5 * grads, rtol=1e-12)
+    swarm = Scene(surface=surface, starts=anim.starts.grid(2), steps=5, optimizers=[GD(0.5)]).race()
     assert swarm.paths.shape == (1, 4, 6, 2)
     # An own optimizer, an optax one, the basin map and the tuner on the same slice.
     import optax
@@ -494,20 +549,37 @@ def test_every_capability_works_on_a_slice(tmp_path):
     def HandGD(x, g, state, *, lr):
         return x - lr * g, state
 
-    mixed = Scene(surface=surface, start=(1.5, -1.5), steps=8,
-                  optimizers=[HandGD(0.5), GD(0.5), from_optax(optax.sgd(0.5))])
+    mixed = Scene(
+        surface=surface,
+        start=(1.5, -1.5),
+        steps=8,
+        optimizers=[HandGD(0.5), GD(0.5), from_optax(optax.sgd(0.5))],
+    )
     paths = mixed.race().paths  # one vectorized call per step: equal to rounding
     np.testing.assert_allclose(paths[0], paths[1], rtol=1e-9)
     np.testing.assert_allclose(paths[2], paths[1], rtol=1e-6)
-    (basins,) = basin_maps(Scene(surface=surface, start=(1.5, -1.5), steps=6,
-                                 optimizers=[GD(0.5)]), resolution=3)
+    (basins,) = basin_maps(
+        Scene(surface=surface, start=(1.5, -1.5), steps=6, optimizers=[GD(0.5)]), resolution=3
+    )
     assert basins.reached.shape == (3, 3)
-    (tuned,) = tune(Scene(surface=surface, start=(1.5, -1.5), steps=6,
-                          optimizers=[GD(0.5)]), low=0.1, high=1.0)
+    (tuned,) = tune(
+        Scene(surface=surface, start=(1.5, -1.5), steps=6, optimizers=[GD(0.5)]), low=0.1, high=1.0
+    )
     assert 0.1 <= tuned.best_lr <= 1.0
     for view in ("2d", "3d"):
-        assert anim.still(scene, tmp_path / f"{view}.png", size=(480, 360), view=view,
-                          explain=True, lr_panel=True).stat().st_size > 0
+        assert (
+            anim.still(
+                scene,
+                tmp_path / f"{view}.png",
+                size=(480, 360),
+                view=view,
+                explain=True,
+                lr_panel=True,
+            )
+            .stat()
+            .st_size
+            > 0
+        )
     assert "<canvas" in anim.render(scene, tmp_path / "race.html", size=(480, 360)).read_text()
 
 
@@ -546,7 +618,8 @@ def test_grids_are_cached_on_disk_by_model_data_plane_and_points(cache_dir, monk
     for path in cache_dir.glob("*.npy"):
         path.write_bytes(b"not numpy")
     np.testing.assert_array_equal(
-        from_model(model, LOSS, (X, Y), dtype="float64", resolution=21).grid()[2], values)
+        from_model(model, LOSS, (X, Y), dtype="float64", resolution=21).grid()[2], values
+    )
     assert len(calls) == 6
 
 
@@ -575,28 +648,44 @@ def _size():
 
 
 BAD = {
-    "shape mismatch": (lambda: dict(data=(np.zeros((96, 3)), Y)),
-                       "the model (Sequential) cannot take the inputs of shape (96, 3)"),
-    "rows mismatch": (lambda: dict(data=(X, Y[:-1])),
-                      "inputs and targets do not fit: 96 input rows"),
-    "loss not a scalar": (lambda: dict(loss_fn=torch.nn.CrossEntropyLoss(reduction="none")),
-                          "loss_fn must return one number for the batch (a scalar), got a "
-                          "tensor of shape (96,)"),
+    "shape mismatch": (
+        lambda: dict(data=(np.zeros((96, 3)), Y)),
+        "the model (Sequential) cannot take the inputs of shape (96, 3)",
+    ),
+    "rows mismatch": (
+        lambda: dict(data=(X, Y[:-1])),
+        "inputs and targets do not fit: 96 input rows",
+    ),
+    "loss not a scalar": (
+        lambda: dict(loss_fn=torch.nn.CrossEntropyLoss(reduction="none")),
+        "loss_fn must return one number for the batch (a scalar), got a tensor of shape (96,)",
+    ),
     "loss that fails": (lambda: dict(data=(X, Y + 5)), "loss_fn cannot compare"),
-    "parallel directions": (lambda: dict(plane=(np.ones(_size()), -2 * np.ones(_size()))),
-                            "direction 1 and direction 2 are parallel"),
-    "zero direction": (lambda: dict(plane=(np.ones(_size()), np.zeros(_size()))),
-                       "direction 2 is zero"),
-    "collinear points": (lambda: dict(plane=(np.zeros(_size()), np.ones(_size()),
-                                             2 * np.ones(_size()))),
-                         "θ₀, θ₁ and θ₂ lie on one line"),
-    "same points": (lambda: dict(plane=(np.ones(_size()), np.ones(_size()),
-                                        np.zeros(_size()))), "θ₁ equals θ₀"),
-    "wrong size": (lambda: dict(plane=(np.ones(5), np.ones(5))),
-                   f"direction 1 has 5 numbers, but the model has {_size()} parameters"),
+    "parallel directions": (
+        lambda: dict(plane=(np.ones(_size()), -2 * np.ones(_size()))),
+        "direction 1 and direction 2 are parallel",
+    ),
+    "zero direction": (
+        lambda: dict(plane=(np.ones(_size()), np.zeros(_size()))),
+        "direction 2 is zero",
+    ),
+    "collinear points": (
+        lambda: dict(plane=(np.zeros(_size()), np.ones(_size()), 2 * np.ones(_size()))),
+        "θ₀, θ₁ and θ₂ lie on one line",
+    ),
+    "same points": (
+        lambda: dict(plane=(np.ones(_size()), np.ones(_size()), np.zeros(_size()))),
+        "θ₁ equals θ₀",
+    ),
+    "wrong size": (
+        lambda: dict(plane=(np.ones(5), np.ones(5))),
+        f"direction 1 has 5 numbers, but the model has {_size()} parameters",
+    ),
     "pca without runs": (lambda: dict(plane="pca"), "plane='pca' needs the recorded runs"),
-    "run of one step": (lambda: dict(plane="pca", runs=[_one_step_run()]),
-                        "run 'short' recorded 1 step: a trajectory needs at least 2 steps"),
+    "run of one step": (
+        lambda: dict(plane="pca", runs=[_one_step_run()]),
+        "run 'short' recorded 1 step: a trajectory needs at least 2 steps",
+    ),
     "missing device": (lambda: dict(device="cuda:99"), "device 'cuda:99' is missing"),
     "meta device": (lambda: dict(model=mlp(0).to("meta")), "on the meta device"),
     "bad dtype": (lambda: dict(dtype="float16"), "Invalid dtype: 'float16'"),
@@ -614,23 +703,27 @@ def test_bad_input_is_one_line_before_any_grid_is_evaluated(case, monkeypatch):
     arguments = dict(model=mlp(0), loss_fn=LOSS, data=(X, Y), cache=False)
     arguments.update(make())
     with pytest.raises(ValueError) as caught:
-        from_model(arguments.pop("model"), arguments.pop("loss_fn"), arguments.pop("data"),
-                   **arguments)
+        from_model(
+            arguments.pop("model"), arguments.pop("loss_fn"), arguments.pop("data"), **arguments
+        )
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
 
 
 def test_runs_from_different_starts_are_refused():
-    runs = [train(mlp(0), lambda p: torch.optim.SGD(p, lr=0.1), label="a"),
-            train(mlp(1), lambda p: torch.optim.SGD(p, lr=0.1), label="b")]
+    runs = [
+        train(mlp(0), lambda p: torch.optim.SGD(p, lr=0.1), label="a"),
+        train(mlp(1), lambda p: torch.optim.SGD(p, lr=0.1), label="b"),
+    ]
     with pytest.raises(ValueError, match="runs 'a' and 'b' start from different parameters"):
         trajectories(runs, mlp(0), LOSS, (X, Y), cache=False)
 
 
 def test_runs_that_move_on_one_line_span_no_plane():
     origin = np.zeros(_size())
-    line = Recording(origin + np.linspace(0, 1, 5)[:, None] * np.ones(_size()), np.arange(5),
-                     np.full(5, np.nan))
+    line = Recording(
+        origin + np.linspace(0, 1, 5)[:, None] * np.ones(_size()), np.arange(5), np.full(5, np.nan)
+    )
     with pytest.raises(ValueError, match="move along one line"):
         pca_plane([line.params])
 
@@ -650,14 +743,18 @@ def test_a_bad_model_in_a_scene_file_is_one_line(cli, write_scene):
     assert code == 2
     lines = err.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in err
-    assert lines[0].startswith(f"anim: error: {path}: error while loading (line 7): "
-                               "ValueError: the model (Linear) cannot take the inputs of "
-                               "shape (10, 3)")
+    assert lines[0].startswith(
+        f"anim: error: {path}: error while loading (line 7): "
+        "ValueError: the model (Linear) cannot take the inputs of "
+        "shape (10, 3)"
+    )
 
 
 def test_import_anim_does_not_import_torch():
-    code = ("import sys, anim, anim.race, anim.landscape, anim.surfaces; "
-            "assert 'torch' not in sys.modules, 'torch imported'")
+    code = (
+        "import sys, anim, anim.race, anim.landscape, anim.surfaces; "
+        "assert 'torch' not in sys.modules, 'torch imported'"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -684,14 +781,18 @@ def test_the_gallery_slices_say_what_the_readme_says():
     assert f"{first:.1f} % and {second:.1f} %" in readme
     assert f"({first:.1f} % + {second:.1f} % of their variance)" in runs.title
     start = runs.optimizers[0].fidelity
-    assert (f"stand {start.distance[0]:.2f} away" in readme
-            and f"read {start.slice_loss[0]:.2f} where the true loss is "
-                f"{start.true_loss[0]:.2f}" in readme)
+    assert (
+        f"stand {start.distance[0]:.2f} away" in readme
+        and f"read {start.slice_loss[0]:.2f} where the true loss is {start.true_loss[0]:.2f}"
+        in readme
+    )
     result = runs.race()
     assert result.goals == () and all(step is None for step in result.arrival_step)
     finals = {o.name.split()[0]: o.fidelity.true_loss[-1] for o in runs.optimizers}
-    assert (f"SGD at L = {finals['SGD']:.3f}, Adam at {finals['Adam']:.3f}, Momentum at "
-            f"{finals['Momentum']:.3f}") in readme
+    assert (
+        f"SGD at L = {finals['SGD']:.3f}, Adam at {finals['Adam']:.3f}, Momentum at "
+        f"{finals['Momentum']:.3f}"
+    ) in readme
     worst = max(abs(o.fidelity.gap[-1]) for o in runs.optimizers)
     assert f"within {worst:.3f} of every run's loss" in readme
     race = anim.load_scene(root / "scenes" / "real_mlp_race.py").race()
@@ -704,15 +805,20 @@ def test_runs_recorded_every_kth_step_say_so():
     from anim.figure import RaceFigure
 
     model = mlp(11)
-    runs = [train(model, lambda p: torch.optim.SGD(p, lr=0.5), steps=10, every=3),
-            train(model, lambda p: torch.optim.Adam(p, lr=0.05), steps=10, every=3)]
+    runs = [
+        train(model, lambda p: torch.optim.SGD(p, lr=0.5), steps=10, every=3),
+        train(model, lambda p: torch.optim.Adam(p, lr=0.05), steps=10, every=3),
+    ]
     view = trajectories(runs, model, LOSS, (X, Y), cache=False, resolution=11)
     assert view.title().endswith(", a step per 3 training steps")
     np.testing.assert_array_equal(view.runs[0].fidelity.training_steps, [0, 3, 6, 9, 10])
     figure = RaceFigure(view.scene().race())
     try:
-        labels = [layer.ax.get_xlabel() for layer in figure.layers
-                  if type(layer).__name__ == "FidelityPanel"]
+        labels = [
+            layer.ax.get_xlabel()
+            for layer in figure.layers
+            if type(layer).__name__ == "FidelityPanel"
+        ]
         assert labels == ["step (×3 training steps)"] * 2
     finally:
         figure.close()

@@ -28,9 +28,12 @@ SMALL = "320x240"
 
 def decided_scene(steps=150):
     """The showcase's race: RMSProp 18, Momentum 24, GD 68, and AdaGrad 205 (or never)."""
-    return Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.4), Momentum(lr=0.4),
-                                                       RMSProp(lr=0.4)],
-                 start=(-7, 2), steps=steps)
+    return Scene(
+        surface=surfaces.ravine(),
+        optimizers=[GD(lr=0.4), Momentum(lr=0.4), RMSProp(lr=0.4)],
+        start=(-7, 2),
+        steps=steps,
+    )
 
 
 def gif_frames(path):
@@ -60,8 +63,11 @@ def test_duration_picks_the_fewest_steps_per_frame_that_fit(end, fps, seconds):
 
 
 def test_duration_too_short_for_two_frames_is_refused():
-    with pytest.raises(ValueError, match=r"Invalid duration: 0.05 \(at 30 fps the race needs "
-                                         r"at least 2 frames, so at least 0.0667 s\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"Invalid duration: 0.05 \(at 30 fps the race needs "
+        r"at least 2 frames, so at least 0.0667 s\)",
+    ):
         every_for_duration(100, 30, 0.05)
 
 
@@ -75,15 +81,18 @@ def test_the_video_ends_when_the_race_is_decided(tmp_path):
     full = resolve_options(scene, hold=0.5, fps=20, full=True).for_race(result)
     assert full.end == 150 and full.total_frames == 151 + 10
     # In the GIF: 69 frames of the race, the last one holding 0.5 s longer.
-    path = anim.render(scene, tmp_path / "race.gif", size=SMALL, hold=0.5, fps=20,
-                       progress=False)
+    path = anim.render(scene, tmp_path / "race.gif", size=SMALL, hold=0.5, fps=20, progress=False)
     durations = gif_frames(path)
     assert len(durations) == 69 and sum(durations) == 69 * 50 + 500
 
 
 def test_a_racer_still_moving_keeps_the_video_going():
-    scene = Scene(surface=surfaces.ravine(), optimizers=[RMSProp(lr=0.4), AdaGrad(lr=0.4)],
-                  start=(-7, 2), steps=150)
+    scene = Scene(
+        surface=surfaces.ravine(),
+        optimizers=[RMSProp(lr=0.4), AdaGrad(lr=0.4)],
+        start=(-7, 2),
+        steps=150,
+    )
     result = scene.race()
     assert result.arrival_step[1] is None
     assert resolve_options(scene).for_race(result).end == 150
@@ -112,8 +121,7 @@ def test_every_k_shows_every_kth_step_with_trails_through_every_step():
 def test_the_scoreboard_refreshes_four_times_a_second_of_video_whatever_k(every):
     """The loss column changes every 8th frame at 30 fps, however many steps a frame
     advances, so the statuses are drawn into the kept pixels as rarely with --every."""
-    scene = Scene(surface=surfaces.rosenbrock(), optimizers=[GD(lr=1e-4), GD(lr=2e-4)],
-                  steps=1200)
+    scene = Scene(surface=surfaces.rosenbrock(), optimizers=[GD(lr=1e-4), GD(lr=2e-4)], steps=1200)
     result = scene.race()
     request = resolve_options(scene, size=SMALL, hold=0, every=every, full=True)
     request = request.for_race(result)
@@ -134,8 +142,16 @@ def test_the_scoreboard_refreshes_four_times_a_second_of_video_whatever_k(every)
 
 def test_duration_limits_the_race_play_time(tmp_path):
     scene = decided_scene(steps=3000)
-    path = anim.render(scene, tmp_path / "race.gif", size=SMALL, duration=1.5, fps=20,
-                       hold=1, full=True, progress=False)
+    path = anim.render(
+        scene,
+        tmp_path / "race.gif",
+        size=SMALL,
+        duration=1.5,
+        fps=20,
+        hold=1,
+        full=True,
+        progress=False,
+    )
     durations = gif_frames(path)
     assert sum(durations) - 1000 <= 1500
     request = resolve_options(scene, duration=1.5, fps=20, full=True).for_race(scene.race())
@@ -143,9 +159,17 @@ def test_duration_limits_the_race_play_time(tmp_path):
     assert request.race_frames == 30
 
 
-@pytest.mark.parametrize("text, size", [("2MB", 2_000_000), ("500kB", 500_000),
-                                        ("1.5 MiB", 1_572_864), ("300", 300),
-                                        ("10KB", 10_000), ("1gb", 10**9)])
+@pytest.mark.parametrize(
+    "text, size",
+    [
+        ("2MB", 2_000_000),
+        ("500kB", 500_000),
+        ("1.5 MiB", 1_572_864),
+        ("300", 300),
+        ("10KB", 10_000),
+        ("1gb", 10**9),
+    ],
+)
 def test_byte_sizes(text, size):
     assert parse_byte_size(text) == size
 
@@ -192,12 +216,18 @@ def test_max_size_never_makes_the_race_play_shorter_than_two_seconds(end, fps):
 
 def test_max_size_fits_and_says_what_it_chose(tmp_path):
     scene = decided_scene(steps=600)
-    full = anim.render(scene, tmp_path / "full.gif", size="320x240", full=True,
-                       progress=False)
+    full = anim.render(scene, tmp_path / "full.gif", size="320x240", full=True, progress=False)
     limit = full.stat().st_size // 3
     notes = []
-    path = anim.render(scene, tmp_path / "fit.gif", size="320x240", full=True,
-                       max_size=limit, progress=False, notify=notes.append)
+    path = anim.render(
+        scene,
+        tmp_path / "fit.gif",
+        size="320x240",
+        full=True,
+        max_size=limit,
+        progress=False,
+        notify=notes.append,
+    )
     assert path.stat().st_size <= limit
     assert len(notes) == 1 and "fits in" in notes[0] and "asked: every 1 step" in notes[0]
     assert sorted(tmp_path.iterdir()) == sorted([full, path])
@@ -207,8 +237,14 @@ def test_max_size_that_already_fits_changes_nothing(tmp_path):
     scene = decided_scene()
     plain = anim.render(scene, tmp_path / "plain.gif", size=SMALL, progress=False)
     notes = []
-    fitted = anim.render(scene, tmp_path / "fit.gif", size=SMALL, max_size="10MB",
-                         progress=False, notify=notes.append)
+    fitted = anim.render(
+        scene,
+        tmp_path / "fit.gif",
+        size=SMALL,
+        max_size="10MB",
+        progress=False,
+        notify=notes.append,
+    )
     assert fitted.read_bytes() == plain.read_bytes()
     assert notes[0].endswith("as requested")
 
@@ -216,11 +252,13 @@ def test_max_size_that_already_fits_changes_nothing(tmp_path):
 def test_max_size_that_cannot_fit_keeps_the_old_file(cli, write_scene, tmp_path):
     output = tmp_path / "race.mp4"
     output.write_bytes(b"old")
-    code, _, err = cli("render", write_scene(scene_source(steps=200)), "-o", output,
-                       "--max-size", "1kB", "--quiet")
+    code, _, err = cli(
+        "render", write_scene(scene_source(steps=200)), "-o", output, "--max-size", "1kB", "--quiet"
+    )
     assert code == 2
-    assert_one_error_line(err, str(output), "cannot fit in 1 kB: even the smallest setting",
-                          "the old file is kept")
+    assert_one_error_line(
+        err, str(output), "cannot fit in 1 kB: even the smallest setting", "the old file is kept"
+    )
     assert output.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["race.mp4", "scenes"]
 
@@ -230,11 +268,15 @@ def test_a_very_long_request_is_warned_about_before_drawing(monkeypatch, tmp_pat
         raise AssertionError("drew frames")
 
     monkeypatch.setattr(anim.renderer, "_film", no_drawing)
-    scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=1e-4)], start=(-7, 2),
-                  steps=30000)
-    with pytest.warns(LengthWarning, match=r"30001 frames of 30000 steps will play 16 min "
-                                           r"42 s .* --duration SECONDS"), \
-            pytest.raises(AssertionError, match="drew frames"):
+    scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=1e-4)], start=(-7, 2), steps=30000)
+    with (
+        pytest.warns(
+            LengthWarning,
+            match=r"30001 frames of 30000 steps will play 16 min "
+            r"42 s .* --duration SECONDS",
+        ),
+        pytest.raises(AssertionError, match="drew frames"),
+    ):
         anim.render(scene, tmp_path / "long.gif", progress=False)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -243,28 +285,45 @@ def test_a_very_long_request_is_warned_about_before_drawing(monkeypatch, tmp_pat
 
 
 def test_the_warning_is_one_line_from_the_cli(cli, write_scene, tmp_path, monkeypatch):
-    monkeypatch.setattr(anim.renderer, "_film",
-                        lambda scene, result, request, target, *args: target.write_bytes(b""))
+    monkeypatch.setattr(
+        anim.renderer,
+        "_film",
+        lambda scene, result, request, target, *args: target.write_bytes(b""),
+    )
     path = write_scene(scene_source(optimizers="GD(lr=1e-5)", steps=20000))
-    code, _, err = cli("render", path, "-o", tmp_path / "long.mp4", "--size", "1920x1080",
-                       "--quiet")
+    code, _, err = cli(
+        "render", path, "-o", tmp_path / "long.mp4", "--size", "1920x1080", "--quiet"
+    )
     lines = err.strip().splitlines()
     assert lines[0].startswith("anim: warning: ") and "will play 11 min 9 s" in lines[0]
     assert "--duration" in lines[0] and len(lines) == 1
 
 
-@pytest.mark.parametrize("extra, message", [
-    (["--every", "0"], "Invalid every: 0 (must be an integer from 1 to 100000)"),
-    (["--duration", "-1"], "Invalid duration: -1.0 (must be a number of seconds > 0)"),
-    (["--duration", "0.01"], "Invalid duration: 0.01 (at 30 fps the race needs at least 2"),
-    (["--duration", "5", "--every", "2"], "--every and --duration both set"),
-    (["--max-size", "3XB"], "Invalid max-size: '3XB' (expected a size such as 2MB"),
-    (["--noise", "nan"], "Invalid noise: nan (must be a finite number >= 0)"),
-    (["--noise", "-1"], "Invalid noise: -1.0"),
-    (["--seed", "-3", "--noise", "1"], "Invalid seed: -3 (must be an integer >= 0)"),
-    (["--every", "two"], "argument --every: invalid int value: 'two'"),
-], ids=["every-0", "duration-negative", "duration-too-short", "every-and-duration",
-        "max-size-unit", "noise-nan", "noise-negative", "seed-negative", "every-text"])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--every", "0"], "Invalid every: 0 (must be an integer from 1 to 100000)"),
+        (["--duration", "-1"], "Invalid duration: -1.0 (must be a number of seconds > 0)"),
+        (["--duration", "0.01"], "Invalid duration: 0.01 (at 30 fps the race needs at least 2"),
+        (["--duration", "5", "--every", "2"], "--every and --duration both set"),
+        (["--max-size", "3XB"], "Invalid max-size: '3XB' (expected a size such as 2MB"),
+        (["--noise", "nan"], "Invalid noise: nan (must be a finite number >= 0)"),
+        (["--noise", "-1"], "Invalid noise: -1.0"),
+        (["--seed", "-3", "--noise", "1"], "Invalid seed: -3 (must be an integer >= 0)"),
+        (["--every", "two"], "argument --every: invalid int value: 'two'"),
+    ],
+    ids=[
+        "every-0",
+        "duration-negative",
+        "duration-too-short",
+        "every-and-duration",
+        "max-size-unit",
+        "noise-nan",
+        "noise-negative",
+        "seed-negative",
+        "every-text",
+    ],
+)
 def test_bad_values_are_refused_in_one_line(cli, write_scene, tmp_path, extra, message):
     output = tmp_path / "race.gif"
     code, _, err = cli("render", write_scene(), "-o", output, *extra, "--quiet")
@@ -278,8 +337,20 @@ def test_noise_from_the_cli_is_reproducible(cli, write_scene, tmp_path):
     outputs = []
     for name, seed in (("a", "1"), ("b", "1"), ("c", "2")):
         output = tmp_path / f"{name}.gif"
-        code, _, err = cli("render", scene, "-o", output, "--size", SMALL, "--noise", "0.5",
-                           "--seed", seed, "--quiet", "--full")
+        code, _, err = cli(
+            "render",
+            scene,
+            "-o",
+            output,
+            "--size",
+            SMALL,
+            "--noise",
+            "0.5",
+            "--seed",
+            seed,
+            "--quiet",
+            "--full",
+        )
         assert code == 0, err
         outputs.append(output.read_bytes())
     assert outputs[0] == outputs[1] != outputs[2]
@@ -312,13 +383,14 @@ def test_the_long_gallery_race_plays_in_twelve_seconds():
 
 
 def test_with_full_the_warning_comes_before_the_race(monkeypatch, tmp_path):
-    scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=1e-4)], start=(-7, 2),
-                  steps=30000)
+    scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=1e-4)], start=(-7, 2), steps=30000)
 
     def no_race(*args, **kwargs):
         raise AssertionError("raced")
 
     monkeypatch.setattr(Scene, "race", no_race)
-    with pytest.warns(LengthWarning, match="30001 frames"), \
-            pytest.raises(AssertionError, match="raced"):
+    with (
+        pytest.warns(LengthWarning, match="30001 frames"),
+        pytest.raises(AssertionError, match="raced"),
+    ):
         anim.render(scene, tmp_path / "long.gif", full=True, progress=False)

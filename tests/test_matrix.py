@@ -50,11 +50,21 @@ ANALYSES = {
     "tune": ["tune"],
     "basins": ["basins", "--resolution", "6"],
 }
-VIEWS = {"2d": [], "3d": ["--view", "3d"], "both": ["--view", "both"],
-         "both --orbit": ["--view", "both", "--orbit", "30"]}
-OVERLAYS = {"none": [], "--explain": ["--explain"], "--lr-panel": ["--lr-panel"],
-            "--loss-panel": ["--loss-panel"], "--theme dark": ["--theme", "dark"],
-            "--transparent": ["--transparent"], "--colorbar": ["--colorbar"]}
+VIEWS = {
+    "2d": [],
+    "3d": ["--view", "3d"],
+    "both": ["--view", "both"],
+    "both --orbit": ["--view", "both", "--orbit", "30"],
+}
+OVERLAYS = {
+    "none": [],
+    "--explain": ["--explain"],
+    "--lr-panel": ["--lr-panel"],
+    "--loss-panel": ["--loss-panel"],
+    "--theme dark": ["--theme", "dark"],
+    "--transparent": ["--transparent"],
+    "--colorbar": ["--colorbar"],
+}
 
 SCENE = """\
 import numpy as np
@@ -80,15 +90,20 @@ def pairwise(axes: dict[str, list]) -> list[dict]:
     """A small set of cells in which every pair of values of any two axes appears at
     least once (greedy, deterministic)."""
     names = list(axes)
-    needed = {((a, x), (b, y)) for a, b in itertools.combinations(names, 2)
-              for x in axes[a] for y in axes[b]}
+    needed = {
+        ((a, x), (b, y))
+        for a, b in itertools.combinations(names, 2)
+        for x in axes[a]
+        for y in axes[b]
+    }
     cells = []
     while needed:
         best, best_count = None, -1
         for values in itertools.product(*(axes[n] for n in names)):
             cell = dict(zip(names, values))
-            count = sum(((a, cell[a]), (b, cell[b])) in needed
-                        for a, b in itertools.combinations(names, 2))
+            count = sum(
+                ((a, cell[a]), (b, cell[b])) in needed for a, b in itertools.combinations(names, 2)
+            )
             if count > best_count:
                 best, best_count = cell, count
         cells.append(best)
@@ -96,11 +111,18 @@ def pairwise(axes: dict[str, list]) -> list[dict]:
     return cells
 
 
-PICTURE_CELLS = pairwise({"kind": list(KINDS), "starts": list(STARTS),
-                          "command": list(PICTURES), "view": list(VIEWS),
-                          "overlay": list(OVERLAYS)})
-ANALYSIS_CELLS = [dict(kind=k, starts=s, command=c)
-                  for k, s, c in itertools.product(KINDS, STARTS, ANALYSES)]
+PICTURE_CELLS = pairwise(
+    {
+        "kind": list(KINDS),
+        "starts": list(STARTS),
+        "command": list(PICTURES),
+        "view": list(VIEWS),
+        "overlay": list(OVERLAYS),
+    }
+)
+ANALYSIS_CELLS = [
+    dict(kind=k, starts=s, command=c) for k, s, c in itertools.product(KINDS, STARTS, ANALYSES)
+]
 
 
 def readme_refusals() -> dict[str, str]:
@@ -131,8 +153,7 @@ def expected_refusal(cell: dict) -> str | None:
 def scene_files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("matrix")
     files = {}
-    for (kind, optimizer), (starts, placed) in itertools.product(KINDS.items(),
-                                                                 STARTS.items()):
+    for (kind, optimizer), (starts, placed) in itertools.product(KINDS.items(), STARTS.items()):
         path = folder / f"{kind}_{starts.replace('+', '_')}.py"
         path.write_text(SCENE.format(optimizer=optimizer, starts=placed))
         files[kind, starts] = path
@@ -152,9 +173,11 @@ def _check_refused(cell, code, err, refusals):
     assert re.search(pattern, line), (message, line)
 
 
-@pytest.mark.parametrize("cell", ANALYSIS_CELLS,
-                         ids=[f"{c['kind']}-{c['starts']}-{c['command']}"
-                              for c in ANALYSIS_CELLS])
+@pytest.mark.parametrize(
+    "cell",
+    ANALYSIS_CELLS,
+    ids=[f"{c['kind']}-{c['starts']}-{c['command']}" for c in ANALYSIS_CELLS],
+)
 def test_analysis_cell(cell, scene_files, cli, tmp_path):
     path = scene_files[cell["kind"], cell["starts"]]
     args = [*ANALYSES[cell["command"]][:1], path, *ANALYSES[cell["command"]][1:]]
@@ -184,17 +207,31 @@ def test_analysis_cell(cell, scene_files, cli, tmp_path):
         assert picture.ndim == 3 and picture.shape[0] > 100
 
 
-@pytest.mark.parametrize("cell", PICTURE_CELLS,
-                         ids=[f"{c['kind']}-{c['starts']}-{c['command']}-{c['view']}-"
-                              f"{c['overlay']}" for c in PICTURE_CELLS])
+@pytest.mark.parametrize(
+    "cell",
+    PICTURE_CELLS,
+    ids=[
+        f"{c['kind']}-{c['starts']}-{c['command']}-{c['view']}-{c['overlay']}"
+        for c in PICTURE_CELLS
+    ],
+)
 def test_picture_cell(cell, scene_files, cli, tmp_path):
     path = scene_files[cell["kind"], cell["starts"]]
     command, suffix, extra = PICTURES[cell["command"]]
     output = tmp_path / f"out{suffix}"
     # Two views side by side, with a panel, need a frame larger than the smallest.
     width, height = (480, 360) if cell["view"].startswith("both") else (320, 240)
-    args = [command, path, "-o", output, "--size", f"{width}x{height}", *extra,
-            *VIEWS[cell["view"]], *OVERLAYS[cell["overlay"]]]
+    args = [
+        command,
+        path,
+        "-o",
+        output,
+        "--size",
+        f"{width}x{height}",
+        *extra,
+        *VIEWS[cell["view"]],
+        *OVERLAYS[cell["overlay"]],
+    ]
     if command == "render":
         args += ["--fps", "10", "--hold", "0"]
     code, _, err = cli(*args)
@@ -217,8 +254,13 @@ def test_picture_cell(cell, scene_files, cli, tmp_path):
 
 
 def test_the_sample_covers_every_pair_and_the_readme_lists_every_refusal():
-    axes = {"kind": KINDS, "starts": STARTS, "command": PICTURES, "view": VIEWS,
-            "overlay": OVERLAYS}
+    axes = {
+        "kind": KINDS,
+        "starts": STARTS,
+        "command": PICTURES,
+        "view": VIEWS,
+        "overlay": OVERLAYS,
+    }
     for a, b in itertools.combinations(axes, 2):
         seen = {(cell[a], cell[b]) for cell in PICTURE_CELLS}
         assert seen == set(itertools.product(axes[a], axes[b])), (a, b)
@@ -228,8 +270,6 @@ def test_the_sample_covers_every_pair_and_the_readme_lists_every_refusal():
     assert refusals == MESSAGES
     keys = {expected_refusal(c) for c in [*PICTURE_CELLS, *ANALYSIS_CELLS]} - {None}
     assert keys <= set(refusals)
-    total = len(KINDS) * len(STARTS) * (len(PICTURES) * len(VIEWS) * len(OVERLAYS)
-                                        + len(ANALYSES))
+    total = len(KINDS) * len(STARTS) * (len(PICTURES) * len(VIEWS) * len(OVERLAYS) + len(ANALYSES))
     assert total == 7 * 4 * (5 * 4 * 7 + 5)
-    assert Path(ROOT / "README.md").read_text(encoding="utf-8").count(
-        "combines with") >= 1
+    assert Path(ROOT / "README.md").read_text(encoding="utf-8").count("combines with") >= 1

@@ -10,8 +10,13 @@ from anim.race import gradient_noise
 
 
 def bowl():
-    return Surface(lambda x, y: x**2 + 3 * y**2, grad=lambda x, y: (2 * x, 6 * y),
-                   bounds=((-4, 4), (-4, 4)), minimum=(0, 0), name="bowl")
+    return Surface(
+        lambda x, y: x**2 + 3 * y**2,
+        grad=lambda x, y: (2 * x, 6 * y),
+        bounds=((-4, 4), (-4, 4)),
+        minimum=(0, 0),
+        name="bowl",
+    )
 
 
 def test_noise_zero_is_exactly_the_noiseless_race():
@@ -25,8 +30,7 @@ def test_noise_zero_is_exactly_the_noiseless_race():
 
 def test_gd_with_noise_follows_the_closed_form_with_the_seeded_draws():
     sigma, seed, lr = 0.5, 3, 0.1
-    result = simulate(bowl(), [GD(lr=lr)], start=(2.0, -1.0), steps=20, noise=sigma,
-                      seed=seed)
+    result = simulate(bowl(), [GD(lr=lr)], start=(2.0, -1.0), steps=20, noise=sigma, seed=seed)
     generator = np.random.default_rng(seed)
     point = np.array([2.0, -1.0])
     for k in range(21):
@@ -34,31 +38,31 @@ def test_gd_with_noise_follows_the_closed_form_with_the_seeded_draws():
         noise = sigma * generator.standard_normal((1, 2))[0]
         point = point - lr * (np.array([2 * point[0], 6 * point[1]]) + noise)
     # f is exact: the noise is in the gradient only.
-    np.testing.assert_allclose(result.losses[0], result.paths[0, :, 0] ** 2
-                               + 3 * result.paths[0, :, 1] ** 2)
+    np.testing.assert_allclose(
+        result.losses[0], result.paths[0, :, 0] ** 2 + 3 * result.paths[0, :, 1] ** 2
+    )
     assert result.noise == sigma and result.seed == seed
     assert result.keeps_moving_after_arrival()
 
 
 def test_every_racer_gets_the_same_noise_at_the_same_step():
     # Two identical optimizers stay identical: the noise is common, not per racer.
-    result = simulate(bowl(), [GD(lr=0.05), GD(lr=0.05), Adam(lr=0.2)], start=(3, 2),
-                      steps=50, noise=1.0, seed=1)
+    result = simulate(
+        bowl(), [GD(lr=0.05), GD(lr=0.05), Adam(lr=0.2)], start=(3, 2), steps=50, noise=1.0, seed=1
+    )
     np.testing.assert_array_equal(result.paths[0], result.paths[1])
 
 
 def test_a_racer_that_diverges_does_not_change_the_others_noise():
     alone = simulate(bowl(), [GD(lr=0.05)], start=(3, 2), steps=50, noise=0.8, seed=2)
-    crowded = simulate(bowl(), [GD(lr=2.0), GD(lr=0.05)], start=(3, 2), steps=50,
-                       noise=0.8, seed=2)
+    crowded = simulate(bowl(), [GD(lr=2.0), GD(lr=0.05)], start=(3, 2), steps=50, noise=0.8, seed=2)
     assert crowded.diverged_step[0] is not None
     np.testing.assert_array_equal(alone.paths[0], crowded.paths[1])
 
 
 def test_same_seed_same_race_other_seed_other_race():
     def run(seed):
-        return simulate(bowl(), [Adam(lr=0.2)], start=(3, 2), steps=40, noise=0.5,
-                        seed=seed).paths
+        return simulate(bowl(), [Adam(lr=0.2)], start=(3, 2), steps=40, noise=0.5, seed=seed).paths
 
     np.testing.assert_array_equal(run(4), run(4))
     assert not np.array_equal(run(4), run(5))
@@ -67,8 +71,7 @@ def test_same_seed_same_race_other_seed_other_race():
 def test_without_a_seed_the_drawn_seed_is_recorded_and_replays_the_race():
     first = simulate(bowl(), [GD(lr=0.1)], start=(3, 2), steps=30, noise=0.5)
     assert isinstance(first.seed, int)
-    again = simulate(bowl(), [GD(lr=0.1)], start=(3, 2), steps=30, noise=0.5,
-                     seed=first.seed)
+    again = simulate(bowl(), [GD(lr=0.1)], start=(3, 2), steps=30, noise=0.5, seed=first.seed)
     np.testing.assert_array_equal(first.paths, again.paths)
 
 
@@ -81,8 +84,9 @@ def test_noise_has_the_asked_standard_deviation_per_component():
 
 
 def test_arrival_is_the_first_arrival_and_the_racer_moves_on():
-    result = simulate(bowl(), [GD(lr=0.1)], start=(3, 2), steps=150, noise=2.0, seed=0,
-                      goal_radius=0.3)
+    result = simulate(
+        bowl(), [GD(lr=0.1)], start=(3, 2), steps=150, noise=2.0, seed=0, goal_radius=0.3
+    )
     arrived = result.arrival_step[0]
     assert arrived is not None
     distance = np.hypot(*result.paths[0].T)
@@ -92,8 +96,9 @@ def test_arrival_is_the_first_arrival_and_the_racer_moves_on():
 
 
 def test_summary_and_scene_carry_noise_and_seed():
-    scene = Scene(surface=bowl(), optimizers=[GD(lr=0.1)], start=(3, 2), steps=10,
-                  noise=0.25, seed=9)
+    scene = Scene(
+        surface=bowl(), optimizers=[GD(lr=0.1)], start=(3, 2), steps=10, noise=0.25, seed=9
+    )
     summary = scene.race().summary()
     assert summary["noise"] == 0.25 and summary["seed"] == 9
     assert scene.race(noise=0).summary()["seed"] is None
@@ -113,13 +118,11 @@ def test_bad_seed_is_refused(seed):
 
 
 def test_decided_step_is_the_last_arrival_or_divergence():
-    result = simulate(bowl(), [GD(lr=0.1), GD(lr=0.15), GD(lr=0.05)], start=(3, 2),
-                      steps=150)
+    result = simulate(bowl(), [GD(lr=0.1), GD(lr=0.15), GD(lr=0.05)], start=(3, 2), steps=150)
     assert all(step is not None for step in result.arrival_step)
     assert result.decided_step() == max(result.arrival_step) < 150
     diverging = simulate(bowl(), [GD(lr=0.1), GD(lr=2.0)], start=(3, 2), steps=150)
-    assert diverging.decided_step() == max(diverging.arrival_step[0],
-                                           diverging.diverged_step[1])
+    assert diverging.decided_step() == max(diverging.arrival_step[0], diverging.diverged_step[1])
     creeping = simulate(bowl(), [GD(lr=0.1), GD(lr=1e-4)], start=(3, 2), steps=150)
     assert creeping.arrival_step[1] is None and creeping.decided_step() == 150
 

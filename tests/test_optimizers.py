@@ -58,11 +58,14 @@ def reference(rule, steps=3, start=START, grads=None, **hyper):
     columns = []
     for i, x0 in enumerate(start):
         if grads is None:
+
             def grad_of(x, t, c=BOWL[i]):
                 return c * x
         else:
+
             def grad_of(x, t, i=i):
                 return grads[t - 1][i]
+
         columns.append(rule(x0, grad_of, steps, **hyper))
     return np.array(columns).T
 
@@ -74,8 +77,8 @@ def close(actual, expected):
 # --------------------------------------------------------------------------- scalar rules
 # Written from the published update rules (torch's documentation), one coordinate at a time.
 
-def sgd_rule(x, grad_of, steps, lr, momentum=0.0, dampening=0.0, weight_decay=0.0,
-             nesterov=False):
+
+def sgd_rule(x, grad_of, steps, lr, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
     out, b = [], None
     for t in range(1, steps + 1):
         g = grad_of(x, t) + weight_decay * x
@@ -87,8 +90,9 @@ def sgd_rule(x, grad_of, steps, lr, momentum=0.0, dampening=0.0, weight_decay=0.
     return out
 
 
-def adagrad_rule(x, grad_of, steps, lr, lr_decay=0.0, weight_decay=0.0,
-                 initial_accumulator_value=0.0, eps=1e-10):
+def adagrad_rule(
+    x, grad_of, steps, lr, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0, eps=1e-10
+):
     out, h = [], initial_accumulator_value
     for t in range(1, steps + 1):
         g = grad_of(x, t) + weight_decay * x
@@ -98,8 +102,9 @@ def adagrad_rule(x, grad_of, steps, lr, lr_decay=0.0, weight_decay=0.0,
     return out
 
 
-def rmsprop_rule(x, grad_of, steps, lr, rho=0.9, eps=1e-8, weight_decay=0.0, momentum=0.0,
-                 centered=False):
+def rmsprop_rule(
+    x, grad_of, steps, lr, rho=0.9, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False
+):
     out, v, g_avg, b = [], 0.0, 0.0, 0.0
     for t in range(1, steps + 1):
         g = grad_of(x, t) + weight_decay * x
@@ -129,8 +134,17 @@ def adadelta_rule(x, grad_of, steps, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0
     return out
 
 
-def adam_rule(x, grad_of, steps, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
-              amsgrad=False, decoupled=False):
+def adam_rule(
+    x,
+    grad_of,
+    steps,
+    lr,
+    betas=(0.9, 0.999),
+    eps=1e-8,
+    weight_decay=0.0,
+    amsgrad=False,
+    decoupled=False,
+):
     (b1, b2), out, m, v, v_max = betas, [], 0.0, 0.0, 0.0
     for t in range(1, steps + 1):
         g = grad_of(x, t)
@@ -148,8 +162,17 @@ def adam_rule(x, grad_of, steps, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=
     return out
 
 
-def nadam_rule(x, grad_of, steps, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
-               momentum_decay=4e-3, decoupled_weight_decay=False):
+def nadam_rule(
+    x,
+    grad_of,
+    steps,
+    lr,
+    betas=(0.9, 0.999),
+    eps=1e-8,
+    weight_decay=0.0,
+    momentum_decay=4e-3,
+    decoupled_weight_decay=False,
+):
     (b1, b2), out, m, v, mu_prod = betas, [], 0.0, 0.0, 1.0
 
     def mu(t):
@@ -176,8 +199,16 @@ def radam_rho(t, beta2):
     return rho_inf - 2 * t * beta2**t / (1 - beta2**t)
 
 
-def radam_rule(x, grad_of, steps, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
-               decoupled_weight_decay=False):
+def radam_rule(
+    x,
+    grad_of,
+    steps,
+    lr,
+    betas=(0.9, 0.999),
+    eps=1e-8,
+    weight_decay=0.0,
+    decoupled_weight_decay=False,
+):
     (b1, b2), out, m, v = betas, [], 0.0, 0.0
     rho_inf = 2 / (1 - b2) - 1
     for t in range(1, steps + 1):
@@ -192,8 +223,9 @@ def radam_rule(x, grad_of, steps, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay
         rho_t = radam_rho(t, b2)
         if rho_t > 5:
             l_t = math.sqrt(1 - b2**t) / (math.sqrt(v) + eps)
-            r_t = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf
-                            / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+            r_t = math.sqrt(
+                (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
+            )
             x = x - lr * m_hat * r_t * l_t
         else:
             x = x - lr * m_hat
@@ -224,13 +256,27 @@ REFERENCE_CASES = [
     (Nesterov, {"lr": 0.05, "momentum": 0.9}, sgd_rule, {"nesterov": True}),
     (Nesterov, {"lr": 0.05, "momentum": 0.5, "weight_decay": 0.2}, sgd_rule, {"nesterov": True}),
     (AdaGrad, {"lr": 0.5}, adagrad_rule, {}),
-    (AdaGrad, {"lr": 0.5, "lr_decay": 0.5, "weight_decay": 0.1, "initial_accumulator_value": 0.25,
-               "eps": 1e-3}, adagrad_rule, {}),
+    (
+        AdaGrad,
+        {
+            "lr": 0.5,
+            "lr_decay": 0.5,
+            "weight_decay": 0.1,
+            "initial_accumulator_value": 0.25,
+            "eps": 1e-3,
+        },
+        adagrad_rule,
+        {},
+    ),
     (RMSProp, {"lr": 0.01}, rmsprop_rule, {}),
     (RMSProp, {"lr": 0.01, "rho": 0.8, "centered": True}, rmsprop_rule, {}),
     (RMSProp, {"lr": 0.01, "momentum": 0.9, "weight_decay": 0.1}, rmsprop_rule, {}),
-    (RMSProp, {"lr": 0.01, "rho": 0.5, "momentum": 0.5, "centered": True, "eps": 1e-3},
-     rmsprop_rule, {}),
+    (
+        RMSProp,
+        {"lr": 0.01, "rho": 0.5, "momentum": 0.5, "centered": True, "eps": 1e-3},
+        rmsprop_rule,
+        {},
+    ),
     (AdaDelta, {}, adadelta_rule, {}),
     (AdaDelta, {"lr": 2.0, "rho": 0.5, "eps": 1e-2, "weight_decay": 0.1}, adadelta_rule, {}),
     (Adam, {"lr": 0.1}, adam_rule, {}),
@@ -242,8 +288,12 @@ REFERENCE_CASES = [
     (NAdam, {"lr": 0.1, "weight_decay": 0.1, "decoupled_weight_decay": True}, nadam_rule, {}),
     (RAdam, {"lr": 0.1}, radam_rule, {}),
     (RAdam, {"lr": 0.1, "betas": (0.9, 0.5), "weight_decay": 0.1}, radam_rule, {}),
-    (RAdam, {"lr": 0.1, "betas": (0.9, 0.5), "weight_decay": 0.1, "decoupled_weight_decay": True},
-     radam_rule, {}),
+    (
+        RAdam,
+        {"lr": 0.1, "betas": (0.9, 0.5), "weight_decay": 0.1, "decoupled_weight_decay": True},
+        radam_rule,
+        {},
+    ),
     (Adamax, {"lr": 0.1}, adamax_rule, {}),
     (Adamax, {"lr": 0.1, "betas": (0.5, 0.5), "eps": 1e-2, "weight_decay": 0.1}, adamax_rule, {}),
 ]
@@ -254,8 +304,9 @@ def _case_id(case):
     return cls.name + "-" + ",".join(f"{k}={v}" for k, v in hyper.items())
 
 
-@pytest.mark.parametrize("cls, hyper, rule, extra", REFERENCE_CASES,
-                         ids=[_case_id(c) for c in REFERENCE_CASES])
+@pytest.mark.parametrize(
+    "cls, hyper, rule, extra", REFERENCE_CASES, ids=[_case_id(c) for c in REFERENCE_CASES]
+)
 @pytest.mark.parametrize("source", ["bowl", "sequence"])
 def test_matches_published_rule(cls, hyper, rule, extra, source):
     grads = SEQUENCE if source == "sequence" else None
@@ -264,6 +315,7 @@ def test_matches_published_rule(cls, hyper, rule, extra, source):
 
 
 # --------------------------------------------------------------------------- first steps by hand
+
 
 def test_gd_on_the_bowl_shrinks_each_coordinate_geometrically():
     # x ← x − lr·2x = 0.8x and y ← y − lr·6y = 0.4y for lr = 0.1
@@ -276,8 +328,8 @@ def test_momentum_buffer_starts_at_the_gradient_even_with_dampening():
     g1, g2 = np.array([[1.0, -2.0]]), np.array([[0.5, 3.0]])
     p0 = np.array([[0.0, 0.0]])
     p1, s1 = opt.update(g1, opt.init(p0), p0)
-    close(s1.momentum_buffer, g1)                        # b₁ = g₁, not (1 − τ)g₁ = 0.5g₁
-    close(p1, [[-0.1, 0.2]])                             # a full step: −lr·g₁
+    close(s1.momentum_buffer, g1)  # b₁ = g₁, not (1 − τ)g₁ = 0.5g₁
+    close(p1, [[-0.1, 0.2]])  # a full step: −lr·g₁
     p2, s2 = opt.update(g2, s1, p1)
     close(s2.momentum_buffer, [[0.9 * 1.0 + 0.5 * 0.5, 0.9 * -2.0 + 0.5 * 3.0]])
     close(p2, [[-0.1 - 0.1 * 1.15, 0.2 - 0.1 * -0.3]])
@@ -294,8 +346,9 @@ def test_momentum_equals_the_blog_form():
         v = alpha * v - eta * x * np.array(BOWL)
         x = x + v
         expected.append(x)
-    np.testing.assert_allclose(trajectory(Momentum(lr=eta, momentum=alpha), steps=5), expected,
-                               rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(
+        trajectory(Momentum(lr=eta, momentum=alpha), steps=5), expected, rtol=1e-14, atol=1e-15
+    )
 
 
 def test_nesterov_first_step_looks_ahead():
@@ -447,8 +500,7 @@ VARIANTS = [
 ]
 
 
-@given(points=st.lists(st.tuples(*[st.floats(-5, 5, allow_nan=False)] * 2), min_size=1,
-                       max_size=6))
+@given(points=st.lists(st.tuples(*[st.floats(-5, 5, allow_nan=False)] * 2), min_size=1, max_size=6))
 @settings(max_examples=15, deadline=None)
 def test_rows_step_independently(points):
     starts = np.array(points)
@@ -458,8 +510,9 @@ def test_rows_step_independently(points):
         for _ in range(8):
             together, state = opt.update(bowl_grad(together), state, together)
             singles = [opt.update(bowl_grad(p), s, p) for p, s in singles]
-        np.testing.assert_array_equal(together, np.concatenate([p for p, _ in singles]),
-                                      err_msg=repr(opt))
+        np.testing.assert_array_equal(
+            together, np.concatenate([p for p, _ in singles]), err_msg=repr(opt)
+        )
 
 
 @pytest.mark.parametrize("opt", VARIANTS, ids=lambda o: o.name)
@@ -476,7 +529,7 @@ def test_update_is_pure(opt):
     np.testing.assert_array_equal(grads, before[1])
     for old, kept in zip(before[2], state):
         np.testing.assert_array_equal(kept, old)
-    np.testing.assert_array_equal(again, new_params)          # same inputs, same answer
+    np.testing.assert_array_equal(again, new_params)  # same inputs, same answer
     assert new_state.step == state.step + 1 == again_state.step
     assert not np.shares_memory(new_params, params) and not np.shares_memory(new_params, grads)
     for value in new_state:
@@ -512,8 +565,9 @@ def test_integer_and_list_inputs_become_float64():
     close(new, [[0.5, 1.5]])
 
 
-@pytest.mark.parametrize("bad", [np.zeros(2), np.zeros((2, 3)), np.zeros((1, 2, 2)), 1.0,
-                                 [["a", "b"]]])
+@pytest.mark.parametrize(
+    "bad", [np.zeros(2), np.zeros((2, 3)), np.zeros((1, 2, 2)), 1.0, [["a", "b"]]]
+)
 def test_init_requires_shape_n_by_2(bad):
     with pytest.raises(ValueError, match=r"params must"):
         GD().init(bad)
@@ -548,14 +602,23 @@ INVALID = [
     (Momentum, {"momentum": -0.5}, r"^Invalid momentum: -0\.5 \(must be >= 0\)$"),
     (Momentum, {"dampening": 1.5}, r"^Invalid dampening: 1\.5 \(must be in \[0, 1\]\)$"),
     (Momentum, {"momentum": False}, r"^Invalid momentum: False \(must be a number, not a bool\)$"),
-    (Nesterov, {"momentum": 0.0},
-     r"^Invalid momentum: 0\.0 \(must be > 0 for Nesterov momentum\)$"),
-    (Nesterov, {"dampening": 0.1},
-     r"^Invalid dampening: 0\.1 \(must be 0 for Nesterov momentum\)$"),
+    (
+        Nesterov,
+        {"momentum": 0.0},
+        r"^Invalid momentum: 0\.0 \(must be > 0 for Nesterov momentum\)$",
+    ),
+    (
+        Nesterov,
+        {"dampening": 0.1},
+        r"^Invalid dampening: 0\.1 \(must be 0 for Nesterov momentum\)$",
+    ),
     (Nesterov, {"momentum": -1.0}, r"^Invalid momentum: -1\.0 \(must be >= 0\)$"),
     (AdaGrad, {"lr_decay": -0.1}, r"^Invalid lr_decay: -0\.1 \(must be >= 0\)$"),
-    (AdaGrad, {"initial_accumulator_value": -1.0},
-     r"^Invalid initial_accumulator_value: -1\.0 \(must be >= 0\)$"),
+    (
+        AdaGrad,
+        {"initial_accumulator_value": -1.0},
+        r"^Invalid initial_accumulator_value: -1\.0 \(must be >= 0\)$",
+    ),
     (AdaGrad, {"eps": -1e-10}, r"^Invalid eps: -1e-10 \(must be >= 0\)$"),
     (RMSProp, {"rho": 1.5}, r"^Invalid rho: 1\.5 \(must be in \[0, 1\)\)$"),
     (RMSProp, {"rho": 1.0}, r"^Invalid rho: 1\.0 \(must be in \[0, 1\)\)$"),
@@ -573,16 +636,21 @@ INVALID = [
     (Adam, {"amsgrad": "yes"}, r"^Invalid amsgrad: 'yes' \(must be True or False\)$"),
     (AdamW, {"weight_decay": -0.01}, r"^Invalid weight_decay: -0\.01 \(must be >= 0\)$"),
     (NAdam, {"momentum_decay": -4e-3}, r"^Invalid momentum_decay: -0\.004 \(must be >= 0\)$"),
-    (NAdam, {"decoupled_weight_decay": None},
-     r"^Invalid decoupled_weight_decay: None \(must be True or False\)$"),
+    (
+        NAdam,
+        {"decoupled_weight_decay": None},
+        r"^Invalid decoupled_weight_decay: None \(must be True or False\)$",
+    ),
     (RAdam, {"betas": [0.9, 1.0]}, r"^Invalid beta2: 1\.0 \(must be in \[0, 1\)\)$"),
     (Adamax, {"eps": -1.0}, r"^Invalid eps: -1\.0 \(must be >= 0\)$"),
 ]
 
 
-@pytest.mark.parametrize("cls, hyper, message", INVALID,
-                         ids=[f"{c.name}-{next(iter(h))}-{i}"
-                              for i, (c, h, _) in enumerate(INVALID)])
+@pytest.mark.parametrize(
+    "cls, hyper, message",
+    INVALID,
+    ids=[f"{c.name}-{next(iter(h))}-{i}" for i, (c, h, _) in enumerate(INVALID)],
+)
 def test_invalid_hyperparameters(cls, hyper, message):
     with pytest.raises(ValueError, match=message):
         cls(**hyper)
@@ -605,8 +673,11 @@ def test_every_class_rejects_negative_weight_decay_and_eps(cls):
 
 
 def test_unknown_hyperparameter_is_a_type_error_naming_the_valid_ones():
-    with pytest.raises(TypeError, match=r"^Adam has no hyperparameter 'beta1'; its hyperparameters "
-                                        r"are: lr, betas, eps, weight_decay, amsgrad$"):
+    with pytest.raises(
+        TypeError,
+        match=r"^Adam has no hyperparameter 'beta1'; its hyperparameters "
+        r"are: lr, betas, eps, weight_decay, amsgrad$",
+    ):
         Adam(beta1=0.9)
     with pytest.raises(TypeError, match=r"torch's alpha is called rho here"):
         RMSProp(alpha=0.99)
@@ -638,17 +709,39 @@ TORCH_DEFAULTS = {
     GD: {"lr": 1e-3, "weight_decay": 0.0},
     Momentum: {"lr": 1e-3, "momentum": 0.9, "dampening": 0.0, "weight_decay": 0.0},
     Nesterov: {"lr": 1e-3, "momentum": 0.9, "dampening": 0.0, "weight_decay": 0.0},
-    AdaGrad: {"lr": 1e-2, "lr_decay": 0.0, "weight_decay": 0.0, "initial_accumulator_value": 0.0,
-              "eps": 1e-10},
-    RMSProp: {"lr": 1e-2, "rho": 0.9, "eps": 1e-8, "weight_decay": 0.0, "momentum": 0.0,
-              "centered": False},
+    AdaGrad: {
+        "lr": 1e-2,
+        "lr_decay": 0.0,
+        "weight_decay": 0.0,
+        "initial_accumulator_value": 0.0,
+        "eps": 1e-10,
+    },
+    RMSProp: {
+        "lr": 1e-2,
+        "rho": 0.9,
+        "eps": 1e-8,
+        "weight_decay": 0.0,
+        "momentum": 0.0,
+        "centered": False,
+    },
     AdaDelta: {"lr": 1.0, "rho": 0.9, "eps": 1e-6, "weight_decay": 0.0},
     Adam: {"lr": 1e-3, "betas": [0.9, 0.999], "eps": 1e-8, "weight_decay": 0.0, "amsgrad": False},
     AdamW: {"lr": 1e-3, "betas": [0.9, 0.999], "eps": 1e-8, "weight_decay": 1e-2, "amsgrad": False},
-    NAdam: {"lr": 2e-3, "betas": [0.9, 0.999], "eps": 1e-8, "weight_decay": 0.0,
-            "momentum_decay": 4e-3, "decoupled_weight_decay": False},
-    RAdam: {"lr": 1e-3, "betas": [0.9, 0.999], "eps": 1e-8, "weight_decay": 0.0,
-            "decoupled_weight_decay": False},
+    NAdam: {
+        "lr": 2e-3,
+        "betas": [0.9, 0.999],
+        "eps": 1e-8,
+        "weight_decay": 0.0,
+        "momentum_decay": 4e-3,
+        "decoupled_weight_decay": False,
+    },
+    RAdam: {
+        "lr": 1e-3,
+        "betas": [0.9, 0.999],
+        "eps": 1e-8,
+        "weight_decay": 0.0,
+        "decoupled_weight_decay": False,
+    },
     Adamax: {"lr": 2e-3, "betas": [0.9, 0.999], "eps": 1e-8, "weight_decay": 0.0},
 }
 
@@ -666,8 +759,13 @@ def test_default_hyperparameters(cls):
 def test_hyperparameters_are_plain_python_values_and_a_copy():
     opt = Adam(lr=np.float32(0.5), betas=np.array([0.8, 0.9]), amsgrad=np.bool_(True))
     hyper = opt.hyperparameters
-    assert hyper == {"lr": 0.5, "betas": [0.8, 0.9], "eps": 1e-8, "weight_decay": 0.0,
-                     "amsgrad": True}
+    assert hyper == {
+        "lr": 0.5,
+        "betas": [0.8, 0.9],
+        "eps": 1e-8,
+        "weight_decay": 0.0,
+        "amsgrad": True,
+    }
     assert type(hyper["lr"]) is float and type(hyper["amsgrad"]) is bool
     assert all(type(b) is float for b in hyper["betas"])
     hyper["lr"] = 99.0
@@ -675,35 +773,47 @@ def test_hyperparameters_are_plain_python_values_and_a_copy():
     assert opt.hyperparameters["lr"] == 0.5 and opt.hyperparameters["betas"] == [0.8, 0.9]
 
 
-@pytest.mark.parametrize("opt, label", [
-    (GD(lr=0.1), "GD lr=0.1"),
-    (Momentum(lr=0.1, momentum=0.9), "Momentum lr=0.1 β=0.9"),
-    (Nesterov(lr=0.05, momentum=0.95), "Nesterov lr=0.05 β=0.95"),
-    (AdaGrad(lr=0.5), "AdaGrad lr=0.5"),
-    (RMSProp(lr=0.1), "RMSProp lr=0.1 ρ=0.9"),
-    (RMSProp(lr=0.1, rho=0.99, momentum=0.9, centered=True),
-     "RMSProp lr=0.1 ρ=0.99 β=0.9 centered"),
-    (AdaDelta(), "AdaDelta lr=1 ρ=0.9"),
-    (Adam(lr=0.1), "Adam lr=0.1"),
-    (Adam(lr=0.1, betas=(0.8, 0.999), amsgrad=True), "Adam lr=0.1 β₁=0.8 AMSGrad"),
-    (Adam(lr=1e-3, eps=1e-6, weight_decay=0.1), "Adam lr=0.001 ε=1e-06 wd=0.1"),
-    (AdamW(lr=0.1), "AdamW lr=0.1 wd=0.01"),
-    (NAdam(lr=0.002), "NAdam lr=0.002"),
-    (NAdam(lr=0.1, momentum_decay=0.01, decoupled_weight_decay=True, weight_decay=0.1),
-     "NAdam lr=0.1 wd=0.1 ψ=0.01 decoupled"),
-    (RAdam(lr=0.1, betas=(0.9, 0.99)), "RAdam lr=0.1 β₂=0.99"),
-    (Adamax(lr=0.25), "Adamax lr=0.25"),
-])
+@pytest.mark.parametrize(
+    "opt, label",
+    [
+        (GD(lr=0.1), "GD lr=0.1"),
+        (Momentum(lr=0.1, momentum=0.9), "Momentum lr=0.1 β=0.9"),
+        (Nesterov(lr=0.05, momentum=0.95), "Nesterov lr=0.05 β=0.95"),
+        (AdaGrad(lr=0.5), "AdaGrad lr=0.5"),
+        (RMSProp(lr=0.1), "RMSProp lr=0.1 ρ=0.9"),
+        (
+            RMSProp(lr=0.1, rho=0.99, momentum=0.9, centered=True),
+            "RMSProp lr=0.1 ρ=0.99 β=0.9 centered",
+        ),
+        (AdaDelta(), "AdaDelta lr=1 ρ=0.9"),
+        (Adam(lr=0.1), "Adam lr=0.1"),
+        (Adam(lr=0.1, betas=(0.8, 0.999), amsgrad=True), "Adam lr=0.1 β₁=0.8 AMSGrad"),
+        (Adam(lr=1e-3, eps=1e-6, weight_decay=0.1), "Adam lr=0.001 ε=1e-06 wd=0.1"),
+        (AdamW(lr=0.1), "AdamW lr=0.1 wd=0.01"),
+        (NAdam(lr=0.002), "NAdam lr=0.002"),
+        (
+            NAdam(lr=0.1, momentum_decay=0.01, decoupled_weight_decay=True, weight_decay=0.1),
+            "NAdam lr=0.1 wd=0.1 ψ=0.01 decoupled",
+        ),
+        (RAdam(lr=0.1, betas=(0.9, 0.99)), "RAdam lr=0.1 β₂=0.99"),
+        (Adamax(lr=0.25), "Adamax lr=0.25"),
+    ],
+)
 def test_label(opt, label):
     assert opt.label == label
 
 
-@pytest.mark.parametrize("opt, text", [
-    (RMSProp(lr=0.1), "RMSProp(lr=0.1, rho=0.9, eps=1e-08, weight_decay=0.0, momentum=0.0, "
-                      "centered=False)"),
-    (Adam(), "Adam(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0, amsgrad=False)"),
-    (GD(lr=1), "GD(lr=1.0, weight_decay=0.0)"),
-])
+@pytest.mark.parametrize(
+    "opt, text",
+    [
+        (
+            RMSProp(lr=0.1),
+            "RMSProp(lr=0.1, rho=0.9, eps=1e-08, weight_decay=0.0, momentum=0.0, centered=False)",
+        ),
+        (Adam(), "Adam(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0, amsgrad=False)"),
+        (GD(lr=1), "GD(lr=1.0, weight_decay=0.0)"),
+    ],
+)
 def test_repr(opt, text):
     assert repr(opt) == text
 
@@ -717,11 +827,27 @@ def test_repr_round_trips(cls):
 
 def test_exports():
     assert set(O.__all__) == {c.__name__ for c in ALL} | {
-        "Optimizer", "OPTIMIZERS", "optimizer", "from_torch", "from_optax"}
+        "Optimizer",
+        "OPTIMIZERS",
+        "optimizer",
+        "from_torch",
+        "from_optax",
+    }
     assert all(getattr(O, name) is not None for name in O.__all__)
     assert {c.name: c for c in ALL} == OPTIMIZERS
-    assert list(OPTIMIZERS) == ["GD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "AdaDelta",
-                                "Adam", "AdamW", "NAdam", "RAdam", "Adamax"]
+    assert list(OPTIMIZERS) == [
+        "GD",
+        "Momentum",
+        "Nesterov",
+        "AdaGrad",
+        "RMSProp",
+        "AdaDelta",
+        "Adam",
+        "AdamW",
+        "NAdam",
+        "RAdam",
+        "Adamax",
+    ]
     for name, cls in OPTIMIZERS.items():
         assert issubclass(cls, Optimizer) and cls.__name__ == name
         assert isinstance(cls(), Optimizer)
@@ -732,8 +858,7 @@ def test_signature_lists_the_hyperparameters(cls):
     params = inspect.signature(cls).parameters
     assert list(params) == list(TORCH_DEFAULTS[cls]) + ["label", "color"]
     assert params["lr"].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
-    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for key, p in params.items()
-               if key != "lr")
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for key, p in params.items() if key != "lr")
 
 
 @pytest.mark.parametrize("cls", ALL, ids=lambda c: c.name)
@@ -754,14 +879,18 @@ def test_blog_forms_are_documented():
 def test_race_engine_imports_neither_matplotlib_nor_torch_nor_jax():
     import subprocess
     import sys
-    code = ("import sys, anim.race, anim.optimizers, anim.schedules; "
-            "anim.optimizers.GD(0.1, label='x'); "
-            "print(sorted(m for m in ('matplotlib', 'torch', 'jax', 'optax') if m in sys.modules))")
+
+    code = (
+        "import sys, anim.race, anim.optimizers, anim.schedules; "
+        "anim.optimizers.GD(0.1, label='x'); "
+        "print(sorted(m for m in ('matplotlib', 'torch', 'jax', 'optax') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
 # --------------------------------------------------------------------------- torch parity
+
 
 def rosenbrock_grad(p):
     """∇ of (1 − x)² + 5(y − x²)²: curved valley, minimum at (1, 1)."""
@@ -783,8 +912,17 @@ PARITY = [
     (Nesterov, {"lr": 0.01, "momentum": 0.9}, "SGD"),
     (Nesterov, {"lr": 0.01, "momentum": 0.7, "weight_decay": 0.1}, "SGD"),
     (AdaGrad, {"lr": 0.3}, "Adagrad"),
-    (AdaGrad, {"lr": 0.3, "lr_decay": 0.01, "weight_decay": 0.05, "initial_accumulator_value": 0.1,
-               "eps": 1e-6}, "Adagrad"),
+    (
+        AdaGrad,
+        {
+            "lr": 0.3,
+            "lr_decay": 0.01,
+            "weight_decay": 0.05,
+            "initial_accumulator_value": 0.1,
+            "eps": 1e-6,
+        },
+        "Adagrad",
+    ),
     (RMSProp, {"lr": 0.01}, "RMSprop"),
     (RMSProp, {"lr": 0.01, "rho": 0.99, "centered": True}, "RMSprop"),
     (RMSProp, {"lr": 0.005, "momentum": 0.8, "weight_decay": 0.1}, "RMSprop"),
@@ -809,6 +947,7 @@ PARITY = [
 @pytest.fixture
 def torch64():
     import torch  # part of the test extra: these tests must run, never skip
+
     previous = torch.get_default_dtype()
     # NAdam keeps its running product of μ_t in the default dtype: under float32 it drifts
     # from the float64 algorithm by ~1e-9 within 100 steps.
@@ -819,9 +958,12 @@ def torch64():
 
 def torch_trajectory(torch, opt, name, nesterov, steps):
     """The same race run by torch.optim, handed every one of ``opt``'s hyperparameters."""
-    hyper = {"alpha" if key == "rho" and name == "RMSprop" else key:
-             tuple(value) if isinstance(value, list) else value
-             for key, value in opt.hyperparameters.items()}
+    hyper = {
+        "alpha" if key == "rho" and name == "RMSprop" else key: tuple(value)
+        if isinstance(value, list)
+        else value
+        for key, value in opt.hyperparameters.items()
+    }
     if nesterov:
         hyper["nesterov"] = True
     param = torch.tensor(PARITY_STARTS, dtype=torch.float64, requires_grad=True)
@@ -850,9 +992,19 @@ def test_matches_torch(torch64, cls, hyper, name):
 
 def test_torch_defaults_match(torch64):
     torch = torch64
-    names = {GD: "SGD", Momentum: "SGD", Nesterov: "SGD", AdaGrad: "Adagrad",
-             RMSProp: "RMSprop", AdaDelta: "Adadelta", Adam: "Adam", AdamW: "AdamW",
-             NAdam: "NAdam", RAdam: "RAdam", Adamax: "Adamax"}
+    names = {
+        GD: "SGD",
+        Momentum: "SGD",
+        Nesterov: "SGD",
+        AdaGrad: "Adagrad",
+        RMSProp: "RMSprop",
+        AdaDelta: "Adadelta",
+        Adam: "Adam",
+        AdamW: "AdamW",
+        NAdam: "NAdam",
+        RAdam: "RAdam",
+        Adamax: "Adamax",
+    }
     renamed = {"rho": "alpha"}
     own_defaults = {(Momentum, "momentum"), (Nesterov, "momentum"), (RMSProp, "rho")}
     for cls, name in names.items():
@@ -862,8 +1014,10 @@ def test_torch_defaults_match(torch64):
                 continue
             torch_key = renamed.get(key, key) if cls is RMSProp else key
             expected = signature[torch_key].default
-            assert value == (list(expected) if isinstance(expected, tuple) else expected), \
-                (cls.name, key)
+            assert value == (list(expected) if isinstance(expected, tuple) else expected), (
+                cls.name,
+                key,
+            )
 
 
 def test_the_typed_signatures_editors_see_match_the_hyperparameters():
@@ -876,8 +1030,11 @@ def test_the_typed_signatures_editors_see_match_the_hyperparameters():
 
     for name, cls in OPTIMIZERS.items():
         tree = ast.parse(inspect.getsource(cls))
-        stub = next(node for node in ast.walk(tree)
-                    if isinstance(node, ast.FunctionDef) and node.name == "__init__")
+        stub = next(
+            node
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef) and node.name == "__init__"
+        )
         names = [a.arg for a in stub.args.args[1:] + stub.args.kwonlyargs]
         defaults = [ast.literal_eval(d) for d in stub.args.defaults + stub.args.kw_defaults]
         assert names == [*cls._spec, "label", "color"], name

@@ -21,8 +21,9 @@ def HandRMSProp(x, g, state, *, lr, rho, eps):
 
 
 def test_hand_rmsprop_follows_the_builtin():
-    result = simulate(surfaces.ravine(), [HandRMSProp(lr=0.4), RMSProp(lr=0.4)],
-                      start=(-7, 2), steps=150)
+    result = simulate(
+        surfaces.ravine(), [HandRMSProp(lr=0.4), RMSProp(lr=0.4)], start=(-7, 2), steps=150
+    )
     np.testing.assert_allclose(result.paths[0], result.paths[1], rtol=1e-14, atol=1e-15)
     assert result.arrival_step[0] == result.arrival_step[1] is not None
     assert np.abs(result.paths[0, -1] - result.paths[0, 0]).max() > 1
@@ -41,8 +42,11 @@ def test_the_class_is_named_after_the_function_and_documented():
 
 
 def test_hyperparameters_are_validated_like_the_builtins():
-    with pytest.raises(TypeError, match=r"^HandRMSProp has no hyperparameter 'beta'; its "
-                                        r"hyperparameters are: lr, rho, eps$"):
+    with pytest.raises(
+        TypeError,
+        match=r"^HandRMSProp has no hyperparameter 'beta'; its "
+        r"hyperparameters are: lr, rho, eps$",
+    ):
         HandRMSProp(beta=0.9)
     with pytest.raises(ValueError, match=r"^Invalid learning rate: -0\.1 \(must be > 0\)$"):
         HandRMSProp(-0.1)
@@ -73,8 +77,12 @@ def test_decoration_mistakes_fail_at_once():
         optimizer(lr=0.1, rho="high")(lambda x, g, state, lr, rho: (x, state))
     with pytest.raises(ValueError, match=r"^Invalid learning rate: 0 \(must be > 0\)$"):
         optimizer(lr=0)(lambda x, g, state, lr: (x, state))
-    with pytest.raises(TypeError, match=r"cannot be called as Bad\(x, g, state, lr=\.\.\., "
-                                        r"rho=\.\.\.\)"):
+    with pytest.raises(
+        TypeError,
+        match=r"cannot be called as Bad\(x, g, state, lr=\.\.\., "
+        r"rho=\.\.\.\)",
+    ):
+
         @optimizer(lr=0.1, rho=0.9)
         def Bad(x, g, state, *, lr):
             return x, state
@@ -121,22 +129,31 @@ def test_nan_from_a_step_is_a_divergence_not_an_error():
     assert result.diverged_step == (4, None)
 
 
-@pytest.mark.parametrize("body, message", [
-    ("return (x - lr * g)[0], state",
-     "Wrong step 1 returned x of shape (2,), expected (1, 2)"),
-    ("return x - lr * g",
-     "Wrong step 1 returned an array of dtype float64, expected a pair (new_x, new_state)"),
-    ("return x, state, 1", "Wrong step 1 returned a tuple of 3, expected a pair"),
-    ("return 'x', state", "Wrong step 1 returned x as a str, expected a float array of shape "
-                          "(1, 2)"),
-    ("return x.astype(complex), state", "Wrong step 1 returned x as an array of dtype "
-                                        "complex128"),
-    ("return x, [1]", "Wrong step 1 returned a state of type list, expected a dict"),
-    ("return x - lr * g / state['h'], state", "Wrong step 1 raised KeyError: 'h' (scene.py, "
-                                              "line 7)"),
-])
-def test_a_misbehaving_step_is_one_line_from_the_cli(write_scene, cli, monkeypatch, body,
-                                                     message):
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("return (x - lr * g)[0], state", "Wrong step 1 returned x of shape (2,), expected (1, 2)"),
+        (
+            "return x - lr * g",
+            "Wrong step 1 returned an array of dtype float64, expected a pair (new_x, new_state)",
+        ),
+        ("return x, state, 1", "Wrong step 1 returned a tuple of 3, expected a pair"),
+        (
+            "return 'x', state",
+            "Wrong step 1 returned x as a str, expected a float array of shape (1, 2)",
+        ),
+        (
+            "return x.astype(complex), state",
+            "Wrong step 1 returned x as an array of dtype complex128",
+        ),
+        ("return x, [1]", "Wrong step 1 returned a state of type list, expected a dict"),
+        (
+            "return x - lr * g / state['h'], state",
+            "Wrong step 1 raised KeyError: 'h' (scene.py, line 7)",
+        ),
+    ],
+)
+def test_a_misbehaving_step_is_one_line_from_the_cli(write_scene, cli, monkeypatch, body, message):
     path = write_scene(f"""\
         import numpy as np
         from anim import Scene, optimizer, surfaces
@@ -149,8 +166,11 @@ def test_a_misbehaving_step_is_one_line_from_the_cli(write_scene, cli, monkeypat
         scene = Scene(surface=surfaces.ravine(), start=(-7, 2), optimizers=[Wrong()])
         """)
     monkeypatch.chdir(path.parent)
-    for command in (["race", "scene.py"], ["race", "scene.py", "--json"],
-                    ["still", "scene.py", "-o", "out.png"]):
+    for command in (
+        ["race", "scene.py"],
+        ["race", "scene.py", "--json"],
+        ["still", "scene.py", "-o", "out.png"],
+    ):
         code, out, err = cli(*command)
         assert code == 2 and out == ""
         assert_one_error_line(err, f"scene.py: {message}")
@@ -176,15 +196,24 @@ def test_a_later_step_is_named(write_scene, cli):
     assert str(path) in line
 
 
-@pytest.mark.parametrize("item, message", [
-    ("plain", "got the function plain: make an update rule into an optimizer with the "
-              "decorator @anim.optimizer(lr=...)"),
-    ("GD", "got the class GD: call it, e.g. GD(0.1)"),
-    ("torch.optim.Adam", "Adam from torch: race it with anim.optimizers.from_torch("),
-    ("Duck()", "(Duck): use the built-ins (anim.optimizers), a step function decorated with "
-               "@anim.optimizer"),
-    ("'Adam'", "got 'Adam' (str)"),
-])
+@pytest.mark.parametrize(
+    "item, message",
+    [
+        (
+            "plain",
+            "got the function plain: make an update rule into an optimizer with the "
+            "decorator @anim.optimizer(lr=...)",
+        ),
+        ("GD", "got the class GD: call it, e.g. GD(0.1)"),
+        ("torch.optim.Adam", "Adam from torch: race it with anim.optimizers.from_torch("),
+        (
+            "Duck()",
+            "(Duck): use the built-ins (anim.optimizers), a step function decorated with "
+            "@anim.optimizer",
+        ),
+        ("'Adam'", "got 'Adam' (str)"),
+    ],
+)
 def test_other_objects_in_optimizers_say_how_to_make_one(write_scene, cli, item, message):
     path = write_scene(f"""\
         import torch
@@ -203,8 +232,11 @@ def test_other_objects_in_optimizers_say_how_to_make_one(write_scene, cli, item,
         """)
     code, out, err = cli("race", path)
     assert code == 2
-    assert_one_error_line(err, "error while loading (line 13): ValueError: optimizers must "
-                               "hold anim optimizers", message)
+    assert_one_error_line(
+        err,
+        "error while loading (line 13): ValueError: optimizers must hold anim optimizers",
+        message,
+    )
 
 
 def test_subclassing_optimizer_without_a_rule_says_what_to_do(write_scene, cli):
@@ -216,9 +248,12 @@ def test_subclassing_optimizer_without_a_rule_says_what_to_do(write_scene, cli):
         """)
     code, _, err = cli("race", path)
     assert code == 2
-    assert_one_error_line(err, "(line 3): TypeError: Mine subclasses anim's Optimizer without "
-                               "an update rule: write your rule as a function decorated with "
-                               "@anim.optimizer(lr=...)")
+    assert_one_error_line(
+        err,
+        "(line 3): TypeError: Mine subclasses anim's Optimizer without "
+        "an update rule: write your rule as a function decorated with "
+        "@anim.optimizer(lr=...)",
+    )
 
 
 def test_a_subclass_with_its_own_init_and_update_races():
@@ -237,9 +272,12 @@ def test_a_subclass_with_its_own_init_and_update_races():
 
 # --------------------------------------------------------------------------- label and color
 
-@pytest.mark.parametrize("make", [lambda **kw: GD(0.1, **kw), lambda **kw: Adam(0.1, **kw),
-                                  lambda **kw: HandRMSProp(0.4, **kw)],
-                         ids=["GD", "Adam", "HandRMSProp"])
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda **kw: GD(0.1, **kw), lambda **kw: Adam(0.1, **kw), lambda **kw: HandRMSProp(0.4, **kw)],
+    ids=["GD", "Adam", "HandRMSProp"],
+)
 def test_label_and_color_are_not_hyperparameters(make):
     plain, styled = make(), make(label="mine", color="tab:red")
     assert styled.label == "mine" and plain.label == styled.generated_label
@@ -248,16 +286,27 @@ def test_label_and_color_are_not_hyperparameters(make):
     assert "label" not in styled.hyperparameters and "mine" not in styled.generated_label
 
 
-@pytest.mark.parametrize("color, hex_", [("red", "#ff0000"), ("#00FF00", "#00ff00"),
-                                         ((0, 0, 1), "#0000ff"), ((0, 0, 1, 0.5), "#0000ff"),
-                                         ("C0", "#1f77b4"), ("0.5", "#808080")])
+@pytest.mark.parametrize(
+    "color, hex_",
+    [
+        ("red", "#ff0000"),
+        ("#00FF00", "#00ff00"),
+        ((0, 0, 1), "#0000ff"),
+        ((0, 0, 1, 0.5), "#0000ff"),
+        ("C0", "#1f77b4"),
+        ("0.5", "#808080"),
+    ],
+)
 def test_any_matplotlib_colour_becomes_rrggbb(color, hex_):
     assert GD(0.1, color=color).color == hex_
 
 
 def test_bad_label_or_colour_is_a_value_error():
-    with pytest.raises(ValueError, match=r"^Invalid color for GD: 'blurple' \(must be a "
-                                         r"matplotlib colour"):
+    with pytest.raises(
+        ValueError,
+        match=r"^Invalid color for GD: 'blurple' \(must be a "
+        r"matplotlib colour",
+    ):
         GD(0.1, color="blurple")
     with pytest.raises(ValueError, match=r"^Invalid color for HandRMSProp: 7 "):
         HandRMSProp(color=7)
@@ -293,6 +342,7 @@ def test_optimizer_error_is_exported():
 
 
 # --------------------------------------------------------------------------- moments
+
 
 def test_moments_name_velocity_and_second_moment():
     params, grads = np.array([[1.0, -2.0]]), np.array([[0.5, 4.0]])
@@ -330,9 +380,13 @@ def test_a_bare_decorator_takes_the_hyperparameters_from_the_keyword_defaults():
     result = simulate(surfaces.ravine(), [MyGD(0.3), GD(0.3)], start=(-7, 2), steps=20)
     np.testing.assert_array_equal(result.paths[0], result.paths[1])
 
-    with pytest.raises(TypeError, match=r"^NoDefault's hyperparameter\(s\) lr have no default: "
-                                        r"give them in the decorator, e\.g\. "
-                                        r"@anim\.optimizer\(lr=0\.1\)"):
+    with pytest.raises(
+        TypeError,
+        match=r"^NoDefault's hyperparameter\(s\) lr have no default: "
+        r"give them in the decorator, e\.g\. "
+        r"@anim\.optimizer\(lr=0\.1\)",
+    ):
+
         @optimizer
         def NoDefault(x, g, state, *, lr):
             return x - lr * g, state
@@ -340,9 +394,13 @@ def test_a_bare_decorator_takes_the_hyperparameters_from_the_keyword_defaults():
 
 def test_a_step_function_without_x_g_state_first_is_refused_where_it_is_decorated():
     # (g, state, lr=...) would read lr as the state; the decorator says what it expects.
-    with pytest.raises(TypeError, match=r"^signum\(g, state, lr=0\.05\) must take \(x, g, "
-                                        r"state\) first, then its hyperparameters by keyword, "
-                                        r"e\.g\. def signum\(x, g, state, \*, lr=0\.1\)$"):
+    with pytest.raises(
+        TypeError,
+        match=r"^signum\(g, state, lr=0\.05\) must take \(x, g, "
+        r"state\) first, then its hyperparameters by keyword, "
+        r"e\.g\. def signum\(x, g, state, \*, lr=0\.1\)$",
+    ):
+
         @optimizer
         def signum(g, state, lr=0.05):
             return -lr * np.sign(g), state

@@ -20,17 +20,23 @@ from conftest import run_anim
 
 
 def ravine_scene(steps=40, **kwargs):
-    return Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.4), Momentum(lr=0.4),
-                                                       RMSProp(lr=0.4)],
-                 start=(-7, 2), steps=steps, **kwargs)
+    return Scene(
+        surface=surfaces.ravine(),
+        optimizers=[GD(lr=0.4), Momentum(lr=0.4), RMSProp(lr=0.4)],
+        start=(-7, 2),
+        steps=steps,
+        **kwargs,
+    )
 
 
 def crowded_scene():
     """Twins on one path, racers arriving together, one flying off: every head fan-out."""
-    return Scene(surface=surfaces.ravine(),
-                 optimizers=[GD(lr=0.4), GD(lr=0.4), RMSProp(lr=0.4),
-                             GD(lr=1.5), Adam(lr=0.5)],
-                 start=(-7, 2), steps=80)
+    return Scene(
+        surface=surfaces.ravine(),
+        optimizers=[GD(lr=0.4), GD(lr=0.4), RMSProp(lr=0.4), GD(lr=1.5), Adam(lr=0.5)],
+        start=(-7, 2),
+        steps=80,
+    )
 
 
 def figure_for(scene, **options):
@@ -55,8 +61,11 @@ def test_render_writes_one_self_contained_page(tmp_path):
     assert "fetch(" not in page and "XMLHttpRequest" not in page
     data = json.loads(html.unescape(embedded(page, "anim-data")))
     assert data["width"] == 480 and data["height"] == 360 and data["steps"] == 40
-    assert [r["label"] for r in data["racers"]] == ["GD lr=0.4", "Momentum lr=0.4 β=0.9",
-                                                     "RMSProp lr=0.4 ρ=0.9"]
+    assert [r["label"] for r in data["racers"]] == [
+        "GD lr=0.4",
+        "Momentum lr=0.4 β=0.9",
+        "RMSProp lr=0.4 ρ=0.9",
+    ]
 
 
 def test_the_background_is_the_still_without_anything_that_moves():
@@ -69,10 +78,10 @@ def test_the_background_is_the_still_without_anything_that_moves():
     static = np.asarray(figure.canvas.buffer_rgba())[..., :3].astype(float)
     assert mime in ("image/webp", "image/png") and picture.shape == static.shape
     mse = np.mean((picture - static) ** 2)
-    assert 10 * np.log10(255 ** 2 / max(mse, 1e-12)) >= 40  # the GIF's fidelity target
+    assert 10 * np.log10(255**2 / max(mse, 1e-12)) >= 40  # the GIF's fidelity target
     # Nothing that moves is in it: the start ring, drawn every frame, is not.
     x, y = figure.ax.transData.transform(figure.result.start)
-    ring = static[round(360 - y) - 2:round(360 - y) + 3, round(x) - 2:round(x) + 3]
+    ring = static[round(360 - y) - 2 : round(360 - y) + 3, round(x) - 2 : round(x) + 3]
     assert np.all(ring.min(axis=-1) < 250)  # the surface's colour, not the white ring
 
 
@@ -84,7 +93,8 @@ def test_the_scene_runs_survive_the_trip():
     result = figure.result
     count, steps = len(result.optimizers), result.steps
     paths = np.frombuffer(base64.b64decode(data["runs"]["arrays"]["paths"]), "<f4").reshape(
-        count, steps + 1, 2)
+        count, steps + 1, 2
+    )
     np.testing.assert_array_equal(paths, result.paths.astype("<f4"))
     losses = np.frombuffer(base64.b64decode(data["runs"]["arrays"]["losses"]), "<f8")
     np.testing.assert_array_equal(losses.reshape(count, steps + 1), result.losses)
@@ -112,11 +122,13 @@ def test_the_heads_the_figure_moves_off_their_points_are_carried():
     expected = expected.reshape(figure.racers.head_positions.shape)
     expected[..., 1] = 480 - expected[..., 1]
     for (i, first, last), point in zip(runs, points):
-        np.testing.assert_allclose(expected[i, first:last + 1],
-                                   np.tile(point, (last - first + 1, 1)), atol=1e-3)
+        np.testing.assert_allclose(
+            expected[i, first : last + 1], np.tile(point, (last - first + 1, 1)), atol=1e-3
+        )
     diverged = figure.result.diverged_step[3]  # GD at lr 1.5 flies off
-    assert any(i == 3 and first <= diverged and last == figure.result.steps
-               for i, first, last in runs)
+    assert any(
+        i == 3 and first <= diverged and last == figure.result.steps for i, first, last in runs
+    )
     assert any(first == 0 for _, first, _ in runs)  # every head fanned out at the start
 
 
@@ -144,8 +156,11 @@ def test_the_3d_projection_lands_on_the_figures_pixels():
     for i in range(len(figure.result.optimizers)):
         x, y = figure.result.paths[i].T
         f = figure.result.losses[i]
-        z = (np.log10(np.maximum(f - heights["lowest"], 0) + heights["delta"])
-             if heights["log"] else f) + heights["lift"]
+        z = (
+            np.log10(np.maximum(f - heights["lowest"], 0) + heights["delta"])
+            if heights["log"]
+            else f
+        ) + heights["lift"]
         mine = np.array(view["project"]) @ np.vstack([x, y, z, np.ones_like(x)])
         drawn = figure.ax3d.transData.transform(layer.drawn_points[i])
         drawn[:, 1] = 600 - drawn[:, 1]
@@ -163,8 +178,10 @@ def test_the_tooltip_says_yes_and_no():
 
 
 def test_compact_script_drops_only_comments_and_whitespace():
-    source = ("/* a\n * b\n */\n(function () {\n  // note\n  var a = 1, b = '  // x ';\n"
-              "  var r = /\\/\\/ not a comment/;\n\n})();\n")
+    source = (
+        "/* a\n * b\n */\n(function () {\n  // note\n  var a = 1, b = '  // x ';\n"
+        "  var r = /\\/\\/ not a comment/;\n\n})();\n"
+    )
     compact = compact_script(source)
     assert "note" not in compact and "* b" not in compact
     assert "'  // x '" in compact and "/\\/\\/ not a comment/" in compact

@@ -27,9 +27,12 @@ def scene_file(name):
 
 def crowded():
     """Twins on one path, racers arriving together, one flying off: every fan-out."""
-    return Scene(surface=surfaces.ravine(),
-                 optimizers=[GD(lr=0.4), GD(lr=0.4), RMSProp(lr=0.4), GD(lr=1.5),
-                             Adam(lr=0.5)], start=(-7, 2), steps=80)
+    return Scene(
+        surface=surfaces.ravine(),
+        optimizers=[GD(lr=0.4), GD(lr=0.4), RMSProp(lr=0.4), GD(lr=1.5), Adam(lr=0.5)],
+        start=(-7, 2),
+        steps=80,
+    )
 
 
 def projected_runs():
@@ -41,33 +44,43 @@ def projected_runs():
     from test_landscape import LOSS, X, Y, mlp, train
 
     model = mlp(8)
-    runs = {"SGD": train(model, lambda p: torch.optim.SGD(p, lr=0.3), steps=24),
-            "Adam": train(model, lambda p: torch.optim.Adam(p, lr=0.05), steps=16)}
-    return anim.trajectories(runs, model, LOSS, (X, Y), dtype="float64", cache=False,
-                             resolution=31).scene()
+    runs = {
+        "SGD": train(model, lambda p: torch.optim.SGD(p, lr=0.3), steps=24),
+        "Adam": train(model, lambda p: torch.optim.Adam(p, lr=0.05), steps=16),
+    }
+    return anim.trajectories(
+        runs, model, LOSS, (X, Y), dtype="float64", cache=False, resolution=31
+    ).scene()
 
 
 KINDS = {  # name: (scene, options, steps to compare)
     "explain": (scene_file("why_rmsprop"), {"size": "720x540"}, (0, 3, 12, 40, 150)),
     "3d": (scene_file("rmsprop_3d"), {"size": "640x480"}, (0, 10, 60, 150)),
-    "explain in 3D": (scene_file("why_rmsprop"), {"size": "720x540", "view": "3d"},
-                      (0, 5, 30)),
-    "explain in both": (scene_file("why_rmsprop"), {"size": "960x720", "view": "both"},
-                        (0, 5, 30)),
+    "explain in 3D": (scene_file("why_rmsprop"), {"size": "720x540", "view": "3d"}, (0, 5, 30)),
+    "explain in both": (scene_file("why_rmsprop"), {"size": "960x720", "view": "both"}, (0, 5, 30)),
     "both": (scene_file("rosenbrock_both"), {"size": "800x600"}, (0, 40, 400)),
-    "noise": (scene_file("noisy_gradients"), {"size": "640x480", "loss_panel": True},
-              (0, 20, 120, 200)),
-    "dark transparent colorbar": (scene_file("rmsprop_vs_adagrad"),
-                                  {"size": "640x480", "theme": "dark", "transparent": True,
-                                   "colorbar": True}, (0, 18, 150)),
+    "noise": (
+        scene_file("noisy_gradients"),
+        {"size": "640x480", "loss_panel": True},
+        (0, 20, 120, 200),
+    ),
+    "dark transparent colorbar": (
+        scene_file("rmsprop_vs_adagrad"),
+        {"size": "640x480", "theme": "dark", "transparent": True, "colorbar": True},
+        (0, 18, 150),
+    ),
     "fanned out": (crowded, {"size": "640x480"}, (0, 1, 30, 80)),
-    "lr panel beyond its range": (scene_file("saddle_escape"),
-                                  {"size": "720x540", "lr_panel": True}, (0, 12, 60)),
+    "lr panel beyond its range": (
+        scene_file("saddle_escape"),
+        {"size": "720x540", "lr_panel": True},
+        (0, 12, 60),
+    ),
     "swarm": (scene_file("himmelblau_swarm"), {"size": "640x480"}, (0, 5, 20, 150)),
-    "swarm in both views with panels": (scene_file("himmelblau_swarm"),
-                                        {"size": "960x720", "view": "both",
-                                         "loss_panel": True, "lr_panel": True},
-                                        (0, 20, 150)),
+    "swarm in both views with panels": (
+        scene_file("himmelblau_swarm"),
+        {"size": "960x720", "view": "both", "loss_panel": True, "lr_panel": True},
+        (0, 20, 150),
+    ),
     "projected training runs": (projected_runs, {"size": "720x540"}, (0, 7, 16, 24)),
 }
 #: A swarm's thousands of faded, overlapping trails are antialiased a little differently
@@ -82,8 +95,9 @@ def pages(tmp_path_factory):
     made = {}
     for name, (make, options, _) in KINDS.items():
         scene = make()
-        path = anim.render(scene, folder / f"{name.replace(' ', '_')}.html", progress=False,
-                           **options)
+        path = anim.render(
+            scene, folder / f"{name.replace(' ', '_')}.html", progress=False, **options
+        )
         made[name] = (scene, path, options)
     return made
 
@@ -116,7 +130,8 @@ def test_each_kind_at_a_step_is_the_still_of_that_step(watched, pages, name, tmp
         np.testing.assert_allclose(shown_heads, heads, atol=0.13 if swarm else 0.01)
         shown, expected = screenshot(page, width, height), still(scene, tmp_path, step, options)
         assert differing_share(shown, expected) <= (
-            SWARM_DIFFERING_SHARE if swarm else MAX_DIFFERING_SHARE), (name, step)
+            SWARM_DIFFERING_SHARE if swarm else MAX_DIFFERING_SHARE
+        ), (name, step)
         if swarm:
             heads = heads[::7]  # every seventh head is enough to check the picture
         x, y, w, h = (int(round(v)) for v in box)
@@ -136,13 +151,13 @@ def swarm_heads(scene, step, **options):
     request = anim.renderer.resolve_options(scene, **options)
     result = scene.race(request.steps)
     figure = anim.renderer._figure(scene, result, request, fast=False, still=True)
-    layer, ax = ((figure.racers3d, figure.ax3d) if request.view == "3d"
-                 else (figure.racers, figure.ax))
+    layer, ax = (
+        (figure.racers3d, figure.ax3d) if request.view == "3d" else (figure.racers, figure.ax)
+    )
     ax.apply_aspect()
     held = held_at_arrival(result)
     arrival = np.where(held, result.arrival_step, result.steps + 1)
-    gone = np.where((result.diverged_step >= 0) & ~held, result.diverged_step,
-                    result.steps + 1)
+    gone = np.where((result.diverged_step >= 0) & ~held, result.diverged_step, result.steps + 1)
     heads = []
     for i in range(len(result.optimizers)):
         for s in range(result.count):
@@ -162,8 +177,9 @@ def test_both_views_put_the_heads_where_each_view_draws_them(watched, pages):
     scene, path, options = pages["both"]
     page = watched(width=800, height=740).open(path, "#step=40")
     request = anim.renderer.resolve_options(scene, **options)
-    figure = anim.renderer._figure(scene, scene.race(request.steps), request, fast=False,
-                                   still=True)
+    figure = anim.renderer._figure(
+        scene, scene.race(request.steps), request, fast=False, still=True
+    )
     expected = figure.ax3d.transData.transform(figure.racers3d.drawn_heads[:, 40])
     expected[:, 1] = 600 - expected[:, 1]
     figure.close()
@@ -180,8 +196,11 @@ def test_noisy_racers_keep_moving_and_the_board_shows_their_loss(watched, pages)
         for (let i = 0; i < {len(result.optimizers)}; i++)
             for (let k = 0; k <= {result.steps}; k++) out.push(animPlayer.statusText(i, k));
         return out; }}""")
-    expected = [board.status(result, i, k, places.get(i))
-                for i in range(len(result.optimizers)) for k in range(result.steps + 1)]
+    expected = [
+        board.status(result, i, k, places.get(i))
+        for i in range(len(result.optimizers))
+        for k in range(result.steps + 1)
+    ]
     assert shown == expected
     arrived = [text for text in shown if "· step" in text and "f = " in text]
     assert arrived  # "1st · step 16 · f = 0.0123": after the arrival, where it is now
@@ -214,8 +233,9 @@ def test_projected_runs_show_their_true_loss_panels_and_what_they_are(watched, p
         for (let i = 0; i < {len(runs)}; i++)
             for (let k = 0; k <= {result.steps}; k++) out.push(animPlayer.statusText(i, k));
         return out; }}""")
-    expected = [board.status(result, i, k, None)
-                for i in range(len(runs)) for k in range(result.steps + 1)]
+    expected = [
+        board.status(result, i, k, None) for i in range(len(runs)) for k in range(result.steps + 1)
+    ]
     assert shown == expected
     # The true loss L of each run, not the slice's f under it (they differ off the plane).
     assert shown[0] == f"L = {board.number(runs[0].fidelity.true_loss[0])}"
@@ -246,16 +266,16 @@ def test_projected_runs_show_their_true_loss_panels_and_what_they_are(watched, p
     # Hovering the Adam run's head.
     x, y = page.evaluate("animPlayer.headPixels()")[1]
     stage = page.locator(".anim-stage").bounding_box()
-    page.mouse.move(stage["x"] + x * stage["width"] / 720,
-                    stage["y"] + y * stage["height"] / 540)
+    page.mouse.move(stage["x"] + x * stage["width"] / 720, stage["y"] + y * stage["height"] / 540)
     page.wait_for_selector(".anim-tip:not([hidden])")
     tip = page.locator(".anim-tip").inner_text().splitlines()
     fidelity = runs[1].fidelity
     assert tip[0] == "Adam"
     assert tip[1] == ENGLISH.tip_projected
     assert tip[2].startswith(f"step {step} ")
-    assert tip[3] == (f"L = {number4(fidelity.true_loss[-1])} · "
-                      f"f = {number4(result.losses[1, step])}")
+    assert tip[3] == (
+        f"L = {number4(fidelity.true_loss[-1])} · f = {number4(result.losses[1, step])}"
+    )
     assert tip[4] == f"‖θ − plane‖ = {number4(fidelity.distance[-1])}"
     assert tip[5] == f"L(θ) − f(x, y) = {number4(fidelity.gap[-1])}"
 
@@ -264,8 +284,14 @@ def test_a_projected_run_keeps_its_path_under_the_knobs(watched, tmp_path):
     """A recording has no learning rate: beside a racer with a slider, each run keeps its
     path, and its row and tooltip say why."""
     runs = projected_runs()
-    scene = Scene(surface=runs.surface, optimizers=[*runs.optimizers, GD(0.5)],
-                  start=runs.start, steps=runs.steps, goal=(0.0, 0.0), knobs=["lr"])
+    scene = Scene(
+        surface=runs.surface,
+        optimizers=[*runs.optimizers, GD(0.5)],
+        start=runs.start,
+        steps=runs.steps,
+        goal=(0.0, 0.0),
+        knobs=["lr"],
+    )
     path = anim.render(scene, tmp_path / "knobs.html", size="720x540", progress=False)
     page = watched(width=760, height=900).open(path, "#step=10")
     assert page.locator(".anim-rate").count() == 1
@@ -278,8 +304,7 @@ def test_a_projected_run_keeps_its_path_under_the_knobs(watched, tmp_path):
     assert after[:2] == before[:2] and after[2] != before[2]
     x, y = after[0]
     stage = page.locator(".anim-stage").bounding_box()
-    page.mouse.move(stage["x"] + x * stage["width"] / 720,
-                    stage["y"] + y * stage["height"] / 540)
+    page.mouse.move(stage["x"] + x * stage["width"] / 720, stage["y"] + y * stage["height"] / 540)
     page.wait_for_selector(".anim-tip:not([hidden])")
     tip = page.locator(".anim-tip").inner_text().splitlines()
     assert tip[0] == "SGD" and tip[-1] == f"fixed path: {reason}"

@@ -48,9 +48,21 @@ def test_a_terminal_gets_the_bar_and_no_progress_drops_it(scene_file, tmp_path):
         fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
         try:
             process = subprocess.Popen(
-                [sys.executable, "-m", "anim", "render", scene_file, "-o",
-                 tmp_path / "race.gif", "--size", "320x240", *extra],
-                stderr=terminal, stdout=subprocess.DEVNULL)
+                [
+                    sys.executable,
+                    "-m",
+                    "anim",
+                    "render",
+                    scene_file,
+                    "-o",
+                    tmp_path / "race.gif",
+                    "--size",
+                    "320x240",
+                    *extra,
+                ],
+                stderr=terminal,
+                stdout=subprocess.DEVNULL,
+            )
             os.close(terminal)
             shown = b""
             while True:
@@ -72,26 +84,30 @@ def test_a_terminal_gets_the_bar_and_no_progress_drops_it(scene_file, tmp_path):
 
 
 def test_quiet_and_progress_contradict(cli, scene_file, tmp_path):
-    code, _, err = cli("render", scene_file, "-o", tmp_path / "race.gif", "--quiet",
-                       "--progress")
+    code, _, err = cli("render", scene_file, "-o", tmp_path / "race.gif", "--quiet", "--progress")
     assert code == 2
-    assert err.strip() == ("anim: error: --progress and --quiet contradict each other; "
-                           "give one")
+    assert err.strip() == ("anim: error: --progress and --quiet contradict each other; give one")
 
 
 def test_several_files_in_a_pipe_get_one_line_each(scene_file, tmp_path):
     (scene_file.parent / "other.py").write_text(scene_source(steps=8))
-    result = run_anim("render", scene_file.parent, "-o", tmp_path / "out", "--jobs", "1",
-                      "--size", "320x240")
+    result = run_anim(
+        "render", scene_file.parent, "-o", tmp_path / "out", "--jobs", "1", "--size", "320x240"
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
     assert len(lines) == 2 and all(": wrote " in line for line in lines), result.stderr
     assert "\r" not in result.stderr
 
 
-@pytest.mark.parametrize("stderr", [io.StringIO(), type("NoIsatty", (), {
-    "write": lambda self, text: len(text), "flush": lambda self: None})()],
-    ids=["not-a-terminal", "no-isatty"])
+@pytest.mark.parametrize(
+    "stderr",
+    [
+        io.StringIO(),
+        type("NoIsatty", (), {"write": lambda self, text: len(text), "flush": lambda self: None})(),
+    ],
+    ids=["not-a-terminal", "no-isatty"],
+)
 def test_python_render_draws_no_bar_off_a_terminal(scene_file, tmp_path, monkeypatch, stderr):
     # A docs build replaces stderr with an object that may not even have isatty().
     written = []
@@ -103,14 +119,12 @@ def test_python_render_draws_no_bar_off_a_terminal(scene_file, tmp_path, monkeyp
     anim.render(anim.load_scene(scene_file), tmp_path / "race.gif", size="320x240")
     text = written.getvalue() if isinstance(written, io.StringIO) else "".join(written)
     assert text == ""
-    anim.render(anim.load_scene(scene_file), tmp_path / "race.gif", size="320x240",
-                progress=True)
+    anim.render(anim.load_scene(scene_file), tmp_path / "race.gif", size="320x240", progress=True)
     text = written.getvalue() if isinstance(written, io.StringIO) else "".join(written)
     assert BAR.search(text)
 
 
-def test_a_log_at_info_hears_nothing_of_matplotlib_during_a_render(scene_file, tmp_path,
-                                                                 caplog):
+def test_a_log_at_info_hears_nothing_of_matplotlib_during_a_render(scene_file, tmp_path, caplog):
     # A docs theme configures logging at INFO; matplotlib would log every save there.
     caplog.set_level(logging.INFO)
     anim.render(anim.load_scene(scene_file), tmp_path / "race.gif", size="320x240")

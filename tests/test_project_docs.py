@@ -16,7 +16,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def documented_command() -> list[str]:
     """The build command of the README's Documentation section, after the install."""
-    section = README[README.index("## Documentation"):]
+    section = README[README.index("## Documentation") :]
     block = re.search(r"```sh\n(.*?)```", section, flags=re.S).group(1).strip()
     build = block.split("&&")[-1].strip()
     assert build.startswith(".venv/bin/python -m sphinx -W "), block
@@ -31,8 +31,12 @@ def test_the_documentation_builds_with_warnings_as_errors(tmp_path):
 
     result = subprocess.run(
         [sys.executable, *command[1:-1], str(out), "-d", str(tmp_path / "doctrees")],
-        cwd=ROOT, capture_output=True, text=True, timeout=1500,
-        env={**os.environ, "ANIM_CACHE_DIR": str(tmp_path / "cache")})
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1500,
+        env={**os.environ, "ANIM_CACHE_DIR": str(tmp_path / "cache")},
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
     index = (out / "gallery" / "index.html").read_text(encoding="utf-8")
@@ -45,8 +49,13 @@ def test_the_documentation_builds_with_warnings_as_errors(tmp_path):
         with Image.open(gif) as image:
             assert image.n_frames > 10
     api = (out / "api.html").read_text(encoding="utf-8")
-    for name in ("anim.Scene", "anim.render", "anim.RaceResult", "anim.optimizers.Adam",
-                 "anim.surfaces.rosenbrock"):
+    for name in (
+        "anim.Scene",
+        "anim.render",
+        "anim.RaceResult",
+        "anim.optimizers.Adam",
+        "anim.surfaces.rosenbrock",
+    ):
         assert f'id="{name}"' in api, name
     guide = sorted(path.stem for path in (ROOT / "docs").glob("*.md"))
     assert {"tour", "real_loss", "languages", "combinations", "developing"} <= set(guide)
@@ -59,10 +68,14 @@ def test_the_documentation_builds_with_warnings_as_errors(tmp_path):
         # An interactive page opens in the browser rather than being saved.
         assert not re.search(r'download="" href="[^"]+\.html"', html), page
     # The README's regions bring their pictures along (their paths rewritten for docs/).
-    for page, picture in (("index", "rmsprop_vs_adagrad.gif"), ("real_loss", "real_mlp.gif"),
-                          ("real_loss", "real_mlp_race.gif"),
-                          ("languages", "rmsprop_vs_adagrad_ja.gif"),
-                          ("explain", "why_rmsprop.gif"), ("tune", "rmsprop_vs_adagrad_tuned.gif")):
+    for page, picture in (
+        ("index", "rmsprop_vs_adagrad.gif"),
+        ("real_loss", "real_mlp.gif"),
+        ("real_loss", "real_mlp_race.gif"),
+        ("languages", "rmsprop_vs_adagrad_ja.gif"),
+        ("explain", "why_rmsprop.gif"),
+        ("tune", "rmsprop_vs_adagrad_tuned.gif"),
+    ):
         html = (out / f"{page}.html").read_text(encoding="utf-8")
         assert re.search(rf'<img [^>]*src="_images/{re.escape(picture)}"', html), (page, picture)
     index = (out / "index.html").read_text(encoding="utf-8")

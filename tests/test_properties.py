@@ -37,8 +37,19 @@ HYPERPARAMETERS = {
     "centered": st.booleans(),
     "decoupled_weight_decay": st.booleans(),
 }
-CLASSES = [opt.GD, opt.Momentum, opt.Nesterov, opt.AdaGrad, opt.RMSProp, opt.AdaDelta,
-           opt.Adam, opt.AdamW, opt.NAdam, opt.RAdam, opt.Adamax]
+CLASSES = [
+    opt.GD,
+    opt.Momentum,
+    opt.Nesterov,
+    opt.AdaGrad,
+    opt.RMSProp,
+    opt.AdaDelta,
+    opt.Adam,
+    opt.AdamW,
+    opt.NAdam,
+    opt.RAdam,
+    opt.Adamax,
+]
 
 
 @st.composite
@@ -56,9 +67,12 @@ def quadratics(draw):
     a, b = draw(st.floats(0.05, 10.0)), draw(st.floats(0.05, 10.0))
     limit = 2 * np.sqrt(a * b)
     c = draw(st.floats(-0.95, 0.95)) * limit
-    return Surface(lambda x, y: a * x**2 + b * y**2 + c * x * y,
-                   grad=lambda x, y: (2 * a * x + c * y, 2 * b * y + c * x),
-                   bounds=BOUNDS, minimum=(0, 0))
+    return Surface(
+        lambda x, y: a * x**2 + b * y**2 + c * x * y,
+        grad=lambda x, y: (2 * a * x + c * y, 2 * b * y + c * x),
+        bounds=BOUNDS,
+        minimum=(0, 0),
+    )
 
 
 starts = st.tuples(st.floats(*BOUNDS[0]), st.floats(*BOUNDS[1]))
@@ -66,9 +80,12 @@ starts = st.tuples(st.floats(*BOUNDS[0]), st.floats(*BOUNDS[1]))
 
 @st.composite
 def scenes(draw, max_steps=60):
-    return Scene(surface=draw(quadratics()),
-                 optimizers=draw(st.lists(optimizers(), min_size=1, max_size=4)),
-                 start=draw(starts), steps=draw(st.integers(1, max_steps)))
+    return Scene(
+        surface=draw(quadratics()),
+        optimizers=draw(st.lists(optimizers(), min_size=1, max_size=4)),
+        start=draw(starts),
+        steps=draw(st.integers(1, max_steps)),
+    )
 
 
 def check_race(result, steps, count):
@@ -91,26 +108,31 @@ def check_race(result, steps, count):
             assert 0 <= arrived <= steps and arrived < end
             assert distance[arrived] <= radius
             assert np.all(distance[:arrived] > radius)  # the first time it got there
-        np.testing.assert_allclose(result.losses[i, :end],
-                                   result.surface(*result.paths[i, :end].T), rtol=1e-12)
+        np.testing.assert_allclose(
+            result.losses[i, :end], result.surface(*result.paths[i, :end].T), rtol=1e-12
+        )
 
 
 @settings(max_examples=60, deadline=None)
 @given(scene=scenes(max_steps=200))
 def test_simulate_never_raises_and_keeps_its_invariants(scene):
-    result = anim.simulate(scene.surface, scene.optimizers, start=scene.start,
-                           steps=scene.steps)
+    result = anim.simulate(scene.surface, scene.optimizers, start=scene.start, steps=scene.steps)
     check_race(result, scene.steps, len(scene.optimizers))
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(scene=scenes(max_steps=25), hold=st.floats(0.0, 1.0), fps=st.integers(1, 50),
-       loss_panel=st.booleans(), full=st.booleans())
-def test_frames_never_raise_and_count_decided_steps_plus_hold(scene, hold, fps, loss_panel,
-                                                              full):
+@given(
+    scene=scenes(max_steps=25),
+    hold=st.floats(0.0, 1.0),
+    fps=st.integers(1, 50),
+    loss_panel=st.booleans(),
+    full=st.booleans(),
+)
+def test_frames_never_raise_and_count_decided_steps_plus_hold(scene, hold, fps, loss_panel, full):
     count = 0
-    for frame in frames(scene, size=(320, 240), hold=hold, fps=fps, loss_panel=loss_panel,
-                        full=full):
+    for frame in frames(
+        scene, size=(320, 240), hold=hold, fps=fps, loss_panel=loss_panel, full=full
+    ):
         assert frame.shape == (240, 320, 3) and frame.dtype == np.uint8
         count += 1
     last = scene.steps if full else scene.race().decided_step()
@@ -142,8 +164,11 @@ def _live_figures():
 
 
 def _gallery():
-    return [(path, name) for path in sorted((ROOT / "scenes").glob("*.py"))
-            for name in load_scenes(path)]
+    return [
+        (path, name)
+        for path in sorted((ROOT / "scenes").glob("*.py"))
+        for name in load_scenes(path)
+    ]
 
 
 def test_rendering_the_gallery_leaks_no_figures(tmp_path):
@@ -154,9 +179,23 @@ def test_rendering_the_gallery_leaks_no_figures(tmp_path):
     before = _live_figures()
     for path, name in gallery:
         for suffix in (".gif", ".png"):
-            code = anim.cli.main(["render", str(path), "--scene", name, "-o",
-                                  str(tmp_path / f"{path.stem}-{name}{suffix}"), "--steps", "20",
-                                  "--size", "480x360", "--hold", "0", "--quiet"])
+            code = anim.cli.main(
+                [
+                    "render",
+                    str(path),
+                    "--scene",
+                    name,
+                    "-o",
+                    str(tmp_path / f"{path.stem}-{name}{suffix}"),
+                    "--steps",
+                    "20",
+                    "--size",
+                    "480x360",
+                    "--hold",
+                    "0",
+                    "--quiet",
+                ]
+            )
             assert code == 0, path
     assert plt.get_fignums() == []
     assert _live_figures() - before == set()
@@ -171,8 +210,21 @@ def _rss_mb():
 def test_repeated_renders_do_not_grow_memory(tmp_path):
     # One leaked 320x240 figure holds about 4.5 MB: six renders would add ~27 MB.
     path, name = _gallery()[0]
-    args = ["render", str(path), "--scene", name, "-o", str(tmp_path / "again.gif"),
-            "--steps", "20", "--size", "320x240", "--hold", "0", "--quiet"]
+    args = [
+        "render",
+        str(path),
+        "--scene",
+        name,
+        "-o",
+        str(tmp_path / "again.gif"),
+        "--steps",
+        "20",
+        "--size",
+        "320x240",
+        "--hold",
+        "0",
+        "--quiet",
+    ]
     for _ in range(3):
         assert anim.cli.main(args) == 0
     gc.collect()

@@ -11,8 +11,13 @@ from anim.race import DIVERGENCE_SPANS, default_goal_radius
 
 
 def bowl():
-    return Surface(lambda x, y: x**2 + 3 * y**2, grad=lambda x, y: (2 * x, 6 * y),
-                   bounds=((-4, 4), (-4, 4)), minimum=(0, 0), name="bowl")
+    return Surface(
+        lambda x, y: x**2 + 3 * y**2,
+        grad=lambda x, y: (2 * x, 6 * y),
+        bounds=((-4, 4), (-4, 4)),
+        minimum=(0, 0),
+        name="bowl",
+    )
 
 
 def test_paths_start_at_start_and_follow_the_optimizer_step_by_step():
@@ -23,8 +28,9 @@ def test_paths_start_at_start_and_follow_the_optimizer_step_by_step():
     for k in range(6):
         np.testing.assert_allclose(result.paths[0, k], expected, rtol=1e-15)
         expected = expected - 0.1 * np.array([2 * expected[0], 6 * expected[1]])
-    np.testing.assert_allclose(result.losses[0], result.paths[0, :, 0] ** 2
-                               + 3 * result.paths[0, :, 1] ** 2)
+    np.testing.assert_allclose(
+        result.losses[0], result.paths[0, :, 0] ** 2 + 3 * result.paths[0, :, 1] ** 2
+    )
 
 
 def test_lockstep_race_equals_separate_races():
@@ -36,8 +42,7 @@ def test_lockstep_race_equals_separate_races():
 
 
 def test_arrival_is_the_first_step_within_the_goal_radius():
-    result = simulate(bowl(), [GD(lr=0.1), GD(lr=0.01)], start=(3, 0), steps=30,
-                      goal_radius=0.5)
+    result = simulate(bowl(), [GD(lr=0.1), GD(lr=0.01)], start=(3, 0), steps=30, goal_radius=0.5)
     distance = np.hypot(*result.paths[0].T)
     first = int(np.flatnonzero(distance <= 0.5)[0])
     assert result.arrival_step[0] == first
@@ -58,8 +63,9 @@ def test_goal_defaults_to_the_nearest_minimum_and_a_documented_radius():
 
 def test_goal_any_counts_every_minimum():
     surface = surfaces.himmelblau()
-    result = simulate(surface, [Adam(lr=0.1), Adam(lr=0.1)], start=(0.0, 0.0), steps=300,
-                      goal="any")
+    result = simulate(
+        surface, [Adam(lr=0.1), Adam(lr=0.1)], start=(0.0, 0.0), steps=300, goal="any"
+    )
     assert len(result.goals) == 4
     for i in range(2):
         assert result.arrival_step[i] is not None
@@ -88,8 +94,12 @@ def test_a_diverging_optimizer_is_marked_and_the_race_goes_on(lr):
 
 
 def test_nan_gradient_mid_race_is_a_divergence():
-    surface = Surface(lambda x, y: np.sqrt(x) + y**2, bounds=((0, 4), (-2, 2)),
-                      grad=lambda x, y: (0.5 / np.sqrt(x), 2 * y), name="root")
+    surface = Surface(
+        lambda x, y: np.sqrt(x) + y**2,
+        bounds=((0, 4), (-2, 2)),
+        grad=lambda x, y: (0.5 / np.sqrt(x), 2 * y),
+        name="root",
+    )
     result = simulate(surface, [GD(lr=3.0)], start=(1, 1), steps=20)
     assert result.diverged_step[0] is not None
 
@@ -104,22 +114,28 @@ def test_summary_is_json_ready():
     assert entry["final_loss"] == pytest.approx(result.losses[0, -1])
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"optimizers": []}, "at least one optimizer"),
-    ({"steps": 0}, "Invalid steps: 0"),
-    ({"start": (np.nan, 1)}, "finite point"),
-    ({"goal_radius": -1}, "Invalid goal_radius"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"optimizers": []}, "at least one optimizer"),
+        ({"steps": 0}, "Invalid steps: 0"),
+        ({"start": (np.nan, 1)}, "finite point"),
+        ({"goal_radius": -1}, "Invalid goal_radius"),
+    ],
+)
 def test_simulate_validates(kwargs, message):
     arguments = {"optimizers": [GD(lr=0.1)], "start": (1, 1), "steps": 3, **kwargs}
     with pytest.raises(ValueError, match=message):
         simulate(bowl(), **arguments)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"start": (50, 0)}, r"start \(50.0, 0.0\) is outside the surface's bounds"),
-    ({"goal": (500, 500)}, r"goal \(500.0, 500.0\) is outside the surface's bounds"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"start": (50, 0)}, r"start \(50.0, 0.0\) is outside the surface's bounds"),
+        ({"goal": (500, 500)}, r"goal \(500.0, 500.0\) is outside the surface's bounds"),
+    ],
+)
 def test_scene_start_and_goal_must_be_in_the_picture(kwargs, message):
     with pytest.raises(ValueError, match=message):
         anim.Scene(surface=anim.surfaces.ravine(), optimizers=[GD(lr=0.1)], **kwargs)
@@ -140,26 +156,53 @@ def test_showcase_rmsprop_arrives_first_while_adagrad_creeps():
 
 
 def test_import_race_does_not_import_matplotlib():
-    code = ("import sys, anim, anim.race, anim.scene, anim.loader, anim.swarm, anim.starts; "
-            "assert 'matplotlib' not in sys.modules, 'matplotlib imported'")
+    code = (
+        "import sys, anim, anim.race, anim.scene, anim.loader, anim.swarm, anim.starts; "
+        "assert 'matplotlib' not in sys.modules, 'matplotlib imported'"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_public_api():
-    assert sorted(anim.__all__) == sorted([
-        "AnimError", "FontWarning", "GradientWarning", "LengthWarning", "OptimizerError",
-        "RaceResult", "RenderError", "RequestError", "Scene", "SceneError", "Surface",
-        "SwarmResult",
-        "load_scene", "load_scenes", "optimizer", "optimizers", "record", "render",
-        "schedules", "simulate", "simulate_swarm", "starts", "still", "surfaces",
-        "trajectories"])
+    assert sorted(anim.__all__) == sorted(
+        [
+            "AnimError",
+            "FontWarning",
+            "GradientWarning",
+            "LengthWarning",
+            "OptimizerError",
+            "RaceResult",
+            "RenderError",
+            "RequestError",
+            "Scene",
+            "SceneError",
+            "Surface",
+            "SwarmResult",
+            "load_scene",
+            "load_scenes",
+            "optimizer",
+            "optimizers",
+            "record",
+            "render",
+            "schedules",
+            "simulate",
+            "simulate_swarm",
+            "starts",
+            "still",
+            "surfaces",
+            "trajectories",
+        ]
+    )
     for name in anim.__all__:
         assert hasattr(anim, name), name
 
 
 def test_a_name_one_level_down_says_where_it_is():
-    with pytest.raises(AttributeError, match=r"^module 'anim' has no attribute 'from_torch': "
-                                             r"it is anim\.optimizers\.from_torch$"):
+    with pytest.raises(
+        AttributeError,
+        match=r"^module 'anim' has no attribute 'from_torch': "
+        r"it is anim\.optimizers\.from_torch$",
+    ):
         anim.from_torch  # noqa: B018
     with pytest.raises(AttributeError, match=r"it is anim\.starts\.grid$"):
         anim.grid  # noqa: B018
@@ -180,17 +223,30 @@ def test_scene_validation_messages():
     with pytest.raises(ValueError, match="Invalid fps"):
         Scene(surface=bowl(), optimizers=[GD(lr=0.1)], start=(1, 1), fps=0)
     with pytest.raises(ValueError, match="not finite at the start"):
-        Scene(surface=Surface(lambda x, y: np.log(x) + y, bounds=((-1, 1), (-1, 1))),
-              optimizers=[AdaGrad(lr=0.1)], start=(-0.5, 0))
+        Scene(
+            surface=Surface(lambda x, y: np.log(x) + y, bounds=((-1, 1), (-1, 1))),
+            optimizers=[AdaGrad(lr=0.1)],
+            start=(-0.5, 0),
+        )
 
 
 def test_status_an_arrival_is_final_even_if_a_divergence_follows():
-    scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=1.05), GD(lr=0.1)],
-                  start=(-7, 2), goal_radius=8, steps=400)
+    scene = Scene(
+        surface=surfaces.ravine(),
+        optimizers=[GD(lr=1.05), GD(lr=0.1)],
+        start=(-7, 2),
+        goal_radius=8,
+        steps=400,
+    )
     result = scene.race()
     assert result.arrival_step[0] == 0 and result.diverged_step[0] is not None
     assert result.status(0, 0) == result.status(0, result.steps) == "arrived"
-    late = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=1.05)], start=(-7, 2),
-                 goal_radius=0.01, steps=400).race()
+    late = Scene(
+        surface=surfaces.ravine(),
+        optimizers=[GD(lr=1.05)],
+        start=(-7, 2),
+        goal_radius=0.01,
+        steps=400,
+    ).race()
     assert late.status(0, 0) == "racing"
     assert late.status(0, late.diverged_step[0]) == "diverged"

@@ -40,8 +40,9 @@ def links(text: str, images: bool = True) -> list[str]:
     """Targets of the Markdown links (and images, unless told) outside code."""
     text = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
     text = re.sub(r"`[^`\n]*`", "", text)
-    return re.findall(r"(?:^|[^!])\[[^\]]*\]\(([^)\s]+)\)" if not images
-                      else r"\]\(([^)\s]+)\)", text, flags=re.M)
+    return re.findall(
+        r"(?:^|[^!])\[[^\]]*\]\(([^)\s]+)\)" if not images else r"\]\(([^)\s]+)\)", text, flags=re.M
+    )
 
 
 def test_every_relative_link_of_the_readme_works_on_github():
@@ -67,23 +68,28 @@ def guide_pages() -> list[str]:
 
 def test_the_documentation_section_links_every_page_of_the_guide_in_its_order():
     start = TEXT.index("## Documentation")
-    section = TEXT[start:TEXT.index("\n## ", start)]
+    section = TEXT[start : TEXT.index("\n## ", start)]
     listed = re.findall(r"^- \[[^\]]+\]\(docs/([a-z_]+)\.md\)", section, flags=re.M)
     assert listed == guide_pages()
     assert guide_pages()[0] == "tour"
     assert set(listed) == {p.stem for p in GUIDE.glob("*.md")} - {"index"}
 
 
-INCLUDE = re.compile(r"```\{include\} \.\./README\.md\n:start-after: <!-- begin: ([a-z0-9-]+) -->\n"
-                     r":end-before: <!-- end: \1 -->\n")
+INCLUDE = re.compile(
+    r"```\{include\} \.\./README\.md\n:start-after: <!-- begin: ([a-z0-9-]+) -->\n"
+    r":end-before: <!-- end: \1 -->\n"
+)
 
 
 def test_every_region_is_whole_and_shown_by_a_page_of_the_guide():
     regions = readme_regions()
     assert TEXT.count("<!-- begin: ") == TEXT.count("<!-- end: ") == len(regions)
     assert {"showcase", "combinations", "japanese", "real-loss", "knobs"} <= set(regions)
-    included = {name for page in GUIDE.glob("*.md")
-                for name in INCLUDE.findall(page.read_text(encoding="utf-8"))}
+    included = {
+        name
+        for page in GUIDE.glob("*.md")
+        for name in INCLUDE.findall(page.read_text(encoding="utf-8"))
+    }
     assert included == set(regions)
 
 
@@ -93,5 +99,7 @@ def test_links_in_the_regions_resolve_from_the_guide_too():
     for name, text in readme_regions().items():
         for target in links(text, images=False):
             if not re.match(r"[a-z]+://", target):
-                assert target.startswith("./"), (f"region {name!r} links {target!r}: write "
-                                                 f"./{target} so the guide's copy finds it")
+                assert target.startswith("./"), (
+                    f"region {name!r} links {target!r}: write "
+                    f"./{target} so the guide's copy finds it"
+                )

@@ -15,26 +15,33 @@ SMALL = "320x240"
 
 
 def quick_scene(steps=12, **kwargs):
-    return Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.4), Momentum(lr=0.4),
-                                                       RMSProp(lr=0.4)],
-                 start=(-7, 2), steps=steps, **kwargs)
+    return Scene(
+        surface=surfaces.ravine(),
+        optimizers=[GD(lr=0.4), Momentum(lr=0.4), RMSProp(lr=0.4)],
+        start=(-7, 2),
+        steps=steps,
+        **kwargs,
+    )
 
 
 def diverging_scene():
-    return Scene(surface=surfaces.ravine(), optimizers=[GD(lr=1.5), RMSProp(lr=0.5)],
-                 start=(-7, 2), steps=30)
+    return Scene(
+        surface=surfaces.ravine(), optimizers=[GD(lr=1.5), RMSProp(lr=0.5)], start=(-7, 2), steps=30
+    )
 
 
-@pytest.mark.parametrize("make, loss_panel", [(quick_scene, False), (quick_scene, True),
-                                              (diverging_scene, True)])
+@pytest.mark.parametrize(
+    "make, loss_panel", [(quick_scene, False), (quick_scene, True), (diverging_scene, True)]
+)
 def test_fast_path_draws_the_same_pixels_as_a_full_redraw(make, loss_panel):
     result = make().race()
     style = FrameStyle(400, 300, 50.0, loss_panel)
     fast = RaceFigure(result, style, fast=True)
     full = RaceFigure(result, style, fast=False)
     for frame in (0, 1, 5, result.steps, result.steps + 3):
-        np.testing.assert_array_equal(fast.draw_frame(frame), full.draw_frame(frame),
-                                      err_msg=f"frame {frame}")
+        np.testing.assert_array_equal(
+            fast.draw_frame(frame), full.draw_frame(frame), err_msg=f"frame {frame}"
+        )
 
 
 def test_fast_path_does_not_redraw_static_artists():
@@ -81,8 +88,7 @@ def decode_gif(path):
 
 def test_gif_matches_rendered_frames_and_holds_the_last(tmp_path):
     scene = quick_scene()
-    path = anim.render(scene, tmp_path / "race.gif", size=SMALL, hold=1.0, fps=20,
-                       progress=False)
+    path = anim.render(scene, tmp_path / "race.gif", size=SMALL, hold=1.0, fps=20, progress=False)
     image, decoded = decode_gif(path)
     rendered = list(frames(scene, size=SMALL, hold=1.0, fps=20))
     assert len(rendered) == scene.steps + 1 + 20
@@ -96,8 +102,9 @@ def test_gif_matches_rendered_frames_and_holds_the_last(tmp_path):
 
 
 def test_gif_delays_add_up_to_the_frame_rate(tmp_path):
-    path = anim.render(quick_scene(steps=29), tmp_path / "race.gif", size=SMALL, fps=30,
-                       hold=0, progress=False)
+    path = anim.render(
+        quick_scene(steps=29), tmp_path / "race.gif", size=SMALL, fps=30, hold=0, progress=False
+    )
     _, decoded = decode_gif(path)
     assert sum(duration for _, duration in decoded) == 1000  # 30 frames at 30 fps = 1 s
     assert {duration for _, duration in decoded} <= {30, 40}
@@ -105,15 +112,16 @@ def test_gif_delays_add_up_to_the_frame_rate(tmp_path):
 
 @pytest.mark.parametrize("loop, netscape", [(0, 0), (3, 2), (1, None)])
 def test_gif_loop_count(tmp_path, loop, netscape):
-    path = anim.render(quick_scene(steps=3), tmp_path / "race.gif", size=SMALL, loop=loop,
-                       progress=False)
+    path = anim.render(
+        quick_scene(steps=3), tmp_path / "race.gif", size=SMALL, loop=loop, progress=False
+    )
     assert Image.open(path).info.get("loop") == netscape
 
 
 def mp4_boxes(data):
     boxes, offset = [], 0
     while offset + 8 <= len(data):
-        size, kind = struct.unpack(">I4s", data[offset:offset + 8])
+        size, kind = struct.unpack(">I4s", data[offset : offset + 8])
         boxes.append(kind.decode("latin-1"))
         if size < 8:
             break
@@ -125,8 +133,7 @@ def test_mp4_is_h264_yuv420p_faststart(tmp_path):
     import imageio.v2 as imageio
 
     scene = quick_scene()
-    path = anim.render(scene, tmp_path / "race.mp4", size=SMALL, hold=0.5, fps=20,
-                       progress=False)
+    path = anim.render(scene, tmp_path / "race.mp4", size=SMALL, hold=0.5, fps=20, progress=False)
     boxes = mp4_boxes(path.read_bytes())
     assert boxes.index("moov") < boxes.index("mdat")  # faststart
     reader = imageio.get_reader(path, format="FFMPEG")
@@ -189,7 +196,8 @@ def test_arrived_head_stops_at_its_arrival_point():
     # on a ring that is moved inside the goal circle.
     position = result.paths[index, arrival]
     head, arrived, goal, edge = figure.ax.transData.transform(
-        [[x[0], y[0]], position, result.goal, np.add(result.goal, (result.goal_radius, 0))])
+        [[x[0], y[0]], position, result.goal, np.add(result.goal, (result.goal_radius, 0))]
+    )
     gap = 8.0 * 50 / 72 * 1.1
     assert np.hypot(*(head - arrived)) <= gap + np.hypot(*(arrived - goal))
     assert np.hypot(*(head - goal)) <= np.hypot(*(edge - goal))
@@ -226,15 +234,17 @@ def test_a_racer_that_never_arrives_ends_with_its_final_loss():
     assert statuses[2].get_text() == f"f = {result.final_loss(2):.3g}"
     assert statuses[2].get_fontweight() == "normal"
     assert [statuses[i].get_text() for i in (3, 1, 0)] == [
-        "1st · step 18", "2nd · step 24", "3rd · step 68"]
+        "1st · step 18",
+        "2nd · step 24",
+        "3rd · step 68",
+    ]
 
 
 def test_scoreboard_text_fits_the_frame_and_leaves_the_plot_alone():
     scene = anim.load_scene("scenes/himmelblau.py")
     result = scene.race()
     for size in ((800, 600), (480, 360), (1200, 400)):
-        figure = RaceFigure(result, FrameStyle(*size, anim.figure.default_dpi(*size)),
-                            fast=False)
+        figure = RaceFigure(result, FrameStyle(*size, anim.figure.default_dpi(*size)), fast=False)
         figure.update(result.steps)
         renderer = figure.canvas.get_renderer()
         plot = figure.ax.get_window_extent(renderer)
@@ -264,15 +274,15 @@ def test_default_output_is_output_slash_stem_gif(tmp_path, monkeypatch):
     (tmp_path / "output").mkdir()
     (tmp_path / "tiny.py").write_text(
         "from anim import Scene, surfaces\nfrom anim.optimizers import GD\n"
-        "scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.4)], steps=3)\n")
+        "scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.4)], steps=3)\n"
+    )
     path = anim.render(anim.load_scene("tiny.py"), size=SMALL, progress=False)
     assert str(path) == "output/tiny.gif" and path.exists()
 
 
 def test_progress_bar_on_stderr(tmp_path, capsys):
     # Captured stderr is no terminal: a bar only when asked (tests/test_progress.py).
-    anim.render(quick_scene(steps=5), tmp_path / "race.gif", size=SMALL, hold=0,
-                progress=True)
+    anim.render(quick_scene(steps=5), tmp_path / "race.gif", size=SMALL, hold=0, progress=True)
     err = capsys.readouterr().err
     assert "6/6" in err and "frame" in err
     anim.render(quick_scene(steps=5), tmp_path / "race.gif", size=SMALL, hold=0)
@@ -300,7 +310,8 @@ def test_a_diverged_head_is_marked_inside_the_picture():
 def test_heads_are_drawn_above_every_trail():
     figure = RaceFigure(quick_scene().race(), FrameStyle(400, 300, 50.0))
     assert min(h.get_zorder() for h in figure.racers.heads) > max(
-        t.get_zorder() for t in figure.racers.trails)
+        t.get_zorder() for t in figure.racers.trails
+    )
 
 
 def test_two_scenes_of_one_file_get_their_own_default_output(tmp_path, monkeypatch):
@@ -310,7 +321,8 @@ def test_two_scenes_of_one_file_get_their_own_default_output(tmp_path, monkeypat
     (tmp_path / "pair.py").write_text(
         "from anim import Scene, surfaces\nfrom anim.optimizers import GD\n"
         "fast = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.9)], steps=3)\n"
-        "slow = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.1)], steps=3)\n")
+        "slow = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.1)], steps=3)\n"
+    )
     scenes = anim.load_scenes("pair.py")
     assert str(output_path(scenes["fast"])) == "output/pair-fast.gif"
     assert str(output_path(scenes["slow"], still=True)) == "output/pair-slow.png"
@@ -318,8 +330,9 @@ def test_two_scenes_of_one_file_get_their_own_default_output(tmp_path, monkeypat
 
 def test_loss_panel_without_a_goal_measures_from_the_lowest_value_reached():
     surface = Surface(lambda x, y: x**2 - y**2 + 0 * x, bounds=((-2, 2), (-2, 2)))
-    scene = Scene(surface=surface, optimizers=[GD(lr=0.05), Adam(lr=0.05)],
-                  start=(-1, 0.01), steps=40)
+    scene = Scene(
+        surface=surface, optimizers=[GD(lr=0.05), Adam(lr=0.05)], start=(-1, 0.01), steps=40
+    )
     figure = RaceFigure(scene.race(), FrameStyle(400, 300, 50.0, loss_panel=True))
     figure.update(40)
     for line in figure.loss_panel.lines:
@@ -334,11 +347,26 @@ def test_cli_switches_the_scene_loss_panel_off_and_races_fewer_steps(tmp_path, c
     (tmp_path / "s.py").write_text(
         "from anim import Scene, surfaces\nfrom anim.optimizers import GD\n"
         "scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.9)], steps=30,"
-        " loss_panel=True)\n")
-    assert main(["still", str(tmp_path / "s.py"), "-o", str(tmp_path / "a.png"),
-                 "--no-loss-panel", "--size", "480x360"]) == 0
-    assert main(["still", str(tmp_path / "s.py"), "-o", str(tmp_path / "b.png"),
-                 "--size", "480x360"]) == 0
+        " loss_panel=True)\n"
+    )
+    assert (
+        main(
+            [
+                "still",
+                str(tmp_path / "s.py"),
+                "-o",
+                str(tmp_path / "a.png"),
+                "--no-loss-panel",
+                "--size",
+                "480x360",
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(["still", str(tmp_path / "s.py"), "-o", str(tmp_path / "b.png"), "--size", "480x360"])
+        == 0
+    )
     without = np.asarray(Image.open(tmp_path / "a.png"))
     with_panel = np.asarray(Image.open(tmp_path / "b.png"))
     assert not np.array_equal(without, with_panel)
@@ -392,8 +420,9 @@ def test_trail_dots_of_steps_too_small_to_see_apart_are_merged():
 
 def test_an_optimizer_that_arrives_and_later_diverges_stays_arrived():
     # Arrives at step 0 (inside a wide finish circle), then grows 10 % per step in y.
-    scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=1.05)], start=(-7, 2),
-                  goal_radius=8, steps=400)
+    scene = Scene(
+        surface=surfaces.ravine(), optimizers=[GD(lr=1.05)], start=(-7, 2), goal_radius=8, steps=400
+    )
     result = scene.race()
     assert result.arrival_step[0] == 0 and result.diverged_step[0] is not None
     figure = RaceFigure(result, FrameStyle(400, 300, 50.0), fast=False)
@@ -420,12 +449,19 @@ def test_non_finite_numbers_are_request_errors(option):
 
 
 def test_loss_panel_measures_from_the_goal_unless_the_racers_go_lower():
-    bowl = RaceFigure(quick_scene(steps=30).race(),
-                      FrameStyle(800, 600, 100.0, loss_panel=True), fast=False)
+    bowl = RaceFigure(
+        quick_scene(steps=30).race(), FrameStyle(800, 600, 100.0, loss_panel=True), fast=False
+    )
     assert bowl.loss_panel.ax.get_ylabel() == "f − f(goal)"
     # A goal off the valley floor, which the racers pass by and go lower than.
-    scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.4), Momentum(lr=0.4)],
-                  start=(-7, 2), goal=(-3, 1), goal_radius=0.1, steps=60)
+    scene = Scene(
+        surface=surfaces.ravine(),
+        optimizers=[GD(lr=0.4), Momentum(lr=0.4)],
+        start=(-7, 2),
+        goal=(-3, 1),
+        goal_radius=0.1,
+        steps=60,
+    )
     result = scene.race()
     assert result.arrival_step == (None, None)
     past = RaceFigure(result, FrameStyle(800, 600, 100.0, loss_panel=True), fast=False)

@@ -18,8 +18,9 @@ from conftest import scene_source
 
 OPTIONS = ["--size", "320x240", "--hold", "0.5", "--steps", "25"]
 FILES = ("race.gif", "race.png", "race.mp4")
-SCENE = scene_source(optimizers="GD(lr=0.1), Momentum(lr=0.05, momentum=0.9), Adam(lr=0.3)",
-                     steps=40)
+SCENE = scene_source(
+    optimizers="GD(lr=0.1), Momentum(lr=0.05, momentum=0.9), Adam(lr=0.3)", steps=40
+)
 
 
 def render_all(folder, scene, runner):
@@ -43,14 +44,20 @@ def renders(tmp_path_factory):
 
     render_all(root / "first", first_scene, here)
     # Another process, another hash seed, another path to an identical scene file.
-    script = ("import sys, anim.cli\n"
-              f"for name in {FILES!r}:\n"
-              f"    code = anim.cli.main(['render', {str(second_scene)!r}, '-o', "
-              f"{str(root / 'second')!r} + '/' + name, '--quiet', '--sidecar', *{OPTIONS!r}])\n"
-              "    assert code == 0, code\n")
+    script = (
+        "import sys, anim.cli\n"
+        f"for name in {FILES!r}:\n"
+        f"    code = anim.cli.main(['render', {str(second_scene)!r}, '-o', "
+        f"{str(root / 'second')!r} + '/' + name, '--quiet', '--sidecar', *{OPTIONS!r}])\n"
+        "    assert code == 0, code\n"
+    )
     (root / "second").mkdir()
-    subprocess.run([sys.executable, "-c", script], check=True, timeout=120,
-                   env={**os.environ, "PYTHONHASHSEED": "12345"})
+    subprocess.run(
+        [sys.executable, "-c", script],
+        check=True,
+        timeout=120,
+        env={**os.environ, "PYTHONHASHSEED": "12345"},
+    )
     return root, hashlib.sha256(SCENE.encode()).hexdigest()
 
 
@@ -83,10 +90,15 @@ def _provenance(path):
         return text["Comment"]
     from imageio_ffmpeg import get_ffmpeg_exe
 
-    metadata = subprocess.run([get_ffmpeg_exe(), "-v", "error", "-i", path, "-f", "ffmetadata",
-                               "-"], capture_output=True, text=True, check=True).stdout
-    return next(line.split("=", 1)[1] for line in metadata.splitlines()
-                if line.startswith("comment="))
+    metadata = subprocess.run(
+        [get_ffmpeg_exe(), "-v", "error", "-i", path, "-f", "ffmetadata", "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return next(
+        line.split("=", 1)[1] for line in metadata.splitlines() if line.startswith("comment=")
+    )
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -103,8 +115,11 @@ def test_sidecar_describes_scene_options_versions_and_results(renders, name):
     record = json.loads((root / "first" / f"{name}.json").read_text())
     assert record["anim"] == anim.__version__
     assert record["output"] == name
-    assert record["scene"] == {"file": str(root / "one" / "scene.py"), "name": "scene",
-                               "sha256": digest}
+    assert record["scene"] == {
+        "file": str(root / "one" / "scene.py"),
+        "name": "scene",
+        "sha256": digest,
+    }
     options = record["options"]
     assert (options["width"], options["height"], options["steps"]) == (320, 240, 25)
     if name != "race.png":
@@ -130,8 +145,9 @@ def test_diverging_optimizer_is_shown_and_the_render_succeeds(cli, write_scene, 
     assert race["optimizers"][1]["diverged_step"] is None
     assert race["optimizers"][1]["arrival_step"] is not None
 
-    code, _, err = cli("render", path, "-o", tmp_path / "race.gif", "--size", "320x240",
-                       "--quiet", "--sidecar")
+    code, _, err = cli(
+        "render", path, "-o", tmp_path / "race.gif", "--size", "320x240", "--quiet", "--sidecar"
+    )
     assert code == 0, err
     assert err == ""
     sidecar = json.loads((tmp_path / "race.gif.json").read_text())

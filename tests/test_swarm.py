@@ -15,9 +15,14 @@ from conftest import assert_one_error_line
 
 
 def himmelblau_swarm(**extra):
-    return Scene(surface=surfaces.himmelblau(),
-                 optimizers=[GD(lr=0.01), Momentum(lr=0.005, momentum=0.9), Adam(lr=0.1)],
-                 starts=starts.grid(6), goal="any", steps=80, **extra)
+    return Scene(
+        surface=surfaces.himmelblau(),
+        optimizers=[GD(lr=0.01), Momentum(lr=0.005, momentum=0.9), Adam(lr=0.1)],
+        starts=starts.grid(6),
+        goal="any",
+        steps=80,
+        **extra,
+    )
 
 
 def test_every_start_races_exactly_as_alone():
@@ -26,8 +31,14 @@ def test_every_start_races_exactly_as_alone():
     assert swarm.paths.shape == (3, 36, 81, 2)
     assert swarm.arrival_step.shape == swarm.diverged_step.shape == (3, 36)
     for s in (0, 7, 20, 35):
-        alone = simulate(scene.surface, scene.optimizers, start=tuple(scene.starts[s]),
-                         steps=80, goal="any", goal_radius=swarm.goal_radius)
+        alone = simulate(
+            scene.surface,
+            scene.optimizers,
+            start=tuple(scene.starts[s]),
+            steps=80,
+            goal="any",
+            goal_radius=swarm.goal_radius,
+        )
         np.testing.assert_array_equal(alone.paths, swarm.paths[:, s])
         np.testing.assert_array_equal(alone.losses, swarm.losses[:, s])
         for i in range(3):
@@ -41,12 +52,19 @@ def test_every_start_races_exactly_as_alone():
 
 def test_divergence_is_per_start_and_minus_one_without_it():
     # lr 1.05 on x²/20 + y²: y flips and grows; a start on y = 0 never sees it.
-    result = simulate_swarm(surfaces.ravine(), [GD(lr=1.05)], [(-7, 2), (-7, 0)], steps=2000,
-                            goal=(0, 0), goal_radius=0.01)
+    result = simulate_swarm(
+        surfaces.ravine(),
+        [GD(lr=1.05)],
+        [(-7, 2), (-7, 0)],
+        steps=2000,
+        goal=(0, 0),
+        goal_radius=0.01,
+    )
     assert result.diverged_step[0, 0] > 0 and result.diverged_step[0, 1] == NO_STEP
-    assert np.all(np.isnan(result.paths[0, 0, result.diverged_step[0, 0]:]))
-    alone = simulate(surfaces.ravine(), [GD(lr=1.05)], start=(-7, 2), steps=2000, goal=(0, 0),
-                     goal_radius=0.01)
+    assert np.all(np.isnan(result.paths[0, 0, result.diverged_step[0, 0] :]))
+    alone = simulate(
+        surfaces.ravine(), [GD(lr=1.05)], start=(-7, 2), steps=2000, goal=(0, 0), goal_radius=0.01
+    )
     assert alone.diverged_step[0] == result.diverged_step[0, 0]
     assert result.summary()["optimizers"][0]["diverged"] == 1
 
@@ -63,8 +81,7 @@ def test_summary_counts_arrivals_medians_and_minima():
         assert entry["median_arrival_step"] == int(np.sort(arrivals)[(arrivals.size - 1) // 2])
         assert entry["median_arrival_step"] in arrivals
         assert sum(entry["minima_reached"]) == entry["arrived"]
-        assert entry["minima_reached"] == [int(np.sum(result.arrived_at[i] == g))
-                                           for g in range(4)]
+        assert entry["minima_reached"] == [int(np.sum(result.arrived_at[i] == g)) for g in range(4)]
     json.dumps(summary)
 
 
@@ -82,8 +99,9 @@ def test_scoreboard_text_counts_arrivals_by_the_step():
     by_then = arrivals[(arrivals >= 0) & (arrivals <= step)]
     lower_median = int(np.sort(by_then)[(by_then.size - 1) // 2])  # one start's own step
     assert lower_median in by_then
-    assert status(result, 2, step, None) == (f"{by_then.size}/36 arrived · median step "
-                                             f"{lower_median}")
+    assert status(result, 2, step, None) == (
+        f"{by_then.size}/36 arrived · median step {lower_median}"
+    )
     # Before any start arrived by stepping there is no median to show.
     assert status(result, 2, 0, None) == f"{np.sum(arrivals == 0)}/36 arrived"
     assert all("arrived" in text for text in widest_candidates(result, 2))
@@ -97,23 +115,29 @@ def test_grid_random_ring():
     np.testing.assert_allclose(np.unique(points[:, 1]), [0.125, 0.375, 0.625, 0.875])
     sample = starts.random(50, seed=3).points(bounds)
     np.testing.assert_array_equal(sample, starts.random(50, seed=3).points(bounds))
-    assert np.all((sample[:, 0] >= -2) & (sample[:, 0] <= 2) & (sample[:, 1] >= 0)
-                  & (sample[:, 1] <= 1))
+    assert np.all(
+        (sample[:, 0] >= -2) & (sample[:, 0] <= 2) & (sample[:, 1] >= 0) & (sample[:, 1] <= 1)
+    )
     ring = starts.ring((1, 2), 0.5, 8).points(None)
     np.testing.assert_allclose(np.hypot(ring[:, 0] - 1, ring[:, 1] - 2), 0.5)
     np.testing.assert_allclose(ring[0], (1.5, 2))
 
 
-@pytest.mark.parametrize("extra, message", [
-    (dict(starts=[]), "starts is empty"),
-    (dict(starts=[(1, 2, 3)]), "starts must be points (x, y)"),
-    (dict(starts="abc"), "starts must be a sequence of points"),
-    (dict(starts=[(0, 0), (9, 0)]), "starts[1] (9.0, 0.0) is outside the surface's bounds"),
-    (dict(starts=[(0, np.nan)]), "starts[0] must be a finite point"),
-    (dict(starts=[(0, 0)], start=(1, 1)), "not both"),
-    (dict(starts=[(0, 0), (1, 1)], explain=True),
-     "a swarm of 2 starts has 2 heads per racer: explain a race from one start"),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (dict(starts=[]), "starts is empty"),
+        (dict(starts=[(1, 2, 3)]), "starts must be points (x, y)"),
+        (dict(starts="abc"), "starts must be a sequence of points"),
+        (dict(starts=[(0, 0), (9, 0)]), "starts[1] (9.0, 0.0) is outside the surface's bounds"),
+        (dict(starts=[(0, np.nan)]), "starts[0] must be a finite point"),
+        (dict(starts=[(0, 0)], start=(1, 1)), "not both"),
+        (
+            dict(starts=[(0, 0), (1, 1)], explain=True),
+            "a swarm of 2 starts has 2 heads per racer: explain a race from one start",
+        ),
+    ],
+)
 def test_bad_starts_are_clear_errors(extra, message):
     with pytest.raises(ValueError) as error:
         Scene(surface=surfaces.himmelblau(), optimizers=[GD(lr=0.01)], **extra)
@@ -143,21 +167,30 @@ def test_race_json_and_table_for_a_swarm(write_scene, cli):
     assert code == 0
     report = json.loads(out)
     assert [e["starts"] for e in report["optimizers"]] == [25, 25]
-    assert all(len(e["minima_reached"]) == 4 and "median_arrival_step" in e
-               for e in report["optimizers"])
+    assert all(
+        len(e["minima_reached"]) == 4 and "median_arrival_step" in e for e in report["optimizers"]
+    )
     code, out, _ = cli("race", path)
     assert code == 0 and "from 25 starts" in out and "/25" in out
     code, out, err = cli("race", path, "--json", "--trace")
     assert code == 0, err
     traced = json.loads(out)["optimizers"][1]["trace"]
     assert len(traced) == 25  # one trace per start
-    result = simulate_swarm(surfaces.himmelblau(), [Adam(lr=0.1)], starts.grid(5).points(
-        surfaces.himmelblau().bounds), steps=60, goal="any")
+    result = simulate_swarm(
+        surfaces.himmelblau(),
+        [Adam(lr=0.1)],
+        starts.grid(5).points(surfaces.himmelblau().bounds),
+        steps=60,
+        goal="any",
+    )
     for s in (0, 12, 24):
-        np.testing.assert_allclose([row["position"] for row in traced[s]],
-                                   result.paths[0, s][:len(traced[s])])
-        np.testing.assert_allclose([row["effective_lr"] for row in traced[s][:-1]],
-                                   result.effective_lr[0, s][:len(traced[s]) - 1])
+        np.testing.assert_allclose(
+            [row["position"] for row in traced[s]], result.paths[0, s][: len(traced[s])]
+        )
+        np.testing.assert_allclose(
+            [row["effective_lr"] for row in traced[s][:-1]],
+            result.effective_lr[0, s][: len(traced[s]) - 1],
+        )
 
 
 def test_swarm_frame_draws_trails_heads_and_the_board(tmp_path):
@@ -178,8 +211,9 @@ def test_swarm_frame_draws_trails_heads_and_the_board(tmp_path):
     # Heads stop at their arrival (those that had arrived by the last refresh are kept
     # with the trails); every start has one head.
     layer = figure.racers
-    heads = np.vstack([np.column_stack(layer.finished[2].get_data()),
-                       np.column_stack(layer.heads[2].get_data())])
+    heads = np.vstack(
+        [np.column_stack(layer.finished[2].get_data()), np.column_stack(layer.heads[2].get_data())]
+    )
     arrival = result.arrival_step[2]
     ends = result.paths[2, np.arange(36), np.where(arrival >= 0, np.minimum(arrival, 30), 30)]
     assert len(heads) == 36
@@ -207,11 +241,16 @@ def test_the_gallery_swarm_says_what_its_docstring_says():
 
     import anim
 
-    scene = anim.load_scene(Path(__file__).resolve().parent.parent / "scenes"
-                            / "himmelblau_swarm.py")
+    scene = anim.load_scene(
+        Path(__file__).resolve().parent.parent / "scenes" / "himmelblau_swarm.py"
+    )
     entries = scene.race().summary()["optimizers"]
     assert [(e["arrived"], e["median_arrival_step"], e["diverged"]) for e in entries] == [
-        (256, 4, 0), (255, 13, 1), (255, 19, 1), (256, 20, 0)]
+        (256, 4, 0),
+        (255, 13, 1),
+        (255, 19, 1),
+        (256, 20, 0),
+    ]
     assert entries[0]["minima_reached"] == [66, 66, 62, 62]
 
 
@@ -229,16 +268,19 @@ def test_a_noisy_swarm_draws_each_starts_noise_for_every_optimizer():
     """Common random numbers: every optimizer from start s gets start s's noise, and a
     start's noise does not depend on how many other starts stopped."""
     points = [(-3.0, -3.0), (0.5, 0.5), (3.5, -1.5)]
-    result = simulate_swarm(surfaces.himmelblau(), [GD(lr=0.01), Adam(lr=0.05)], points,
-                            steps=30, noise=0.5, seed=7)
+    result = simulate_swarm(
+        surfaces.himmelblau(), [GD(lr=0.01), Adam(lr=0.05)], points, steps=30, noise=0.5, seed=7
+    )
     assert result.noise == 0.5 and result.seed == 7 and result.keeps_moving_after_arrival()
     draws = gradient_noise(0.5, 7, 3)
     noise = np.stack([next(draws) for _ in range(30)], axis=1)  # (starts, steps, 2)
-    exact = np.stack([surfaces.himmelblau().value_and_grad_at(result.paths[0, s, :30])[1]
-                      for s in range(3)])
+    exact = np.stack(
+        [surfaces.himmelblau().value_and_grad_at(result.paths[0, s, :30])[1] for s in range(3)]
+    )
     np.testing.assert_allclose(result.grads[0, :, :30], exact + noise, rtol=1e-12)
-    exact = np.stack([surfaces.himmelblau().value_and_grad_at(result.paths[1, s, :30])[1]
-                      for s in range(3)])
+    exact = np.stack(
+        [surfaces.himmelblau().value_and_grad_at(result.paths[1, s, :30])[1] for s in range(3)]
+    )
     np.testing.assert_allclose(result.grads[1, :, :30], exact + noise, rtol=1e-12)
 
 

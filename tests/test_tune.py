@@ -14,8 +14,13 @@ from conftest import assert_one_error_line
 
 
 def ravine_scene(**extra):
-    return Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.4), RMSProp(lr=0.4)],
-                 start=(-7, 2), steps=150, **extra)
+    return Scene(
+        surface=surfaces.ravine(),
+        optimizers=[GD(lr=0.4), RMSProp(lr=0.4)],
+        start=(-7, 2),
+        steps=150,
+        **extra,
+    )
 
 
 def test_score_of_one_start_is_its_arrival_step():
@@ -32,17 +37,20 @@ def test_score_of_one_start_is_its_arrival_step():
     assert lr_score(scene.surface, GD(lr=5.0), points, 150, goals, radius) == 152
 
 
-@pytest.mark.parametrize("optimizer", [GD(lr=0.4), RMSProp(lr=0.4), Adam(lr=0.1),
-                                       Momentum(lr=0.1, momentum=0.9)])
+@pytest.mark.parametrize(
+    "optimizer", [GD(lr=0.4), RMSProp(lr=0.4), Adam(lr=0.1), Momentum(lr=0.1, momentum=0.9)]
+)
 def test_best_lr_against_a_brute_force_fine_grid(optimizer):
     scene = Scene(surface=surfaces.ravine(), optimizers=[optimizer], start=(-7, 2), steps=150)
     result = tune(scene)[0]
     points, goals, radius = race_goals(scene)
     fine = np.geomspace(1e-4, 10, 400)
-    brute = np.array([lr_score(scene.surface, with_lr(optimizer, lr), points, 150, goals,
-                               radius) for lr in fine])
-    best_score = lr_score(scene.surface, with_lr(optimizer, result.best_lr), points, 150,
-                          goals, radius)
+    brute = np.array(
+        [lr_score(scene.surface, with_lr(optimizer, lr), points, 150, goals, radius) for lr in fine]
+    )
+    best_score = lr_score(
+        scene.surface, with_lr(optimizer, result.best_lr), points, 150, goals, radius
+    )
     assert best_score == result.arrival_step
     # As good as the best of 400 log-spaced rates, to one step.
     assert best_score <= brute.min() + 1
@@ -61,8 +69,13 @@ def test_other_hyperparameters_stay_and_tuned_label():
 
 
 def test_swarm_objective_is_the_median_over_starts():
-    scene = Scene(surface=surfaces.himmelblau(), optimizers=[GD(lr=0.01)],
-                  starts=starts.ring((0, 0), 1.0, 5), goal="any", steps=100)
+    scene = Scene(
+        surface=surfaces.himmelblau(),
+        optimizers=[GD(lr=0.01)],
+        starts=starts.ring((0, 0), 1.0, 5),
+        goal="any",
+        steps=100,
+    )
     points, goals, radius = race_goals(scene)
     score = lr_score(scene.surface, GD(lr=0.01), points, 100, goals, radius)
     each = scene.race().arrival_step[0]
@@ -109,10 +122,15 @@ def test_the_readme_tune_table_of_the_showcase():
 
     root = Path(__file__).resolve().parent.parent
     results = tune(anim.load_scene(root / "scenes" / "rmsprop_vs_adagrad.py"))
-    table = [(r.optimizer.name, r.best_lr, r.arrival_step, r.grid_arrivals, r.grid_size)
-             for r in results]
-    assert table == [("GD", 0.945, 28, 2, 21), ("Momentum", 1.45, 12, 9, 21),
-                     ("AdaGrad", 6.81, 3, 6, 21), ("RMSProp", 1.94, 4, 10, 21)]
+    table = [
+        (r.optimizer.name, r.best_lr, r.arrival_step, r.grid_arrivals, r.grid_size) for r in results
+    ]
+    assert table == [
+        ("GD", 0.945, 28, 2, 21),
+        ("Momentum", 1.45, 12, 9, 21),
+        ("AdaGrad", 6.81, 3, 6, 21),
+        ("RMSProp", 1.94, 4, 10, 21),
+    ]
     readme = (root / "README.md").read_text(encoding="utf-8")
     for name, lr, step, arrive, size in table:
         assert f"{lr:<7g}  {step:<12}  {arrive}/{size}" in readme, name

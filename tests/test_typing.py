@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Scenes, optimizers, schedules and start points as the README and the docs use them.
 # torch and optax are left out of the script (their classes and factories come in as
 # arguments), so that the check does not analyse those libraries.
-USER_SCRIPT = '''\
+USER_SCRIPT = """\
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -128,10 +128,10 @@ def landscape(model: Any, loss_fn: Any, optimizer: Any, inputs: np.ndarray,
     view: Trajectories = anim.trajectories({"Adam": recording}, surface=slice_,
                                            labels=["Adam"], colors=["tab:blue"])
     return view.scene(fps=20, theme="dark")
-'''
+"""
 
 # Each line a mistake, with the error code mypy must give it.
-WRONG_CALLS = '''\
+WRONG_CALLS = """\
 import numpy as np
 
 import anim
@@ -159,12 +159,12 @@ name: int = GD(0.1).label  # assignment
 order: list[str] = anim.simulate(valley, [GD(0.1)]).finish_order()  # assignment
 params = np.zeros((1, 2))
 GD(0.1).update(params, GD(0.1).init(params))  # call-arg
-'''
+"""
 
 
 # The landscape's torch objects for real: a model, its optimizer, losses and tensors fit
 # the types anim names for them (which never import torch).
-TORCH_SCRIPT = '''\
+TORCH_SCRIPT = """\
 import torch
 
 import anim
@@ -187,12 +187,11 @@ slice_ = surfaces.from_model(model, torch.nn.MSELoss(), (inputs, targets), runs=
                              plane=checkpoints, dtype=torch.float64, device="cpu")
 view = anim.trajectories([run, manual], model, torch.nn.functional.mse_loss,
                          [inputs, targets], device=torch.device("cpu"))
-'''
+"""
 
 
 @pytest.fixture(scope="module")
-def mypy_cache(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-               ) -> Path:
+def mypy_cache(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Kept between runs in pytest's cache when it has one: a second run takes seconds."""
     cache = getattr(request.config, "cache", None)
     return cache.mkdir("mypy-user") if cache is not None else tmp_path_factory.mktemp("mypy")
@@ -203,14 +202,26 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """anim's wheel, built from a copy of the project (the build leaves its files there)."""
     work = tmp_path_factory.mktemp("wheel")
     source = work / "source"
-    shutil.copytree(ROOT / "anim", source / "anim",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "anim", source / "anim", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
-                            "--no-build-isolation", "--quiet", "--wheel-dir",
-                            str(work / "dist"), str(source)],
-                           capture_output=True, text=True, check=False)
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "--wheel-dir",
+            str(work / "dist"),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert built.returncode == 0, built.stderr
     (path,) = (work / "dist").glob("anim-*.whl")
     return path
@@ -225,20 +236,36 @@ def installed(wheel: Path) -> Path:
     return site
 
 
-def check(scripts: dict[str, str], site: Path, cache: Path, where: Path
-          ) -> tuple[int, list[tuple[str, int, str]]]:
+def check(
+    scripts: dict[str, str], site: Path, cache: Path, where: Path
+) -> tuple[int, list[tuple[str, int, str]]]:
     """mypy's exit status and its errors (file, line, code) on ``scripts``, with anim
     found in ``site`` as an installed package (PYTHONPATH is where mypy looks for them)."""
     for name, text in scripts.items():
         (where / name).write_text(text, encoding="utf-8")
     environment = {key: value for key, value in os.environ.items() if key != "MYPYPATH"}
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--cache-dir", str(cache), "--no-error-summary",
-         "--python-version", "3.11", *scripts],
-        cwd=where, capture_output=True, text=True, check=False,
-        env={**environment, "PYTHONPATH": str(site)})
-    errors = [(match[1], int(match[2]), match[3]) for match in
-              re.finditer(r"^(\S+?):(\d+): error: .*\[([a-z-]+)\]$", result.stdout, re.M)]
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--cache-dir",
+            str(cache),
+            "--no-error-summary",
+            "--python-version",
+            "3.11",
+            *scripts,
+        ],
+        cwd=where,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**environment, "PYTHONPATH": str(site)},
+    )
+    errors = [
+        (match[1], int(match[2]), match[3])
+        for match in re.finditer(r"^(\S+?):(\d+): error: .*\[([a-z-]+)\]$", result.stdout, re.M)
+    ]
     assert result.returncode in (0, 1), result.stdout + result.stderr
     return result.returncode, errors
 
@@ -256,19 +283,23 @@ def test_a_user_script_type_checks(installed: Path, mypy_cache: Path, tmp_path: 
     assert status == 0
 
 
-def test_wrong_calls_are_reported_where_they_are_made(installed: Path, mypy_cache: Path,
-                                                      tmp_path: Path) -> None:
-    expected = [("wrong.py", number, line.rsplit("# ", 1)[1])
-                for number, line in enumerate(WRONG_CALLS.splitlines(), start=1)
-                if "  # " in line]
+def test_wrong_calls_are_reported_where_they_are_made(
+    installed: Path, mypy_cache: Path, tmp_path: Path
+) -> None:
+    expected = [
+        ("wrong.py", number, line.rsplit("# ", 1)[1])
+        for number, line in enumerate(WRONG_CALLS.splitlines(), start=1)
+        if "  # " in line
+    ]
     status, errors = check({"wrong.py": WRONG_CALLS}, installed, mypy_cache, tmp_path)
     assert status == 1
     # Every wrong line, with its code, and nothing else.
     assert sorted(set(errors)) == sorted(expected)
 
 
-def test_torch_objects_fit_the_landscape_api(installed: Path, mypy_cache: Path,
-                                             tmp_path: Path) -> None:
+def test_torch_objects_fit_the_landscape_api(
+    installed: Path, mypy_cache: Path, tmp_path: Path
+) -> None:
     status, errors = check({"torch_user.py": TORCH_SCRIPT}, installed, mypy_cache, tmp_path)
     assert errors == []
     assert status == 0
@@ -285,8 +316,9 @@ def test_the_scene_literals_are_the_tables_it_is_checked_against() -> None:
     assert get_args(View) == VIEWS == ("2d", "3d", "both")
 
 
-def test_without_py_typed_the_api_is_untyped(installed: Path, mypy_cache: Path,
-                                             tmp_path: Path) -> None:
+def test_without_py_typed_the_api_is_untyped(
+    installed: Path, mypy_cache: Path, tmp_path: Path
+) -> None:
     # The marker is what makes the types visible: without it, mypy refuses the package.
     (installed / "anim" / "py.typed").rename(tmp_path / "py.typed")
     try:

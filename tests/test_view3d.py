@@ -16,31 +16,62 @@ from anim.renderer import resolve_options
 
 from conftest import assert_one_error_line, run_anim
 
-GALLERY = ["adam_family", "beale", "himmelblau", "momentum_overshoot", "rmsprop_vs_adagrad",
-           "rosenbrock_valley", "saddle_escape"]
+GALLERY = [
+    "adam_family",
+    "beale",
+    "himmelblau",
+    "momentum_overshoot",
+    "rmsprop_vs_adagrad",
+    "rosenbrock_valley",
+    "saddle_escape",
+]
 
 
 def quick_scene(steps=30):
-    return Scene(surface=surfaces.ravine(), optimizers=[GD(lr=1.5), Momentum(lr=0.4),
-                                                       RMSProp(lr=0.4)],
-                 start=(-7, 2), steps=steps)
+    return Scene(
+        surface=surfaces.ravine(),
+        optimizers=[GD(lr=1.5), Momentum(lr=0.4), RMSProp(lr=0.4)],
+        start=(-7, 2),
+        steps=steps,
+    )
 
 
-@pytest.mark.parametrize("view, orbit, transparent, explain", [
-    ("3d", 0.0, False, ()), ("both", 0.0, False, ()), ("3d", 90.0, False, ()),
-    ("both", -40.0, False, ()), ("3d", 0.0, True, ()), ("3d", 0.0, False, (1, 2)),
-    ("both", 0.0, False, (2,)), ("3d", 90.0, False, (1, 2))])
+@pytest.mark.parametrize(
+    "view, orbit, transparent, explain",
+    [
+        ("3d", 0.0, False, ()),
+        ("both", 0.0, False, ()),
+        ("3d", 90.0, False, ()),
+        ("both", -40.0, False, ()),
+        ("3d", 0.0, True, ()),
+        ("3d", 0.0, False, (1, 2)),
+        ("both", 0.0, False, (2,)),
+        ("3d", 90.0, False, (1, 2)),
+    ],
+)
 def test_fast_path_draws_the_same_pixels_as_a_full_redraw(view, orbit, transparent, explain):
     scene = quick_scene()
-    result = simulate(scene.surface, scene.optimizers, start=scene.start, steps=scene.steps,
-                      explain=True)
-    style = FrameStyle(400, 300, 50.0, loss_panel=True, view=view, orbit=orbit,
-                       frames=result.steps + 4, transparent=transparent,
-                       text_plates=transparent, explain=explain, lr_panel=bool(explain))
+    result = simulate(
+        scene.surface, scene.optimizers, start=scene.start, steps=scene.steps, explain=True
+    )
+    style = FrameStyle(
+        400,
+        300,
+        50.0,
+        loss_panel=True,
+        view=view,
+        orbit=orbit,
+        frames=result.steps + 4,
+        transparent=transparent,
+        text_plates=transparent,
+        explain=explain,
+        lr_panel=bool(explain),
+    )
     fast, full = RaceFigure(result, style, fast=True), RaceFigure(result, style, fast=False)
     for frame in (0, 1, 5, result.steps, result.steps + 3):
-        np.testing.assert_array_equal(fast.draw_frame(frame), full.draw_frame(frame),
-                                      err_msg=f"frame {frame}")
+        np.testing.assert_array_equal(
+            fast.draw_frame(frame), full.draw_frame(frame), err_msg=f"frame {frame}"
+        )
 
 
 def test_with_a_fixed_camera_only_the_racers_and_landmarks_are_drawn_each_frame():
@@ -56,8 +87,7 @@ def test_stretches_of_trail_behind_a_hill_are_drawn_apart_dotted():
     scene = anim.load_scene("scenes/rmsprop_vs_adagrad.py")
     result = scene.race()
     # matplotlib's usual camera looks at the valley over its near wall.
-    figure = RaceFigure(result, FrameStyle(400, 300, 50.0, view="3d", camera=(30, -60)),
-                        fast=False)
+    figure = RaceFigure(result, FrameStyle(400, 300, 50.0, view="3d", camera=(30, -60)), fast=False)
     figure.update(result.steps)
     racers = figure.racers3d
     hidden = racers.hidden_points()
@@ -76,8 +106,9 @@ def test_stretches_of_trail_behind_a_hill_are_drawn_apart_dotted():
 
 def test_an_orbit_redraws_the_surface_and_turns_the_camera_by_the_given_degrees():
     result = quick_scene().race()
-    figure = RaceFigure(result, FrameStyle(400, 300, 50.0, view="3d", orbit=90.0,
-                                           frames=result.steps + 11))
+    figure = RaceFigure(
+        result, FrameStyle(400, 300, 50.0, view="3d", orbit=90.0, frames=result.steps + 11)
+    )
     surface = next(a for a in figure.ax3d.collections if a.get_visible())
     assert surface in figure.surface3d.moving
     figure.update(0)
@@ -88,15 +119,13 @@ def test_an_orbit_redraws_the_surface_and_turns_the_camera_by_the_given_degrees(
 
 
 def test_trails_and_heads_are_drawn_over_the_surface():
-    figure = RaceFigure(quick_scene().race(), FrameStyle(400, 300, 50.0, view="3d"),
-                        fast=False)
+    figure = RaceFigure(quick_scene().race(), FrameStyle(400, 300, 50.0, view="3d"), fast=False)
     assert figure.ax3d.computed_zorder is False
     surface_z = max(c.get_zorder() for c in figure.ax3d.collections)
     racers = figure.racers3d
     assert min(t.get_zorder() for t in racers.trails) > surface_z
     figure.update(0)
-    assert min(h.get_zorder() for h in racers.heads) > max(t.get_zorder()
-                                                          for t in racers.trails)
+    assert min(h.get_zorder() for h in racers.heads) > max(t.get_zorder() for t in racers.trails)
 
 
 @pytest.mark.parametrize("name", GALLERY)
@@ -140,15 +169,17 @@ def test_log_surfaces_are_drawn_as_log_of_f_minus_its_minimum():
     assert terrain.lift == pytest.approx(LIFT * (terrain.high - terrain.low))
     lowest = float(np.min(result.surface(terrain.grid_x, terrain.grid_y)))
     assert terrain.lowest == pytest.approx(lowest)
-    assert not Terrain(terrain.grid_x, terrain.grid_y, terrain.grid_x ** 2,
-                       np.linspace(0, 4, 19), False).label.startswith("log")
+    assert not Terrain(
+        terrain.grid_x, terrain.grid_y, terrain.grid_x**2, np.linspace(0, 4, 19), False
+    ).label.startswith("log")
 
 
 def _visible(pixels, color, centre, radius):
     x, y = np.round(centre).astype(int)
     height = pixels.shape[0]
-    window = pixels[max(height - y - radius, 0):height - y + radius,
-                    max(x - radius, 0):x + radius, :3].astype(float)
+    window = pixels[
+        max(height - y - radius, 0) : height - y + radius, max(x - radius, 0) : x + radius, :3
+    ].astype(float)
     distance = np.linalg.norm(window - 255 * np.array(to_rgb(color)), axis=-1)
     return int((distance < 40).sum())
 
@@ -163,12 +194,12 @@ def test_every_racer_shows_in_the_first_middle_and_last_frames(view):
         pixels = figure.draw_frame(step)
         for i, racer in enumerate(figure.stage.racers):
             head = racers.heads[i]  # where the last draw put it, in pixels
-            centre = head.get_transform().transform(
-                np.column_stack(head.get_data()).astype(float))[0]
+            centre = head.get_transform().transform(np.column_stack(head.get_data()).astype(float))[
+                0
+            ]
             expected = to_pixels(figure.ax3d, racers.heads_at[i, step])[0]
             assert np.linalg.norm(centre - expected) < 3 * HEAD_SIZE  # fanned a little
-            assert _visible(pixels, racer.color, centre, round(HEAD_SIZE)) >= 6, \
-                (step, racer.label)
+            assert _visible(pixels, racer.color, centre, round(HEAD_SIZE)) >= 6, (step, racer.label)
 
 
 def test_both_views_sit_side_by_side_in_the_frame():
@@ -185,25 +216,38 @@ def test_both_views_sit_side_by_side_in_the_frame():
 
 def test_still_view_3d_from_the_command_line(tmp_path):
     out = tmp_path / "race.png"
-    done = run_anim("still", "scenes/rmsprop_vs_adagrad.py", "--view", "3d", "--camera",
-                    "30,-60", "-o", out, "--size", "480x360")
+    done = run_anim(
+        "still",
+        "scenes/rmsprop_vs_adagrad.py",
+        "--view",
+        "3d",
+        "--camera",
+        "30,-60",
+        "-o",
+        out,
+        "--size",
+        "480x360",
+    )
     assert done.returncode == 0, done.stderr
     with Image.open(out) as image:
         assert image.size == (480, 360)
 
 
-@pytest.mark.parametrize("extra, message", [
-    (["--view", "4d"], "argument --view: invalid choice: '4d'"),
-    (["--view", "3d", "--camera", "30"], "Invalid camera: '30' (expected ELEV,AZIM"),
-    (["--view", "3d", "--camera", "high,left"], "Invalid camera: 'high,left'"),
-    (["--view", "3d", "--camera", "30,-60,2"], "Invalid camera: '30,-60,2'"),
-    (["--view", "3d", "--camera", "95,0"], "the elevation 95 must be from -90 to 90"),
-    (["--view", "3d", "--camera", "nan,0"], "Invalid camera: 'nan,0'"),
-    (["--camera", "30,-60"], "--camera turns the 3D view: add --view 3d or --view both"),
-    (["--orbit", "90"], "--orbit turns the 3D view"),
-    (["--view", "3d", "--orbit", "1e9"], "Invalid orbit: 1000000000.0"),
-    (["--view", "3d", "--orbit", "lots"], "argument --orbit: invalid float value: 'lots'"),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--view", "4d"], "argument --view: invalid choice: '4d'"),
+        (["--view", "3d", "--camera", "30"], "Invalid camera: '30' (expected ELEV,AZIM"),
+        (["--view", "3d", "--camera", "high,left"], "Invalid camera: 'high,left'"),
+        (["--view", "3d", "--camera", "30,-60,2"], "Invalid camera: '30,-60,2'"),
+        (["--view", "3d", "--camera", "95,0"], "the elevation 95 must be from -90 to 90"),
+        (["--view", "3d", "--camera", "nan,0"], "Invalid camera: 'nan,0'"),
+        (["--camera", "30,-60"], "--camera turns the 3D view: add --view 3d or --view both"),
+        (["--orbit", "90"], "--orbit turns the 3D view"),
+        (["--view", "3d", "--orbit", "1e9"], "Invalid orbit: 1000000000.0"),
+        (["--view", "3d", "--orbit", "lots"], "argument --orbit: invalid float value: 'lots'"),
+    ],
+)
 def test_bad_views_and_cameras_are_one_line_errors(write_scene, tmp_path, extra, message):
     out = tmp_path / "race.gif"
     done = run_anim("render", write_scene(), "-o", out, *extra)
@@ -216,10 +260,15 @@ def test_scene_view_and_camera_are_checked_and_used():
     with pytest.raises(ValueError, match="Invalid view: 'xyz' \\(choose from 2d, 3d, both\\)"):
         Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.1)], start=(-7, 2), view="xyz")
     with pytest.raises(ValueError, match="Invalid camera"):
-        Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.1)], start=(-7, 2),
-              camera=(30,))
-    scene = Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.1)], start=(-7, 2),
-                  view="3d", camera=(20, 45), steps=3)
+        Scene(surface=surfaces.ravine(), optimizers=[GD(lr=0.1)], start=(-7, 2), camera=(30,))
+    scene = Scene(
+        surface=surfaces.ravine(),
+        optimizers=[GD(lr=0.1)],
+        start=(-7, 2),
+        view="3d",
+        camera=(20, 45),
+        steps=3,
+    )
     request = resolve_options(scene)
     assert (request.view, request.camera) == ("3d", (20.0, 45.0))
     assert resolve_options(scene, view="2d").view == "2d"  # the scene's camera is unused
@@ -228,7 +277,7 @@ def test_scene_view_and_camera_are_checked_and_used():
 
 
 def test_a_surface_without_bounds_and_a_diverging_racer_in_3d():
-    bowl = Surface(lambda x, y: x ** 2 + y ** 2, minimum=(0, 0))
+    bowl = Surface(lambda x, y: x**2 + y**2, minimum=(0, 0))
     scene = Scene(surface=bowl, optimizers=[GD(lr=3.0), GD(lr=0.1)], start=(1, 1), steps=40)
     result = scene.race()
     assert result.diverged_step[0] is not None
@@ -249,7 +298,7 @@ def test_a_fixed_camera_projects_once_where_matplotlib_projects_at_every_draw():
     figure.draw_frame(result.steps)  # the draw sets the axes' projection matrix M
     racers = figure.racers3d
     for i, trail in enumerate(racers.trails):
-        x, y, z = racers.trail_points[i, :racers.shown[i, -1] + 1].T
+        x, y, z = racers.trail_points[i, : racers.shown[i, -1] + 1].T
         px, py, _ = proj3d.proj_transform(x, y, z, figure.ax3d.M)
         drawn_x, drawn_y = trail.get_data()
         kept = np.isfinite(drawn_x)

@@ -40,8 +40,11 @@ QUANTITIES = {"distance": "‖θ − plane‖", "gap": "L(θ) − f(x, y)"}
 def fidelity_records(optimizers: Iterable[Optimizer]) -> dict[int, Fidelity]:
     """Racer index -> its fidelity record, for the racers that replay a recorded run's
     projection (they carry one)."""
-    return {i: record for i, optimizer in enumerate(optimizers)
-            if (record := getattr(optimizer, "fidelity", None)) is not None}
+    return {
+        i: record
+        for i, optimizer in enumerate(optimizers)
+        if (record := getattr(optimizer, "fidelity", None)) is not None
+    }
 
 
 def projected_runs(optimizers: Iterable[Optimizer]) -> list[int]:
@@ -49,8 +52,9 @@ def projected_runs(optimizers: Iterable[Optimizer]) -> list[int]:
     return list(fidelity_records(optimizers))
 
 
-def refusal(optimizers: Sequence[Optimizer], *, loss_panel: bool, lr_panel: bool,
-            explain: Iterable[int]) -> str | None:
+def refusal(
+    optimizers: Sequence[Optimizer], *, loss_panel: bool, lr_panel: bool, explain: Iterable[int]
+) -> str | None:
     """Why a picture of these racers cannot have what was asked, or None. Projected runs
     are replayed, not stepped on the slice: the step glyphs say nothing about them; their
     panels take the room of the loss and lr panels (whose curves the gap panel replaces).
@@ -104,8 +108,7 @@ class FidelityPanel(Layer):
         every = max(getattr(self.result.optimizers[i], "every", 1) for i in self.chosen)
         xlabel = "step" if every == 1 else f"step (×{every} training steps)"
         ax.set_xlabel(xlabel, fontsize=TEXT_FONT, labelpad=2, color=theme.text)
-        ax.set_ylabel(QUANTITIES[self.quantity], fontsize=TEXT_FONT, labelpad=2,
-                      color=theme.text)
+        ax.set_ylabel(QUANTITIES[self.quantity], fontsize=TEXT_FONT, labelpad=2, color=theme.text)
         style_axes(ax, theme)
         ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 4), useMathText=True)
         ax.yaxis.get_offset_text().set_fontsize(TEXT_FONT - 1)
@@ -115,13 +118,14 @@ class FidelityPanel(Layer):
         self.ax = ax
         self.lines: list[tuple[int, Line2D]] = []
         for i in self.chosen:
-            line = Line2D([], [], color=stage.racers[i].color, linewidth=1.4,
-                          zorder=TRAIL_Z + 0.01 * i)
+            line = Line2D(
+                [], [], color=stage.racers[i].color, linewidth=1.4, zorder=TRAIL_Z + 0.01 * i
+            )
             ax.add_line(line)
             self.lines.append((i, line))
         self.moving += [line for _, line in self.lines]
 
     def update(self, step: int) -> list[Artist]:
         for i, line in self.lines:
-            line.set_data(self.step_numbers[:step + 1], self.values[i, :step + 1])
+            line.set_data(self.step_numbers[: step + 1], self.values[i, : step + 1])
         return self.moving

@@ -57,8 +57,7 @@ DEFAULT_STYLE = FrameStyle()
 FIGURE_CHARACTERS = "0123456789.,:()+−-=×·/|e log₁₀ δ"
 
 
-def plot_shape(view: str, aspect: float | None, aspect3d: float | None = None
-               ) -> dict[str, Any]:
+def plot_shape(view: str, aspect: float | None, aspect3d: float | None = None) -> dict[str, Any]:
     """The layout's arguments for the plot of ``view``, given the 2D plot's aspect and
     the 3D view's (None: not known yet)."""
     aspect3d = ASPECT_3D if aspect3d is None else aspect3d
@@ -74,8 +73,7 @@ def view_aspect(terrain: Terrain, camera: tuple[float, float], orbit: float) -> 
     sees it (over the whole orbit), with room for its tick labels."""
     width, height = terrain.screen_extent(*camera, orbit=orbit)
     labels = 0.0 if orbit else 0.12  # tick labels and axis names, in box units
-    return float(np.clip((height + labels) / (width + 2 * labels), MIN_ASPECT_3D,
-                         MAX_ASPECT_3D))
+    return float(np.clip((height + labels) / (width + 2 * labels), MIN_ASPECT_3D, MAX_ASPECT_3D))
 
 
 class LayoutError(ValueError):
@@ -88,58 +86,88 @@ def default_dpi(width: int, height: int) -> float:
     return max(BASE_DPI * min(width / BASE_SIZE[0], height / BASE_SIZE[1]), MIN_DEFAULT_DPI)
 
 
-def figure_texts(labels: Sequence[str], title: str | None, surface: Surface | None,
-                 language: str = "en") -> list[str]:
+def figure_texts(
+    labels: Sequence[str], title: str | None, surface: Surface | None, language: str = "en"
+) -> list[str]:
     """Every text a figure can write, for choosing its fonts: the title (or the surface's
     name and formula, the default title), the racers' labels, the language's words."""
-    return [title or "", getattr(surface, "name", None) or "",
-            getattr(surface, "formula", None) or "", *labels, FIGURE_CHARACTERS,
-            *words_for(language).as_dict().values()]
+    return [
+        title or "",
+        getattr(surface, "name", None) or "",
+        getattr(surface, "formula", None) or "",
+        *labels,
+        FIGURE_CHARACTERS,
+        *words_for(language).as_dict().values(),
+    ]
 
 
-def _new_stage(optimizers: Sequence[Optimizer], surface: Surface | None, style: FrameStyle,
-               title: str | None = None) -> Stage:
+def _new_stage(
+    optimizers: Sequence[Optimizer],
+    surface: Surface | None,
+    style: FrameStyle,
+    title: str | None = None,
+) -> Stage:
     """The figure and what every layer draws with, for these racers on ``surface`` (None:
     a race not run yet, whose layout is only checked)."""
     theme = theme_named(style.theme)
     # A thousandth of a pixel over, so that inches × dpi cannot round down to one pixel
     # short (matplotlib truncates the canvas size).
-    figure = Figure(figsize=((style.width + 1e-3) / style.dpi,
-                             (style.height + 1e-3) / style.dpi),
-                    dpi=style.dpi, facecolor="none" if style.transparent else theme.page)
-    racers = [Racer(color, marker, optimizer.label) for (color, marker), optimizer
-              in zip(racer_styles(optimizers, theme.name), optimizers)]
-    fonts = typeface(figure_texts([racer.label for racer in racers], title, surface,
-                                  style.language),
-                     style.font)
-    return Stage(figure, FigureCanvasAgg(figure), style, theme, racers, fonts,
-                 words_for(style.language))
+    figure = Figure(
+        figsize=((style.width + 1e-3) / style.dpi, (style.height + 1e-3) / style.dpi),
+        dpi=style.dpi,
+        facecolor="none" if style.transparent else theme.page,
+    )
+    racers = [
+        Racer(color, marker, optimizer.label)
+        for (color, marker), optimizer in zip(racer_styles(optimizers, theme.name), optimizers)
+    ]
+    fonts = typeface(
+        figure_texts([racer.label for racer in racers], title, surface, style.language), style.font
+    )
+    return Stage(
+        figure, FigureCanvasAgg(figure), style, theme, racers, fonts, words_for(style.language)
+    )
 
 
-def _plan(stage: Stage, surface: SurfaceLayer, scoreboard: ScoreboardLayer,
-          panels: int, aspect3d: float | None = None) -> Layout:
+def _plan(
+    stage: Stage,
+    surface: SurfaceLayer,
+    scoreboard: ScoreboardLayer,
+    panels: int,
+    aspect3d: float | None = None,
+) -> Layout:
     labels, status, counter = scoreboard.measure(stage)
     x_ticks, y_ticks = surface.tick_texts()
     sizes = TextSizes(
-        labels=tuple(labels), status=status, counter=counter,
+        labels=tuple(labels),
+        status=status,
+        counter=counter,
         tick_width=max(stage.text_width(t, TICK_FONT) for t in y_ticks),
         last_x_tick=stage.text_width(x_ticks[-1], TICK_FONT) if x_ticks else 0.0,
         tick_height=TICK_FONT * stage.scale * 1.2,
         panel_tick_width=stage.text_width("10−16", TICK_FONT),
-        colorbar_tick_width=max(stage.text_width(t, TICK_FONT)
-                                for t in surface.colorbar_texts()))
+        colorbar_tick_width=max(stage.text_width(t, TICK_FONT) for t in surface.colorbar_texts()),
+    )
     style = stage.style
-    layout = plan(style.width, style.height, style.dpi, sizes, panels=panels,
-                  colorbar=style.colorbar,
-                  **plot_shape(style.view, surface.aspect, aspect3d))
+    layout = plan(
+        style.width,
+        style.height,
+        style.dpi,
+        sizes,
+        panels=panels,
+        colorbar=style.colorbar,
+        **plot_shape(style.view, surface.aspect, aspect3d),
+    )
     if layout is None:
         raise LayoutError(_no_room(style, len(labels)))
     return layout
 
 
 def _no_room(style: FrameStyle, racers: int) -> str:
-    return (f"the text of {racers} optimizer(s) at dpi {style.dpi:g} leaves no room for the "
-            f"plot in {style.width}x{style.height}; use a larger size or a smaller dpi")
+    return (
+        f"the text of {racers} optimizer(s) at dpi {style.dpi:g} leaves no room for the "
+        f"plot in {style.width}x{style.height}; use a larger size or a smaller dpi"
+    )
 
 
 class _Backdrop(Artist):
@@ -162,8 +190,13 @@ class RaceFigure:
     """The figure for one race; ``draw_frame(step)`` shows the race after ``step`` steps
     (clamped to the last step, so later frames hold the final picture)."""
 
-    def __init__(self, result: RaceResult, style: FrameStyle = DEFAULT_STYLE,
-                 title: str | None = None, fast: bool = True) -> None:
+    def __init__(
+        self,
+        result: RaceResult,
+        style: FrameStyle = DEFAULT_STYLE,
+        title: str | None = None,
+        fast: bool = True,
+    ) -> None:
         self.result = result
         self.style = style
         stage = self.stage = _new_stage(result.optimizers, result.surface, style, title)
@@ -186,38 +219,47 @@ class RaceFigure:
         self.lr_panel = LearningRatePanel(result, style.explain) if style.lr_panel else None
         explained = style.explain
         # Step glyphs on each view shown; their key once, in the contour view if there is one.
-        self.glyphs = (GlyphLayer(result, explained)
-                       if explained and style.view != "3d" else None)
-        self.glyphs3d = (Glyph3DLayer(result, explained, key=style.view == "3d")
-                         if explained and style.view != "2d" else None)
+        self.glyphs = GlyphLayer(result, explained) if explained and style.view != "3d" else None
+        self.glyphs3d = (
+            Glyph3DLayer(result, explained, key=style.view == "3d")
+            if explained and style.view != "2d"
+            else None
+        )
         # Each panel builds on the panel axes the layout gives it.
         panels: list[LossPanel | LearningRatePanel | FidelityPanel] = [
-            layer for layer in (self.loss_panel, self.lr_panel) if layer is not None]
+            layer for layer in (self.loss_panel, self.lr_panel) if layer is not None
+        ]
         panels += fidelity_panels(result)  # projected training runs: how far to trust them
         aspect3d = None
         if style.view != "2d":
             surface = self.surface
-            stage.terrain = self.terrain = Terrain(surface.grid_x, surface.grid_y, surface.z,
-                                                   surface.levels, surface.logarithmic)
+            stage.terrain = self.terrain = Terrain(
+                surface.grid_x, surface.grid_y, surface.z, surface.levels, surface.logarithmic
+            )
             stage.camera = style.camera or (default_swarm_camera if swarm else default_camera)(
-                result, self.terrain)
+                result, self.terrain
+            )
             aspect3d = view_aspect(self.terrain, stage.camera, style.orbit)
-        stage.layout = self.layout = _plan(stage, self.surface, self.scoreboard, len(panels),
-                                           aspect3d)
+        stage.layout = self.layout = _plan(
+            stage, self.surface, self.scoreboard, len(panels), aspect3d
+        )
         page = "none" if style.transparent else stage.theme.page
         views: list[Layer] = []
         if style.view != "2d":
             stage.plot3d = self.ax3d = stage.figure.add_axes(
-                self.layout.plots[0].fraction(style.width, style.height), projection="3d",
-                computed_zorder=False, proj_type="ortho", facecolor=page)
+                self.layout.plots[0].fraction(style.width, style.height),
+                projection="3d",
+                computed_zorder=False,
+                proj_type="ortho",
+                facecolor=page,
+            )
             self.surface3d = Surface3DLayer(result)
             self.racers3d = Swarm3DLayer(result) if swarm else Racers3DLayer(result)
             views += [self.surface3d, self.racers3d]
             if self.glyphs3d is not None:
                 views.append(self.glyphs3d)
         if style.view != "3d":
-            stage.plot = self.ax = stage.axes_at(self.layout.plots[-1],
-                                                 facecolor=stage.theme.page)
+            stage.plot = self.ax = stage.axes_at(self.layout.plots[-1], facecolor=stage.theme.page)
             views = [self.surface, self.racers, *views]
             if self.glyphs is not None:
                 views.append(self.glyphs)
@@ -250,9 +292,16 @@ class RaceFigure:
     def _title(self, text: str) -> None:
         box, theme = self.layout.title, self.stage.theme
         size = TITLE_FONT
-        title = self.figure.text(0.5, (box.y + 0.5 * box.height) / self.style.height, text,
-                                 ha="center", va="center", fontsize=size,
-                                 weight="bold", color=theme.text)
+        title = self.figure.text(
+            0.5,
+            (box.y + 0.5 * box.height) / self.style.height,
+            text,
+            ha="center",
+            va="center",
+            fontsize=size,
+            weight="bold",
+            color=theme.text,
+        )
         renderer, limit = self.canvas.get_renderer(), 0.96 * self.style.width
         while size > TEXT_FONT and title.get_window_extent(renderer).width > limit:
             size -= 0.5
@@ -297,9 +346,17 @@ class RaceFigure:
     def key_colors(self) -> list[tuple[int, int, int]]:
         """The picture's solid colours (markers, text), which a GIF keeps exactly."""
         theme = self.stage.theme
-        named = [theme.goal, theme.goal_edge, theme.start_face, theme.start_edge, theme.page,
-                 theme.text, theme.muted, theme.head_edge,
-                 *(racer.color for racer in self.stage.racers)]
+        named = [
+            theme.goal,
+            theme.goal_edge,
+            theme.start_face,
+            theme.start_edge,
+            theme.page,
+            theme.text,
+            theme.muted,
+            theme.head_edge,
+            *(racer.color for racer in self.stage.racers),
+        ]
         return [_bytes(to_rgb(color)) for color in named]
 
     # --- frames ---------------------------------------------------------------------
@@ -354,40 +411,68 @@ def _bytes(rgb: tuple[float, float, float]) -> tuple[int, int, int]:
     return round(255 * red), round(255 * green), round(255 * blue)
 
 
-def check_layout(style: FrameStyle, optimizers: Sequence[Optimizer], steps: int,
-                 any_goal: bool = False, aspect: float | None = 1.0,
-                 starts: int | None = None) -> None:
+def check_layout(
+    style: FrameStyle,
+    optimizers: Sequence[Optimizer],
+    steps: int,
+    any_goal: bool = False,
+    aspect: float | None = 1.0,
+    starts: int | None = None,
+) -> None:
     """Raise LayoutError when the text of this race leaves no room for the plot, before
     anything is raced or drawn; the widest texts are estimated from the step count."""
     with quiet_missing_glyphs():
         _check_layout(style, optimizers, steps, any_goal, aspect, starts)
 
 
-def _check_layout(style: FrameStyle, optimizers: Sequence[Optimizer], steps: int,
-                  any_goal: bool, aspect: float | None, starts: int | None) -> None:
+def _check_layout(
+    style: FrameStyle,
+    optimizers: Sequence[Optimizer],
+    steps: int,
+    any_goal: bool,
+    aspect: float | None,
+    starts: int | None,
+) -> None:
     stage = _new_stage(optimizers, None, style)
     words = stage.words
     labels = [stage.text_width(racer.label, TEXT_FONT) for racer in stage.racers]
     count = len(labels)
-    statuses = [board.arrived(count, steps, words), "f = −8.88e−88",
-                words.diverged.format(step=steps)]
+    statuses = [
+        board.arrived(count, steps, words),
+        "f = −8.88e−88",
+        words.diverged.format(step=steps),
+    ]
     if any_goal:
         statuses[0] += words.arrived_at.format(x="−8.8", y="8.8")
     if starts is not None:
-        statuses.append(words.swarm_arrived.format(arrived=starts, count=starts)
-                        + words.swarm_median.format(median=steps)
-                        + words.swarm_diverged.format(count=starts))
+        statuses.append(
+            words.swarm_arrived.format(arrived=starts, count=starts)
+            + words.swarm_median.format(median=steps)
+            + words.swarm_diverged.format(count=starts)
+        )
     status = max(stage.text_width(text, TEXT_FONT, weight="bold") for text in statuses)
-    sizes = TextSizes(tuple(min(w, 0.42 * style.width) for w in labels), status,
-                      stage.text_width(words.counter.format(step=steps, steps=steps),
-                                       TEXT_FONT, mono=True),
-                      tick_width=stage.text_width("−88.8", TICK_FONT),
-                      tick_height=TICK_FONT * stage.scale * 1.2,
-                      panel_tick_width=stage.text_width("10−16", TICK_FONT),
-                      colorbar_tick_width=stage.text_width("−8.88e+08", TICK_FONT),
-                      last_x_tick=stage.text_width("−88.8", TICK_FONT))
-    if plan(style.width, style.height, style.dpi, sizes,
-            panels=int(style.loss_panel) + int(style.lr_panel)
+    sizes = TextSizes(
+        tuple(min(w, 0.42 * style.width) for w in labels),
+        status,
+        stage.text_width(words.counter.format(step=steps, steps=steps), TEXT_FONT, mono=True),
+        tick_width=stage.text_width("−88.8", TICK_FONT),
+        tick_height=TICK_FONT * stage.scale * 1.2,
+        panel_tick_width=stage.text_width("10−16", TICK_FONT),
+        colorbar_tick_width=stage.text_width("−8.88e+08", TICK_FONT),
+        last_x_tick=stage.text_width("−88.8", TICK_FONT),
+    )
+    if (
+        plan(
+            style.width,
+            style.height,
+            style.dpi,
+            sizes,
+            panels=int(style.loss_panel)
+            + int(style.lr_panel)
             + (2 if projected_runs(optimizers) else 0),
-            colorbar=style.colorbar, **plot_shape(style.view, aspect)) is None:
+            colorbar=style.colorbar,
+            **plot_shape(style.view, aspect),
+        )
+        is None
+    ):
         raise LayoutError(_no_room(style, count))

@@ -49,10 +49,16 @@ def nice(value: float) -> float:
 def key_style(stage: Stage) -> dict:
     """How the glyphs' key is written: small, on a translucent plate of the page colour,
     under the trails (it is kept as static pixels, which every trail is drawn over)."""
-    return dict(ha="left", va="top", fontsize=TICK_FONT, color=stage.theme.text,
-                zorder=TRAIL_Z - 0.1,
-                bbox=dict(boxstyle="round,pad=0.3", facecolor=stage.theme.page,
-                          edgecolor="none", alpha=0.8))
+    return dict(
+        ha="left",
+        va="top",
+        fontsize=TICK_FONT,
+        color=stage.theme.text,
+        zorder=TRAIL_Z - 0.1,
+        bbox=dict(
+            boxstyle="round,pad=0.3", facecolor=stage.theme.page, edgecolor="none", alpha=0.8
+        ),
+    )
 
 
 def explained_vectors(result: RaceResult, index: int) -> dict[str, np.ndarray]:
@@ -62,8 +68,9 @@ def explained_vectors(result: RaceResult, index: int) -> dict[str, np.ndarray]:
     lrs = np.array([current_lr(optimizer, k) for k in range(result.steps)])
     gradient = -lrs[:, None] * result.grads[index, :-1]
     step = np.diff(result.paths[index], axis=0)
-    velocity = (result.velocities[index] if result.velocities is not None
-                else np.full_like(step, np.nan))
+    velocity = (
+        result.velocities[index] if result.velocities is not None else np.full_like(step, np.nan)
+    )
     return {"gradient": gradient, "step": step, "velocity": velocity}
 
 
@@ -107,8 +114,16 @@ class GlyphLayer(Layer):
         self.moving.append(self.arrows)
         self.boxes: dict[int, Rectangle] = {}
         for i in self.explained:
-            box = Rectangle((0, 0), 0, 0, fill=False, edgecolor=stage.racers[i].color,
-                            linewidth=1.0, linestyle=BOX_DASHES, zorder=GLYPH_Z)
+            box = Rectangle(
+                (0, 0),
+                0,
+                0,
+                fill=False,
+                edgecolor=stage.racers[i].color,
+                linewidth=1.0,
+                linestyle=BOX_DASHES,
+                zorder=GLYPH_Z,
+            )
             ax.add_patch(box)
             self.boxes[i] = box
             self.moving.append(box)
@@ -117,16 +132,19 @@ class GlyphLayer(Layer):
     def _arrow_styles(self, stage: Stage):
         """The arrows' sizes in pixels, their colours, and the collection that draws them."""
         self.shaft, self.head_width, self.head_length = (
-            1.6 * stage.scale, 6.0 * stage.scale, 7.0 * stage.scale)
+            1.6 * stage.scale,
+            6.0 * stage.scale,
+            7.0 * stage.scale,
+        )
         self.arrow_styles = []  # (racer, kind, face, edge) in drawing order
         for i in self.explained:
             color = to_rgba(stage.racers[i].color)
             faded = (*color[:3], 0.45)
-            for kind, face in (("velocity", faded), ("gradient", (0, 0, 0, 0)),
-                               ("step", color)):
+            for kind, face in (("velocity", faded), ("gradient", (0, 0, 0, 0)), ("step", color)):
                 self.arrow_styles.append((i, kind, face, color))
-        self.arrows = PolyCollection([], closed=True, transform=IdentityTransform(),
-                                     linewidths=0.9, zorder=GLYPH_Z)
+        self.arrows = PolyCollection(
+            [], closed=True, transform=IdentityTransform(), linewidths=0.9, zorder=GLYPH_Z
+        )
 
     def key_text(self, stage: Stage, width: float) -> str:
         """What the glyphs mean and their scales, in lines that fit ``width`` pixels where
@@ -136,24 +154,28 @@ class GlyphLayer(Layer):
         arrows, gap, velocity = lines[0].rpartition("   ▶")
         if gap and stage.text_width(lines[0], TICK_FONT) > 0.97 * width:
             lines = [arrows, "▶" + velocity]
-        if self.result.step_scales is not None and np.isfinite(
-                self.result.step_scales[list(self.explained)]).any():
+        if (
+            self.result.step_scales is not None
+            and np.isfinite(self.result.step_scales[list(self.explained)]).any()
+        ):
             lines.append(words.key_box.format(scale=f"{self.box_scale:g}"))
         return "\n".join(lines)
 
     def _key(self, stage: Stage, ax: Axes) -> None:
         """The key, in the plot's top left corner."""
         width = ax.get_window_extent(stage.canvas.get_renderer()).width
-        ax.text(0.01, 0.99, self.key_text(stage, width), transform=ax.transAxes,
-                **key_style(stage))
+        ax.text(0.01, 0.99, self.key_text(stage, width), transform=ax.transAxes, **key_style(stage))
 
     def _clipped(self, origin: np.ndarray, vector: np.ndarray) -> np.ndarray:
         """``vector`` shortened so that ``origin + vector`` stays inside the plot."""
         if not np.all(np.isfinite(vector)):
             return np.zeros(2)
         with np.errstate(divide="ignore", invalid="ignore"):
-            room = np.where(vector > 0, (self.high - origin) / vector,
-                            np.where(vector < 0, (self.low - origin) / vector, np.inf))
+            room = np.where(
+                vector > 0,
+                (self.high - origin) / vector,
+                np.where(vector < 0, (self.low - origin) / vector, np.inf),
+            )
         return vector * float(np.clip(np.min(room), 0.0, 1.0))
 
     def vectors_at(self, step: int) -> dict[tuple[int, str], tuple[np.ndarray, np.ndarray]]:
@@ -187,8 +209,17 @@ class GlyphLayer(Layer):
         head = min(self.head_length, length)
         neck = start + direction * (length - head)
         shaft, wing = 0.5 * self.shaft * normal, 0.5 * self.head_width * normal
-        return np.array([start + shaft, neck + shaft, neck + wing, start + along,
-                         neck - wing, neck - shaft, start - shaft])
+        return np.array(
+            [
+                start + shaft,
+                neck + shaft,
+                neck + wing,
+                start + along,
+                neck - wing,
+                neck - shaft,
+                start - shaft,
+            ]
+        )
 
     def update(self, step: int):
         result = self.result
@@ -205,8 +236,11 @@ class GlyphLayer(Layer):
         for i, box in self.boxes.items():
             shown = self.shown[i, step]
             racing = result.status(i, step) == "racing" and shown < result.steps
-            scale = (result.step_scales[i, shown] * self.box_scale
-                     if racing and result.step_scales is not None else np.full(2, np.nan))
+            scale = (
+                result.step_scales[i, shown] * self.box_scale
+                if racing and result.step_scales is not None
+                else np.full(2, np.nan)
+            )
             if np.all(np.isfinite(scale)):
                 box.set_visible(True)
                 box.set_xy(result.paths[i, shown] - scale)

@@ -36,8 +36,7 @@ def height_gradient(result: RaceResult, terrain: Terrain, points: np.ndarray) ->
 def in_tangent_plane(vectors: np.ndarray, slope: np.ndarray) -> np.ndarray:
     """``vectors`` (..., 2) lifted into the plane of gradient ``slope`` (..., 2): (..., 3)
     with z = slope · (x, y)."""
-    return np.concatenate([vectors, np.sum(vectors * slope, axis=-1, keepdims=True)],
-                          axis=-1)
+    return np.concatenate([vectors, np.sum(vectors * slope, axis=-1, keepdims=True)], axis=-1)
 
 
 class Glyph3DLayer(GlyphLayer):
@@ -74,9 +73,18 @@ class Glyph3DLayer(GlyphLayer):
             self.slopes[i] = slope
         self._arrow_styles(stage)
         add_projected(ax, self.arrows)  # drawn in pixels
-        self.boxes = add_projected(ax, PolyCollection(
-            [], closed=True, transform=IdentityTransform(), facecolors="none",
-            linewidths=1.0, linestyles=[BOX_DASHES], zorder=GLYPH_Z))
+        self.boxes = add_projected(
+            ax,
+            PolyCollection(
+                [],
+                closed=True,
+                transform=IdentityTransform(),
+                facecolors="none",
+                linewidths=1.0,
+                linestyles=[BOX_DASHES],
+                zorder=GLYPH_Z,
+            ),
+        )
         # Within the 3D view's own box: a steep tangent plane can throw an arrow far up the
         # screen, and beside the contour view it must not reach into it.
         area = required(stage.layout, "layout").plots[0]
@@ -86,10 +94,13 @@ class Glyph3DLayer(GlyphLayer):
         self.box_colors = {i: stage.racers[i].color for i in self.explained}
         if self.with_key:  # in the 3D axes, so that it is drawn in zorder with the trails
             size = stage.style
-            key = ax.text2D((area.x + 0.01 * area.width) / size.width,
-                            (area.y + 0.99 * area.height) / size.height,
-                            self.key_text(stage, area.width),
-                            transform=stage.figure.transFigure, **key_style(stage))
+            key = ax.text2D(
+                (area.x + 0.01 * area.width) / size.width,
+                (area.y + 0.99 * area.height) / size.height,
+                self.key_text(stage, area.width),
+                transform=stage.figure.transFigure,
+                **key_style(stage),
+            )
             if size.orbit:  # the surface is drawn every frame: the key over it, too
                 self.moving.append(key)
 

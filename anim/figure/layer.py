@@ -35,8 +35,7 @@ def required(value: T | None, what: str) -> T:
     """``value``, which the frame sets on the stage before any layer builds (the layout,
     the axes, the 3D view's terrain and camera); a RuntimeError naming ``what`` if not."""
     if value is None:
-        raise RuntimeError(f"the stage has no {what}: the frame sets it before the layers "
-                           "build")
+        raise RuntimeError(f"the stage has no {what}: the frame sets it before the layers build")
     return value
 
 
@@ -120,11 +119,11 @@ class Stage:
         return self.style.dpi / 72
 
     def axes_at(self, box: Box, **kwargs: Any) -> Axes:
-        return self.figure.add_axes(box.fraction(self.style.width, self.style.height),
-                                    **kwargs)
+        return self.figure.add_axes(box.fraction(self.style.width, self.style.height), **kwargs)
 
-    def text_width(self, text: str, size: float, weight: str = "normal",
-                   mono: bool = False) -> float:
+    def text_width(
+        self, text: str, size: float, weight: str = "normal", mono: bool = False
+    ) -> float:
         """Width in pixels of ``text`` at ``size`` points, in the figure's fonts (the
         fallbacks included)."""
         renderer = self.canvas.get_renderer()

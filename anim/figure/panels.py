@@ -59,8 +59,11 @@ def gone(result) -> np.ndarray:
 def swarm_finish(result) -> np.ndarray:
     """(optimizers,): the step by which each racer's starts have all arrived or flown
     off (its last step when one of them does neither)."""
-    ends = np.where(result.arrival_step >= 0, result.arrival_step,
-                    np.where(result.diverged_step >= 0, result.diverged_step, result.steps))
+    ends = np.where(
+        result.arrival_step >= 0,
+        result.arrival_step,
+        np.where(result.diverged_step >= 0, result.diverged_step, result.steps),
+    )
     return ends.max(axis=1)
 
 
@@ -100,13 +103,18 @@ def band_outline(x: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray
     x, low, high = x[finite], low[finite], high[finite]
     if not x.size:
         return np.zeros((0, 2))
-    return np.column_stack([np.concatenate([x, x[::-1]]),
-                            np.concatenate([high, low[::-1]])])
+    return np.column_stack([np.concatenate([x, x[::-1]]), np.concatenate([high, low[::-1]])])
 
 
 def _band(ax, color, zorder) -> Polygon:
-    band = Polygon(np.zeros((0, 2)), closed=True, facecolor=color, alpha=BAND_ALPHA,
-                   edgecolor="none", zorder=zorder)
+    band = Polygon(
+        np.zeros((0, 2)),
+        closed=True,
+        facecolor=color,
+        alpha=BAND_ALPHA,
+        edgecolor="none",
+        zorder=zorder,
+    )
     ax.add_patch(band)
     return band
 
@@ -147,7 +155,7 @@ class LossPanel(Layer):
         """What the panel measures from, and the word of its axis label: f at the goal,
         unless the racers went lower (a goal that is no minimum); then the lowest f shown."""
         result, last = self.result, self.until[:, -1]
-        shown = [lowest_curves[i, :last[i] + 1] for i in range(len(result.optimizers))]
+        shown = [lowest_curves[i, : last[i] + 1] for i in range(len(result.optimizers))]
         lowest = float(np.nanmin(np.concatenate(shown)))
         goals = result.goals or ((result.goal,) if result.goal is not None else ())
         if goals:
@@ -160,8 +168,11 @@ class LossPanel(Layer):
         ax = ax if ax is not None else stage.panels[0]
         result = self.result
         drawn = np.arange(result.steps + 1) <= self.until[:, -1][:, None]
-        values = self.values[drawn] if self.bands is None else np.concatenate(
-            [self.values[drawn], self.bands[0][drawn], self.bands[1][drawn]])
+        values = (
+            self.values[drawn]
+            if self.bands is None
+            else np.concatenate([self.values[drawn], self.bands[0][drawn], self.bands[1][drawn]])
+        )
         finite = values[np.isfinite(values) & (values > 1e-300)]
         ax.set_xlim(0, result.steps)
         if finite.size:
@@ -173,9 +184,18 @@ class LossPanel(Layer):
         self.lines, self.band_patches = [], []
         for i, racer in enumerate(stage.racers):
             # An arrival ends its loss curve with the same outline as on the map.
-            line = Line2D([], [], color=racer.color, linewidth=1.4, zorder=TRAIL_Z + 0.01 * i,
-                          marker=racer.marker, markersize=6, markerfacecolor="none",
-                          markeredgewidth=1.2, markevery=[])
+            line = Line2D(
+                [],
+                [],
+                color=racer.color,
+                linewidth=1.4,
+                zorder=TRAIL_Z + 0.01 * i,
+                marker=racer.marker,
+                markersize=6,
+                markerfacecolor="none",
+                markeredgewidth=1.2,
+                markevery=[],
+            )
             ax.add_line(line)
             self.lines.append(line)
             if self.bands is not None:
@@ -195,12 +215,15 @@ class LossPanel(Layer):
     def update(self, step: int):
         for i, line in enumerate(self.lines):
             last = self.until[i, step]
-            line.set_data(self.step_numbers[:last + 1], self.values[i, :last + 1])
+            line.set_data(self.step_numbers[: last + 1], self.values[i, : last + 1])
             line.set_markevery(self._arrival_mark(i, step))
             if self.bands is not None:
                 low, high = self.bands
-                self.band_patches[i].set_xy(band_outline(
-                    self.step_numbers[:last + 1], low[i, :last + 1], high[i, :last + 1]))
+                self.band_patches[i].set_xy(
+                    band_outline(
+                        self.step_numbers[: last + 1], low[i, : last + 1], high[i, : last + 1]
+                    )
+                )
         return self.moving
 
 
@@ -278,32 +301,54 @@ class LearningRatePanel(Layer):
         self.lines, self.band_patches, self.marks = [], [], []
         with np.errstate(invalid="ignore"):
             self.clipped = np.clip(self.rates, self.low, self.high)
-            self.bands_clipped = None if self.bands is None else tuple(
-                np.clip(band, self.low, self.high) for band in self.bands)
+            self.bands_clipped = (
+                None
+                if self.bands is None
+                else tuple(np.clip(band, self.low, self.high) for band in self.bands)
+            )
         for i in self.chosen:
             racer = stage.racers[i]
             styles: tuple[tuple[int, LineStyleType], ...] = ((0, "-"), (1, DASHED))
             for axis, dashes in styles:
                 # Butt ends: a steep curve's projecting end would look like a clip mark.
-                line = Line2D([], [], color=racer.color, linewidth=1.3, linestyle=dashes,
-                              solid_capstyle="butt", zorder=TRAIL_Z + 0.01 * i)
+                line = Line2D(
+                    [],
+                    [],
+                    color=racer.color,
+                    linewidth=1.3,
+                    linestyle=dashes,
+                    solid_capstyle="butt",
+                    zorder=TRAIL_Z + 0.01 * i,
+                )
                 ax.add_line(line)
                 self.lines.append((i, axis, line))
                 if self.bands is not None:
-                    self.band_patches.append(
-                        (i, axis, _band(ax, racer.color, BAND_Z + 0.01 * i)))
+                    self.band_patches.append((i, axis, _band(ax, racer.color, BAND_Z + 0.01 * i)))
             self.marks += self._clip_marks(ax, i, racer.color)
         self.moving += [patch for _, _, patch in self.band_patches]
         self.moving += [line for _, _, line in self.lines]
         self.moving += [mark for _, _, mark, _ in self.marks]
 
     def _key(self, ax, theme):
-        handles = [Line2D([], [], color=theme.text, linewidth=1.3),
-                   Line2D([], [], color=theme.text, linewidth=1.3, linestyle=DASHED)]
-        key = ax.legend(handles, ["x", "y"], loc="upper right", ncol=2, fontsize=TICK_FONT,
-                        handlelength=1.8, handletextpad=0.4, columnspacing=1.0,
-                        borderpad=0.3, frameon=True, framealpha=0.8,
-                        facecolor=theme.page, edgecolor="none")
+        handles = [
+            Line2D([], [], color=theme.text, linewidth=1.3),
+            Line2D([], [], color=theme.text, linewidth=1.3, linestyle=DASHED),
+        ]
+        key = ax.legend(
+            handles,
+            ["x", "y"],
+            loc="upper right",
+            ncol=2,
+            fontsize=TICK_FONT,
+            handlelength=1.8,
+            handletextpad=0.4,
+            columnspacing=1.0,
+            borderpad=0.3,
+            frameon=True,
+            framealpha=0.8,
+            facecolor=theme.page,
+            edgecolor="none",
+        )
         for text in key.get_texts():
             text.set_color(theme.text)
         key.set_zorder(TRAIL_Z - 1)
@@ -318,8 +363,17 @@ class LearningRatePanel(Layer):
             beyond = ((values > self.high).any(axis=1), (values < self.low).any(axis=1))
         for outside, edge, marker in zip(beyond, (self.high, self.low), ("^", "v")):
             steps = np.flatnonzero(outside)
-            mark = Line2D([], [], color=color, linestyle="", marker=marker, markersize=3.5,
-                          markeredgewidth=0, zorder=TRAIL_Z + 0.5, clip_on=False)
+            mark = Line2D(
+                [],
+                [],
+                color=color,
+                linestyle="",
+                marker=marker,
+                markersize=3.5,
+                markeredgewidth=0,
+                zorder=TRAIL_Z + 0.5,
+                clip_on=False,
+            )
             ax.add_line(mark)
             marks.append((index, steps, mark, edge))
         return marks
@@ -327,15 +381,20 @@ class LearningRatePanel(Layer):
     def update(self, step: int):
         for i, axis, line in self.lines:
             last = min(self.until[i, step], self.result.steps) - 1
-            line.set_data(self.step_numbers[:last + 1], self.clipped[i, :last + 1, axis])
+            line.set_data(self.step_numbers[: last + 1], self.clipped[i, : last + 1, axis])
         if self.bands_clipped is not None:  # the bands of a swarm's starts
             low, high = self.bands_clipped
             for i, axis, patch in self.band_patches:
                 last = min(self.until[i, step], self.result.steps) - 1
-                patch.set_xy(band_outline(self.step_numbers[:last + 1],
-                                          low[i, :last + 1, axis], high[i, :last + 1, axis]))
+                patch.set_xy(
+                    band_outline(
+                        self.step_numbers[: last + 1],
+                        low[i, : last + 1, axis],
+                        high[i, : last + 1, axis],
+                    )
+                )
         for i, steps, mark, edge in self.marks:
             last = min(self.until[i, step], self.result.steps) - 1
-            shown = steps[:np.searchsorted(steps, last, side="right")]
+            shown = steps[: np.searchsorted(steps, last, side="right")]
             mark.set_data(shown, np.full(len(shown), edge))
         return self.moving

@@ -79,8 +79,11 @@ def exit_point(path: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarra
         return path[-1]
     start, direction = path[last_inside], path[last_inside + 1] - path[last_inside]
     with np.errstate(all="ignore"):  # a tiny or zero step gives inf: never the nearest edge
-        to_edge = np.where(direction > 0, (high - start) / direction,
-                           np.where(direction < 0, (low - start) / direction, np.inf))
+        to_edge = np.where(
+            direction > 0,
+            (high - start) / direction,
+            np.where(direction < 0, (low - start) / direction, np.inf),
+        )
     return start + min(1.0, float(to_edge.min())) * direction
 
 
@@ -95,8 +98,9 @@ def spaced(pixels: np.ndarray, gap: float) -> np.ndarray:
     return np.array(kept)
 
 
-def fan_out(pixels: np.ndarray, gap: float, circles: np.ndarray | None = None,
-            margin: float = 0.0) -> np.ndarray:
+def fan_out(
+    pixels: np.ndarray, gap: float, circles: np.ndarray | None = None, margin: float = 0.0
+) -> np.ndarray:
     """``pixels`` (heads, steps, 2) with every group of heads closer than ``gap`` (chains
     included) spread evenly on a ring around the group's centre, ``gap`` apart, in the
     heads' order; lone heads stay where they are.
@@ -127,8 +131,9 @@ def fan_out(pixels: np.ndarray, gap: float, circles: np.ndarray | None = None,
     return np.where(np.isfinite(pixels), fanned, pixels)
 
 
-def _inside_circles(centre: np.ndarray, ring: np.ndarray, group: np.ndarray,
-                    circles: np.ndarray, margin: float) -> np.ndarray:
+def _inside_circles(
+    centre: np.ndarray, ring: np.ndarray, group: np.ndarray, circles: np.ndarray, margin: float
+) -> np.ndarray:
     """Ring centres (steps, heads, 2) moved so that each ring of radius ``ring`` lies
     inside the circle (steps, heads, 3) of the first member of its ``group`` that has
     one; unchanged for groups without a circle and for lone heads."""
@@ -146,16 +151,18 @@ def _inside_circles(centre: np.ndarray, ring: np.ndarray, group: np.ndarray,
     return np.where(applies[..., None], moved, centre)
 
 
-def outside_at_edge(paths: np.ndarray, positions: np.ndarray, low: np.ndarray,
-                    high: np.ndarray) -> np.ndarray:
+def outside_at_edge(
+    paths: np.ndarray, positions: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> np.ndarray:
     """``positions`` (heads, steps + 1, 2) with every finite point outside the box [low,
     high] replaced by where its trail (``paths``, the same shape) last left the box."""
     positions = positions.copy()
     with np.errstate(invalid="ignore"):
         outside = np.isfinite(positions).all(axis=-1) & np.any(
-            (positions < low) | (positions > high), axis=-1)
+            (positions < low) | (positions > high), axis=-1
+        )
     for i, k in zip(*np.nonzero(outside)):
-        trail = paths[i, :k + 1]
+        trail = paths[i, : k + 1]
         positions[i, k] = exit_point(trail[np.isfinite(trail).all(axis=1)], low, high)
     return positions
 
@@ -173,10 +180,19 @@ class RacersLayer(Layer):
         self.trails, self.heads = [], []
         for i, racer in enumerate(stage.racers):
             # Above the spines (2.5), so a full redraw matches the fast path.
-            trail = Line2D([], [], color=racer.color, linewidth=1.6, alpha=0.9,
-                           zorder=TRAIL_Z + i * 0.01, marker="o", markersize=2.4,
-                           markeredgewidth=0, solid_capstyle="round",
-                           solid_joinstyle="round")
+            trail = Line2D(
+                [],
+                [],
+                color=racer.color,
+                linewidth=1.6,
+                alpha=0.9,
+                zorder=TRAIL_Z + i * 0.01,
+                marker="o",
+                markersize=2.4,
+                markeredgewidth=0,
+                solid_capstyle="round",
+                solid_joinstyle="round",
+            )
             head = Line2D([], [], color=racer.color, linestyle="")
             ax.add_line(trail)
             ax.add_line(head)
@@ -188,8 +204,9 @@ class RacersLayer(Layer):
             self._style_head(i, "racing")
         ax.apply_aspect()
         to_pixels = ax.transData
-        self.dots = [spaced(to_pixels.transform(path), DOT_GAP * stage.scale)
-                     for path in result.paths]
+        self.dots = [
+            spaced(to_pixels.transform(path), DOT_GAP * stage.scale) for path in result.paths
+        ]
         self.head_positions = self._head_positions(ax, stage.scale)
 
     def _head_positions(self, ax, scale) -> np.ndarray:
@@ -203,16 +220,14 @@ class RacersLayer(Layer):
         for i in range(len(result.optimizers)):
             diverged = result.diverged_step[i]
             if diverged is not None and result.status(i, result.steps) == "diverged":
-                positions[i, diverged:] = exit_point(result.paths[i, :max(diverged, 1)],
-                                                     low, high)
+                positions[i, diverged:] = exit_point(result.paths[i, : max(diverged, 1)], low, high)
         pixels = ax.transData.transform(positions.reshape(-1, 2)).reshape(positions.shape)
         goals = arrived_circles(result, self.shown)
         centres = ax.transData.transform(goals[..., :2].reshape(-1, 2)).reshape(pixels.shape)
         # The circle's smaller radius on the screen, should the plot be stretched.
         per_unit = np.abs(np.diag(ax.transData.get_affine().get_matrix())[:2]).min()
         circles = np.concatenate([centres, goals[..., 2:] * per_unit], axis=-1)
-        fanned = fan_out(pixels, FAN_GAP * HEAD_SIZE * scale, circles,
-                         margin=CIRCLE_MARGIN * scale)
+        fanned = fan_out(pixels, FAN_GAP * HEAD_SIZE * scale, circles, margin=CIRCLE_MARGIN * scale)
         moved = np.any(fanned != pixels, axis=-1)  # the others keep their exact position
         positions[moved] = ax.transData.inverted().transform(fanned[moved])
         return positions
@@ -221,12 +236,11 @@ class RacersLayer(Layer):
         result = self.result
         for i, (trail, head) in enumerate(zip(self.trails, self.heads)):
             last = self.shown[i, step]
-            points = result.paths[i, :last + 1]
+            points = result.paths[i, : last + 1]
             trail.set_data(points[:, 0], points[:, 1])
             dots = self.dots[i]
             # An index array, which matplotlib takes (its stub says a list).
-            trail.set_markevery(
-                dots[:np.searchsorted(dots, last, side="right")])  # type: ignore[arg-type]
+            trail.set_markevery(dots[: np.searchsorted(dots, last, side="right")])  # type: ignore[arg-type]
             x, y = self.head_positions[i, step]
             head.set_data([x], [y])
             state = result.status(i, step)
@@ -249,6 +263,6 @@ def style_head(head, racer, theme, state: str, index: int):
     head.set_markeredgewidth(1.6 if hollow else 1.0)
     head.set_markersize(HEAD_SIZE + 1 if hollow else HEAD_SIZE)
     head.set_path_effects(
-        [Stroke(linewidth=3.0, foreground=theme.head_edge), Normal()]
-        if hollow else [])
+        [Stroke(linewidth=3.0, foreground=theme.head_edge), Normal()] if hollow else []
+    )
     head.set_zorder((FINISHED_Z if hollow else HEAD_Z) + 0.01 * index)

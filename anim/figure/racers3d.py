@@ -56,7 +56,7 @@ def head_points(result: RaceResult, terrain: Terrain, shown: np.ndarray) -> np.n
     for i in range(len(result.optimizers)):
         diverged = result.diverged_step[i]
         if diverged is not None and result.status(i, result.steps) == "diverged":
-            placed[i, diverged:] = exit_point(result.paths[i, :max(diverged, 1)], low, high)
+            placed[i, diverged:] = exit_point(result.paths[i, : max(diverged, 1)], low, high)
     moved = np.any(placed != paths, axis=-1) & np.isfinite(placed).all(axis=-1)
     heights[moved] = terrain.height_at(placed[moved, 0], placed[moved, 1]) + terrain.lift
     return np.concatenate([placed, heights[..., None]], axis=-1)
@@ -155,12 +155,28 @@ class Racers3DLayer(Layer):
         self._hidden_view: tuple[float, float] | None = None
         self.hidden: np.ndarray | None = None
         for i, racer in enumerate(stage.racers):
-            behind = new_line(ax, self.fixed, color=racer.color, linewidth=1.2, alpha=0.45,
-                              linestyle=(0, (1, 2)), zorder=TRAIL_Z - 0.5 + i * 0.01)
-            trail = new_line(ax, self.fixed, color=racer.color, linewidth=1.6, alpha=0.9,
-                             zorder=TRAIL_Z + i * 0.01, marker="o", markersize=2.4,
-                             markeredgewidth=0, solid_capstyle="round",
-                             solid_joinstyle="round")
+            behind = new_line(
+                ax,
+                self.fixed,
+                color=racer.color,
+                linewidth=1.2,
+                alpha=0.45,
+                linestyle=(0, (1, 2)),
+                zorder=TRAIL_Z - 0.5 + i * 0.01,
+            )
+            trail = new_line(
+                ax,
+                self.fixed,
+                color=racer.color,
+                linewidth=1.6,
+                alpha=0.9,
+                zorder=TRAIL_Z + i * 0.01,
+                marker="o",
+                markersize=2.4,
+                markeredgewidth=0,
+                solid_capstyle="round",
+                solid_joinstyle="round",
+            )
             head = new_line(ax, self.fixed, color=racer.color, linestyle="")
             offset = Affine2D()
             head.set_transform(ax.transData + offset)
@@ -170,18 +186,23 @@ class Racers3DLayer(Layer):
             self.offsets.append(offset)
         self.moving += [*self.behind, *self.trails, *self.heads]
         self.head_states: list[str | None] = [None] * len(self.heads)
-        self.dots = [spaced(to_pixels(ax, np.nan_to_num(points)), DOT_GAP * stage.scale)
-                     for points in self.trail_points]
+        self.dots = [
+            spaced(to_pixels(ax, np.nan_to_num(points)), DOT_GAP * stage.scale)
+            for points in self.trail_points
+        ]
         self.circles = arrived_circles(result, self.shown)
         self.margin = CIRCLE_MARGIN * stage.scale
         if self.fixed:  # everything projected once
             self.drawn_points = flattened(ax, self.trail_points, terrain)
             pixels = to_pixels(ax, self.heads_at.reshape(-1, 3)).reshape(
-                (*self.heads_at.shape[:2], 2))
-            fanned = fan_out(pixels, self.gap, screen_circles(ax, terrain, self.circles),
-                             self.margin)
-            self.drawn_heads = ax.transData.inverted().transform(
-                fanned.reshape(-1, 2)).reshape(fanned.shape)
+                (*self.heads_at.shape[:2], 2)
+            )
+            fanned = fan_out(
+                pixels, self.gap, screen_circles(ax, terrain, self.circles), self.margin
+            )
+            self.drawn_heads = (
+                ax.transData.inverted().transform(fanned.reshape(-1, 2)).reshape(fanned.shape)
+            )
             self._hidden_steps()
         else:
             self.drawn_points = self.trail_points
@@ -192,8 +213,7 @@ class Racers3DLayer(Layer):
         view = (self.ax.elev, self.ax.azim)
         if self.hidden is None or view != self._hidden_view:
             points = self.trail_points.reshape(-1, 3)
-            self.hidden = self.terrain.hidden(points, *view).reshape(
-                self.trail_points.shape[:2])
+            self.hidden = self.terrain.hidden(points, *view).reshape(self.trail_points.shape[:2])
             self._hidden_view = view
         return self.hidden
 
@@ -205,7 +225,7 @@ class Racers3DLayer(Layer):
             return self.drawn_heads[:, step]
         positions = self.heads_at[:, step]
         pixels = to_pixels(self.ax, positions)
-        circles = screen_circles(self.ax, self.terrain, self.circles[:, step:step + 1])
+        circles = screen_circles(self.ax, self.terrain, self.circles[:, step : step + 1])
         shift = fan_out(pixels[:, None, :], self.gap, circles, self.margin)[:, 0] - pixels
         for offset, (dx, dy) in zip(self.offsets, shift):
             offset.clear().translate(dx, dy)
@@ -217,12 +237,12 @@ class Racers3DLayer(Layer):
         heads = self._heads(step)
         for i, (trail, head) in enumerate(zip(self.trails, self.heads)):
             last = self.shown[i, step]
-            seen, behind = _split(self.drawn_points[i, :last + 1], hidden[i, :last + 1])
+            seen, behind = _split(self.drawn_points[i, : last + 1], hidden[i, : last + 1])
             place(trail, seen)
             place(self.behind[i], behind)
             self.behind[i].set_visible(len(behind) > 0)  # nothing to project and draw
             dots = self.dots[i]
-            trail.set_markevery(dots[:np.searchsorted(dots, last, side="right")])
+            trail.set_markevery(dots[: np.searchsorted(dots, last, side="right")])
             place(head, heads[i][None])
             state = result.status(i, step)
             if state != self.head_states[i]:
@@ -235,8 +255,9 @@ class Racers3DLayer(Layer):
         that the surface hides from the current camera."""
         step = self.result.steps if step is None else step
         hidden = self._hidden_steps()
-        return [np.flatnonzero(hidden[i, :self.shown[i, step] + 1])
-                for i in range(len(self.trails))]
+        return [
+            np.flatnonzero(hidden[i, : self.shown[i, step] + 1]) for i in range(len(self.trails))
+        ]
 
 
 def _split(points: np.ndarray, hidden: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -258,9 +279,11 @@ def default_camera(result: RaceResult, terrain: Terrain) -> tuple[float, float]:
     (terrain.choose_camera)."""
     shown = shown_steps(result)
     heads = head_points(result, terrain, shown)[:, -1]
-    marks = [(*point, float(terrain.height_at(*point)) + terrain.lift)
-             for point in (result.start, *result.goals)]
+    marks = [
+        (*point, float(terrain.height_at(*point)) + terrain.lift)
+        for point in (result.start, *result.goals)
+    ]
     landmarks = np.vstack([np.array(marks), heads])
     trails = trail_points(result, terrain)
-    paths = [trails[i, :shown[i, -1] + 1] for i in range(len(result.optimizers))]
+    paths = [trails[i, : shown[i, -1] + 1] for i in range(len(result.optimizers))]
     return choose_camera(terrain, landmarks, paths)

@@ -35,11 +35,12 @@ class ScoreboardLayer(Layer):
         self.labels = [_shortened(stage, racer.label, limit) for racer in stage.racers]
         self.words = stage.words
         widths = [stage.text_width(label, TEXT_FONT) for label in self.labels]
-        status = max(stage.text_width(text, TEXT_FONT, weight="bold")
-                     for i in range(len(self.labels))
-                     for text in board.widest_candidates(self.result, i, self.words))
-        counter = stage.text_width(self._counter_text(self.result.steps), TEXT_FONT,
-                                   mono=True)
+        status = max(
+            stage.text_width(text, TEXT_FONT, weight="bold")
+            for i in range(len(self.labels))
+            for text in board.widest_candidates(self.result, i, self.words)
+        )
+        counter = stage.text_width(self._counter_text(self.result.steps), TEXT_FONT, mono=True)
         self.status_width, self.counter_width = status, counter
         return widths, status, counter
 
@@ -70,13 +71,27 @@ class ScoreboardLayer(Layer):
             x, y = layout.row_origin(i)
             middle = y - 0.5 * layout.line
             glyph = GLYPH * scale
-            figure.add_artist(Line2D(
-                [at(x + 0.12 * glyph, 0)[0], at(x + 0.78 * glyph, 0)[0]], [middle / height] * 2,
-                color=racer.color, linewidth=1.8, transform=figure.transFigure))
-            figure.add_artist(Line2D(
-                [at(x + 0.45 * glyph, 0)[0]], [middle / height], color=racer.color,
-                marker=racer.marker, markersize=7, markeredgecolor=theme.head_edge,
-                markeredgewidth=0.8, transform=figure.transFigure))
+            figure.add_artist(
+                Line2D(
+                    [at(x + 0.12 * glyph, 0)[0], at(x + 0.78 * glyph, 0)[0]],
+                    [middle / height] * 2,
+                    color=racer.color,
+                    linewidth=1.8,
+                    transform=figure.transFigure,
+                )
+            )
+            figure.add_artist(
+                Line2D(
+                    [at(x + 0.45 * glyph, 0)[0]],
+                    [middle / height],
+                    color=racer.color,
+                    marker=racer.marker,
+                    markersize=7,
+                    markeredgecolor=theme.head_edge,
+                    markeredgewidth=0.8,
+                    transform=figure.transFigure,
+                )
+            )
             text: dict[str, Any] = dict(fontsize=TEXT_FONT, va="center", color=theme.text)
             self.label_texts.append(figure.text(*at(x + glyph, middle), label, **text))
             if layout.two_line_rows:
@@ -88,15 +103,21 @@ class ScoreboardLayer(Layer):
                 self._plate(stage, spot[0] * width, spot[1] * height, self.status_width)
         top = layout.board.y + layout.board.height - 0.5 * layout.line
         right = layout.board.x + layout.board.width
-        counter: dict[str, Any] = dict(ha="right", va="center", fontsize=TEXT_FONT,
-                                       family=list(stage.typeface.mono), color=theme.text)
+        counter: dict[str, Any] = dict(
+            ha="right",
+            va="center",
+            fontsize=TEXT_FONT,
+            family=list(stage.typeface.mono),
+            color=theme.text,
+        )
         # Monospace, so the changing digits (drawn every frame) fill the blank left for
         # them in the static "step ___ / N" (drawn once): far fewer glyphs per frame.
         # (Hence a language's words after the number are ASCII, as wide as blanks.)
         digits = len(str(self.result.steps))
         before, total = self._counter_parts()
-        self.counter_frame = figure.text(*at(right, top), f"{before}{' ' * digits}{total}",
-                                         **counter)
+        self.counter_frame = figure.text(
+            *at(right, top), f"{before}{' ' * digits}{total}", **counter
+        )
         if stage.style.text_plates:
             self._plate(stage, right - self.counter_width, top, self.counter_width)
         self.step_text = figure.text(*at(right, top), "", **counter)
@@ -109,11 +130,17 @@ class ScoreboardLayer(Layer):
 
     def _plate(self, stage: Stage, x: float, middle: float, text_width: float) -> None:
         line, pad = required(stage.layout, "layout").line, 2 * stage.scale
-        stage.figure.add_artist(Rectangle(
-            ((x - pad) / stage.style.width, (middle - 0.5 * line) / stage.style.height),
-            (text_width + 2 * pad) / stage.style.width, line / stage.style.height,
-            transform=stage.figure.transFigure, facecolor=stage.theme.page,
-            edgecolor="none", zorder=0.5))
+        stage.figure.add_artist(
+            Rectangle(
+                ((x - pad) / stage.style.width, (middle - 0.5 * line) / stage.style.height),
+                (text_width + 2 * pad) / stage.style.width,
+                line / stage.style.height,
+                transform=stage.figure.transFigure,
+                facecolor=stage.theme.page,
+                edgecolor="none",
+                zorder=0.5,
+            )
+        )
 
     def occasional_key(self) -> object:
         return tuple(text.get_text() for text in self.statuses)
@@ -121,8 +148,9 @@ class ScoreboardLayer(Layer):
     def update(self, step: int) -> list[Artist]:
         loss_step = step if step == self.result.steps else step - step % self.refresh
         for i, text in enumerate(self.statuses):
-            text.set_text(board.status(self.result, i, step, self.places.get(i), loss_step,
-                                       self.words))
+            text.set_text(
+                board.status(self.result, i, step, self.places.get(i), loss_step, self.words)
+            )
             state = self.result.status(i, step)
             if state != self.states[i]:
                 text.set_fontweight("bold" if state == "arrived" else "normal")

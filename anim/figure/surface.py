@@ -98,7 +98,8 @@ class SurfaceLayer(Layer):
         if not np.isfinite(self.z).any():
             raise SurfaceDrawingError(
                 f"f is not finite anywhere in the plotted region x in [{x0:g}, {x1:g}], "
-                f"y in [{y0:g}, {y1:g}]: give the surface bounds where it is defined")
+                f"y in [{y0:g}, {y1:g}]: give the surface bounds where it is defined"
+            )
         self.levels, self.logarithmic = contour_levels(self.z)
 
     def tick_texts(self) -> tuple[list[str], list[str]]:
@@ -118,31 +119,69 @@ class SurfaceLayer(Layer):
             ax.set_aspect("equal", adjustable="box")
         cmap = theme.colormap(self.colormap_name)
         norm = BoundaryNorm(self.levels, cmap.N, extend="both")
-        filled = ax.contourf(self.grid_x, self.grid_y, self.z, levels=self.levels, cmap=cmap,
-                             norm=norm, extend="both", zorder=SURFACE_Z)
+        filled = ax.contourf(
+            self.grid_x,
+            self.grid_y,
+            self.z,
+            levels=self.levels,
+            cmap=cmap,
+            norm=norm,
+            extend="both",
+            zorder=SURFACE_Z,
+        )
         # A line at every other band edge: as readable, and far fewer antialiased pixels
         # for the GIF encoder.
-        ax.contour(self.grid_x, self.grid_y, self.z, levels=self.levels[1::2],
-                   colors=theme.contour, linewidths=0.5, alpha=theme.contour_alpha,
-                   zorder=SURFACE_Z + 0.1, negative_linestyles="solid")
+        ax.contour(
+            self.grid_x,
+            self.grid_y,
+            self.z,
+            levels=self.levels[1::2],
+            colors=theme.contour,
+            linewidths=0.5,
+            alpha=theme.contour_alpha,
+            zorder=SURFACE_Z + 0.1,
+            negative_linestyles="solid",
+        )
         style_axes(ax, theme)
         if layout.colorbar is not None:
             self._colorbar(stage, layout.colorbar, filled)
         radius = result.goal_radius  # set whenever there are goals
         for goal in result.goals:
             if radius is not None:
-                ax.add_patch(Circle(goal, radius, fill=False, linestyle=(0, (2, 2)),
-                                    linewidth=0.8, edgecolor=theme.goal_edge, alpha=0.8,
-                                    zorder=GOAL_CIRCLE_Z))
-            self.moving += ax.plot(*goal, marker="*", markersize=15, color=theme.goal,
-                                   markeredgecolor=theme.goal_edge, markeredgewidth=0.9,
-                                   zorder=LANDMARK_Z, linestyle="")
+                ax.add_patch(
+                    Circle(
+                        goal,
+                        radius,
+                        fill=False,
+                        linestyle=(0, (2, 2)),
+                        linewidth=0.8,
+                        edgecolor=theme.goal_edge,
+                        alpha=0.8,
+                        zorder=GOAL_CIRCLE_Z,
+                    )
+                )
+            self.moving += ax.plot(
+                *goal,
+                marker="*",
+                markersize=15,
+                color=theme.goal,
+                markeredgecolor=theme.goal_edge,
+                markeredgewidth=0.9,
+                zorder=LANDMARK_Z,
+                linestyle="",
+            )
         if result.start is None:  # a swarm: its layer draws the starts
             return
-        self.moving += ax.plot(*result.start, marker="o", markersize=7,
-                               markerfacecolor=theme.start_face,
-                               markeredgecolor=theme.start_edge, markeredgewidth=1.2,
-                               zorder=LANDMARK_Z, linestyle="")
+        self.moving += ax.plot(
+            *result.start,
+            marker="o",
+            markersize=7,
+            markerfacecolor=theme.start_face,
+            markeredgecolor=theme.start_edge,
+            markeredgewidth=1.2,
+            zorder=LANDMARK_Z,
+            linestyle="",
+        )
 
     def _colorbar(self, stage: Stage, box: Box, filled: QuadContourSet) -> None:
         bar_axes = stage.axes_at(box)
@@ -156,8 +195,7 @@ class SurfaceLayer(Layer):
 
 def style_axes(ax: Axes, theme: Theme) -> None:
     """Ticks, tick labels and spines in the theme's muted colour."""
-    ax.tick_params(labelsize=TICK_FONT, length=3, direction="out", colors=theme.muted,
-                   pad=2)
+    ax.tick_params(labelsize=TICK_FONT, length=3, direction="out", colors=theme.muted, pad=2)
     for spine in ax.spines.values():
         spine.set_linewidth(0.6)
         spine.set_edgecolor(theme.muted)

@@ -75,32 +75,64 @@ class Surface3DLayer(Layer):
         per_side = ORBIT_CELLS if self.orbit else FIXED_CELLS
         stride = max(1, round((terrain.heights.shape[0] - 1) / per_side))
         quads, colors = _cells(terrain, self._shade(terrain, cmap), stride)
-        surface = Poly3DCollection(quads, facecolors=colors, linewidths=0, antialiased=False,
-                                   zorder=SURFACE_Z)
+        surface = Poly3DCollection(
+            quads, facecolors=colors, linewidths=0, antialiased=False, zorder=SURFACE_Z
+        )
         ax.add_collection3d(surface, autolim=False)
-        floor = ax.contour(terrain.grid_x, terrain.grid_y, terrain.heights,
-                           levels=np.linspace(terrain.low, terrain.high, FLOOR_LEVELS + 2)[1:-1],
-                           zdir="z", offset=terrain.low, colors=theme.contour,
-                           linewidths=0.5, alpha=theme.contour_alpha, zorder=SURFACE_Z - 0.1)
+        floor = ax.contour(
+            terrain.grid_x,
+            terrain.grid_y,
+            terrain.heights,
+            levels=np.linspace(terrain.low, terrain.high, FLOOR_LEVELS + 2)[1:-1],
+            zdir="z",
+            offset=terrain.low,
+            colors=theme.contour,
+            linewidths=0.5,
+            alpha=theme.contour_alpha,
+            zorder=SURFACE_Z - 0.1,
+        )
         radius = self.result.goal_radius
-        circles = ([] if radius is None
-                   else [self._goal_circle(goal, radius) for goal in self.result.goals])
+        circles = (
+            []
+            if radius is None
+            else [self._goal_circle(goal, radius) for goal in self.result.goals]
+        )
         if self.orbit:
             self.moving += [surface, floor, *circles]
         if stage.plot is None and layout.colorbar is not None:
-            self._colorbar(stage, layout.colorbar,
-                           ScalarMappable(Normalize(terrain.low, terrain.high), cmap), terrain)
+            self._colorbar(
+                stage,
+                layout.colorbar,
+                ScalarMappable(Normalize(terrain.low, terrain.high), cmap),
+                terrain,
+            )
         for goal in self.result.goals:
-            self.moving.append(self._line(
-                self._on_surface([goal]), marker="*", markersize=15, color=theme.goal,
-                markeredgecolor=theme.goal_edge, markeredgewidth=0.9, zorder=LANDMARK_Z,
-                linestyle=""))
+            self.moving.append(
+                self._line(
+                    self._on_surface([goal]),
+                    marker="*",
+                    markersize=15,
+                    color=theme.goal,
+                    markeredgecolor=theme.goal_edge,
+                    markeredgewidth=0.9,
+                    zorder=LANDMARK_Z,
+                    linestyle="",
+                )
+            )
         if self.result.start is None:  # a swarm: its layer draws the starts
             return
-        self.moving.append(self._line(
-            self._on_surface([self.result.start]), marker="o", markersize=7,
-            markerfacecolor=theme.start_face, markeredgecolor=theme.start_edge,
-            markeredgewidth=1.2, zorder=LANDMARK_Z, linestyle=""))
+        self.moving.append(
+            self._line(
+                self._on_surface([self.result.start]),
+                marker="o",
+                markersize=7,
+                markerfacecolor=theme.start_face,
+                markeredgecolor=theme.start_edge,
+                markeredgewidth=1.2,
+                zorder=LANDMARK_Z,
+                linestyle="",
+            )
+        )
 
     # --- filling the plot's box -------------------------------------------------------
     def _fit(self, stage: Stage, layout: Layout) -> None:
@@ -126,9 +158,14 @@ class Surface3DLayer(Layer):
 
     def _place(self, stage: Stage, centre: np.ndarray, side: float, zoom: float) -> None:
         width, height = stage.style.width, stage.style.height
-        self.ax.set_position(((centre[0] - 0.5 * side) / width,
-                              (centre[1] - 0.5 * side) / height,
-                              side / width, side / height))
+        self.ax.set_position(
+            (
+                (centre[0] - 0.5 * side) / width,
+                (centre[1] - 0.5 * side) / height,
+                side / width,
+                side / height,
+            )
+        )
         self.ax.set_box_aspect(self.terrain.box, zoom=zoom)
         self.ax.apply_aspect()
         self.ax.M = self.ax.get_proj()  # as a draw sets it, for the labels' positions
@@ -148,8 +185,11 @@ class Surface3DLayer(Layer):
         boxes = [Bbox([corners.min(axis=0), corners.max(axis=0)])]
         if not self.orbit:
             renderer = stage.canvas.get_renderer()
-            boxes += [box for axis in (ax.xaxis, ax.yaxis, ax.zaxis)
-                      if (box := axis.get_tightbbox(renderer)) is not None]
+            boxes += [
+                box
+                for axis in (ax.xaxis, ax.yaxis, ax.zaxis)
+                if (box := axis.get_tightbbox(renderer)) is not None
+            ]
         return Bbox.union(boxes)
 
     def _drop_crowded_z_ticks(self, stage: Stage) -> None:
@@ -158,14 +198,20 @@ class Surface3DLayer(Layer):
         lowest labels fall on each other."""
         ax, renderer = self.ax, stage.canvas.get_renderer()
         ax.draw(renderer)  # lays the ticks out (the surface is not added yet)
-        others = [label.get_window_extent(renderer)
-                  for axis in (ax.xaxis, ax.yaxis)
-                  for _, label in (*drawn_tick_labels(axis), (None, axis.label))]
+        others = [
+            label.get_window_extent(renderer)
+            for axis in (ax.xaxis, ax.yaxis)
+            for _, label in (*drawn_tick_labels(axis), (None, axis.label))
+        ]
         # Labels closer than this read as one.
         gap = Z_TICK_GAP * stage.scale
-        kept = [location for location, label in drawn_tick_labels(ax.zaxis)
-                if not any(label.get_window_extent(renderer).padded(gap).overlaps(other)
-                           for other in others)]
+        kept = [
+            location
+            for location, label in drawn_tick_labels(ax.zaxis)
+            if not any(
+                label.get_window_extent(renderer).padded(gap).overlaps(other) for other in others
+            )
+        ]
         ax.zaxis.set_major_locator(FixedLocator(kept))
 
     def _shade(self, terrain: Terrain, cmap) -> np.ndarray:
@@ -176,8 +222,14 @@ class Surface3DLayer(Layer):
         box_x, box_y, box_z = terrain.box
         scaled = (terrain.heights - terrain.low) / (terrain.high - terrain.low) * box_z
         # LightSource reads row 0 as the top of an image; here it is the lowest y.
-        rgba = light.shade(scaled[::-1], cmap=cmap, norm=Normalize(0, box_z),
-                           blend_mode="soft", dx=box_x / (cols - 1), dy=box_y / (rows - 1))
+        rgba = light.shade(
+            scaled[::-1],
+            cmap=cmap,
+            norm=Normalize(0, box_z),
+            blend_mode="soft",
+            dx=box_x / (cols - 1),
+            dy=box_y / (rows - 1),
+        )
         return rgba[::-1]
 
     def _on_surface(self, points) -> np.ndarray:
@@ -197,9 +249,14 @@ class Surface3DLayer(Layer):
         """The goal circle, level at the height of the goal star: it rings the star as in
         the contour view. (Laid on the surface it would climb the walls of a pit, and float
         above the star as a few dashes.)"""
-        return self._line(self.terrain.goal_ring(goal, radius),
-                          linestyle=(0, (2, 2)), linewidth=1.0, color=self.theme.goal_edge,
-                          alpha=0.9, zorder=GOAL_CIRCLE_Z)
+        return self._line(
+            self.terrain.goal_ring(goal, radius),
+            linestyle=(0, (2, 2)),
+            linewidth=1.0,
+            color=self.theme.goal_edge,
+            alpha=0.9,
+            zorder=GOAL_CIRCLE_Z,
+        )
 
     def _style_axes(self, stage: Stage, terrain: Terrain) -> None:
         ax, theme = self.ax, stage.theme
@@ -216,8 +273,7 @@ class Surface3DLayer(Layer):
         for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
             axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
 
-    def _colorbar(self, stage: Stage, box: Box, mappable: ScalarMappable,
-                  terrain: Terrain) -> None:
+    def _colorbar(self, stage: Stage, box: Box, mappable: ScalarMappable, terrain: Terrain) -> None:
         bar_axes = stage.axes_at(box)
         bar = stage.figure.colorbar(mappable, cax=bar_axes)
         bar.set_label(terrain.label, fontsize=TICK_FONT, color=stage.theme.text)
@@ -242,10 +298,11 @@ def drawn_tick_labels(axis) -> list:
     """(location, label) of the major ticks of a 3D ``axis`` that are drawn: within its
     limits and labelled (mplot3d keeps the others, unplaced)."""
     low, high = sorted(axis.get_view_interval())
-    return [(location, tick.label1)
-            for location, tick in zip(axis.get_majorticklocs(), axis.get_major_ticks())
-            if low <= location <= high and tick.label1.get_visible()
-            and tick.label1.get_text()]
+    return [
+        (location, tick.label1)
+        for location, tick in zip(axis.get_majorticklocs(), axis.get_major_ticks())
+        if low <= location <= high and tick.label1.get_visible() and tick.label1.get_text()
+    ]
 
 
 def _cells(terrain: Terrain, colors: np.ndarray, stride: int):
@@ -259,8 +316,7 @@ def _cells(terrain: Terrain, colors: np.ndarray, stride: int):
         cols = np.append(cols, terrain.heights.shape[1] - 1)
     points = np.stack([terrain.grid_x, terrain.grid_y, terrain.heights], axis=-1)
     points = points[np.ix_(rows, cols)]
-    corners = np.stack([points[:-1, :-1], points[:-1, 1:], points[1:, 1:], points[1:, :-1]],
-                       axis=2)
+    corners = np.stack([points[:-1, :-1], points[:-1, 1:], points[1:, 1:], points[1:, :-1]], axis=2)
     # Each cell takes the colour of its centre.
     centre_rows = (rows[:-1] + rows[1:]) // 2
     centre_cols = (cols[:-1] + cols[1:]) // 2

@@ -109,46 +109,101 @@ class SwarmLayer(Layer):
         self.baked, self.fresh, self.heads, self.finished = [], [], [], []
         self.baked_behind: list[LineCollection] = []
         self.fresh_behind: list[Line2D] = []
-        alpha = float(np.clip(TRAIL_ALPHA * np.sqrt(FEW_STARTS / result.count),
-                              MIN_TRAIL_ALPHA, TRAIL_ALPHA))
+        alpha = float(
+            np.clip(TRAIL_ALPHA * np.sqrt(FEW_STARTS / result.count), MIN_TRAIL_ALPHA, TRAIL_ALPHA)
+        )
         # The racer with the most ink (total trail length) is drawn lowest, so one that
         # roams the board does not bury the short, direct trails of another.
-        ink = [np.nansum(np.hypot(*np.diff(result.paths[i], axis=1).T))
-               for i in range(len(stage.racers))]
+        ink = [
+            np.nansum(np.hypot(*np.diff(result.paths[i], axis=1).T))
+            for i in range(len(stage.racers))
+        ]
         level = {i: rank for rank, i in enumerate(np.argsort(ink, kind="stable")[::-1])}
         # Drawing order, the same in the kept pixels and in a full redraw: trails so far,
         # the heads that had arrived by then, the newest steps of the trails, racing heads.
         for i, racer in enumerate(stage.racers):
             line: dict[str, Any] = dict(color=racer.color, linewidth=TRAIL_WIDTH, alpha=alpha)
-            self.baked.append(self.add(ax, LineCollection(
-                [], colors=[racer.color], linewidths=TRAIL_WIDTH, alpha=alpha,
-                zorder=TRAIL_Z + 0.01 * level[i], capstyle="round", joinstyle="round")))
-            self.fresh.append(self.add(ax, Line2D(
-                [], [], zorder=TRAIL_Z + 0.1 + 0.01 * level[i], solid_capstyle="round",
-                solid_joinstyle="round", **line)))
+            self.baked.append(
+                self.add(
+                    ax,
+                    LineCollection(
+                        [],
+                        colors=[racer.color],
+                        linewidths=TRAIL_WIDTH,
+                        alpha=alpha,
+                        zorder=TRAIL_Z + 0.01 * level[i],
+                        capstyle="round",
+                        joinstyle="round",
+                    ),
+                )
+            )
+            self.fresh.append(
+                self.add(
+                    ax,
+                    Line2D(
+                        [],
+                        [],
+                        zorder=TRAIL_Z + 0.1 + 0.01 * level[i],
+                        solid_capstyle="round",
+                        solid_joinstyle="round",
+                        **line,
+                    ),
+                )
+            )
             if self.behind is not None:
-                faint: dict[str, Any] = dict(line, alpha=BEHIND_ALPHA * alpha,
-                                             linestyle=BEHIND_DOTS)
-                self.baked_behind.append(self.add(ax, LineCollection(
-                    [], colors=[racer.color], linewidths=TRAIL_WIDTH, alpha=faint["alpha"],
-                    linestyles=[BEHIND_DOTS], zorder=TRAIL_Z - 0.2 + 0.01 * level[i])))
-                self.fresh_behind.append(self.add(ax, Line2D(
-                    [], [], zorder=TRAIL_Z - 0.1 + 0.01 * level[i], **faint)))
+                faint: dict[str, Any] = dict(
+                    line, alpha=BEHIND_ALPHA * alpha, linestyle=BEHIND_DOTS
+                )
+                self.baked_behind.append(
+                    self.add(
+                        ax,
+                        LineCollection(
+                            [],
+                            colors=[racer.color],
+                            linewidths=TRAIL_WIDTH,
+                            alpha=faint["alpha"],
+                            linestyles=[BEHIND_DOTS],
+                            zorder=TRAIL_Z - 0.2 + 0.01 * level[i],
+                        ),
+                    )
+                )
+                self.fresh_behind.append(
+                    self.add(ax, Line2D([], [], zorder=TRAIL_Z - 0.1 + 0.01 * level[i], **faint))
+                )
             heads: dict[str, Any] = dict(
-                linestyle="", marker=racer.marker, markersize=SWARM_HEAD_SIZE,
-                markerfacecolor=racer.color, markeredgecolor=theme.head_edge,
-                markeredgewidth=0.3)
-            self.finished.append(self.add(ax, Line2D([], [], zorder=TRAIL_Z + 0.05 + 0.001 * i,
-                                                     **heads)))
+                linestyle="",
+                marker=racer.marker,
+                markersize=SWARM_HEAD_SIZE,
+                markerfacecolor=racer.color,
+                markeredgecolor=theme.head_edge,
+                markeredgewidth=0.3,
+            )
+            self.finished.append(
+                self.add(ax, Line2D([], [], zorder=TRAIL_Z + 0.05 + 0.001 * i, **heads))
+            )
             self.heads.append(self.add(ax, Line2D([], [], zorder=HEAD_Z + 0.01 * i, **heads)))
         starts = self.starts(stage)
-        self.start_rings = self.add(ax, Line2D(
-            starts[:, 0], starts[:, 1], linestyle="", marker="o", markersize=START_SIZE,
-            markerfacecolor="none", markeredgecolor=theme.start_edge, markeredgewidth=0.5,
-            alpha=0.35, zorder=TRAIL_Z - 0.5))  # under the trails: kept as static pixels
+        self.start_rings = self.add(
+            ax,
+            Line2D(
+                starts[:, 0],
+                starts[:, 1],
+                linestyle="",
+                marker="o",
+                markersize=START_SIZE,
+                markerfacecolor="none",
+                markeredgecolor=theme.start_edge,
+                markeredgewidth=0.5,
+                alpha=0.35,
+                zorder=TRAIL_Z - 0.5,
+            ),
+        )  # under the trails: kept as static pixels
         # Kept pixels are drawn in list order: the trails bottom (most ink) first.
-        self.occasional += [*sorted(self.baked_behind, key=lambda c: c.get_zorder()),
-                            *sorted(self.baked, key=lambda c: c.get_zorder()), *self.finished]
+        self.occasional += [
+            *sorted(self.baked_behind, key=lambda c: c.get_zorder()),
+            *sorted(self.baked, key=lambda c: c.get_zorder()),
+            *self.finished,
+        ]
         self.moving += [*self.fresh_behind, *self.fresh, *self.heads]
         arrival, diverged = result.arrival_step, result.diverged_step
         held = held_at_arrival(result)
@@ -163,8 +218,9 @@ class SwarmLayer(Layer):
         """(starts, last - first + 1, 2): each trail of racer ``index`` in ``points`` from
         step ``first`` to ``last``, its points past where it stops repeated (zero-length,
         not drawn)."""
-        steps = np.minimum(np.arange(first, last + 1)[None, :],
-                           self.shown[index, :, last:last + 1])
+        steps = np.minimum(
+            np.arange(first, last + 1)[None, :], self.shown[index, :, last : last + 1]
+        )
         return np.take_along_axis(points[index], steps[..., None], axis=1)
 
     def _heads(self, index: int, step: int, chosen: np.ndarray):
@@ -180,23 +236,26 @@ class SwarmLayer(Layer):
         baked = min(refreshed, self.settled)
         if baked != self.baked_step:
             for i, (collection, finished) in enumerate(zip(self.baked, self.finished)):
-                collection.set_segments(self._segments(self.trails, i, 0, baked)
-                                        if baked else [])
+                collection.set_segments(self._segments(self.trails, i, 0, baked) if baked else [])
                 if self.behind is not None:
                     # An (n, k, 2) array is n segments to matplotlib; its stub asks a list.
                     self.baked_behind[i].set_segments(
                         self._segments(self.behind, i, 0, baked)  # type: ignore[arg-type]
-                        if baked else [])
+                        if baked
+                        else []
+                    )
                 finished.set_data(*self._heads(i, baked, self.arrival[i] <= baked))
             self.baked_step = baked
         newest = min(step, self.settled)
         for i, (fresh, head) in enumerate(zip(self.fresh, self.heads)):
-            _newest_steps(fresh, self._segments(self.trails, i, baked, newest)
-                          if newest > baked else None)
+            _newest_steps(
+                fresh, self._segments(self.trails, i, baked, newest) if newest > baked else None
+            )
             if self.behind is not None:
-                _newest_steps(self.fresh_behind[i], self._segments(self.behind, i, baked,
-                                                                   newest)
-                              if newest > baked else None)
+                _newest_steps(
+                    self.fresh_behind[i],
+                    self._segments(self.behind, i, baked, newest) if newest > baked else None,
+                )
             racing = (self.arrival[i] > baked) & (self.gone[i] > step)
             head.set_data(*self._heads(i, step, racing))
         return self.moving

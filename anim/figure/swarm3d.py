@@ -54,16 +54,21 @@ def default_swarm_camera(result, terrain: Terrain) -> tuple[float, float]:
     """The camera (terrain.choose_camera) that shows the goals, the starts' final heads and
     a spread of CAMERA_STARTS paths per racer best."""
     shown = swarm_shown_steps(result)
-    picked = np.unique(np.linspace(0, result.count - 1, min(result.count, CAMERA_STARTS))
-                       .astype(int))
+    picked = np.unique(
+        np.linspace(0, result.count - 1, min(result.count, CAMERA_STARTS)).astype(int)
+    )
     trails = lifted_paths(result, terrain)[:, picked]
     last = shown[:, picked, -1]
-    heads = np.take_along_axis(lifted_heads(result, terrain)[:, picked],
-                               last[..., None, None], axis=2)[:, :, 0].reshape(-1, 3)
+    heads = np.take_along_axis(
+        lifted_heads(result, terrain)[:, picked], last[..., None, None], axis=2
+    )[:, :, 0].reshape(-1, 3)
     goals = [(*goal, float(terrain.height_at(*goal)) + terrain.lift) for goal in result.goals]
     landmarks = np.vstack([np.array(goals).reshape(-1, 3), heads])
-    paths = [trails[i, s, :last[i, s] + 1] for i in range(trails.shape[0])
-             for s in range(trails.shape[1])]
+    paths = [
+        trails[i, s, : last[i, s] + 1]
+        for i in range(trails.shape[0])
+        for s in range(trails.shape[1])
+    ]
     return choose_camera(terrain, landmarks, paths)
 
 
@@ -88,10 +93,10 @@ class Swarm3DLayer(SwarmLayer):
         self.view = (self.ax.elev, self.ax.azim)
         drawn = flattened(self.ax, self.points3d, self.terrain)
         hidden = self.terrain.hidden(self.points3d.reshape(-1, 3), *self.view).reshape(
-            self.points3d.shape[:-1])
+            self.points3d.shape[:-1]
+        )
         heads = projected(self.ax, np.nan_to_num(self.heads3d))
-        heads = np.where(np.isfinite(self.heads3d).all(axis=-1, keepdims=True), heads,
-                         np.nan)
+        heads = np.where(np.isfinite(self.heads3d).all(axis=-1, keepdims=True), heads, np.nan)
         if self.fixed and not hidden.any():
             return drawn, None, heads
         seen, behind = split_hidden(drawn, hidden)

@@ -43,8 +43,14 @@ RAY_SAMPLES = 80
 class Terrain:
     """Heights of the surface on the 2D view's grid, as the 3D view draws them."""
 
-    def __init__(self, grid_x: np.ndarray, grid_y: np.ndarray, f_grid: np.ndarray,
-                 levels: np.ndarray, logarithmic: bool):
+    def __init__(
+        self,
+        grid_x: np.ndarray,
+        grid_y: np.ndarray,
+        f_grid: np.ndarray,
+        levels: np.ndarray,
+        logarithmic: bool,
+    ):
         self.xs, self.ys = grid_x[0].astype(float), grid_y[:, 0].astype(float)
         self.grid_x, self.grid_y = grid_x, grid_y
         self.logarithmic = bool(logarithmic)
@@ -64,8 +70,7 @@ class Terrain:
             self.label = "f"
         width, depth = self.xs[-1] - self.xs[0], self.ys[-1] - self.ys[0]
         ratio = min(max(depth / width, 1 / MAX_BOX_RATIO), MAX_BOX_RATIO)
-        self.box = ((1.0, ratio, BOX_HEIGHT) if ratio <= 1 else
-                    (1.0 / ratio, 1.0, BOX_HEIGHT))
+        self.box = (1.0, ratio, BOX_HEIGHT) if ratio <= 1 else (1.0 / ratio, 1.0, BOX_HEIGHT)
 
     @property
     def bounds(self):
@@ -99,8 +104,12 @@ class Terrain:
         i, j = fy.astype(int), fx.astype(int)
         u, v = fx - j, fy - i
         h = self.heights
-        value = ((1 - u) * (1 - v) * h[i, j] + u * (1 - v) * h[i, j + 1]
-                 + (1 - u) * v * h[i + 1, j] + u * v * h[i + 1, j + 1])
+        value = (
+            (1 - u) * (1 - v) * h[i, j]
+            + u * (1 - v) * h[i, j + 1]
+            + (1 - u) * v * h[i + 1, j]
+            + u * v * h[i + 1, j + 1]
+        )
         return np.where(inside, value, np.nan)
 
     # --- the camera ---------------------------------------------------------------------
@@ -125,21 +134,22 @@ class Terrain:
         spans = np.array([x1 - x0, y1 - y0, z1 - z0])
         scaled = (np.where(finite[:, None], points, 0.0) - (x0, y0, z0)) / spans * box
         e, a = math.radians(elev), math.radians(azim)
-        toward, across = np.array([math.cos(a), math.sin(a)]), np.array([-math.sin(a),
-                                                                           math.cos(a)])
+        toward, across = np.array([math.cos(a), math.sin(a)]), np.array([-math.sin(a), math.cos(a)])
         rise = math.tan(e)
         corners = np.array([[0, 0], [box[0], 0], [0, box[1]], [box[0], box[1]]])
         spacing = 1.0 / RAY_SAMPLES
         us = np.arange((corners @ toward).min(), (corners @ toward).max() + spacing, spacing)
-        vs = np.arange((corners @ across).min(), (corners @ across).max() + spacing,
-                       spacing)
+        vs = np.arange((corners @ across).min(), (corners @ across).max() + spacing, spacing)
         u, v = np.meshgrid(us, vs)
         with np.errstate(invalid="ignore"):
-            ground = self.height_at(x0 + (u * toward[0] + v * across[0]) / box[0] * spans[0],
-                                    y0 + (u * toward[1] + v * across[1]) / box[1] * spans[1])
+            ground = self.height_at(
+                x0 + (u * toward[0] + v * across[0]) / box[0] * spans[0],
+                y0 + (u * toward[1] + v * across[1]) / box[1] * spans[1],
+            )
         # Outside the bounds nothing hides anything: very low, but finite to interpolate.
-        above_ray = np.where(np.isfinite(ground), (ground - z0) / spans[2] * box[2] - u * rise,
-                             -1e12)
+        above_ray = np.where(
+            np.isfinite(ground), (ground - z0) / spans[2] * box[2] - u * rise, -1e12
+        )
         highest = np.maximum.accumulate(above_ray[:, ::-1], axis=1)[:, ::-1]
         highest = np.concatenate([highest, np.full((len(vs), 1), -1e12)], axis=1)
         along, side = scaled[:, :2] @ toward, scaled[:, :2] @ across
@@ -147,8 +157,9 @@ class Terrain:
         first = np.clip(np.ceil((along - us[0]) / spacing + 0.5).astype(int), 0, len(us))
         row = np.clip((side - vs[0]) / spacing, 0, len(vs) - 1.000001)
         below, weight = row.astype(int), row - row.astype(int)
-        blocking = ((1 - weight) * highest[below, first]
-                    + weight * highest[np.minimum(below + 1, len(vs) - 1), first])
+        blocking = (1 - weight) * highest[below, first] + weight * highest[
+            np.minimum(below + 1, len(vs) - 1), first
+        ]
         # Half a lift of slack: a point drawn lifted over a gentle slope is not hidden
         # by the slope it sits on.
         slack = 0.5 * self.lift / spans[2] * box[2]
@@ -166,13 +177,13 @@ class Terrain:
         up = np.array([-math.sin(e) * math.cos(a), -math.sin(e) * math.sin(a), math.cos(e)])
         return np.stack([scaled @ right, scaled @ up], axis=-1)
 
-    def screen_extent(self, elev: float, azim: float, orbit: float = 0.0
-                      ) -> tuple[float, float]:
+    def screen_extent(self, elev: float, azim: float, orbit: float = 0.0) -> tuple[float, float]:
         """(width, height) in box units of the box seen from the camera, the largest over
         an orbit of ``orbit`` degrees from it."""
         turns = np.linspace(0.0, 1.0, 13) if orbit else [0.0]
-        extents = [np.ptp(self.screen(self.corners(), elev, azim + orbit * turn), axis=0)
-                   for turn in turns]
+        extents = [
+            np.ptp(self.screen(self.corners(), elev, azim + orbit * turn), axis=0) for turn in turns
+        ]
         width, height = np.max(extents, axis=0)
         return float(width), float(height)
 
@@ -181,8 +192,13 @@ class Terrain:
         goal star is drawn at (the surface's at the goal, lifted)."""
         angle = np.linspace(0, 2 * np.pi, points)
         height = float(self.height_at(*goal)) + self.lift
-        return np.column_stack([goal[0] + radius * np.cos(angle),
-                                goal[1] + radius * np.sin(angle), np.full(points, height)])
+        return np.column_stack(
+            [
+                goal[0] + radius * np.cos(angle),
+                goal[1] + radius * np.sin(angle),
+                np.full(points, height),
+            ]
+        )
 
     def corners(self) -> np.ndarray:
         (x0, x1), (y0, y1) = self.bounds
@@ -190,17 +206,16 @@ class Terrain:
         return np.array([[x, y, z] for x in (x0, x1) for y in (y0, y1) for z in (z0, z1)])
 
 
-def choose_camera(terrain: Terrain, landmarks: np.ndarray, paths: list[np.ndarray]
-                  ) -> tuple[float, float]:
+def choose_camera(
+    terrain: Terrain, landmarks: np.ndarray, paths: list[np.ndarray]
+) -> tuple[float, float]:
     """The (elevation, azimuth) that hides the fewest ``landmarks`` (n, 3), then the
     fewest points of ``paths`` (each (k, 3), weighted so every path counts the same),
     and shows the paths largest; see the module docstring."""
     paths = [p[np.all(np.isfinite(p), axis=1)] for p in paths]
-    paths = [p[np.linspace(0, len(p) - 1, min(len(p), 40)).astype(int)] for p in paths
-             if len(p)]
+    paths = [p[np.linspace(0, len(p) - 1, min(len(p), 40)).astype(int)] for p in paths if len(p)]
     path_points = np.concatenate(paths) if paths else np.zeros((0, 3))
-    weights = np.concatenate([np.full(len(p), 1 / len(p)) for p in paths]) if paths \
-        else np.zeros(0)
+    weights = np.concatenate([np.full(len(p), 1 / len(p)) for p in paths]) if paths else np.zeros(0)
     candidates = []
     for elev in ELEVATIONS:
         for azim in AZIMUTHS:
@@ -213,6 +228,12 @@ def choose_camera(terrain: Terrain, landmarks: np.ndarray, paths: list[np.ndarra
                 spread = float(np.prod(np.ptp(shown, axis=0)))
             candidates.append((landmarks_hidden, round(path_hidden, 3), spread, elev, azim))
     largest = max(c[2] for c in candidates) or 1.0
-    best = min(candidates, key=lambda c: (
-        c[0], c[1], -c[2] / largest + abs(c[3] - PREFERRED_ELEVATION) / ELEVATION_SCALE))
+    best = min(
+        candidates,
+        key=lambda c: (
+            c[0],
+            c[1],
+            -c[2] / largest + abs(c[3] - PREFERRED_ELEVATION) / ELEVATION_SCALE,
+        ),
+    )
     return best[3], best[4]

@@ -25,16 +25,16 @@ TITLE_FONT, TEXT_FONT, TICK_FONT = 12.0, 9.0, 8.0
 @dataclass(frozen=True)
 class Theme:
     name: str
-    page: str            # the figure's background (unless transparent)
-    text: str            # titles, labels, the scoreboard
-    muted: str           # ticks, spines, the step counter's frame
+    page: str  # the figure's background (unless transparent)
+    text: str  # titles, labels, the scoreboard
+    muted: str  # ticks, spines, the step counter's frame
     surface: tuple[str, ...]  # the surface colormap, from low to high f
-    contour: str         # contour lines
+    contour: str  # contour lines
     contour_alpha: float
-    head_edge: str       # the rim that separates a head from what is under it
+    head_edge: str  # the rim that separates a head from what is under it
     start_face: str
     start_edge: str
-    grid: str            # grid lines of the panels
+    grid: str  # grid lines of the panels
     goal: str = "#ffd21f"
     goal_edge: str = "#6b5200"
 
@@ -51,15 +51,31 @@ class Theme:
 
 THEMES = {
     "light": Theme(
-        name="light", page="#ffffff", text="#1a1a1a", muted="#4d4d4d",
+        name="light",
+        page="#ffffff",
+        text="#1a1a1a",
+        muted="#4d4d4d",
         surface=("#fbfbf8", "#e4e9ee", "#c3cfdb", "#98abbf", "#6d86a0"),
-        contour="#4a5a6a", contour_alpha=0.55, head_edge="#ffffff",
-        start_face="#ffffff", start_edge="#222222", grid="#dddddd"),
+        contour="#4a5a6a",
+        contour_alpha=0.55,
+        head_edge="#ffffff",
+        start_face="#ffffff",
+        start_edge="#222222",
+        grid="#dddddd",
+    ),
     "dark": Theme(
-        name="dark", page="#15181e", text="#e8e8e8", muted="#a9b0ba",
+        name="dark",
+        page="#15181e",
+        text="#e8e8e8",
+        muted="#a9b0ba",
         surface=("#0f1218", "#18202b", "#233040", "#314358", "#425a74"),
-        contour="#8fa3b8", contour_alpha=0.35, head_edge="#0b0d11",
-        start_face="#15181e", start_edge="#f2f2f2", grid="#343b46"),
+        contour="#8fa3b8",
+        contour_alpha=0.35,
+        head_edge="#0b0d11",
+        start_face="#15181e",
+        start_edge="#f2f2f2",
+        grid="#343b46",
+    ),
 }
 
 

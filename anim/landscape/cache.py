@@ -79,8 +79,9 @@ def store(key: str, values: np.ndarray) -> None:
     folder, temporary = cache_folder(), None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{key[:16]}.", suffix=".tmp",
-                                         delete=False) as handle:
+        with tempfile.NamedTemporaryFile(
+            dir=folder, prefix=f".{key[:16]}.", suffix=".tmp", delete=False
+        ) as handle:
             np.save(handle, np.asarray(values, dtype=np.float64), allow_pickle=False)
             temporary = handle.name
         os.replace(temporary, folder / f"{key}.npy")

@@ -75,8 +75,10 @@ class Plane:
         the point of the plane nearest each (least squares), and how far each lies from it."""
         vectors = np.atleast_2d(np.asarray(thetas, dtype=np.float64))
         if vectors.shape[1] != self.size:
-            raise ValueError(f"parameter vectors of size {vectors.shape[1]} cannot be projected "
-                             f"on a plane among {self.size} parameters")
+            raise ValueError(
+                f"parameter vectors of size {vectors.shape[1]} cannot be projected "
+                f"on a plane among {self.size} parameters"
+            )
         offsets = vectors - self.origin
         coordinates = np.linalg.solve(self._gram, self.directions @ offsets.T).T
         residual = offsets - coordinates @ self.directions
@@ -92,24 +94,26 @@ def _check_directions(directions: np.ndarray, what: tuple[str, str]) -> None:
             raise ValueError(f"{name} is zero: a plane needs two directions of non-zero length")
     norms = np.linalg.norm(directions, axis=1)
     cosine = float(directions[0] @ directions[1] / (norms[0] * norms[1]))
-    if 1.0 - min(abs(cosine), 1.0) ** 2 < PARALLEL_SINE ** 2:
-        raise ValueError(f"{what[0]} and {what[1]} are parallel (cosine {cosine:.9g}): they "
-                         "span a line, not a plane")
+    if 1.0 - min(abs(cosine), 1.0) ** 2 < PARALLEL_SINE**2:
+        raise ValueError(
+            f"{what[0]} and {what[1]} are parallel (cosine {cosine:.9g}): they "
+            "span a line, not a plane"
+        )
 
 
 def _vector(value: ArrayLike, size: int, what: str) -> np.ndarray:
     vector = np.asarray(value, dtype=np.float64).reshape(-1)
     if vector.size != size:
-        raise ValueError(f"{what} has {vector.size} numbers, but the model has {size} "
-                         "parameters")
+        raise ValueError(f"{what} has {vector.size} numbers, but the model has {size} parameters")
     return vector
 
 
 def plane_along(origin: ArrayLike, d1: ArrayLike, d2: ArrayLike) -> Plane:
     """The plane through ``origin`` along the directions ``d1`` and ``d2`` (flat vectors)."""
     start = np.asarray(origin, dtype=np.float64).reshape(-1)
-    directions = np.stack([_vector(d1, start.size, "direction 1"),
-                           _vector(d2, start.size, "direction 2")])
+    directions = np.stack(
+        [_vector(d1, start.size, "direction 1"), _vector(d2, start.size, "direction 2")]
+    )
     _check_directions(directions, ("direction 1", "direction 2"))
     return Plane(start, directions, "directions", "L(θ₀ + x·d₁ + y·d₂)")
 
@@ -136,8 +140,9 @@ def plane_through(theta0: ArrayLike, theta1: ArrayLike, theta2: ArrayLike) -> Pl
     return Plane(origin, directions, "points", "L(θ₀ + x(θ₁ − θ₀) + y(θ₂ − θ₀))")
 
 
-def filter_normalized(weights: Sequence[np.ndarray], generator: np.random.Generator,
-                      biases: str) -> np.ndarray:
+def filter_normalized(
+    weights: Sequence[np.ndarray], generator: np.random.Generator, biases: str
+) -> np.ndarray:
     """One random direction, flat, scaled filter by filter to the weights' norms.
 
     A parameter of two or more dimensions is a stack of filters along its first axis; each
@@ -156,15 +161,17 @@ def filter_normalized(weights: Sequence[np.ndarray], generator: np.random.Genera
                 direction *= np.linalg.norm(weight) / np.linalg.norm(direction)
         else:
             rows = direction.reshape(len(direction), -1)
-            scale = (np.linalg.norm(weight.reshape(len(weight), -1), axis=1)
-                     / np.linalg.norm(rows, axis=1))
+            scale = np.linalg.norm(weight.reshape(len(weight), -1), axis=1) / np.linalg.norm(
+                rows, axis=1
+            )
             direction = (rows * scale[:, None]).reshape(weight.shape)
         parts.append(direction.reshape(-1))
     return np.concatenate(parts)
 
 
-def random_plane(weights: Sequence[ArrayLike], seed: int = 0,
-                 biases: Literal["ignore", "include"] = "ignore") -> Plane:
+def random_plane(
+    weights: Sequence[ArrayLike], seed: int = 0, biases: Literal["ignore", "include"] = "ignore"
+) -> Plane:
     """Two filter-normalised random directions around ``weights`` (the model's parameters,
     in order), drawn from numpy's generator seeded with ``seed``."""
     if biases not in ("ignore", "include"):
@@ -176,8 +183,10 @@ def random_plane(weights: Sequence[ArrayLike], seed: int = 0,
     directions = np.stack([filter_normalized(arrays, generator, biases) for _ in range(2)])
     origin = np.concatenate([w.reshape(-1) for w in arrays])
     if not np.any(directions[0]):
-        raise ValueError("the random directions are zero: the model has no weight of two or "
-                         "more dimensions (use biases='include', or another plane)")
+        raise ValueError(
+            "the random directions are zero: the model has no weight of two or "
+            "more dimensions (use biases='include', or another plane)"
+        )
     _check_directions(directions, ("direction 1", "direction 2"))
     return Plane(origin, directions, "random", "L(θ₀ + x·δ₁ + y·δ₂)")
 
@@ -198,17 +207,26 @@ def pca_plane(paths: Sequence[ArrayLike]) -> Plane:
     # as points, so the thin SVD of the (points, P) matrix is cheap for any P.
     _, singular, vt = np.linalg.svd(centred, full_matrices=False)
     if singular.size < 2 or singular[0] == 0:
-        raise ValueError("the recorded runs never move: their parameters are the same at "
-                         "every step, so they span no plane")
+        raise ValueError(
+            "the recorded runs never move: their parameters are the same at "
+            "every step, so they span no plane"
+        )
     if singular[1] <= FLAT_SHARE * singular[0]:
-        raise ValueError("the recorded runs move along one line in parameter space: their "
-                         "PCA has a single direction, so it spans no plane (use "
-                         "plane='random' or three checkpoints)")
+        raise ValueError(
+            "the recorded runs move along one line in parameter space: their "
+            "PCA has a single direction, so it spans no plane (use "
+            "plane='random' or three checkpoints)"
+        )
     directions = vt[:2].copy()
     travel = runs[0][-1] - runs[0][0]
     for row in directions:
         if row @ travel < 0:
             row *= -1
-    variance = singular ** 2 / np.sum(singular ** 2)
-    return Plane(mean, directions, "pca", "L(θ̄ + x·pc₁ + y·pc₂)",
-                 variance=(float(variance[0]), float(variance[1])))
+    variance = singular**2 / np.sum(singular**2)
+    return Plane(
+        mean,
+        directions,
+        "pca",
+        "L(θ̄ + x·pc₁ + y·pc₂)",
+        variance=(float(variance[0]), float(variance[1])),
+    )

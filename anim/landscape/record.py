@@ -66,32 +66,40 @@ def _loss_value(loss: SupportsFloat | None) -> float:
     try:
         return float(loss)
     except (TypeError, ValueError, RuntimeError):
-        raise ValueError(f"the loss to record must be one number, got "
-                         f"{type(loss).__name__} of shape {getattr(loss, 'shape', '?')}") \
-            from None
+        raise ValueError(
+            f"the loss to record must be one number, got "
+            f"{type(loss).__name__} of shape {getattr(loss, 'shape', '?')}"
+        ) from None
 
 
 def _snapshot(model: Model) -> np.ndarray:
-    return np.concatenate([p.detach().reshape(-1).cpu().double().numpy()
-                           for p in model.parameters()])
+    return np.concatenate(
+        [p.detach().reshape(-1).cpu().double().numpy() for p in model.parameters()]
+    )
 
 
 class Recorder:
     """Records ``model``'s parameters; see the module docstring. With ``optimizer`` (a
     ``torch.optim.Optimizer``), it records after each of its ``step()`` calls by itself."""
 
-    def __init__(self, model: Model, optimizer: StepHooks | None = None, *, every: int = 1,
-                 label: str | None = None) -> None:
+    def __init__(
+        self,
+        model: Model,
+        optimizer: StepHooks | None = None,
+        *,
+        every: int = 1,
+        label: str | None = None,
+    ) -> None:
         if not hasattr(model, "parameters") or not callable(model.parameters):
-            raise ValueError(f"record needs a torch model (an nn.Module), got "
-                             f"{type(model).__name__}")
+            raise ValueError(
+                f"record needs a torch model (an nn.Module), got {type(model).__name__}"
+            )
         if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
             raise ValueError(f"Invalid every: {every!r} (must be an integer >= 1)")
         if label is not None and not isinstance(label, str):
             raise ValueError(f"Invalid label: {label!r} (must be a string or None)")
         self.model, self.every = model, int(every)
-        self.label = label if label is not None or optimizer is None \
-            else type(optimizer).__name__
+        self.label = label if label is not None or optimizer is None else type(optimizer).__name__
         start = _snapshot(model)
         if start.size == 0:
             raise ValueError(f"the model ({type(model).__name__}) has no parameters to record")
@@ -104,8 +112,10 @@ class Recorder:
         self._hook: Any = None
         if optimizer is not None:
             if not hasattr(optimizer, "register_step_post_hook"):
-                raise ValueError(f"record's optimizer must be a torch.optim.Optimizer, got "
-                                 f"{type(optimizer).__name__}")
+                raise ValueError(
+                    f"record's optimizer must be a torch.optim.Optimizer, got "
+                    f"{type(optimizer).__name__}"
+                )
             self._hook = optimizer.register_step_post_hook(lambda *_: self._after_step())
 
     def step(self, loss: SupportsFloat | None = None) -> None:
@@ -113,8 +123,10 @@ class Recorder:
         parameters before it), if you want it kept."""
         self._check_open()
         if self._hook is not None:
-            raise RuntimeError("this recording follows its optimizer's step() by itself: do "
-                               "not call step(); note_loss(loss) keeps the loss")
+            raise RuntimeError(
+                "this recording follows its optimizer's step() by itself: do "
+                "not call step(); note_loss(loss) keeps the loss"
+            )
         self.note_loss(loss)
         self._after_step()
 
@@ -169,8 +181,9 @@ class Recorder:
         return False
 
 
-def record(model: Model, optimizer: StepHooks | None = None, *, every: int = 1,
-           label: str | None = None) -> Recorder:
+def record(
+    model: Model, optimizer: StepHooks | None = None, *, every: int = 1, label: str | None = None
+) -> Recorder:
     """Start recording ``model``'s training (see :mod:`anim.landscape.record`): a
     :class:`Recorder`, usable as a context manager or by calling ``step()`` after each
     ``optimizer.step()``; with ``optimizer``, it hooks into its ``step()`` itself.
@@ -206,19 +219,26 @@ def as_runs(runs: Runs, size: int | None = None) -> list[Recording]:
         if isinstance(run, Recorder):
             run = run.recording
         if not isinstance(run, Recording):
-            raise ValueError(f"runs[{index}] is {type(run).__name__}, not a recording "
-                             "(anim.record(model) makes one)")
+            raise ValueError(
+                f"runs[{index}] is {type(run).__name__}, not a recording "
+                "(anim.record(model) makes one)"
+            )
         label = label or run.label or f"run {index + 1}"
         if len(run) < MIN_POINTS:
             steps = len(run) - 1
-            raise ValueError(f"run {label!r} recorded {steps} step{'' if steps == 1 else 's'}: "
-                             "a trajectory needs at least 2 steps")
+            raise ValueError(
+                f"run {label!r} recorded {steps} step{'' if steps == 1 else 's'}: "
+                "a trajectory needs at least 2 steps"
+            )
         if size is not None and run.params.shape[1] != size:
-            raise ValueError(f"run {label!r} recorded {run.params.shape[1]} parameters, but "
-                             f"the model has {size}")
+            raise ValueError(
+                f"run {label!r} recorded {run.params.shape[1]} parameters, but the model has {size}"
+            )
         if not np.all(np.isfinite(run.params)):
             first = int(np.flatnonzero(~np.all(np.isfinite(run.params), axis=1))[0])
-            raise ValueError(f"run {label!r} has non-finite parameters after "
-                             f"{int(run.steps[first])} steps (the training diverged)")
+            raise ValueError(
+                f"run {label!r} has non-finite parameters after "
+                f"{int(run.steps[first])} steps (the training diverged)"
+            )
         out.append(Recording(run.params, run.steps, run.losses, run.every, label))
     return out

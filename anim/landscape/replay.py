@@ -67,12 +67,21 @@ class ProjectedRun(Optimizer):
     #: The scoreboard writes this run's loss as "L = …": the true loss, not the slice's f.
     loss_symbol = "L"
 
-    def __init__(self, path: ArrayLike, fidelity: Fidelity, *, name: str, every: int = 1,
-                 label: str | None = None, color: Color | None = None) -> None:
+    def __init__(
+        self,
+        path: ArrayLike,
+        fidelity: Fidelity,
+        *,
+        name: str,
+        every: int = 1,
+        label: str | None = None,
+        color: Color | None = None,
+    ) -> None:
         path = _frozen(path)
         if path.ndim != 2 or path.shape[1] != 2 or len(path) < 2:
-            raise ValueError(f"a projected run's path must have shape (k, 2), k >= 2, got "
-                             f"{path.shape}")
+            raise ValueError(
+                f"a projected run's path must have shape (k, 2), k >= 2, got {path.shape}"
+            )
         self.name = check_label(name, "a projected run") or "run"
         self.path = path
         self.fidelity = fidelity
@@ -97,13 +106,21 @@ class ProjectedRun(Optimizer):
         scale = max(1.0, float(np.max(np.abs(self.path))))
         if not np.allclose(points, self.path[0], rtol=0, atol=1e-9 * scale):
             where = tuple(float(v) for v in points[0])
-            raise OptimizerError(f"{self.label} is a recorded run that starts at {self.start}, "
-                             f"but the race starts at {where}: race it from its own start "
-                             "(Trajectories.scene() does)")
+            raise OptimizerError(
+                f"{self.label} is a recorded run that starts at {self.start}, "
+                f"but the race starts at {where}: race it from its own start "
+                "(Trajectories.scene() does)"
+            )
         return RunState(0)
 
-    def update(self, grads: ArrayLike, state: RunState, params: ArrayLike, *,
-               value_and_grad: ValueAndGrad | None = None) -> tuple[np.ndarray, RunState]:
+    def update(
+        self,
+        grads: ArrayLike,
+        state: RunState,
+        params: ArrayLike,
+        *,
+        value_and_grad: ValueAndGrad | None = None,
+    ) -> tuple[np.ndarray, RunState]:
         """The next recorded point, whatever the gradient (which it ignores)."""
         rows = len(_as_points(params, "params"))
         following = min(state.step + 1, len(self.path) - 1)

@@ -51,8 +51,9 @@ def _require_torch() -> None:
     try:
         import torch  # noqa: F401
     except ImportError:
-        raise ImportError("from_model needs torch, which is not installed here: "
-                          "pip install 'anim[torch]'") from None
+        raise ImportError(
+            "from_model needs torch, which is not installed here: pip install 'anim[torch]'"
+        ) from None
 
 
 class PlaneLoss(Protocol):
@@ -61,12 +62,18 @@ class PlaneLoss(Protocol):
 
     size: int
 
-    def along(self, origin: np.ndarray, directions: np.ndarray, points: ArrayLike,
-              gradient: bool, progress: Callable[[int], object] | None = None
-              ) -> tuple[np.ndarray, np.ndarray | None]: ...
+    def along(
+        self,
+        origin: np.ndarray,
+        directions: np.ndarray,
+        points: ArrayLike,
+        gradient: bool,
+        progress: Callable[[int], object] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray | None]: ...
 
-    def losses(self, thetas: np.ndarray, progress: Callable[[int], object] | None = None
-               ) -> np.ndarray: ...
+    def losses(
+        self, thetas: np.ndarray, progress: Callable[[int], object] | None = None
+    ) -> np.ndarray: ...
 
     def fingerprint(self) -> cache.Fingerprint: ...
 
@@ -89,12 +96,21 @@ class ModelSlice(Surface):
 
     bounds: Bounds
 
-    def __init__(self, loss: PlaneLoss, plane: Plane, *, bounds: BoundsLike,
-                 minimum: MinimumChoice = None, name: str | None = None,
-                 start: PointLike | None = None, formula: str | None = None,
-                 resolution: int = DEFAULT_RESOLUTION, cache_grids: bool = True,
-                 progress: bool | None = None, memo: dict[str, np.ndarray] | None = None
-                 ) -> None:
+    def __init__(
+        self,
+        loss: PlaneLoss,
+        plane: Plane,
+        *,
+        bounds: BoundsLike,
+        minimum: MinimumChoice = None,
+        name: str | None = None,
+        start: PointLike | None = None,
+        formula: str | None = None,
+        resolution: int = DEFAULT_RESOLUTION,
+        cache_grids: bool = True,
+        progress: bool | None = None,
+        memo: dict[str, np.ndarray] | None = None,
+    ) -> None:
         if bounds is None:
             raise ValueError("a model slice needs bounds ((xmin, xmax), (ymin, ymax))")
         self.loss, self.plane = loss, plane
@@ -104,11 +120,18 @@ class ModelSlice(Surface):
         self._memo = {} if memo is None else memo
         searched = isinstance(minimum, str)
         if searched and minimum != "search":
-            raise ValueError(f"Invalid minimum: {minimum!r} (a point (x, y), a list of "
-                             "points, 'search' or None)")
-        super().__init__(self._f, grad=self._grad, bounds=bounds,
-                         minimum=None if isinstance(minimum, str) else minimum, name=name,
-                         start=start, formula=formula)
+            raise ValueError(
+                f"Invalid minimum: {minimum!r} (a point (x, y), a list of points, 'search' or None)"
+            )
+        super().__init__(
+            self._f,
+            grad=self._grad,
+            bounds=bounds,
+            minimum=None if isinstance(minimum, str) else minimum,
+            name=name,
+            start=start,
+            formula=formula,
+        )
         self._method = "autograd"
         if searched:
             self.minima = (self.search_minimum(),)
@@ -134,8 +157,9 @@ class ModelSlice(Surface):
             values = cache.load(key, len(points))
         if values is None:
             with self._progress_bar(len(points)) as advance:
-                values, _ = self.loss.along(self.plane.origin, self.plane.directions, points,
-                                            False, progress=advance)
+                values, _ = self.loss.along(
+                    self.plane.origin, self.plane.directions, points, False, progress=advance
+                )
             if self.cache_grids:
                 cache.store(key, values)
         self._memo[key] = values
@@ -147,8 +171,9 @@ class ModelSlice(Surface):
         pts = np.asarray(points, dtype=np.float64)
         if pts.ndim == 0 or pts.shape[-1] != 2:
             raise ValueError(f"points must have shape (n, 2), got shape {pts.shape}")
-        values, grads = self.loss.along(self.plane.origin, self.plane.directions,
-                                        pts.reshape(-1, 2), True)
+        values, grads = self.loss.along(
+            self.plane.origin, self.plane.directions, pts.reshape(-1, 2), True
+        )
         if grads is None:
             raise RuntimeError("the model's loss gave no gradient where one was asked for")
         return values.reshape(pts.shape[:-1]), grads.reshape(pts.shape)
@@ -156,13 +181,15 @@ class ModelSlice(Surface):
     def _f(self, x: ArrayLike, y: ArrayLike) -> np.ndarray:
         if np.iscomplexobj(x) or np.iscomplexobj(y):
             raise TypeError("a model slice is evaluated at real points only")
-        xs, ys = np.broadcast_arrays(np.asarray(x, dtype=np.float64),
-                                     np.asarray(y, dtype=np.float64))
+        xs, ys = np.broadcast_arrays(
+            np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        )
         return self.values_at(np.stack([xs.ravel(), ys.ravel()], axis=1)).reshape(xs.shape)
 
     def _grad(self, x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-        xs, ys = np.broadcast_arrays(np.asarray(x, dtype=np.float64),
-                                     np.asarray(y, dtype=np.float64))
+        xs, ys = np.broadcast_arrays(
+            np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        )
         _, grads = self.value_and_grad_at(np.stack([xs.ravel(), ys.ravel()], axis=1))
         return grads[:, 0].reshape(xs.shape), grads[:, 1].reshape(xs.shape)
 
@@ -181,9 +208,15 @@ class ModelSlice(Surface):
         from tqdm import tqdm
 
         shown = sys.stderr.isatty() if self.progress is None else self.progress
-        with tqdm(total=total, disable=not shown, unit="point", leave=False,
-                  desc=f"anim: {self.name or 'model loss'}", file=sys.stderr,
-                  dynamic_ncols=True) as bar:
+        with tqdm(
+            total=total,
+            disable=not shown,
+            unit="point",
+            leave=False,
+            desc=f"anim: {self.name or 'model loss'}",
+            file=sys.stderr,
+            dynamic_ncols=True,
+        ) as bar:
             yield bar.update
 
     # --- the picture's grid and the minimum ----------------------------------------------
@@ -209,14 +242,22 @@ class ModelSlice(Surface):
         row, column = np.unravel_index(np.nanargmin(values), values.shape)
         side = len(xs)
         if row in (0, side - 1) or column in (0, side - 1):
-            raise ValueError(f"the slice's lowest point in its bounds, ({xs[column]:.4g}, "
-                             f"{ys[row]:.4g}), is on their edge: it is no minimum; widen "
-                             "bounds= to hold one")
+            raise ValueError(
+                f"the slice's lowest point in its bounds, ({xs[column]:.4g}, "
+                f"{ys[row]:.4g}), is on their edge: it is no minimum; widen "
+                "bounds= to hold one"
+            )
         best = np.array([xs[column], ys[row]])
         best_value = float(values[row, column])
         position = torch.tensor(best, dtype=torch.float64, requires_grad=True)
-        search = torch.optim.LBFGS([position], lr=1, max_iter=200, tolerance_grad=1e-12,
-                                   tolerance_change=1e-15, line_search_fn="strong_wolfe")
+        search = torch.optim.LBFGS(
+            [position],
+            lr=1,
+            max_iter=200,
+            tolerance_grad=1e-12,
+            tolerance_change=1e-15,
+            line_search_fn="strong_wolfe",
+        )
 
         def closure() -> torch.Tensor:
             value, grad = self.value_and_grad_at(position.detach().numpy()[None])
@@ -238,58 +279,87 @@ class ModelSlice(Surface):
         resolution changed; f and its gradient come from the model and stay."""
         fixed = {"f", "grad"} & set(changes)
         if fixed:
-            raise TypeError(f"replace() cannot change {', '.join(sorted(fixed))} of a model "
-                            "slice: they come from the model")
-        args: dict[str, Any] = dict(bounds=self.bounds, minimum=list(self.minima),
-                                    name=self.name, start=self.start, formula=self.formula,
-                                    resolution=self.resolution)
+            raise TypeError(
+                f"replace() cannot change {', '.join(sorted(fixed))} of a model "
+                "slice: they come from the model"
+            )
+        args: dict[str, Any] = dict(
+            bounds=self.bounds,
+            minimum=list(self.minima),
+            name=self.name,
+            start=self.start,
+            formula=self.formula,
+            resolution=self.resolution,
+        )
         unknown = set(changes) - set(args)
         if unknown:
             raise TypeError(f"replace() got unexpected argument(s): {', '.join(sorted(unknown))}")
         args.update(changes)
-        return ModelSlice(self.loss, self.plane, cache_grids=self.cache_grids,
-                          progress=self.progress, memo=self._memo, **args)
+        return ModelSlice(
+            self.loss,
+            self.plane,
+            cache_grids=self.cache_grids,
+            progress=self.progress,
+            memo=self._memo,
+            **args,
+        )
 
     def __repr__(self) -> str:
-        return (f"ModelSlice({self.name!r}, plane={self.plane.kind}, "
-                f"{self.loss.size} parameters, bounds={self.bounds})")
+        return (
+            f"ModelSlice({self.name!r}, plane={self.plane.kind}, "
+            f"{self.loss.size} parameters, bounds={self.bounds})"
+        )
 
 
 def _check_resolution(resolution: object) -> int:
-    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) \
-            or not 3 <= resolution <= 1000:
-        raise ValueError(f"Invalid resolution: {resolution!r} (must be an integer from 3 "
-                         "to 1000)")
+    if (
+        isinstance(resolution, bool)
+        or not isinstance(resolution, (int, np.integer))
+        or not 3 <= resolution <= 1000
+    ):
+        raise ValueError(f"Invalid resolution: {resolution!r} (must be an integer from 3 to 1000)")
     return int(resolution)
 
 
 # --- from_model ----------------------------------------------------------------------
-def make_plane(plane: PlaneChoice, loss: PlaneLoss, runs: Sequence[Recording], seed: int,
-               biases: Literal["ignore", "include"]) -> Plane:
+def make_plane(
+    plane: PlaneChoice,
+    loss: PlaneLoss,
+    runs: Sequence[Recording],
+    seed: int,
+    biases: Literal["ignore", "include"],
+) -> Plane:
     """The :class:`Plane` that ``plane=`` names (see :func:`from_model`)."""
     if isinstance(plane, Plane):
         if plane.size != loss.size:
-            raise ValueError(f"the plane lies among {plane.size} parameters, but the model "
-                             f"has {loss.size}")
+            raise ValueError(
+                f"the plane lies among {plane.size} parameters, but the model has {loss.size}"
+            )
         return plane
     if isinstance(plane, str):
         if plane == "random":
             return random_plane(loss.weights(), seed=seed, biases=biases)
         if plane == "pca":
             if not runs:
-                raise ValueError("plane='pca' needs the recorded runs: pass runs=[...] "
-                                 "(anim.record(model) records them)")
+                raise ValueError(
+                    "plane='pca' needs the recorded runs: pass runs=[...] "
+                    "(anim.record(model) records them)"
+                )
             return pca_plane([run.params for run in runs])
-        raise ValueError(f"Invalid plane: {plane!r} ('random', 'pca', three parameter "
-                         "vectors (θ₀, θ₁, θ₂), or two directions (d₁, d₂))")
+        raise ValueError(
+            f"Invalid plane: {plane!r} ('random', 'pca', three parameter "
+            "vectors (θ₀, θ₁, θ₂), or two directions (d₁, d₂))"
+        )
     if isinstance(plane, (tuple, list)) and len(plane) == 3:
-        return plane_through(*(loss.vector(v, name) for v, name in zip(plane, ("θ₀", "θ₁",
-                                                                               "θ₂"))))
+        return plane_through(*(loss.vector(v, name) for v, name in zip(plane, ("θ₀", "θ₁", "θ₂"))))
     if isinstance(plane, (tuple, list)) and len(plane) == 2:
-        return plane_along(loss.flat(), loss.vector(plane[0], "direction 1"),
-                           loss.vector(plane[1], "direction 2"))
-    raise ValueError(f"Invalid plane: {type(plane).__name__} ('random', 'pca', three "
-                     "parameter vectors (θ₀, θ₁, θ₂), or two directions (d₁, d₂))")
+        return plane_along(
+            loss.flat(), loss.vector(plane[0], "direction 1"), loss.vector(plane[1], "direction 2")
+        )
+    raise ValueError(
+        f"Invalid plane: {type(plane).__name__} ('random', 'pca', three "
+        "parameter vectors (θ₀, θ₁, θ₂), or two directions (d₁, d₂))"
+    )
 
 
 def default_bounds(plane: Plane, run_points: Sequence[np.ndarray]) -> Bounds:
@@ -300,8 +370,10 @@ def default_bounds(plane: Plane, run_points: Sequence[np.ndarray]) -> Bounds:
     landmarks = {"points": [(0, 0), (1, 0), (0, 1)], "pca": []}.get(plane.kind, [(0, 0)])
     if not run_points:
         return ((-0.5, 1.5), (-0.5, 1.5)) if plane.kind == "points" else ((-1.0, 1.0),) * 2
-    points = np.concatenate([np.asarray(landmarks, dtype=float).reshape(-1, 2)]
-                            + [plane.project(p)[0] for p in run_points])
+    points = np.concatenate(
+        [np.asarray(landmarks, dtype=float).reshape(-1, 2)]
+        + [plane.project(p)[0] for p in run_points]
+    )
     low, high = points.min(axis=0), points.max(axis=0)
     margin = RUN_MARGIN * max(float(np.max(high - low)), 1e-12)
     low, high = low - margin, high + margin
@@ -310,14 +382,27 @@ def default_bounds(plane: Plane, run_points: Sequence[np.ndarray]) -> Bounds:
     return ((float(low[0]), float(high[0])), (float(low[1]), float(high[1])))
 
 
-def from_model(model: Model, loss_fn: LossFunction, data: Data, *,
-               plane: PlaneChoice = "random", runs: Runs | None = None, seed: int = 0,
-               biases: Literal["ignore", "include"] = "ignore",
-               bounds: BoundsLike | None = None, resolution: int = DEFAULT_RESOLUTION,
-               minimum: MinimumChoice = None, start: PointLike | None = None,
-               name: str | None = None, dtype: object = None, device: object = None,
-               batch_size: int | None = None, chunk_size: int | None = None,
-               cache: bool = True, progress: bool | None = None) -> ModelSlice:
+def from_model(
+    model: Model,
+    loss_fn: LossFunction,
+    data: Data,
+    *,
+    plane: PlaneChoice = "random",
+    runs: Runs | None = None,
+    seed: int = 0,
+    biases: Literal["ignore", "include"] = "ignore",
+    bounds: BoundsLike | None = None,
+    resolution: int = DEFAULT_RESOLUTION,
+    minimum: MinimumChoice = None,
+    start: PointLike | None = None,
+    name: str | None = None,
+    dtype: object = None,
+    device: object = None,
+    batch_size: int | None = None,
+    chunk_size: int | None = None,
+    cache: bool = True,
+    progress: bool | None = None,
+) -> ModelSlice:
     """A 2D slice of a torch model's loss: a :class:`~anim.Surface` with
     f(x, y) = L(θ₀ + x·d₁ + y·d₂), L = ``loss_fn(model(inputs), targets)`` over all of
     ``data = (inputs, targets)``, and its exact gradient (d₁·∇L, d₂·∇L) by autograd.
@@ -352,20 +437,38 @@ def from_model(model: Model, loss_fn: LossFunction, data: Data, *,
     _require_torch()
     from .torch_model import ModelLoss  # imports torch: only making a slice needs it
 
-    loss = ModelLoss(model, loss_fn, data, dtype=dtype, device=device, batch_size=batch_size,
-                     chunk_size=chunk_size)
+    loss = ModelLoss(
+        model,
+        loss_fn,
+        data,
+        dtype=dtype,
+        device=device,
+        batch_size=batch_size,
+        chunk_size=chunk_size,
+    )
     recorded = as_runs(runs, loss.size) if runs is not None else []
     chosen = make_plane(plane, loss, recorded, seed, biases)
     if bounds is None:
         bounds = default_bounds(chosen, [run.params for run in recorded])
     if start is None:
-        start = tuple(chosen.project(recorded[0].params[0])[0][0]) if recorded else \
-            tuple(chosen.project(loss.flat())[0][0])
+        start = (
+            tuple(chosen.project(recorded[0].params[0])[0][0])
+            if recorded
+            else tuple(chosen.project(loss.flat())[0][0])
+        )
     point = finite_point(start)
     if point is None:
         raise ValueError(f"start must be a point (x, y) with finite coordinates, got {start!r}")
     formula = chosen.formula
-    return ModelSlice(loss, chosen, bounds=bounds, minimum=minimum,
-                      name=name or f"{type(model).__name__} loss", start=point,
-                      formula=formula, resolution=resolution, cache_grids=cache,
-                      progress=progress)
+    return ModelSlice(
+        loss,
+        chosen,
+        bounds=bounds,
+        minimum=minimum,
+        name=name or f"{type(model).__name__} loss",
+        start=point,
+        formula=formula,
+        resolution=resolution,
+        cache_grids=cache,
+        progress=progress,
+    )

@@ -9,8 +9,15 @@ import inspect
 import numpy as np
 import torch
 
-__all__ = ["as_tensor", "code_identity", "first_line", "numpy_array", "resolve_device",
-           "resolve_dtype", "shape_text"]
+__all__ = [
+    "as_tensor",
+    "code_identity",
+    "first_line",
+    "numpy_array",
+    "resolve_device",
+    "resolve_dtype",
+    "shape_text",
+]
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
@@ -44,20 +51,24 @@ def resolve_device(model, device) -> torch.device:
     a one-line ValueError when that device is not there."""
     parameters = list(model.parameters())
     if not parameters:
-        raise ValueError(f"the model ({type(model).__name__}) has no parameters: there is "
-                         "nothing to vary")
+        raise ValueError(
+            f"the model ({type(model).__name__}) has no parameters: there is nothing to vary"
+        )
     try:
         where = torch.device(device) if device is not None else parameters[0].device
     except (RuntimeError, TypeError) as exc:
         raise ValueError(f"Invalid device: {device!r} ({first_line(exc)})") from None
     if where.type == "meta":
-        raise ValueError("the model's parameters are on the meta device, which holds no "
-                         "values: load its weights (or give device='cpu') first")
+        raise ValueError(
+            "the model's parameters are on the meta device, which holds no "
+            "values: load its weights (or give device='cpu') first"
+        )
     try:
         torch.empty(1, device=where)
     except (RuntimeError, AssertionError) as exc:
-        raise ValueError(f"device {str(where)!r} is missing on this machine: "
-                         f"{first_line(exc)}") from None
+        raise ValueError(
+            f"device {str(where)!r} is missing on this machine: {first_line(exc)}"
+        ) from None
     return where
 
 
@@ -66,8 +77,9 @@ def as_tensor(value, what: str, dtype, device) -> torch.Tensor:
         try:
             value = torch.tensor(np.asarray(value))
         except (TypeError, ValueError, RuntimeError):
-            raise ValueError(f"{what} must be a tensor or an array, got "
-                             f"{type(value).__name__}") from None
+            raise ValueError(
+                f"{what} must be a tensor or an array, got {type(value).__name__}"
+            ) from None
     if value.is_floating_point():
         value = value.to(dtype)
     return value.detach().to(device)
@@ -76,8 +88,9 @@ def as_tensor(value, what: str, dtype, device) -> torch.Tensor:
 def code_identity(function) -> str:
     """What a function or module class is, as text: its name and, where Python has it,
     its source (so the cache tells an edited model or loss from the old one)."""
-    target = function if inspect.isfunction(function) or inspect.isclass(function) \
-        else type(function)
+    target = (
+        function if inspect.isfunction(function) or inspect.isclass(function) else type(function)
+    )
     name = f"{getattr(target, '__module__', '')}.{getattr(target, '__qualname__', '')}"
     try:
         return name + "\n" + inspect.getsource(target)

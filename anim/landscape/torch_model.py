@@ -60,13 +60,24 @@ class ModelLoss:
     fit fail with one line before any grid is evaluated.
     """
 
-    def __init__(self, model, loss_fn, data, *, dtype=None, device=None, batch_size=None,
-                 chunk_size: int | None = None):
+    def __init__(
+        self,
+        model,
+        loss_fn,
+        data,
+        *,
+        dtype=None,
+        device=None,
+        batch_size=None,
+        chunk_size: int | None = None,
+    ):
         if not isinstance(model, torch.nn.Module):
             raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
         if not callable(loss_fn):
-            raise ValueError(f"loss_fn must be a function loss_fn(outputs, targets), got "
-                             f"{type(loss_fn).__name__}")
+            raise ValueError(
+                f"loss_fn must be a function loss_fn(outputs, targets), got "
+                f"{type(loss_fn).__name__}"
+            )
         self.model, self.loss_fn = model, loss_fn
         self.device = resolve_device(model, device)
         self.dtype = resolve_dtype(dtype, model)
@@ -75,8 +86,10 @@ class ModelLoss:
         self.shapes = [tuple(p.shape) for _, p in named]
         self.sizes = [p.numel() for _, p in named]
         self.size = sum(self.sizes)
-        self.buffers = {name: (b.to(self.dtype) if b.is_floating_point() else b).detach()
-                        .to(self.device) for name, b in model.named_buffers()}
+        self.buffers = {
+            name: (b.to(self.dtype) if b.is_floating_point() else b).detach().to(self.device)
+            for name, b in model.named_buffers()
+        }
         self.inputs, self.targets = self._data(data)
         self.rows = len(self.inputs)
         self.batch_size = self._batch_size(batch_size)
@@ -90,18 +103,24 @@ class ModelLoss:
     # --- what was given --------------------------------------------------------------
     def _data(self, data):
         if not isinstance(data, (tuple, list)) or len(data) != 2:
-            raise ValueError(f"data must be a pair (inputs, targets), got "
-                             f"{type(data).__name__}"
-                             + (f" of {len(data)}" if isinstance(data, (tuple, list)) else ""))
+            raise ValueError(
+                f"data must be a pair (inputs, targets), got "
+                f"{type(data).__name__}"
+                + (f" of {len(data)}" if isinstance(data, (tuple, list)) else "")
+            )
         inputs = as_tensor(data[0], "inputs", self.dtype, self.device)
         targets = as_tensor(data[1], "targets", self.dtype, self.device)
         if inputs.ndim == 0 or targets.ndim == 0:
-            raise ValueError("inputs and targets must hold one row per sample, got shapes "
-                             f"{shape_text(inputs)} and {shape_text(targets)}")
+            raise ValueError(
+                "inputs and targets must hold one row per sample, got shapes "
+                f"{shape_text(inputs)} and {shape_text(targets)}"
+            )
         if len(inputs) != len(targets):
-            raise ValueError(f"inputs and targets do not fit: {len(inputs)} input rows "
-                             f"{shape_text(inputs)} but {len(targets)} targets "
-                             f"{shape_text(targets)}")
+            raise ValueError(
+                f"inputs and targets do not fit: {len(inputs)} input rows "
+                f"{shape_text(inputs)} but {len(targets)} targets "
+                f"{shape_text(targets)}"
+            )
         if len(inputs) == 0:
             raise ValueError("the data is empty (0 rows)")
         return inputs, targets
@@ -109,8 +128,11 @@ class ModelLoss:
     def _batch_size(self, batch_size):
         if batch_size is None:
             return self.rows
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
-                or batch_size < 1:
+        if (
+            isinstance(batch_size, bool)
+            or not isinstance(batch_size, (int, np.integer))
+            or batch_size < 1
+        ):
             raise ValueError(f"Invalid batch_size: {batch_size!r} (must be an integer >= 1)")
         return min(int(batch_size), self.rows)
 
@@ -118,8 +140,11 @@ class ModelLoss:
         if chunk_size is None:
             fits = min(MOST_PER_CHUNK, CHUNK_ROWS // self.batch_size)
             return fits if fits >= MIN_VECTORIZED else 1
-        if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) \
-                or chunk_size < 1:
+        if (
+            isinstance(chunk_size, bool)
+            or not isinstance(chunk_size, (int, np.integer))
+            or chunk_size < 1
+        ):
             raise ValueError(f"Invalid chunk_size: {chunk_size!r} (must be an integer >= 1)")
         return int(chunk_size)
 
@@ -127,34 +152,43 @@ class ModelLoss:
         """One forward pass at the model's own parameters, on the first batch: the model,
         the data and the loss fit, and the loss is one number."""
         theta = torch.tensor(self.flat(), dtype=self.dtype, device=self.device)
-        inputs, targets = self.inputs[:self.batch_size], self.targets[:self.batch_size]
+        inputs, targets = self.inputs[: self.batch_size], self.targets[: self.batch_size]
         with torch.no_grad(), self._eval_mode():
             try:
-                outputs = functional_call(self.model, (self._unflatten(theta), self.buffers),
-                                          (inputs,))
+                outputs = functional_call(
+                    self.model, (self._unflatten(theta), self.buffers), (inputs,)
+                )
             except Exception as exc:  # the model's own code: whatever it raises
-                raise ValueError(f"the model ({type(self.model).__name__}) cannot take the "
-                                 f"inputs of shape {shape_text(inputs)}: {first_line(exc)}") \
-                    from None
+                raise ValueError(
+                    f"the model ({type(self.model).__name__}) cannot take the "
+                    f"inputs of shape {shape_text(inputs)}: {first_line(exc)}"
+                ) from None
             try:
                 loss = self.loss_fn(outputs, targets)
             except Exception as exc:  # the user's loss: whatever it raises
-                raise ValueError(f"loss_fn cannot compare the model's outputs of shape "
-                                 f"{shape_text(outputs)} with the targets of shape "
-                                 f"{shape_text(targets)}: {first_line(exc)}") from None
+                raise ValueError(
+                    f"loss_fn cannot compare the model's outputs of shape "
+                    f"{shape_text(outputs)} with the targets of shape "
+                    f"{shape_text(targets)}: {first_line(exc)}"
+                ) from None
         if not isinstance(loss, torch.Tensor):
-            raise ValueError(f"loss_fn must return a scalar tensor, got "
-                             f"{type(loss).__name__}")
+            raise ValueError(f"loss_fn must return a scalar tensor, got {type(loss).__name__}")
         if loss.numel() != 1 or loss.ndim > 1:
-            raise ValueError(f"loss_fn must return one number for the batch (a scalar), got "
-                             f"a tensor of shape {shape_text(loss)}: reduce it, e.g. with "
-                             "reduction='mean'")
+            raise ValueError(
+                f"loss_fn must return one number for the batch (a scalar), got "
+                f"a tensor of shape {shape_text(loss)}: reduce it, e.g. with "
+                "reduction='mean'"
+            )
 
     # --- parameter vectors -----------------------------------------------------------
     def flat(self) -> np.ndarray:
         """The model's current parameters as one float64 vector."""
-        return np.concatenate([p.detach().reshape(-1).to("cpu", torch.float64).numpy()
-                               for p in self.model.parameters()])
+        return np.concatenate(
+            [
+                p.detach().reshape(-1).to("cpu", torch.float64).numpy()
+                for p in self.model.parameters()
+            ]
+        )
 
     def weights(self) -> list[np.ndarray]:
         """The model's current parameters, one float64 array each, in order."""
@@ -168,26 +202,33 @@ class ModelLoss:
         if isinstance(value, dict):
             missing = [name for name in self.names if name not in value]
             if missing:
-                raise ValueError(f"{what} has no entry {missing[0]!r} (a state dict of the "
-                                 "model's own parameters is expected)")
+                raise ValueError(
+                    f"{what} has no entry {missing[0]!r} (a state dict of the "
+                    "model's own parameters is expected)"
+                )
             value = [value[name] for name in self.names]
-        if isinstance(value, (list, tuple)) and value and all(
-                isinstance(part, (torch.Tensor, np.ndarray)) for part in value):
+        if (
+            isinstance(value, (list, tuple))
+            and value
+            and all(isinstance(part, (torch.Tensor, np.ndarray)) for part in value)
+        ):
             shapes = [tuple(np.shape(part)) for part in value]
             if shapes != self.shapes:
-                raise ValueError(f"{what} has parameters of shapes {shapes}, but the model's "
-                                 f"are {self.shapes}")
+                raise ValueError(
+                    f"{what} has parameters of shapes {shapes}, but the model's are {self.shapes}"
+                )
             value = np.concatenate([numpy_array(part).reshape(-1) for part in value])
         vector = numpy_array(value).reshape(-1)
         if vector.size != self.size:
-            raise ValueError(f"{what} has {vector.size} numbers, but the model has "
-                             f"{self.size} parameters")
+            raise ValueError(
+                f"{what} has {vector.size} numbers, but the model has {self.size} parameters"
+            )
         return vector
 
     def _unflatten(self, theta):
         parts, start = {}, 0
         for name, shape, size in zip(self.names, self.shapes, self.sizes):
-            parts[name] = theta[start:start + size].view(shape)
+            parts[name] = theta[start : start + size].view(shape)
             start += size
         return parts
 
@@ -211,7 +252,8 @@ class ModelLoss:
         if self.vectorized and len(thetas) > 1:
             try:
                 return vmap(functools.partial(self._one, module), in_dims=(0, None, None))(
-                    thetas, inputs, targets)
+                    thetas, inputs, targets
+                )
             except Exception:  # anything vmap cannot batch: one vector at a time instead
                 self.vectorized = False
         return torch.stack([self._one(module, theta, inputs, targets) for theta in thetas])
@@ -225,8 +267,9 @@ class ModelLoss:
     def _loss(self, module, thetas):
         total = 0.0
         for start, stop, weight in self._weights():
-            values = self._batched(module, thetas, self.inputs[start:stop],
-                                   self.targets[start:stop])
+            values = self._batched(
+                module, thetas, self.inputs[start:stop], self.targets[start:stop]
+            )
             total = total + (values if weight == 1.0 else values * weight)
         return total
 
@@ -239,11 +282,16 @@ class ModelLoss:
         ever waits for another, where torch's own threads wait at every operation (and,
         on a busy machine, spin for a core the while). A few points (a race's step) run
         in this thread, with one torch thread too."""
-        chunks = [(start, min(start + self.chunk_size, count))
-                  for start in range(0, count, self.chunk_size)]
+        chunks = [
+            (start, min(start + self.chunk_size, count))
+            for start in range(0, count, self.chunk_size)
+        ]
         threads = torch.get_num_threads()
-        workers = min(threads, len(chunks)) if self.device.type == "cpu" \
-            and len(chunks) >= PARALLEL_CHUNKS else 1
+        workers = (
+            min(threads, len(chunks))
+            if self.device.type == "cpu" and len(chunks) >= PARALLEL_CHUNKS
+            else 1
+        )
         modules = [self.model]
         if workers > 1:
             try:
@@ -267,15 +315,15 @@ class ModelLoss:
                 run(self.model, chunks)
                 return
             with ThreadPoolExecutor(workers) as pool:
-                done = [pool.submit(run, modules[k], chunks[k::workers])
-                        for k in range(workers)]
+                done = [pool.submit(run, modules[k], chunks[k::workers]) for k in range(workers)]
                 for future in done:
                     future.result()
         finally:
             torch.set_num_threads(threads)
 
-    def losses(self, thetas: ArrayLike, progress: Callable[[int], object] | None = None
-               ) -> np.ndarray:
+    def losses(
+        self, thetas: ArrayLike, progress: Callable[[int], object] | None = None
+    ) -> np.ndarray:
         """L at each parameter vector of ``thetas`` (n, P), as float64."""
         vectors = np.atleast_2d(np.asarray(thetas, dtype=np.float64))
         out = np.empty(len(vectors))
@@ -289,9 +337,14 @@ class ModelLoss:
             self._each_chunk(len(vectors), work, progress)
         return out
 
-    def along(self, origin: np.ndarray, directions: np.ndarray, points: ArrayLike,
-              gradient: bool, progress: Callable[[int], object] | None = None
-              ) -> tuple[np.ndarray, np.ndarray | None]:
+    def along(
+        self,
+        origin: np.ndarray,
+        directions: np.ndarray,
+        points: ArrayLike,
+        gradient: bool,
+        progress: Callable[[int], object] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         """f(x, y) = L(origin + x·d₁ + y·d₂) at ``points`` (n, 2), and with ``gradient``
         its exact gradient (d₁·∇L, d₂·∇L) by autograd: (values (n,), grads (n, 2) or None)."""
         # Copies: the plane's arrays are read-only, which torch cannot wrap.
@@ -305,11 +358,11 @@ class ModelLoss:
             where = torch.tensor(coordinates[start:stop], dtype=self.dtype, device=self.device)
             if grads is not None:  # with the gradient
                 values[start:stop], grads[start:stop] = self._value_and_grad(
-                    module, start_point, axes, where)
+                    module, start_point, axes, where
+                )
             else:
                 with torch.no_grad():
-                    values[start:stop] = numpy_array(
-                        self._loss(module, start_point + where @ axes))
+                    values[start:stop] = numpy_array(self._loss(module, start_point + where @ axes))
 
         with self._eval_mode():
             self._each_chunk(len(coordinates), work, progress)
@@ -322,8 +375,12 @@ class ModelLoss:
         for start, stop, weight in self._weights():
             coordinates = where.clone().requires_grad_(True)
             with torch.enable_grad():
-                batch = self._batched(module, origin + coordinates @ directions,
-                                      self.inputs[start:stop], self.targets[start:stop])
+                batch = self._batched(
+                    module,
+                    origin + coordinates @ directions,
+                    self.inputs[start:stop],
+                    self.targets[start:stop],
+                )
                 batch = batch * weight
                 (derivative,) = torch.autograd.grad(batch.sum(), coordinates)
             value += numpy_array(batch.detach())

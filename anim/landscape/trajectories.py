@@ -62,19 +62,23 @@ class Trajectories:
         options.setdefault("steps", self.steps)
         for refused in ("goal", "start", "starts"):
             if refused in options:
-                raise ValueError(f"a scene of projected runs takes no {refused}=: the runs "
-                                 "start where they started and have no finish line")
-        return Scene(surface=surface, optimizers=list(self.runs), start=self.start,
-                     **options)
+                raise ValueError(
+                    f"a scene of projected runs takes no {refused}=: the runs "
+                    "start where they started and have no finish line"
+                )
+        return Scene(surface=surface, optimizers=list(self.runs), start=self.start, **options)
 
     def title(self) -> str:
-        """"Real training runs projected on their PCA plane (98.6 % + 1.1 % of their
+        """ "Real training runs projected on their PCA plane (98.6 % + 1.1 % of their
         variance)" or the like."""
         plane = self.surface.plane
         kind = plane.kind
-        where = {"pca": "their PCA plane", "random": "a random plane",
-                 "points": "the plane through 3 points",
-                 "directions": "a plane"}.get(kind, "a plane")
+        where = {
+            "pca": "their PCA plane",
+            "random": "a random plane",
+            "points": "the plane through 3 points",
+            "directions": "a plane",
+        }.get(kind, "a plane")
         title = f"Real training runs, projected on {where}"
         if kind == "pca" and plane.variance is not None:
             first, second = (100 * share for share in plane.variance)
@@ -85,11 +89,18 @@ class Trajectories:
         return title
 
 
-def trajectories(runs: Runs, model: Model | None = None, loss_fn: LossFunction | None = None,
-                 data: Data | None = None, *, surface: ModelSlice | None = None,
-                 plane: PlaneChoice = "pca", labels: Sequence[str] | None = None,
-                 colors: Sequence[Color] | None = None,
-                 **slice_options: Any) -> Trajectories:
+def trajectories(
+    runs: Runs,
+    model: Model | None = None,
+    loss_fn: LossFunction | None = None,
+    data: Data | None = None,
+    *,
+    surface: ModelSlice | None = None,
+    plane: PlaneChoice = "pca",
+    labels: Sequence[str] | None = None,
+    colors: Sequence[Color] | None = None,
+    **slice_options: Any,
+) -> Trajectories:
     """Project recorded ``runs`` (from :func:`anim.record`: a recording, a list, or a dict
     label -> recording) onto one plane and make each a racer that replays its projection.
 
@@ -103,27 +114,33 @@ def trajectories(runs: Runs, model: Model | None = None, loss_fn: LossFunction |
     (the loss the loop reported is kept in ``fidelity.reported_loss``)."""
     if surface is None:
         if model is None or loss_fn is None or data is None:
-            raise ValueError("trajectories needs the model, loss_fn and data (or surface=, "
-                             "a slice from anim.surfaces.from_model)")
+            raise ValueError(
+                "trajectories needs the model, loss_fn and data (or surface=, "
+                "a slice from anim.surfaces.from_model)"
+            )
         recorded = as_runs(runs)
-        surface = from_model(model, loss_fn, data, plane=plane, runs=recorded,
-                             **slice_options)
+        surface = from_model(model, loss_fn, data, plane=plane, runs=recorded, **slice_options)
     elif slice_options or plane != "pca" or model is not None:
-        raise ValueError("give either surface= or the model, loss_fn, data and slice "
-                         "options, not both")
+        raise ValueError(
+            "give either surface= or the model, loss_fn, data and slice options, not both"
+        )
     if not isinstance(surface, ModelSlice):
-        raise ValueError("surface= must be a model slice (from anim.surfaces.from_model), "
-                         f"got {type(surface).__name__}")
+        raise ValueError(
+            "surface= must be a model slice (from anim.surfaces.from_model), "
+            f"got {type(surface).__name__}"
+        )
     loss, chosen = surface.loss, surface.plane
     recorded = as_runs(runs, loss.size)
     first = recorded[0].params[0]
     for run in recorded[1:]:
         if not np.array_equal(run.params[0], first):
             apart = float(np.linalg.norm(run.params[0] - first))
-            raise ValueError(f"runs {recorded[0].label!r} and {run.label!r} start from "
-                             f"different parameters ({apart:.3g} apart): anim draws runs "
-                             "from one start; train them from the same initial weights "
-                             "(e.g. copy.deepcopy(model) before training)")
+            raise ValueError(
+                f"runs {recorded[0].label!r} and {run.label!r} start from "
+                f"different parameters ({apart:.3g} apart): anim draws runs "
+                "from one start; train them from the same initial weights "
+                "(e.g. copy.deepcopy(model) before training)"
+            )
     names: list[str | None] = _each(labels, len(recorded), "labels")
     looks: list[Color | None] = _each(colors, len(recorded), "colors")
     counts = np.cumsum([0] + [len(run) for run in recorded])
@@ -138,11 +155,23 @@ def trajectories(runs: Runs, model: Model | None = None, loss_fn: LossFunction |
     racers = []
     for index, run in enumerate(recorded):
         part = slice(counts[index], counts[index + 1])
-        fidelity = Fidelity(run.steps.copy(), true_losses[part], slice_losses[part],
-                            distances[part], run.losses.copy())
-        racers.append(ProjectedRun(coordinates[part], fidelity, name=run.label or "run",
-                                   every=run.every, label=names[index],
-                                   color=looks[index]))
+        fidelity = Fidelity(
+            run.steps.copy(),
+            true_losses[part],
+            slice_losses[part],
+            distances[part],
+            run.losses.copy(),
+        )
+        racers.append(
+            ProjectedRun(
+                coordinates[part],
+                fidelity,
+                name=run.label or "run",
+                every=run.every,
+                label=names[index],
+                color=looks[index],
+            )
+        )
     return Trajectories(surface, tuple(racers))
 
 

@@ -26,17 +26,22 @@ from .base import (
 
 # --------------------------------------------------------------------------- Adam family
 
-def _bias_corrected_glyphs(optimizer: Optimizer, state: AdamState | NAdamState | RAdamState,
-                           step: int, second_moment: bool = True) -> StepGlyphs:
+
+def _bias_corrected_glyphs(
+    optimizer: Optimizer,
+    state: AdamState | NAdamState | RAdamState,
+    step: int,
+    second_moment: bool = True,
+) -> StepGlyphs:
     """−lr·m̂ and lr/(√v̂ + ε) with Adam's bias corrections, after a first step."""
     if state.step == 0:
         return None, None
     beta1, beta2 = optimizer._hp["betas"]
     lr = optimizer.lr_at(step)
-    velocity = -lr * np.asarray(state.exp_avg) / (1.0 - beta1 ** state.step)
+    velocity = -lr * np.asarray(state.exp_avg) / (1.0 - beta1**state.step)
     if not second_moment:
         return velocity, None
-    second = np.asarray(state.exp_avg_sq) / (1.0 - beta2 ** state.step)
+    second = np.asarray(state.exp_avg_sq) / (1.0 - beta2**state.step)
     return velocity, lr / (np.sqrt(second) + optimizer._hp["eps"])
 
 
@@ -68,12 +73,18 @@ class Adam(Optimizer):
     """
 
     if TYPE_CHECKING:  # the signature editors and type checkers see
-        def __init__(self, lr: LearningRate = 1e-3, *,
-                     betas: tuple[float, float] = (0.9, 0.999),
-                     eps: float = 1e-8,
-                     weight_decay: float = 0.0,
-                     amsgrad: bool = False,
-                     label: str | None = None, color: Color | None = None) -> None: ...
+
+        def __init__(
+            self,
+            lr: LearningRate = 1e-3,
+            *,
+            betas: tuple[float, float] = (0.9, 0.999),
+            eps: float = 1e-8,
+            weight_decay: float = 0.0,
+            amsgrad: bool = False,
+            label: str | None = None,
+            color: Color | None = None,
+        ) -> None: ...
 
     name = "Adam"
     _rates_per_row = True
@@ -81,6 +92,7 @@ class Adam(Optimizer):
     def step_glyphs(self, state: AdamState, step: int) -> StepGlyphs:
         """The bias-corrected first moment as −lr·m̂, the step scale lr/(√v̂ + ε)."""
         return _bias_corrected_glyphs(self, state, step)
+
     _spec = {
         "lr": _Hyper(1e-3, _learning_rate),
         "betas": _Hyper(_BETAS, _betas),
@@ -94,8 +106,9 @@ class Adam(Optimizer):
     def _init_state(self, shape: tuple[int, ...]) -> AdamState:
         return AdamState(0, _zeros(shape), _zeros(shape), _zeros(shape))
 
-    def _step(self, grads: np.ndarray, state: AdamState, params: np.ndarray,
-              hp: dict[str, Any]) -> tuple[np.ndarray, AdamState]:
+    def _step(
+        self, grads: np.ndarray, state: AdamState, params: np.ndarray, hp: dict[str, Any]
+    ) -> tuple[np.ndarray, AdamState]:
         step = state.step + 1
         beta1, beta2 = hp["betas"]
         grads, params = self._weight_decay(grads, params, hp)
@@ -126,12 +139,18 @@ class AdamW(Adam):
     """
 
     if TYPE_CHECKING:  # the signature editors and type checkers see
-        def __init__(self, lr: LearningRate = 1e-3, *,
-                     betas: tuple[float, float] = (0.9, 0.999),
-                     eps: float = 1e-8,
-                     weight_decay: float = 1e-2,
-                     amsgrad: bool = False,
-                     label: str | None = None, color: Color | None = None) -> None: ...
+
+        def __init__(
+            self,
+            lr: LearningRate = 1e-3,
+            *,
+            betas: tuple[float, float] = (0.9, 0.999),
+            eps: float = 1e-8,
+            weight_decay: float = 1e-2,
+            amsgrad: bool = False,
+            label: str | None = None,
+            color: Color | None = None,
+        ) -> None: ...
 
     name = "AdamW"
     _spec = {**Adam._spec, "weight_decay": _Hyper(1e-2, _non_negative)}
@@ -167,13 +186,19 @@ class NAdam(Optimizer):
     """
 
     if TYPE_CHECKING:  # the signature editors and type checkers see
-        def __init__(self, lr: LearningRate = 2e-3, *,
-                     betas: tuple[float, float] = (0.9, 0.999),
-                     eps: float = 1e-8,
-                     weight_decay: float = 0.0,
-                     momentum_decay: float = 4e-3,
-                     decoupled_weight_decay: bool = False,
-                     label: str | None = None, color: Color | None = None) -> None: ...
+
+        def __init__(
+            self,
+            lr: LearningRate = 2e-3,
+            *,
+            betas: tuple[float, float] = (0.9, 0.999),
+            eps: float = 1e-8,
+            weight_decay: float = 0.0,
+            momentum_decay: float = 4e-3,
+            decoupled_weight_decay: bool = False,
+            label: str | None = None,
+            color: Color | None = None,
+        ) -> None: ...
 
     name = "NAdam"
     _rates_per_row = True
@@ -181,6 +206,7 @@ class NAdam(Optimizer):
     def step_glyphs(self, state: NAdamState, step: int) -> StepGlyphs:
         """The bias-corrected first moment as −lr·m̂, the step scale lr/(√v̂ + ε)."""
         return _bias_corrected_glyphs(self, state, step)
+
     _spec = {
         "lr": _Hyper(2e-3, _learning_rate),
         "betas": _Hyper(_BETAS, _betas),
@@ -195,8 +221,9 @@ class NAdam(Optimizer):
     def _init_state(self, shape: tuple[int, ...]) -> NAdamState:
         return NAdamState(0, _zeros(shape), _zeros(shape), 1.0)
 
-    def _step(self, grads: np.ndarray, state: NAdamState, params: np.ndarray,
-              hp: dict[str, Any]) -> tuple[np.ndarray, NAdamState]:
+    def _step(
+        self, grads: np.ndarray, state: NAdamState, params: np.ndarray, hp: dict[str, Any]
+    ) -> tuple[np.ndarray, NAdamState]:
         step = state.step + 1
         lr, (beta1, beta2), psi = hp["lr"], hp["betas"], hp["momentum_decay"]
         bias_correction2 = 1 - beta2**step
@@ -244,12 +271,18 @@ class RAdam(Optimizer):
     """
 
     if TYPE_CHECKING:  # the signature editors and type checkers see
-        def __init__(self, lr: LearningRate = 1e-3, *,
-                     betas: tuple[float, float] = (0.9, 0.999),
-                     eps: float = 1e-8,
-                     weight_decay: float = 0.0,
-                     decoupled_weight_decay: bool = False,
-                     label: str | None = None, color: Color | None = None) -> None: ...
+
+        def __init__(
+            self,
+            lr: LearningRate = 1e-3,
+            *,
+            betas: tuple[float, float] = (0.9, 0.999),
+            eps: float = 1e-8,
+            weight_decay: float = 0.0,
+            decoupled_weight_decay: bool = False,
+            label: str | None = None,
+            color: Color | None = None,
+        ) -> None: ...
 
     name = "RAdam"
     _rates_per_row = True
@@ -257,6 +290,7 @@ class RAdam(Optimizer):
     def step_glyphs(self, state: RAdamState, step: int) -> StepGlyphs:
         """The bias-corrected first moment as −lr·m̂, the step scale lr/(√v̂ + ε)."""
         return _bias_corrected_glyphs(self, state, step)
+
     _spec = {
         "lr": _Hyper(1e-3, _learning_rate),
         "betas": _Hyper(_BETAS, _betas),
@@ -270,8 +304,9 @@ class RAdam(Optimizer):
     def _init_state(self, shape: tuple[int, ...]) -> RAdamState:
         return RAdamState(0, _zeros(shape), _zeros(shape))
 
-    def _step(self, grads: np.ndarray, state: RAdamState, params: np.ndarray,
-              hp: dict[str, Any]) -> tuple[np.ndarray, RAdamState]:
+    def _step(
+        self, grads: np.ndarray, state: RAdamState, params: np.ndarray, hp: dict[str, Any]
+    ) -> tuple[np.ndarray, RAdamState]:
         step = state.step + 1
         lr, (beta1, beta2) = hp["lr"], hp["betas"]
         grads, params = self._weight_decay(grads, params, hp)
@@ -283,8 +318,9 @@ class RAdam(Optimizer):
         rho_inf = 2 / (1 - beta2) - 1
         rho_t = rho_inf - 2 * step * (beta2**step) / bias_correction2
         if rho_t > 5.0:
-            rect = ((rho_t - 4) * (rho_t - 2) * rho_inf
-                    / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+            rect = (
+                (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
+            ) ** 0.5
             # torch evaluates float / tensor as reciprocal(tensor) * float
             adaptive_lr = (1.0 / (np.sqrt(exp_avg_sq) + hp["eps"])) * bias_correction2**0.5
             new_params = params - bias_corrected_exp_avg * lr * adaptive_lr * rect
@@ -314,11 +350,17 @@ class Adamax(Optimizer):
     """
 
     if TYPE_CHECKING:  # the signature editors and type checkers see
-        def __init__(self, lr: LearningRate = 2e-3, *,
-                     betas: tuple[float, float] = (0.9, 0.999),
-                     eps: float = 1e-8,
-                     weight_decay: float = 0.0,
-                     label: str | None = None, color: Color | None = None) -> None: ...
+
+        def __init__(
+            self,
+            lr: LearningRate = 2e-3,
+            *,
+            betas: tuple[float, float] = (0.9, 0.999),
+            eps: float = 1e-8,
+            weight_decay: float = 0.0,
+            label: str | None = None,
+            color: Color | None = None,
+        ) -> None: ...
 
     name = "Adamax"
     _rates_per_row = True
@@ -328,9 +370,12 @@ class Adamax(Optimizer):
         if state.step == 0:
             return None, None
         beta1, _ = self._hp["betas"]
-        lr, correction = self.lr_at(step), 1.0 - beta1 ** state.step
-        return (-lr * np.asarray(state.exp_avg) / correction,
-                lr / correction / np.asarray(state.exp_inf))
+        lr, correction = self.lr_at(step), 1.0 - beta1**state.step
+        return (
+            -lr * np.asarray(state.exp_avg) / correction,
+            lr / correction / np.asarray(state.exp_inf),
+        )
+
     _spec = {
         "lr": _Hyper(2e-3, _learning_rate),
         "betas": _Hyper(_BETAS, _betas),
@@ -343,8 +388,9 @@ class Adamax(Optimizer):
     def _init_state(self, shape: tuple[int, ...]) -> AdamaxState:
         return AdamaxState(0, _zeros(shape), _zeros(shape))
 
-    def _step(self, grads: np.ndarray, state: AdamaxState, params: np.ndarray,
-              hp: dict[str, Any]) -> tuple[np.ndarray, AdamaxState]:
+    def _step(
+        self, grads: np.ndarray, state: AdamaxState, params: np.ndarray, hp: dict[str, Any]
+    ) -> tuple[np.ndarray, AdamaxState]:
         step = state.step + 1
         beta1, beta2 = hp["betas"]
         grads, _ = self._weight_decay(grads, params, hp)

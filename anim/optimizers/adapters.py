@@ -51,8 +51,9 @@ def _require(module: str, extra: str, caller: str) -> ModuleType:
     try:
         return importlib.import_module(module)
     except ImportError:
-        raise ImportError(f"{caller} needs {module}, which is not installed here: "
-                          f"pip install 'anim[{extra}]'") from None
+        raise ImportError(
+            f"{caller} needs {module}, which is not installed here: pip install 'anim[{extra}]'"
+        ) from None
 
 
 def _plain(value: object) -> Any:
@@ -90,24 +91,26 @@ class _Adapter(Optimizer):
 
     _schedule: Schedule | None = None
 
-    def _setup(self, name: str, hyperparameters: dict[str, Any], label: str | None,
-               color: Color | None) -> None:
+    def _setup(
+        self, name: str, hyperparameters: dict[str, Any], label: str | None, color: Color | None
+    ) -> None:
         self.name = name
         self._given = {key: _plain(value) for key, value in hyperparameters.items()}
         self._set_look(label, color)
 
     @property
     def hyperparameters(self) -> dict[str, Any]:
-        return {key: list(value) if isinstance(value, list) else value
-                for key, value in self._given.items()}
+        return {
+            key: list(value) if isinstance(value, list) else value
+            for key, value in self._given.items()
+        }
 
     def lr_at(self, step: int) -> float:
         """The learning rate of update ``step + 1``; NaN when it is not known (optax)."""
         if self._schedule is not None:
             return step_lr(self._schedule, step, self.name)
         lr = self._given.get("lr")
-        return float(lr) if isinstance(lr, numbers.Real) and not isinstance(lr, bool) \
-            else math.nan
+        return float(lr) if isinstance(lr, numbers.Real) and not isinstance(lr, bool) else math.nan
 
     @property
     def generated_label(self) -> str:
@@ -115,7 +118,7 @@ class _Adapter(Optimizer):
         if schedule is None:
             return _label(self.name, self._given)
         rest = _label(self.name, {k: v for k, v in self._given.items() if k != "lr"})
-        tail = rest[len(self.name):].strip()
+        tail = rest[len(self.name) :].strip()
         return " ".join(part for part in (self.name, f"lr={schedule.describe()}", tail) if part)
 
     def _failed(self, step: int, exc: Exception) -> OptimizerError:
@@ -139,6 +142,7 @@ class _Adapter(Optimizer):
 
 # --------------------------------------------------------------------------- torch
 
+
 class TorchState(NamedTuple):
     """Steps taken, and per start point its parameter tensor and torch optimizer (both
     advanced in place by :meth:`TorchOptimizer.update`: an old state cannot be replayed)."""
@@ -159,8 +163,21 @@ class TorchBatchState(NamedTuple):
 
 #: torch.optim's classes that update every coordinate on its own (no norm, no line search
 #: over a tensor): racing all starts as the rows of one tensor is exactly racing each alone.
-ELEMENTWISE = frozenset({"SGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "RMSprop",
-                         "Adagrad", "Adadelta", "Rprop", "ASGD"})
+ELEMENTWISE = frozenset(
+    {
+        "SGD",
+        "Adam",
+        "AdamW",
+        "Adamax",
+        "NAdam",
+        "RAdam",
+        "RMSprop",
+        "Adagrad",
+        "Adadelta",
+        "Rprop",
+        "ASGD",
+    }
+)
 
 
 @contextlib.contextmanager
@@ -175,7 +192,7 @@ def _float64(torch: ModuleType) -> Iterator[None]:
 
 
 def _torch_name(optimizer_class: type) -> str:
-    """"torch Adam" for torch's own classes, so the adapter never passes for anim's
+    """ "torch Adam" for torch's own classes, so the adapter never passes for anim's
     built-in of the same name; a third party's class by its name, prefixed with its
     package where anim has a built-in of that name too."""
     from .builtin import OPTIMIZERS
@@ -193,8 +210,11 @@ def _keywords(optimizer_class: type) -> list[str]:
         parameters = inspect.signature(optimizer_class).parameters.values()
     except (TypeError, ValueError):
         return []
-    return [p.name for p in parameters if p.name not in ("self", "params")
-            and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    return [
+        p.name
+        for p in parameters
+        if p.name not in ("self", "params") and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    ]
 
 
 class TorchOptimizer(_Adapter):
@@ -202,19 +222,29 @@ class TorchOptimizer(_Adapter):
 
     State = TorchState
 
-    def __init__(self, optimizer_class: type, hyperparameters: dict[str, Any],
-                 label: str | None = None, color: Color | None = None,
-                 elementwise: bool | None = None) -> None:
+    def __init__(
+        self,
+        optimizer_class: type,
+        hyperparameters: dict[str, Any],
+        label: str | None = None,
+        color: Color | None = None,
+        elementwise: bool | None = None,
+    ) -> None:
         torch = _require("torch", "torch", "from_torch")
-        if not (isinstance(optimizer_class, type)
-                and issubclass(optimizer_class, torch.optim.Optimizer)):
-            raise ValueError("from_torch needs a torch.optim.Optimizer subclass such as "
-                             f"torch.optim.Adam, got {optimizer_class!r}")
+        if not (
+            isinstance(optimizer_class, type) and issubclass(optimizer_class, torch.optim.Optimizer)
+        ):
+            raise ValueError(
+                "from_torch needs a torch.optim.Optimizer subclass such as "
+                f"torch.optim.Adam, got {optimizer_class!r}"
+            )
         self._torch = torch
         self._class = optimizer_class
         if elementwise is None:
-            elementwise = (optimizer_class.__module__.startswith("torch.optim")
-                           and optimizer_class.__name__ in ELEMENTWISE)
+            elementwise = (
+                optimizer_class.__module__.startswith("torch.optim")
+                and optimizer_class.__name__ in ELEMENTWISE
+            )
         elif not isinstance(elementwise, bool):
             raise ValueError(f"Invalid elementwise: {elementwise!r} (must be True or False)")
         #: Whether every start steps as a row of one tensor (see :data:`ELEMENTWISE`).
@@ -222,8 +252,9 @@ class TorchOptimizer(_Adapter):
         self._hyperparameters = dict(hyperparameters)
         lr = hyperparameters.get("lr")
         # A schedule sets the param group's lr before each step, as torch's LambdaLR does.
-        self._schedule = (as_schedule(lr) if callable(lr) and not isinstance(lr, numbers.Real)
-                          else None)
+        self._schedule = (
+            as_schedule(lr) if callable(lr) and not isinstance(lr, numbers.Real) else None
+        )
         if self._schedule is not None:
             hyperparameters = {**hyperparameters, "lr": self._schedule}
             self._hyperparameters["lr"] = step_lr(self._schedule, 0, optimizer_class.__name__)
@@ -231,8 +262,10 @@ class TorchOptimizer(_Adapter):
         known = _keywords(optimizer_class)
         unknown = [key for key in self._hyperparameters if known and key not in known]
         if unknown:
-            raise TypeError(f"{self.name} has no hyperparameter {unknown[0]!r}; its "
-                            f"hyperparameters are: {', '.join(known)}")
+            raise TypeError(
+                f"{self.name} has no hyperparameter {unknown[0]!r}; its "
+                f"hyperparameters are: {', '.join(known)}"
+            )
         # Invalid hyperparameters fail here, with torch's own message.
         probe = torch.zeros(2, dtype=torch.float64, requires_grad=True)
         try:
@@ -248,8 +281,12 @@ class TorchOptimizer(_Adapter):
         return None
 
     def _rebuilt(self, lr: float | Schedule) -> TorchOptimizer:
-        return TorchOptimizer(self._class, {**self._hyperparameters, "lr": lr},
-                              color=self.color, elementwise=self.elementwise)
+        return TorchOptimizer(
+            self._class,
+            {**self._hyperparameters, "lr": lr},
+            color=self.color,
+            elementwise=self.elementwise,
+        )
 
     @property
     def libraries(self) -> tuple[str, ...]:
@@ -259,11 +296,16 @@ class TorchOptimizer(_Adapter):
 
     def __repr__(self) -> str:
         args = [f"{self._class.__module__}.{self._class.__qualname__}"]
-        hyperparameters = {**self._hyperparameters, **(
-            {"lr": self._schedule} if self._schedule is not None else {})}
+        hyperparameters = {
+            **self._hyperparameters,
+            **({"lr": self._schedule} if self._schedule is not None else {}),
+        }
         args += [f"{key}={value!r}" for key, value in hyperparameters.items()]
-        args += [f"{key}={value!r}" for key, value in
-                 (("label", self._label), ("color", self.color)) if value is not None]
+        args += [
+            f"{key}={value!r}"
+            for key, value in (("label", self._label), ("color", self.color))
+            if value is not None
+        ]
         return f"from_torch({', '.join(args)})"
 
     def init(self, params: ArrayLike) -> TorchState | TorchBatchState:
@@ -274,17 +316,17 @@ class TorchOptimizer(_Adapter):
         if self.elementwise:
             with _float64(torch):
                 tensor = torch.tensor(points, dtype=torch.float64, requires_grad=True)
-                return TorchBatchState(0, tensor, self._class([tensor],
-                                                              **self._hyperparameters))
+                return TorchBatchState(0, tensor, self._class([tensor], **self._hyperparameters))
         with _float64(torch):
-            tensors = tuple(torch.tensor(row, dtype=torch.float64, requires_grad=True)
-                            for row in points)
-            optimizers = tuple(self._class([tensor], **self._hyperparameters)
-                               for tensor in tensors)
+            tensors = tuple(
+                torch.tensor(row, dtype=torch.float64, requires_grad=True) for row in points
+            )
+            optimizers = tuple(self._class([tensor], **self._hyperparameters) for tensor in tensors)
         return TorchState(0, tensors, optimizers)
 
-    def select(self, state: TorchState | TorchBatchState, keep: ArrayLike
-               ) -> TorchState | TorchBatchState:
+    def select(
+        self, state: TorchState | TorchBatchState, keep: ArrayLike
+    ) -> TorchState | TorchBatchState:
         """The rows where ``keep`` is True: for one tensor of rows, a new tensor and a new
         optimizer whose per-parameter state holds those rows of the old one's."""
         if not isinstance(state, TorchBatchState):
@@ -296,22 +338,26 @@ class TorchOptimizer(_Adapter):
             tensor = state.tensor.detach()[rows].clone().requires_grad_(True)
             optimizer = self._class([tensor], **self._hyperparameters)
             optimizer.param_groups[0].update(
-                {k: v for k, v in state.optimizer.param_groups[0].items() if k != "params"})
+                {k: v for k, v in state.optimizer.param_groups[0].items() if k != "params"}
+            )
             old = state.optimizer.state.get(state.tensor, {})
             optimizer.state[tensor] = {
-                key: value[rows].clone() if torch.is_tensor(value) and value.dim() >= 1
-                and value.shape[0] == len(kept) else
-                (value.clone() if torch.is_tensor(value) else value)
-                for key, value in old.items()}
+                key: value[rows].clone()
+                if torch.is_tensor(value) and value.dim() >= 1 and value.shape[0] == len(kept)
+                else (value.clone() if torch.is_tensor(value) else value)
+                for key, value in old.items()
+            }
         return TorchBatchState(state.step, tensor, optimizer)
 
-    def _update_rows(self, grads: np.ndarray, state: OptimizerState, params: np.ndarray
-                     ) -> tuple[np.ndarray, TorchBatchState]:
+    def _update_rows(
+        self, grads: np.ndarray, state: OptimizerState, params: np.ndarray
+    ) -> tuple[np.ndarray, TorchBatchState]:
         """One ``step`` of the one optimizer over the tensor of every start's row."""
         torch = self._torch
         if not isinstance(state, TorchBatchState) or state.tensor.shape[0] != len(params):
-            raise ValueError(f"{self.name} needs a state from its own init() for "
-                             f"{len(params)} point(s)")
+            raise ValueError(
+                f"{self.name} needs a state from its own init() for {len(params)} point(s)"
+            )
         step = state.step + 1
         with _float64(torch):
             with torch.no_grad():
@@ -331,9 +377,14 @@ class TorchOptimizer(_Adapter):
                 raise self._failed(step, exc) from exc
         return state.tensor.detach().numpy().copy(), state._replace(step=step)
 
-    def update(self, grads: ArrayLike, state: TorchState | TorchBatchState, params: ArrayLike,
-               *, value_and_grad: ValueAndGrad | None = None
-               ) -> tuple[np.ndarray, TorchState | TorchBatchState]:
+    def update(
+        self,
+        grads: ArrayLike,
+        state: TorchState | TorchBatchState,
+        params: ArrayLike,
+        *,
+        value_and_grad: ValueAndGrad | None = None,
+    ) -> tuple[np.ndarray, TorchState | TorchBatchState]:
         """``step(closure)`` of each start point's optimizer. The closure's first call gives
         ``grads`` (at ``params``) and f there; further calls (LBFGS's line search)
         recompute both at the tensor's current value with ``value_and_grad(points) ->
@@ -344,12 +395,14 @@ class TorchOptimizer(_Adapter):
         if self.elementwise:
             return self._update_rows(gradients, state, points)
         if not isinstance(state, TorchState) or len(state.tensors) != len(points):
-            raise ValueError(f"{self.name} needs a state from its own init() for "
-                             f"{len(points)} point(s)")
+            raise ValueError(
+                f"{self.name} needs a state from its own init() for {len(points)} point(s)"
+            )
         if not points.flags.writeable or not points.flags.c_contiguous:
             points = np.ascontiguousarray(points).copy()  # torch.from_numpy wants writeable
-        values = (np.full(len(points), np.nan) if value_and_grad is None
-                  else value_and_grad(points)[0])
+        values = (
+            np.full(len(points), np.nan) if value_and_grad is None else value_and_grad(points)[0]
+        )
         step = state.step + 1
         lr = None if self._schedule is None else step_lr(self._schedule, state.step, self.name)
         with _float64(torch):
@@ -364,12 +417,14 @@ class TorchOptimizer(_Adapter):
                     optimizer.step(closure)
                 except Exception as exc:  # the optimizer's code: reported, with its step
                     raise self._failed(step, exc) from exc
-        new_params = np.array([tensor.detach().numpy() for tensor in state.tensors],
-                              dtype=np.float64).reshape(points.shape)
+        new_params = np.array(
+            [tensor.detach().numpy() for tensor in state.tensors], dtype=np.float64
+        ).reshape(points.shape)
         return new_params, state._replace(step=step)
 
-    def _closure(self, tensor: Any, value: float, grad: np.ndarray,
-                 value_and_grad: ValueAndGrad | None) -> Callable[[], Any]:
+    def _closure(
+        self, tensor: Any, value: float, grad: np.ndarray, value_and_grad: ValueAndGrad | None
+    ) -> Callable[[], Any]:
         torch = self._torch
         first = [True]
 
@@ -378,9 +433,11 @@ class TorchOptimizer(_Adapter):
                 first[0] = False
                 loss, gradient = value, grad
             elif value_and_grad is None:
-                raise TypeError(f"{self.name} evaluates f again inside its step: pass "
-                                "value_and_grad=, a function of points (n, 2) returning "
-                                "(f, gradient) there")
+                raise TypeError(
+                    f"{self.name} evaluates f again inside its step: pass "
+                    "value_and_grad=, a function of points (n, 2) returning "
+                    "(f, gradient) there"
+                )
             else:
                 point = tensor.detach().numpy().reshape(1, 2).copy()
                 losses, gradients = value_and_grad(point)
@@ -391,9 +448,16 @@ class TorchOptimizer(_Adapter):
         return closure
 
 
-def from_torch(optimizer_class: type, lr: LearningRate | None = None, /, *,
-               label: str | None = None, color: Color | None = None,
-               elementwise: bool | None = None, **hyperparameters: Any) -> TorchOptimizer:
+def from_torch(
+    optimizer_class: type,
+    lr: LearningRate | None = None,
+    /,
+    *,
+    label: str | None = None,
+    color: Color | None = None,
+    elementwise: bool | None = None,
+    **hyperparameters: Any,
+) -> TorchOptimizer:
     """Race a ``torch.optim.Optimizer`` subclass, torch's own or a third party's::
 
         from_torch(torch.optim.Adam, lr=0.1)
@@ -420,11 +484,13 @@ def from_torch(optimizer_class: type, lr: LearningRate | None = None, /, *,
             raise TypeError("from_torch got lr twice: positionally and by name")
         hyperparameters = {"lr": lr, **hyperparameters}
     check_label(label, getattr(optimizer_class, "__name__", "from_torch"))
-    return TorchOptimizer(optimizer_class, hyperparameters, label=label, color=color,
-                          elementwise=elementwise)
+    return TorchOptimizer(
+        optimizer_class, hyperparameters, label=label, color=color, elementwise=elementwise
+    )
 
 
 # --------------------------------------------------------------------------- optax
+
 
 class OptaxState(NamedTuple):
     """Steps taken; the optax state of every row the race started with, batched along a
@@ -445,15 +511,19 @@ class OptaxOptimizer(_Adapter):
     #: One learning rate per row, in a copy made by :meth:`_at_rates`.
     _rates: np.ndarray | None = None
 
-    def __init__(self, transformation: GradientTransformationLike | Callable[..., Any],
-                 name: str | None = None, label: str | None = None,
-                 color: Color | None = None, lr: LearningRate | None = None,
-                 settings: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        transformation: GradientTransformationLike | Callable[..., Any],
+        name: str | None = None,
+        label: str | None = None,
+        color: Color | None = None,
+        lr: LearningRate | None = None,
+        settings: dict[str, Any] | None = None,
+    ) -> None:
         self._jax = _require("jax", "optax", "from_optax")
         self._optax = _require("optax", "optax", "from_optax")
         if name is not None and (not isinstance(name, str) or not name):
-            raise ValueError(f"Invalid name for from_optax: {name!r} (must be a non-empty "
-                             "string)")
+            raise ValueError(f"Invalid name for from_optax: {name!r} (must be a non-empty string)")
         self._factory: Callable[..., Any] | None = None
         self._settings = dict(settings or {})
         self._compiled: dict[str, Any] = {}
@@ -461,24 +531,29 @@ class OptaxOptimizer(_Adapter):
         built: GradientTransformationLike
         if isinstance(transformation, self._optax.GradientTransformation):
             if lr is not None or settings:
-                raise TypeError("from_optax takes settings only with a factory such as "
-                                "optax.adam, not with a transformation already built")
+                raise TypeError(
+                    "from_optax takes settings only with a factory such as "
+                    "optax.adam, not with a transformation already built"
+                )
             built = transformation
         elif callable(transformation):
             built, hyperparameters = self._build(transformation, lr, settings or {})
             name = name or f"optax {transformation.__name__}"
         else:
-            raise ValueError("from_optax needs an optax GradientTransformation such as "
-                             f"optax.adam(0.1), or a factory and its learning rate such as "
-                             f"from_optax(optax.adam, lr=0.1); got {transformation!r}")
+            raise ValueError(
+                "from_optax needs an optax GradientTransformation such as "
+                f"optax.adam(0.1), or a factory and its learning rate such as "
+                f"from_optax(optax.adam, lr=0.1); got {transformation!r}"
+            )
         self._transformation = built
         #: A factory with a constant rate is built inside the compiled step with each row's
         #: own rate, so a rate sweep is one batch.
         self._rates_per_row = self._factory is not None and self._schedule is None
         self._setup(name or "optax", hyperparameters, label, color)
 
-    def _build(self, factory: Callable[..., Any], lr: LearningRate | None,
-               settings: dict[str, Any]) -> tuple[GradientTransformationLike, dict[str, Any]]:
+    def _build(
+        self, factory: Callable[..., Any], lr: LearningRate | None, settings: dict[str, Any]
+    ) -> tuple[GradientTransformationLike, dict[str, Any]]:
         """The factory's transformation at ``lr``, and the hyperparameters to show."""
         self._factory = factory
         accepted: Mapping[str, inspect.Parameter]
@@ -487,20 +562,28 @@ class OptaxOptimizer(_Adapter):
         except (TypeError, ValueError):
             accepted = {}
         if accepted and "learning_rate" not in accepted:
-            raise TypeError(f"from_optax: {getattr(factory, '__name__', factory)!r} takes no "
-                            "learning_rate; build the transformation yourself and pass it")
+            raise TypeError(
+                f"from_optax: {getattr(factory, '__name__', factory)!r} takes no "
+                "learning_rate; build the transformation yourself and pass it"
+            )
         if lr is None:
-            raise TypeError(f"from_optax({factory.__name__}, ...) needs lr=, the "
-                            "learning rate to build it with")
+            raise TypeError(
+                f"from_optax({factory.__name__}, ...) needs lr=, the learning rate to build it with"
+            )
         unknown = [key for key in settings if accepted and key not in accepted]
         if unknown:
             known = [key for key in accepted if key != "learning_rate"]
-            raise TypeError(f"optax {factory.__name__} has no setting {unknown[0]!r}; its "
-                            f"settings are: {', '.join(known)}")
-        schedule = (as_schedule(lr) if callable(lr) and not isinstance(lr, numbers.Real)
-                    else None)
-        if schedule is None and (isinstance(lr, bool) or not isinstance(lr, numbers.Real)
-                                 or not math.isfinite(lr) or lr <= 0):
+            raise TypeError(
+                f"optax {factory.__name__} has no setting {unknown[0]!r}; its "
+                f"settings are: {', '.join(known)}"
+            )
+        schedule = as_schedule(lr) if callable(lr) and not isinstance(lr, numbers.Real) else None
+        if schedule is None and (
+            isinstance(lr, bool)
+            or not isinstance(lr, numbers.Real)
+            or not math.isfinite(lr)
+            or lr <= 0
+        ):
             raise ValueError(f"Invalid learning rate: {lr!r} (must be > 0 or a schedule)")
         self._schedule = schedule
         # A schedule is read by the race at each step and handed to the compiled step as
@@ -511,8 +594,10 @@ class OptaxOptimizer(_Adapter):
         except (TypeError, ValueError) as exc:
             raise type(exc)(f"optax {factory.__name__}: {exc}") from None
         if not isinstance(built, self._optax.GradientTransformation):
-            raise ValueError(f"from_optax: {factory.__name__}(...) returned {built!r}, not "
-                             "an optax GradientTransformation")
+            raise ValueError(
+                f"from_optax: {factory.__name__}(...) returned {built!r}, not "
+                "an optax GradientTransformation"
+            )
         return built, {"lr": schedule if schedule is not None else float(lr), **settings}
 
     #: The packages whose code runs the steps.
@@ -529,17 +614,20 @@ class OptaxOptimizer(_Adapter):
         if factory is None:  # with_lr asks not_tunable first
             raise ValueError(message("optax-not-tunable", label=self.label))
         name = self.name if self.name != f"optax {factory.__name__}" else None
-        return OptaxOptimizer(factory, name=name, color=self.color, lr=lr,
-                              settings=self._settings)
+        return OptaxOptimizer(factory, name=name, color=self.color, lr=lr, settings=self._settings)
 
     def __repr__(self) -> str:
-        args = [f"{key}={value!r}" for key, value in
-                (("name", self.name), ("label", self._label), ("color", self.color))
-                if value is not None]
+        args = [
+            f"{key}={value!r}"
+            for key, value in (("name", self.name), ("label", self._label), ("color", self.color))
+            if value is not None
+        ]
         if self._factory is not None:
             settings = [f"{key}={value!r}" for key, value in self._given.items()]
-            return (f"from_optax({self._factory.__module__}.{self._factory.__name__}, "
-                    f"{', '.join(settings + args)})")
+            return (
+                f"from_optax({self._factory.__module__}.{self._factory.__name__}, "
+                f"{', '.join(settings + args)})"
+            )
         return f"from_optax(<GradientTransformation>, {', '.join(args)})"
 
     def _x64(self) -> contextlib.AbstractContextManager[Any]:
@@ -569,8 +657,7 @@ class OptaxOptimizer(_Adapter):
         transformation = self._transformation
 
         def one(lr: Any, grad: Any, state: Any, x: Any) -> tuple[Any, Any]:
-            tx = (transformation if factory is None
-                  else factory(learning_rate=lr, **settings))
+            tx = transformation if factory is None else factory(learning_rate=lr, **settings)
             updates, state = tx.update(grad, state, x)
             return optax.apply_updates(x, updates), state
 
@@ -588,38 +675,56 @@ class OptaxOptimizer(_Adapter):
     def select(self, state: OptaxState, keep: ArrayLike) -> OptaxState:
         return state._replace(rows=state.rows[np.asarray(keep, dtype=bool)])
 
-    def update(self, grads: ArrayLike, state: OptaxState, params: ArrayLike, *,
-               value_and_grad: ValueAndGrad | None = None) -> tuple[np.ndarray, OptaxState]:
+    def update(
+        self,
+        grads: ArrayLike,
+        state: OptaxState,
+        params: ArrayLike,
+        *,
+        value_and_grad: ValueAndGrad | None = None,
+    ) -> tuple[np.ndarray, OptaxState]:
         """``updates, s = tx.update(g, s, x); x = optax.apply_updates(x, updates)`` for
         every row, as one compiled, vectorized call."""
         points = _as_points(params, "params")
         gradients = _as_points(grads, "grads")
         if not isinstance(state, OptaxState) or len(state.rows) != len(points):
-            raise ValueError(f"{self.name} needs a state from its own init() for "
-                             f"{len(points)} point(s)")
+            raise ValueError(
+                f"{self.name} needs a state from its own init() for {len(points)} point(s)"
+            )
         jnp, step = self._jax.numpy, state.step + 1
-        size = int(self._jax.tree_util.tree_leaves(state.states)[0].shape[0]) \
-            if self._jax.tree_util.tree_leaves(state.states) else len(points)
+        size = (
+            int(self._jax.tree_util.tree_leaves(state.states)[0].shape[0])
+            if self._jax.tree_util.tree_leaves(state.states)
+            else len(points)
+        )
         full_x, full_g = np.zeros((size, 2)), np.zeros((size, 2))
         full_x[state.rows], full_g[state.rows] = points, gradients
         lrs = np.ones(size)
         if self._factory is not None:
-            lrs[state.rows] = (np.ravel(self._rates) if self._rates is not None
-                               else self.lr_at(state.step))
+            lrs[state.rows] = (
+                np.ravel(self._rates) if self._rates is not None else self.lr_at(state.step)
+            )
         with self._x64():
             try:
-                moved, states = self._kernel()(jnp.asarray(lrs), jnp.asarray(full_g),
-                                               state.states, jnp.asarray(full_x))
+                moved, states = self._kernel()(
+                    jnp.asarray(lrs), jnp.asarray(full_g), state.states, jnp.asarray(full_x)
+                )
                 moved = np.asarray(moved)
             except Exception as exc:  # the transformation's code: reported, with its step
                 raise self._failed(step, exc) from exc
         return moved[state.rows].copy(), OptaxState(step, states, state.rows)
 
 
-def from_optax(transformation: GradientTransformationLike | Callable[..., Any],
-               lr: LearningRate | None = None, /, *, name: str | None = None,
-               label: str | None = None, color: Color | None = None,
-               **settings: Any) -> OptaxOptimizer:
+def from_optax(
+    transformation: GradientTransformationLike | Callable[..., Any],
+    lr: LearningRate | None = None,
+    /,
+    *,
+    name: str | None = None,
+    label: str | None = None,
+    color: Color | None = None,
+    **settings: Any,
+) -> OptaxOptimizer:
     """Race an optax optimizer, built or as a factory and its settings::
 
         from_optax(optax.adam(0.1), name="Adam")      # a GradientTransformation
@@ -640,8 +745,11 @@ def from_optax(transformation: GradientTransformationLike | Callable[..., Any],
     for keyword in ("lr", "learning_rate"):
         if keyword in settings:
             if lr is not None:
-                raise TypeError(f"from_optax got the learning rate twice (again as "
-                                f"{keyword}=): give it once, as lr=")
+                raise TypeError(
+                    f"from_optax got the learning rate twice (again as "
+                    f"{keyword}=): give it once, as lr="
+                )
             lr = settings.pop(keyword)
-    return OptaxOptimizer(transformation, name=name, label=label, color=color, lr=lr,
-                          settings=settings)
+    return OptaxOptimizer(
+        transformation, name=name, label=label, color=color, lr=lr, settings=settings
+    )

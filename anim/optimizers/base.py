@@ -61,6 +61,7 @@ class StepCountingState(Protocol):
 
 # --------------------------------------------------------------------------- validation
 
+
 def _shown(value: object) -> str:
     if isinstance(value, np.generic):
         value = value.item()  # np.float64(0.1) would print as "np.float64(0.1)"
@@ -92,6 +93,7 @@ def _ranged(test: Callable[[float], bool], expectation: str) -> Callable[[str, o
         if not test(number):
             raise _invalid(name, value, expectation)
         return number
+
     return check
 
 
@@ -103,6 +105,8 @@ def _learning_rate(name: str, value: object) -> float | Schedule:
     if callable(value) and not isinstance(value, numbers.Real):
         return as_schedule(value)
     return _positive(name, value)
+
+
 _non_negative = _ranged(lambda x: x >= 0, "must be >= 0")
 # A decay rate of 1 would freeze its running average at the initial value.
 _unit = _ranged(lambda x: 0 <= x < 1, "must be in [0, 1)")
@@ -116,8 +120,9 @@ def _flag(name: str, value: object) -> bool:
 
 
 def _betas(name: str, value: object) -> tuple[float, float]:
-    if ((isinstance(value, (tuple, list))
-         or (isinstance(value, np.ndarray) and value.ndim == 1)) and len(value) == 2):
+    if (
+        isinstance(value, (tuple, list)) or (isinstance(value, np.ndarray) and value.ndim == 1)
+    ) and len(value) == 2:
         return _unit("beta1", value[0]), _unit("beta2", value[1])
     raise _invalid(name, value, "must be a pair (beta1, beta2)")
 
@@ -146,6 +151,7 @@ _SYMBOLS = {
 
 # --------------------------------------------------------------------------- arithmetic
 # Each helper spells out the operation order of the torch kernel it stands for.
+
 
 def _lerp(start: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
     """``start.lerp_(end, weight)``: ATen switches formula at |weight| = 0.5."""
@@ -208,8 +214,8 @@ def select_rows(state: OptimizerState, keep: ArrayLike) -> OptimizerState:
     return cut(state)
 
 
-
 # --------------------------------------------------------------------------- label and colour
+
 
 def check_label(label: object, owner: str) -> str | None:
     if label is not None and not isinstance(label, str):
@@ -226,8 +232,10 @@ def check_color(color: Color | None, owner: str) -> str | None:
     try:
         return to_hex(color, keep_alpha=False)
     except (ValueError, TypeError):
-        raise ValueError(f"Invalid color for {owner}: {color!r} (must be a matplotlib colour "
-                         "such as 'tab:red', 'crimson' or '#1f77b4')") from None
+        raise ValueError(
+            f"Invalid color for {owner}: {color!r} (must be a matplotlib colour "
+            "such as 'tab:red', 'crimson' or '#1f77b4')"
+        ) from None
 
 
 def step_lr(schedule: Schedule, step: int, owner: str) -> float:
@@ -235,16 +243,21 @@ def step_lr(schedule: Schedule, step: int, owner: str) -> float:
     try:
         lr = schedule(step)
     except Exception as exc:  # the user's schedule: whatever it raises is reported
-        raise OptimizerError(f"{owner}'s learning-rate schedule failed at step {step + 1}: "
-                             f"{type(exc).__name__}: {exc}") from exc
+        raise OptimizerError(
+            f"{owner}'s learning-rate schedule failed at step {step + 1}: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
     valid = isinstance(lr, numbers.Real) and not isinstance(lr, bool) and math.isfinite(lr)
     if not valid or lr < 0:
-        raise OptimizerError(f"{owner}'s learning-rate schedule returned {_shown(lr)} for "
-                             f"step {step + 1} (must be a finite number >= 0)")
+        raise OptimizerError(
+            f"{owner}'s learning-rate schedule returned {_shown(lr)} for "
+            f"step {step + 1} (must be a finite number >= 0)"
+        )
     return float(lr)
 
 
 # --------------------------------------------------------------------------- base class
+
 
 def _accept_value_and_grad(cls: type[Optimizer]) -> None:
     """Let an own subclass's ``update(grads, state, params)`` be called as the race calls
@@ -260,9 +273,14 @@ def _accept_value_and_grad(cls: type[Optimizer]) -> None:
         return
 
     @functools.wraps(update)
-    def accepting(self: Optimizer, grads: ArrayLike, state: OptimizerState, params: ArrayLike,
-                  *, value_and_grad: ValueAndGrad | None = None
-                  ) -> tuple[np.ndarray, OptimizerState]:
+    def accepting(
+        self: Optimizer,
+        grads: ArrayLike,
+        state: OptimizerState,
+        params: ArrayLike,
+        *,
+        value_and_grad: ValueAndGrad | None = None,
+    ) -> tuple[np.ndarray, OptimizerState]:
         return update(self, grads, state, params)
 
     # Replacing a method of the class being made is what this hook is for.
@@ -301,29 +319,47 @@ class Optimizer:
         super().__init_subclass__(**kwargs)
         inside_anim = (cls.__module__ or "").split(".")[0] == "anim"
         if not inside_anim and cls.update is Optimizer.update and cls._step is Optimizer._step:
-            raise TypeError(f"{cls.__name__} subclasses anim's Optimizer without an update "
-                            "rule: write your rule as a function decorated with "
-                            "@anim.optimizer(lr=...) instead (see the README, 'Write your "
-                            "own optimizer')")
+            raise TypeError(
+                f"{cls.__name__} subclasses anim's Optimizer without an update "
+                "rule: write your rule as a function decorated with "
+                "@anim.optimizer(lr=...) instead (see the README, 'Write your "
+                "own optimizer')"
+            )
         if "name" not in vars(cls):
             cls.name = cls.__name__
         _accept_value_and_grad(cls)
         # So that help() and inspect.signature() list the real hyperparameters.
-        params = [inspect.Parameter(key, inspect.Parameter.POSITIONAL_OR_KEYWORD if key == "lr"
-                                    else inspect.Parameter.KEYWORD_ONLY, default=hyper.default)
-                  for key, hyper in cls._spec.items()]
+        params = [
+            inspect.Parameter(
+                key,
+                inspect.Parameter.POSITIONAL_OR_KEYWORD
+                if key == "lr"
+                else inspect.Parameter.KEYWORD_ONLY,
+                default=hyper.default,
+            )
+            for key, hyper in cls._spec.items()
+        ]
         params.sort(key=lambda p: p.kind)  # lr first: the only positional one
-        params += [inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, default=None)
-                   for key in ("label", "color")]
+        params += [
+            inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, default=None)
+            for key in ("label", "color")
+        ]
         cls.__signature__ = inspect.Signature(params)
 
-    def __init__(self, *args: Any, label: str | None = None, color: Color | None = None,
-                 **hyperparameters: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        label: str | None = None,
+        color: Color | None = None,
+        **hyperparameters: Any,
+    ) -> None:
         if args:
             if "lr" not in self._spec or len(args) > 1:
                 takes = "only lr" if "lr" in self._spec else "no"
-                raise TypeError(f"{self.name} takes {takes} positional argument, got "
-                                f"{len(args)}: pass the others by name")
+                raise TypeError(
+                    f"{self.name} takes {takes} positional argument, got "
+                    f"{len(args)}: pass the others by name"
+                )
             if "lr" in hyperparameters:
                 raise TypeError(f"{self.name} got lr twice: positionally and by name")
             hyperparameters["lr"] = args[0]
@@ -331,8 +367,11 @@ class Optimizer:
         if unknown:
             renamed = self._renamed.get(unknown[0])
             hint = f" (torch's {unknown[0]} is called {renamed} here)" if renamed else ""
-            known = (f"its hyperparameters are: {', '.join(self._spec)}" if self._spec
-                     else "it takes none")
+            known = (
+                f"its hyperparameters are: {', '.join(self._spec)}"
+                if self._spec
+                else "it takes none"
+            )
             raise TypeError(f"{self.name} has no hyperparameter {unknown[0]!r}{hint}; {known}")
         values = {key: hyper.default for key, hyper in self._spec.items()}
         values.update(hyperparameters)
@@ -356,9 +395,14 @@ class Optimizer:
     def hyperparameters(self) -> dict[str, Any]:
         """Every hyperparameter as plain JSON-ready Python values (betas as a list, a
         schedule as a dict of its settings)."""
-        return {key: list(value) if isinstance(value, tuple)
-                else value.as_dict() if isinstance(value, Schedule) else value
-                for key, value in getattr(self, "_hp", {}).items()}
+        return {
+            key: list(value)
+            if isinstance(value, tuple)
+            else value.as_dict()
+            if isinstance(value, Schedule)
+            else value
+            for key, value in getattr(self, "_hp", {}).items()
+        }
 
     @property
     def label(self) -> str:
@@ -377,8 +421,11 @@ class Optimizer:
             if isinstance(value, Schedule):
                 parts.append(f"{_SYMBOLS.get(key, key)}={value.describe()}")
             elif key == "betas":
-                parts += [f"β{sub}={beta:g}" for sub, beta, base in zip("₁₂", value, default)
-                          if key in self._label_keys or beta != base]
+                parts += [
+                    f"β{sub}={beta:g}"
+                    for sub, beta, base in zip("₁₂", value, default)
+                    if key in self._label_keys or beta != base
+                ]
             elif isinstance(value, bool):
                 symbol = _SYMBOLS.get(key, key)
                 parts.append(symbol if value else f"no {symbol}")
@@ -390,18 +437,25 @@ class Optimizer:
 
     def __repr__(self) -> str:
         args = [f"{key}={value!r}" for key, value in getattr(self, "_hp", {}).items()]
-        args += [f"{key}={value!r}" for key, value in
-                 (("label", getattr(self, "_label", None)), ("color", self.color))
-                 if value is not None]
+        args += [
+            f"{key}={value!r}"
+            for key, value in (("label", getattr(self, "_label", None)), ("color", self.color))
+            if value is not None
+        ]
         return f"{type(self).__name__}({', '.join(args)})"
 
     def init(self, params: ArrayLike) -> OptimizerState:
         """The state before the first step, for ``params`` of shape (n, 2)."""
         return self._init_state(_as_points(params, "params").shape)
 
-    def update(self, grads: ArrayLike, state: OptimizerState, params: ArrayLike, *,
-               value_and_grad: ValueAndGrad | None = None
-               ) -> tuple[np.ndarray, OptimizerState]:
+    def update(
+        self,
+        grads: ArrayLike,
+        state: OptimizerState,
+        params: ArrayLike,
+        *,
+        value_and_grad: ValueAndGrad | None = None,
+    ) -> tuple[np.ndarray, OptimizerState]:
         """One step: ``(new_params, new_state)``; the arguments are left as they were.
         ``value_and_grad`` is not needed by the built-ins."""
         params = _as_points(params, "params")
@@ -409,16 +463,23 @@ class Optimizer:
         if grads.shape != params.shape:
             raise ValueError(f"grads has shape {grads.shape} but params has shape {params.shape}")
         if not isinstance(state, self.State):
-            raise ValueError(f"{self.name} needs a state from its own init(), "
-                             f"got {type(state).__name__}")
+            raise ValueError(
+                f"{self.name} needs a state from its own init(), got {type(state).__name__}"
+            )
         for field, value in zip(state._fields, state):
             if isinstance(value, np.ndarray) and value.shape != params.shape:
-                raise ValueError(f"state.{field} has shape {value.shape} but params has "
-                                 f"shape {params.shape}: the state belongs to other params")
+                raise ValueError(
+                    f"state.{field} has shape {value.shape} but params has "
+                    f"shape {params.shape}: the state belongs to other params"
+                )
         new_params, new_state = self._step(grads, state, params, self._at_step(state.step))
-        new_state = new_state._replace(**{
-            field: _frozen(value) for field, value in zip(new_state._fields, new_state)
-            if isinstance(value, np.ndarray)})
+        new_state = new_state._replace(
+            **{
+                field: _frozen(value)
+                for field, value in zip(new_state._fields, new_state)
+                if isinstance(value, np.ndarray)
+            }
+        )
         return np.array(new_params, dtype=np.float64), new_state
 
     def select(self, state: OptimizerState, keep: ArrayLike) -> OptimizerState:
@@ -474,9 +535,11 @@ class Optimizer:
         if getattr(state, "step", 0) == 0:
             return {}
         hp = getattr(self, "_hp", {})
-        return {moment: np.asarray(getattr(state, field)) for moment, field
-                in self._moment_fields.items()
-                if not (field == "momentum_buffer" and hp.get("momentum", 0) == 0)}
+        return {
+            moment: np.asarray(getattr(state, field))
+            for moment, field in self._moment_fields.items()
+            if not (field == "momentum_buffer" and hp.get("momentum", 0) == 0)
+        }
 
     def lr_at(self, step: int) -> float | np.ndarray:
         """The learning rate of update ``step + 1`` (a schedule read at ``step``); an
@@ -498,12 +561,14 @@ class Optimizer:
     def _init_state(self, shape: tuple[int, ...]) -> NamedTuple:
         raise NotImplementedError
 
-    def _step(self, grads: np.ndarray, state: Any, params: np.ndarray, hp: dict[str, Any]
-              ) -> tuple[np.ndarray, NamedTuple]:
+    def _step(
+        self, grads: np.ndarray, state: Any, params: np.ndarray, hp: dict[str, Any]
+    ) -> tuple[np.ndarray, NamedTuple]:
         raise NotImplementedError
 
-    def _weight_decay(self, grads: np.ndarray, params: np.ndarray, hp: dict[str, Any]
-                      ) -> tuple[np.ndarray, np.ndarray]:
+    def _weight_decay(
+        self, grads: np.ndarray, params: np.ndarray, hp: dict[str, Any]
+    ) -> tuple[np.ndarray, np.ndarray]:
         """L2 penalty added to the gradient, or (decoupled) the params shrunk by lr·wd."""
         wd = hp.get("weight_decay", 0.0)
         if wd == 0:

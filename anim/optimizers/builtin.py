@@ -52,6 +52,7 @@ from .base import (
 
 # --------------------------------------------------------------------------- SGD family
 
+
 class SGDState(NamedTuple):
     step: int
     momentum_buffer: np.ndarray
@@ -66,8 +67,9 @@ class _SGD(Optimizer):
     def _init_state(self, shape: tuple[int, ...]) -> SGDState:
         return SGDState(0, _zeros(shape))
 
-    def _step(self, grads: np.ndarray, state: SGDState, params: np.ndarray,
-              hp: dict[str, Any]) -> tuple[np.ndarray, SGDState]:
+    def _step(
+        self, grads: np.ndarray, state: SGDState, params: np.ndarray, hp: dict[str, Any]
+    ) -> tuple[np.ndarray, SGDState]:
         grads, _ = self._weight_decay(grads, params, hp)
         momentum = hp.get("momentum", 0.0)
         buf = state.momentum_buffer
@@ -98,9 +100,15 @@ class GD(_SGD):
     """
 
     if TYPE_CHECKING:  # the signature editors and type checkers see
-        def __init__(self, lr: LearningRate = 1e-3, *,
-                     weight_decay: float = 0.0,
-                     label: str | None = None, color: Color | None = None) -> None: ...
+
+        def __init__(
+            self,
+            lr: LearningRate = 1e-3,
+            *,
+            weight_decay: float = 0.0,
+            label: str | None = None,
+            color: Color | None = None,
+        ) -> None: ...
 
     name = "GD"
     _spec = {"lr": _Hyper(1e-3, _learning_rate), "weight_decay": _Hyper(0.0, _non_negative)}
@@ -125,11 +133,17 @@ class Momentum(_SGD):
     """
 
     if TYPE_CHECKING:  # the signature editors and type checkers see
-        def __init__(self, lr: LearningRate = 1e-3, *,
-                     momentum: float = 0.9,
-                     dampening: float = 0.0,
-                     weight_decay: float = 0.0,
-                     label: str | None = None, color: Color | None = None) -> None: ...
+
+        def __init__(
+            self,
+            lr: LearningRate = 1e-3,
+            *,
+            momentum: float = 0.9,
+            dampening: float = 0.0,
+            weight_decay: float = 0.0,
+            label: str | None = None,
+            color: Color | None = None,
+        ) -> None: ...
 
     name = "Momentum"
     _spec = {
@@ -157,11 +171,17 @@ class Nesterov(_SGD):
     """
 
     if TYPE_CHECKING:  # the signature editors and type checkers see
-        def __init__(self, lr: LearningRate = 1e-3, *,
-                     momentum: float = 0.9,
-                     dampening: float = 0.0,
-                     weight_decay: float = 0.0,
-                     label: str | None = None, color: Color | None = None) -> None: ...
+
+        def __init__(
+            self,
+            lr: LearningRate = 1e-3,
+            *,
+            momentum: float = 0.9,
+            dampening: float = 0.0,
+            weight_decay: float = 0.0,
+            label: str | None = None,
+            color: Color | None = None,
+        ) -> None: ...
 
     name = "Nesterov"
     _nesterov = True
@@ -176,6 +196,7 @@ class Nesterov(_SGD):
 
 
 # --------------------------------------------------------------------------- adaptive rates
+
 
 class AdaGradState(NamedTuple):
     step: int
@@ -200,12 +221,18 @@ class AdaGrad(Optimizer):
     """
 
     if TYPE_CHECKING:  # the signature editors and type checkers see
-        def __init__(self, lr: LearningRate = 1e-2, *,
-                     lr_decay: float = 0.0,
-                     weight_decay: float = 0.0,
-                     initial_accumulator_value: float = 0.0,
-                     eps: float = 1e-10,
-                     label: str | None = None, color: Color | None = None) -> None: ...
+
+        def __init__(
+            self,
+            lr: LearningRate = 1e-2,
+            *,
+            lr_decay: float = 0.0,
+            weight_decay: float = 0.0,
+            initial_accumulator_value: float = 0.0,
+            eps: float = 1e-10,
+            label: str | None = None,
+            color: Color | None = None,
+        ) -> None: ...
 
     name = "AdaGrad"
     _rates_per_row = True
@@ -222,8 +249,9 @@ class AdaGrad(Optimizer):
     def _init_state(self, shape: tuple[int, ...]) -> AdaGradState:
         return AdaGradState(0, _frozen(np.full(shape, self._hp["initial_accumulator_value"])))
 
-    def _step(self, grads: np.ndarray, state: AdaGradState, params: np.ndarray,
-              hp: dict[str, Any]) -> tuple[np.ndarray, AdaGradState]:
+    def _step(
+        self, grads: np.ndarray, state: AdaGradState, params: np.ndarray, hp: dict[str, Any]
+    ) -> tuple[np.ndarray, AdaGradState]:
         step = state.step + 1
         grads, _ = self._weight_decay(grads, params, hp)
         clr = hp["lr"] / (1 + (step - 1) * hp["lr_decay"])
@@ -266,13 +294,19 @@ class RMSProp(Optimizer):
     """
 
     if TYPE_CHECKING:  # the signature editors and type checkers see
-        def __init__(self, lr: LearningRate = 1e-2, *,
-                     rho: float = 0.9,
-                     eps: float = 1e-8,
-                     weight_decay: float = 0.0,
-                     momentum: float = 0.0,
-                     centered: bool = False,
-                     label: str | None = None, color: Color | None = None) -> None: ...
+
+        def __init__(
+            self,
+            lr: LearningRate = 1e-2,
+            *,
+            rho: float = 0.9,
+            eps: float = 1e-8,
+            weight_decay: float = 0.0,
+            momentum: float = 0.0,
+            centered: bool = False,
+            label: str | None = None,
+            color: Color | None = None,
+        ) -> None: ...
 
     name = "RMSProp"
     _rates_per_row = True
@@ -292,8 +326,9 @@ class RMSProp(Optimizer):
     def _init_state(self, shape: tuple[int, ...]) -> RMSPropState:
         return RMSPropState(0, _zeros(shape), _zeros(shape), _zeros(shape))
 
-    def _step(self, grads: np.ndarray, state: RMSPropState, params: np.ndarray,
-              hp: dict[str, Any]) -> tuple[np.ndarray, RMSPropState]:
+    def _step(
+        self, grads: np.ndarray, state: RMSPropState, params: np.ndarray, hp: dict[str, Any]
+    ) -> tuple[np.ndarray, RMSPropState]:
         grads, _ = self._weight_decay(grads, params, hp)
         square_avg = _ema_square(state.square_avg, grads, hp["rho"])
         grad_avg = state.grad_avg
@@ -343,11 +378,17 @@ class AdaDelta(Optimizer):
     """
 
     if TYPE_CHECKING:  # the signature editors and type checkers see
-        def __init__(self, lr: LearningRate = 1.0, *,
-                     rho: float = 0.9,
-                     eps: float = 1e-6,
-                     weight_decay: float = 0.0,
-                     label: str | None = None, color: Color | None = None) -> None: ...
+
+        def __init__(
+            self,
+            lr: LearningRate = 1.0,
+            *,
+            rho: float = 0.9,
+            eps: float = 1e-6,
+            weight_decay: float = 0.0,
+            label: str | None = None,
+            color: Color | None = None,
+        ) -> None: ...
 
     name = "AdaDelta"
     _rates_per_row = True
@@ -364,8 +405,9 @@ class AdaDelta(Optimizer):
     def _init_state(self, shape: tuple[int, ...]) -> AdaDeltaState:
         return AdaDeltaState(0, _zeros(shape), _zeros(shape))
 
-    def _step(self, grads: np.ndarray, state: AdaDeltaState, params: np.ndarray,
-              hp: dict[str, Any]) -> tuple[np.ndarray, AdaDeltaState]:
+    def _step(
+        self, grads: np.ndarray, state: AdaDeltaState, params: np.ndarray, hp: dict[str, Any]
+    ) -> tuple[np.ndarray, AdaDeltaState]:
         grads, _ = self._weight_decay(grads, params, hp)
         square_avg = _ema_square(state.square_avg, grads, hp["rho"])
         std = np.sqrt(square_avg + hp["eps"])
@@ -378,12 +420,24 @@ class AdaDelta(Optimizer):
         if state.step == 0:
             return None, None
         eps = self._hp["eps"]
-        return None, self.lr_at(step) * (np.sqrt(state.acc_delta + eps)
-                                          / np.sqrt(state.square_avg + eps))
+        return None, self.lr_at(step) * (
+            np.sqrt(state.acc_delta + eps) / np.sqrt(state.square_avg + eps)
+        )
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {
     cls.name: cls
-    for cls in (GD, Momentum, Nesterov, AdaGrad, RMSProp, AdaDelta,
-                Adam, AdamW, NAdam, RAdam, Adamax)
+    for cls in (
+        GD,
+        Momentum,
+        Nesterov,
+        AdaGrad,
+        RMSProp,
+        AdaDelta,
+        Adam,
+        AdamW,
+        NAdam,
+        RAdam,
+        Adamax,
+    )
 }

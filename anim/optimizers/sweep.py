@@ -53,9 +53,14 @@ class PerRowRates(Optimizer):
             raise ValueError(f"{self.name} cannot step at one learning rate per row")
         return at_rates
 
-    def update(self, grads: ArrayLike, state: RatesState, params: ArrayLike, *,
-               value_and_grad: ValueAndGrad | None = None
-               ) -> tuple[np.ndarray, RatesState]:
+    def update(
+        self,
+        grads: ArrayLike,
+        state: RatesState,
+        params: ArrayLike,
+        *,
+        value_and_grad: ValueAndGrad | None = None,
+    ) -> tuple[np.ndarray, RatesState]:
         new_params, inner = self._at(state.rates).update(grads, state.inner, params)
         return new_params, RatesState(state.step + 1, state.rates, inner)
 
@@ -89,21 +94,30 @@ class RateGroups(Optimizer):
     def init(self, params: ArrayLike) -> GroupsState:
         params = _as_points(params, "params")
         if len(params) != len(self.members) * self.per_rate:
-            raise ValueError(f"a sweep of {len(self.members)} rates × {self.per_rate} "
-                             f"starts needs {len(self.members) * self.per_rate} rows, got "
-                             f"{len(params)}")
+            raise ValueError(
+                f"a sweep of {len(self.members)} rates × {self.per_rate} "
+                f"starts needs {len(self.members) * self.per_rate} rows, got "
+                f"{len(params)}"
+            )
         sizes = (self.per_rate,) * len(self.members)
-        states = tuple(member.init(rows) for member, rows in
-                       zip(self.members, np.split(params, np.cumsum(sizes)[:-1])))
+        states = tuple(
+            member.init(rows)
+            for member, rows in zip(self.members, np.split(params, np.cumsum(sizes)[:-1]))
+        )
         return GroupsState(0, sizes, states)
 
     def _groups(self, state: GroupsState, *arrays: np.ndarray) -> Iterator[tuple[Any, ...]]:
         edges = np.cumsum(state.sizes)[:-1]
         return zip(self.members, state.states, *(np.split(a, edges) for a in arrays))
 
-    def update(self, grads: ArrayLike, state: GroupsState, params: ArrayLike, *,
-               value_and_grad: ValueAndGrad | None = None
-               ) -> tuple[np.ndarray, GroupsState]:
+    def update(
+        self,
+        grads: ArrayLike,
+        state: GroupsState,
+        params: ArrayLike,
+        *,
+        value_and_grad: ValueAndGrad | None = None,
+    ) -> tuple[np.ndarray, GroupsState]:
         points = _as_points(params, "params")
         gradients = _as_points(grads, "grads")
         moved: list[np.ndarray] = []
@@ -113,8 +127,9 @@ class RateGroups(Optimizer):
                 moved.append(rows)
                 states.append(member_state)
                 continue
-            new_rows, new_state = member.update(member_grads, member_state, rows,
-                                                value_and_grad=value_and_grad)
+            new_rows, new_state = member.update(
+                member_grads, member_state, rows, value_and_grad=value_and_grad
+            )
             moved.append(new_rows)
             states.append(new_state)
         return np.concatenate(moved), GroupsState(state.step + 1, state.sizes, tuple(states))
@@ -122,11 +137,11 @@ class RateGroups(Optimizer):
     def select(self, state: GroupsState, keep: ArrayLike) -> GroupsState:
         sizes: list[int] = []
         states: list[OptimizerState] = []
-        for member, member_state, member_keep in self._groups(state,
-                                                              np.asarray(keep, dtype=bool)):
+        for member, member_state, member_keep in self._groups(state, np.asarray(keep, dtype=bool)):
             sizes.append(int(member_keep.sum()))
-            states.append(member_state if member_keep.all()
-                          else member.select(member_state, member_keep))
+            states.append(
+                member_state if member_keep.all() else member.select(member_state, member_keep)
+            )
         return GroupsState(state.step, tuple(sizes), tuple(states))
 
     def step_glyphs(self, state: GroupsState, step: int) -> StepGlyphs:
@@ -134,10 +149,14 @@ class RateGroups(Optimizer):
         scales: list[np.ndarray] = []
         for member, member_state, size in zip(self.members, state.states, state.sizes):
             velocity, scale = member.step_glyphs(member_state, step) if size else (None, None)
-            velocities.append(np.full((size, 2), np.nan) if velocity is None
-                              else np.broadcast_to(velocity, (size, 2)))
-            scales.append(np.full((size, 2), np.nan) if scale is None
-                          else np.broadcast_to(scale, (size, 2)))
+            velocities.append(
+                np.full((size, 2), np.nan)
+                if velocity is None
+                else np.broadcast_to(velocity, (size, 2))
+            )
+            scales.append(
+                np.full((size, 2), np.nan) if scale is None else np.broadcast_to(scale, (size, 2))
+            )
         return np.concatenate(velocities), np.concatenate(scales)
 
 

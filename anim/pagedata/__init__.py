@@ -36,8 +36,11 @@ def page_data(figure, fps: float, loss_refresh: int, optimizers=None, knobs=None
     the figure's); ``knobs`` the races of :func:`anim.knobs.knob_races`."""
     result = figure.result
     style, theme = figure.style, figure.stage.theme
-    for ax in {id(a): a for a in (getattr(figure, "ax", None), getattr(figure, "ax3d", None))
-               if a is not None}.values():
+    for ax in {
+        id(a): a
+        for a in (getattr(figure, "ax", None), getattr(figure, "ax3d", None))
+        if a is not None
+    }.values():
         ax.apply_aspect()  # the axes' final box: its transform is what the page draws with
     optimizers = list(optimizers or result.optimizers)
     swarm = board.is_swarm(result)
@@ -52,18 +55,28 @@ def page_data(figure, fps: float, loss_refresh: int, optimizers=None, knobs=None
     symbols |= {"^", "v"}  # the lr panel's marks of values beyond its range
     data = {
         "version": DATA_VERSION,
-        "width": style.width, "height": style.height, "scale": style.dpi / 72,
-        "fps": fps, "lossRefresh": loss_refresh, "steps": result.steps,
-        "speeds": SPEEDS, "transparent": style.transparent,
+        "width": style.width,
+        "height": style.height,
+        "scale": style.dpi / 72,
+        "fps": fps,
+        "lossRefresh": loss_refresh,
+        "steps": result.steps,
+        "speeds": SPEEDS,
+        "transparent": style.transparent,
         "noisy": bool(result.keeps_moving_after_arrival()),
         "colors": {"page": theme.page, "text": theme.text, "muted": theme.muted},
-        "font": {"size": figure.scoreboard.statuses[0].get_fontsize() * style.dpi / 72,
-                 "sans": SANS, "mono": MONO},
+        "font": {
+            "size": figure.scoreboard.statuses[0].get_fontsize() * style.dpi / 72,
+            "sans": SANS,
+            "mono": MONO,
+        },
         "words": figure.stage.words.as_dict(),
         "markers": {symbol: outline(symbol) for symbol in sorted(symbols)},
         "goals": [list(map(float, goal)) for goal in result.goals],
-        "counter": {**text_spot(style.height, figure.scoreboard.step_text),
-                    "digits": len(str(result.steps))},
+        "counter": {
+            **text_spot(style.height, figure.scoreboard.step_text),
+            "digits": len(str(result.steps)),
+        },
         "views": plot_views,
         "racers": racers,
         "panels": panels(figure),
@@ -73,13 +86,16 @@ def page_data(figure, fps: float, loss_refresh: int, optimizers=None, knobs=None
         "knobs": knobs_data(figure, knobs, optimizers) if knobs else None,
     }
     if knobs and not swarm:  # the player places the heads of races it combines itself
-        data["heads"] = {"circles": goal_circles(figure),
-                         "margin": CIRCLE_MARGIN * style.dpi / 72}
+        data["heads"] = {"circles": goal_circles(figure), "margin": CIRCLE_MARGIN * style.dpi / 72}
         for i, meta in enumerate(data["runs"]["meta"]):
             ended = result.status(i, result.steps) == "diverged"
             meta["unfanned"] = unfanned_moves(
-                figure, result.paths[i], result.losses[i],
-                shown_rule(result.steps, result.arrival_step[i], result.diverged_step[i],
-                           data["noisy"]),
-                result.diverged_step[i] if ended else None)
+                figure,
+                result.paths[i],
+                result.losses[i],
+                shown_rule(
+                    result.steps, result.arrival_step[i], result.diverged_step[i], data["noisy"]
+                ),
+                result.diverged_step[i] if ended else None,
+            )
     return data

@@ -28,7 +28,7 @@ LOG_FLOOR = math.log(1e-300)
 #: Positions are kept to this share of a pixel.
 PIXEL_SHARE = 1 / 4
 ALL, NONE, SOME = 0, 1, 2
-LIMIT = 2 ** 50  # every code stays an exact integer in a JavaScript number
+LIMIT = 2**50  # every code stays an exact integer in a JavaScript number
 
 
 def floats(values, dtype: str = "<f4") -> str:
@@ -103,9 +103,11 @@ class Packer:
         missing = ~np.isfinite(values)
         with np.errstate(divide="ignore", invalid="ignore"):
             magnitude = np.log(np.maximum(np.abs(values), 1e-300))
-            codes = np.where(values == 0, 0,
-                             np.sign(values) * (1 + np.round((magnitude - LOG_FLOOR)
-                                                             / LOG_QUANTUM)))
+            codes = np.where(
+                values == 0,
+                0,
+                np.sign(values) * (1 + np.round((magnitude - LOG_FLOOR) / LOG_QUANTUM)),
+            )
         self._series(np.nan_to_num(codes).astype(np.int64), missing, order)
 
     def flags(self, values):

@@ -20,13 +20,24 @@ def outline(symbol: str) -> dict:
     (outlines of horizontal and vertical lines only)."""
     style = MarkerStyle(symbol)
     path = style.get_path().transformed(style.get_transform())
-    letters = {MplPath.MOVETO: "M", MplPath.LINETO: "L", MplPath.CURVE3: "Q",
-               MplPath.CURVE4: "C", MplPath.CLOSEPOLY: "Z"}
+    letters = {
+        MplPath.MOVETO: "M",
+        MplPath.LINETO: "L",
+        MplPath.CURVE3: "Q",
+        MplPath.CURVE4: "C",
+        MplPath.CLOSEPOLY: "Z",
+    }
     segments, snaps, last = [], True, None
     for vertices, code in path.iter_segments(simplify=False, curves=True):
         points = np.asarray(vertices, dtype=float).reshape(-1, 2) * (1, -1)
-        segments.append([letters[code]] + ([] if code == MplPath.CLOSEPOLY else
-                                           [round(float(v), 6) + 0.0 for v in points.ravel()]))
+        segments.append(
+            [letters[code]]
+            + (
+                []
+                if code == MplPath.CLOSEPOLY
+                else [round(float(v), 6) + 0.0 for v in points.ravel()]
+            )
+        )
         if code in (MplPath.CURVE3, MplPath.CURVE4):
             snaps = False
         elif code == MplPath.LINETO and last is not None:
@@ -46,10 +57,16 @@ def marker(line, symbol=None) -> dict:
         if stroke:
             rim = {"width": stroke["linewidth"], "color": hex_color(stroke["foreground"])}
     alpha = line.get_alpha()
-    return {"symbol": symbol or line.get_marker(), "size": line.get_markersize(),
-            "face": None if str(face).lower() == "none" else hex_color(face),
-            "edge": hex_color(line.get_markeredgecolor()), "width": line.get_markeredgewidth(),
-            "rim": rim, "alpha": 1 if alpha is None else alpha, "z": line.get_zorder()}
+    return {
+        "symbol": symbol or line.get_marker(),
+        "size": line.get_markersize(),
+        "face": None if str(face).lower() == "none" else hex_color(face),
+        "edge": hex_color(line.get_markeredgecolor()),
+        "width": line.get_markeredgewidth(),
+        "rim": rim,
+        "alpha": 1 if alpha is None else alpha,
+        "z": line.get_zorder(),
+    }
 
 
 def canvas_point(height: float, x: float, y: float) -> list[float]:
@@ -72,6 +89,9 @@ def line_style(line) -> dict:
     """A Line2D's stroke: width (points), opacity and dashes (points, as drawn)."""
     _, dashes = line._dash_pattern  # already scaled by the width, as Agg draws them
     alpha = line.get_alpha()
-    return {"width": line.get_linewidth(), "alpha": 1 if alpha is None else alpha,
-            "dashes": None if not dashes else [float(d) for d in dashes],
-            "dot": line.get_markersize() if line.get_marker() not in (None, "None", "") else 0}
+    return {
+        "width": line.get_linewidth(),
+        "alpha": 1 if alpha is None else alpha,
+        "dashes": None if not dashes else [float(d) for d in dashes],
+        "dot": line.get_markersize() if line.get_marker() not in (None, "None", "") else 0,
+    }

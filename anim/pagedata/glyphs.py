@@ -26,9 +26,13 @@ def _view(figure, kind: str) -> dict | None:
         area = figure.layout.plots[0]  # the 3D view's own box: glyphs are clipped to it
         height = figure.style.height
         slopes = np.stack([layer.slopes[i] for i in layer.explained])
-        return {"kind": "3d", "low": layer.low.tolist(), "high": layer.high.tolist(),
-                "area": [area.x, height - area.y - area.height, area.width, area.height],
-                "slopes": floats(slopes)}
+        return {
+            "kind": "3d",
+            "low": layer.low.tolist(),
+            "high": layer.high.tolist(),
+            "area": [area.x, height - area.y - area.height, area.width, area.height],
+            "slopes": floats(slopes),
+        }
     return None
 
 
@@ -50,20 +54,33 @@ def glyphs(figure) -> dict | None:
     def stacked(kind):
         return np.stack([layer.vectors[i][kind] for i in explained])
 
-    scales = (result.step_scales[explained] if result.step_scales is not None
-              else np.full((len(explained), steps, 2), np.nan))
+    scales = (
+        result.step_scales[explained]
+        if result.step_scales is not None
+        else np.full((len(explained), steps, 2), np.nan)
+    )
     colors = {i: to_rgba(figure.stage.racers[i].color) for i in explained}
     faded = {kind: face for i, kind, face, _ in layer.arrow_styles}["velocity"]
     return {
-        "racers": explained, "magnify": layer.magnify, "boxScale": layer.box_scale,
-        "views": {str(v): entry for v, entry in enumerate(
-            _view(figure, kind) for kind in view_kinds(figure)) if entry is not None},
-        "shaft": layer.shaft, "headWidth": layer.head_width, "headLength": layer.head_length,
+        "racers": explained,
+        "magnify": layer.magnify,
+        "boxScale": layer.box_scale,
+        "views": {
+            str(v): entry
+            for v, entry in enumerate(_view(figure, kind) for kind in view_kinds(figure))
+            if entry is not None
+        },
+        "shaft": layer.shaft,
+        "headWidth": layer.head_width,
+        "headLength": layer.head_length,
         "lineWidth": float(layer.arrows.get_linewidth()[0]),
-        "faded": float(faded[3]), "z": layer.arrows.get_zorder(),
+        "faded": float(faded[3]),
+        "z": layer.arrows.get_zorder(),
         "box": {"width": _box_width(layer), "dashes": list(BOX_DASHES[1])},
         "colors": [hex_color(colors[i]) for i in explained],
-        "arrays": {"gradient": floats(stacked("gradient")),
-                   "velocity": floats(stacked("velocity")),
-                   "scale": floats(scales)},
+        "arrays": {
+            "gradient": floats(stacked("gradient")),
+            "velocity": floats(stacked("velocity")),
+            "scale": floats(scales),
+        },
     }

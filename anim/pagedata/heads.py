@@ -34,13 +34,18 @@ def goal_circles(figure) -> list[list[list[float]]]:
             centres = ax.transData.transform(circles[:, :2])
             per_unit = np.abs(np.diag(ax.transData.get_affine().get_matrix())[:2]).min()
             shown = np.column_stack([centres, circles[:, 2] * per_unit])
-        found.append([[round(float(x), 3), round(float(height - y), 3), round(float(r), 3)]
-                      for x, y, r in shown])
+        found.append(
+            [
+                [round(float(x), 3), round(float(height - y), 3), round(float(r), 3)]
+                for x, y, r in shown
+            ]
+        )
     return found
 
 
-def unfanned_moves(figure, paths: np.ndarray, losses: np.ndarray, shown: np.ndarray,
-                   diverged: int | None) -> list[list[list[float]]]:
+def unfanned_moves(
+    figure, paths: np.ndarray, losses: np.ndarray, shown: np.ndarray, diverged: int | None
+) -> list[list[list[float]]]:
     """Per view, the runs [first step, last step, x, y] (canvas pixels) where the head of
     a race with these ``paths`` and ``losses`` (its points up to where it is shown),
     shown at path index ``shown[k]`` after step k, is placed off its point before the
@@ -48,7 +53,7 @@ def unfanned_moves(figure, paths: np.ndarray, losses: np.ndarray, shown: np.ndar
     height = figure.style.height
     steps = len(shown)
     full = np.full((steps, 2), np.nan)
-    full[:len(paths)] = paths
+    full[: len(paths)] = paths
     at = paths[shown]
     moves = []
     for kind in view_kinds(figure):
@@ -60,7 +65,7 @@ def unfanned_moves(figure, paths: np.ndarray, losses: np.ndarray, shown: np.ndar
             low, high = np.array([x0, y0]) + inset, np.array([x1, y1]) - inset
         placed = outside_at_edge(full[None], at[None].copy(), low, high)[0]
         if diverged is not None:
-            placed[diverged:] = exit_point(paths[:max(diverged, 1)], low, high)
+            placed[diverged:] = exit_point(paths[: max(diverged, 1)], low, high)
         moved = np.any(placed != at, axis=-1) & np.isfinite(placed).all(axis=-1)
         if kind == "3d":
             terrain = figure.terrain

@@ -83,17 +83,19 @@ class _Runs:
             gradient = -lrs[:shown, None] * run.grads[:shown]
             missing = np.full((shown, 2), np.nan)  # an explained race records both
             for vectors, quantum in (
-                    (gradient, q["arrow"]),
-                    (missing if run.velocities is None else run.velocities, q["arrow"]),
-                    (missing if run.step_scales is None else run.step_scales, q["box"])):
+                (gradient, q["arrow"]),
+                (missing if run.velocities is None else run.velocities, q["arrow"]),
+                (missing if run.step_scales is None else run.step_scales, q["box"]),
+            ):
                 vectors = vectors[:shown]
                 packer.linear(vectors[:, 0], quantum[0])
                 packer.linear(vectors[:, 1], quantum[1])
             if figure.glyphs3d is not None:  # the drawn surface's slope under each point
                 slopes = np.full((shown, 2), np.nan)
                 finite = np.isfinite(run.paths[:shown]).all(axis=1)
-                slopes[finite] = height_gradient(figure.result, figure.terrain,
-                                                 run.paths[:shown][finite])
+                slopes[finite] = height_gradient(
+                    figure.result, figure.terrain, run.paths[:shown][finite]
+                )
                 packer.log(slopes[:, 0])
                 packer.log(slopes[:, 1])
         if index in self.lr_panel:
@@ -110,10 +112,16 @@ class _Runs:
         diverged_at_end = run.diverged is not None and run.arrival is None
         noisy = bool(figure.result.keeps_moving_after_arrival())
         shown = shown_rule(figure.result.steps, run.arrival, run.diverged, noisy)
-        moves = unfanned_moves(figure, run.paths, run.losses, shown,
-                               run.diverged if diverged_at_end else None)
-        return {"lr": run.lr, "arrival": run.arrival, "diverged": run.diverged,
-                "arrivedAt": run.arrived_at, "moves": moves if any(moves) else None}
+        moves = unfanned_moves(
+            figure, run.paths, run.losses, shown, run.diverged if diverged_at_end else None
+        )
+        return {
+            "lr": run.lr,
+            "arrival": run.arrival,
+            "diverged": run.diverged,
+            "arrivedAt": run.arrived_at,
+            "moves": moves if any(moves) else None,
+        }
 
 
 def columns(runs: Sequence[dict | None]) -> dict:
@@ -123,11 +131,16 @@ def columns(runs: Sequence[dict | None]) -> dict:
     pad cell) is a null rate. The player counts each run's points from its arrival and
     divergence, as anim/knobs.py cut them."""
     present = [run for run in runs if run is not None]
-    table = {"lr": [None if run is None else run["lr"] for run in runs],
-             "arrival": [None if run is None else run["arrival"] for run in runs],
-             "diverged": [None if run is None else run["diverged"] for run in runs],
-             "moves": {str(k): run["moves"] for k, run in enumerate(runs)
-                       if run is not None and run["moves"] is not None}}
+    table = {
+        "lr": [None if run is None else run["lr"] for run in runs],
+        "arrival": [None if run is None else run["arrival"] for run in runs],
+        "diverged": [None if run is None else run["diverged"] for run in runs],
+        "moves": {
+            str(k): run["moves"]
+            for k, run in enumerate(runs)
+            if run is not None and run["moves"] is not None
+        },
+    }
     if any(run["arrivedAt"] not in (None, 0) for run in present):
         table["arrivedAt"] = [None if run is None else run["arrivedAt"] for run in runs]
     return table
@@ -135,8 +148,9 @@ def columns(runs: Sequence[dict | None]) -> dict:
 
 def knobs_data(figure, found: list[RacerKnobs], optimizers) -> dict:
     style = figure.style
-    explained = set(style.explain) if (figure.glyphs is not None
-                                       or figure.glyphs3d is not None) else set()
+    explained = (
+        set(style.explain) if (figure.glyphs is not None or figure.glyphs3d is not None) else set()
+    )
     lr_panel = set(figure.lr_panel.chosen) if figure.lr_panel is not None else set()
     packing = _Runs(figure, explained, lr_panel)
     racers: list[dict] = []
@@ -147,24 +161,36 @@ def knobs_data(figure, found: list[RacerKnobs], optimizers) -> dict:
         racers.append(described)
         if entry.reason:
             continue
-        runs = [packing.add(entry.index, run, pack=k != entry.scene_run)
-                for k, run in enumerate(entry.runs)]
+        runs = [
+            packing.add(entry.index, run, pack=k != entry.scene_run)
+            for k, run in enumerate(entry.runs)
+        ]
         lrs = [float(run.lr) for run in entry.runs if run.lr is not None]
         everything += lrs
-        described.update({
-            "sceneLr": entry.scene_lr, "tunedLr": entry.tuned_lr, "edgeLr": entry.edge_lr,
-            "sceneRun": entry.scene_run, "runs": columns(runs),
-            "labels": _template([run.label for run in entry.runs], lrs),
-            "hypers": _template([hyperparameters_text(run.optimizer) for run in entry.runs],
-                                lrs),
-            "fixedLabel": optimizer.label != optimizer.generated_label})
+        described.update(
+            {
+                "sceneLr": entry.scene_lr,
+                "tunedLr": entry.tuned_lr,
+                "edgeLr": entry.edge_lr,
+                "sceneRun": entry.scene_run,
+                "runs": columns(runs),
+                "labels": _template([run.label for run in entry.runs], lrs),
+                "hypers": _template(
+                    [hyperparameters_text(run.optimizer) for run in entry.runs], lrs
+                ),
+                "fixedLabel": optimizer.label != optimizer.generated_label,
+            }
+        )
     pad = None
     for entry in found:
         if entry.pad is None:
             continue
         grid = entry.pad
-        cells = [None if run is None else packing.add(entry.index, run)
-                 for row in grid.runs for run in row]
+        cells = [
+            None if run is None else packing.add(entry.index, run)
+            for row in grid.runs
+            for run in row
+        ]
 
         def texts(row, make):
             present = [(run.lr, make(run)) for run in row if run is not None]
@@ -173,18 +199,31 @@ def knobs_data(figure, found: list[RacerKnobs], optimizers) -> dict:
             lrs, made = zip(*present)
             return _template(list(made), lrs)
 
-        pad = {"racer": entry.index, "name": grid.name, "symbol": SYMBOLS[grid.name],
-               "lrs": grid.lrs.tolist(), "values": grid.values.tolist(),
-               "sceneValue": grid.scene_value, "cells": columns(cells),
-               "labels": [texts(row, lambda run: run.label) for row in grid.runs],
-               "hypers": [texts(row, lambda run: hyperparameters_text(run.optimizer))
-                          for row in grid.runs]}
+        pad = {
+            "racer": entry.index,
+            "name": grid.name,
+            "symbol": SYMBOLS[grid.name],
+            "lrs": grid.lrs.tolist(),
+            "values": grid.values.tolist(),
+            "sceneValue": grid.scene_value,
+            "cells": columns(cells),
+            "labels": [texts(row, lambda run: run.label) for row in grid.runs],
+            "hypers": [
+                texts(row, lambda run: hyperparameters_text(run.optimizer)) for row in grid.runs
+            ],
+        }
         everything += grid.lrs.tolist()
     tunable = [entry for entry in found if not entry.reason]
     own = {entry.scene_lr for entry in tunable}
     low, high = (min(everything), max(everything)) if everything else (1e-4, 10.0)
-    return {"racers": racers, "pad": pad, "quanta": packing.quanta,
-            "range": [low, high], "steps": figure.result.steps,
-            # The seed's setting: every racer at one rate; the lock keeps it so.
-            "lock": len(tunable) > 1 and len(own) == 1,
-            "packed": packing.packer.packed(), "series": packing.packer.count}
+    return {
+        "racers": racers,
+        "pad": pad,
+        "quanta": packing.quanta,
+        "range": [low, high],
+        "steps": figure.result.steps,
+        # The seed's setting: every racer at one rate; the lock keeps it so.
+        "lock": len(tunable) > 1 and len(own) == 1,
+        "packed": packing.packer.packed(),
+        "series": packing.packer.count,
+    }

@@ -21,7 +21,8 @@ STATES = ("racing", "arrived", "diverged")
 
 
 def hyperparameters_text(optimizer) -> str:
-    """"lr 0.4 · ρ 0.9 · centered no": every hyperparameter, as the tooltip lists them."""
+    """ "lr 0.4 · ρ 0.9 · centered no": every hyperparameter, as the tooltip lists them."""
+
     def value(v):
         if isinstance(v, bool):
             return "yes" if v else "no"
@@ -54,10 +55,16 @@ def racer_entries(figure, optimizers, drawn_labels=()) -> list[dict]:
     board = figure.scoreboard
     entries = []
     for i, (optimizer, racer) in enumerate(zip(optimizers, figure.stage.racers)):
-        entry = {"label": optimizer.label, "name": optimizer.name, "color": hex_color(racer.color),
-                 "marker": racer.marker, "hyperparameters": hyperparameters_text(optimizer),
-                 "head": head_looks(figure, i),
-                 "status": text_spot(height, board.statuses[i]), "labelSpot": None}
+        entry = {
+            "label": optimizer.label,
+            "name": optimizer.name,
+            "color": hex_color(racer.color),
+            "marker": racer.marker,
+            "hyperparameters": hyperparameters_text(optimizer),
+            "head": head_looks(figure, i),
+            "status": text_spot(height, board.statuses[i]),
+            "labelSpot": None,
+        }
         if i in drawn_labels:
             entry["labelSpot"] = text_spot(height, board.label_texts[i])
             entry["labelLimit"] = MAX_LABEL_SHARE * figure.style.width
@@ -94,15 +101,23 @@ def scene_runs(figure) -> dict:
     meta = []
     for i in range(len(result.optimizers)):
         arrived_at = result.arrived_at[i]
-        meta.append({
-            "arrival": result.arrival_step[i], "diverged": result.diverged_step[i],
-            "arrivedAt": None if arrived_at is None else
-            [j for j, goal in enumerate(result.goals) if tuple(goal) == tuple(arrived_at)][0],
-            "dots": [(figure.racers3d if kind == "3d" else figure.racers).dots[i].tolist()
-                     for kind in kinds],
-            "lossSymbol": symbols[i],
-            "reported": None if symbols[i] is None else next(rows),
-        })
+        meta.append(
+            {
+                "arrival": result.arrival_step[i],
+                "diverged": result.diverged_step[i],
+                "arrivedAt": None
+                if arrived_at is None
+                else [j for j, goal in enumerate(result.goals) if tuple(goal) == tuple(arrived_at)][
+                    0
+                ],
+                "dots": [
+                    (figure.racers3d if kind == "3d" else figure.racers).dots[i].tolist()
+                    for kind in kinds
+                ],
+                "lossSymbol": symbols[i],
+                "reported": None if symbols[i] is None else next(rows),
+            }
+        )
     arrays = {"paths": floats(result.paths, "<f4"), "losses": floats(result.losses, "<f8")}
     if len(reported):
         arrays["reported"] = floats(reported, "<f8")
@@ -131,24 +146,34 @@ def head_moves(figure, kind: str) -> tuple[np.ndarray, np.ndarray]:
         heads = _canvas(figure, ax, layer.drawn_heads)
         f = np.take_along_axis(result.losses, layer.shown, axis=1)
         at = np.take_along_axis(result.paths, layer.shown[..., None], axis=1)
-        on_path = _canvas(figure, ax, projected(ax, np.concatenate(
-            [at, figure.terrain.lifted(f)[..., None]], axis=-1)))
+        on_path = _canvas(
+            figure,
+            ax,
+            projected(ax, np.concatenate([at, figure.terrain.lifted(f)[..., None]], axis=-1)),
+        )
     else:
         layer, ax = figure.racers, figure.ax
         heads = _canvas(figure, ax, layer.head_positions)
-        on_path = _canvas(figure, ax, np.take_along_axis(result.paths, layer.shown[..., None],
-                                                         axis=1))
+        on_path = _canvas(
+            figure, ax, np.take_along_axis(result.paths, layer.shown[..., None], axis=1)
+        )
     with np.errstate(invalid="ignore"):
         moved = ~np.all(np.abs(heads - on_path) <= 1e-3, axis=-1)
     runs: list[list[int]] = []
     points: list[np.ndarray] = []
     for i in range(len(result.optimizers)):
         for k in np.flatnonzero(moved[i]):
-            if runs and runs[-1][0] == i and runs[-1][2] == k - 1 and np.array_equal(
-                    points[-1], heads[i, k]):
+            if (
+                runs
+                and runs[-1][0] == i
+                and runs[-1][2] == k - 1
+                and np.array_equal(points[-1], heads[i, k])
+            ):
                 runs[-1][2] = int(k)
             else:
                 runs.append([i, int(k), int(k)])
                 points.append(heads[i, k])
-    return (np.array(runs, dtype=np.int32).reshape(-1, 3),
-            np.array(points, dtype=np.float64).reshape(-1, 2))
+    return (
+        np.array(runs, dtype=np.int32).reshape(-1, 3),
+        np.array(points, dtype=np.float64).reshape(-1, 2),
+    )

@@ -27,15 +27,20 @@ def _canvas(figure, ax, points: np.ndarray) -> np.ndarray:
 
 def _layers(figure):
     """(kind, layer, axes) of every view, in the order of views.py."""
-    return [("3d", figure.racers3d, figure.ax3d) if kind == "3d"
-            else ("2d", figure.racers, figure.ax) for kind in view_kinds(figure)]
+    return [
+        ("3d", figure.racers3d, figure.ax3d) if kind == "3d" else ("2d", figure.racers, figure.ax)
+        for kind in view_kinds(figure)
+    ]
 
 
 def _style(collection) -> dict:
     offset, dashes = collection.get_linestyle()[0]
-    return {"width": float(collection.get_linewidth()[0]), "alpha": collection.get_alpha(),
-            "z": collection.get_zorder(), "dashes": None if not dashes
-            else [float(d) for d in dashes]}
+    return {
+        "width": float(collection.get_linewidth()[0]),
+        "alpha": collection.get_alpha(),
+        "z": collection.get_zorder(),
+        "dashes": None if not dashes else [float(d) for d in dashes],
+    }
 
 
 def swarm_looks(figure) -> list[dict]:
@@ -66,8 +71,11 @@ def swarm_data(figure) -> dict:
             for s in range(result.count):
                 end = int(last[i, s]) + 1
                 seen = trails[i, s, :end]
-                points = seen if behind is None else np.where(
-                    np.isfinite(seen), seen, behind[i, s, :end])
+                points = (
+                    seen
+                    if behind is None
+                    else np.where(np.isfinite(seen), seen, behind[i, s, :end])
+                )
                 packer.linear(points[:, 0], SHARE)
                 packer.linear(points[:, 1], SHARE)
                 if behind is not None:
@@ -80,14 +88,21 @@ def swarm_data(figure) -> dict:
                     moved.append(i * result.count + s)
                     packer.linear(head[:, 0], SHARE)
                     packer.linear(head[:, 1], SHARE)
-        views.append({"trails": [_style(c) for c in layer.baked],
-                      "behind": [_style(c) for c in layer.baked_behind]
-                      if behind is not None else None,
-                      "heads": [marker(line) for line in layer.heads],
-                      "finished": [marker(line) for line in layer.finished],
-                      "movedHeads": moved})
-    return {"count": result.count, "share": SHARE, "views": views,
-            "held": not bool(getattr(result, "noise", 0.0)),
-            "arrival": floats(result.arrival_step, "<i4"),
-            "diverged": floats(result.diverged_step, "<i4"),
-            "packed": packer.packed()}
+        views.append(
+            {
+                "trails": [_style(c) for c in layer.baked],
+                "behind": [_style(c) for c in layer.baked_behind] if behind is not None else None,
+                "heads": [marker(line) for line in layer.heads],
+                "finished": [marker(line) for line in layer.finished],
+                "movedHeads": moved,
+            }
+        )
+    return {
+        "count": result.count,
+        "share": SHARE,
+        "views": views,
+        "held": not bool(getattr(result, "noise", 0.0)),
+        "arrival": floats(result.arrival_step, "<i4"),
+        "diverged": floats(result.diverged_step, "<i4"),
+        "packed": packer.packed(),
+    }

@@ -51,12 +51,21 @@ def view_2d(figure) -> dict:
     matrix = ax.transData.get_matrix()
     # One line per racer (a swarm's trails are the swarm's: swarm.py).
     trails = [] if board.is_swarm(figure.result) else [line_style(t) for t in layer.trails]
-    return {"kind": "2d", "box": box(height, ax),
-            "toPixel": [float(matrix[0, 0]), float(matrix[0, 2]), -float(matrix[1, 1]),
-                        height - float(matrix[1, 2])],
-            "xlim": list(ax.get_xlim()), "ylim": list(ax.get_ylim()),
-            "trails": trails, "fanGap": fan_gap(figure),
-            "landmarks": _landmarks(figure, figure.surface.moving, ax)}
+    return {
+        "kind": "2d",
+        "box": box(height, ax),
+        "toPixel": [
+            float(matrix[0, 0]),
+            float(matrix[0, 2]),
+            -float(matrix[1, 1]),
+            height - float(matrix[1, 2]),
+        ],
+        "xlim": list(ax.get_xlim()),
+        "ylim": list(ax.get_ylim()),
+        "trails": trails,
+        "fanGap": fan_gap(figure),
+        "landmarks": _landmarks(figure, figure.surface.moving, ax),
+    }
 
 
 def projection(figure) -> list[list[float]]:
@@ -72,26 +81,35 @@ def projection(figure) -> list[list[float]]:
     origin = pixels[0]
     axes = (pixels[1:] - origin) / scale[:, None]  # pixels per data unit along x, y, z
     offset = origin - np.array([x0, y0, z0]) @ axes
-    return [[float(axes[0, 0]), float(axes[1, 0]), float(axes[2, 0]), float(offset[0])],
-            [float(axes[0, 1]), float(axes[1, 1]), float(axes[2, 1]), float(offset[1])]]
+    return [
+        [float(axes[0, 0]), float(axes[1, 0]), float(axes[2, 0]), float(offset[0])],
+        [float(axes[0, 1]), float(axes[1, 1]), float(axes[2, 1]), float(offset[1])],
+    ]
 
 
 def view_3d(figure) -> dict:
     if figure.style.orbit:
         raise ValueError("the page shows the 3D view from one camera; an orbit is a video")
-    ax, height, terrain, layer = figure.ax3d, figure.style.height, figure.terrain, \
-        figure.racers3d
+    ax, height, terrain, layer = figure.ax3d, figure.style.height, figure.terrain, figure.racers3d
     swarm = board.is_swarm(figure.result)
     (x0, x1), (y0, y1) = terrain.bounds
     z0, z1 = terrain.zlim
-    return {"kind": "3d", "box": box(height, ax), "project": projection(figure),
-            "clip": [float(v) for v in (x0, x1, y0, y1, z0, z1)],
-            "height": {"log": terrain.logarithmic, "lowest": terrain.lowest,
-                       "delta": terrain.delta, "lift": terrain.lift},
-            "trails": [] if swarm else [line_style(trail) for trail in layer.trails],
-            "behind": [] if swarm else [line_style(line) for line in layer.behind],
-            "fanGap": fan_gap(figure),
-            "landmarks": _landmarks(figure, figure.surface3d.moving, ax)}
+    return {
+        "kind": "3d",
+        "box": box(height, ax),
+        "project": projection(figure),
+        "clip": [float(v) for v in (x0, x1, y0, y1, z0, z1)],
+        "height": {
+            "log": terrain.logarithmic,
+            "lowest": terrain.lowest,
+            "delta": terrain.delta,
+            "lift": terrain.lift,
+        },
+        "trails": [] if swarm else [line_style(trail) for trail in layer.trails],
+        "behind": [] if swarm else [line_style(line) for line in layer.behind],
+        "fanGap": fan_gap(figure),
+        "landmarks": _landmarks(figure, figure.surface3d.moving, ax),
+    }
 
 
 # --- per race: the numbers of a path that depend on the view ------------------------------
