@@ -160,16 +160,7 @@ class SurfaceLayer(Layer):
                         zorder=GOAL_CIRCLE_Z,
                     )
                 )
-            self.moving += ax.plot(
-                *goal,
-                marker="*",
-                markersize=15,
-                color=theme.goal,
-                markeredgecolor=theme.goal_edge,
-                markeredgewidth=0.9,
-                zorder=LANDMARK_Z,
-                linestyle="",
-            )
+            self.moving += ax.plot(*goal, **theme.goal_star)
         if result.start is None:  # a swarm: its layer draws the starts
             return
         self.moving += ax.plot(

@@ -107,18 +107,7 @@ class Surface3DLayer(Layer):
                 terrain,
             )
         for goal in self.result.goals:
-            self.moving.append(
-                self._line(
-                    self._on_surface([goal]),
-                    marker="*",
-                    markersize=15,
-                    color=theme.goal,
-                    markeredgecolor=theme.goal_edge,
-                    markeredgewidth=0.9,
-                    zorder=LANDMARK_Z,
-                    linestyle="",
-                )
-            )
+            self.moving.append(self._line(self._on_surface([goal]), **theme.goal_star))
         if self.result.start is None:  # a swarm: its layer draws the starts
             return
         self.moving.append(

@@ -7,6 +7,7 @@ an inverted picture: the dark theme darkens the valleys and keeps the racers bri
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from matplotlib import colormaps
 from matplotlib.colors import Colormap, LinearSegmentedColormap
@@ -41,6 +42,19 @@ class Theme:
     @property
     def palette(self) -> tuple[str, ...]:
         return PALETTES[self.name]
+
+    @property
+    def goal_star(self) -> dict[str, Any]:
+        """The goal's star as Line2D keywords: the same in the contour and the 3D view."""
+        return dict(
+            marker="*",
+            markersize=15,
+            color=self.goal,
+            markeredgecolor=self.goal_edge,
+            markeredgewidth=0.9,
+            zorder=LANDMARK_Z,
+            linestyle="",
+        )
 
     def colormap(self, name: str | None = None) -> Colormap:
         """The scene's colormap by matplotlib name, or the theme's own."""
