@@ -16,7 +16,7 @@ from ..race import RaceResult
 from ..surface import Bounds
 from .layer import Layer, Stage, required
 from .layout import Box
-from .theme import GOAL_CIRCLE_Z, LANDMARK_Z, SURFACE_Z, TICK_FONT, Theme
+from .theme import GOAL_CIRCLE_Z, SURFACE_Z, TICK_FONT, Theme
 
 #: Log-spaced contour levels when evenly spaced ones would leave more than this share of
 #: the picture inside the lowest band (Rosenbrock's valley, Beale's plateaus).
@@ -163,16 +163,7 @@ class SurfaceLayer(Layer):
             self.moving += ax.plot(*goal, **theme.goal_star)
         if result.start is None:  # a swarm: its layer draws the starts
             return
-        self.moving += ax.plot(
-            *result.start,
-            marker="o",
-            markersize=7,
-            markerfacecolor=theme.start_face,
-            markeredgecolor=theme.start_edge,
-            markeredgewidth=1.2,
-            zorder=LANDMARK_Z,
-            linestyle="",
-        )
+        self.moving += ax.plot(*result.start, **theme.start_mark)
 
     def _colorbar(self, stage: Stage, box: Box, filled: QuadContourSet) -> None:
         bar_axes = stage.axes_at(box)

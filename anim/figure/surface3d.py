@@ -25,7 +25,7 @@ from .layer import Layer, Stage, required
 from .layout import Box, Layout
 from .racers3d import flattened, new_line, place, to_pixels
 from .terrain import Terrain
-from .theme import GOAL_CIRCLE_Z, LANDMARK_Z, SURFACE_Z, TEXT_FONT, TICK_FONT
+from .theme import GOAL_CIRCLE_Z, SURFACE_Z, TEXT_FONT, TICK_FONT
 
 #: Mesh cells per side: fine when the surface is drawn once, coarser when it is redrawn
 #: every frame of an orbit.
@@ -110,18 +110,7 @@ class Surface3DLayer(Layer):
             self.moving.append(self._line(self._on_surface([goal]), **theme.goal_star))
         if self.result.start is None:  # a swarm: its layer draws the starts
             return
-        self.moving.append(
-            self._line(
-                self._on_surface([self.result.start]),
-                marker="o",
-                markersize=7,
-                markerfacecolor=theme.start_face,
-                markeredgecolor=theme.start_edge,
-                markeredgewidth=1.2,
-                zorder=LANDMARK_Z,
-                linestyle="",
-            )
-        )
+        self.moving.append(self._line(self._on_surface([self.result.start]), **theme.start_mark))
 
     # --- filling the plot's box -------------------------------------------------------
     def _fit(self, stage: Stage, layout: Layout) -> None:

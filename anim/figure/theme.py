@@ -56,6 +56,19 @@ class Theme:
             linestyle="",
         )
 
+    @property
+    def start_mark(self) -> dict[str, Any]:
+        """The race's start as Line2D keywords, in the contour and the 3D view."""
+        return dict(
+            marker="o",
+            markersize=7,
+            markerfacecolor=self.start_face,
+            markeredgecolor=self.start_edge,
+            markeredgewidth=1.2,
+            zorder=LANDMARK_Z,
+            linestyle="",
+        )
+
     def colormap(self, name: str | None = None) -> Colormap:
         """The scene's colormap by matplotlib name, or the theme's own."""
         if name is not None:
