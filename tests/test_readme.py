@@ -103,3 +103,11 @@ def test_links_in_the_regions_resolve_from_the_guide_too():
                     f"region {name!r} links {target!r}: write "
                     f"./{target} so the guide's copy finds it"
                 )
+
+
+def test_every_gallery_scene_has_its_gif_mp4_and_page_linked_from_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for scene in sorted((ROOT / "scenes").glob("*.py")):
+        for suffix in (".gif", ".mp4", ".html"):
+            assert (ROOT / "output" / f"{scene.stem}{suffix}").is_file(), (scene.name, suffix)
+        assert f"(output/{scene.stem}.html)" in readme, scene.name
