@@ -1,6 +1,7 @@
 """Helpers for the tests that drive ``python -m anim`` like a user would."""
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -97,3 +98,16 @@ def assert_one_error_line(err: str, *fragments: str) -> str:
     for fragment in fragments:
         assert fragment in lines[0], (fragment, err)
     return lines[0]
+
+
+@pytest.fixture
+def ctrl_c_reaches_children():
+    """Children started in the test get Ctrl-C as from a terminal. A suite launched in the
+    background (``cmd &`` in a script, nohup) inherits SIGINT ignored, and so would every
+    render it starts: Python keeps an ignored SIGINT ignored. A handler in this process is
+    reset to the default at exec, so the children install Python's own."""
+    before = signal.getsignal(signal.SIGINT)
+    if before == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)

@@ -192,7 +192,7 @@ LONG = scene_source(optimizers="GD(lr=0.001), Adam(lr=0.001)", steps=3000)
     ids=["gif-sigint-parent", "mp4-ctrl-c-group", "gif-sigterm-parent"],
 )
 def test_ctrl_c_stops_every_worker_and_leaves_no_partial_file(
-    tmp_path, suffix, whole_group, signum
+    tmp_path, suffix, whole_group, signum, ctrl_c_reaches_children
 ):
     folder = tmp_path / "scenes"
     folder.mkdir()

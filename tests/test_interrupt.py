@@ -77,7 +77,9 @@ def _alive(pid):
     ],
     ids=["gif-sigint", "mp4-sigint", "mp4-ctrl-c-group", "gif-sigterm"],
 )
-def test_real_signal_mid_render_keeps_the_old_file(tmp_path, suffix, signum, whole_group):
+def test_real_signal_mid_render_keeps_the_old_file(
+    tmp_path, suffix, signum, whole_group, ctrl_c_reaches_children
+):
     scene = tmp_path / "long.py"
     scene.write_text(LONG_SCENE)
     folder = tmp_path / "out"
