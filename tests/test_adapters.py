@@ -464,7 +464,7 @@ def test_an_elementwise_torch_class_races_its_starts_as_one_tensor_exactly(name)
     """Rows of one tensor with one optimizer take exactly the paths of one optimizer per
     start, also when finished starts are dropped (their optimizer state rows with them)."""
     from anim.engine import race_starts
-    from anim.optimizers.adapters import ELEMENTWISE
+    from anim.optimizers.torch_adapter import ELEMENTWISE
 
     assert set(ELEMENTWISE_CASES) == ELEMENTWISE
     cls = getattr(torch.optim, name)

@@ -18,7 +18,6 @@ Each takes ``lr`` positionally or by name (a number or a schedule from
 by name.
 """
 
-from .adapters import from_optax, from_torch
 from .base import Optimizer
 from .builtin import (
     GD,
@@ -35,6 +34,8 @@ from .builtin import (
     RMSProp,
 )
 from .custom import optimizer
+from .optax_adapter import from_optax
+from .torch_adapter import from_torch
 
 __all__ = [
     "Optimizer",
