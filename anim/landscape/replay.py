@@ -21,7 +21,9 @@ from numpy.typing import ArrayLike
 
 from ..combinations import message
 from ..errors import OptimizerError
-from ..optimizers.base import Color, Optimizer, ValueAndGrad, _as_points, _Hyper, check_label
+from ..optimizers.arrays import _as_points
+from ..optimizers.base import Color, Optimizer, ValueAndGrad
+from ..optimizers.checks import _Hyper, check_label
 
 __all__ = ["Fidelity", "ProjectedRun", "RunState"]
 

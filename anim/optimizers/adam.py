@@ -9,20 +9,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from .base import (
-    Color,
-    LearningRate,
-    Optimizer,
-    StepGlyphs,
-    _betas,
-    _ema_square,
-    _flag,
-    _Hyper,
-    _learning_rate,
-    _lerp,
-    _non_negative,
-    _zeros,
-)
+from .arrays import _ema_square, _lerp, _zeros
+from .base import Color, LearningRate, Optimizer, StepGlyphs
+from .checks import _betas, _flag, _Hyper, _learning_rate, _non_negative
 
 # --------------------------------------------------------------------------- Adam family
 

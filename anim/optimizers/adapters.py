@@ -17,12 +17,8 @@ from typing import Any
 
 from ..errors import OptimizerError
 from ..schedules import Schedule
-from .base import (
-    _SYMBOLS,
-    Color,
-    Optimizer,
-    step_lr,
-)
+from .base import Color, Optimizer
+from .checks import _SYMBOLS, step_lr
 
 # torch, jax and optax are imported only when an adapter is made, so here their objects
 # (tensors, torch optimizers, optax states) are typed Any.

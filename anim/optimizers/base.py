@@ -1,4 +1,4 @@
-"""The optimizer protocol, hyperparameter validation and the base class of the built-ins.
+"""The optimizer protocol and the base class of every optimizer.
 
 Every optimizer — built in, ``@anim.optimizer``, ``from_torch``, ``from_optax`` — offers
 the same batch protocol on float64 arrays of shape (n, 2), n start points racing at once,
@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import inspect
 import math
-import numbers
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar, NamedTuple, Protocol
 
@@ -30,14 +29,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..combinations import message
-from ..errors import OptimizerError
-from ..schedules import Schedule, as_schedule
+from ..schedules import Schedule
+from .arrays import _as_points, _frozen, select_rows
+from .checks import _SYMBOLS, Color, _Hyper, check_color, check_label, step_lr
 
 #: A learning rate: a number > 0, a schedule (:mod:`anim.schedules`), or any callable
 #: ``step -> lr``.
 LearningRate = float | Schedule | Callable[[int], float]
-#: A matplotlib colour: a name (``"tab:red"``), ``"#rrggbb"``, or an RGB(A) tuple.
-Color = str | tuple[float, float, float] | tuple[float, float, float, float]
 #: An optimizer's state, each family's own: a NamedTuple of arrays (built-ins), the step
 #: function's dict (``@anim.optimizer``), torch optimizers or optax states (adapters).
 #: Only the optimizer that made it reads it.
@@ -57,203 +55,6 @@ class StepCountingState(Protocol):
     @property
     def _fields(self) -> tuple[str, ...]: ...
     def __iter__(self) -> Iterator[Any]: ...
-
-
-# --------------------------------------------------------------------------- validation
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, np.generic):
-        value = value.item()  # np.float64(0.1) would print as "np.float64(0.1)"
-    return repr(value)
-
-
-def _invalid(name: str, value: object, expectation: str) -> ValueError:
-    what = "learning rate" if name == "lr" else name
-    return ValueError(f"Invalid {what}: {_shown(value)} ({expectation})")
-
-
-def _real(name: str, value: object) -> float:
-    if isinstance(value, (bool, np.bool_)):
-        raise _invalid(name, value, "must be a number, not a bool")
-    if not isinstance(value, numbers.Real):
-        raise _invalid(name, value, "must be a real number")
-    try:
-        number = float(value)
-    except OverflowError:  # an int beyond the float range
-        number = math.inf
-    if not math.isfinite(number):
-        raise _invalid(name, value, "must be finite")
-    return number
-
-
-def _ranged(test: Callable[[float], bool], expectation: str) -> Callable[[str, object], float]:
-    def check(name: str, value: object) -> float:
-        number = _real(name, value)
-        if not test(number):
-            raise _invalid(name, value, expectation)
-        return number
-
-    return check
-
-
-_positive = _ranged(lambda x: x > 0, "must be > 0")
-
-
-def _learning_rate(name: str, value: object) -> float | Schedule:
-    """A number > 0, or a schedule (any callable step -> lr)."""
-    if callable(value) and not isinstance(value, numbers.Real):
-        return as_schedule(value)
-    return _positive(name, value)
-
-
-_non_negative = _ranged(lambda x: x >= 0, "must be >= 0")
-# A decay rate of 1 would freeze its running average at the initial value.
-_unit = _ranged(lambda x: 0 <= x < 1, "must be in [0, 1)")
-_fraction = _ranged(lambda x: 0 <= x <= 1, "must be in [0, 1]")
-
-
-def _flag(name: str, value: object) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise _invalid(name, value, "must be True or False")
-    return bool(value)
-
-
-def _betas(name: str, value: object) -> tuple[float, float]:
-    if (
-        isinstance(value, (tuple, list)) or (isinstance(value, np.ndarray) and value.ndim == 1)
-    ) and len(value) == 2:
-        return _unit("beta1", value[0]), _unit("beta2", value[1])
-    raise _invalid(name, value, "must be a pair (beta1, beta2)")
-
-
-class _Hyper(NamedTuple):
-    default: Any
-    check: Callable[[str, Any], Any]
-
-
-# Legend symbols, as the literature writes them.
-_SYMBOLS = {
-    "lr": "lr",
-    "momentum": "β",
-    "dampening": "τ",
-    "rho": "ρ",
-    "eps": "ε",
-    "weight_decay": "wd",
-    "lr_decay": "lr_decay",
-    "initial_accumulator_value": "h₀",
-    "momentum_decay": "ψ",
-    "amsgrad": "AMSGrad",
-    "centered": "centered",
-    "decoupled_weight_decay": "decoupled",
-}
-
-
-# --------------------------------------------------------------------------- arithmetic
-# Each helper spells out the operation order of the torch kernel it stands for.
-
-
-def _lerp(start: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
-    """``start.lerp_(end, weight)``: ATen switches formula at |weight| = 0.5."""
-    if abs(weight) < 0.5:
-        return start + weight * (end - start)
-    return end - (end - start) * (1.0 - weight)
-
-
-def _ema_square(avg: np.ndarray, grad: np.ndarray, decay: float) -> np.ndarray:
-    """``avg.mul_(decay).addcmul_(grad, grad, value=1 - decay)``."""
-    return avg * decay + ((1.0 - decay) * grad) * grad
-
-
-def _as_points(value: ArrayLike, what: str) -> np.ndarray:
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{what} must be a float array of shape (n, 2), got {value!r}") from None
-    if array.ndim != 2 or array.shape[1] != 2:
-        raise ValueError(f"{what} must have shape (n, 2), got shape {array.shape}")
-    return array
-
-
-def _frozen(array: ArrayLike) -> np.ndarray:
-    # A private read-only copy: the state can never alias, or be changed through, the
-    # caller's arrays, which is what lets a race keep every past state.
-    array = np.array(array, dtype=np.float64)
-    array.flags.writeable = False
-    return array
-
-
-def _zeros(shape: tuple[int, ...]) -> np.ndarray:
-    return _frozen(np.zeros(shape))
-
-
-def select_rows(state: OptimizerState, keep: ArrayLike) -> OptimizerState:
-    """``state`` with only the start rows where ``keep`` (bool, one per row) is True.
-
-    Every per-start part of a state is cut the same way: an array whose first axis has
-    one entry per row, a tuple holding one object per row (a torch optimizer, an optax
-    state), and the same inside NamedTuples and dicts (an own optimizer's state dict).
-    Scalars (the step count) and anything else are kept as they are.
-    """
-    rows = np.asarray(keep, dtype=bool)
-    count = len(rows)
-
-    def cut(value: Any) -> Any:
-        if isinstance(value, np.ndarray):
-            if value.ndim >= 1 and value.shape[0] == count:
-                return value[rows]
-            return value
-        if isinstance(value, tuple) and hasattr(value, "_fields"):  # a NamedTuple
-            return type(value)(*(cut(item) for item in value))
-        if isinstance(value, tuple) and len(value) == count:
-            return tuple(item for item, kept in zip(value, rows) if kept)
-        if isinstance(value, dict):
-            return {key: cut(item) for key, item in value.items()}
-        return value
-
-    return cut(state)
-
-
-# --------------------------------------------------------------------------- label and colour
-
-
-def check_label(label: object, owner: str) -> str | None:
-    if label is not None and not isinstance(label, str):
-        raise ValueError(f"Invalid label for {owner}: {label!r} (must be a string or None)")
-    return label
-
-
-def check_color(color: Color | None, owner: str) -> str | None:
-    """``color`` as ``'#rrggbb'``, or None; a ValueError for anything matplotlib cannot draw."""
-    if color is None:
-        return None
-    from matplotlib.colors import to_hex  # only when a colour is given: the race needs none
-
-    try:
-        return to_hex(color, keep_alpha=False)
-    except (ValueError, TypeError):
-        raise ValueError(
-            f"Invalid color for {owner}: {color!r} (must be a matplotlib colour "
-            "such as 'tab:red', 'crimson' or '#1f77b4')"
-        ) from None
-
-
-def step_lr(schedule: Schedule, step: int, owner: str) -> float:
-    """The learning rate of update ``step + 1``, checked: a schedule is user code."""
-    try:
-        lr = schedule(step)
-    except Exception as exc:  # the user's schedule: whatever it raises is reported
-        raise OptimizerError(
-            f"{owner}'s learning-rate schedule failed at step {step + 1}: "
-            f"{type(exc).__name__}: {exc}"
-        ) from exc
-    valid = isinstance(lr, numbers.Real) and not isinstance(lr, bool) and math.isfinite(lr)
-    if not valid or lr < 0:
-        raise OptimizerError(
-            f"{owner}'s learning-rate schedule returned {_shown(lr)} for "
-            f"step {step + 1} (must be a finite number >= 0)"
-        )
-    return float(lr)
 
 
 # --------------------------------------------------------------------------- base class

@@ -32,23 +32,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 import numpy as np
 
 from .adam import Adam, Adamax, AdamW, NAdam, RAdam
-from .base import (
-    Color,
-    LearningRate,
-    Optimizer,
-    StepGlyphs,
-    _ema_square,
-    _flag,
-    _fraction,
-    _frozen,
-    _Hyper,
-    _invalid,
-    _learning_rate,
-    _lerp,
-    _non_negative,
-    _unit,
-    _zeros,
-)
+from .arrays import _ema_square, _frozen, _lerp, _zeros
+from .base import Color, LearningRate, Optimizer, StepGlyphs
+from .checks import _flag, _fraction, _Hyper, _invalid, _learning_rate, _non_negative, _unit
 
 # --------------------------------------------------------------------------- SGD family
 

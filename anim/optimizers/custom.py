@@ -13,16 +13,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..errors import OptimizerError
-from .base import (
-    Optimizer,
-    StepGlyphs,
-    ValueAndGrad,
-    _as_points,
-    _flag,
-    _Hyper,
-    _learning_rate,
-    _real,
-)
+from .arrays import _as_points
+from .base import Optimizer, StepGlyphs, ValueAndGrad
+from .checks import _flag, _Hyper, _learning_rate, _real
 
 #: Your update rule: ``step(x, g, state, **hyperparameters) -> (new_x, new_state)``, x and
 #: g float64 arrays of shape (n, 2), state the dict the previous call returned.

@@ -20,13 +20,9 @@ from numpy.typing import ArrayLike
 from ..combinations import message
 from ..schedules import Schedule, as_schedule
 from .adapters import _Adapter, _require
-from .base import (
-    Color,
-    LearningRate,
-    ValueAndGrad,
-    _as_points,
-    step_lr,
-)
+from .arrays import _as_points
+from .base import Color, LearningRate, ValueAndGrad
+from .checks import step_lr
 
 # jax and optax are imported only when an adapter is made, so here their objects (arrays,
 # optax states) are typed Any.

@@ -18,7 +18,8 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .base import Optimizer, OptimizerState, StepGlyphs, ValueAndGrad, _as_points
+from .arrays import _as_points
+from .base import Optimizer, OptimizerState, StepGlyphs, ValueAndGrad
 
 
 class RatesState(NamedTuple):

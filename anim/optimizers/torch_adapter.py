@@ -20,15 +20,9 @@ from numpy.typing import ArrayLike
 from ..combinations import message
 from ..schedules import Schedule, as_schedule
 from .adapters import _Adapter, _require
-from .base import (
-    Color,
-    LearningRate,
-    OptimizerState,
-    ValueAndGrad,
-    _as_points,
-    check_label,
-    step_lr,
-)
+from .arrays import _as_points
+from .base import Color, LearningRate, OptimizerState, ValueAndGrad
+from .checks import check_label, step_lr
 
 # torch is imported only when an adapter is made, so here its objects (tensors, torch
 # optimizers) are typed Any.
